@@ -1,0 +1,9 @@
+"""Router: page configuration and the navigation between pages."""
+
+import streamlit as st
+
+from labo_dash.ui.common import current_actor
+from labo_dash.ui.navigation import navigation
+
+st.set_page_config(page_title="Labo de l'ESS · Séminaire", page_icon="🤝", layout="wide")
+navigation(current_actor()).run()

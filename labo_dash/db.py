@@ -1,0 +1,179 @@
+"""The DuckDB connection, the numbered migrations and transactions.
+
+One read-write connection per process and per file (DuckDB allows a single writer process); every
+caller takes its own ``cursor()``. Writes go through :func:`transaction`, which serialises them with a
+process-wide lock so that concurrent sessions never conflict on the same row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from labo_dash.errors import DatabaseLocked, LaboError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "labo.duckdb"
+
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_connect_lock = threading.Lock()
+_write_lock = threading.RLock()
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def default_path() -> Path:
+    """Return the database path: ``LABO_DB`` when set, else ``data/labo.duckdb``."""
+    return Path(os.environ.get("LABO_DB") or DEFAULT_DB)
+
+
+def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open a new read-write connection, translating a lock held elsewhere into DatabaseLocked."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            match = _LOCK_PID.search(message)
+            raise DatabaseLocked(str(path), int(match.group(1)) if match else None) from None
+        raise LaboError(f"Impossible d'ouvrir la base « {path} » : {message}") from exc
+    if migrate:
+        apply_migrations(con)
+    return con
+
+
+def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Return this process's shared connection to ``path`` (opened and migrated on first use)."""
+    key = str(Path(path or default_path()).resolve())
+    with _connect_lock:
+        con = _connections.get(key)
+        if con is None:
+            con = open_database(key)
+            _connections[key] = con
+        return con
+
+
+def close(path: str | os.PathLike[str] | None = None) -> None:
+    """Close the shared connection to ``path`` (all of them when ``path`` is None)."""
+    with _connect_lock:
+        keys = list(_connections) if path is None else [str(Path(path).resolve())]
+        for key in keys:
+            con = _connections.pop(key, None)
+            if con is not None:
+                con.close()
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """Return (name, SQL) of every migration, in order."""
+    folder = resources.files("labo_dash") / "migrations"
+    names = sorted(p.name for p in folder.iterdir() if re.match(r"^\d{4}_.*\.sql$", p.name))
+    return [(name.removesuffix(".sql"), (folder / name).read_text(encoding="utf-8")) for name in names]
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of the migrations already applied."""
+    cur = con.cursor()
+    cur.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
+    return [row[0] for row in cur.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the names of the migrations not applied yet."""
+    done = set(applied_migrations(con))
+    return [name for name, _ in migration_files() if name not in done]
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply each pending migration in its own transaction; return the names applied."""
+    done = set(applied_migrations(con))
+    applied = []
+    with _write_lock:
+        for name, sql in migration_files():
+            if name in done:
+                continue
+            cur = con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(sql)
+                cur.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                raise
+            applied.append(name)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a cursor inside one transaction: committed on success, rolled back on any error."""
+    with _write_lock:
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """Run a read query on a fresh cursor and return its rows as dictionaries."""
+    cur = con.cursor()
+    try:
+        cur.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        cur.close()
+
+
+def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()):
+    """Run a read query on a fresh cursor and return a pandas DataFrame."""
+    cur = con.cursor()
+    try:
+        return cur.execute(sql, list(params)).df()
+    finally:
+        cur.close()
+
+
+def audit(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Any,
+    entity: str,
+    entity_id: int | None,
+    operation: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Record one edit in the audit log (inside the caller's transaction)."""
+    cur.execute(
+        "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            actor.name,
+            actor.role,
+            entity,
+            entity_id,
+            operation,
+            None if before is None else json.dumps(before, default=str, ensure_ascii=False),
+            None if after is None else json.dumps(after, default=str, ensure_ascii=False),
+        ],
+    )

@@ -1,0 +1,79 @@
+"""French formatting and the French labels of the app's codes (statuses, kinds, sessions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+NBSP = "\u00a0"  # keeps "1 234,5" and "12,5 %" on one line
+
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]
+
+STATUSES = {
+    "a_lancer": "À lancer",
+    "en_cours": "En cours",
+    "en_pause": "En pause",
+    "terminee": "Terminée",
+    "abandonnee": "Abandonnée",
+}
+
+FINDING_KINDS = {"frein": "Frein", "levier": "Levier", "constat": "Constat"}
+
+PARTICIPANT_KINDS = {
+    "accompagnateur": "Accompagnateur·ice",
+    "ptce": "PTCE",
+    "collectivite": "Collectivité territoriale",
+    "financeur": "Financeur",
+    "reseau": "Réseau",
+    "chercheur": "Chercheur·euse",
+    "autre": "Autre",
+}
+
+
+def number(value: float | int | Decimal | None, decimals: int = 0) -> str:
+    """Format ``1234.5`` as ``1 234,5`` (non-breaking space between thousands)."""
+    if value is None:
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def percent(fraction: float | None, decimals: int = 1) -> str:
+    """Format a fraction ``0.125`` as ``12,5 %`` (trailing ``,0`` dropped)."""
+    if fraction is None:
+        return "–"
+    text = number(fraction * 100, decimals)
+    if decimals and text.endswith("," + "0" * decimals):
+        text = text[: -(decimals + 1)]
+    return f"{text}{NBSP}%"
+
+
+def euros(value: float | Decimal | None) -> str:
+    """Format an amount as ``12 500 €``."""
+    return "–" if value is None else f"{number(value)}{NBSP}€"
+
+
+def date(value: dt.date | dt.datetime | None) -> str:
+    """Format a date as ``26 novembre 2026`` (``1er`` for the first of the month)."""
+    if value is None:
+        return "–"
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month(value: dt.date) -> str:
+    """Format a month as ``novembre 2026``."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def status(code: str | None) -> str:
+    """Return the French label of an action status code."""
+    return STATUSES.get(code or "", code or "–")
+
+
+def participant_kind(code: str | None) -> str:
+    """Return the French label of a participant kind code."""
+    return PARTICIPANT_KINDS.get(code or "", code or "Non renseigné")

@@ -1,0 +1,1 @@
+"""The Streamlit layer: the only package besides pages/ that imports streamlit."""

@@ -1,0 +1,62 @@
+"""Shared page helpers: the database connection, the current actor, French errors and page headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import streamlit as st
+
+from labo_dash import db
+from labo_dash.access import ORGANISER, Actor
+from labo_dash.errors import LaboError
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """Return the process's database connection, or stop the page with a French explanation."""
+    try:
+        return db.connect()
+    except LaboError as exc:
+        st.error(str(exc), icon="🔒")
+        st.stop()
+        raise  # unreachable: st.stop() ends the script run
+
+
+def current_actor() -> Actor:
+    """Return who is using this session (local demo mode: an organiser)."""
+    return Actor(ORGANISER, "Démo locale")
+
+
+def today() -> dt.date:
+    """Return today's date (one place, so that pages agree)."""
+    return dt.date.today()
+
+
+@contextmanager
+def french_errors() -> Iterator[None]:
+    """Show a domain error as a French message instead of a traceback."""
+    try:
+        yield
+    except LaboError as exc:
+        st.error(str(exc), icon="⚠️")
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    """Show a page title, an optional caption and the local demo mode notice."""
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    st.info(
+        "Mode démo local : aucun accès n'est configuré, toutes les fonctions sont ouvertes.",
+        icon="🧪",
+    )
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$&"})
+
+
+def md_escape(text: str) -> str:
+    """Escape user text so that markdown and HTML in it are shown as text, never rendered."""
+    return text.translate(_MD_SPECIAL)

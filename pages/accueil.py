@@ -1,0 +1,75 @@
+"""Accueil: what the seminar is, its programme (current slot highlighted) and key figures."""
+
+import datetime as dt
+
+import streamlit as st
+
+from labo_dash import charts, french, seminar
+from labo_dash.ui.common import connection, md_escape, page_header, today
+
+con = connection()
+info = seminar.get_seminar(con)
+page_header(
+    f"« {info['title']} »",
+    f"{info['subtitle']} · organisé par {info['organiser']} · étude-action soutenue par {info['funder']}",
+)
+
+when = f"le {french.date(info['held_on'])}" if info["held_on"] else "à une date à préciser"
+where = f", {info['venue']}" if info["venue"] else ""
+st.markdown(f"**Séminaire {when}{where}.** {md_escape(info['description'] or '')}")
+
+figures = seminar.key_figures(con, today())
+cols = st.columns(5)
+cols[0].metric("Participant·e·s", french.number(figures["participants"]))
+cols[1].metric("Constats, freins et leviers", french.number(figures["findings"]))
+cols[2].metric(
+    "Défis formulés",
+    french.number(figures["challenges"]),
+    help=f"dont {figures['selected_challenges']} retenus pour les ateliers de l'après-midi",
+)
+cols[3].metric(
+    "Positionnements",
+    french.number(figures["ballots"]),
+    help=f"{figures['voters']} votant·e·s distinct·e·s, tous tours confondus",
+)
+cols[4].metric(
+    "Actions de suivi",
+    french.number(figures["actions"]),
+    help=f"dont {figures['actions_overdue']} en retard sur leur échéance",
+)
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Programme de la journée")
+    slots = seminar.programme(con)
+    now_position = seminar.current_slot(slots, info["held_on"], dt.datetime.now())
+    for slot in slots:
+        hours = f"{slot['starts_at']:%H:%M} – {slot['ends_at']:%H:%M}".replace(":", "h")
+        line = f"**{hours}** · {md_escape(slot['title'])}"
+        if slot["details"]:
+            line += f"  \n:small[{md_escape(slot['details'])}]"
+        if slot["position"] == now_position:
+            st.success(f"**En ce moment** · {line}", icon="▶️")
+        else:
+            st.markdown(line)
+with right:
+    st.subheader("Les cinq objectifs généraux")
+    for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
+        st.markdown(
+            f"<span style='color:{color};font-size:1.3em'>■</span> "
+            f"**Objectif {obj['number']}** · {md_escape(obj['title'])}",
+            unsafe_allow_html=True,
+        )
+    st.subheader("Actions de suivi par statut")
+    if figures["actions"]:
+        st.altair_chart(charts.actions_by_status(figures["actions_by_status"]), width="stretch")
+        st.caption(
+            f"Situation au {french.date(today())} : "
+            + ", ".join(
+                f"{french.status(code).lower()} : {n}"
+                for code, n in figures["actions_by_status"].items()
+            )
+            + f" ; {figures['actions_overdue']} en retard."
+        )
+    else:
+        st.info("Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.")

@@ -1,0 +1,32 @@
+"""French formatting of numbers, percentages, amounts and dates."""
+
+import datetime as dt
+
+from labo_dash import french
+
+NB = "\u00a0"
+
+
+def test_number_uses_comma_and_grouped_thousands():
+    assert french.number(1234.5, 1) == f"1{NB}234,5"
+    assert french.number(1234567) == f"1{NB}234{NB}567"
+    assert french.number(None) == "–"
+
+
+def test_percent_from_fraction():
+    assert french.percent(0.125) == f"12,5{NB}%"
+    assert french.percent(0.5) == f"50{NB}%"
+    assert french.percent(1) == f"100{NB}%"
+
+
+def test_euros_and_dates():
+    assert french.euros(12500) == f"12{NB}500{NB}€"
+    assert french.date(dt.date(2026, 11, 26)) == "26 novembre 2026"
+    assert french.date(dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert french.month(dt.date(2026, 8, 1)) == "août 2026"
+
+
+def test_labels():
+    assert french.status("terminee") == "Terminée"
+    assert french.participant_kind("collectivite") == "Collectivité territoriale"
+    assert french.participant_kind(None) == "Non renseigné"

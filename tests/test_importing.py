@@ -1,0 +1,132 @@
+"""The generic reader of French CSV and Excel files: encodings, separators, headers, line numbers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from labo_dash.errors import ImportRejected
+from labo_dash.importing import header_key, read_table, template_csv, template_xlsx
+
+COLUMNS = {"required": ["atelier", "type", "texte"], "optional": ["type de participant"]}
+TEXT = "atelier;type;texte;Type de participant\r\n1;frein;Élus peu sensibilisés à la coopération;PTCE\r\n"
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "UTF-8"),
+        (TEXT.encode("cp1252"), "Windows-1252"),
+        (TEXT.encode("utf-16"), "UTF-16"),
+    ],
+    ids=["utf8", "utf8-bom", "windows-1252", "utf16"],
+)
+def test_french_excel_csv_in_every_encoding(data, encoding):
+    table = read_table(data, "constats.csv", **COLUMNS)
+    assert table.encoding == encoding and table.separator == ";" and table.file_format == "csv"
+    [row] = table.rows
+    assert row.line == 2
+    assert row.values == {
+        "atelier": "1",
+        "type": "frein",
+        "texte": "Élus peu sensibilisés à la coopération",
+        "type de participant": "PTCE",
+    }
+
+
+def test_headers_match_whatever_their_case_accents_and_spaces():
+    assert header_key(" Type_de-Participant ") == header_key("TYPE DE PARTICIPANT") == "typedeparticipant"
+    assert header_key("\ufeffAtelier") == header_key("ATELIER") == "atelier"
+    assert header_key("Objectifs concernés") == "objectifsconcernes"
+    data = "ATELIER,Type,Texte,Type_de_participant,Commentaire\n2,levier,\"Fonds, mutualisés\",\n"
+    table = read_table(data.encode(), "x.csv", **COLUMNS)
+    assert table.separator == ","
+    assert table.rows[0].values["texte"] == "Fonds, mutualisés"
+    assert table.rows[0]["type de participant"] == ""
+    assert table.ignored == ["Commentaire"]
+
+
+def test_line_numbers_count_blank_lines_and_multiline_cells():
+    data = 'atelier;type;texte\n1;frein;"sur deux\nlignes"\n\n;;\n3;constat;dernier\n'
+    rows = read_table(data.encode(), **COLUMNS).rows
+    assert [(r.line, r["texte"]) for r in rows] == [(2, "sur deux\nlignes"), (6, "dernier")]
+
+
+def test_xlsx_first_sheet_numbers_as_text_and_row_numbers():
+    data = xlsx(
+        [["Atelier", "Type", "Texte"], [1, "frein", "Manque de temps"], [], [2.0, "levier", " Fonds "]]
+    )
+    table = read_table(data, "constats.xlsx", **COLUMNS)
+    assert table.file_format == "xlsx"
+    assert [(r.line, r["atelier"], r["texte"]) for r in table.rows] == [
+        (2, "1", "Manque de temps"),
+        (4, "2", "Fonds"),
+    ]
+
+
+def test_xlsx_is_recognised_by_content_whatever_its_name():
+    data = xlsx([["atelier", "type", "texte"], [1, "frein", "a"]])
+    assert read_table(data, "export.csv", **COLUMNS).file_format == "xlsx"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (b"", "vide.csv", "vide"),
+        (b"\xef\xbb\xbf\r\n  \r\n", "vide.csv", "vide"),
+        (b"atelier;type;texte\r\n", "entete.csv", "aucune ligne"),
+        (b"atelier;type\r\n1;frein\r\n", "x.csv", "absente(s) : texte"),
+        (b"atelier|type|texte\r\n1|frein|a\r\n", "x.csv", "séparateur"),
+        (b"atelier;type;texte;atelier\r\n1;frein;a;2\r\n", "x.csv", "deux fois"),
+        (b"\x00\x01\x02binaire\x00", "x.csv", "encodage non reconnu"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "x.xls", ".xls"),
+        (b"PK\x03\x04 pas un vrai zip", "x.xlsx", "illisible"),
+        (b"atelier;type;texte\n1;frein;a", "x.xlsx", "extension .xlsx"),
+    ],
+    ids=["empty", "blank", "header-only", "missing-column", "wrong-separator", "duplicate-column",
+         "binary", "xls", "broken-xlsx", "fake-xlsx"],
+)
+def test_file_level_problems_are_refused_in_french(data, filename, expected):
+    with pytest.raises(ImportRejected) as info:
+        read_table(data, filename, **COLUMNS)
+    assert expected in str(info.value) or expected in info.value.report()
+
+
+def test_mixed_encodings_are_reported_with_the_line():
+    data = "atelier;type;texte\n1;frein;déjà vu\n".encode() + "2;levier;problème\n".encode("cp1252")
+    with pytest.raises(ImportRejected) as info:
+        read_table(data, **COLUMNS)
+    assert "mélange UTF-8 et Windows-1252" in str(info.value)
+    assert info.value.rows[0][0] == 3
+
+
+def test_rows_cut_with_another_separator_or_too_many_values_are_reported_by_line():
+    data = b"atelier;type;texte\n1;frein;bon\n2,levier,mauvais\n3;constat;a;b\n"
+    with pytest.raises(ImportRejected) as info:
+        read_table(data, **COLUMNS)
+    assert info.value.rows == [
+        (3, "séparateur « , » au lieu de « ; »"),
+        (4, "4 valeurs pour 3 colonnes dans l'en-tête"),
+    ]
+
+
+def test_templates_read_back_identically():
+    headers = ["atelier", "type", "texte", "type de participant"]
+    examples = [["1", "frein", "Un texte ; avec point-virgule", ""]]
+    csv_bytes = template_csv(headers, examples)
+    assert csv_bytes.startswith(b"\xef\xbb\xbf") and b"\r\n" in csv_bytes
+    for data in (csv_bytes, template_xlsx(headers, examples)):
+        [row] = read_table(data, **COLUMNS).rows
+        assert row["texte"] == "Un texte ; avec point-virgule"

@@ -28,9 +28,9 @@ demo: $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db $(DB)
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && fc-list | grep -qi "noto color emoji"; } >/dev/null 2>&1 || { \
 	  echo "Installation de Chromium (Debian)…"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core; }
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core fonts-noto-color-emoji; }
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest -q

@@ -69,6 +69,11 @@ def month(value: dt.date) -> str:
     return f"{MONTHS[value.month - 1]} {value.year}"
 
 
+def clock(value: dt.time) -> str:
+    """Format a time of day the French way: ``9h``, ``12h30``."""
+    return f"{value.hour}h{value.minute:02d}" if value.minute else f"{value.hour}h"
+
+
 def status(code: str | None) -> str:
     """Return the French label of an action status code."""
     return STATUSES.get(code or "", code or "–")

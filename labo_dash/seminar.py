@@ -9,6 +9,7 @@ import duckdb
 
 from labo_dash import db
 from labo_dash.errors import NotFound
+from labo_dash.french import STATUSES
 from labo_dash.progress import action_states
 
 DEFAULT_SEMINAR = 1
@@ -89,6 +90,7 @@ def key_figures(
     )[0]
     states = action_states(con, today)
     row["actions"] = len(states)
-    row["actions_by_status"] = states["status"].value_counts().to_dict() if len(states) else {}
+    counts = states["status"].value_counts().to_dict() if len(states) else {}
+    row["actions_by_status"] = {code: int(counts[code]) for code in STATUSES if code in counts}
     row["actions_overdue"] = int(states["overdue"].sum()) if len(states) else 0
     return row

@@ -43,8 +43,9 @@ with left:
     st.subheader("Programme de la journée")
     slots = seminar.programme(con)
     now_position = seminar.current_slot(slots, info["held_on"], dt.datetime.now())
+    st.caption("Le jour du séminaire, le moment en cours est mis en évidence.")
     for slot in slots:
-        hours = f"{slot['starts_at']:%H:%M} – {slot['ends_at']:%H:%M}".replace(":", "h")
+        hours = f"{french.clock(slot['starts_at'])} – {french.clock(slot['ends_at'])}"
         line = f"**{hours}** · {md_escape(slot['title'])}"
         if slot["details"]:
             line += f"  \n:small[{md_escape(slot['details'])}]"
@@ -68,6 +69,7 @@ with right:
             + ", ".join(
                 f"{french.status(code).lower()} : {n}"
                 for code, n in figures["actions_by_status"].items()
+                if n
             )
             + f" ; {figures['actions_overdue']} en retard."
         )

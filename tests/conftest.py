@@ -164,8 +164,20 @@ def wait_ready(tab) -> None:
 
 
 def screenshot(tab, name: str) -> Path:
-    """Save a full-page screenshot under artifacts/screenshots/ and return its path."""
+    """Save a screenshot of the whole page under artifacts/screenshots/ and return its path.
+
+    Streamlit scrolls inside its main container, so the viewport is stretched to the content's height
+    for the shot, then restored.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    size = tab.viewport_size
+    height = tab.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+    )
+    tab.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
+    tab.wait_for_timeout(400)
     tab.screenshot(path=str(path), full_page=True)
+    tab.set_viewport_size(size)
     return path

@@ -33,7 +33,7 @@ def test_home_page_content_on_desktop_and_phone(demo_db, start_server, browser):
         assert tab.get_by_role("heading", name="Programme de la journée").is_visible()
         assert tab.get_by_text("Déjeuner sur place").is_visible()
         assert tab.get_by_text("Participant·e·s").first.is_visible()
-        assert tab.get_by_text("Mode démo local").is_visible()
+        assert tab.get_by_text("Mode démo local").first.is_visible()
         tab.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
         screenshot(tab, f"accueil-{label}")
         context.close()

@@ -24,6 +24,7 @@ def test_euros_and_dates():
     assert french.date(dt.date(2026, 11, 26)) == "26 novembre 2026"
     assert french.date(dt.date(2026, 3, 1)) == "1er mars 2026"
     assert french.month(dt.date(2026, 8, 1)) == "août 2026"
+    assert french.clock(dt.time(9, 0)) == "9h" and french.clock(dt.time(12, 30)) == "12h30"
 
 
 def test_labels():

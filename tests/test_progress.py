@@ -48,3 +48,60 @@ def test_action_states_replays_history(fresh_db):
     done = progress.action_states(con, dt.date(2026, 8, 1)).iloc[0]
     assert done["status"] == "terminee" and not done["overdue"]
     con.close()
+
+
+def test_rollup_normalises_weights():
+    assert progress.rollup([(20, 2, "en_cours"), (60, 2, "en_cours")]) == pytest.approx(0.4)
+    assert progress.rollup([(20, 0.5, "en_cours"), (60, 1.5, "en_cours")]) == pytest.approx(0.5)
+    heavy = progress.rollup([(100, 50, "terminee"), (100, 70, "terminee")])
+    assert heavy == pytest.approx(1.0)  # weights above 100 % never push progress above 100 %
+
+
+def test_rollup_all_abandoned_or_unmeasured_is_unknown_not_zero():
+    assert progress.rollup([(30, None, "abandonnee"), (None, 2, "en_cours")]) is None
+    assert progress.rollup([(0, None, "a_lancer")]) == 0  # measured at 0 counts, as 0
+
+
+def test_mismatch_message_is_french():
+    assert progress.mismatch_message("terminee", 90) == (
+        "Statut « Terminée » mais avancement de 90 % (attendu : 100 %)"
+    )
+    assert progress.mismatch_message("en_cours", 90) is None
+
+
+def test_rollup_groups_counts_measured_and_shares_actions():
+    states = pd.DataFrame(
+        {"id": [1, 2, 3], "progress": [50, None, 20], "weight": [None, None, 3.0],
+         "status": ["en_cours", "a_lancer", "abandonnee"]}
+    )
+    membership = pd.DataFrame({"group": ["a", "a", "b", "b", "c"], "action_id": [1, 2, 1, 3, None]})
+    rows = progress.rollup_groups(states, membership, "group").set_index("group")
+    assert rows.loc["a", "progress"] == pytest.approx(0.5) and rows.loc["a", "measured"] == 1
+    assert rows.loc["b", "progress"] == pytest.approx(0.5) and rows.loc["b", "abandoned"] == 1
+    assert pd.isna(rows.loc["c", "progress"]) and rows.loc["c", "actions"] == 0
+
+
+def test_progress_by_objective_and_challenge_use_the_rule(fresh_db):
+    from tests.actions_data import add_action, add_challenge, add_solution
+
+    con = db.open_database(fresh_db)
+    money = add_challenge(con, "Financer", {3: 0.7, 2: 0.3, 1: 0.0})
+    skills = add_challenge(con, "Former", {4: 1.0})
+    s1, s2 = add_solution(con, money, "Fonds"), add_solution(con, skills, "Formation")
+    add_action(con, s1, "A", [("2026-05-10", "en_cours", 40)], weight=3)
+    add_action(con, s1, "B", [("2026-05-10", "terminee", 100)])
+    add_action(con, s1, "C", [("2026-05-10", "abandonnee", 10)])
+    add_action(con, s2, "D", [("2026-09-10", "en_cours", 30)])
+    add_action(con, s2, "E")  # never measured
+    may = dt.date(2026, 5, 31)
+    objectives = progress.progress_by_objective(con, may).set_index("number")
+    expected = (40 * 3 + 100) / 4 / 100
+    assert objectives.loc[3, "progress"] == pytest.approx(expected)
+    assert objectives.loc[2, "progress"] == pytest.approx(expected)
+    assert pd.isna(objectives.loc[1, "progress"]) and objectives.loc[1, "actions"] == 0  # weight 0
+    assert pd.isna(objectives.loc[4, "progress"]) and objectives.loc[4, "actions"] == 2  # not measured yet
+    challenges = progress.progress_by_challenge(con, dt.date(2026, 9, 30)).set_index("challenge_id")
+    assert challenges.loc[money, "progress"] == pytest.approx(expected)
+    assert challenges.loc[skills, "progress"] == pytest.approx(0.3)
+    assert challenges.loc[skills, "measured"] == 1 and challenges.loc[skills, "actions"] == 2
+    con.close()

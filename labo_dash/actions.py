@@ -1,0 +1,301 @@
+"""Follow-up actions: created from a solution, edited in bulk, followed by append-only progress updates.
+
+An action's fields (title, pilot, dates, budget...) may change, audited before/after. Its status and % live
+only in ``progress_updates``: every change is a new dated row and the current state is the latest one.
+A status/% mismatch (Terminée below 100 %, À lancer above 0 %) is reported, never silently fixed.
+Bulk edits of many actions at once: :mod:`labo_dash.action_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlparse
+
+import duckdb
+import pandas as pd
+
+from labo_dash import access, db, french, progress, review, solutions
+from labo_dash.access import Actor
+from labo_dash.errors import NotFound, ValidationError
+
+# Editable fields of the action row -> (French label, max length for text, None for other types).
+FIELDS: dict[str, tuple[str, int | None]] = {
+    "title": ("Intitulé", 200),
+    "description": ("Description", 2000),
+    "pilot_structure": ("Structure pilote", 200),
+    "pilot_person": ("Personne pilote", 200),
+    "contributors": ("Contributeur·ice·s", 1000),
+    "funders": ("Financeurs", 500),
+    "budget_planned": ("Budget prévu", None),
+    "budget_secured": ("Budget acquis", None),
+    "start_date": ("Début", None),
+    "due_date": ("Échéance", None),
+    "next_step": ("Prochaine étape", 500),
+    "weight": ("Poids", None),
+}
+_ROW_FIELDS = [name for name in FIELDS if name != "title"]  # the order of the INSERT below
+UPDATE_FIELDS = ("status", "progress", "comment", "evidence_url")
+BUDGET_MAX = 100_000_000
+WEIGHT_MAX = 100
+COMMENT_MAX = 2000
+
+
+def clean(value: Any) -> Any:
+    """Normalise a form or DataFrame value: blanks and NaN to None, dates to ``date``, text stripped."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return clean(value.item())
+    return value
+
+
+def check_fields(values: dict[str, Any]) -> dict[str, str]:
+    """Return a French message per invalid field of a complete set of action fields (empty when valid)."""
+    errors: dict[str, str] = {}
+    for name, (label, limit) in FIELDS.items():
+        value = values.get(name)
+        if limit and value is not None and len(str(value)) > limit:
+            errors[name] = f"{label} : trop long ({len(str(value))} caractères, {limit} au plus)."
+    if not values.get("title"):
+        errors["title"] = "Intitulé : obligatoire."
+    for name in ("budget_planned", "budget_secured"):
+        value = values.get(name)
+        if value is not None and not 0 <= float(value) <= BUDGET_MAX:
+            errors[name] = f"{FIELDS[name][0]} : un montant entre 0 et {french.euros(BUDGET_MAX)}."
+    planned, secured = values.get("budget_planned"), values.get("budget_secured")
+    if planned is not None and secured is not None and float(secured) > float(planned) and not errors:
+        errors["budget_secured"] = (
+            f"Budget acquis ({french.euros(secured)}) supérieur au budget prévu ({french.euros(planned)}) : "
+            "augmentez le budget prévu."
+        )
+    start, due = values.get("start_date"), values.get("due_date")
+    if start is not None and due is not None and due < start:
+        errors["due_date"] = f"Échéance ({french.date(due)}) antérieure au début ({french.date(start)})."
+    weight = values.get("weight")
+    if weight is not None and not 0 < float(weight) <= WEIGHT_MAX:
+        errors["weight"] = f"Poids : un nombre strictement positif, {WEIGHT_MAX} au plus (vide = 1)."
+    return errors
+
+
+def check_update(
+    status: str | None,
+    progress_value: Any,
+    reported_on: dt.date | None,
+    comment: str | None,
+    evidence_url: str | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """Return a French message per invalid field of a progress update (empty when valid)."""
+    errors: dict[str, str] = {}
+    if status not in french.STATUSES:
+        errors["status"] = "Statut : choisissez À lancer, En cours, En pause, Terminée ou Abandonnée."
+    if progress_value is not None and (
+        not isinstance(progress_value, int | float) or progress_value != int(progress_value)
+        or not 0 <= progress_value <= 100
+    ):
+        errors["progress"] = "Avancement : un nombre entier de 0 à 100 (vide = non mesuré)."
+    if reported_on is None:
+        errors["reported_on"] = "Date du point : obligatoire."
+    elif reported_on > today:
+        errors["reported_on"] = f"Date du point : {french.date(reported_on)} est dans le futur."
+    if comment and len(comment) > COMMENT_MAX:
+        errors["comment"] = f"Commentaire : trop long ({COMMENT_MAX} caractères au plus)."
+    if evidence_url:
+        parsed = urlparse(evidence_url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(evidence_url) > 500:
+            errors["evidence_url"] = "Lien de preuve : une adresse web complète (https://…)."
+    return errors
+
+
+def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict[str, Any]]) -> list[int]:
+    """Append progress updates (one statement) and audit each; return their ids."""
+    if not rows:
+        return []
+    columns = ["action_id", "reported_on", "status", "progress", "comment", "evidence_url", "reported_by"]
+    ids = [
+        r[0]
+        for r in cur.execute(
+            "INSERT INTO progress_updates (action_id, reported_on, status, progress, comment, evidence_url, "
+            "reported_by) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
+            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]) "
+            "RETURNING id",
+            [[r[c] for r in rows] for c in columns],
+        ).fetchall()
+    ]
+    for update_id, row in zip(ids, rows, strict=True):
+        db.audit(cur, actor, "progress_update", update_id, "create", None, row)
+    return ids
+
+
+def create_actions(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    solution_id: int,
+    titles: list[str],
+    fields: dict[str, Any],
+    *,
+    status: str = "a_lancer",
+    progress_value: int | None = None,
+    reported_on: dt.date,
+    reported_by: str | None,
+    today: dt.date,
+) -> list[int]:
+    """Create one action per title from a solution, sharing ``fields``; return their ids.
+
+    A status other than À lancer, or a %, is recorded as each action's first progress update.
+    """
+    access.require(actor, "actions.write")
+    solution = solutions.get_solution(con, solution_id)
+    titles = [t for t in (clean(t) for t in titles) if t]
+    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
+    errors = check_fields({**values, "title": titles[0] if titles else None})
+    if not titles:
+        errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
+    errors.pop("title", None)
+    long = [t for t in titles if len(t) > FIELDS["title"][1]]
+    if long:
+        limit = FIELDS["title"][1]
+        errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
+    if len(set(titles)) != len(titles):
+        errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
+    initial = status != "a_lancer" or progress_value is not None
+    if initial:
+        errors |= check_update(status, progress_value, reported_on, None, None, today)
+    if errors:
+        raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+    with db.transaction(con) as cur:
+        created = cur.execute(
+            "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
+            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight) "
+            "SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? RETURNING id, title",
+            [solution_id, titles, *[values[n] for n in _ROW_FIELDS]],
+        ).fetchall()
+        ids = {title: action_id for action_id, title in created}
+        for title in titles:
+            after = {"solution_id": solution_id, "challenge_id": solution["challenge_id"], "title": title}
+            db.audit(cur, actor, "action", ids[title], "create", None, after | values)
+        if initial:
+            first = {"reported_on": reported_on, "status": status, "progress": progress_value,
+                     "comment": "Création de l'action", "evidence_url": None, "reported_by": reported_by}
+            append_updates(cur, actor, [{"action_id": ids[t], **first} for t in titles])
+    return [ids[t] for t in titles]
+
+
+def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]:
+    """Return an action's fields, provenance (solution, défi, objectives) and current state."""
+    rows = db.query(con, "SELECT * FROM actions WHERE id = ?", [action_id])
+    if not rows:
+        raise NotFound(f"L'action n° {action_id} n'existe pas.")
+    action = rows[0]
+    solution = solutions.get_solution(con, action["solution_id"])
+    latest = db.query(
+        con,
+        "SELECT status, progress, reported_on FROM progress_updates WHERE action_id = ? "
+        "ORDER BY reported_on DESC, id DESC LIMIT 1",
+        [action_id],
+    )
+    state = latest[0] if latest else {"status": "a_lancer", "progress": None, "reported_on": None}
+    return {
+        **action,
+        "solution": solution["title"],
+        "challenge_id": solution["challenge_id"],
+        "challenge": solution["challenge"],
+        "objectives": solution["objectives"],
+        "status": state["status"],
+        "progress": state["progress"],
+        "last_update": state["reported_on"],
+    }
+
+
+def history(con: duckdb.DuckDBPyConnection, action_id: int) -> pd.DataFrame:
+    """Return the progress updates of an action, oldest first (its timeline)."""
+    return db.query_df(
+        con,
+        "SELECT id, reported_on, status, progress, comment, evidence_url, reported_by, recorded_at "
+        "FROM progress_updates WHERE action_id = ? ORDER BY reported_on, id",
+        [action_id],
+    )
+
+
+def chronology_errors(current: dict[str, Any], reported_on: dt.date | None) -> dict[str, str]:
+    """Refuse an update dated before the action's latest one (the history is never rewritten)."""
+    last = current.get("last_update")
+    if reported_on is not None and last is not None and reported_on < last:
+        return {"reported_on": (
+            f"Date du point : {french.date(reported_on)} précède le dernier point ({french.date(last)}) ; "
+            "l'historique ne se réécrit pas."
+        )}
+    return {}
+
+
+def record_update(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    action_id: int,
+    *,
+    reported_on: dt.date,
+    status: str,
+    progress_value: int | None,
+    comment: str | None = None,
+    evidence_url: str | None = None,
+    reported_by: str | None = None,
+    today: dt.date,
+) -> int:
+    """Append one progress update to an action; return its id (nothing is ever overwritten)."""
+    access.require(actor, "actions.write")
+    current = get_action(con, action_id)
+    comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
+    progress_value = clean(progress_value)
+    errors = check_update(status, progress_value, reported_on, comment, evidence_url, today)
+    errors |= chronology_errors(current, reported_on)
+    unchanged = status == current["status"] and progress_value == current["progress"]
+    if not errors and unchanged and not comment and not evidence_url:
+        errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
+    if errors:
+        raise ValidationError("Le point n'a pas été enregistré : corrigez les champs signalés.", errors)
+    row = {"action_id": action_id, "reported_on": reported_on, "status": status,
+           "progress": None if progress_value is None else int(progress_value), "comment": comment,
+           "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
+    with db.transaction(con) as cur:
+        return append_updates(cur, actor, [row])[0]
+
+
+def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
+    """Return every action with its fields, provenance, current state and flags at ``today``.
+
+    Flags: ``overdue`` (due date passed, not closed), ``mismatch`` (French sentence or None), ``stale``
+    (open and not updated since the latest review meeting).
+    """
+    fields = db.query_df(
+        con,
+        "SELECT a.*, c.title AS challenge, s.title AS solution FROM actions a "
+        "JOIN solutions s ON s.id = a.solution_id JOIN challenges c ON c.id = s.challenge_id "
+        "WHERE s.seminar_id = ? ORDER BY c.id, s.id, a.id",
+        [seminar_id],
+    )
+    states = progress.action_states(con, today)[["id", "status", "progress", "last_update", "overdue"]]
+    table = fields.merge(states, on="id", how="left")
+    table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
+                                                                       strict=True)]
+    last_review = review.last_review_date(con, today, seminar_id)
+    if last_review is None:
+        table["stale"] = False
+    else:
+        since = pd.Timestamp(last_review)
+        table["stale"] = (
+            ~table["status"].isin(progress.CLOSED)
+            & (table["created_at"] <= since + pd.Timedelta(days=1))
+            & (table["last_update"].isna() | (table["last_update"] <= since))
+        )
+    table.attrs["last_review"] = last_review
+    return table.reset_index(drop=True)
+

@@ -1,0 +1,176 @@
+"""Afternoon solutions: captured per selected défi, with their provenance and their volunteers.
+
+Volunteers are the participants who ticked « je veux contribuer » for a solution in their current (latest)
+ballot of a round on solutions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from labo_dash import access, db
+from labo_dash.access import Actor
+from labo_dash.errors import NotFound, ValidationError
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+
+
+def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> list[dict[str, Any]]:
+    """Return the défis solutions can answer: the selected ones, or every défi while none is selected."""
+    return db.query(
+        con,
+        """
+        SELECT id, title, selected FROM challenges
+        WHERE seminar_id = ? AND deleted_at IS NULL
+          AND (selected OR NOT EXISTS (
+              SELECT 1 FROM challenges c2 WHERE c2.seminar_id = ? AND c2.deleted_at IS NULL AND c2.selected))
+        ORDER BY id
+        """,
+        [seminar_id, seminar_id],
+    )
+
+
+def list_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
+    """Return the live solutions with their défi, number of actions and of volunteers."""
+    return db.query_df(
+        con,
+        """
+        SELECT s.id, s.challenge_id, c.title AS challenge, c.selected, s.title, s.description,
+               (SELECT count(*) FROM actions a WHERE a.solution_id = s.id) AS actions
+        FROM solutions s
+        JOIN challenges c ON c.id = s.challenge_id
+        WHERE s.seminar_id = ? AND s.deleted_at IS NULL
+        ORDER BY s.challenge_id, s.id
+        """,
+        [seminar_id],
+    )
+
+
+def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
+    """Return (solution_id, participant_id, name, structure, kind) of each « je veux contribuer »."""
+    return db.query_df(
+        con,
+        """
+        WITH current AS (
+            SELECT b.id, b.participant_id
+            FROM ballots b
+            JOIN rounds r ON r.id = b.round_id
+            WHERE r.seminar_id = ? AND r.target = 'solutions'
+            QUALIFY row_number() OVER (
+                PARTITION BY b.round_id, b.participant_id ORDER BY b.submitted_at DESC, b.id DESC) = 1
+        )
+        SELECT DISTINCT e.item_id AS solution_id, p.id AS participant_id, p.name, p.structure, p.kind
+        FROM current
+        JOIN ballot_entries e ON e.ballot_id = current.id AND e.contribute
+        JOIN participants p ON p.id = current.participant_id
+        ORDER BY solution_id, p.name
+        """,
+        [seminar_id],
+    )
+
+
+def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> dict[str, Any]:
+    """Return a solution with its défi and the défi's objectives (provenance), or raise NotFound."""
+    rows = db.query(
+        con,
+        "SELECT s.id, s.seminar_id, s.title, s.description, s.challenge_id, c.title AS challenge "
+        "FROM solutions s JOIN challenges c ON c.id = s.challenge_id "
+        "WHERE s.id = ? AND s.deleted_at IS NULL",
+        [solution_id],
+    )
+    if not rows:
+        raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
+    solution = rows[0]
+    solution["objectives"] = db.query(
+        con,
+        "SELECT o.id, o.number, o.short_label, o.title, co.weight FROM challenge_objectives co "
+        "JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = ? AND co.weight > 0 "
+        "ORDER BY co.weight DESC, o.number",
+        [solution["challenge_id"]],
+    )
+    return solution
+
+
+def _check(title: str, description: str | None) -> tuple[str, str | None]:
+    """Return the stripped title and description, or raise ValidationError with French messages."""
+    title = (title or "").strip()
+    description = (description or "").strip() or None
+    errors = {}
+    if not title:
+        errors["title"] = "Donnez un intitulé à la solution."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"L'intitulé est trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
+    if description and len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"La description est trop longue ({DESCRIPTION_MAX} caractères au plus)."
+    if errors:
+        raise ValidationError("La solution n'a pas été enregistrée : corrigez les champs signalés.", errors)
+    return title, description
+
+
+def add_solution(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    challenge_id: int | None,
+    title: str,
+    description: str | None = None,
+    seminar_id: int = 1,
+) -> int:
+    """Record a solution answering ``challenge_id``; return its id."""
+    access.require(actor, "solutions.write")
+    title, description = _check(title, description)
+    known = db.query(
+        con,
+        "SELECT id FROM challenges WHERE id = ? AND seminar_id = ? AND deleted_at IS NULL",
+        [challenge_id, seminar_id],
+    )
+    if not known:
+        raise ValidationError(
+            "La solution n'a pas été enregistrée : choisissez le défi auquel elle répond.",
+            {"challenge_id": "Choisissez un défi de la liste."},
+        )
+    with db.transaction(con) as cur:
+        solution_id = cur.execute(
+            "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
+            "RETURNING id",
+            [seminar_id, challenge_id, title, description],
+        ).fetchone()[0]
+        after = {"challenge_id": challenge_id, "title": title, "description": description}
+        db.audit(cur, actor, "solution", solution_id, "create", None, after)
+    return solution_id
+
+
+def update_solution(
+    con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int, title: str, description: str | None
+) -> None:
+    """Change the title and description of a solution (audited before/after)."""
+    access.require(actor, "solutions.write")
+    title, description = _check(title, description)
+    before = get_solution(con, solution_id)
+    with db.transaction(con) as cur:
+        cur.execute(
+            "UPDATE solutions SET title = ?, description = ? WHERE id = ?", [title, description, solution_id]
+        )
+        db.audit(
+            cur, actor, "solution", solution_id, "update",
+            {"title": before["title"], "description": before["description"]},
+            {"title": title, "description": description},
+        )
+
+
+def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int) -> None:
+    """Mark a solution as deleted, refusing when actions already stem from it."""
+    access.require(actor, "solutions.write")
+    before = get_solution(con, solution_id)
+    count = db.query(con, "SELECT count(*) AS n FROM actions WHERE solution_id = ?", [solution_id])[0]["n"]
+    if count:
+        raise ValidationError(
+            f"La solution « {before['title']} » porte déjà {count} action(s) de suivi : "
+            "elle ne peut pas être supprimée."
+        )
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE solutions SET deleted_at = current_timestamp WHERE id = ?", [solution_id])
+        db.audit(cur, actor, "solution", solution_id, "delete", {"title": before["title"]}, None)

@@ -1,0 +1,298 @@
+"""Solutions, actions created from a solution, append-only progress updates, flags and bulk edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from labo_dash import action_table, actions, db, solutions
+from labo_dash.access import PARTNER, STEERING, Actor
+from labo_dash.errors import PermissionDenied, ValidationError
+from tests.actions_data import ORGANISER_ACTOR, TODAY, add_action, add_challenge, add_solution, count
+
+STEERING_ACTOR = Actor(STEERING, "Membre du comité")
+
+
+@pytest.fixture
+def small(fresh_db):
+    """A database with one défi (objectives 3 and 5), one solution, and its connection."""
+    con = db.open_database(fresh_db)
+    challenge = add_challenge(con, "Financer l'animation", {3: 0.6, 5: 0.4})
+    solution = add_solution(con, challenge, "Un fonds territorial")
+    yield con, challenge, solution
+    con.close()
+
+
+def create(con, solution, titles, **kwargs):
+    """Create actions with sensible defaults for the tests."""
+    fields = {"pilot_structure": "Région", "pilot_person": "Sandrine", "budget_planned": 10000,
+              "budget_secured": 5000, "start_date": dt.date(2026, 4, 1), "due_date": dt.date(2026, 9, 30)}
+    fields |= kwargs.pop("fields", {})
+    return actions.create_actions(con, kwargs.pop("actor", ORGANISER_ACTOR), solution, titles, fields,
+                                  reported_on=kwargs.pop("reported_on", TODAY), reported_by="Hélène",
+                                  today=TODAY, **kwargs)
+
+
+# --- solutions ---------------------------------------------------------------------------------------
+
+
+def test_add_solution_validates_and_audits(small):
+    con, challenge, _ = small
+    solution_id = solutions.add_solution(con, ORGANISER_ACTOR, challenge, "  Un comité des financeurs  ")
+    assert solutions.get_solution(con, solution_id)["title"] == "Un comité des financeurs"
+    operations = con.execute("SELECT operation FROM audit_log WHERE entity = 'solution'").fetchall()
+    assert operations == [("create",)]
+    before = count(con, "solutions")
+    with pytest.raises(ValidationError) as error:
+        solutions.add_solution(con, ORGANISER_ACTOR, challenge, "   ")
+    assert "intitulé" in error.value.fields["title"]
+    with pytest.raises(ValidationError) as error:
+        solutions.add_solution(con, ORGANISER_ACTOR, 999, "Sans défi")
+    assert "challenge_id" in error.value.fields
+    with pytest.raises(PermissionDenied):
+        solutions.add_solution(con, STEERING_ACTOR, challenge, "Par le comité")
+    assert count(con, "solutions") == before
+
+
+def test_solution_with_actions_cannot_be_deleted(small):
+    con, _, solution = small
+    create(con, solution, ["Une action"])
+    with pytest.raises(ValidationError, match="porte déjà 1 action"):
+        solutions.delete_solution(con, ORGANISER_ACTOR, solution)
+    solutions.update_solution(con, ORGANISER_ACTOR, solution, "Un fonds régional", "Trois ans d'animation")
+    assert solutions.list_solutions(con)["title"].tolist() == ["Un fonds régional"]
+
+
+def test_volunteers_come_from_each_participant_latest_ballot(small):
+    con, _, solution = small
+    other = add_solution(con, small[1], "Un dossier unique")
+    with db.transaction(con) as cur:
+        cur.execute("INSERT INTO participants (seminar_id, name, kind) VALUES (1, 'Awa', 'ptce'), "
+                    "(1, 'Karim', 'financeur')")
+        cur.execute("INSERT INTO rounds (seminar_id, title, target, method, status) "
+                    "VALUES (1, 'Clôture', 'solutions', 'majority_judgment', 'closed')")
+        cur.execute(
+            "INSERT INTO ballots (round_id, participant_id, fingerprint, submitted_at) VALUES "
+            "(1, 1, 'a', TIMESTAMP '2026-03-24 15:40'), (1, 1, 'b', TIMESTAMP '2026-03-24 15:50'), "
+            "(1, 2, 'c', TIMESTAMP '2026-03-24 15:45')"
+        )
+        cur.execute(
+            "INSERT INTO ballot_entries (ballot_id, item_id, value, contribute) VALUES "
+            "(1, ?, 0, true), (1, ?, 1, false), (2, ?, 0, false), (2, ?, 0, true), (3, ?, 1, true)",
+            [solution, other, solution, other, solution],
+        )
+    rows = solutions.volunteers(con)
+    assert sorted(zip(rows["solution_id"], rows["name"], strict=True)) == sorted(
+        [(solution, "Karim"), (other, "Awa")]
+    )  # Awa changed her mind: her first ballot does not count
+
+
+# --- creating actions -----------------------------------------------------------------------------------
+
+
+def test_create_actions_from_a_solution_in_one_step(small):
+    con, challenge, solution = small
+    ids = create(con, solution, ["Étude de préfiguration", "Tour de table des fondations", "  "])
+    assert len(ids) == 2
+    action = actions.get_action(con, ids[1])
+    assert action["title"] == "Tour de table des fondations" and action["pilot_person"] == "Sandrine"
+    assert action["solution_id"] == solution and action["challenge_id"] == challenge
+    assert [o["number"] for o in action["objectives"]] == [3, 5]
+    assert action["status"] == "a_lancer" and action["progress"] is None  # never measured
+    assert count(con, "progress_updates") == 0
+    audits = con.execute(
+        "SELECT entity_id, after FROM audit_log WHERE entity = 'action' ORDER BY id"
+    ).fetchall()
+    assert [a[0] for a in audits] == ids
+    assert json.loads(audits[0][1])["challenge_id"] == challenge
+
+
+def test_create_actions_with_a_first_status_records_an_update(small):
+    con, _, solution = small
+    (action_id,) = create(con, solution, ["Lancée"], status="en_cours", progress_value=20,
+                          reported_on=dt.date(2026, 4, 15))
+    timeline = actions.history(con, action_id)
+    assert timeline[["status", "progress"]].values.tolist() == [["en_cours", 20]]
+    assert timeline["reported_on"].iloc[0].date() == dt.date(2026, 4, 15)
+
+
+@pytest.mark.parametrize(
+    ("titles", "fields", "kwargs", "field"),
+    [
+        ([], {}, {}, "titles"),
+        (["Même", "Même"], {}, {}, "titles"),
+        (["x" * 201], {}, {}, "titles"),
+        (["Dates"], {"due_date": dt.date(2026, 3, 1)}, {}, "due_date"),
+        (["Budget"], {"budget_secured": 20000}, {}, "budget_secured"),
+        (["Budget"], {"budget_planned": -5}, {}, "budget_planned"),
+        (["Poids"], {"weight": 0}, {}, "weight"),
+        (["Avancement"], {}, {"status": "en_cours", "progress_value": 140}, "progress"),
+        (["Futur"], {}, {"status": "en_cours", "reported_on": dt.date(2027, 1, 1)}, "reported_on"),
+    ],
+)
+def test_create_actions_refuses_bad_input_and_writes_nothing(small, titles, fields, kwargs, field):
+    con, _, solution = small
+    before = (count(con, "actions"), count(con, "progress_updates"), count(con, "audit_log"))
+    with pytest.raises(ValidationError) as error:
+        create(con, solution, titles, fields=fields, **kwargs)
+    assert field in error.value.fields
+    assert "Aucune action" in str(error.value)
+    assert (count(con, "actions"), count(con, "progress_updates"), count(con, "audit_log")) == before
+
+
+def test_partner_cannot_create_actions(small):
+    con, _, solution = small
+    with pytest.raises(PermissionDenied, match="Partenaire"):
+        create(con, solution, ["Interdite"], actor=Actor(PARTNER, "Que Vol'Terre"))
+    assert count(con, "actions") == 0
+
+
+# --- progress updates --------------------------------------------------------------------------------
+
+
+def test_updates_are_appended_never_overwritten(small):
+    con, _, solution = small
+    (action_id,) = create(con, solution, ["Étude"], status="en_cours", progress_value=20,
+                          reported_on=dt.date(2026, 5, 20))
+    first = con.execute("SELECT * FROM progress_updates").fetchall()
+    actions.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 6, 20), status="en_cours",
+                          progress_value=50, comment="Entretiens", evidence_url="https://exemple.org/cr.pdf",
+                          today=TODAY)
+    actions.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 7, 20), status="terminee",
+                          progress_value=90, today=TODAY)
+    rows = con.execute("SELECT * FROM progress_updates ORDER BY id").fetchall()
+    assert rows[0] == first[0]
+    assert [(r[3], r[4]) for r in rows] == [("en_cours", 20), ("en_cours", 50), ("terminee", 90)]
+    assert rows[1][7] == "Membre du comité"  # reported by the actor when nobody is named
+    current = actions.get_action(con, action_id)
+    assert (current["status"], current["progress"]) == ("terminee", 90)
+    table = actions.tracker(con, TODAY).set_index("id")
+    assert table.loc[action_id, "mismatch"] == "Statut « Terminée » mais avancement de 90 % (attendu : 100 %)"
+    assert con.execute("SELECT count(*) FROM audit_log WHERE entity = 'progress_update'").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"status": "fini"}, "status"),
+        ({"progress_value": 55.5}, "progress"),
+        ({"reported_on": dt.date(2026, 11, 27)}, "reported_on"),
+        ({"reported_on": dt.date(2026, 5, 1)}, "reported_on"),  # before the latest update
+        ({"evidence_url": "exemple.org/preuve"}, "evidence_url"),
+        ({"status": "en_cours", "progress_value": 20}, "status"),  # nothing new
+    ],
+)
+def test_bad_update_is_refused_in_french(small, kwargs, field):
+    con, _, solution = small
+    (action_id,) = create(con, solution, ["Étude"], status="en_cours", progress_value=20,
+                          reported_on=dt.date(2026, 5, 20))
+    values = {"reported_on": dt.date(2026, 6, 20), "status": "en_cours", "progress_value": 40} | kwargs
+    with pytest.raises(ValidationError) as error:
+        actions.record_update(con, ORGANISER_ACTOR, action_id, today=TODAY, **values)
+    assert field in error.value.fields and "enregistré" in str(error.value)
+    assert count(con, "progress_updates") == 1
+
+
+def test_overdue_and_not_updated_since_last_review(small):
+    con, _, solution = small
+    late = add_action(con, solution, "En retard", [("2026-09-20", "en_cours", 40)], due_date="2026-10-31")
+    done = add_action(con, solution, "Finie", [("2026-09-20", "terminee", 100)], due_date="2026-10-31")
+    fresh = add_action(con, solution, "À jour", [("2026-09-20", "en_cours", 10),
+                                                ("2026-11-10", "en_cours", 30)], due_date="2026-12-31")
+    silent = add_action(con, solution, "Jamais renseignée", due_date="2027-03-31")
+    table = actions.tracker(con, TODAY).set_index("id")
+    assert table["overdue"].to_dict() == {late: True, done: False, fresh: False, silent: False}
+    assert not table["stale"].any()  # no review yet: nothing to compare with
+    with db.transaction(con) as cur:
+        cur.execute("INSERT INTO reviews (seminar_id, month, held_on) VALUES (1, DATE '2026-10-01', "
+                    "DATE '2026-10-25')")
+    table = actions.tracker(con, TODAY).set_index("id")
+    assert table.attrs["last_review"] == dt.date(2026, 10, 25)
+    assert table["stale"].to_dict() == {late: True, done: False, fresh: False, silent: True}
+
+
+# --- bulk edits ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def table(small):
+    """Three actions in the tracker and the tracker table itself."""
+    con, _, solution = small
+    ids = create(con, solution, ["Étude", "Tour de table", "Appel à projets"], status="en_cours",
+                 progress_value=10, reported_on=dt.date(2026, 5, 20))
+    return con, ids, actions.tracker(con, TODAY)
+
+
+def test_table_changes_returns_only_edited_cells(table):
+    _, ids, original = table
+    edited = original.copy()
+    edited.loc[edited["id"] == ids[0], "progress"] = 35
+    edited.loc[edited["id"] == ids[1], "due_date"] = pd.Timestamp("2026-12-31")
+    edited.loc[edited["id"] == ids[2], "title"] = "Appel à projets "  # only a trailing space: unchanged
+    assert action_table.table_changes(original, edited) == {
+        ids[0]: {"progress": 35}, ids[1]: {"due_date": dt.date(2026, 12, 31)}
+    }
+
+
+def test_save_changes_records_updates_and_audit(table):
+    con, ids, _ = table
+    audits = count(con, "audit_log")
+    summary = action_table.save_changes(
+        con, STEERING_ACTOR,
+        {ids[0]: {"progress": 35, "comment": "Entretiens faits"},
+         ids[1]: {"status": "terminee", "progress": 100, "evidence_url": "https://exemple.org/bilan"},
+         ids[2]: {"pilot_person": "Karim", "budget_planned": 12000.0}},
+        reported_on=dt.date(2026, 11, 20), reported_by="", today=TODAY,
+    )
+    assert summary == {"actions": 1, "updates": 2, "mismatches": []}
+    states = actions.tracker(con, TODAY).set_index("id")
+    assert states.loc[ids[0], "progress"] == 35 and states.loc[ids[1], "status"] == "terminee"
+    assert states.loc[ids[2], "pilot_person"] == "Karim" and states.loc[ids[2], "progress"] == 10
+    assert actions.history(con, ids[0])["comment"].tolist()[-1] == "Entretiens faits"
+    assert count(con, "audit_log") == audits + 3
+    before, after = con.execute(
+        "SELECT before, after FROM audit_log WHERE entity = 'action' AND operation = 'update'"
+    ).fetchone()
+    assert json.loads(before) == {"pilot_person": "Sandrine", "budget_planned": 10000.0}
+    assert json.loads(after) == {"pilot_person": "Karim", "budget_planned": 12000.0}
+
+
+def test_save_changes_flags_mismatch_without_fixing_it(table):
+    con, ids, _ = table
+    summary = action_table.save_changes(con, ORGANISER_ACTOR, {ids[0]: {"status": "terminee"}},
+                                        reported_on=TODAY, reported_by="Hélène", today=TODAY)
+    assert summary["mismatches"] == [
+        "Étude : Statut « Terminée » mais avancement de 10 % (attendu : 100 %)"
+    ]
+    assert actions.get_action(con, ids[0])["progress"] == 10
+
+
+def test_one_bad_row_refuses_the_whole_save(table):
+    con, ids, _ = table
+    snapshot = con.execute("SELECT * FROM actions ORDER BY id").fetchall()
+    counts = (count(con, "progress_updates"), count(con, "audit_log"))
+    with pytest.raises(ValidationError) as error:
+        action_table.save_changes(
+            con, ORGANISER_ACTOR,
+            {ids[0]: {"progress": 60},
+             ids[1]: {"progress": 120, "due_date": dt.date(2026, 1, 1)},
+             ids[2]: {"title": None}},
+            reported_on=TODAY, reported_by="Hélène", today=TODAY,
+        )
+    assert "2 ligne(s) refusée(s)" in str(error.value) and "rien n'a été enregistré" in str(error.value)
+    assert set(error.value.fields) == {str(ids[1]), str(ids[2])}
+    assert "Avancement" in error.value.fields[str(ids[1])] and "Échéance" in error.value.fields[str(ids[1])]
+    assert "Intitulé" in error.value.fields[str(ids[2])]
+    assert con.execute("SELECT * FROM actions ORDER BY id").fetchall() == snapshot
+    assert (count(con, "progress_updates"), count(con, "audit_log")) == counts
+
+
+def test_partner_cannot_save_table_edits(table):
+    con, ids, _ = table
+    with pytest.raises(PermissionDenied):
+        action_table.save_changes(con, Actor(PARTNER, "Fondation"), {ids[0]: {"progress": 60}},
+                                  reported_on=TODAY, reported_by=None, today=TODAY)
+    assert actions.get_action(con, ids[0])["progress"] == 10

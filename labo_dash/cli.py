@@ -40,6 +40,28 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from labo_dash import access, diagnosis_import
+
+    importers = {
+        "findings": (diagnosis_import.import_findings, "constat(s)"),
+        "challenges": (diagnosis_import.import_challenges, "défi(s)"),
+    }
+    importer, noun = importers[args.what]
+    path = Path(args.file)
+    if not path.is_file():
+        raise LaboError(f"Le fichier « {path} » est introuvable.")
+    con = db.open_database(args.db)
+    try:
+        ids = importer(con, access.SYSTEM, path.read_bytes(), path.name)
+    finally:
+        con.close()
+    print(f"{len(ids)} {noun} importé(s) depuis {path.name} dans {args.db}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -53,6 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)")
     demo.add_argument("--seed", type=int, default=42, help="graine du tirage (défaut : 42)")
     demo.set_defaults(handler=_demo)
+
+    importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
+    kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)
+    for name, text in [
+        ("findings", "constats des ateliers du matin (atelier ; type ; texte ; objectifs ; ...)"),
+        ("challenges", "défis (titre ; description ; atelier ; objectif 1 … objectif 5 en %% ; constats)"),
+    ]:
+        kind = kinds.add_parser(name, help=text)
+        kind.add_argument("file", metavar="FICHIER", help="fichier .csv (séparateur ; ou ,) ou .xlsx")
+        kind.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+        kind.set_defaults(handler=_import)
     return parser
 
 

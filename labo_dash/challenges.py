@@ -1,0 +1,261 @@
+"""Défis (challenges) formulated from the findings: weights over the objectives and provenance.
+
+Weights are percentages in the interface (summing to 100) and fractions in the database (summing to
+1, only the non-zero ones stored). The suggestion from a défi's findings splits each finding evenly
+over its objectives. A défi already put to a vote cannot be deleted. Every write checks
+``diagnosis.write`` and is recorded in the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+
+from labo_dash import db, seminar
+from labo_dash.access import Actor, require
+from labo_dash.diagnosis import SESSION, get_finding
+from labo_dash.errors import NotFound, ValidationError
+from labo_dash.french import percent
+from labo_dash.importing import header_key
+
+MAX_TITLE = 150
+MAX_DESCRIPTION = 2000
+
+
+def round_percentages(shares: Mapping[int, float]) -> dict[int, int]:
+    """Round positive shares to whole percentages summing to exactly 100 (largest remainders)."""
+    total = sum(v for v in shares.values() if v > 0)
+    if total <= 0:
+        return {}
+    exact = {k: v * 100 / total for k, v in shares.items() if v > 0}
+    rounded = {k: int(v) for k, v in exact.items()}
+    for k in sorted(exact, key=lambda k: (rounded[k] - exact[k], k))[: 100 - sum(rounded.values())]:
+        rounded[k] += 1
+    return rounded
+
+
+def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[int, int]:
+    """Suggest weights (objective id -> whole %) from findings: each finding splits 1 over its objectives."""
+    shares: dict[int, float] = {}
+    for finding_id in finding_ids:
+        objective_ids = get_finding(con, finding_id)["objective_ids"]
+        for objective_id in objective_ids:
+            shares[objective_id] = shares.get(objective_id, 0.0) + 1 / len(objective_ids)
+    return round_percentages(shares)
+
+
+def weights_error(weights: Mapping[int, float | None]) -> str | None:
+    """Return the French message for percentages that are out of range or do not sum to 100, else None."""
+    values = [float(w or 0) for w in weights.values()]
+    if any(w < 0 or w > 100 for w in values):
+        return "Chaque pondération est comprise entre 0 et 100 %."
+    total = sum(values)
+    if abs(total - 100) > 0.01:
+        return f"Les pondérations totalisent {percent(total / 100, 2)} : elles doivent faire 100 %."
+    return None
+
+
+def validate_challenge(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    title: str | None,
+    description: str | None,
+    workshop_id: int | None,
+    weights: Mapping[int, float | None],
+    finding_ids: Sequence[int] = (),
+    seminar_id: int = seminar.DEFAULT_SEMINAR,
+    challenge_id: int | None = None,
+) -> dict[str, Any]:
+    """Return a défi's cleaned values, or raise ValidationError with one French message per field."""
+    errors: dict[str, str] = {}
+    title, description = (title or "").strip(), (description or "").strip() or None
+    if not title:
+        errors["title"] = "Donnez un titre au défi."
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"Le titre fait {len(title)} caractères : {MAX_TITLE} au plus."
+    elif any(
+        header_key(c["title"]) == header_key(title) and c["id"] != challenge_id
+        for c in list_challenges(con, seminar_id)
+    ):
+        errors["title"] = "Un autre défi porte déjà ce titre."
+    if description and len(description) > MAX_DESCRIPTION:
+        errors["description"] = (
+            f"La description fait {len(description)} caractères : {MAX_DESCRIPTION} au plus."
+        )
+    if workshop_id is not None and workshop_id not in {
+        w["id"] for w in seminar.workshops(con, seminar_id, SESSION)
+    }:
+        errors["workshop"] = "Choisissez un atelier du matin."
+    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    if not set(weights) <= known:
+        errors["weights"] = "Objectif inconnu : les pondérations portent sur les cinq objectifs du séminaire."
+    else:
+        message = weights_error(weights)
+        if message:
+            errors["weights"] = message
+    finding_ids = sorted(set(finding_ids))
+    for finding_id in finding_ids:
+        try:
+            finding = get_finding(con, finding_id)
+        except NotFound:
+            finding = None
+        if finding is None or finding["seminar_id"] != seminar_id or finding["deleted_at"] is not None:
+            errors["findings"] = f"Le constat n° {finding_id} n'existe pas ou a été supprimé."
+    if errors:
+        raise ValidationError("Le défi n'est pas enregistré : corrigez les champs signalés.", errors)
+    total = sum(float(w or 0) for w in weights.values())
+    return {
+        "title": title, "description": description, "workshop_id": workshop_id,
+        "weights": {o: float(w) / total for o, w in sorted(weights.items()) if w and float(w) > 0},
+        "finding_ids": finding_ids,
+    }
+
+
+def _write_links(cur: duckdb.DuckDBPyConnection, challenge_id: int, values: dict[str, Any]) -> None:
+    cur.execute("DELETE FROM challenge_objectives WHERE challenge_id = ?", [challenge_id])
+    cur.execute("DELETE FROM challenge_findings WHERE challenge_id = ?", [challenge_id])
+    cur.execute(
+        "INSERT INTO challenge_objectives (challenge_id, objective_id, weight) "
+        "SELECT ?, unnest(?), unnest(?)",
+        [challenge_id, list(values["weights"]), list(values["weights"].values())],
+    )
+    cur.execute(
+        "INSERT INTO challenge_findings (challenge_id, finding_id) SELECT ?, unnest(?)",
+        [challenge_id, values["finding_ids"]],
+    )
+
+
+def create_challenge(
+    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
+) -> int:
+    """Save a new défi (title, description, workshop_id, weights in %, finding_ids); return its id."""
+    require(actor, "diagnosis.write")
+    values = validate_challenge(con, seminar_id=seminar_id, **fields)
+    with db.transaction(con) as cur:
+        challenge_id = cur.execute(
+            "INSERT INTO challenges (seminar_id, workshop_id, title, description) VALUES (?, ?, ?, ?) "
+            "RETURNING id",
+            [seminar_id, values["workshop_id"], values["title"], values["description"]],
+        ).fetchone()[0]
+        _write_links(cur, challenge_id, values)
+        db.audit(cur, actor, "challenge", challenge_id, "create", None, values)
+    return challenge_id
+
+
+def get_challenge(con: duckdb.DuckDBPyConnection, challenge_id: int) -> dict[str, Any]:
+    """Return an active défi with its weights (objective id -> %) and finding ids, or raise NotFound."""
+    rows = db.query(
+        con, "SELECT * FROM challenges WHERE id = ? AND deleted_at IS NULL", [challenge_id]
+    )
+    if not rows:
+        raise NotFound(f"Le défi n° {challenge_id} n'existe pas ou a été supprimé.")
+    row = rows[0]
+    row["weights"] = {
+        r["objective_id"]: round(r["weight"] * 100, 2)
+        for r in db.query(
+            con, "SELECT objective_id, weight FROM challenge_objectives WHERE challenge_id = ? "
+            "ORDER BY objective_id", [challenge_id],
+        )
+    }
+    row["finding_ids"] = [
+        r["finding_id"] for r in db.query(
+            con, "SELECT finding_id FROM challenge_findings WHERE challenge_id = ? ORDER BY finding_id",
+            [challenge_id],
+        )
+    ]
+    return row
+
+
+def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("title", "description", "workshop_id", "weights", "finding_ids")}
+
+
+def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int, **fields: Any) -> None:
+    """Replace a défi's title, description, weights (in %) and findings (its workshop stays)."""
+    require(actor, "diagnosis.write")
+    before = get_challenge(con, challenge_id)
+    values = validate_challenge(
+        con, seminar_id=before["seminar_id"], challenge_id=challenge_id, **fields
+    )
+    if values["workshop_id"] != before["workshop_id"]:
+        # DuckDB cannot update a foreign-key column of a row that other rows (weights, votes) reference.
+        raise ValidationError(
+            "Le défi n'est pas enregistré : corrigez les champs signalés.",
+            {"workshop": "L'atelier d'origine d'un défi ne change pas après sa création : "
+                         "recréez le défi s'il vient d'un autre atelier."},
+        )
+    with db.transaction(con) as cur:
+        cur.execute(
+            "UPDATE challenges SET title = ?, description = ? WHERE id = ?",
+            [values["title"], values["description"], challenge_id],
+        )
+        _write_links(cur, challenge_id, values)
+        db.audit(cur, actor, "challenge", challenge_id, "update", _snapshot(before), values)
+
+
+def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int) -> None:
+    """Delete a défi (soft), unless it has already been put to a vote."""
+    require(actor, "diagnosis.write")
+    before = get_challenge(con, challenge_id)
+    in_rounds = db.query(
+        con,
+        "SELECT count(*) AS n FROM round_items i JOIN rounds r ON r.id = i.round_id "
+        "WHERE r.target = 'challenges' AND i.item_id = ?",
+        [challenge_id],
+    )[0]["n"]
+    if in_rounds:
+        raise ValidationError(
+            "Ce défi a déjà été soumis à un tour de vote : il ne peut plus être supprimé "
+            "(modifiez-le plutôt).", {"challenge": "Défi déjà soumis au vote."}
+        )
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE challenges SET deleted_at = current_timestamp WHERE id = ?", [challenge_id])
+        db.audit(cur, actor, "challenge", challenge_id, "delete", _snapshot(before), None)
+
+
+def list_challenges(
+    con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR
+) -> list[dict[str, Any]]:
+    """Return the active défis in creation order, with weights {objective number: fraction}."""
+    rows = db.query(
+        con,
+        """
+        SELECT c.id, c.title, c.description, c.workshop_id, w.number AS workshop_number,
+               w.title AS workshop_title, c.selected, c.created_at,
+               (SELECT map(list(o.number ORDER BY o.number), list(co.weight ORDER BY o.number))
+                  FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id
+                  WHERE co.challenge_id = c.id) AS weights,
+               (SELECT count(*) FROM challenge_findings cf WHERE cf.challenge_id = c.id) AS finding_count
+        FROM challenges c LEFT JOIN workshops w ON w.id = c.workshop_id
+        WHERE c.seminar_id = ? AND c.deleted_at IS NULL
+        ORDER BY c.created_at, c.id
+        """,
+        [seminar_id],
+    )
+    for row in rows:
+        row["weights"] = dict(row["weights"] or {})
+    return rows
+
+
+def provenance(con: duckdb.DuckDBPyConnection, challenge_id: int) -> list[dict[str, Any]]:
+    """Return the findings a défi comes from, with their state and, for merged ones, their sources."""
+    rows = db.query(
+        con,
+        """
+        SELECT f.id, f.kind, f.text, f.group_label, w.number AS workshop_number, f.merged_into,
+               f.deleted_at IS NOT NULL AS deleted,
+               list(s.text ORDER BY s.id) FILTER (s.id IS NOT NULL) AS source_texts
+        FROM challenge_findings cf
+        JOIN findings f ON f.id = cf.finding_id
+        JOIN workshops w ON w.id = f.workshop_id
+        LEFT JOIN findings s ON s.merged_into = f.id
+        WHERE cf.challenge_id = ?
+        GROUP BY ALL ORDER BY f.id
+        """,
+        [challenge_id],
+    )
+    for row in rows:
+        row["source_texts"] = row["source_texts"] or []
+    return rows

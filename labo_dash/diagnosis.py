@@ -1,0 +1,281 @@
+"""The shared diagnosis: findings (freins, leviers, constats) captured live per morning workshop.
+
+A finding is tied to one or more objectives. Merging findings creates a new finding whose sources are
+the merged ones (``merged_into`` points at it: nothing is lost, the sources stay readable). Deleting
+is soft (``deleted_at``). The défis formulated from findings live in :mod:`labo_dash.challenges`.
+Every write checks ``diagnosis.write`` and is recorded in the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from labo_dash import db, seminar
+from labo_dash.access import Actor, require
+from labo_dash.errors import NotFound, ValidationError
+from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
+
+MAX_TEXT = 500
+MAX_GROUP = 80
+SESSION = "matin"  # findings and défis come from the morning workshops
+
+
+def _clean(value: str | None) -> str:
+    """Return text without surrounding blanks (line breaks inside are kept)."""
+    return (value or "").strip()
+
+
+def validate_finding(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    workshop_id: int | None,
+    kind: str | None,
+    text: str | None,
+    objective_ids: Iterable[int],
+    group_label: str | None = None,
+    participant_kind: str | None = None,
+    seminar_id: int = seminar.DEFAULT_SEMINAR,
+) -> dict[str, Any]:
+    """Return the cleaned values of a finding, or raise ValidationError with one message per field."""
+    errors: dict[str, str] = {}
+    text, group = _clean(text), _clean(group_label) or None
+    objective_ids = sorted(set(objective_ids or ()))
+    if workshop_id not in {w["id"] for w in seminar.workshops(con, seminar_id, SESSION)}:
+        errors["workshop"] = "Choisissez l'atelier du matin où ce constat a été formulé."
+    if kind not in FINDING_KINDS:
+        errors["kind"] = "Choisissez le type : frein, levier ou constat."
+    if not text:
+        errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"Le texte fait {len(text)} caractères : {MAX_TEXT} au plus. Résumez-le."
+    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    if not objective_ids:
+        errors["objectives"] = "Choisissez au moins un des cinq objectifs."
+    elif not set(objective_ids) <= known:
+        errors["objectives"] = "Objectif inconnu : choisissez parmi les cinq objectifs du séminaire."
+    if group and len(group) > MAX_GROUP:
+        errors["group"] = f"La table ou le groupe fait {len(group)} caractères : {MAX_GROUP} au plus."
+    if participant_kind and participant_kind not in PARTICIPANT_KINDS:
+        errors["participant_kind"] = "Type de participant inconnu."
+    if errors:
+        raise ValidationError("Le constat n'est pas enregistré : corrigez les champs signalés.", errors)
+    return {
+        "workshop_id": workshop_id, "kind": kind, "text": text, "objective_ids": objective_ids,
+        "group_label": group, "participant_kind": participant_kind or None,
+    }
+
+
+def _insert_finding(
+    cur: duckdb.DuckDBPyConnection, seminar_id: int, values: dict[str, Any], created_at: Any = None
+) -> int:
+    finding_id = cur.execute(
+        "INSERT INTO findings (seminar_id, workshop_id, kind, text, group_label, participant_kind, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp)) RETURNING id",
+        [seminar_id, values["workshop_id"], values["kind"], values["text"], values["group_label"],
+         values["participant_kind"], created_at],
+    ).fetchone()[0]
+    cur.execute(
+        "INSERT INTO finding_objectives (finding_id, objective_id) SELECT ?, unnest(?)",
+        [finding_id, values["objective_ids"]],
+    )
+    return finding_id
+
+
+def add_finding(
+    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
+) -> int:
+    """Save one finding (workshop_id, kind, text, objective_ids, group_label, participant_kind)."""
+    require(actor, "diagnosis.write")
+    values = validate_finding(con, seminar_id=seminar_id, **fields)
+    with db.transaction(con) as cur:
+        finding_id = _insert_finding(cur, seminar_id, values)
+        db.audit(cur, actor, "finding", finding_id, "create", None, values)
+    return finding_id
+
+
+def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+    """Return one finding with its objective ids, or raise NotFound."""
+    rows = db.query(
+        con,
+        "SELECT f.*, list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL) "
+        "AS objective_ids FROM findings f LEFT JOIN finding_objectives fo ON fo.finding_id = f.id "
+        "WHERE f.id = ? GROUP BY ALL",
+        [finding_id],
+    )
+    if not rows:
+        raise NotFound(f"Le constat n° {finding_id} n'existe pas.")
+    row = rows[0]
+    row["objective_ids"] = row["objective_ids"] or []
+    return row
+
+
+def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+    finding = get_finding(con, finding_id)
+    if finding["deleted_at"] is not None or finding["merged_into"] is not None:
+        raise NotFound(f"Le constat n° {finding_id} a été supprimé ou fusionné entre-temps.")
+    return finding
+
+
+def _snapshot(finding: dict[str, Any]) -> dict[str, Any]:
+    keys = ("workshop_id", "kind", "text", "objective_ids", "group_label", "participant_kind", "merged_into")
+    return {k: finding[k] for k in keys}
+
+
+def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int, **fields: Any) -> int:
+    """Replace the fields of an active finding (same fields as :func:`add_finding`); return its id.
+
+    DuckDB cannot update a foreign-key column of a row that other rows reference, so moving a finding
+    to another workshop writes it anew (same creation time, défis and sources carried over) and
+    deletes the old row; the new id is returned and the audit log links both.
+    """
+    require(actor, "diagnosis.write")
+    before = _active(con, finding_id)
+    values = validate_finding(con, seminar_id=before["seminar_id"], **fields)
+    with db.transaction(con) as cur:
+        if values["workshop_id"] != before["workshop_id"]:
+            new_id = _insert_finding(cur, before["seminar_id"], values, before["created_at"])
+            cur.execute(
+                "INSERT INTO challenge_findings (challenge_id, finding_id) "
+                "SELECT challenge_id, ? FROM challenge_findings WHERE finding_id = ?",
+                [new_id, finding_id],
+            )
+            cur.execute("DELETE FROM challenge_findings WHERE finding_id = ?", [finding_id])
+            cur.execute("UPDATE findings SET merged_into = ? WHERE merged_into = ?", [new_id, finding_id])
+            cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = ?", [finding_id])
+            db.audit(cur, actor, "finding", finding_id, "update", _snapshot(before),
+                     {**values, "replaced_by": new_id})
+            return new_id
+        cur.execute(
+            "UPDATE findings SET kind = ?, text = ?, group_label = ?, participant_kind = ? WHERE id = ?",
+            [values["kind"], values["text"], values["group_label"], values["participant_kind"], finding_id],
+        )
+        cur.execute("DELETE FROM finding_objectives WHERE finding_id = ?", [finding_id])
+        cur.execute(
+            "INSERT INTO finding_objectives (finding_id, objective_id) SELECT ?, unnest(?)",
+            [finding_id, values["objective_ids"]],
+        )
+        db.audit(cur, actor, "finding", finding_id, "update", _snapshot(before), values)
+    return finding_id
+
+
+def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int) -> None:
+    """Delete an active finding (soft: it stays in the défis' provenance and the audit log)."""
+    require(actor, "diagnosis.write")
+    before = _active(con, finding_id)
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = ?", [finding_id])
+        db.audit(cur, actor, "finding", finding_id, "delete", _snapshot(before), None)
+
+
+def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[str, Any]:
+    """Suggest the merged finding: the longest text, the most frequent kind, the union of objectives."""
+    findings = [_active(con, i) for i in finding_ids]
+    kinds = [f["kind"] for f in findings]
+    return {
+        "workshop_id": findings[0]["workshop_id"],
+        "kind": max(FINDING_KINDS, key=kinds.count),
+        "text": max((f["text"] for f in findings), key=len),
+        "objective_ids": sorted({o for f in findings for o in f["objective_ids"]}),
+        "group_label": None,
+        "participant_kind": None,
+    }
+
+
+def merge_findings(
+    con: duckdb.DuckDBPyConnection, actor: Actor, finding_ids: Sequence[int], **fields: Any
+) -> int:
+    """Merge two or more active findings into a new one that keeps them as its sources; return its id."""
+    require(actor, "diagnosis.write")
+    ids = sorted(set(finding_ids))
+    if len(ids) < 2:
+        raise ValidationError(
+            "Choisissez au moins deux constats à fusionner.", {"selection": "Choisissez-en deux au moins."}
+        )
+    sources = [_active(con, i) for i in ids]
+    seminar_id = sources[0]["seminar_id"]
+    values = validate_finding(con, seminar_id=seminar_id, **fields)
+    with db.transaction(con) as cur:
+        merged_id = _insert_finding(cur, seminar_id, values)
+        cur.execute("UPDATE findings SET merged_into = ? WHERE id IN (SELECT unnest(?))", [merged_id, ids])
+        db.audit(cur, actor, "finding", merged_id, "merge", None, {**values, "sources": ids})
+        for source in sources:
+            db.audit(cur, actor, "finding", source["id"], "update", _snapshot(source),
+                     {**_snapshot(source), "merged_into": merged_id})
+    return merged_id
+
+
+_FINDINGS_SQL = """
+    SELECT f.id, f.workshop_id, w.number AS workshop_number, w.title AS workshop_title, f.kind, f.text,
+           f.group_label, f.participant_kind, f.created_at,
+           list(o.number ORDER BY o.number) FILTER (o.id IS NOT NULL) AS objective_numbers,
+           (SELECT count(*) FROM findings s WHERE s.merged_into = f.id) AS source_count
+    FROM findings f
+    JOIN workshops w ON w.id = f.workshop_id
+    LEFT JOIN finding_objectives fo ON fo.finding_id = f.id
+    LEFT JOIN objectives o ON o.id = fo.objective_id
+    WHERE f.seminar_id = ? AND f.deleted_at IS NULL AND f.merged_into IS NULL
+      AND (? IS NULL OR f.workshop_id = ?) AND (? IS NULL OR f.kind = ?)
+    GROUP BY ALL
+    HAVING ? IS NULL OR list_contains(list(o.number), ?)
+    ORDER BY f.created_at DESC, f.id DESC
+"""
+
+
+def list_findings(
+    con: duckdb.DuckDBPyConnection,
+    seminar_id: int = seminar.DEFAULT_SEMINAR,
+    *,
+    workshop_id: int | None = None,
+    kind: str | None = None,
+    objective_number: int | None = None,
+) -> list[dict[str, Any]]:
+    """Return the active findings (newest first), optionally of one workshop, kind or objective."""
+    rows = db.query(
+        con, _FINDINGS_SQL,
+        [seminar_id, workshop_id, workshop_id, kind, kind, objective_number, objective_number],
+    )
+    for row in rows:
+        row["objective_numbers"] = row["objective_numbers"] or []
+    return rows
+
+
+def sources(con: duckdb.DuckDBPyConnection, finding_id: int) -> list[dict[str, Any]]:
+    """Return the findings merged into ``finding_id`` (directly), oldest first."""
+    return db.query(
+        con,
+        "SELECT id, kind, text, group_label, created_at FROM findings WHERE merged_into = ? ORDER BY id",
+        [finding_id],
+    )
+
+
+def objective_counts(
+    con: duckdb.DuckDBPyConnection,
+    seminar_id: int = seminar.DEFAULT_SEMINAR,
+    *,
+    workshop_id: int | None = None,
+    kind: str | None = None,
+) -> pd.DataFrame:
+    """Count active findings per objective and kind (every pair, zeros included)."""
+    return db.query_df(
+        con,
+        """
+        SELECT o.number, o.short_label, k.kind, count(f.id) AS findings
+        FROM objectives o
+        CROSS JOIN (SELECT unnest(['frein', 'levier', 'constat']) AS kind) k
+        LEFT JOIN finding_objectives fo ON fo.objective_id = o.id
+        LEFT JOIN findings f ON f.id = fo.finding_id AND f.kind = k.kind AND f.deleted_at IS NULL
+             AND f.merged_into IS NULL AND (? IS NULL OR f.workshop_id = ?)
+        WHERE o.seminar_id = ? AND (? IS NULL OR k.kind = ?)
+        GROUP BY ALL ORDER BY o.number, k.kind
+        """,
+        [workshop_id, workshop_id, seminar_id, kind, kind],
+    )
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return a number that changes with every recorded edit (for caches of the wall)."""
+    return db.query(con, "SELECT coalesce(max(id), 0) AS v FROM audit_log")[0]["v"]

@@ -62,6 +62,22 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _passcode_hash(args: argparse.Namespace) -> int:
+    import getpass
+
+    from labo_dash.auth import hash_passcode
+
+    if sys.stdin.isatty():
+        passcode = getpass.getpass("Code d'accès : ")
+        if getpass.getpass("Le même code, pour confirmer : ") != passcode:
+            print("Erreur : les deux saisies diffèrent, rien n'a été produit.", file=sys.stderr)
+            return 1
+    else:
+        passcode = sys.stdin.readline().rstrip("\r\n")
+    print(hash_passcode(passcode))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -75,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)")
     demo.add_argument("--seed", type=int, default=42, help="graine du tirage (défaut : 42)")
     demo.set_defaults(handler=_demo)
+
+    passcode = commands.add_parser(
+        "passcode-hash",
+        help="lit un code d'accès (saisi, ou sur l'entrée standard) et affiche son empreinte salée, à mettre "
+        "dans LABO_ORGANISATEUR_PASSCODE_HASH, LABO_PILOTAGE_PASSCODE_HASH ou LABO_PARTENAIRE_PASSCODE_HASH",
+    )
+    passcode.set_defaults(handler=_passcode_hash)
 
     importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
     kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)

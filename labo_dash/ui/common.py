@@ -10,8 +10,9 @@ import duckdb
 import streamlit as st
 
 from labo_dash import db
-from labo_dash.access import ORGANISER, Actor
+from labo_dash.access import Actor
 from labo_dash.errors import LaboError
+from labo_dash.ui import auth
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -25,8 +26,9 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def current_actor() -> Actor:
-    """Return who is using this session (local demo mode: an organiser)."""
-    return Actor(ORGANISER, "Démo locale")
+    """Return who is using this session: a verified sign-in, an anonymous visitor, or (local demo
+    mode, when no sign-in is configured) an organiser."""
+    return auth.current_actor()
 
 
 def today() -> dt.date:
@@ -44,14 +46,15 @@ def french_errors() -> Iterator[None]:
 
 
 def page_header(title: str, caption: str | None = None) -> None:
-    """Show a page title, an optional caption and the local demo mode notice."""
+    """Show a page title, an optional caption and, when no sign-in is configured, the local demo notice."""
     st.title(title)
     if caption:
         st.caption(caption)
-    st.info(
-        "Mode démo local : aucun accès n'est configuré, toutes les fonctions sont ouvertes.",
-        icon="🧪",
-    )
+    if auth.auth_config().demo_mode:
+        st.info(
+            "Mode démo local : aucun accès n'est configuré, toutes les fonctions sont ouvertes.",
+            icon="🧪",
+        )
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$&"})

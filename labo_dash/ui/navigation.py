@@ -2,33 +2,120 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from labo_dash.access import Actor
+from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, ROLE_LABELS, STEERING, Actor
+from labo_dash.settings import all_settings
+from labo_dash.ui.auth import DEMO_ACTOR
+from labo_dash.ui.common import connection, md_escape
+
+EVERYONE = frozenset({ORGANISER, STEERING, PARTNER, PARTICIPANT, ANONYMOUS})
+SIGNED_IN = frozenset({ORGANISER, STEERING, PARTNER})
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its script, French title, icon, URL path ("" for the home page)."""
+    """One page: its script, French title, icon, URL path ("" for the home page), who may open it.
+
+    ``roles`` defaults to organisers only (a page that forgets to say stays closed); ``public_setting``
+    names a boolean setting (labo_dash.settings) that, when on, opens the page to anonymous visitors too;
+    ``in_menu=False`` keeps a page out of the menu (it is reached by a link).
+    """
 
     script: str
     title: str
     icon: str
     url_path: str
+    roles: frozenset[str] = frozenset({ORGANISER})
+    public_setting: str | None = None
+    in_menu: bool = True
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/accueil.py", "Accueil", "🏠", ""),
+    PageSpec("pages/accueil.py", "Accueil", "🏠", "", roles=EVERYONE),
+    PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", roles=EVERYONE, in_menu=False),
 ]
 
 
-def navigation(actor: Actor) -> st.navigation:
-    """Return the navigation over the pages ``actor`` may open (the home page first, by default)."""
+# Where each role lands after signing in (a URL path; the home page when that page is absent).
+LANDING = {STEERING: "actions", PARTNER: "partenaires"}
+
+
+def landing_script(actor: Actor) -> str:
+    """Return the script of the page ``actor`` should see first after signing in."""
+    wanted = LANDING.get(actor.role, "")
+    return next((s.script for s in PAGES if s.url_path == wanted), PAGES[0].script)
+
+
+def open_pages(actor: Actor) -> list[PageSpec]:
+    """Return the pages ``actor`` may open, in menu order."""
+    settings = _settings_for(actor)
+    return [spec for spec in PAGES if may_open(spec, actor, settings)]
+
+
+def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, bool]) -> bool:
+    """Tell whether ``actor`` may open the page (its roles, or a public setting switched on)."""
+    if actor.role in spec.roles:
+        return True
+    public = spec.public_setting is not None and bool(settings.get(spec.public_setting))
+    return actor.role == ANONYMOUS and public
+
+
+def _settings_for(actor: Actor) -> dict[str, bool]:
+    if actor.role != ANONYMOUS or not any(spec.public_setting for spec in PAGES):
+        return {}
+    return all_settings(connection())
+
+
+def _refuse(spec: PageSpec, actor: Actor) -> None:
+    """Show a French refusal for a page reached without the right role, and stop the run."""
+    st.title(f"{spec.icon} {spec.title}")
+    allowed = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in spec.roles)
+    who = (
+        "Vous n'êtes pas connecté·e."
+        if actor.role == ANONYMOUS
+        else f"Vous êtes connecté·e avec le rôle « {ROLE_LABELS.get(actor.role, actor.role)} »."
+    )
+    st.error(
+        f"Accès refusé : la page « {spec.title} » est réservée aux rôles suivants : {allowed}. {who}",
+        icon="⛔",
+    )
+    st.page_link("pages/connexion.py", label="Se connecter avec un autre rôle", icon="🔑")
+    st.stop()
+
+
+def _sidebar_status(actor: Actor) -> None:
+    with st.sidebar:
+        if actor == DEMO_ACTOR:
+            st.caption("🧪 Mode démo local : tout est ouvert.")
+        elif actor.role == ANONYMOUS:
+            st.page_link("pages/connexion.py", label="Se connecter", icon="🔑")
+        else:
+            role = ROLE_LABELS.get(actor.role, actor.role)
+            st.caption(f"Connecté·e : **{md_escape(actor.name)}** · {role}")
+            st.page_link("pages/connexion.py", label="Mon accès · se déconnecter", icon="🔑")
+
+
+def navigation(actor: Actor) -> StreamlitPage:
+    """Return the page to run: every page is routable, only those ``actor`` may open are listed.
+
+    A page reached by URL without the right role shows a French refusal and stops here, before it runs.
+    """
+    settings = _settings_for(actor)
+    allowed = {spec.url_path: may_open(spec, actor, settings) for spec in PAGES}
     pages = [
         st.Page(spec.script, title=spec.title, icon=spec.icon, url_path=spec.url_path or None,
-                default=not spec.url_path)
+                default=not spec.url_path,
+                visibility="visible" if spec.in_menu and allowed[spec.url_path] else "hidden")
         for spec in PAGES
     ]
-    return st.navigation(pages)
+    page = st.navigation(pages)
+    spec = next(s for s in PAGES if s.url_path == page.url_path)
+    _sidebar_status(actor)
+    if not allowed[spec.url_path]:
+        _refuse(spec, actor)
+    return page

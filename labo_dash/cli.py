@@ -78,6 +78,18 @@ def _passcode_hash(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from labo_dash.export import write_open_data
+
+    con = db.open_database(args.db)
+    try:
+        paths = write_open_data(con, args.to)
+    finally:
+        con.close()
+    print(f"Données ouvertes écrites dans {args.to} : {len(paths)} fichiers (CSV, Parquet, dictionnaire).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -98,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         "dans LABO_ORGANISATEUR_PASSCODE_HASH, LABO_PILOTAGE_PASSCODE_HASH ou LABO_PARTENAIRE_PASSCODE_HASH",
     )
     passcode.set_defaults(handler=_passcode_hash)
+
+    export = commands.add_parser(
+        "export", help="exporte les données ouvertes : un CSV et un Parquet par table, et un dictionnaire"
+    )
+    export.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+    export.add_argument("--to", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
+    export.set_defaults(handler=_export)
 
     importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
     kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)

@@ -99,6 +99,10 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply each pending migration in its own transaction; return the names applied."""
     done = set(applied_migrations(con))
+    if done and any(name not in done for name, _ in migration_files()):
+        from labo_dash import backup  # a backup before migrating a database that already has a schema
+
+        backup.snapshot(con, "avant-migration")
     applied = []
     with _write_lock:
         for name, sql in migration_files():
@@ -115,6 +119,11 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
                 raise
             applied.append(name)
     return applied
+
+
+def write_lock() -> threading.RLock:
+    """Return the process-wide lock that serialises writes (held by transactions and backups)."""
+    return _write_lock
 
 
 @contextmanager
@@ -134,7 +143,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             cur.close()
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
     """Run a read query on a fresh cursor and return its rows as dictionaries."""
     cur = con.cursor()
     try:

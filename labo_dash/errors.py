@@ -18,11 +18,12 @@ class LaboError(Exception):
 class DatabaseLocked(LaboError):
     """The database file is locked by another process."""
 
-    def __init__(self, path: str, pid: int | None, holder: str | None = None) -> None:
-        self.path, self.pid, self.holder = path, pid, holder
+    def __init__(self, path: str, pid: int | None, refused: str = "") -> None:
+        self.path, self.pid = path, pid
         who = f"un autre programme (PID {pid})" if pid else "un autre programme"
         super().__init__(
-            f"La base de données « {path} » est déjà ouverte par {who}. "
+            (f"{refused} " if refused else "")
+            + f"La base de données « {path} » est déjà ouverte par {who}. "
             "Une seule application peut l'utiliser à la fois : arrêtez l'autre programme "
             "(par exemple l'application lancée par « make run », avec Ctrl+C"
             + (f" ou « kill {pid} »" if pid else "")

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,23 @@ def con(demo_db: Path):
     connection = db.open_database(demo_db)
     yield connection
     connection.close()
+
+
+@contextmanager
+def hold_database(path: Path) -> Iterator[int]:
+    """Keep ``path`` open in another process (as a running app would); yield that process's PID."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLDER = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(120)"
 
 
 def free_port() -> int:
@@ -173,8 +191,8 @@ def screenshot(tab, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     size = tab.viewport_size
     height = tab.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
-        ".map(e => e.scrollHeight), document.body.scrollHeight)"
+        "() => Math.max(document.body.scrollHeight, ...[...document.querySelectorAll("
+        "'[data-testid=stMain], [data-testid=stAppViewContainer]')].map(e => e.scrollHeight))"
     )
     tab.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 8000)})
     tab.wait_for_timeout(400)

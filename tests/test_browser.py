@@ -25,7 +25,8 @@ def test_every_page_opens_in_french_without_exception(demo_db, start_server, pag
 
 def test_home_page_content_on_desktop_and_phone(demo_db, start_server, browser):
     server = start_server(demo_db)
-    for label, viewport in [("bureau", {"width": 1366, "height": 900}), ("telephone", {"width": 390, "height": 844})]:
+    sizes = [("bureau", {"width": 1366, "height": 900}), ("telephone", {"width": 390, "height": 844})]
+    for label, viewport in sizes:
         context = browser.new_context(viewport=viewport, locale="fr-FR")
         tab = context.new_page()
         tab.goto(server.url)

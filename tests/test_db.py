@@ -11,6 +11,7 @@ import pytest
 
 from labo_dash import db, seminar
 from labo_dash.errors import DatabaseLocked
+from tests.conftest import hold_database
 
 # shared/ lies beside the project's clone, for developers and CI alike.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_a7632ba00ce47d46.txt"
@@ -59,27 +60,17 @@ def test_connect_shares_one_connection_per_file(fresh_db):
 
 
 def test_lock_held_by_another_process_is_reported_in_french_with_pid(fresh_db):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); "
-         "time.sleep(60)", str(fresh_db)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with hold_database(fresh_db) as pid:
         with pytest.raises(DatabaseLocked) as info:
             db.open_database(fresh_db)
-        assert info.value.pid == holder.pid
-        assert "déjà ouverte" in str(info.value) and f"PID {holder.pid}" in str(info.value)
+        assert info.value.pid == pid
+        assert "déjà ouverte" in str(info.value) and f"PID {pid}" in str(info.value)
         cli = subprocess.run(
             [sys.executable, "-m", "labo_dash", "demo", "--db", str(fresh_db)],
             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
         )
         assert cli.returncode == 1
-        assert f"PID {holder.pid}" in cli.stderr and "Traceback" not in cli.stderr
-    finally:
-        holder.kill()
-        holder.wait()
+        assert f"PID {pid}" in cli.stderr and "Traceback" not in cli.stderr
 
 
 def test_reference_data_matches_the_seed(fresh_db):

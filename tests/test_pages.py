@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash.ui.navigation import PAGES
+from tests.conftest import hold_database
 
 
 def run_page(script: str) -> AppTest:
@@ -40,23 +41,10 @@ def test_home_shows_seminar_and_figures(demo_db, monkeypatch):
 
 
 def test_home_on_locked_database_says_so_in_french(fresh_db, monkeypatch):
-    import subprocess
-    import sys
-
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ok', flush=True); "
-         "time.sleep(60)", str(fresh_db)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with hold_database(fresh_db) as pid:
         monkeypatch.setenv("LABO_DB", str(fresh_db))
         at = AppTest.from_file("../app.py", default_timeout=60)
         at.run()
         assert not at.exception
         message = at.error[0].value
-        assert "déjà ouverte" in message and f"PID {holder.pid}" in message
-    finally:
-        holder.kill()
-        holder.wait()
+        assert "déjà ouverte" in message and f"PID {pid}" in message

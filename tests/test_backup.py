@@ -1,0 +1,112 @@
+"""Backups: taken safely, verified against their manifest, pruned, restored; refused while held."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labo_dash import backup, db
+from labo_dash.errors import DatabaseLocked, LaboError
+from tests.conftest import hold_database
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_snapshot_and_restore_round_trip_keeps_every_row(demo_db, tmp_path):
+    con = db.open_database(demo_db)
+    before = backup.table_fingerprints(con)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    with db.transaction(con) as cur:
+        cur.execute("DELETE FROM decisions")
+    assert backup.table_fingerprints(con)["decisions"]["rows"] == 0
+    con.close()
+
+    manifest = backup.verify(folder)
+    assert manifest["tables"] == before and manifest["tables"]["participants"]["rows"] == 80
+    safety = backup.restore(demo_db, folder)
+    con = db.open_database(demo_db)
+    assert backup.table_fingerprints(con) == before
+    con.close()
+    assert backup.verify(safety)["tables"]["decisions"]["rows"] == 0  # the replaced state was kept
+
+
+def test_tampered_or_missing_backup_is_refused(demo_db, tmp_path):
+    con = db.open_database(demo_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    copy = db.open_database(folder / backup.DB_FILE, migrate=False)
+    copy.execute("UPDATE decisions SET text = 'falsifié' WHERE id = 1")
+    copy.close()
+    with pytest.raises(LaboError, match="altérée"):
+        backup.restore(demo_db, folder)
+    with pytest.raises(LaboError, match="n'est pas une sauvegarde"):
+        backup.restore(demo_db, tmp_path)
+
+
+def test_prune_keeps_the_newest(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folders = [backup.snapshot(con, f"n{i}", to=tmp_path / "saves") for i in range(4)]
+    con.close()
+    deleted = backup.prune(tmp_path / "saves", keep=2)
+    assert deleted == folders[:2]
+    assert backup.list_backups(tmp_path / "saves") == folders[2:]
+
+
+def test_daily_backup_once_per_day(fresh_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "daily"))
+    con = db.open_database(fresh_db)
+    day = dt.date.today()
+    assert backup.ensure_daily(con, day) is not None
+    assert backup.ensure_daily(con, day) is None
+    con.close()
+    assert len(backup.list_backups(tmp_path / "daily")) == 1
+
+
+def test_a_new_migration_is_preceded_by_a_backup(fresh_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))
+    files = db.migration_files()
+    extra = ("9999_test", "CREATE TABLE extra (x INTEGER);")
+    monkeypatch.setattr(db, "migration_files", lambda: [*files, extra])
+    con = db.open_database(fresh_db)
+    con.close()
+    saved = backup.list_backups(tmp_path / "auto")
+    assert len(saved) == 1 and saved[0].name.endswith("avant-migration")
+    assert "9999_test" not in backup.verify(saved[0])["migrations"]
+
+
+def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tmp_path):
+    con = db.open_database(demo_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    with hold_database(demo_db) as pid:
+        with pytest.raises(DatabaseLocked, match="Restauration refusée"):
+            backup.restore(demo_db, folder)
+        cli = subprocess.run(
+            [sys.executable, "-m", "labo_dash", "restore", "--db", str(demo_db), "--from", str(folder)],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        assert cli.returncode == 1
+        assert "Restauration refusée" in cli.stderr and f"PID {pid}" in cli.stderr
+
+
+def test_command_line_backup_then_restore(demo_db, tmp_path):
+    saves = tmp_path / "saves"
+    out = subprocess.run(
+        [sys.executable, "-m", "labo_dash", "backup", "--db", str(demo_db), "--to", str(saves)],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    assert "Sauvegarde" in out.stdout
+    (folder,) = backup.list_backups(saves)
+    target = tmp_path / "restored.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "labo_dash", "restore", "--db", str(target), "--from", str(folder)],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    a, b = db.open_database(demo_db), db.open_database(target)
+    assert backup.table_fingerprints(a) == backup.table_fingerprints(b)
+    a.close()
+    b.close()

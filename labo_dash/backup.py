@@ -97,6 +97,17 @@ def snapshot(con: duckdb.DuckDBPyConnection, reason: str, to: Path | None = None
     return folder
 
 
+def before_import(con: duckdb.DuckDBPyConnection) -> Path:
+    """Back up the database before an accepted file is imported; refuse the import if the copy fails."""
+    try:
+        return snapshot(con, "avant-import")
+    except OSError as exc:
+        raise LaboError(
+            f"La sauvegarde automatique avant l'import a échoué ({exc.strerror or exc}) : rien n'a été "
+            "importé. Libérez de la place sur le disque ou vérifiez le dossier LABO_BACKUP_DIR."
+        ) from exc
+
+
 def list_backups(root: Path) -> list[Path]:
     """Return the backup folders under ``root``, oldest first."""
     if not root.is_dir():

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import challenges, db, diagnosis, seminar
+from labo_dash import backup, challenges, db, diagnosis, seminar
 from labo_dash.access import Actor, require
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
@@ -140,6 +140,7 @@ def import_findings(
     """Import every finding of a file in one transaction (or none); return the new ids."""
     require(actor, "diagnosis.write")
     rows = parse_findings(con, data, filename, seminar_id)
+    backup.before_import(con)
     with db.transaction(con) as cur:
         ids = _allocate(cur, "findings", len(rows))
         columns = ["workshop_id", "kind", "text", "group_label", "participant_kind"]
@@ -236,6 +237,7 @@ def import_challenges(
     """Import every défi of a file in one transaction (or none); return the new ids."""
     require(actor, "diagnosis.write")
     rows = parse_challenges(con, data, filename, seminar_id)
+    backup.before_import(con)
     with db.transaction(con) as cur:
         ids = _allocate(cur, "challenges", len(rows))
         cur.execute(

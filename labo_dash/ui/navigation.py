@@ -15,14 +15,29 @@ from labo_dash.ui.common import connection, md_escape
 
 EVERYONE = frozenset({ORGANISER, STEERING, PARTNER, PARTICIPANT, ANONYMOUS})
 SIGNED_IN = frozenset({ORGANISER, STEERING, PARTNER})
+STEERING_GROUP = frozenset({ORGANISER, STEERING})
+
+# Who may open each page, by URL path, when its PageSpec does not say: one table for the whole app.
+# A page absent from it is for organisers only.
+ACCESS: dict[str, frozenset[str]] = {
+    "": EVERYONE,
+    "connexion": EVERYONE,
+    "vote": EVERYONE,  # the personal code in the link is the credential for the ballot itself
+    "resultats": SIGNED_IN,  # + anonymous visitors when the "public_projection" setting is on
+    "actions": STEERING_GROUP,
+    "suivi": STEERING_GROUP,
+    "partenaires": SIGNED_IN,
+}
+PUBLIC_SETTINGS = {"resultats": "public_projection"}
 
 
 @dataclass(frozen=True)
 class PageSpec:
     """One page: its script, French title, icon, URL path ("" for the home page), who may open it.
 
-    ``roles`` defaults to organisers only (a page that forgets to say stays closed); ``public_setting``
-    names a boolean setting (labo_dash.settings) that, when on, opens the page to anonymous visitors too;
+    ``roles`` defaults to the ACCESS table above (organisers only for a page it does not list, so a page
+    that forgets to say stays closed); ``public_setting`` names a boolean setting (labo_dash.settings)
+    that, when on, opens the page to anonymous visitors too (default: PUBLIC_SETTINGS);
     ``in_menu=False`` keeps a page out of the menu (it is reached by a link).
     """
 
@@ -30,14 +45,20 @@ class PageSpec:
     title: str
     icon: str
     url_path: str
-    roles: frozenset[str] = frozenset({ORGANISER})
+    roles: frozenset[str] | None = None
     public_setting: str | None = None
     in_menu: bool = True
 
+    def __post_init__(self) -> None:
+        if self.roles is None:
+            object.__setattr__(self, "roles", ACCESS.get(self.url_path, frozenset({ORGANISER})))
+        if self.public_setting is None:
+            object.__setattr__(self, "public_setting", PUBLIC_SETTINGS.get(self.url_path))
+
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/accueil.py", "Accueil", "🏠", "", roles=EVERYONE),
-    PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", roles=EVERYONE, in_menu=False),
+    PageSpec("pages/accueil.py", "Accueil", "🏠", ""),
+    PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", in_menu=False),
 ]
 
 

@@ -1,0 +1,92 @@
+"""Organisers' tabs on /admin: the audit log (filters, table, CSV/Excel export) and access settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import streamlit as st
+
+from labo_dash import audit, french, settings
+from labo_dash.access import Actor
+from labo_dash.ui.common import french_errors
+
+SHOWN = 500  # rows shown on screen; the export holds every matching row
+
+
+def _filter_form(con: duckdb.DuckDBPyConnection) -> audit.AuditFilter:
+    with st.form("audit-filter"):
+        left, middle, right = st.columns(3)
+        entities = left.multiselect("Objets", audit.entities(con), key="audit_entities",
+                                    placeholder="Tous les objets")
+        operations = middle.multiselect(
+            "Opérations", list(audit.OPERATIONS), format_func=lambda o: audit.OPERATIONS[o],
+            key="audit_operations", placeholder="Toutes les opérations",
+        )
+        who = right.text_input("Qui (nom ou partie du nom)", key="audit_who", max_chars=80)
+        dates = left.date_input("Période", value=(), key="audit_dates", format="DD/MM/YYYY")
+        st.form_submit_button("Filtrer", icon="🔎")
+    since, until = (*dates, None, None)[:2] if isinstance(dates, tuple | list) else (dates, dates)
+    return audit.AuditFilter(tuple(entities), tuple(operations), who, since, until)
+
+
+def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Show the audit log with filters and downloads (organisers only: the domain checks it)."""
+    with french_errors():
+        st.subheader("Journal des modifications")
+        st.caption(
+            "Chaque modification enregistrée dans l'application, avec son auteur·ice, son rôle, la date "
+            f"et les valeurs avant et après. {french.number(audit.count(con))} entrées au total."
+        )
+        where = _filter_form(con)
+        frame = audit.audit_log(con, actor, where)
+        if frame.empty:
+            st.info("Aucune modification ne correspond à ces filtres : élargissez la période ou les objets.")
+            return
+        shown = frame.head(SHOWN)
+        st.dataframe(
+            shown.drop(columns=["before", "after"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
+                "logged_at": st.column_config.DatetimeColumn("Date et heure", format="DD/MM/YYYY HH:mm:ss"),
+                "actor": "Qui",
+                "role": "Rôle",
+                "entity": "Objet",
+                "entity_id": st.column_config.NumberColumn("Identifiant", format="%d", width="small"),
+                "operation": "Opération",
+                "changes": st.column_config.TextColumn("Modifications", width="large"),
+            },
+        )
+        if len(frame) > SHOWN:
+            st.caption(f"{french.number(SHOWN)} entrées les plus récentes affichées sur "
+                       f"{french.number(len(frame))} : le téléchargement les contient toutes.")
+        stamp = dt.date.today().isoformat()
+        left, right = st.columns(2)
+        left.download_button("Télécharger (Excel)", audit.to_xlsx(frame), f"journal-{stamp}.xlsx",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             icon="📥", width="stretch")
+        right.download_button("Télécharger (CSV)", audit.to_csv(frame), f"journal-{stamp}.csv",
+                              mime="text/csv", icon="📥", width="stretch")
+
+
+def render_access_settings(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Show the organisers' access settings (e.g. the public projection) as toggles in a form."""
+    st.subheader("Accès")
+    current = settings.all_settings(con)
+    with st.form("access-settings"):
+        wanted = {
+            name: st.toggle(s.label, value=current[name], help=s.help, key=f"setting_{name}")
+            for name, s in settings.SETTINGS.items()
+        }
+        submitted = st.form_submit_button("Enregistrer", type="primary")
+    if submitted:
+        with french_errors():
+            changed = [n for n, value in wanted.items() if settings.set_setting(con, actor, n, value)]
+            if changed:
+                st.success("Réglages enregistrés.", icon="✅")
+    st.caption(
+        "Les codes d'accès des rôles et la connexion par compte se règlent hors de l'application "
+        "(variables d'environnement ou .streamlit/secrets.toml) : voir le README."
+    )

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "diagnosis.write": frozenset({ORGANISER}),
     "barometer.rate": frozenset({ORGANISER, PARTICIPANT}),
     "participants.write": frozenset({ORGANISER}),
+    "participants.self_register": frozenset({ORGANISER, PARTICIPANT, ANONYMOUS}),
     "rounds.write": frozenset({ORGANISER}),
     "ballot.submit": frozenset({PARTICIPANT, ORGANISER}),
     "solutions.write": frozenset({ORGANISER}),

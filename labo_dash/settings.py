@@ -32,6 +32,13 @@ SETTINGS: dict[str, Setting] = {
             "Quand cette option est active, la page « Résultats en direct » s'ouvre sans connexion "
             "(par exemple sur l'écran de la salle ou les téléphones des participant·e·s).",
         ),
+        Setting(
+            "self_registration",
+            False,
+            "Inscription sur place (personnes sans badge)",
+            "Quand cette option est active, une personne sans code peut s'inscrire elle-même depuis la page "
+            "de vote (nom, structure, type, territoire) et reçoit aussitôt son code personnel.",
+        ),
     ]
 }
 

@@ -1,0 +1,194 @@
+"""Majority judgment (jugement majoritaire): grade scales, majority grade, gauge, ranking, tie-breaks.
+
+Pure functions on *tallies*: for each item, the number of voters who gave each grade, best grade first.
+"Pas d'avis" is counted as the lowest grade by the caller, so every item has the same number of grades.
+
+Rules (domain brief §4):
+
+- the majority grade is the best grade that more than half of the voters give or better (the lower
+  median when the number of voters is even);
+- between items with the same majority grade: p = share of grades strictly above it, q = share strictly
+  below; the largest of the tied items' p and q decides (a p wins, a q loses), and p = q counts as q;
+- still tied: remove one majority-grade vote from each and repeat.
+
+The last rule makes each item's comparison key a sequence, one step per removed vote: (majority grade,
+gauge) at each step, where the gauge is +p when p > q and -q otherwise. Comparing these sequences
+lexicographically applies the three rules at once, and depends on nothing but the item's own tally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from labo_dash.french import percent
+
+GRADE_SCALES: dict[int, tuple[str, ...]] = {
+    5: ("Excellent", "Très bien", "Bien", "Passable", "Insuffisant"),
+    7: ("Excellent", "Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"),
+}
+NO_OPINION = "Pas d'avis"
+
+
+@dataclass(frozen=True)
+class Gauge:
+    """The majority grade (index, 0 = best) and the shares p above and q below it."""
+
+    grade: int
+    p: Fraction
+    q: Fraction
+
+    @property
+    def signed(self) -> Fraction:
+        """Return +p when p > q, else -q (p = q counts on the q side)."""
+        return self.p if self.p > self.q else -self.q
+
+
+def majority_grade(counts: Sequence[int]) -> int | None:
+    """Return the index of the majority grade (lower median), or None when nobody voted."""
+    total = sum(counts)
+    running = 0
+    for index, count in enumerate(counts):
+        running += count
+        if 2 * running > total:
+            return index
+    return None
+
+
+def gauge(counts: Sequence[int]) -> Gauge | None:
+    """Return the majority grade with p (share strictly above) and q (strictly below); None if no vote."""
+    grade = majority_grade(counts)
+    if grade is None:
+        return None
+    total = sum(counts)
+    return Gauge(grade, Fraction(sum(counts[:grade]), total), Fraction(sum(counts[grade + 1 :]), total))
+
+
+def _steps(counts: Sequence[int]) -> list[Gauge]:
+    """Return the gauge after removing 0, 1, 2, ... majority-grade votes, until no vote is left."""
+    remaining = list(counts)
+    steps = []
+    while (step := gauge(remaining)) is not None:
+        steps.append(step)
+        remaining[step.grade] -= 1
+    return steps
+
+
+def _key(counts: Sequence[int]) -> tuple[tuple[int, Fraction], ...]:
+    """Return the item's sort key: smaller is better."""
+    return tuple((step.grade, -step.signed) for step in _steps(counts))
+
+
+def _check(tallies: Mapping[Hashable, Sequence[int]]) -> None:
+    shapes = {(len(counts), sum(counts)) for counts in tallies.values()}
+    if len(shapes) > 1:
+        raise ValueError("every item needs the same number of grades and of voters (count 'Pas d'avis')")
+    if any(count < 0 for counts in tallies.values() for count in counts):
+        raise ValueError("grade counts cannot be negative")
+
+
+def _sort_id(item: Hashable) -> tuple[int, int | str]:
+    return (0, item) if isinstance(item, int) else (1, str(item))
+
+
+def rank_majority_judgment(tallies: Mapping[Hashable, Sequence[int]]) -> list[Hashable]:
+    """Return the item ids ranked by majority judgment, best first.
+
+    ``tallies`` maps each item id to its grade counts from the best grade to the worst, e.g.
+    ``{"A": [3, 2, 1, 2, 2], "B": [1, 2, 4, 2, 1], "C": [0, 3, 1, 4, 2]}`` gives ``["A", "B", "C"]``
+    (10 voters; A and B share the majority grade "Bien", A's 50 % above it is the largest share, so A
+    wins). Items tied on every step (identical profiles, or nobody voted) keep the order of their ids,
+    so the result never depends on the order of ``tallies``. Raises ValueError when the items do not
+    have the same number of grades and voters.
+    """
+    _check(tallies)
+    return sorted(tallies, key=lambda item: (_key(tallies[item]), _sort_id(item)))
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    """One line of a majority-judgment result."""
+
+    item: Hashable
+    rank: int  # 1 = best; tied items share a rank
+    tied_with_previous: bool
+    gauge: Gauge | None
+    explanation: str  # why it comes after the previous item ("" for the first)
+
+
+def _quoted(label: str, limit: int = 48) -> str:
+    """Return a label in French quotes, shortened to ``limit`` characters so sentences stay readable."""
+    text = str(label)
+    return f"« {text if len(text) <= limit else text[: limit - 1].rstrip() + '…'} »"
+
+
+def _share(value: Fraction) -> str:
+    return percent(float(value))
+
+
+def _explain(above: str, below: str, a: Sequence[int], b: Sequence[int], grades: Sequence[str]) -> str:
+    """Return a French sentence saying why ``above`` ranks before ``below`` (or that they are tied)."""
+    A, B = _quoted(above), _quoted(below)
+    key_a, key_b = _key(a), _key(b)
+    if key_a == key_b:
+        return f"{A} et {B} sont ex æquo : leurs profils de mérite sont identiques."
+    step = next(i for i, (x, y) in enumerate(zip(key_a, key_b, strict=True)) if x != y)
+    ga, gb = _steps(a)[step], _steps(b)[step]
+    if step == 0:
+        opening = ""
+    else:
+        plural = "s" if step > 1 else ""
+        opening = (
+            f"{A} et {B} ont la même mention majoritaire et les mêmes parts p et q ; après avoir retiré "
+            f"{step} mention{plural} majoritaire{plural} à chacun, "
+        )
+    if ga.grade != gb.grade:
+        text = (
+            f"la mention majoritaire de {A} ({grades[ga.grade]}) est meilleure que celle de {B} "
+            f"({grades[gb.grade]}) : {A} passe devant."
+        )
+        return opening + text if opening else text[0].upper() + text[1:]
+    grade = grades[ga.grade]
+    same = f"ils ont encore la même mention majoritaire ({grade})" if step else (
+        f"{A} et {B} ont la même mention majoritaire ({grade})"
+    )
+    text = (
+        f"{same}. Parts au-dessus (p) et en dessous (q) de {grade} : {A} p = {_share(ga.p)}, "
+        f"q = {_share(ga.q)} ; {B} p = {_share(gb.p)}, q = {_share(gb.q)}. "
+    )
+    if ga.signed > 0 and (gb.signed > 0 or ga.p >= gb.q):
+        text += f"La plus grande est le p de {A} ({_share(ga.p)}) : une part au-dessus fait gagner, "
+        text += f"{A} passe devant."
+    elif gb.p == gb.q:
+        text += f"La plus grande est celle de {B}, dont p et q sont égaux ({_share(gb.q)}) : p = q compte "
+        text += f"comme une part en dessous, qui fait perdre, {B} passe derrière."
+    else:
+        text += f"La plus grande est le q de {B} ({_share(gb.q)}) : une part en dessous fait perdre, "
+        text += f"{B} passe derrière."
+    return opening + text
+
+
+def explain_majority_judgment(
+    tallies: Mapping[Hashable, Sequence[int]], labels: Mapping[Hashable, str], scale: int = 5
+) -> list[RankedItem]:
+    """Return the ranking with shared ranks for ties, each gauge and a French tie-break sentence.
+
+    The sentence of an item explains why it comes after the previous one (its majority grade, or the
+    p/q rule, or the removal of majority-grade votes, or an exact tie).
+    """
+    grades = GRADE_SCALES[scale]
+    order = rank_majority_judgment(tallies)
+    result: list[RankedItem] = []
+    for position, item in enumerate(order):
+        if position == 0:
+            result.append(RankedItem(item, 1, False, gauge(tallies[item]), ""))
+            continue
+        previous = result[-1]
+        tied = _key(tallies[item]) == _key(tallies[previous.item])
+        sentence = _explain(
+            labels[previous.item], labels[item], tallies[previous.item], tallies[item], grades
+        )
+        rank = previous.rank if tied else position + 1
+        result.append(RankedItem(item, rank, tied, gauge(tallies[item]), sentence))
+    return result

@@ -1,0 +1,228 @@
+"""Participants: registration, import from French CSV/Excel files, personal codes, walk-in self-registration.
+
+A personal code is the participant's only credential (``/vote?code=CODE``): 8 characters drawn with
+:mod:`secrets` from an alphabet without look-alikes (no 0/O, 1/I/L), i.e. 31^8 ≈ 8.5 × 10^11 codes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from labo_dash import access, backup, db, importing, settings
+from labo_dash.access import Actor
+from labo_dash.errors import ImportRejected, ValidationError
+from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.seminar import DEFAULT_SEMINAR
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+NAME_MAX = 120
+TEXT_MAX = 160
+SELF_REGISTRATION = "self_registration"
+IMPORT_COLUMNS = ("nom", "structure", "type de participant", "territoire")
+IMPORT_OPTIONAL = ("email",)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_KIND_KEYS = {
+    **{importing.header_key(code): code for code in PARTICIPANT_KINDS},
+    **{importing.header_key(label): code for code, label in PARTICIPANT_KINDS.items()},
+}
+
+
+def new_code() -> str:
+    """Return a fresh random personal code (not checked for uniqueness)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _fresh_codes(cur: duckdb.DuckDBPyConnection, n: int) -> list[str]:
+    """Return ``n`` distinct codes that no participant holds yet."""
+    taken = {row[0] for row in cur.execute("SELECT code FROM participants WHERE code IS NOT NULL").fetchall()}
+    codes: list[str] = []
+    while len(codes) < n:
+        code = new_code()
+        if code not in taken:
+            taken.add(code)
+            codes.append(code)
+    return codes
+
+
+def kind_code(value: str) -> str | None:
+    """Return the kind code of a French label or code ("PTCE", "Collectivité territoriale"...), or None."""
+    return _KIND_KEYS.get(importing.header_key(value or ""))
+
+
+def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a participant's cleaned fields, or raise ValidationError with one French message per field."""
+    name = str(values.get("name") or "").strip()
+    structure = str(values.get("structure") or "").strip()
+    territory = str(values.get("territory") or "").strip()
+    email = str(values.get("email") or "").strip()
+    kind = kind_code(str(values.get("kind") or ""))
+    errors = {}
+    if not name:
+        errors["name"] = "Indiquez le nom (prénom et nom)."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"Le nom est trop long ({len(name)} caractères, {NAME_MAX} au plus)."
+    for field, text, label in (
+        ("structure", structure, "La structure"),
+        ("territory", territory, "Le territoire"),
+    ):
+        if len(text) > TEXT_MAX:
+            errors[field] = f"{label} est trop long ({len(text)} caractères, {TEXT_MAX} au plus)."
+    if kind is None:
+        errors["kind"] = "Choisissez un type de participant : " + ", ".join(PARTICIPANT_KINDS.values()) + "."
+    if email and not _EMAIL.match(email):
+        errors["email"] = f"L'adresse « {email} » n'est pas une adresse électronique valide."
+    if errors:
+        raise ValidationError("La personne n'est pas inscrite : corrigez les champs signalés.", errors)
+    return {"name": name, "structure": structure or None, "kind": kind, "territory": territory or None,
+            "email": email or None}
+
+
+def _insert(
+    cur: duckdb.DuckDBPyConnection, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool
+) -> list[dict[str, Any]]:
+    """Insert cleaned participants with fresh codes in one statement; return their id and code."""
+    codes = _fresh_codes(cur, len(rows))
+    columns = {key: [row[key] for row in rows] for key in ("name", "structure", "kind", "territory", "email")}
+    inserted = cur.execute(
+        "INSERT INTO participants "
+        "(seminar_id, name, structure, kind, territory, email, code, self_registered) "
+        "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+        "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ? RETURNING id, code",
+        [seminar_id, *columns.values(), codes, self_registered],
+    ).fetchall()
+    by_code = {code: pid for pid, code in inserted}
+    return [{**row, "id": by_code[code], "code": code} for row, code in zip(rows, codes, strict=True)]
+
+
+def register_participant(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    values: Mapping[str, Any],
+    seminar_id: int = DEFAULT_SEMINAR,
+) -> dict[str, Any]:
+    """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
+    access.require(actor, "participants.write")
+    row = clean_participant(values)
+    with db.transaction(con) as cur:
+        created = _insert(cur, seminar_id, [row], self_registered=False)[0]
+        db.audit(cur, actor, "participants", created["id"], "create", None, row)
+    return created
+
+
+def self_register(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    values: Mapping[str, Any],
+    seminar_id: int = DEFAULT_SEMINAR,
+) -> dict[str, Any]:
+    """Register a walk-in from their phone, when organisers allow it; return the row with its ``code``."""
+    access.require(actor, "participants.self_register")
+    if not settings.get_setting(con, SELF_REGISTRATION):
+        raise ValidationError(
+            "L'inscription sur place n'est pas ouverte : demandez votre code à l'accueil du séminaire."
+        )
+    row = clean_participant({**values, "email": None})
+    with db.transaction(con) as cur:
+        created = _insert(cur, seminar_id, [row], self_registered=True)[0]
+        db.audit(cur, actor, "participants", created["id"], "self_register", None, row)
+    return created
+
+
+def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
+    """Return the participant holding ``code`` (spaces, dashes and case ignored), or None."""
+    code = re.sub(r"[\s\-.]", "", code or "").upper()
+    if len(code) != CODE_LENGTH:
+        return None
+    rows = db.query(
+        con,
+        "SELECT id, seminar_id, name, structure, kind, territory, code FROM participants WHERE code = ?",
+        [code],
+    )
+    return rows[0] if rows else None
+
+
+def list_participants(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> pd.DataFrame:
+    """Return the seminar's participants in alphabetical order, with their code."""
+    return db.query_df(
+        con,
+        "SELECT id, name, structure, kind, territory, email, code, self_registered, created_at "
+        "FROM participants WHERE seminar_id = ? ORDER BY name, id",
+        [seminar_id],
+    )
+
+
+def read_participants(
+    con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
+) -> list[dict[str, Any]]:
+    """Read and check a participants file (CSV or .xlsx); return the rows to add, or raise ImportRejected.
+
+    Columns: ``nom``, ``structure``, ``type de participant`` (code or French label), ``territoire``, and
+    optionally ``email``. Every bad row is reported with its line number; a person already registered
+    (same name and structure) or listed twice is a bad row.
+    """
+    table = importing.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL)
+    existing = {
+        (importing.header_key(r["name"]), importing.header_key(r["structure"] or ""))
+        for r in db.query(con, "SELECT name, structure FROM participants WHERE seminar_id = ?", [seminar_id])
+    }
+    seen: dict[tuple[str, str], int] = {}
+    rows, bad = [], []
+    for row in table.rows:
+        try:
+            cleaned = clean_participant({
+                "name": row["nom"], "structure": row["structure"], "kind": row["type de participant"],
+                "territory": row["territoire"], "email": row["email"],
+            })
+        except ValidationError as exc:
+            bad.append((row.line, " ; ".join(exc.fields.values())))
+            continue
+        key = (importing.header_key(cleaned["name"]), importing.header_key(cleaned["structure"] or ""))
+        if key in existing:
+            where = cleaned["structure"] or "sans structure"
+            bad.append((row.line, f"{cleaned['name']} ({where}) est déjà inscrit·e."))
+        elif key in seen:
+            bad.append((row.line, f"{cleaned['name']} figure déjà ligne {seen[key]}."))
+        else:
+            seen[key] = row.line
+            rows.append(cleaned)
+    if bad:
+        raise ImportRejected(
+            f"Fichier refusé : {len(bad)} ligne{'s' if len(bad) > 1 else ''} à corriger, aucune personne "
+            "n'a été inscrite.",
+            rows=bad,
+        )
+    if not rows:
+        raise ImportRejected("Le fichier ne contient aucune personne à inscrire.", rows=[])
+    return rows
+
+
+def import_participants(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    data: bytes,
+    filename: str = "",
+    seminar_id: int = DEFAULT_SEMINAR,
+) -> list[dict[str, Any]]:
+    """Register every person of a file in one transaction (all or nothing); return them with their codes."""
+    access.require(actor, "participants.write")
+    rows = read_participants(con, data, filename, seminar_id)
+    backup.before_import(con)
+    with db.transaction(con) as cur:
+        created = _insert(cur, seminar_id, rows, self_registered=False)
+        db.audit(cur, actor, "participants", None, "import", None, {"file": filename, "rows": len(created)})
+    return created
+
+
+def import_template() -> bytes:
+    """Return the CSV template of the participants import (French Excel: UTF-8 BOM, ``;``)."""
+    return importing.template_csv(
+        (*IMPORT_COLUMNS, *IMPORT_OPTIONAL),
+        [("Camille Durand", "PTCE Pays de Morlaix", "PTCE", "Bretagne", "camille.durand@exemple.org")],
+    )

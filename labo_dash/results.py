@@ -1,0 +1,265 @@
+"""Results of a round from the participants' current ballots: only aggregates, never a single ballot.
+
+- turnout: voters (participants with a current ballot) out of the seminar's registered participants;
+- dots and approval: totals per item, ranked, ties sharing a rank;
+- majority judgment: grade counts ("Pas d'avis" counted as the lowest grade), ranked by
+  :func:`labo_dash.majority.rank_majority_judgment`, with gauges and tie-break sentences;
+- support shares (summing to 1): share of dots or approvals; for majority judgment, each item's mean
+  grade score (best grade = 1, lowest grade or "Pas d'avis" = 0) divided by the sum of those means;
+- spread of support over the objectives: sum over items of support × weight of the item's défi (a
+  solution takes the weights of its défi).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from labo_dash import db, majority
+from labo_dash.french import participant_kind
+from labo_dash.rounds import get_round, round_items
+
+_CURRENT_ENTRIES = """
+WITH current AS (
+    SELECT id, participant_id FROM ballots WHERE round_id = ?
+    QUALIFY row_number() OVER (PARTITION BY participant_id ORDER BY id DESC) = 1
+)
+SELECT c.participant_id, p.kind, e.item_id, e.value, e.contribute
+FROM current c
+JOIN participants p ON p.id = c.participant_id
+LEFT JOIN ballot_entries e ON e.ballot_id = c.id
+"""
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many registered participants have a current ballot in the round."""
+
+    voters: int
+    registered: int
+
+    @property
+    def share(self) -> float | None:
+        """Return voters / registered, or None with nobody registered."""
+        return self.voters / self.registered if self.registered else None
+
+    def sentence(self) -> str:
+        """Return ``42 votants sur 57 inscrits``."""
+        voters = "votant" if self.voters < 2 else "votants"
+        registered = "inscrit" if self.registered < 2 else "inscrits"
+        return f"{self.voters} {voters} sur {self.registered} {registered}"
+
+
+def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:
+    """Return the round's turnout."""
+    row = db.query(
+        con,
+        "SELECT (SELECT count(DISTINCT participant_id) FROM ballots WHERE round_id = r.id) AS voters, "
+        "(SELECT count(*) FROM participants p WHERE p.seminar_id = r.seminar_id) AS registered "
+        "FROM rounds r WHERE r.id = ?",
+        [round_id],
+    )
+    return Turnout(row[0]["voters"], row[0]["registered"]) if row else Turnout(0, 0)
+
+
+def current_entries(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the entries of the current ballots (participant, kind, item, value, contribute)."""
+    return db.query_df(con, _CURRENT_ENTRIES, [round_id])
+
+
+def grade_counts(entries: pd.DataFrame, item_ids: list[int], scale: int) -> dict[int, list[int]]:
+    """Return, per item, the number of voters per grade best first; "Pas d'avis" counts as the lowest."""
+    voters = entries["participant_id"].nunique()
+    counts = {item: [0] * scale for item in item_ids}
+    graded = entries.dropna(subset=["item_id"])
+    for (item, value), n in graded.groupby(["item_id", "value"]).size().items():
+        if int(item) in counts:
+            counts[int(item)][min(int(value), scale - 1)] += int(n)
+    for item in item_ids:  # a voter without an entry for an item said nothing: "Pas d'avis"
+        counts[item][-1] += voters - sum(counts[item])
+    return counts
+
+
+def _no_opinion(entries: pd.DataFrame, item_ids: list[int], scale: int) -> dict[int, int]:
+    voters = entries["participant_id"].nunique()
+    graded = entries.dropna(subset=["item_id"])
+    given = graded[graded["value"] < scale].groupby("item_id").size()
+    return {item: voters - int(given.get(item, 0)) for item in item_ids}
+
+
+def _competition_ranks(scores: pd.Series) -> pd.Series:
+    return scores.rank(method="min", ascending=False).astype(int)
+
+
+def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return one row per item, best first: rank (shared when tied), score text, share, gauge, sentence.
+
+    Columns: item_id, title, challenge, rank, tied, score (dots, approvals or majority grade label),
+    value (number of dots/approvals, or the majority grade index), share (of dots, or of voters who
+    approved), p, q (majority judgment), explanation (majority judgment tie-breaks), volunteers.
+    """
+    rnd = get_round(con, round_id)
+    columns = ["id", "position", "title", "description", "challenge"]
+    items = pd.DataFrame(round_items(con, round_id), columns=columns)
+    entries = current_entries(con, round_id)
+    graded = entries.dropna(subset=["item_id"])
+    item_ids = [int(i) for i in items["id"]]
+    volunteers = graded[graded["contribute"].astype(bool)].groupby("item_id").size()
+    base = items.rename(columns={"id": "item_id"})[["item_id", "title", "challenge", "position"]]
+    base["volunteers"] = [int(volunteers.get(i, 0)) for i in item_ids]
+    if rnd["method"] == "majority_judgment":
+        scale = rnd["grade_scale"]
+        tallies = grade_counts(entries, item_ids, scale)
+        labels = dict(zip(item_ids, base["title"], strict=True))
+        ranked = majority.explain_majority_judgment(tallies, labels, scale) if item_ids else []
+        grades = majority.GRADE_SCALES[scale]
+        rows = [
+            {
+                "item_id": r.item, "rank": r.rank, "tied": r.tied_with_previous,
+                "value": None if r.gauge is None else r.gauge.grade,
+                "score": "–" if r.gauge is None else grades[r.gauge.grade],
+                "p": None if r.gauge is None else float(r.gauge.p),
+                "q": None if r.gauge is None else float(r.gauge.q),
+                "explanation": r.explanation,
+            }
+            for r in ranked
+        ]
+        columns = ["item_id", "rank", "tied", "value", "score", "p", "q", "explanation"]
+        ranking = pd.DataFrame(rows, columns=columns)
+        result = ranking.merge(base, on="item_id")
+        # a tie is shown on both lines
+        result["tied"] = result["tied"] | result["tied"].shift(-1, fill_value=False)
+        return result.drop(columns="position")
+    totals = graded.groupby("item_id")["value"].sum()
+    base["value"] = [int(totals.get(i, 0)) for i in item_ids]
+    voters = entries["participant_id"].nunique()
+    if rnd["method"] == "dots":
+        total = base["value"].sum()
+        base["share"] = base["value"] / total if total else 0.0
+        base["score"] = [f"{v} gommette{'s' if v > 1 else ''}" for v in base["value"]]
+    else:
+        base["share"] = base["value"] / voters if voters else 0.0
+        base["score"] = [f"{v} approbation{'s' if v > 1 else ''}" for v in base["value"]]
+    base["rank"] = _competition_ranks(base["value"])
+    base["tied"] = base["rank"].duplicated(keep=False)
+    base["p"] = base["q"] = None
+    base["explanation"] = ""
+    return base.sort_values(["rank", "position"]).drop(columns="position").reset_index(drop=True)
+
+
+def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the merit profile of a majority-judgment round: item, grade (with "Pas d'avis"), count, share.
+
+    Rows come item by item in the ranking's order, grades best first and "Pas d'avis" last (it counts
+    as the lowest grade, next to which it is drawn).
+    """
+    rnd = get_round(con, round_id)
+    scale = rnd["grade_scale"]
+    grades = majority.GRADE_SCALES[scale]
+    items = round_items(con, round_id)
+    item_ids = [i["id"] for i in items]
+    entries = current_entries(con, round_id)
+    tallies = grade_counts(entries, item_ids, scale)
+    silent = _no_opinion(entries, item_ids, scale)
+    voters = entries["participant_id"].nunique()
+    titles = {i["id"]: i["title"] for i in items}
+    rows: list[dict[str, Any]] = []
+    for order, item in enumerate(majority.rank_majority_judgment(tallies) if item_ids else []):
+        counts = list(tallies[item])
+        counts[-1] -= silent[item]
+        labelled = [*zip(grades, counts, strict=True), (majority.NO_OPINION, silent[item])]
+        for index, (label, count) in enumerate(labelled):
+            rows.append({
+                "item_id": item, "title": titles[item], "order": order, "grade": label, "grade_index": index,
+                "count": count, "share": count / voters if voters else 0.0,
+            })
+    return pd.DataFrame(rows, columns=["item_id", "title", "order", "grade", "grade_index", "count", "share"])
+
+
+def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the results per participant kind: kind label, voters, item title, score text, value.
+
+    Dots: share of that kind's dots; approval: share of that kind's voters who approved; majority
+    judgment: the majority grade within that kind (value = grade index, 0 = best).
+    """
+    rnd = get_round(con, round_id)
+    items = round_items(con, round_id)
+    item_ids = [i["id"] for i in items]
+    entries = current_entries(con, round_id)
+    rows: list[dict[str, Any]] = []
+    for kind, group in entries.groupby("kind"):
+        voters = group["participant_id"].nunique()
+        label = participant_kind(str(kind))
+        graded = group.dropna(subset=["item_id"])
+        if rnd["method"] == "majority_judgment":
+            scale = rnd["grade_scale"]
+            counts = grade_counts(group, item_ids, scale)
+            for item in items:
+                grade = majority.majority_grade(counts[item["id"]])
+                rows.append({"kind": label, "voters": voters, "title": item["title"], "value": grade,
+                             "score": majority.GRADE_SCALES[scale][grade] if grade is not None else "–"})
+            continue
+        totals = graded.groupby("item_id")["value"].sum()
+        denominator = totals.sum() if rnd["method"] == "dots" else voters
+        for item in items:
+            share = float(totals.get(item["id"], 0)) / denominator if denominator else 0.0
+            rows.append(
+                {"kind": label, "voters": voters, "title": item["title"], "value": share, "score": share}
+            )
+    return pd.DataFrame(rows, columns=["kind", "voters", "title", "value", "score"])
+
+
+def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, float]:
+    """Return each item's share of the round's support (summing to 1; all 0 before any vote)."""
+    rnd = get_round(con, round_id)
+    item_ids = [i["id"] for i in round_items(con, round_id)]
+    entries = current_entries(con, round_id)
+    if rnd["method"] == "majority_judgment":
+        scale = rnd["grade_scale"]
+        counts = grade_counts(entries, item_ids, scale)
+        raw = {i: sum(n * (scale - 1 - g) for g, n in enumerate(c)) / (scale - 1) for i, c in counts.items()}
+    else:
+        totals = entries.dropna(subset=["item_id"]).groupby("item_id")["value"].sum()
+        raw = {i: float(totals.get(i, 0)) for i in item_ids}
+    total = sum(raw.values())
+    return {i: (v / total if total else 0.0) for i, v in raw.items()}
+
+
+_ITEM_WEIGHTS = {
+    "challenges": "SELECT i.item_id, w.objective_id, w.weight FROM round_items i "
+    "JOIN challenge_objectives w ON w.challenge_id = i.item_id WHERE i.round_id = ?",
+    "solutions": "SELECT i.item_id, w.objective_id, w.weight FROM round_items i "
+    "JOIN solutions s ON s.id = i.item_id "
+    "JOIN challenge_objectives w ON w.challenge_id = s.challenge_id WHERE i.round_id = ?",
+}
+
+
+def objective_spread(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the round's support spread over the objectives: number, short_label, title, support."""
+    rnd = get_round(con, round_id)
+    shares = support_shares(con, round_id)
+    weights = db.query_df(con, _ITEM_WEIGHTS[rnd["target"]], [round_id])
+    objectives = db.query_df(
+        con, "SELECT id, number, short_label, title FROM objectives WHERE seminar_id = ? ORDER BY number",
+        [rnd["seminar_id"]],
+    )
+    weights["support"] = weights["item_id"].map(shares).fillna(0.0) * weights["weight"]
+    by_objective = weights.groupby("objective_id")["support"].sum()
+    objectives["support"] = [float(by_objective.get(i, 0.0)) for i in objectives["id"]]
+    return objectives.drop(columns="id")
+
+
+def volunteers(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return who ticked « je veux contribuer » in their current ballot: item, name, structure, kind."""
+    return db.query_df(
+        con,
+        "WITH current AS (SELECT id, participant_id FROM ballots WHERE round_id = ? "
+        "QUALIFY row_number() OVER (PARTITION BY participant_id ORDER BY id DESC) = 1) "
+        "SELECT e.item_id, p.name, p.structure, p.kind FROM current c "
+        "JOIN ballot_entries e ON e.ballot_id = c.id AND e.contribute "
+        "JOIN participants p ON p.id = c.participant_id ORDER BY e.item_id, p.name",
+        [round_id],
+    )

@@ -1,0 +1,208 @@
+"""Ballots: checked against the round's rules and written in one transaction, append-only.
+
+A participant's current ballot is their latest one in the round; resubmitting the current ballot writes
+nothing (same :func:`ballot_fingerprint`). The personal code is the credential. Rounds are managed in
+:mod:`labo_dash.rounds`, results computed in :mod:`labo_dash.results`; the majority-judgment ranking
+:func:`rank_majority_judgment` (documented in :mod:`labo_dash.majority`) is re-exported here.
+
+Entry values (``ballot_entries.value``): dots given (dots); grade index, 0 = best, and ``grade_scale``
+for an explicit "Pas d'avis", counted as the lowest grade (majority judgment); 1 = approved (approval).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from labo_dash import access, db
+from labo_dash.access import Actor
+from labo_dash.errors import NotFound, ValidationError
+from labo_dash.majority import rank_majority_judgment as rank_majority_judgment  # public re-export
+
+UNKNOWN_CODE = (
+    "Code inconnu : vérifiez les 8 caractères inscrits sur votre badge (lettres et chiffres, sans 0, 1, "
+    "I, L ni O) ou demandez-le à l'accueil."
+)
+
+
+def ballot_fingerprint(entries: dict[int, tuple[int, bool]]) -> str:
+    """Return the sha256 hex digest of a ballot's entries (item id -> (value, contribute)).
+
+    The canonical form is the compact JSON list ``[[item_id, value, contribute], ...]`` sorted by item id,
+    so that the same choices always give the same fingerprint, whatever the order they were made in.
+    """
+    canonical = [
+        [int(item_id), int(value), bool(contribute)]
+        for item_id, (value, contribute) in sorted(entries.items(), key=lambda entry: int(entry[0]))
+    ]
+    text = json.dumps(canonical, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- Ballots -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a ballot submission did: ``changed`` is False when the same ballot was already the current one."""
+
+    ballot_id: int
+    changed: bool
+    submitted_at: dt.datetime
+
+
+def normalise_code(code: str) -> str:
+    """Return a personal code as stored: upper case, without spaces or dashes."""
+    return re.sub(r"[\s\-.]", "", code or "").upper()
+
+
+def normalise_choices(
+    rnd: Mapping[str, Any], item_ids: Sequence[int], choices: Mapping[int, tuple[int, bool]]
+) -> dict[int, tuple[int, bool]]:
+    """Check a ballot against the round's rules; return its entries as stored, or raise ValidationError.
+
+    ``choices`` maps item id -> (value, contribute): dots given (dots), grade index 0 = best or
+    ``grade_scale`` for "Pas d'avis" (majority judgment; a missing item is "Pas d'avis"), 1 = approved
+    (approval). Stored entries keep dots and approvals > 0, every grade, and any "je veux contribuer".
+    """
+    method, known = rnd["method"], set(item_ids)
+    unknown = [item for item in choices if item not in known]
+    if unknown:
+        raise ValidationError("Ce bulletin cite des éléments absents de ce vote : rechargez la page.")
+    if any(contribute for _, contribute in choices.values()) and rnd["target"] != "solutions":
+        raise ValidationError("« Je veux contribuer » ne concerne que les votes sur les solutions.")
+    entries: dict[int, tuple[int, bool]] = {}
+    if method == "majority_judgment":
+        scale = rnd["grade_scale"]
+        for item in item_ids:
+            value, contribute = choices.get(item, (scale, False))
+            if not 0 <= int(value) <= scale:
+                raise ValidationError("Une mention de ce bulletin est inconnue : rechargez la page.")
+            entries[item] = (int(value), bool(contribute))
+        if all(value == scale for value, _ in entries.values()):
+            raise ValidationError(
+                "Vous n'avez donné aucune mention : choisissez une mention pour au moins un élément "
+                "(« Pas d'avis » pour ceux que vous ne connaissez pas).",
+                {"ballot": "Aucune mention choisie."},
+            )
+        return entries
+    cap = rnd["max_per_item"] if method == "dots" else 1
+    for item in item_ids:
+        value, contribute = choices.get(item, (0, False))
+        if not 0 <= int(value) <= cap:
+            raise ValidationError(
+                f"Au plus {cap} gommette{'s' if cap > 1 else ''} par élément."
+                if method == "dots"
+                else "Un élément est approuvé ou non : rechargez la page.",
+                {"ballot": "Valeur hors limites."},
+            )
+        if value or contribute:
+            entries[item] = (int(value), bool(contribute))
+    given = sum(value for value, _ in entries.values())
+    if method == "dots":
+        budget = rnd["dots_per_voter"]
+        if given > budget:
+            raise ValidationError(
+                f"Vous avez placé {given} gommettes alors que vous en avez {budget} : "
+                f"retirez-en {given - budget}.",
+                {"ballot": f"{given} gommettes sur {budget}."},
+            )
+        if given == 0:
+            raise ValidationError(
+                "Vous n'avez placé aucune gommette : choisissez au moins un élément.",
+                {"ballot": "Aucune gommette placée."},
+            )
+    return entries
+
+
+# Everything a submission checks, read in one statement: the round, the participant holding the code
+# (NULL when unknown or from another seminar), the round's items and the participant's latest ballot.
+_BALLOT_CONTEXT = """
+SELECT r.id, r.seminar_id, r.target, r.method, r.dots_per_voter, r.max_per_item, r.grade_scale, r.status,
+       p.id AS participant_id,
+       (SELECT list(i.item_id ORDER BY i.position) FROM round_items i WHERE i.round_id = r.id) AS item_ids,
+       b.id AS latest_id, b.fingerprint AS latest_fingerprint, b.submitted_at AS latest_at
+FROM rounds r
+LEFT JOIN participants p ON p.code = ? AND p.seminar_id = r.seminar_id
+LEFT JOIN LATERAL (
+    SELECT id, fingerprint, submitted_at FROM ballots
+    WHERE round_id = r.id AND participant_id = p.id ORDER BY id DESC LIMIT 1
+) b ON true
+WHERE r.id = ?
+"""
+
+
+def submit_ballot(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    round_id: int,
+    code: str,
+    choices: Mapping[int, tuple[int, bool]],
+) -> Receipt:
+    """Record the ballot of the participant whose personal code is ``code``, in one transaction.
+
+    The ballot becomes the participant's current one (the latest); resubmitting the current ballot
+    writes nothing. Refused with a French message when the code is unknown, the round is not open or
+    the ballot breaks the round's rules.
+    """
+    access.require(actor, "ballot.submit")
+    code = normalise_code(code)
+    with db.transaction(con) as cur:
+        cur.execute(_BALLOT_CONTEXT, [code, round_id])
+        row = cur.fetchone()
+        if row is None:
+            raise NotFound("Ce vote n'existe pas (ou plus) : rechargez la page.")
+        rnd = dict(zip([d[0] for d in cur.description], row, strict=True))
+        if rnd["participant_id"] is None or not code:
+            raise NotFound(UNKNOWN_CODE)
+        if rnd["status"] != "open":
+            raise ValidationError(
+                "Ce vote est clos : votre bulletin n'a pas pu être pris en compte."
+                if rnd["status"] == "closed"
+                else "Ce vote n'est pas encore ouvert : attendez le signal des organisateur·ice·s."
+            )
+        participant_id, item_ids = rnd["participant_id"], rnd["item_ids"]
+        entries = normalise_choices(rnd, item_ids, choices)
+        fingerprint = ballot_fingerprint(entries)
+        if rnd["latest_fingerprint"] == fingerprint:
+            return Receipt(rnd["latest_id"], False, rnd["latest_at"])
+        ballot_id, submitted_at = cur.execute(
+            "INSERT INTO ballots (round_id, participant_id, fingerprint) VALUES (?, ?, ?) "
+            "RETURNING id, submitted_at",
+            [round_id, participant_id, fingerprint],
+        ).fetchone()
+        ordered = sorted(entries.items())
+        cur.execute(
+            "INSERT INTO ballot_entries (ballot_id, item_id, value, contribute) "
+            "SELECT ?, unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::BOOLEAN[])",
+            [ballot_id, [i for i, _ in ordered], [v for _, (v, _) in ordered], [c for _, (_, c) in ordered]],
+        )
+        db.audit(
+            cur, actor, "ballots", ballot_id, "submit" if rnd["latest_id"] is None else "change", None,
+            {"round_id": round_id, "participant_id": participant_id, "entries": len(entries)},
+        )
+    return Receipt(ballot_id, True, submitted_at)
+
+
+def current_ballot(
+    con: duckdb.DuckDBPyConnection, round_id: int, participant_id: int
+) -> dict[int, tuple[int, bool]] | None:
+    """Return the participant's own current ballot (to pre-fill their form), or None."""
+    rows = db.query(
+        con,
+        "SELECT e.item_id, e.value, e.contribute FROM ballot_entries e WHERE e.ballot_id = ("
+        "SELECT max(id) FROM ballots WHERE round_id = ? AND participant_id = ?)",
+        [round_id, participant_id],
+    )
+    if not rows and not db.query(
+        con, "SELECT 1 FROM ballots WHERE round_id = ? AND participant_id = ?", [round_id, participant_id]
+    ):
+        return None
+    return {row["item_id"]: (row["value"], row["contribute"]) for row in rows}

@@ -1,0 +1,118 @@
+"""Participants: registration, personal codes, import from French files, walk-in self-registration."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from labo_dash import db, participants, settings
+from labo_dash.access import ANONYMOUS, ORGANISER, PARTNER, Actor
+from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
+
+ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
+WALK_IN = Actor(ANONYMOUS, "inscription sur place")
+CODE = re.compile(f"^[{participants.CODE_ALPHABET}]{{{participants.CODE_LENGTH}}}$")
+
+
+def count(con) -> int:
+    return db.query(con, "SELECT count(*) AS n FROM participants")[0]["n"]
+
+
+def test_codes_use_an_alphabet_without_look_alikes():
+    assert not set("01ILO") & set(participants.CODE_ALPHABET)
+    drawn = {participants.new_code() for _ in range(2000)}
+    assert len(drawn) == 2000 and all(CODE.match(code) for code in drawn)
+    assert set("".join(drawn)) == set(participants.CODE_ALPHABET)  # every character is used
+
+
+def test_register_gives_a_unique_code_and_is_audited(fresh_db):
+    con = db.open_database(fresh_db)
+    try:
+        first = participants.register_participant(
+            con, ORGANISER_ACTOR, {"name": " Camille Durand ", "structure": "PTCE Pays de Morlaix",
+                                   "kind": "PTCE", "territory": "Bretagne"}
+        )
+        second = participants.register_participant(
+            con, ORGANISER_ACTOR, {"name": "Awa Koné", "kind": "Collectivité territoriale"}
+        )
+        assert CODE.match(first["code"]) and first["code"] != second["code"]
+        assert first["name"] == "Camille Durand" and second["kind"] == "collectivite"
+        found = participants.participant_by_code(con, f"{first['code'][:4].lower()} {first['code'][4:]}")
+        assert found["id"] == first["id"]
+        assert participants.participant_by_code(con, "ABC") is None
+        assert db.query(con, "SELECT count(*) AS n FROM audit_log WHERE entity = 'participants'")[0]["n"] == 2
+    finally:
+        con.close()
+
+
+def test_bad_participant_is_refused_field_by_field(con):
+    before = count(con)
+    with pytest.raises(ValidationError) as refused:
+        participants.register_participant(
+            con, ORGANISER_ACTOR, {"name": "", "kind": "martien", "email": "pas-un-mail"}
+        )
+    assert set(refused.value.fields) == {"name", "kind", "email"}
+    assert "PTCE" in refused.value.fields["kind"]
+    with pytest.raises(PermissionDenied):
+        participants.register_participant(con, Actor(PARTNER, "p"), {"name": "X", "kind": "ptce"})
+    assert count(con) == before
+
+
+def test_self_registration_only_when_organisers_allow_it(con):
+    values = {"name": "Jeanne Petit", "structure": "Tiers-lieu", "kind": "autre", "territory": "Creuse"}
+    with pytest.raises(ValidationError, match="pas ouverte"):
+        participants.self_register(con, WALK_IN, values)
+    settings.set_setting(con, ORGANISER_ACTOR, participants.SELF_REGISTRATION, True)
+    created = participants.self_register(con, WALK_IN, values)
+    assert CODE.match(created["code"])
+    row = db.query(con, "SELECT self_registered, email FROM participants WHERE id = ?", [created["id"]])[0]
+    assert row["self_registered"] and row["email"] is None
+
+
+def test_import_french_excel_csv(con):
+    before = count(con)
+    data = (
+        "\ufeffNom;Structure;Type de participant;Territoire;E-mail\r\n"
+        "Léa Fontaine;Coopérative Oxalis;Accompagnateur·ice;Auvergne-Rhône-Alpes;lea@exemple.org\r\n"
+        "Hugo Renaud;Ville de Brest;collectivite;Bretagne;\r\n"
+    ).encode("utf-8")
+    created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.csv")
+    assert [p["name"] for p in created] == ["Léa Fontaine", "Hugo Renaud"]
+    assert all(CODE.match(p["code"]) for p in created) and count(con) == before + 2
+    windows = "nom;structure;type de participant;territoire\r\nZoé Bérard;Réseau;Réseau;Île-de-France\r\n"
+    assert participants.import_participants(con, ORGANISER_ACTOR, windows.encode("cp1252"), "w.csv")
+
+
+def test_import_with_bad_rows_writes_nothing_and_reports_every_line(con):
+    before = count(con)
+    existing = db.query(con, "SELECT name, structure FROM participants ORDER BY id LIMIT 1")[0]
+    data = (
+        "nom;structure;type de participant;territoire\n"
+        "Ok Personne;Structure A;PTCE;Bretagne\n"
+        ";Structure B;PTCE;Bretagne\n"
+        "Ok Personne;Structure A;PTCE;Bretagne\n"
+        "Quelqu'un;Structure C;martien;Bretagne\n"
+        f"{existing['name']};{existing['structure']};PTCE;Bretagne\n"
+    ).encode()
+    with pytest.raises(ImportRejected) as refused:
+        participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.csv")
+    lines = [line for line, _ in refused.value.rows]
+    assert lines == [3, 4, 5, 6]
+    reasons = dict(refused.value.rows)
+    assert "ligne 2" in reasons[4] and "déjà inscrit" in reasons[6] and "type de participant" in reasons[5]
+    assert count(con) == before
+    with pytest.raises(ImportRejected, match="Colonne"):
+        participants.import_participants(con, ORGANISER_ACTOR, b"nom;structure\nA;B\n", "x.csv")
+    assert count(con) == before
+
+
+def test_import_template_reads_back(fresh_db):
+    template = participants.import_template()
+    assert template.startswith(b"\xef\xbb\xbf") and b"type de participant" in template
+    con = db.open_database(fresh_db)
+    try:
+        rows = participants.read_participants(con, template, "modele.csv")
+        assert len(rows) == 1 and rows[0]["kind"] == "ptce"
+    finally:
+        con.close()

@@ -1,4 +1,4 @@
-"""Accueil: what the seminar is, its programme (current slot highlighted) and key figures."""
+"""Accueil: what the seminar is, its programme (current slot highlighted), key figures and the signature."""
 
 import datetime as dt
 
@@ -6,6 +6,7 @@ import streamlit as st
 
 from labo_dash import charts, french, seminar
 from labo_dash.ui.common import connection, md_escape, page_header, today
+from labo_dash.ui.signature import render_signature
 
 con = connection()
 info = seminar.get_seminar(con)
@@ -75,3 +76,6 @@ with right:
         )
     else:
         st.info("Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.")
+
+st.divider()
+render_signature(con, key="accueil")

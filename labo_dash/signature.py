@@ -1,0 +1,307 @@
+"""The signature view (domain brief §6): how support for each défi spreads across the objectives as the
+follow-up actions progress. One SQL query per view; every figure is a fraction (0..1).
+
+Definitions
+- Support round: the seminar's latest closed round on défis, else its latest open one, among the rounds
+  whose results are public (shown live, or hidden until the close and then revealed).
+- support(d): the share of the round's votes that went to défi d, counting each participant's current
+  ballot only (their latest, ballots being append-only), over the round's défis that are not deleted.
+  Dots and approval: dots (approvals) given to d / all dots given.
+  Majority judgment: each grade is mapped to 0..1 (best grade = 1, lowest grade = 0, evenly spaced;
+  "pas d'avis" and a missing grade count as the lowest grade, 0); score(d) = the mean over the ballots
+  (0..1); support(d) = score(d) / Σ score (shares summing to 1).
+- w(d, o): the défi's objective weights, normalised to sum 1 (they are entered to sum 1; normalising
+  guarantees that a défi's bar splits exactly its support). A défi without weights has objective None.
+- support(d, o) = support(d) × w(d, o).
+- progress(d, as_of): the roll-up (progress.rollup) of the actions of d's solutions that are not deleted,
+  as known at ``as_of`` (latest update on or before it, as progress.action_states reads it); None when no
+  action is measured.
+- realised(d, o, as_of) = support(d, o) × progress(d, as_of), an unknown progress counting as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from labo_dash import db
+from labo_dash.seminar import DEFAULT_SEMINAR
+
+# Common table expressions, assembled into one statement per view (fixed SQL text, parameters only).
+_SUPPORT = """
+round AS (SELECT id, method, grade_scale FROM rounds WHERE id = ?),
+current_ballots AS (
+    SELECT b.id FROM ballots b WHERE b.round_id = (SELECT id FROM round)
+    QUALIFY row_number() OVER (PARTITION BY b.participant_id ORDER BY b.id DESC) = 1
+),
+round_challenges AS (
+    SELECT ri.item_id AS challenge_id, ri.position
+    FROM round_items ri JOIN challenges c ON c.id = ri.item_id AND c.deleted_at IS NULL
+    WHERE ri.round_id = (SELECT id FROM round)
+),
+votes AS (
+    SELECT e.item_id AS challenge_id,
+           sum(CASE WHEN r.method = 'majority_judgment'
+                    THEN (r.grade_scale - 1 - least(greatest(e.value, 0), r.grade_scale - 1))
+                         / (r.grade_scale - 1)
+                    ELSE e.value END) AS total
+    FROM ballot_entries e JOIN current_ballots cb ON cb.id = e.ballot_id CROSS JOIN round r
+    GROUP BY e.item_id
+),
+scores AS (
+    SELECT rc.challenge_id, rc.position,
+           CASE WHEN r.method = 'majority_judgment'
+                THEN coalesce(v.total, 0) / nullif((SELECT count(*) FROM current_ballots), 0)
+                ELSE coalesce(v.total, 0) END AS score
+    FROM round_challenges rc CROSS JOIN round r LEFT JOIN votes v ON v.challenge_id = rc.challenge_id
+),
+support AS (
+    SELECT challenge_id, position, score,
+           coalesce(score / nullif(sum(score) OVER (), 0), 0) AS support,
+           rank() OVER (ORDER BY score DESC) AS rank
+    FROM scores
+)"""
+
+_WEIGHTS = """
+weights AS (
+    SELECT co.challenge_id, co.objective_id, o.number AS objective_number,
+           co.weight / sum(co.weight) OVER (PARTITION BY co.challenge_id) AS weight
+    FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id
+    WHERE co.weight > 0
+)"""
+
+_ROLLUP = """
+challenge_progress AS (
+    SELECT l.as_of, s.challenge_id,
+           sum(coalesce(a.weight, 1) * l.progress) / sum(coalesce(a.weight, 1)) / 100 AS progress,
+           count(*) AS measured
+    FROM latest l JOIN actions a ON a.id = l.action_id
+    JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
+    WHERE l.progress IS NOT NULL AND l.status <> 'abandonnee'
+    GROUP BY l.as_of, s.challenge_id
+)"""
+
+_LATEST = """
+as_of_dates AS (SELECT DISTINCT unnest(?::DATE[]) AS as_of),
+latest AS (
+    SELECT d.as_of, u.action_id, u.status, u.progress
+    FROM as_of_dates d JOIN progress_updates u ON u.reported_on <= d.as_of
+    QUALIFY row_number() OVER (PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
+)"""
+
+SUPPORT_BY_CHALLENGE_SQL = (
+    "WITH"
+    + _SUPPORT
+    + ","
+    + _WEIGHTS
+    + ","
+    + _LATEST
+    + ","
+    + _ROLLUP
+    + ","
+    + """
+action_counts AS (
+    SELECT s.challenge_id, count(*) AS actions
+    FROM actions a JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
+    GROUP BY s.challenge_id
+),
+rows AS (
+    SELECT sp.challenge_id, c.title AS challenge, sp.position,
+           sp.rank, sp.score, sp.support,
+           o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
+           o.title AS objective_title, coalesce(w.weight, 1.0) AS weight,
+           sp.support * coalesce(w.weight, 1.0) AS support_objective,
+           cp.progress, coalesce(cp.measured, 0) AS measured, coalesce(ac.actions, 0) AS actions
+    FROM support sp JOIN challenges c ON c.id = sp.challenge_id
+    LEFT JOIN weights w ON w.challenge_id = sp.challenge_id
+    LEFT JOIN objectives o ON o.id = w.objective_id
+    LEFT JOIN challenge_progress cp ON cp.challenge_id = sp.challenge_id
+    LEFT JOIN action_counts ac ON ac.challenge_id = sp.challenge_id
+)
+SELECT *, support_objective * coalesce(progress, 0) AS realised,
+       sum(support_objective) OVER (PARTITION BY challenge_id ORDER BY objective_number NULLS LAST
+                                    ROWS UNBOUNDED PRECEDING) - support_objective AS segment_start
+FROM rows
+ORDER BY support DESC, position, objective_number NULLS LAST
+"""
+)
+
+SUPPORT_OVER_TIME_SQL = (
+    "WITH"
+    + _SUPPORT
+    + ","
+    + _WEIGHTS
+    + ","
+    + _LATEST
+    + ","
+    + _ROLLUP
+    + ","
+    + """
+split AS (
+    SELECT sp.challenge_id, w.objective_id, sp.support * w.weight AS support_objective
+    FROM support sp JOIN weights w ON w.challenge_id = sp.challenge_id
+    WHERE ? IS NULL OR sp.challenge_id = ?
+)
+SELECT d.as_of, CAST(date_trunc('month', d.as_of) AS DATE) AS month, o.id AS objective_id,
+       o.number AS objective_number, o.short_label AS objective, o.title AS objective_title,
+       coalesce(sum(sp.support_objective), 0) AS support,
+       coalesce(sum(sp.support_objective * coalesce(cp.progress, 0)), 0) AS realised
+FROM as_of_dates d CROSS JOIN objectives o
+LEFT JOIN split sp ON sp.objective_id = o.id
+LEFT JOIN challenge_progress cp ON cp.challenge_id = sp.challenge_id AND cp.as_of = d.as_of
+WHERE o.seminar_id = ?
+GROUP BY ALL
+ORDER BY d.as_of, o.number
+"""
+)
+
+CHALLENGE_WEIGHTS_SQL = (
+    "WITH"
+    + _SUPPORT
+    + ","
+    + _WEIGHTS
+    + """
+SELECT c.id AS challenge_id, c.title AS challenge, c.selected, sp.support,
+       o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
+       coalesce(co.weight, 0) AS entered_weight, coalesce(w.weight, 0) AS weight
+FROM challenges c JOIN objectives o ON o.seminar_id = c.seminar_id
+LEFT JOIN challenge_objectives co ON co.challenge_id = c.id AND co.objective_id = o.id
+LEFT JOIN weights w ON w.challenge_id = c.id AND w.objective_id = o.id
+LEFT JOIN support sp ON sp.challenge_id = c.id
+WHERE c.seminar_id = ? AND c.deleted_at IS NULL
+ORDER BY sp.support DESC NULLS LAST, c.id, o.number
+"""
+)
+
+ACTION_TIMELINE_SQL = (
+    "WITH"
+    + _WEIGHTS
+    + ","
+    + _LATEST
+    + """,
+first_update AS (SELECT action_id, min(reported_on) AS first_on FROM progress_updates GROUP BY action_id)
+SELECT a.id AS action_id, a.title AS action, c.id AS challenge_id, c.title AS challenge,
+       o.id AS objective_id, o.number AS objective_number, o.short_label AS objective, w.weight,
+       coalesce(a.start_date, f.first_on, CAST(a.created_at AS DATE)) AS start, a.due_date,
+       coalesce(l.status, 'a_lancer') AS status, l.progress,
+       coalesce(a.due_date < d.as_of AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'),
+                false) AS overdue
+FROM actions a
+JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
+JOIN challenges c ON c.id = s.challenge_id AND c.deleted_at IS NULL
+CROSS JOIN as_of_dates d
+LEFT JOIN weights w ON w.challenge_id = c.id
+LEFT JOIN objectives o ON o.id = w.objective_id
+LEFT JOIN latest l ON l.action_id = a.id
+LEFT JOIN first_update f ON f.action_id = a.id
+WHERE s.seminar_id = ?
+ORDER BY o.number NULLS LAST, start, a.id
+"""
+)
+
+DATA_VERSION_SQL = """
+SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
+       (SELECT max(id) FROM audit_log), (SELECT max(id) FROM ballots), (SELECT count(*) FROM ballots),
+       (SELECT max(id) FROM progress_updates), (SELECT count(*) FROM progress_updates),
+       (SELECT max(id) FROM actions), (SELECT count(*) FROM actions), (SELECT max(id) FROM challenges),
+       (SELECT sum(hash(challenge_id, objective_id, weight)) FROM challenge_objectives),
+       (SELECT sum(hash(id, status, closed_at, results_visibility, revealed)) FROM rounds),
+       (SELECT sum(hash(id, deleted_at, selected)) FROM challenges),
+       (SELECT sum(hash(id, deleted_at, challenge_id)) FROM solutions),
+       (SELECT sum(hash(id, start_date, due_date, weight)) FROM actions)
+"""
+
+
+def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
+    """Return the round that gives support: the latest closed round on défis, else the latest open one.
+
+    Only rounds whose results are public count (shown live, or hidden then revealed).
+    """
+    rows = db.query(
+        con,
+        "SELECT id, title, method, status, opened_at, closed_at FROM rounds "
+        "WHERE seminar_id = ? AND target = 'challenges' AND status IN ('closed', 'open') "
+        "AND (results_visibility = 'live' OR revealed) "
+        "ORDER BY status = 'closed' DESC, coalesce(closed_at, opened_at, created_at) DESC, id DESC LIMIT 1",
+        [seminar_id],
+    )
+    return rows[0] if rows else None
+
+
+def months(
+    con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
+) -> list[dt.date]:
+    """Return the first day of every month from the seminar's month to ``today``'s month."""
+    start = db.query(
+        con,
+        "SELECT coalesce((SELECT held_on FROM seminars WHERE id = ?), "
+        "(SELECT min(reported_on) FROM progress_updates), CAST(? AS DATE)) AS start",
+        [seminar_id, today],
+    )[0]["start"]
+    first = dt.date(start.year, start.month, 1)
+    current = dt.date(today.year, today.month, 1)
+    result = [first]
+    while result[-1] < current:
+        last = result[-1]
+        result.append(dt.date(last.year + last.month // 12, last.month % 12 + 1, 1))
+    return result
+
+
+def as_of(month: dt.date, today: dt.date) -> dt.date:
+    """Return the date a month is read at: its last day, or ``today`` for the current month."""
+    next_month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return min(next_month - dt.timedelta(days=1), today)
+
+
+def support_by_challenge(con: duckdb.DuckDBPyConnection, round_id: int | None, when: dt.date) -> pd.DataFrame:
+    """Return one row per (défi, objective) of the round: support, split, progress and realised at ``when``.
+
+    ``segment_start`` places each objective's segment on the défi's bar (objectives in number order).
+    """
+    return db.query_df(con, SUPPORT_BY_CHALLENGE_SQL, [round_id, [when]])
+
+
+def support_over_time(
+    con: duckdb.DuckDBPyConnection,
+    round_id: int | None,
+    dates: list[dt.date],
+    challenge_id: int | None = None,
+    seminar_id: int = DEFAULT_SEMINAR,
+) -> pd.DataFrame:
+    """Return one row per (date, objective): support(o) and realised(o) at each of ``dates``.
+
+    With ``challenge_id``, only that défi's support counts.
+    """
+    return db.query_df(
+        con, SUPPORT_OVER_TIME_SQL, [round_id, list(dates), challenge_id, challenge_id, seminar_id]
+    )
+
+
+def challenge_weights(
+    con: duckdb.DuckDBPyConnection, round_id: int | None, seminar_id: int = DEFAULT_SEMINAR
+) -> pd.DataFrame:
+    """Return every défi × objective of the seminar: the entered and normalised weights (défis by support)."""
+    return db.query_df(con, CHALLENGE_WEIGHTS_SQL, [round_id, seminar_id])
+
+
+def action_timeline(
+    con: duckdb.DuckDBPyConnection, when: dt.date, seminar_id: int = DEFAULT_SEMINAR
+) -> pd.DataFrame:
+    """Return one row per (objective, action): the action's dates, status, % and overdue flag at ``when``.
+
+    An action serves every objective its défi has a weight on (objective None when the défi has none);
+    ``start`` falls back on the first update, then on the creation date.
+    """
+    return db.query_df(con, ACTION_TIMELINE_SQL, [[when], seminar_id])
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """Return a cheap fingerprint of the database file and of everything the views read (for caches)."""
+    cur = con.cursor()
+    try:
+        return tuple(cur.execute(DATA_VERSION_SQL).fetchone())
+    finally:
+        cur.close()

@@ -1,0 +1,197 @@
+"""Specs of the signature charts (chart.to_dict()): marks, fields, the fixed colours of the objectives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import vl_convert
+
+from labo_dash import charts, db, french, seminar, signature
+
+WHEN = dt.date(2026, 11, 26)
+MONTHS = [dt.date(2026, m, 1) for m in range(3, 12)]
+
+
+@pytest.fixture(scope="module")
+def demo(demo_template, tmp_path_factory):
+    """The demo's views at the end of November 2026 (one copy of the demo for the module)."""
+    path = tmp_path_factory.mktemp("charts") / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    round_id = signature.support_round(con)["id"]
+    trend = signature.support_over_time(con, round_id, [signature.as_of(m, WHEN) for m in MONTHS])
+    trend["month"] = trend["month"].dt.date
+    views = {
+        "objectives": seminar.objectives(con),
+        "bars": signature.support_by_challenge(con, round_id, WHEN),
+        "trend": trend,
+        "weights": signature.challenge_weights(con, round_id),
+        "timeline": signature.action_timeline(con, WHEN),
+    }
+    con.close()
+    return views
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def mark(layer: dict) -> str:
+    return layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+
+
+def values(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][(layer.get("data") or spec["data"])["name"]]
+
+
+def test_support_bars_spec(demo):
+    labels = charts.objective_labels(demo["objectives"])
+    assert labels[2] == "3 · Financement"
+    spec = charts.support_by_challenge_chart(demo["bars"], demo["objectives"]).to_dict()
+    parts = layers(spec)
+    assert [mark(p) for p in parts] == ["bar", "bar", "text", "text"]
+    realised, support = parts[0]["encoding"], parts[1]["encoding"]
+    assert (realised["x"]["field"], realised["x2"]["field"]) == ("segment_start", "realised_end")
+    assert (support["x"]["field"], support["x2"]["field"]) == ("segment_start", "segment_end")
+    for encoding in (realised, support):
+        assert encoding["color"]["field"] == "objectif"
+        assert encoding["color"]["scale"] == {"domain": labels, "range": charts.OBJECTIVE_COLORS}
+    assert support["x"]["axis"]["format"] == ".0%"
+    (param,) = spec["params"]
+    assert param["name"] == "defi" and param["select"] == {
+        "type": "point",
+        "fields": ["challenge_id"],
+        "on": "click",
+    }
+    assert spec["config"]["locale"]["number"]["percent"] == "\u00a0%"
+    rows = values(spec, parts[1])
+    first = demo["bars"].iloc[0]
+    assert rows[0]["t_support"] == french.percent(first["support"]) and "," in rows[0]["t_support"]
+    assert rows[0]["t_progress"] == french.percent(first["progress"])
+    tooltips = {t["title"] for t in support["tooltip"]}
+    assert {
+        "Défi",
+        "Objectif",
+        "Soutien du défi (part des votes)",
+        "Avancement du défi",
+        "Soutien réalisé",
+    } <= tooltips
+    ends = {row["t_end"] for row in values(spec, parts[3])}
+    assert "20,4\u00a0% · réalisé à 72,5\u00a0%" in ends and "6\u00a0% · aucune action" in ends
+
+
+def test_support_bars_without_progress_and_with_filters(demo):
+    spec = charts.support_by_challenge_chart(demo["bars"], demo["objectives"], show_progress=False).to_dict()
+    assert [mark(p) for p in layers(spec)] == ["bar", "text", "text"]
+    assert "Avancement du défi" not in {t["title"] for t in layers(spec)[0]["encoding"]["tooltip"]}
+    first = int(demo["bars"]["challenge_id"].iloc[0])
+    spec = charts.support_by_challenge_chart(
+        demo["bars"], demo["objectives"], highlight_challenge=first, highlight_objective=3
+    ).to_dict()
+    rows = values(spec, layers(spec)[1])
+    lit = {(r["challenge_id"], r["objective_number"]) for r in rows if r["emphasis"] == 1.0}
+    assert lit == {(first, 3)}
+    assert all(
+        r["emphasis"] == charts.DIMMED for r in rows if (r["challenge_id"], r["objective_number"]) not in lit
+    )
+
+
+def test_a_challenge_without_weights_is_grey(demo):
+    bars = demo["bars"].copy()
+    bars.loc[bars["challenge_id"] == bars["challenge_id"].iloc[-1], ["objective_number", "objective"]] = [
+        None,
+        None,
+    ]
+    encoding = layers(charts.support_by_challenge_chart(bars, demo["objectives"]).to_dict())[1]["encoding"]
+    assert encoding["color"]["scale"]["domain"][-1] == charts.UNASSIGNED
+    assert encoding["color"]["scale"]["range"] == [*charts.OBJECTIVE_COLORS, charts.UNASSIGNED_COLOR]
+
+
+def test_objective_trend_spec(demo):
+    objective = demo["objectives"][1]
+    part = demo["trend"][demo["trend"]["objective_number"] == objective["number"]]
+    spec = charts.finish(
+        charts.objective_trend_chart(part, objective, MONTHS, MONTHS[4], y_max=0.3)
+    ).to_dict()
+    parts = layers(spec)
+    assert [mark(p) for p in parts] == ["area", "line", "point", "rule"]
+    assert {p["mark"]["color"] for p in parts[:3]} == {charts.OBJECTIVE_COLORS[1]}
+    assert parts[1]["mark"]["strokeDash"] == [6, 4]  # the support the room gave: dashed
+    assert parts[0]["encoding"]["x"]["scale"]["domain"][0] == "mars 2026"
+    assert len(values(spec, parts[0])) == 5  # the area stops at the chosen month (July)
+    assert len(values(spec, parts[1])) == len(MONTHS)
+    assert spec["params"][0]["name"] == "objectif"
+    assert spec["title"]["text"] == "2 · Animation territoriale"
+    july = part[part["month"] == MONTHS[4]].iloc[0]
+    assert (
+        spec["title"]["subtitle"]
+        == f"réalisé {french.percent(july['realised'])} sur {french.percent(july['support'])}"
+    )
+
+
+def test_support_over_time_export_has_five_panels(demo):
+    spec = charts.support_over_time_chart(demo["trend"], demo["objectives"], MONTHS, MONTHS[-1]).to_dict()
+    assert len(spec["concat"]) == 5 and spec["columns"] == 5
+    assert [p["title"]["color"] for p in spec["concat"]] == charts.OBJECTIVE_COLORS
+    assert "params" not in spec
+
+
+def test_weights_heatmap_spec(demo):
+    spec = charts.weights_heatmap(demo["weights"], demo["objectives"]).to_dict()
+    parts = layers(spec)
+    assert [mark(p) for p in parts] == ["rect", "rect", "text"]
+    cells = parts[1]["encoding"]
+    assert cells["color"]["scale"]["range"] == charts.OBJECTIVE_COLORS
+    assert cells["opacity"]["field"] == "shade"
+    assert (cells["x"]["field"], cells["y"]["field"]) == ("objectif", "challenge_id")
+    assert spec["params"][0]["select"]["fields"] == ["challenge_id", "objective_number"]
+    texts = {r["t_cell"] for r in values(spec, parts[2])}
+    assert {"60\u00a0%", "100\u00a0%", ""} <= texts
+
+
+def test_action_timeline_spec(demo):
+    objective = demo["objectives"][2]
+    part = demo["timeline"][demo["timeline"]["objective_number"] == 3]
+    domain = charts.timeline_domain(demo["timeline"], WHEN)
+    spec = charts.finish(charts.action_timeline_part(part, objective, domain=domain, as_of=WHEN)).to_dict()
+    parts = layers(spec)
+    assert [mark(p) for p in parts] == ["bar", "text", "rule"]
+    bars = parts[0]["encoding"]
+    assert (bars["x"]["field"], bars["x2"]["field"], bars["color"]["field"]) == ("start", "end", "statut")
+    assert bars["color"]["scale"]["range"] == [charts.STATUS_COLORS[s] for s in french.STATUSES.values()]
+    assert parts[0]["mark"]["stroke"] == charts.OVERDUE_COLOR and bars["strokeWidth"]["field"] == "outline"
+    rows = values(spec, parts[0])
+    late = [r for r in rows if r["overdue"]]
+    assert late and all(r["t_end"].startswith("⚠ en retard") and r["outline"] == 3 for r in late)
+    assert spec["title"]["text"] == "3 · Financement"
+    assert spec["config"]["locale"]["time"]["months"][10] == "novembre"
+
+
+def test_exported_charts_render_offline(demo):
+    exported = [
+        charts.support_by_challenge_chart(demo["bars"], demo["objectives"]),
+        charts.weights_heatmap(demo["weights"], demo["objectives"]),
+    ]
+    for chart in exported:
+        spec = chart.to_dict() | {"title": charts.chart_title("Titre", "Sous-titre"), "width": 800}
+        svg = vl_convert.vegalite_to_svg(json.dumps(spec))
+        assert svg.startswith("<svg") and "Sous-titre" in svg and "%" in svg
+    assert "20\u00a0%" in vl_convert.vegalite_to_svg(json.dumps(exported[0].to_dict() | {"width": 800}))
+    assert vl_convert.vegalite_to_png(json.dumps(spec), scale=1)[:4] == b"\x89PNG"
+    timeline = charts.action_timeline_chart(demo["timeline"], demo["objectives"], as_of=WHEN).to_dict()
+    assert len(timeline["vconcat"]) == 5 and all(p["width"] == 760 for p in timeline["vconcat"])
+
+
+def test_labels(demo):
+    assert charts.objective_label(None, None) == charts.UNASSIGNED
+    assert charts.objective_label(4.0, "Compétences") == "4 · Compétences"
+    assert charts._month_labels([dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)]) == [
+        "nov. 2026",
+        "déc.",
+        "janv. 2027",
+    ]
+    assert pd.Timestamp(charts.timeline_domain(demo["timeline"], WHEN)[0]).day == 1

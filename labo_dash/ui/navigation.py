@@ -58,6 +58,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/accueil.py", "Accueil", "🏠", ""),
+    PageSpec("pages/diagnostic.py", "Diagnostic partagé", "🧩", "diagnostic"),
     PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", in_menu=False),
 ]
 

@@ -1,0 +1,197 @@
+"""Widgets of the /diagnostic page: the live capture of findings and the wall (shared helpers too).
+
+Forms keep what was typed when the domain refuses it (errors are shown under each field); the capture
+form clears its text after a save but keeps the workshop, the kind and the table. Saves run in the
+submit button's callback, before the page is drawn again, so a new finding shows at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import charts, db, diagnosis, seminar
+from labo_dash.access import Actor
+from labo_dash.errors import LaboError, ValidationError
+from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
+from labo_dash.ui.common import md_escape
+
+KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
+WALL_CSS = """
+<style>
+.st-key-wall [data-testid="stMarkdownContainer"] p {font-size: 1.2rem; line-height: 1.45;}
+.st-key-wall-large [data-testid="stMarkdownContainer"] p {font-size: 1.6rem; line-height: 1.4;}
+.st-key-wall-large h3 {font-size: 2.1rem;}
+</style>
+"""
+
+
+def objectives_by_id(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    """Return the objectives by id, each with its fixed colour and its chart label."""
+    result = {}
+    for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
+        result[obj["id"]] = {**obj, "color": color, "label": f"{obj['number']} · {obj['short_label']}"}
+    return result
+
+
+def morning_workshops(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Return the morning workshops: id -> title."""
+    return {w["id"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
+
+
+def show_errors(errors: dict[str, str], field: str) -> None:
+    """Show the French message of ``field`` (if any) right under it."""
+    if field in errors:
+        st.error(errors[field], icon="✋")
+
+
+def _objective_chips(numbers: list[int], by_number: dict[int, dict[str, Any]]) -> str:
+    return " ".join(
+        f"<span style='color:{by_number[n]['color']}'>■</span> {md_escape(by_number[n]['label'])}"
+        for n in numbers if n in by_number
+    )
+
+
+def finding_card(finding: dict[str, Any], by_number: dict[int, dict[str, Any]]) -> None:
+    """Show one finding as a bordered card: text, objectives, table, sources of a merge."""
+    with st.container(border=True):
+        st.markdown(md_escape(finding["text"]))
+        details = [_objective_chips(finding["objective_numbers"], by_number)]
+        if finding["group_label"]:
+            details.append(md_escape(finding["group_label"]))
+        if finding["source_count"]:
+            details.append(f"fusion de {finding['source_count']} constats")
+        details.append(f"n° {finding['id']}")
+        st.caption(" · ".join(details), unsafe_allow_html=True)
+
+
+# --- capture --------------------------------------------------------------------------------------------
+
+def _save_capture(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    state = st.session_state
+    try:
+        finding_id = diagnosis.add_finding(
+            con, actor, workshop_id=state.cap_workshop, kind=state.cap_kind, text=state.cap_text,
+            objective_ids=state.cap_objectives or [], group_label=state.cap_group,
+            participant_kind=state.cap_participant_kind,
+        )
+    except ValidationError as exc:
+        state.cap_errors = exc.fields or {"text": str(exc)}
+        return
+    except LaboError as exc:
+        state.cap_errors = {"form": str(exc)}
+        return
+    state.cap_saved = finding_id
+    state.cap_errors = {}
+    state.cap_text, state.cap_objectives, state.cap_participant_kind = "", [], None
+
+
+def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """The scribe's quick capture form, beside the latest findings of the chosen workshop."""
+    workshops = morning_workshops(con)
+    objectives = objectives_by_id(con)
+    by_number = {o["number"]: o for o in objectives.values()}
+    state = st.session_state
+    state.setdefault("cap_workshop", next(iter(workshops)))
+    state.setdefault("cap_kind", "frein")
+    if "cap_saved" in state:
+        st.toast(f"Constat n° {state.pop('cap_saved')} enregistré.", icon="✅")
+    errors = state.get("cap_errors", {})
+    left, right = st.columns([2, 3], gap="large")
+    with left, st.form("capture", border=True):
+        st.selectbox("Atelier", list(workshops), format_func=workshops.get, key="cap_workshop")
+        show_errors(errors, "workshop")
+        st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
+                             format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
+        show_errors(errors, "kind")
+        st.text_area("Ce qui a été dit", key="cap_text", max_chars=diagnosis.MAX_TEXT, height=110,
+                     placeholder="Ex. : les appels à projets d'un an ne laissent pas le temps de coopérer")
+        show_errors(errors, "text")
+        st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key="cap_objectives",
+                 format_func=lambda i: objectives[i]["label"])
+        show_errors(errors, "objectives")
+        cols = st.columns(2)
+        with cols[0]:
+            st.text_input("Table ou groupe", key="cap_group", max_chars=diagnosis.MAX_GROUP,
+                          placeholder="Ex. : Table 3")
+            show_errors(errors, "group")
+        with cols[1]:
+            st.selectbox("Type de participant (facultatif)", list(PARTICIPANT_KINDS), index=None,
+                         format_func=PARTICIPANT_KINDS.get, key="cap_participant_kind", placeholder="—")
+        show_errors(errors, "form")
+        st.form_submit_button("Enregistrer le constat", type="primary", icon="💾", width="stretch",
+                              on_click=_save_capture, args=(con, actor))
+        st.caption("Astuce : Ctrl+Entrée dans le texte enregistre. L'atelier, le type et la table restent "
+                   "choisis pour le constat suivant.")
+    with right:
+        recent = diagnosis.list_findings(con, workshop_id=state.cap_workshop)
+        st.subheader(f"Déjà saisis dans cet atelier : {len(recent)}")
+        if not recent:
+            st.info("Aucun constat pour cet atelier : le premier enregistré apparaîtra ici.")
+        for finding in recent[:8]:
+            icon = KIND_ICONS[finding["kind"]]
+            with st.container(border=True):
+                st.markdown(f"{icon} **{FINDING_KINDS[finding['kind']]}** · {md_escape(finding['text'])}")
+                st.caption(_objective_chips(finding["objective_numbers"], by_number), unsafe_allow_html=True)
+        if len(recent) > 8:
+            st.caption(f"… et {len(recent) - 8} autres : voir le mur.")
+
+
+# --- wall -----------------------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _wall_data(path: str, version: int, workshop_id: int | None, kind: str | None,
+               objective: int | None) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """Return the wall's findings and counts (cached until the next recorded edit)."""
+    con = db.connect(path)
+    findings = diagnosis.list_findings(con, workshop_id=workshop_id, kind=kind, objective_number=objective)
+    counts = diagnosis.objective_counts(con, workshop_id=workshop_id, kind=kind)
+    return findings, counts
+
+
+def wall_section(con: duckdb.DuckDBPyConnection) -> None:
+    """The live wall: filters, findings per objective as a chart, cards by kind and objective."""
+    workshops = morning_workshops(con)
+    by_number = {o["number"]: o for o in objectives_by_id(con).values()}
+    with st.form("wall_filters", border=False):
+        cols = st.columns([3, 2, 3, 2, 2], vertical_alignment="bottom")
+        workshop_id = cols[0].selectbox("Atelier", list(workshops), index=None, format_func=workshops.get,
+                                        placeholder="Tous les ateliers", key="wall_workshop")
+        kind = cols[1].selectbox("Type", list(FINDING_KINDS), index=None, format_func=FINDING_KINDS.get,
+                                 placeholder="Tous les types", key="wall_kind")
+        objective = cols[2].selectbox("Objectif", list(by_number), index=None,
+                                      format_func=lambda n: by_number[n]["label"],
+                                      placeholder="Tous les objectifs", key="wall_objective")
+        large = cols[3].toggle("Grand écran", key="wall_large", help="Texte agrandi pour la projection")
+        cols[4].form_submit_button("Afficher", icon="🔄", width="stretch")
+    findings, counts = _wall_data(str(db.default_path()), diagnosis.data_version(con), workshop_id, kind,
+                                  objective)
+    st.html(WALL_CSS)
+    scope = workshops[workshop_id] if workshop_id else "tous les ateliers"
+    st.subheader(f"{len(findings)} constat{'s' if len(findings) > 1 else ''} · {scope}")
+    if not findings:
+        st.info("Aucun constat ne correspond à ces filtres. Les constats saisis dans l'onglet « Saisie » "
+                "apparaissent ici : cliquez sur « Afficher » pour actualiser.")
+        return
+    st.altair_chart(charts.findings_per_objective(counts, large=large), width="stretch")
+    st.caption("Un constat lié à plusieurs objectifs compte dans le graphique pour chacun d'eux ; sur le "
+               "mur, il est rangé sous le premier. Cliquez sur « Afficher » pour voir les derniers constats.")
+    kinds = [kind] if kind else list(FINDING_KINDS)
+    columns = st.columns(len(kinds), gap="medium")
+    for column, code in zip(columns, kinds, strict=True):
+        of_kind = [f for f in findings if f["kind"] == code]
+        with column, st.container(key=f"wall{'-large' if large else ''}-{code}"):
+            st.markdown(f"### {KIND_ICONS[code]} {FINDING_KINDS[code]}s ({len(of_kind)})")
+            for number, obj in by_number.items():
+                if objective and number != objective:
+                    continue
+                tagged = [f for f in of_kind if number == (objective or f["objective_numbers"][0])]
+                if not tagged:
+                    continue
+                st.markdown(f"<span style='color:{obj['color']}'>■</span> **{md_escape(obj['label'])}** "
+                            f"({len(tagged)})", unsafe_allow_html=True)
+                for finding in tagged:
+                    finding_card(finding, by_number)

@@ -1,0 +1,98 @@
+"""The import section of /diagnostic: templates, preview, every bad line with its reason, then import."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import diagnosis_import
+from labo_dash.access import Actor
+from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
+from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
+
+KINDS = {"findings": "Constats (freins, leviers, constats)", "challenges": "Défis"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _preview(con: duckdb.DuckDBPyConnection, what: str, rows: list[dict]) -> pd.DataFrame:
+    """Return the rows a file would add, with French columns."""
+    workshops = morning_workshops(con)
+    objectives = objectives_by_id(con)
+    if what == "findings":
+        return pd.DataFrame([{
+            "Ligne": r["line"], "Atelier": workshops[r["workshop_id"]], "Type": FINDING_KINDS[r["kind"]],
+            "Texte": r["text"], "Objectifs": ", ".join(objectives[o]["label"] for o in r["objective_ids"]),
+            "Groupe": r["group_label"] or "",
+            "Type de participant": PARTICIPANT_KINDS.get(r["participant_kind"] or "", ""),
+        } for r in rows])
+    return pd.DataFrame([{
+        "Ligne": r["line"], "Titre": r["title"],
+        "Atelier": workshops.get(r["workshop_id"], "Plusieurs ateliers"),
+        "Pondérations": ", ".join(
+            f"{objectives[o]['label']} {percent(w, 0)}" for o, w in r["weights"].items()
+        ),
+        "Constats": ", ".join(str(i) for i in r["finding_ids"]),
+    } for r in rows])
+
+
+def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Import findings or défis from CSV / Excel: template, preview, refusal report, import."""
+    state = st.session_state
+    if "import_done" in state:
+        st.success(state.pop("import_done"), icon="✅")
+    what = st.segmented_control("Que voulez-vous importer ?", list(KINDS), format_func=KINDS.get,
+                                key="import_what", default="findings") or "findings"
+    if what == "findings":
+        st.markdown("Colonnes : **atelier** (numéro ou titre), **type** (frein, levier ou constat), "
+                    "**texte**, **objectifs** (numéros ou titres, séparés par des virgules), et si besoin "
+                    "**groupe** et **type de participant**. Majuscules et accents des en-têtes "
+                    "sont indifférents.")
+        template = {fmt: diagnosis_import.findings_template(fmt) for fmt in ("csv", "xlsx")}
+    else:
+        st.markdown("Colonnes : **titre**, et si besoin **description**, **atelier** ; une colonne par "
+                    "objectif (**objectif 1** … **objectif 5**) avec sa pondération en %, total 100 ; "
+                    "**constats** : numéros des constats d'origine, séparés par des virgules.")
+        template = {fmt: diagnosis_import.challenges_template(con, fmt) for fmt in ("csv", "xlsx")}
+    name = "modele-constats" if what == "findings" else "modele-defis"
+    cols = st.columns(2)
+    cols[0].download_button("Modèle Excel (.xlsx)", template["xlsx"], f"{name}.xlsx", XLSX, icon="📄",
+                            width="stretch")
+    cols[1].download_button("Modèle CSV (Excel, point-virgule)", template["csv"], f"{name}.csv", "text/csv",
+                            icon="📄", width="stretch")
+    upload_key = f"import_file_{what}_{state.get('import_round', 0)}"
+    upload = st.file_uploader("Fichier à importer (.csv ou .xlsx)", type=["csv", "xlsx", "txt"],
+                              key=upload_key)
+    if upload is None:
+        st.info("Déposez un fichier : un aperçu s'affichera avant tout import, et rien ne sera écrit si une "
+                "ligne pose problème.")
+        return
+    data = upload.getvalue()
+    parse = diagnosis_import.parse_findings if what == "findings" else diagnosis_import.parse_challenges
+    try:
+        rows = parse(con, data, upload.name)
+    except ImportRejected as exc:
+        st.error(f"Fichier refusé : {exc}", icon="🚫")
+        if exc.rows:
+            st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Problème"]), hide_index=True,
+                         width="stretch")
+        return
+    except LaboError as exc:
+        st.error(str(exc), icon="🚫")
+        return
+    noun = "constat(s)" if what == "findings" else "défi(s)"
+    st.markdown(f"**Aperçu : {len(rows)} {noun} prêts à être importés depuis « {upload.name} ».**")
+    st.dataframe(_preview(con, what, rows), hide_index=True, width="stretch")
+    if st.button(f"Importer les {len(rows)} {noun}", type="primary", icon="📥"):
+        importer = (
+            diagnosis_import.import_findings if what == "findings" else diagnosis_import.import_challenges
+        )
+        try:
+            ids = importer(con, actor, data, upload.name)
+        except LaboError as exc:
+            st.error(str(exc), icon="🚫")
+            return
+        state.import_done = f"{len(ids)} {noun} importé(s) depuis « {upload.name} »."
+        state.import_round = state.get("import_round", 0) + 1
+        st.rerun()

@@ -1,0 +1,102 @@
+"""/diagnostic in-process (AppTest): capture a finding, keep typed input on errors, formulate a défi."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from labo_dash import challenges, db, diagnosis
+
+PAGE = "pages/diagnostic.py"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    yield at
+    db.close(demo_db)
+
+
+def findings_count() -> int:
+    return len(diagnosis.list_findings(db.connect()))
+
+
+def test_capture_saves_clears_the_text_and_keeps_workshop_and_kind(app):
+    before = findings_count()
+    app.selectbox(key="cap_workshop").set_value(2)
+    app.segmented_control(key="cap_kind").set_value("levier")
+    app.text_area(key="cap_text").input("Un guichet unique de l'accompagnement par territoire")
+    app.pills(key="cap_objectives").set_value([2, 5])
+    app.text_input(key="cap_group").input("Table 7")
+    next(b for b in app.button if b.label == "Enregistrer le constat").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert findings_count() == before + 1
+    newest = diagnosis.list_findings(db.connect())[0]
+    assert newest["text"] == "Un guichet unique de l'accompagnement par territoire"
+    assert newest["kind"] == "levier" and newest["objective_numbers"] == [2, 5]
+    assert newest["workshop_number"] == 2 and newest["group_label"] == "Table 7"
+    assert app.text_area(key="cap_text").value == "" and app.pills(key="cap_objectives").value == []
+    assert app.segmented_control(key="cap_kind").value == "levier"
+    assert app.text_input(key="cap_group").value == "Table 7"
+    assert any("enregistré" in t.value for t in app.toast)
+    assert any("Un guichet unique" in m.value for m in app.markdown)  # visible at once beside the form
+
+
+def test_capture_refused_keeps_what_was_typed_with_french_messages(app):
+    before = findings_count()
+    app.text_area(key="cap_text").input("   ")
+    app.pills(key="cap_objectives").set_value([3])
+    next(b for b in app.button if b.label == "Enregistrer le constat").click().run()
+    assert findings_count() == before
+    errors = [e.value for e in app.error]
+    assert any("Le texte est vide" in e for e in errors)
+    assert app.pills(key="cap_objectives").value == [3]
+    app.text_area(key="cap_text").input("Les financeurs ne se parlent pas")
+    app.pills(key="cap_objectives").set_value([])
+    next(b for b in app.button if b.label == "Enregistrer le constat").click().run()
+    assert findings_count() == before
+    assert any("au moins un des cinq objectifs" in e.value for e in app.error)
+    assert app.text_area(key="cap_text").value == "Les financeurs ne se parlent pas"
+
+
+def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
+    con = db.connect()
+    picked = [f["id"] for f in diagnosis.list_findings(con, kind="frein")[:3]]
+    app.segmented_control(key="diagnostic_view").set_value("defis").run()
+    app.multiselect(key="sort_ids").set_value(picked)
+    next(b for b in app.button if b.label == "Formuler un défi").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    suggested = challenges.suggest_weights(con, picked)
+    weights = {o: app.number_input(key=f"ch_weight_{o}").value for o in range(1, 6)}
+    assert {o: w for o, w in weights.items() if w} == {o: float(w) for o, w in suggested.items()}
+    assert sorted(app.multiselect(key="ch_findings").value) == sorted(picked)
+    # a wrong total is refused next to the weights, and the typed title stays
+    app.text_input(key="ch_title").input("Sortir de la logique d'appels à projets")
+    first = next(o for o, w in weights.items() if w)
+    app.number_input(key=f"ch_weight_{first}").set_value(weights[first] + 10)
+    next(b for b in app.button if b.label == "Créer le défi").click().run()
+    assert any("doivent faire 100 %" in e.value for e in app.error)
+    assert app.text_input(key="ch_title").value == "Sortir de la logique d'appels à projets"
+    before = len(challenges.list_challenges(con))
+    app.number_input(key=f"ch_weight_{first}").set_value(weights[first])
+    next(b for b in app.button if b.label == "Créer le défi").click().run()
+    assert not app.exception
+    created = challenges.list_challenges(con)
+    assert len(created) == before + 1
+    new = created[-1]
+    assert new["title"] == "Sortir de la logique d'appels à projets" and new["finding_count"] == 3
+    assert sum(new["weights"].values()) == pytest.approx(1)
+    assert any("Défi n°" in s.value for s in app.success)
+
+
+def test_every_view_runs(app):
+    for view in ["mur", "defis", "barometre", "import"]:
+        app.segmented_control(key="diagnostic_view").set_value(view).run()
+        assert not app.exception, (view, [e.value for e in app.exception])
+    app.segmented_control(key="diagnostic_view").set_value("mur").run()
+    assert any("constats · tous les ateliers" in s.value for s in app.subheader)

@@ -5,6 +5,8 @@ One fixed, colour-blind-safe colour per objective everywhere in the app (Okabe-I
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -50,6 +52,419 @@ def actions_by_status(counts: dict[str, int]) -> alt.Chart:
         )
         .properties(height=220)
     )
+
+
+# --- The signature view (data from labo_dash.signature) ----------------------------------------------
+
+UNASSIGNED = "Objectif non renseigné"
+UNASSIGNED_COLOR = "#BBBBBB"
+OVERDUE_COLOR = "#B00020"
+PALE = 0.35  # opacity of the support still to realise (the dark part of a bar is the support realised)
+DIMMED = 0.15  # opacity of what a filter leaves in the background
+FRENCH_TIME_LOCALE = {
+    "dateTime": "%A %e %B %Y à %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["", ""],
+    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    "months": list(french.MONTHS),
+    "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+                    "déc."],
+}
+SIGNATURE_LOCALE = {
+    "number": {**FRENCH_LOCALE["number"], "percent": "\u00a0%"},
+    "time": FRENCH_TIME_LOCALE,
+}
+
+
+def objective_label(number: float | None, short_label: str | None) -> str:
+    """Return the label of an objective in every chart and legend: ``3 · Financement``."""
+    if number is None or pd.isna(number):
+        return UNASSIGNED
+    return f"{int(number)} · {short_label}"
+
+
+def objective_labels(objectives: list[dict]) -> list[str]:
+    """Return the labels of the seminar's objectives (rows of seminar.objectives), in order."""
+    return [objective_label(o["number"], o["short_label"]) for o in objectives]
+
+
+def _objective_color(labels: list[str], used: pd.Series, legend: alt.Legend | None) -> alt.Color:
+    """Colour by objective label, the fixed colours first, grey for a défi without objective weights."""
+    domain, colors = list(labels), OBJECTIVE_COLORS[: len(labels)]
+    if (used == UNASSIGNED).any():
+        domain, colors = [*domain, UNASSIGNED], [*colors, UNASSIGNED_COLOR]
+    return alt.Color("objectif:N", scale=alt.Scale(domain=domain, range=colors), legend=legend)
+
+
+def _pct(value: float | None) -> str:
+    return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
+
+
+def chart_title(title: str, subtitle: str | list[str] | None = None) -> dict:
+    """Return a top-level title (for an exported chart: on screen, the page shows the heading)."""
+    params = {"text": title, "anchor": "start", "fontSize": 20}
+    if subtitle:
+        params.update(subtitle=subtitle, subtitleFontSize=14, subtitleColor="#444444")
+    return params
+
+
+def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Configure a top-level chart: French number and date formats, projector-size fonts."""
+    return (
+        chart.configure(locale=SIGNATURE_LOCALE)
+        .configure_legend(labelFontSize=14, titleFontSize=14, symbolSize=200, labelLimit=260)
+        .configure_axis(labelFontSize=13, titleFontSize=13)
+        .configure_view(stroke=None)
+    )
+
+
+def support_by_challenge_chart(
+    df: pd.DataFrame,
+    objectives: list[dict],
+    *,
+    show_progress: bool = True,
+    highlight_challenge: int | None = None,
+    highlight_objective: int | None = None,
+) -> alt.LayerChart:
+    """One horizontal bar per défi: its support, split by objective; the dark part is the support realised.
+
+    ``df`` comes from signature.support_by_challenge; a click on a bar selects the défi (param ``defi``).
+    """
+    labels = objective_labels(objectives)
+    data = df.copy()
+    data["objectif"] = [objective_label(n, s) for n, s in zip(data["objective_number"], data["objective"],
+                                                              strict=True)]
+    data["segment_end"] = data["segment_start"] + data["support_objective"]
+    data["realised_end"] = data["segment_start"] + data["realised"]
+    data["emphasis"] = 1.0
+    if highlight_challenge is not None:
+        data.loc[data["challenge_id"] != highlight_challenge, "emphasis"] = DIMMED
+    if highlight_objective is not None:
+        data.loc[data["objective_number"] != highlight_objective, "emphasis"] = DIMMED
+    data["pale"] = data["emphasis"] * (PALE if show_progress else 1.0)
+    data["t_support"] = data["support"].map(french.percent)
+    data["t_weight"] = data["weight"].map(french.percent)
+    data["t_split"] = data["support_objective"].map(french.percent)
+    data["t_progress"] = data["progress"].map(_pct)
+    data["t_realised"] = data["realised"].map(french.percent)
+    data["t_actions"] = [
+        f"{m} mesurée(s) sur {n}" for m, n in zip(data["measured"], data["actions"], strict=True)
+    ]
+    data["t_title"] = [f"{r}. {t}" for r, t in zip(data["rank"], data["challenge"], strict=True)]
+    if show_progress:
+        data["t_end"] = data["t_support"] + [
+            " · aucune action" if not n
+            else " · non mesuré" if pd.isna(p)
+            else f" · réalisé à {french.percent(p)}"
+            for n, p in zip(data["actions"], data["progress"], strict=True)
+        ]
+    else:
+        data["t_end"] = data["t_support"]
+    order = list(dict.fromkeys(data["challenge_id"]))
+    top = max(float(data["support"].max()) if len(data) else 0.0, 0.01)
+    tooltip = [
+        alt.Tooltip("challenge:N", title="Défi"),
+        alt.Tooltip("t_support:N", title="Soutien du défi (part des votes)"),
+        alt.Tooltip("objectif:N", title="Objectif"),
+        alt.Tooltip("t_weight:N", title="Poids de l'objectif dans le défi"),
+        alt.Tooltip("t_split:N", title="Soutien porté par l'objectif"),
+    ]
+    if show_progress:
+        tooltip += [
+            alt.Tooltip("t_progress:N", title="Avancement du défi"),
+            alt.Tooltip("t_realised:N", title="Soutien réalisé"),
+            alt.Tooltip("t_actions:N", title="Actions"),
+        ]
+    y = alt.Y("challenge_id:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
+    x_scale = alt.Scale(domain=[0, top * 1.45], nice=False)
+    base = alt.Chart(data).encode(y=y)
+    color = _objective_color(
+        labels, data["objectif"], alt.Legend(title=None, orient="top", direction="horizontal", columns=3)
+    )
+    pick = alt.selection_point(name="defi", fields=["challenge_id"], on="click")
+    layers = []
+    if show_progress:
+        layers.append(
+            base.mark_bar(height=22, yOffset=9).encode(
+                x=alt.X("segment_start:Q", scale=x_scale), x2="realised_end:Q", color=color,
+                opacity=alt.Opacity("emphasis:Q", scale=None), tooltip=tooltip,
+            )
+        )
+    layers.append(
+        base.mark_bar(height=22, yOffset=9, stroke="white", strokeWidth=1).encode(
+            x=alt.X(
+                "segment_start:Q", scale=x_scale,
+                axis=alt.Axis(format=".0%", title="Part des votes du tour", tickCount=6, grid=True),
+            ),
+            x2="segment_end:Q", color=color, opacity=alt.Opacity("pale:Q", scale=None), tooltip=tooltip,
+        ).add_params(pick)
+    )
+    heads = data.drop_duplicates("challenge_id")
+    layers.append(
+        alt.Chart(heads).mark_text(align="left", baseline="middle", yOffset=-11, fontSize=15,
+                                   fontWeight="bold", limit=alt.ExprRef("width")).encode(
+            y=y, x=alt.value(0), text="t_title:N", opacity=alt.Opacity("emphasis:Q", scale=None),
+            tooltip=[alt.Tooltip("challenge:N", title="Défi")],
+        )
+    )
+    layers.append(
+        alt.Chart(heads).mark_text(align="left", baseline="middle", yOffset=9, dx=6, fontSize=14).encode(
+            y=y, x=alt.X("support:Q", scale=x_scale), text="t_end:N",
+            opacity=alt.Opacity("emphasis:Q", scale=None),
+        )
+    )
+    return finish(alt.layer(*layers).properties(height=alt.Step(50)))
+
+
+def _month_labels(months: list) -> list[str]:
+    """Short French month labels for an axis: ``mars 2026``, ``avr.``, … ``janv. 2027``."""
+    short = FRENCH_TIME_LOCALE["shortMonths"]
+    return [
+        f"{short[m.month - 1]} {m.year}" if i == 0 or m.month == 1 else short[m.month - 1]
+        for i, m in enumerate(months)
+    ]
+
+
+def objective_trend_chart(
+    df: pd.DataFrame,
+    objective: dict,
+    months: list,
+    month,
+    *,
+    y_max: float,
+    emphasis: float = 1.0,
+    width: int | None = None,
+    selectable: bool = True,
+) -> alt.LayerChart:
+    """One objective over the months: the support the room gave it (dashed) and the support realised (area).
+
+    ``df`` holds that objective's rows of signature.support_over_time (column ``month``: first day of the
+    month); the area stops at ``month``. A click selects the objective (param ``objectif``).
+    """
+    axis_labels = _month_labels(months)
+    label_of = dict(zip(months, axis_labels, strict=True))
+    color = OBJECTIVE_COLORS[(int(objective["number"]) - 1) % len(OBJECTIVE_COLORS)]
+    data = df.copy()
+    data["mois"] = data["month"].map(label_of)
+    data["t_month"] = data["month"].map(french.month)
+    data["t_support"] = data["support"].map(french.percent)
+    data["t_realised"] = data["realised"].map(french.percent)
+    data["t_rate"] = [
+        _pct(r / s if s else None) for r, s in zip(data["realised"], data["support"], strict=True)
+    ]
+    data["objective_number"] = int(objective["number"])
+    past = data[data["month"] <= month].drop(columns=["month", "as_of"])
+    now = data[data["month"] == month]
+    data = data.drop(columns=["month", "as_of"])
+    x = alt.X("mois:O", sort=axis_labels, scale=alt.Scale(domain=axis_labels),
+              axis=alt.Axis(title=None, labelAngle=0, labelOverlap=True, labelFontSize=12))
+    y = alt.Y("value:Q", scale=alt.Scale(domain=[0, max(y_max, 0.01)]),
+              axis=alt.Axis(format=".0%", title=None, tickCount=4, labelFontSize=12))
+    tooltip = [
+        alt.Tooltip("t_month:N", title="Mois"),
+        alt.Tooltip("t_support:N", title="Soutien exprimé"),
+        alt.Tooltip("t_realised:N", title="Soutien réalisé"),
+        alt.Tooltip("t_rate:N", title="Part réalisée"),
+    ]
+    realised = alt.Chart(past).transform_calculate(value="datum.realised").encode(x=x, y=y, tooltip=tooltip)
+    points = realised.mark_point(color=color, filled=True, size=50, opacity=emphasis)
+    if selectable:
+        points = points.add_params(
+            alt.selection_point(name="objectif", fields=["objective_number"], on="click", nearest=True)
+        )
+    layers = [
+        realised.mark_area(color=color, opacity=0.75 * emphasis, line={"color": color}),
+        alt.Chart(data).transform_calculate(value="datum.support").mark_line(
+            color=color, strokeDash=[6, 4], strokeWidth=2.5, opacity=emphasis
+        ).encode(x=x, y=y, tooltip=tooltip),
+        points,
+        alt.Chart(pd.DataFrame({"mois": [label_of[month]]})).mark_rule(color="#333333", strokeDash=[2, 2])
+        .encode(x=x),
+    ]
+    subtitle = f"réalisé {now['t_realised'].iloc[0]} sur {now['t_support'].iloc[0]}" if len(now) else None
+    title = alt.TitleParams(
+        objective_label(objective["number"], objective["short_label"]), subtitle=subtitle, anchor="start",
+        fontSize=15, subtitleFontSize=13, color=color if emphasis == 1.0 else "#999999",
+    )
+    chart = alt.layer(*layers).properties(title=title, height=250 if width is None else 170)
+    return chart.properties(width=width) if width else chart
+
+
+def support_over_time_chart(
+    df: pd.DataFrame, objectives: list[dict], months: list, month
+) -> alt.ConcatChart:
+    """The five objective panels side by side (the exported figure; the app shows the panels in columns)."""
+    y_max = float(df["support"].max()) * 1.1 if len(df) else 0.01
+    panels = [
+        objective_trend_chart(df[df["objective_number"] == o["number"]], o, months, month, y_max=y_max,
+                              width=190, selectable=False)
+        for o in objectives
+    ]
+    return finish(alt.concat(*panels, columns=len(panels)))
+
+
+def weights_heatmap(
+    df: pd.DataFrame,
+    objectives: list[dict],
+    *,
+    highlight_challenge: int | None = None,
+    highlight_objective: int | None = None,
+) -> alt.LayerChart:
+    """Défi × objective grid: each cell in its objective's colour, as opaque as the weight (from 0 to 1).
+
+    ``df`` comes from signature.challenge_weights; a click on a cell selects it (param ``cellule``).
+    """
+    labels = objective_labels(objectives)
+    data = df.copy()
+    data["objectif"] = [objective_label(n, s) for n, s in zip(data["objective_number"], data["objective"],
+                                                              strict=True)]
+    data["emphasis"] = 1.0
+    if highlight_challenge is not None:
+        data.loc[data["challenge_id"] != highlight_challenge, "emphasis"] = DIMMED
+    if highlight_objective is not None:
+        data.loc[data["objective_number"] != highlight_objective, "emphasis"] = DIMMED
+    data["shade"] = data["weight"] * data["emphasis"]
+    data["t_weight"] = data["weight"].map(french.percent)
+    data["t_cell"] = data["weight"].map(lambda w: french.percent(w, 0) if w > 0 else "")
+    data["t_support"] = data["support"].map(lambda s: "hors du tour" if pd.isna(s) else french.percent(s))
+    data["t_entered"] = data["entered_weight"].map(lambda w: french.number(w, 2))
+    order = list(dict.fromkeys(data["challenge_id"]))
+    titles = dict(zip(data["challenge_id"], data["challenge"], strict=False))
+    y = alt.Y("challenge_id:N", sort=order, title=None,
+              axis=alt.Axis(labelExpr=_lookup_expr(titles), labelLimit=360, labelFontSize=13))
+    x = alt.X("objectif:N", sort=labels, title=None,
+              axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFontSize=13, labelPadding=6,
+                            labelExpr="split(replace(datum.label, ' · ', ' '), ' ')"))
+    tooltip = [
+        alt.Tooltip("challenge:N", title="Défi"),
+        alt.Tooltip("objectif:N", title="Objectif"),
+        alt.Tooltip("t_weight:N", title="Poids (normalisé)"),
+        alt.Tooltip("t_entered:N", title="Poids saisi"),
+        alt.Tooltip("t_support:N", title="Soutien du défi"),
+    ]
+    base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
+    pick = alt.selection_point(name="cellule", fields=["challenge_id", "objective_number"], on="click")
+    layers = [
+        base.mark_rect(color="#F2F2F2", stroke="white", strokeWidth=2),
+        base.mark_rect(stroke="white", strokeWidth=2).encode(
+            color=_objective_color(labels, data["objectif"], None),
+            opacity=alt.Opacity("shade:Q", scale=alt.Scale(domain=[0, 1], range=[0, 1]), legend=None),
+        ).add_params(pick),
+        base.mark_text(fontSize=14, fontWeight="bold").encode(
+            text="t_cell:N",
+            color=alt.condition("datum.shade > 0.45", alt.value("white"), alt.value("#222222")),
+        ),
+    ]
+    return finish(alt.layer(*layers).properties(height=alt.Step(34)))
+
+
+def _lookup_expr(mapping: dict) -> str:
+    """Return a Vega expression that maps an axis value to its text (the JSON of ``mapping``)."""
+    return json.dumps({str(k): v for k, v in mapping.items()}, ensure_ascii=False) + "[datum.value]"
+
+
+def action_timeline_part(
+    df: pd.DataFrame,
+    objective: dict | None,
+    *,
+    domain: tuple,
+    as_of,
+    highlight_challenge: int | None = None,
+    legend: bool = True,
+    width: int | None = None,
+) -> alt.LayerChart:
+    """Gantt of one objective's actions: a bar from start to due date coloured by status at ``as_of``.
+
+    Overdue actions are outlined in red and marked « en retard »; a dashed rule marks ``as_of``. ``df``
+    holds that objective's rows of signature.action_timeline; ``domain`` is the (first, last) date shown.
+    """
+    data = df.copy()
+    data["start"] = pd.to_datetime(data["start"])
+    data["end"] = pd.to_datetime(data["due_date"]).fillna(pd.Timestamp(as_of))
+    data["statut"] = data["status"].map(french.status)
+    data["emphasis"] = 1.0
+    if highlight_challenge is not None:
+        data.loc[data["challenge_id"] != highlight_challenge, "emphasis"] = DIMMED
+    duplicated = data["action"].duplicated(keep=False)
+    numbered = data["action"] + " (n°" + data["action_id"].astype(str) + ")"
+    data["ligne"] = data["action"].where(~duplicated, numbered)
+    data["t_start"] = data["start"].map(french.date)
+    data["t_due"] = data["due_date"].map(lambda d: "sans échéance" if pd.isna(d) else french.date(d))
+    data["t_progress"] = data["progress"].map(
+        lambda p: "non mesuré" if pd.isna(p) else french.percent(p / 100)
+    )
+    data["t_weight"] = data["weight"].map(lambda w: "–" if pd.isna(w) else french.percent(w))
+    data["t_end"] = [
+        ("⚠ en retard · " if late else "") + ("" if pd.isna(p) else french.percent(p / 100))
+        for late, p in zip(data["overdue"], data["progress"], strict=True)
+    ]
+    data["outline"] = data["overdue"].map(lambda late: 3 if late else 0)
+    statuses = list(STATUSES.values())
+    y = alt.Y("ligne:N", sort=list(dict.fromkeys(data["ligne"])), title=None,
+              axis=alt.Axis(labelLimit=320, labelFontSize=13))
+    x_scale = alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in domain])
+    tooltip = [
+        alt.Tooltip("action:N", title="Action"),
+        alt.Tooltip("challenge:N", title="Défi"),
+        alt.Tooltip("t_weight:N", title="Poids de l'objectif dans le défi"),
+        alt.Tooltip("statut:N", title=f"Statut au {french.date(as_of)}"),
+        alt.Tooltip("t_progress:N", title="Avancement"),
+        alt.Tooltip("t_start:N", title="Début"),
+        alt.Tooltip("t_due:N", title="Échéance"),
+    ]
+    base = alt.Chart(data).encode(y=y, opacity=alt.Opacity("emphasis:Q", scale=None), tooltip=tooltip)
+    layers = [
+        base.mark_bar(height=16, cornerRadius=3, stroke=OVERDUE_COLOR).encode(
+            x=alt.X("start:T", scale=x_scale, axis=alt.Axis(format="%b %Y", title=None, labelOverlap=True)),
+            x2="end:T",
+            color=alt.Color("statut:N",
+                            scale=alt.Scale(domain=statuses, range=[STATUS_COLORS[s] for s in statuses]),
+                            legend=alt.Legend(title="Statut", orient="top", direction="horizontal",
+                                              symbolStrokeWidth=0)
+                            if legend else None),
+            strokeWidth=alt.StrokeWidth("outline:Q", scale=None),
+        ),
+        base.mark_text(align="left", dx=5, fontSize=12).encode(
+            x=alt.X("end:T", scale=x_scale), text="t_end:N",
+            color=alt.condition("datum.overdue", alt.value(OVERDUE_COLOR), alt.value("#333333")),
+        ),
+        alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of).isoformat()]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x=alt.X("as_of:T", scale=x_scale)),
+    ]
+    chart = alt.layer(*layers).properties(height=alt.Step(26))
+    if objective is not None:
+        label = objective_label(objective.get("number"), objective.get("short_label"))
+        color = (
+            UNASSIGNED_COLOR if label == UNASSIGNED
+            else OBJECTIVE_COLORS[(int(objective["number"]) - 1) % 5]
+        )
+        chart = chart.properties(title=alt.TitleParams(label, anchor="start", fontSize=15, color=color))
+    return chart.properties(width=width) if width else chart
+
+
+def action_timeline_chart(
+    df: pd.DataFrame, objectives: list[dict], *, as_of
+) -> alt.VConcatChart:
+    """The actions of every objective, one Gantt per objective stacked (the exported figure)."""
+    domain = timeline_domain(df, as_of)
+    parts = [
+        action_timeline_part(df[df["objective_number"] == o["number"]], o, domain=domain, as_of=as_of,
+                             legend=i == 0, width=760)
+        for i, o in enumerate(objectives)
+        if (df["objective_number"] == o["number"]).any()
+    ]
+    return finish(alt.vconcat(*parts).resolve_scale(x="shared"))
+
+
+def timeline_domain(df: pd.DataFrame, as_of) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the dates a timeline spans: the first start to the last due date (or ``as_of``), by months."""
+    dates = [pd.Timestamp(as_of)]
+    dates += [pd.Timestamp(d) for d in pd.concat([df["start"], df["due_date"]]).dropna()]
+    first, last = min(dates), max(dates)
+    return first.to_period("M").to_timestamp(), (last.to_period("M") + 1).to_timestamp()
 
 
 # --- Shared diagnosis: findings per objective, territory barometer ------------------------------------

@@ -100,3 +100,24 @@ def test_every_view_runs(app):
         assert not app.exception, (view, [e.value for e in app.exception])
     app.segmented_control(key="diagnostic_view").set_value("mur").run()
     assert any("constats · tous les ateliers" in s.value for s in app.subheader)
+
+
+def test_barometer_paper_answers_are_recorded_then_the_form_clears(app):
+    from labo_dash import barometer
+
+    app.segmented_control(key="diagnostic_view").set_value("barometre").run()
+    before = barometer.respondents(db.connect())
+    app.segmented_control(key="baro_paper_1").set_value(2)
+    app.segmented_control(key="baro_paper_3").set_value(0)  # je ne sais pas
+    app.text_input(key="baro_paper_territory").input("t" * 10)
+    app.selectbox(key="baro_paper_kind").set_value("collectivite")
+    next(b for b in app.button if b.label == "Enregistrer mes réponses").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert barometer.respondents(db.connect()) == before + 1
+    counts = barometer.distribution(db.connect(), participant_kind="collectivite", territory="t" * 10)
+    by = {(r.number, r.score): r.ratings for r in counts.itertuples()}
+    assert by[(1, 2)] == 1 and by[(3, 0)] == 1
+    assert any("enregistrées" in s.value for s in app.success)
+    assert app.segmented_control(key="baro_paper_1").value is None
+    next(b for b in app.button if b.label == "Enregistrer mes réponses").click().run()
+    assert any("au moins un objectif" in e.value for e in app.error)

@@ -99,7 +99,8 @@ def check_update(
     if status not in french.STATUSES:
         errors["status"] = "Statut : choisissez À lancer, En cours, En pause, Terminée ou Abandonnée."
     if progress_value is not None and (
-        not isinstance(progress_value, int | float) or progress_value != int(progress_value)
+        not isinstance(progress_value, int | float) or not math.isfinite(progress_value)
+        or progress_value != int(progress_value)
         or not 0 <= progress_value <= 100
     ):
         errors["progress"] = "Avancement : un nombre entier de 0 à 100 (vide = non mesuré)."

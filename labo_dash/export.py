@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from labo_dash import db
+from labo_dash import db, spreadsheet
 
 # file name -> query; ORDER BY keeps files stable from one export to the next.
 EXPORTS: dict[str, str] = {
@@ -123,7 +123,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name, table in {**tables, "dictionnaire": data_dictionary(tables)}.items():
         text, parquet = io.BytesIO(), io.BytesIO()
-        pa_csv.write_csv(table, text)
+        pa_csv.write_csv(spreadsheet.csv_table(table), text)  # text never runs as a formula in Excel
         pq.write_table(table, parquet)
         files[f"{name}.csv"], files[f"{name}.parquet"] = text.getvalue(), parquet.getvalue()
     seminars = db.query(con, "SELECT title FROM seminars ORDER BY id LIMIT 1")

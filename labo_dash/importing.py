@@ -10,9 +10,11 @@ Headers match the column names the caller declares whatever their case, accents,
 underscores ("Type de participant", "TYPE_DE_PARTICIPANT" and "typedeparticipant" are one column).
 Rows come back with their line number as the user sees it in Excel or a text editor (the header is
 line 1; an empty line keeps its number and is skipped) and their values as stripped strings, keyed by
-the caller's column names. Anything wrong with the file as a whole (empty, unreadable, missing column)
-raises :class:`ImportRejected` with a French reason; checking each row's values is the caller's job,
-which collects every bad row before raising ``ImportRejected(message, rows=[(line, reason), ...])``.
+the caller's column names (a CSV value that our exports protected from formula injection, ``'=...``,
+comes back without its apostrophe: see :mod:`labo_dash.spreadsheet`). Anything wrong with the file as
+a whole (empty, unreadable, missing column) raises :class:`ImportRejected` with a French reason;
+checking each row's values is the caller's job, which collects every bad row before raising
+``ImportRejected(message, rows=[(line, reason), ...])``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from labo_dash import spreadsheet
 from labo_dash.errors import ImportRejected
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -118,7 +121,14 @@ def _without_bom(data: bytes) -> bytes:
 def _decode(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes: UTF-16 (BOM), UTF-8 (BOM or not), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                "Ce fichier commence comme un CSV en UTF-16 mais la suite est illisible (fichier tronqué ou "
+                "abîmé ?). Réenregistrez-le depuis Excel au format « CSV UTF-8 » ou .xlsx.",
+                rows=[],
+            ) from None
     if b"\x00" in data:
         raise ImportRejected(
             "Ce fichier n'est pas un fichier texte CSV lisible (encodage non reconnu). "
@@ -162,7 +172,7 @@ def _csv_lines(text: str, separator: str) -> list[tuple[int, list[str]]]:
     previous_end = 0
     try:
         for fields in reader:
-            records.append((previous_end + 1, fields))
+            records.append((previous_end + 1, [spreadsheet.from_csv(f) for f in fields]))
             previous_end = reader.line_num
             if len(records) > MAX_ROWS + 1:
                 raise ImportRejected(f"Le fichier dépasse {MAX_ROWS} lignes : découpez-le.", rows=[])

@@ -603,6 +603,19 @@ REVIEWS = (
        D(2026, 12, 5)))),
 )
 
+# Territory barometer: how participants see their territory on each objective (1 = far behind,
+# 5 = well advanced), as relative weights of the scores 1..5 per objective number; some answer
+# "je ne sais pas" (NULL).
+BAROMETER_RESPONDENTS = 56
+BAROMETER_WEIGHTS = {
+    1: (1, 3, 4, 3, 1),  # acculturation: middling
+    2: (2, 4, 3, 2, 1),  # territorial facilitation: uneven
+    3: (5, 5, 2, 1, 0.5),  # financing: the weak point
+    4: (2, 4, 4, 2, 0.5),  # skills: lagging
+    5: (2, 3, 3, 3, 1),  # ecosystems: spread
+}
+DONT_KNOW_SHARE = 0.08
+
 # --- Building -----------------------------------------------------------------------------------------
 
 
@@ -630,7 +643,33 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]
         action_ids = _write_actions(cur, counts, solution_ids)
         _write_progress(cur, rng, counts, action_ids)
         _write_reviews(cur, counts, action_ids)
+        _write_barometer(cur, rng, counts)
     return counts
+
+
+def _write_barometer(cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int]) -> None:
+    """Insert the barometer answers of a sample of participants, given at the 11h workshops."""
+    people = cur.execute(
+        "SELECT id, kind, territory FROM participants WHERE seminar_id = ? ORDER BY id", [SEMINAR_ID]
+    ).fetchall()
+    objectives = cur.execute(
+        "SELECT number, id FROM objectives WHERE seminar_id = ? ORDER BY number", [SEMINAR_ID]
+    ).fetchall()
+    rows = []
+    for pid, kind, territory in sorted(rng.sample(people, BAROMETER_RESPONDENTS)):
+        answered = _at(DAY, 11, 0) + dt.timedelta(seconds=rng.randint(0, 50 * 60))
+        for number, objective_id in objectives:
+            score = None
+            if rng.random() >= DONT_KNOW_SHARE:
+                score = rng.choices(range(1, 6), weights=BAROMETER_WEIGHTS[number])[0]
+            rows.append((SEMINAR_ID, pid, kind, territory, objective_id, score, answered))
+    counts["barometer_ratings"] = _insert(
+        cur,
+        "INSERT INTO barometer_ratings (seminar_id, participant_id, participant_kind, territory, "
+        "objective_id, score, created_at) "
+        "SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
+        rows,
+    )
 
 
 def _allocate(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:

@@ -233,6 +233,22 @@ def test_progress_updates_are_consistent(con: duckdb.DuckDBPyConnection) -> None
     assert rows(con, "SELECT count(*) FROM decisions WHERE action_id IS NOT NULL")[0][0] >= 1
 
 
+def test_barometer_answers_cover_every_objective(con: duckdb.DuckDBPyConnection) -> None:
+    per_person = rows(
+        con, "SELECT participant_id, count(DISTINCT objective_id) FROM barometer_ratings GROUP BY 1"
+    )
+    assert len(per_person) == demo.BAROMETER_RESPONDENTS
+    assert {n for _, n in per_person} == {5}
+    averages = rows(
+        con,
+        "SELECT o.number, avg(b.score) FROM barometer_ratings b JOIN objectives o ON o.id = b.objective_id "
+        "GROUP BY 1 ORDER BY 2",
+    )
+    weakest = averages[0][0]
+    assert rows(con, "SELECT count(*) FROM barometer_ratings WHERE score IS NULL")[0][0] > 0
+    assert weakest == 3  # financing is the weak point the room describes
+
+
 def test_second_build_is_refused(tmp_path: Path) -> None:
     con, _ = build(tmp_path / "demo.duckdb")
     before = dump(con)

@@ -1,0 +1,298 @@
+"""Re-import of the Excel/CSV export of actions and progress updates: a round trip by N°.
+
+Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement", see report_xlsx.py) of
+the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
+changed fields update the action (audited before/after) and a changed status or % becomes a new progress
+update dated today. On "Points d'avancement", a row without N° is a new update; a row with a N° must be
+unchanged (the history is never rewritten). Every row is checked with the action tracker's rules first
+(actions.check_fields, check_update, chronology_errors): one bad row refuses the file, with each bad line
+and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import openpyxl
+
+from labo_dash import access, db, french
+from labo_dash.access import Actor
+from labo_dash.actions import FIELDS, append_updates, check_fields, check_update, chronology_errors, clean
+from labo_dash.errors import ImportRejected
+from labo_dash.importing import Table, header_key, read_table
+from labo_dash.report_xlsx import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
+
+ACTIONS_SHEET, UPDATES_SHEET = "Actions", "Points d'avancement"
+_EDITABLE = {header: source for header, (source, _, _) in ACTION_COLUMNS.items() if source in FIELDS}
+_STATUS_HEADERS = {"Statut": "status", "Avancement (%)": "progress"}
+_STATUSES = {header_key(label): code for code, label in french.STATUSES.items()} | {
+    header_key(code): code for code in french.STATUSES
+}
+_UPDATE = (
+    "UPDATE actions SET title = ?, description = ?, pilot_structure = ?, pilot_person = ?, contributors = ?, "
+    "funders = ?, budget_planned = ?, budget_secured = ?, start_date = ?, due_date = ?, next_step = ?, "
+    "weight = ? WHERE id = ?"
+)
+_UPDATE_ORDER = ("title", "description", "pilot_structure", "pilot_person", "contributors", "funders",
+                 "budget_planned", "budget_secured", "start_date", "due_date", "next_step", "weight")
+_CURRENT = """
+    SELECT a.*, coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update,
+           (SELECT max(recorded_at) FROM progress_updates p WHERE p.action_id = a.id) AS last_recorded,
+           (SELECT max(logged_at) FROM audit_log l
+            WHERE l.entity = 'action' AND l.entity_id = a.id) AS last_edit
+    FROM actions a
+    LEFT JOIN (
+        SELECT action_id, status, progress, reported_on FROM progress_updates
+        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
+    ) u ON u.action_id = a.id
+"""
+
+
+@dataclass
+class FieldChange:
+    """One action row of the file that changes something: fields (before, after) and/or its state."""
+
+    line: int
+    action_id: int
+    title: str
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    update: dict[str, Any] | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # every field of the action after the import
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: action changes, new progress updates, and where the file came from."""
+
+    changes: list[FieldChange]
+    updates: list[dict[str, Any]]
+    sheets: list[str]
+    exported_at: dt.datetime | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when the file changes nothing."""
+        return not self.changes and not self.updates
+
+
+def _number(text: str) -> float | None:
+    text = re.sub(r"[\s\u00a0\u202f€]", "", text)
+    return float(text.replace(",", ".")) if text else None
+
+
+def _date(text: str) -> dt.date | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _parse(source: str, text: str) -> Any:
+    """Turn a cell's text into the value of field ``source`` (ValueError with a French reason if wrong)."""
+    if source in ("budget_planned", "budget_secured", "weight"):
+        try:
+            return _number(text)
+        except ValueError:
+            raise ValueError(f"« {text} » n'est pas un nombre") from None
+    if source in ("start_date", "due_date", "reported_on"):
+        try:
+            return _date(text)
+        except ValueError:
+            raise ValueError(f"« {text} » n'est pas une date (JJ/MM/AAAA)") from None
+    if source == "status":
+        if text and header_key(text) not in _STATUSES:
+            known = ", ".join(french.STATUSES.values())
+            raise ValueError(f"statut « {text} » inconnu ({known})")
+        return _STATUSES.get(header_key(text)) if text else None
+    if source == "progress":
+        value = _number(text.replace("%", "")) if text.replace("%", "").strip() else None
+        return None if value is None else (int(value) if value == int(value) else value)
+    return clean(text)
+
+
+def _sheet_bytes(book: openpyxl.Workbook, name: str) -> bytes:
+    single = openpyxl.Workbook()
+    for row in book[name].iter_rows(values_only=True):
+        single.active.append(list(row))
+    buffer = io.BytesIO()
+    single.save(buffer)
+    return buffer.getvalue()
+
+
+def _read(data: bytes, filename: str) -> tuple[dict[str, Table], dt.datetime | None, dt.date | None]:
+    """Return the file's tables by sheet name, with the export time and reading date of a workbook."""
+    required = {ACTIONS_SHEET: ["N°", "Action"], UPDATES_SHEET: ["N°", "N° action", "Date", "Statut"]}
+    optional = {ACTIONS_SHEET: [h for h in ACTION_COLUMNS if h not in ("N°", "Action")],
+                UPDATES_SHEET: [h for h in UPDATE_COLUMNS if h not in required[UPDATES_SHEET]]}
+    if not data.startswith(b"PK\x03\x04"):
+        probe = read_table(data, filename, required=[], optional=["N° action"], allow_empty=True)
+        keys = {header_key(h) for h in probe.headers}
+        sheet = UPDATES_SHEET if header_key("N° action") in keys else ACTIONS_SHEET
+        return {sheet: read_table(data, filename, required=required[sheet], optional=optional[sheet],
+                                  allow_empty=True)}, None, None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportRejected("Ce classeur Excel est illisible : réenregistrez-le au format .xlsx.",
+                             rows=[(1, type(exc).__name__)]) from None
+    found = [name for name in (ACTIONS_SHEET, UPDATES_SHEET) if name in book.sheetnames]
+    if not found:
+        raise ImportRejected(
+            f"Ce classeur n'a ni feuille « {ACTIONS_SHEET} » ni feuille « {UPDATES_SHEET} » : partez d'un "
+            "export de la situation actuelle (rapport mensuel au format Excel).", rows=[])
+    exported_at = read_at = None
+    if ABOUT_SHEET in book.sheetnames:
+        about = {row[0]: row[1] for row in book[ABOUT_SHEET].iter_rows(values_only=True) if row and row[0]}
+        exported_at, read_at = about.get("Édité le"), about.get(READ_AT_LABEL)
+        read_at = read_at.date() if isinstance(read_at, dt.datetime) else read_at
+    tables = {name: read_table(_sheet_bytes(book, name), f"{name}.xlsx", required=required[name],
+                               optional=optional[name], allow_empty=True) for name in found}
+    return tables, exported_at if isinstance(exported_at, dt.datetime) else None, read_at
+
+
+def _current(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+    return {row["id"]: row for row in db.query(con, _CURRENT)}
+
+
+def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, today: dt.date,
+                 reported_by: str, bad: list[tuple[int, str]]) -> list[FieldChange]:
+    changes, seen = [], set()
+    for row in table.rows:
+        try:
+            action_id = int(_number(row["N°"]) or 0)
+        except ValueError:
+            action_id = 0
+        if not action_id:
+            bad.append((row.line, "N° manquant ou invalide : une nouvelle action se crée depuis sa solution "
+                                  "(page Actions de suivi)."))
+            continue
+        if action_id in seen:
+            bad.append((row.line, f"l'action n° {action_id} apparaît deux fois dans le fichier."))
+            continue
+        seen.add(action_id)
+        if action_id not in current:
+            bad.append((row.line, f"l'action n° {action_id} n'existe pas dans la base."))
+            continue
+        before = current[action_id]
+        values, reasons = {}, []
+        for header in [*_EDITABLE, *_STATUS_HEADERS]:
+            if header in row.values:
+                source = _EDITABLE.get(header) or _STATUS_HEADERS[header]
+                try:
+                    values[source] = _parse(source, row[header])
+                except ValueError as exc:
+                    reasons.append(f"{header} : {exc}.")
+        if reasons:
+            bad.append((row.line, " ".join(reasons)))
+            continue
+        fields = {name: values.get(name, clean(before[name])) for name in FIELDS}
+        moved = {n: (clean(before[n]), fields[n]) for n in FIELDS if fields[n] != clean(before[n])}
+        status = values.get("status") or before["status"]
+        value = values["progress"] if "progress" in values else clean(before["progress"])
+        errors = check_fields(fields) if moved else {}
+        update = None
+        if status != before["status"] or value != clean(before["progress"]):
+            errors |= check_update(status, value, today, None, None, today)
+            errors |= chronology_errors(before, today)
+            update = {"action_id": action_id, "reported_on": today, "status": status,
+                      "progress": None if value is None else int(value), "comment": None,
+                      "evidence_url": None, "reported_by": reported_by}
+        if (moved or update) and exported_at and max(
+            before["last_recorded"] or dt.datetime.min, before["last_edit"] or dt.datetime.min
+        ) > exported_at:
+            errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
+                               "la situation actuelle et reportez-y vos changements.")
+        if errors:
+            bad.append((row.line, f"action n° {action_id} : " + " ".join(errors.values())))
+        elif moved or update:
+            changes.append(FieldChange(row.line, action_id, fields["title"], moved, update, fields))
+    return changes
+
+
+def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, planned: dict[int, dt.date],
+                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    history = {r["id"]: r for r in db.query(
+        con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
+    updates, last = [], dict(planned)
+    for row in table.rows:
+        try:
+            values = {source: _parse(source, row[header]) for header, (source, _, _) in UPDATE_COLUMNS.items()
+                      if header in row.values and source in ("reported_on", "progress")}
+            number, action = _number(row["N°"]), _number(row["N° action"])
+        except ValueError as exc:
+            bad.append((row.line, f"{exc}."))
+            continue
+        status = _STATUSES.get(header_key(row["Statut"]))
+        if number:
+            old = history.get(int(number))
+            recorded = old and (old["action_id"], old["reported_on"], old["status"], old["progress"])
+            if recorded != (int(action or 0), values.get("reported_on"), status, values.get("progress")):
+                bad.append((row.line, f"le point d'avancement n° {int(number)} a été modifié : l'historique "
+                                      "ne se réécrit pas. Ajoutez plutôt une ligne sans N°."))
+            continue
+        if not action or int(action) not in current:
+            bad.append((row.line, "N° action manquant ou inconnu."))
+            continue
+        action_id, reported_on = int(action), values.get("reported_on")
+        update = {"action_id": action_id, "reported_on": reported_on, "status": status,
+                  "progress": values.get("progress"), "comment": clean(row["Commentaire"]),
+                  "evidence_url": clean(row["Justificatif"]),
+                  "reported_by": clean(row["Saisi par"]) or reported_by}
+        errors = check_update(status, update["progress"], reported_on, update["comment"],
+                              update["evidence_url"], today)
+        errors |= chronology_errors({"last_update": last.get(action_id, current[action_id]["last_update"])},
+                                    reported_on)
+        if errors:
+            bad.append((row.line, f"action n° {action_id} : " + " ".join(errors.values())))
+            continue
+        last[action_id] = reported_on
+        updates.append(update)
+    return updates
+
+
+def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, today: dt.date,
+                reported_by: str) -> ImportPlan:
+    """Read and check the whole file; return what importing it would change, or raise ImportRejected."""
+    tables, exported_at, read_at = _read(data, filename)
+    if exported_at and read_at and read_at != exported_at.date():
+        raise ImportRejected(
+            f"Ce classeur décrit la situation au {french.date(read_at)}, pas la situation actuelle : seul un "
+            "export du mois en cours peut être réimporté (sinon il remettrait des valeurs anciennes).",
+            rows=[])
+    current, bad = _current(con), []
+    changes = (_action_rows(tables[ACTIONS_SHEET], current, exported_at, today, reported_by, bad)
+               if ACTIONS_SHEET in tables else [])
+    planned = {c.action_id: c.update["reported_on"] for c in changes if c.update}
+    updates = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)
+               if UPDATES_SHEET in tables else [])
+    if bad:
+        raise ImportRejected(
+            f"{len(bad)} ligne(s) refusée(s) : rien n'a été importé. Corrigez-les dans le fichier puis "
+            "importez-le à nouveau.", rows=sorted(bad))
+    return ImportPlan(changes, updates, list(tables), exported_at)
+
+
+def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str,
+                 today: dt.date) -> ImportPlan:
+    """Import the file in one transaction (checked again first); return what was done."""
+    access.require(actor, "actions.write")
+    with db.transaction(con) as cur:
+        plan = plan_import(con, data, filename, today, actor.name)
+        for change in plan.changes:
+            if change.fields:
+                cur.execute(_UPDATE, [change.values[name] for name in _UPDATE_ORDER] + [change.action_id])
+                db.audit(cur, actor, "action", change.action_id, "update",
+                         {n: before for n, (before, _) in change.fields.items()},
+                         {n: after for n, (_, after) in change.fields.items()})
+        append_updates(cur, actor, [c.update for c in plan.changes if c.update] + plan.updates)
+    return plan

@@ -1,0 +1,180 @@
+"""The monthly report the steering group sends: its data, its charts, and the key figures of a month.
+
+Everything is read at the end of the month (today for the current month) with the action tracker's
+functions (review.compare, progress roll-ups) and the signature's views: this module only assembles them.
+The PDF and Excel renderings live in report_pdf.py and report_xlsx.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import duckdb
+import pandas as pd
+import vl_convert
+
+from labo_dash import charts, db, french, progress, review, seminar, signature
+from labo_dash.errors import ValidationError
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str, today: dt.date) -> dt.date:
+    """Return the first day of the month ``YYYY-MM``, or raise a French ValidationError."""
+    match = _MONTH.match(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValidationError(
+            f"Mois invalide : « {text} ». Écrivez-le sous la forme AAAA-MM, par exemple 2026-11.",
+            fields={"month": "Format attendu : AAAA-MM."},
+        )
+    month = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    if month > today:
+        raise ValidationError(
+            f"Le mois {french.month(month)} n'est pas encore commencé : choisissez un mois passé ou le mois "
+            "en cours.",
+            fields={"month": "Mois à venir."},
+        )
+    return month
+
+
+def of_month(month: dt.date) -> str:
+    """Return ``de novembre 2026`` or, before a vowel, ``d'octobre 2026``."""
+    name = french.month(month)
+    return f"d'{name}" if name[0] in "aeiouyâéè" else f"de {name}"
+
+
+@dataclass
+class MonthlyReport:
+    """Everything a monthly report shows, read at ``as_of`` (end of ``month``, or today)."""
+
+    seminar: dict[str, Any]
+    month: dt.date
+    as_of: dt.date
+    generated_at: dt.datetime
+    comparison: review.Comparison
+    figures: dict[str, Any]
+    objectives: pd.DataFrame
+    challenges: pd.DataFrame
+    history: pd.DataFrame
+    actions: pd.DataFrame
+    updates: pd.DataFrame
+    decisions: pd.DataFrame
+    review: dict[str, Any] | None
+    objective_list: list[dict[str, Any]] = field(default_factory=list)
+    support_round: dict[str, Any] | None = None
+    support: pd.DataFrame | None = None
+
+    @property
+    def title(self) -> str:
+        """Return the report's French title (``Rapport mensuel · novembre 2026``)."""
+        return f"Rapport mensuel · {french.month(self.month)}"
+
+    @property
+    def is_current(self) -> bool:
+        """Tell whether the report describes today's situation (only such a workbook can be re-imported)."""
+        return self.as_of == self.generated_at.date()
+
+
+def key_figures(actions: pd.DataFrame) -> dict[str, Any]:
+    """Return counts by status, late actions, funds planned and secured, and the overall roll-up."""
+    live = actions[actions["status"] != progress.ABANDONED]
+    planned = float(live["budget_planned"].astype("float64").fillna(0).sum())
+    secured = float(live["budget_secured"].astype("float64").fillna(0).sum())
+    return {
+        "actions": len(actions),
+        "done": int((actions["status"] == "terminee").sum()),
+        "running": int((actions["status"] == "en_cours").sum()),
+        "paused": int((actions["status"] == "en_pause").sum()),
+        "to_start": int((actions["status"] == "a_lancer").sum()),
+        "abandoned": int((actions["status"] == progress.ABANDONED).sum()),
+        "late": int(actions["overdue"].fillna(False).astype(bool).sum()),
+        "newly_late": int(actions["newly_late"].fillna(False).astype(bool).sum()) if len(actions) else 0,
+        "planned": planned,
+        "secured": secured,
+        "secured_share": secured / planned if planned else None,
+        "progress": progress.rollup(
+            zip(actions["progress"], actions["weight"], actions["status"], strict=True)
+        ),
+    }
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = seminar.DEFAULT_SEMINAR
+) -> MonthlyReport:
+    """Assemble the report of ``month`` (read at its end, or today for the current month)."""
+    month = review.month_start(month)
+    comparison = review.compare(con, month, today, seminar_id)
+    as_of = comparison.as_of
+    fields = db.query_df(
+        con,
+        "SELECT a.id, a.description, a.pilot_structure, a.pilot_person, a.contributors, a.funders, "
+        "a.budget_planned, a.budget_secured, a.next_step FROM actions a",
+    )
+    actions = comparison.actions.merge(fields, on="id", how="left")
+    updates = db.query_df(
+        con,
+        "SELECT u.id, u.action_id, a.title AS action, u.reported_on, u.status, u.progress, u.comment, "
+        "u.evidence_url, u.reported_by FROM progress_updates u JOIN actions a ON a.id = u.action_id "
+        "JOIN solutions s ON s.id = a.solution_id "
+        "WHERE s.seminar_id = ? AND u.reported_on <= ? ORDER BY u.reported_on, u.id",
+        [seminar_id, as_of],
+    )
+    months = [m for m in review.review_months(con, today, seminar_id) if m <= month]
+    found = signature.support_round(con, seminar_id)
+    support = signature.support_by_challenge(con, found["id"], as_of) if found else None
+    return MonthlyReport(
+        seminar=seminar.get_seminar(con, seminar_id),
+        month=month,
+        as_of=as_of,
+        generated_at=dt.datetime.combine(today, dt.datetime.now().time()),
+        comparison=comparison,
+        figures=key_figures(actions),
+        objectives=progress.progress_by_objective(con, as_of, seminar_id),
+        challenges=progress.progress_by_challenge(con, as_of, seminar_id),
+        history=review.objective_history(con, months, today, seminar_id),
+        actions=actions,
+        updates=updates,
+        decisions=review.decisions(con, month, seminar_id),
+        review=review.get_review(con, month, seminar_id),
+        objective_list=seminar.objectives(con, seminar_id),
+        support_round=found,
+        support=support if support is not None and len(support) and support["score"].sum() else None,
+    )
+
+
+def report_charts(report: MonthlyReport) -> dict[str, alt.TopLevelMixin]:
+    """Return the report's charts (the app's own builders), by name, in reading order."""
+    result: dict[str, alt.TopLevelMixin] = {}
+    numbers, labels = report.objectives["number"], report.objectives["short_label"]
+    objectives = report.objectives.assign(
+        label=[f"{int(n)} · {s}" for n, s in zip(numbers, labels, strict=True)]
+    )
+    result["objectives"] = charts.progress_bars_chart(
+        objectives, colors=charts.OBJECTIVE_COLORS[: len(objectives)], title="Avancement par objectif"
+    )
+    challenges = report.challenges[report.challenges["actions"].fillna(0) > 0]
+    if len(challenges):
+        result["challenges"] = charts.progress_bars_chart(
+            challenges.assign(label=challenges["title"]), title="Avancement par défi"
+        )
+    if len(report.history) and report.history["month"].nunique() > 1:
+        result["history"] = charts.progress_trend_chart(report.history, report.objective_list).properties(
+            title=alt.TitleParams("L'avancement des objectifs, mois après mois", anchor="start", fontSize=16)
+        )
+    if report.support is not None:
+        chart = charts.support_by_challenge_chart(report.support, report.objective_list)
+        result["signature"] = chart.properties(
+            title=alt.TitleParams("Soutien aux défis et soutien réalisé", anchor="start", fontSize=16)
+        )
+    return result
+
+
+def chart_png(chart: alt.TopLevelMixin, width: int = 900) -> bytes:
+    """Render a chart to PNG offline (vl-convert), ``width`` pixels wide before a 2× scale."""
+    spec = chart.to_dict()
+    spec.setdefault("width", width)
+    return vl_convert.vegalite_to_png(spec, scale=2)

@@ -1,0 +1,195 @@
+"""Round trip of the actions export: export, edit as in Excel, preview, import; bad files write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from labo_dash import actions_import, db, reports
+from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
+from labo_dash.actions import append_updates
+from labo_dash.errors import ImportRejected, PermissionDenied
+from labo_dash.report_xlsx import ACTION_COLUMNS, report_xlsx
+
+TODAY = dt.date.today()
+PAUL = Actor(STEERING, "Paul Martin")
+
+
+def export(con, month: dt.date | None = None) -> openpyxl.Workbook:
+    report = reports.build_report(con, month or TODAY.replace(day=1), TODAY)
+    return openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+
+
+def to_bytes(book: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def column(sheet, header: str) -> int:
+    return next(c.column for c in sheet[1] if c.value == header)
+
+
+def row_of(sheet, action_id: int) -> int:
+    return next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == action_id)
+
+
+def snapshot(con) -> tuple:
+    return (db.query(con, "SELECT count(*) AS n FROM progress_updates")[0]["n"],
+            db.query(con, "SELECT count(*) AS n FROM audit_log")[0]["n"],
+            db.query_df(con, "SELECT * FROM actions ORDER BY id").to_json(date_format="iso"))
+
+
+def open_actions(con) -> list[int]:
+    """Ids of actions that are open today and were last updated before today."""
+    rows = db.query(con, """
+        SELECT a.id FROM actions a JOIN (
+            SELECT action_id, status, reported_on FROM progress_updates
+            QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
+        ) u ON u.action_id = a.id
+        WHERE u.status = 'en_cours' AND u.reported_on < ? ORDER BY a.id""", [TODAY])
+    return [r["id"] for r in rows]
+
+
+def test_unchanged_export_imports_nothing(con):
+    plan = actions_import.plan_import(con, to_bytes(export(con)), "rapport.xlsx", TODAY, "Paul")
+    assert plan.empty and plan.sheets == ["Actions", "Points d'avancement"]
+
+
+def test_round_trip_updates_rows_by_id_with_a_preview(con):
+    first, second, third = open_actions(con)[:3]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Action")).value = "Intitulé revu en comité"
+    sheet.cell(row_of(sheet, first), column(sheet, "Échéance")).value = dt.datetime(2027, 6, 30)
+    sheet.cell(row_of(sheet, second), column(sheet, "Statut")).value = "terminée"
+    sheet.cell(row_of(sheet, second), column(sheet, "Avancement (%)")).value = 100
+    sheet.cell(row_of(sheet, second), column(sheet, "Défi")).value = "colonne non modifiable : ignorée"
+    updates = book["Points d'avancement"]
+    updates.append([None, third, "", dt.datetime.combine(TODAY, dt.time()), "En cours", 80,
+                    "Point du comité", "https://exemple.org/compte-rendu", None])
+    data = to_bytes(book)
+
+    before = snapshot(con)
+    plan = actions_import.plan_import(con, data, "rapport.xlsx", TODAY, PAUL.name)
+    assert snapshot(con) == before, "the preview writes nothing"
+    by_id = {c.action_id: c for c in plan.changes}
+    assert by_id[first].fields["title"][1] == "Intitulé revu en comité"
+    assert by_id[first].fields["due_date"][1] == dt.date(2027, 6, 30) and by_id[first].update is None
+    assert by_id[second].fields == {} and by_id[second].update["status"] == "terminee"
+    assert [u["action_id"] for u in plan.updates] == [third]
+
+    actions_import.apply_import(con, PAUL, data, "rapport.xlsx", TODAY)
+    row = db.query(con, "SELECT title, due_date FROM actions WHERE id = ?", [first])[0]
+    assert row == {"title": "Intitulé revu en comité", "due_date": dt.date(2027, 6, 30)}
+    latest = db.query(con, "SELECT action_id, status, progress, reported_on, reported_by, comment "
+                           "FROM progress_updates ORDER BY id DESC LIMIT 2")
+    assert {(u["action_id"], u["status"], u["progress"]) for u in latest} == {
+        (second, "terminee", 100), (third, "en_cours", 80)}
+    assert all(u["reported_on"] == TODAY and u["reported_by"] == "Paul Martin" for u in latest)
+    audit = db.query(con, "SELECT entity, entity_id, actor FROM audit_log ORDER BY id DESC LIMIT 3")
+    assert {(a["entity"], a["entity_id"]) for a in audit} >= {("action", first)}
+    assert {a["actor"] for a in audit} == {"Paul Martin"}
+    again = actions_import.plan_import(con, to_bytes(export(con)), "rapport.xlsx", TODAY, PAUL.name)
+    assert again.empty, "a fresh export of the result imports nothing"
+
+
+def test_french_csv_of_the_actions_sheet(con):
+    first = open_actions(con)[0]
+    rows = list(export(con)["Actions"].values)
+    frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+    frame.loc[frame["N°"] == first, "Budget prévu (€)"] = "12 500,50"
+    frame.loc[frame["N°"] == first, "Financement acquis (€)"] = ""
+    data = frame.to_csv(sep=";", index=False, date_format="%d/%m/%Y").encode("cp1252", errors="replace")
+    plan = actions_import.plan_import(con, data, "actions.csv", TODAY, "Paul")
+    assert [c.action_id for c in plan.changes] == [first]
+    assert plan.changes[0].fields["budget_planned"][1] == 12500.5
+    actions_import.apply_import(con, PAUL, data, "actions.csv", TODAY)
+    saved = db.query(con, "SELECT budget_planned FROM actions WHERE id = ?", [first])[0]["budget_planned"]
+    assert float(saved) == 12500.5
+
+
+def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(con):
+    first, second = open_actions(con)[:2]
+    book = export(con)
+    sheet = book["Actions"]
+    line_first, line_second = row_of(sheet, first), row_of(sheet, second)
+    sheet.cell(line_first, column(sheet, "Statut")).value = "Presque fini"
+    sheet.cell(line_second, column(sheet, "Avancement (%)")).value = 150
+    sheet.cell(line_second, column(sheet, "Échéance")).value = "31 février"
+    sheet.append([9999, "Action inconnue"])
+    sheet.append([None, "Nouvelle action sans numéro"])
+    sheet.cell(3, column(sheet, "Action")).value = "Changement valide, mais le fichier a d'autres erreurs"
+    history = book["Points d'avancement"]
+    history.cell(2, column(history, "Avancement (%)")).value = 99
+    data = to_bytes(book)
+    before = snapshot(con)
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.apply_import(con, PAUL, data, "rapport.xlsx", TODAY)
+    assert snapshot(con) == before
+    reasons = dict(refused.value.rows)
+    assert "statut « Presque fini » inconnu" in reasons[line_first]
+    assert "n'est pas une date" in reasons[line_second]
+    assert "l'action n° 9999 n'existe pas" in reasons[sheet.max_row - 1]
+    assert "N° manquant" in reasons[sheet.max_row]
+    assert "l'historique ne se réécrit pas" in reasons[2], "a recorded update is never modified"
+    assert "rien n'a été importé" in str(refused.value)
+    progress = book["Actions"]
+    progress.cell(line_second, column(progress, "Échéance")).value = None
+    with pytest.raises(ImportRejected) as again:
+        actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert "Avancement : un nombre entier de 0 à 100" in dict(again.value.rows)[line_second]
+
+
+@pytest.mark.parametrize("content, name, reason", [
+    (b"", "vide.csv", "vide"),
+    (b"Titre;Budget\nx;1\n", "autre.csv", "obligatoire.*N° ; Action"),
+    (b"PK\x03\x04 pas vraiment un classeur", "casse.xlsx", "illisible"),
+])
+def test_malformed_files_are_refused_in_french(con, content, name, reason):
+    before = snapshot(con)
+    with pytest.raises(ImportRejected, match=reason):
+        actions_import.apply_import(con, PAUL, content, name, TODAY)
+    assert snapshot(con) == before
+
+
+def test_a_workbook_without_the_sheets_or_of_a_past_month_is_refused(con):
+    empty = openpyxl.Workbook()
+    with pytest.raises(ImportRejected, match="ni feuille"):
+        actions_import.plan_import(con, to_bytes(empty), "vide.xlsx", TODAY, "Paul")
+    previous = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    with pytest.raises(ImportRejected, match="pas la situation actuelle"):
+        actions_import.plan_import(con, to_bytes(export(con, previous)), "mois-dernier.xlsx", TODAY, "Paul")
+
+
+def test_an_action_updated_after_the_export_is_not_overwritten(con):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
+    with db.transaction(con) as cur:  # meanwhile, someone records an update in the app
+        cur.execute("UPDATE progress_updates SET recorded_at = recorded_at")  # no-op, keeps ids stable
+        append_updates(cur, PAUL, [{"action_id": first, "reported_on": TODAY, "status": "en_cours",
+                                    "progress": 85, "comment": None, "evidence_url": None,
+                                    "reported_by": "Ana"}])
+        cur.execute("UPDATE progress_updates SET recorded_at = now()::TIMESTAMP + INTERVAL 1 MINUTE "
+                    "WHERE id = (SELECT max(id) FROM progress_updates)")
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert "après l'export" in " ".join(reason for _, reason in refused.value.rows)
+
+
+def test_only_roles_that_update_actions_may_import(con):
+    data = to_bytes(export(con))
+    for role in (PARTNER, "anonyme", "participant"):
+        with pytest.raises(PermissionDenied):
+            actions_import.apply_import(con, Actor(role, "x"), data, "rapport.xlsx", TODAY)
+    assert actions_import.apply_import(con, Actor(ORGANISER, "Marie"), data, "rapport.xlsx", TODAY).empty
+
+
+def test_the_import_reads_the_export_headers():
+    assert list(ACTION_COLUMNS)[:2] == ["N°", "Action"]

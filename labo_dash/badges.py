@@ -39,6 +39,11 @@ def vote_link(code: str | None = None, base: str | None = None) -> str:
     return f"{root}/vote" + (f"?code={quote(code)}" if code else "")
 
 
+def join_link(base: str | None = None) -> str:
+    """Return the link the projection shows to join the vote from a phone (code or walk-in registration)."""
+    return vote_link(None, base)
+
+
 def qr_png(data: str, scale: int = 8) -> bytes:
     """Return a PNG QR code of ``data`` (error correction M, quiet zone included)."""
     buffer = io.BytesIO()

@@ -60,6 +60,9 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/accueil.py", "Accueil", "🏠", ""),
     PageSpec("pages/diagnostic.py", "Diagnostic partagé", "🧩", "diagnostic"),
     PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", in_menu=False),
+    PageSpec("pages/vote.py", "Voter", "🗳️", "vote"),
+    PageSpec("pages/resultats.py", "Résultats en direct", "📊", "resultats"),
+    PageSpec("pages/admin.py", "Administration", "⚙️", "admin"),
 ]
 
 

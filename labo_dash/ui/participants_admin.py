@@ -1,0 +1,145 @@
+"""/admin, tab « Participant·e·s et badges »: register, import, walk-in setting, badges PDF, the list."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import badges, participants, seminar, settings
+from labo_dash.access import Actor
+from labo_dash.errors import ImportRejected, LaboError, ValidationError
+from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
+from labo_dash.ui.common import md_escape
+
+FIELDS = {"name": "Prénom et nom", "structure": "Structure", "kind": "Type de participant",
+          "territory": "Territoire", "email": "Adresse électronique (facultative)"}
+
+
+def participants_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Draw the whole tab."""
+    people = participants.list_participants(con)
+    walk_ins = int(people["self_registered"].sum()) if len(people) else 0
+    cols = st.columns(3)
+    cols[0].metric("Inscrit·e·s", number(len(people)))
+    cols[1].metric("Dont inscrit·e·s sur place", number(walk_ins))
+    cols[2].metric("Types de participant", number(people["kind"].nunique() if len(people) else 0))
+    left, right = st.columns(2, gap="large")
+    with left:
+        _register_form(con, actor)
+        _walk_in_setting(con, actor)
+    with right:
+        _import_section(con, actor)
+        _badges_section(con, people)
+    st.subheader("Liste des inscrit·e·s")
+    if people.empty:
+        st.info("Personne n'est encore inscrit : ajoutez des personnes ci-dessus ou importez un fichier.")
+        return
+    st.dataframe(
+        pd.DataFrame({
+            "Nom": people["name"], "Structure": people["structure"],
+            "Type": [participant_kind(k) for k in people["kind"]], "Territoire": people["territory"],
+            "Code": people["code"], "Inscription sur place": people["self_registered"],
+        }),
+        hide_index=True, width="stretch",
+    )
+
+
+def _register(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """Submit callback (runs before the widgets): register, then empty the form for the next person."""
+    state = st.session_state
+    values = {field: state.get(f"register_{field}") or "" for field in FIELDS}
+    try:
+        created = participants.register_participant(con, actor, values)
+    except ValidationError as exc:
+        state["register_errors"] = {**exc.fields, "form": str(exc)}
+        return
+    except LaboError as exc:
+        state["register_errors"] = {"form": str(exc)}
+        return
+    state["register_errors"] = {}
+    for field in FIELDS:
+        state[f"register_{field}"] = None if field == "kind" else ""
+    state["register_done"] = created
+
+
+def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Inscrire une personne")
+    state = st.session_state
+    errors: dict[str, str] = state.get("register_errors", {})
+    if created := state.pop("register_done", None):
+        st.success(f"{md_escape(created['name'])} est inscrit·e. Code personnel : **{created['code']}**.",
+                   icon="✅")
+    with st.form("register"):
+        for field, label in FIELDS.items():
+            if field == "kind":
+                st.selectbox(label, list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
+                             placeholder="Choisissez", key="register_kind")
+            else:
+                st.text_input(label, key=f"register_{field}", max_chars=participants.TEXT_MAX)
+            if field in errors:
+                st.error(errors[field], icon="✋")
+        if "form" in errors:
+            st.error(errors["form"], icon="⚠️")
+        st.form_submit_button("Inscrire", type="primary", icon="➕", on_click=_register, args=(con, actor))
+
+
+def _walk_in_setting(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    setting = settings.SETTINGS[participants.SELF_REGISTRATION]
+    with st.form("walk-in"):
+        wanted = st.toggle(setting.label, value=settings.get_setting(con, setting.name), help=setting.help)
+        if st.form_submit_button("Enregistrer"):
+            try:
+                settings.set_setting(con, actor, setting.name, wanted)
+                st.success("Réglage enregistré.", icon="✅")
+            except LaboError as exc:
+                st.error(str(exc), icon="⚠️")
+
+
+def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    st.subheader("Importer une liste")
+    st.caption("Fichier CSV (Excel, séparateur « ; ») ou .xlsx avec les colonnes : nom, structure, type de "
+               "participant, territoire, et si vous voulez email. Un code personnel est créé pour chacun·e.")
+    st.download_button("Modèle de fichier (CSV)", participants.import_template(), "modele-participants.csv",
+                       mime="text/csv", icon="📄")
+    upload = st.file_uploader("Fichier des participant·e·s", type=["csv", "xlsx", "txt"],
+                              key="participants_file")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        rows = participants.read_participants(con, data, upload.name)
+    except ImportRejected as exc:
+        st.error(str(exc), icon="⛔")
+        if exc.rows:
+            report = pd.DataFrame(exc.rows, columns=["Ligne", "Problème"])
+            st.dataframe(report, hide_index=True, width="stretch")
+        return
+    st.dataframe(
+        pd.DataFrame([{"Nom": r["name"], "Structure": r["structure"], "Type": participant_kind(r["kind"]),
+                       "Territoire": r["territory"]} for r in rows]),
+        hide_index=True, width="stretch",
+    )
+    if st.button(f"Inscrire ces {len(rows)} personnes", type="primary", icon="📥"):
+        try:
+            created = participants.import_participants(con, actor, data, upload.name)
+        except LaboError as exc:
+            st.error(str(exc), icon="⚠️")
+            return
+        st.success(f"{len(created)} personnes inscrites, chacune avec son code personnel.", icon="✅")
+
+
+def _badges_section(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
+    st.subheader("Badges à imprimer")
+    example = badges.vote_link("CODE")
+    st.caption(f"Une page A4 pour 8 badges, avec le nom, la structure, le code personnel et un QR code vers "
+               f"{example}. L'adresse se règle avec la variable d'environnement LABO_BASE_URL (l'adresse que "
+               "les téléphones atteignent sur le réseau du lieu).")
+    if people.empty:
+        return
+    title = seminar.get_seminar(con)["title"]
+    st.download_button(
+        f"Télécharger les {len(people)} badges (PDF)",
+        lambda: badges.badges_pdf(people.to_dict("records"), title),
+        "badges-participants.pdf", mime="application/pdf", icon="🖨️", type="primary",
+    )

@@ -1,0 +1,108 @@
+"""The live projection (/resultats): large type, no sidebar, high contrast, refreshed every 2 s.
+
+The live part is a fragment (``run_every=2``): only it reruns, and its figures come from the cache of
+:mod:`labo_dash.ui.results`, recomputed only when a ballot arrives or the round changes state.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from labo_dash import badges, charts, french, rounds
+from labo_dash.access import Actor
+from labo_dash.errors import LaboError
+from labo_dash.ui.common import connection
+from labo_dash.ui.results import bundle, result_chart
+
+REFRESH_SECONDS = 2
+_STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 2rem 1rem 2rem; max-width: 100%; }
+[data-testid="stApp"] { background: #ffffff; color: #000000; }
+h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !important; }
+.projo-state { font-size: 1.3rem; font-weight: 700; color: #ffffff; background: #0072B2;
+               border-radius: .4rem; padding: .15rem .7rem; margin-right: .6rem; vertical-align: middle; }
+.projo-state.closed { background: #333333; }
+.projo-turnout { font-size: 2.6rem; font-weight: 800; line-height: 1.05; color: #003F73; }
+.projo-turnout small { display: block; font-size: 1.4rem; font-weight: 600; color: #000000; }
+.projo-big { font-size: 2rem; font-weight: 700; line-height: 1.3; }
+.projo-link { font-size: 1.25rem; font-weight: 700; word-break: break-all; }
+</style>
+"""
+
+
+def hide_chrome() -> None:
+    """Hide the sidebar and the toolbar and set projector-friendly type."""
+    st.html(_STYLE)
+
+
+@st.cache_data(show_spinner=False)
+def _qr_png(link: str) -> bytes:
+    return badges.qr_png(link, scale=10)
+
+
+def join_panel() -> None:
+    """The QR code (and the address) to join the vote from a phone."""
+    link = badges.join_link()
+    st.image(_qr_png(link), width=220)
+    st.html(f"<div class='projo-big'>Scannez pour voter</div>"
+            f"<div class='projo-link'>{html.escape(link)}</div>")
+
+
+def _state_line(rnd: dict[str, Any]) -> None:
+    state = {"open": "Vote ouvert", "closed": "Vote clos", "draft": "Vote pas encore ouvert"}[rnd["status"]]
+    closed = "" if rnd["status"] == "open" else " closed"
+    what = "les défis" if rnd["target"] == "challenges" else "les solutions"
+    st.html(
+        f"<p class='projo-big'><span class='projo-state{closed}'>{html.escape(state)}</span> "
+        f"{html.escape(rounds.METHODS[rnd['method']])} sur {what}</p>"
+    )
+
+
+def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
+    if not actor.can("rounds.write") or rnd["status"] != "closed":
+        return
+    if st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}"):
+        try:
+            rounds.set_visibility(connection(), actor, rnd["id"], "hidden", revealed=True)
+        except LaboError as exc:
+            st.error(str(exc), icon="⚠️")
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
+    """Draw the round's live results; switch to a newly opened round unless the round is pinned."""
+    con = connection()
+    if not pinned:
+        current = rounds.projected_round(con)
+        if current is not None and current["id"] != round_id:
+            st.rerun(scope="app")
+    data = bundle(round_id)
+    rnd, turnout = data["round"], data["turnout"]
+    _state_line(rnd)
+    left, right = st.columns([3, 1], gap="large")
+    with right:
+        share = "" if turnout.share is None else (
+            f"<small>{html.escape(french.percent(turnout.share))} de participation</small>"
+        )
+        st.html(f"<div class='projo-turnout' data-testid='projo-turnout'>{html.escape(turnout.sentence())}"
+                f"{share}</div>")
+        st.altair_chart(charts.turnout_chart(turnout.voters, turnout.registered, large=True), width="stretch")
+        join_panel()
+    with left:
+        if not rounds.results_visible(rnd):
+            st.html("<div class='projo-big'>🔒 Les résultats sont masqués jusqu'à leur révélation, après la "
+                    "clôture du vote.</div>")
+            _reveal_button(rnd, actor)
+        elif not turnout.voters:
+            st.html("<div class='projo-big'>En attente des premiers votes…</div>")
+        else:
+            st.altair_chart(result_chart(data, large=True), width="stretch")
+    if rounds.results_visible(rnd) and turnout.voters:
+        st.html("<div class='projo-big'>Le soutien exprimé, réparti sur les cinq objectifs</div>")
+        st.altair_chart(charts.objective_spread_strip(data["spread"]), width="stretch")

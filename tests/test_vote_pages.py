@@ -1,0 +1,195 @@
+"""AppTest flows for /vote, /resultats and /admin on private copies of the demo database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from labo_dash import db, rounds, settings
+from labo_dash.access import ORGANISER, Actor
+from labo_dash.rounds import RoundRules
+
+ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
+
+
+def prepare(path, **rules) -> int | None:
+    """Open a round with ``rules`` (none when empty) in the database file; return its id."""
+    con = db.open_database(path)
+    try:
+        if not rules:
+            return None
+        target = rules.get("target", "challenges")
+        items = [c["id"] for c in rounds.candidate_items(con, target)]
+        round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules(title="Tour de test", **rules), items)
+        rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
+        return round_id
+    finally:
+        con.close()
+
+
+def read(path, sql: str, params=()) -> list[dict]:
+    con = db.open_database(path)
+    try:
+        return db.query(con, sql, list(params))
+    finally:
+        con.close()
+
+
+def first_code(path) -> str:
+    return read(path, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+
+
+def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update(query or {})
+    at.switch_page(script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def app_db(demo_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    yield demo_db
+    db.close()
+
+
+def test_vote_without_code_asks_for_it_and_refuses_a_wrong_one(app_db):
+    at = open_page("pages/vote.py")
+    assert at.text_input(key="vote_code_typed")
+    at.text_input(key="vote_code_typed").input("ZZZZ-ZZZZ")
+    at.button[0].click()
+    at.run()
+    assert "Code inconnu" in at.error[0].value
+    assert at.query_params["code"] == "ZZZZZZZZ"  # spaces, dashes and case are cleaned
+
+
+def test_vote_with_valid_code_and_no_open_round(app_db):
+    at = open_page("pages/vote.py", {"code": first_code(app_db)})
+    assert any("Aucun vote n'est ouvert" in i.value for i in at.info)
+    assert any(m.value.startswith("Bonjour") for m in at.markdown)
+
+
+def test_dot_ballot_is_refused_then_saved_and_kept(app_db):
+    round_id = prepare(app_db, dots_per_voter=2)
+    code = first_code(app_db)
+    at = open_page("pages/vote.py", {"code": code})
+    boxes = at.checkbox
+    assert len(boxes) == 10
+    for box in boxes[:3]:
+        box.check()
+    at.button[0].click()
+    at.run()
+    assert "3 gommettes alors que vous en avez 2" in at.error[0].value
+    assert [box.value for box in at.checkbox[:3]] == [True, True, True]  # what was chosen stays
+    assert not read(app_db, "SELECT id FROM ballots WHERE round_id = ?", [round_id])
+    at.checkbox[2].uncheck()
+    at.button[0].click()
+    at.run()
+    assert "vous avez placé vos 2 gommettes" in at.success[0].value
+    at.button[0].click()  # the same ballot again
+    at.run()
+    assert "rien n'a changé" in at.info[-1].value
+    assert len(read(app_db, "SELECT id FROM ballots WHERE round_id = ?", [round_id])) == 1
+
+
+def test_majority_judgment_ballot_with_contribute(app_db):
+    round_id = prepare(app_db, target="solutions", method="majority_judgment")
+    at = open_page("pages/vote.py", {"code": first_code(app_db)})
+    grades = at.pills
+    assert len(grades) == 15 and all(p.value == 5 for p in grades)  # "Pas d'avis" is explicit by default
+    grades[0].set_value(0)
+    grades[1].set_value(2)
+    at.checkbox[0].check()
+    at.button[0].click()
+    at.run()
+    assert at.success, [e.value for e in at.error]
+    entries = read(
+        app_db, "SELECT e.item_id, e.value, e.contribute FROM ballot_entries e JOIN ballots b ON b.id = "
+        "e.ballot_id WHERE b.round_id = ? ORDER BY e.item_id", [round_id],
+    )
+    assert len(entries) == 15 and sorted(e["value"] for e in entries)[:2] == [0, 2]
+    assert sum(e["contribute"] for e in entries) == 1
+
+
+def test_walk_in_self_registration_puts_the_code_in_the_link(app_db):
+    con = db.open_database(app_db)
+    settings.set_setting(con, ORGANISER_ACTOR, "self_registration", True)
+    con.close()
+    at = open_page("pages/vote.py")
+    at.text_input(key="vote_signup_name").input("Jeanne Martin")
+    at.text_input(key="vote_signup_structure").input("Tiers-lieu La Grange")
+    at.button[1].click()
+    at.run()
+    assert "type de participant" in " ".join(e.value for e in at.error)
+    assert at.text_input(key="vote_signup_name").value == "Jeanne Martin"  # what was typed stays
+    at.selectbox(key="vote_signup_kind").select("autre")
+    at.button[1].click()
+    at.run()
+    row = read(app_db, "SELECT code FROM participants WHERE name = 'Jeanne Martin' AND self_registered")
+    assert row and row[0]["code"] in at.success[0].value.replace(" ", "").replace("*", "")
+    assert at.query_params["code"] == row[0]["code"]
+
+
+def test_projection_shows_turnout_and_join_link(app_db):
+    at = open_page("pages/resultats.py")
+    assert "Positionnement de clôture" in at.title[0].value
+    texts = " ".join(h.proto.body for h in at.get("html"))
+    assert "60 votants sur 80 inscrits" in texts and "/vote" in texts
+    at = open_page("pages/resultats.py", {"tour": "1"})
+    assert "plénière de 12h" in at.title[0].value
+
+
+def test_admin_creates_and_opens_a_round(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    submit = next(b for b in at.button if b.label == "Créer le tour")
+    submit.click()
+    at.run()
+    assert any("Donnez un titre" in e.value for e in at.error)
+    title = next(t for t in at.text_input if t.key.endswith("-title") and t.key.startswith("rules-new"))
+    title.input("Tour du matin")
+    next(b for b in at.button if b.label == "Créer le tour").click()
+    at.run()
+    assert any("Tour du matin" in s.value for s in at.success)
+    created = read(app_db, "SELECT id, status FROM rounds WHERE title = 'Tour du matin'")
+    assert created and created[0]["status"] == "draft"
+    next(b for b in at.button if b.label == "Ouvrir le vote").click()
+    at.run()
+    assert read(app_db, "SELECT status FROM rounds WHERE title = 'Tour du matin'")[0]["status"] == "open"
+
+
+def test_admin_results_show_tie_breaks_and_split(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Résultats"})
+    labels = [m.label for m in at.metric]
+    assert "Participation" in labels
+    assert any("p (au-dessus)" in str(df.value.columns.tolist()) for df in at.dataframe)
+    sentences = [m.value for m in at.markdown if "mention majoritaire" in m.value]
+    assert len(sentences) >= 10
+
+
+def test_admin_selects_challenges_for_the_afternoon(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
+    boxes = at.checkbox
+    assert len(boxes) == 10
+    for box in boxes:
+        box.uncheck()
+    boxes[0].check()
+    boxes[1].check()
+    next(b for b in at.button if b.label == "Enregistrer la sélection").click()
+    at.run()
+    assert len(read(app_db, "SELECT id FROM challenges WHERE selected")) == 2
+
+
+def test_admin_registers_a_participant_and_keeps_input_on_error(app_db):
+    at = open_page("pages/admin.py")
+    at.text_input(key="register_structure").input("Coopérative Oxalis")
+    next(b for b in at.button if b.label == "Inscrire").click()
+    at.run()
+    assert at.text_input(key="register_structure").value == "Coopérative Oxalis"
+    assert any("Indiquez le nom" in e.value for e in at.error)
+    at.text_input(key="register_name").input("Awa Diallo")
+    at.selectbox(key="register_kind").select("accompagnateur")
+    next(b for b in at.button if b.label == "Inscrire").click()
+    at.run()
+    assert any("Awa Diallo" in s.value and "Code personnel" in s.value for s in at.success)

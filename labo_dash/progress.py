@@ -62,96 +62,127 @@ def mismatch_message(status: str | None, progress: float | None) -> str | None:
     )
 
 
+_STATES = """
+    WITH dates AS (SELECT unnest(?::DATE[]) AS as_of),
+    latest AS (
+        SELECT d.as_of, u.action_id, u.status, u.progress, u.reported_on
+        FROM dates d JOIN progress_updates u ON u.reported_on <= d.as_of
+        QUALIFY row_number() OVER (
+            PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
+    )
+    SELECT d.as_of, a.id, a.title, a.solution_id, s.challenge_id, s.seminar_id, a.weight, a.start_date,
+           a.due_date, a.created_at::DATE AS created_on,
+           coalesce(l.status, 'a_lancer') AS status, l.progress, l.reported_on AS last_update,
+           (a.due_date < d.as_of AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'))
+               AS overdue
+    FROM dates d
+    CROSS JOIN actions a
+    JOIN solutions s ON s.id = a.solution_id
+    LEFT JOIN latest l ON l.as_of = d.as_of AND l.action_id = a.id
+    ORDER BY d.as_of, a.id
+"""
+_CHALLENGE_GROUPS = """
+    SELECT c.id AS challenge_id, c.title, c.selected, a.id AS action_id
+    FROM challenges c
+    LEFT JOIN solutions s ON s.challenge_id = c.id AND s.deleted_at IS NULL
+    LEFT JOIN actions a ON a.solution_id = s.id
+    WHERE c.seminar_id = ? AND c.deleted_at IS NULL AND (c.selected OR a.id IS NOT NULL)
+    ORDER BY c.id, a.id
+"""
+_OBJECTIVE_GROUPS = """
+    SELECT o.id AS objective_id, o.number, o.short_label, o.title, a.id AS action_id
+    FROM objectives o
+    LEFT JOIN challenge_objectives co ON co.objective_id = o.id AND co.weight > 0
+    LEFT JOIN challenges c ON c.id = co.challenge_id AND c.deleted_at IS NULL
+    LEFT JOIN solutions s ON s.challenge_id = c.id AND s.deleted_at IS NULL
+    LEFT JOIN actions a ON a.solution_id = s.id
+    WHERE o.seminar_id = ?
+    ORDER BY o.number, a.id
+"""
+
+
+def action_states_over(con: duckdb.DuckDBPyConnection, dates: list[dt.date]) -> pd.DataFrame:
+    """Return every action's state at the end of each of ``dates`` (column ``as_of``), in one query."""
+    return db.query_df(con, _STATES, [list(dates)])
+
+
 def action_states(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
     """Return every action with its status and % as known at the end of ``as_of`` (from the history)."""
-    return db.query_df(
-        con,
-        """
-        WITH latest AS (
-            SELECT action_id, status, progress, reported_on
-            FROM progress_updates
-            WHERE reported_on <= ?
-            QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
-        )
-        SELECT a.id, a.title, a.solution_id, s.challenge_id, s.seminar_id, a.weight, a.start_date, a.due_date,
-               a.created_at::DATE AS created_on,
-               coalesce(l.status, 'a_lancer') AS status, l.progress, l.reported_on AS last_update,
-               (a.due_date < ? AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'))
-                   AS overdue
-        FROM actions a
-        JOIN solutions s ON s.id = a.solution_id
-        LEFT JOIN latest l ON l.action_id = a.id
-        ORDER BY a.id
-        """,
-        [as_of, as_of],
-    )
+    return action_states_over(con, [as_of]).drop(columns=["as_of"])
 
 
 def rollup_groups(states: pd.DataFrame, membership: pd.DataFrame, key: str) -> pd.DataFrame:
     """Roll up ``states`` per group; ``membership`` maps ``action_id`` to ``key`` (an action may be in many).
 
-    Returns one row per group of ``membership`` with ``progress`` (fraction or None), ``actions`` (count),
-    ``measured`` (counted in the roll-up) and ``abandoned``.
+    Returns one row per group of ``membership`` (in its order) with ``progress`` (fraction or None),
+    ``actions`` (count), ``measured`` (counted in the roll-up) and ``abandoned``.
     """
-    measures = states[["id", "progress", "weight", "status"]]
-    merged = membership.merge(measures, left_on="action_id", right_on="id", how="left")
-    rows = []
-    for group, part in merged.groupby(key, sort=False, dropna=False):
-        part = part[part["id"].notna()]
-        triples = list(zip(part["progress"], part["weight"], part["status"], strict=True))
-        counted = [t for t in triples if not pd.isna(t[0]) and t[2] != ABANDONED]
-        rows.append(
-            {
-                key: group,
-                "progress": rollup(triples),
-                "actions": len(part),
-                "measured": len(counted),
-                "abandoned": int((part["status"] == ABANDONED).sum()),
-            }
+    measure = {
+        int(i): (p, w, s)
+        for i, p, w, s in zip(
+            states["id"], states["progress"], states["weight"], states["status"], strict=True
         )
+    }
+    members: dict = {}
+    for group, action_id in zip(membership[key], membership["action_id"], strict=True):
+        found = members.setdefault(group, [])
+        if not pd.isna(action_id) and int(action_id) in measure:
+            found.append(measure[int(action_id)])
+    rows = [
+        {
+            key: group,
+            "progress": rollup(triples),
+            "actions": len(triples),
+            "measured": sum(1 for p, _, s in triples if not pd.isna(p) and s != ABANDONED),
+            "abandoned": sum(1 for _, _, s in triples if s == ABANDONED),
+        }
+        for group, triples in members.items()
+    ]
     return pd.DataFrame(rows, columns=[key, "progress", "actions", "measured", "abandoned"])
+
+
+def _by_group(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    key: str,
+    labels: list[str],
+    dates: list[dt.date],
+    seminar_id: int,
+) -> pd.DataFrame:
+    """Roll up the groups of ``sql`` (group key, labels, action_id) at each date; column ``as_of``."""
+    groups = db.query_df(con, sql, [seminar_id])
+    names = groups.drop_duplicates(key)[[key, *labels]]
+    states = action_states_over(con, dates)
+    membership = groups[[key, "action_id"]]
+    by_date = {stamp.date(): part for stamp, part in states.groupby("as_of")}
+    rolled = pd.concat(
+        [
+            rollup_groups(by_date.get(day, states.iloc[0:0]), membership, key).assign(as_of=day)
+            for day in dates
+        ],
+        ignore_index=True,
+    )
+    return names.merge(rolled, on=key, how="right")
 
 
 def progress_by_challenge(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return every défi (selected ones and those with actions) with its rolled-up progress at ``as_of``."""
-    groups = db.query_df(
-        con,
-        """
-        SELECT c.id AS challenge_id, c.title, c.selected, a.id AS action_id
-        FROM challenges c
-        LEFT JOIN solutions s ON s.challenge_id = c.id AND s.deleted_at IS NULL
-        LEFT JOIN actions a ON a.solution_id = s.id
-        WHERE c.seminar_id = ? AND c.deleted_at IS NULL
-          AND (c.selected OR a.id IS NOT NULL)
-        ORDER BY c.id, a.id
-        """,
-        [seminar_id],
-    )
-    rolled = rollup_groups(action_states(con, as_of), groups[["challenge_id", "action_id"]], "challenge_id")
-    titles = groups.drop_duplicates("challenge_id")[["challenge_id", "title", "selected"]]
-    return titles.merge(rolled, on="challenge_id", how="left").reset_index(drop=True)
+    frame = _by_group(con, _CHALLENGE_GROUPS, "challenge_id", ["title", "selected"], [as_of], seminar_id)
+    return frame.drop(columns=["as_of"])
 
 
 def progress_by_objective(
     con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return the five objectives with the rolled-up progress of their actions at ``as_of``."""
-    groups = db.query_df(
-        con,
-        """
-        SELECT o.id AS objective_id, o.number, o.short_label, o.title, a.id AS action_id
-        FROM objectives o
-        LEFT JOIN challenge_objectives co ON co.objective_id = o.id AND co.weight > 0
-        LEFT JOIN challenges c ON c.id = co.challenge_id AND c.deleted_at IS NULL
-        LEFT JOIN solutions s ON s.challenge_id = c.id AND s.deleted_at IS NULL
-        LEFT JOIN actions a ON a.solution_id = s.id
-        WHERE o.seminar_id = ?
-        ORDER BY o.number, a.id
-        """,
-        [seminar_id],
-    )
-    rolled = rollup_groups(action_states(con, as_of), groups[["objective_id", "action_id"]], "objective_id")
-    labels = groups.drop_duplicates("objective_id")[["objective_id", "number", "short_label", "title"]]
-    return labels.merge(rolled, on="objective_id", how="left").reset_index(drop=True)
+    return objective_progress_over(con, [as_of], seminar_id).drop(columns=["as_of"])
+
+
+def objective_progress_over(
+    con: duckdb.DuckDBPyConnection, dates: list[dt.date], seminar_id: int = 1
+) -> pd.DataFrame:
+    """Return the rolled-up progress of every objective at the end of each of ``dates`` (column ``as_of``)."""
+    labels = ["number", "short_label", "title"]
+    return _by_group(con, _OBJECTIVE_GROUPS, "objective_id", labels, list(dates), seminar_id)

@@ -198,12 +198,8 @@ def objective_history(
     con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return the rolled-up progress of every objective at the end of each month of ``months``."""
-    frames = []
-    for month in months:
-        frame = progress.progress_by_objective(con, reading_date(month, today), seminar_id)
-        frame["month"] = month
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frame = progress.objective_progress_over(con, [reading_date(m, today) for m in months], seminar_id)
+    return frame.assign(month=[month_start(d) for d in frame["as_of"]])
 
 
 def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, seminar_id: int) -> int:

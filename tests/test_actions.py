@@ -11,9 +11,23 @@ import pytest
 from labo_dash import action_table, actions, db, solutions
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
-from tests.actions_data import ORGANISER_ACTOR, TODAY, add_action, add_challenge, add_solution, count
+from tests.actions_data import (
+    ORGANISER_ACTOR,
+    TODAY,
+    add_action,
+    add_challenge,
+    add_solution,
+    count,
+    migrated_copy,
+)
 
 STEERING_ACTOR = Actor(STEERING, "Membre du comité")
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """An empty migrated database (copied from a template migrated once, rather than migrated each time)."""
+    return migrated_copy(tmp_path)
 
 
 @pytest.fixture

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
 from labo_dash import db, review
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
-from tests.actions_data import ORGANISER_ACTOR, TODAY, add_action, add_challenge, add_solution, count
+from tests.actions_data import (
+    ORGANISER_ACTOR,
+    TODAY,
+    add_action,
+    add_challenge,
+    add_solution,
+    count,
+    migrated_copy,
+)
 
 STEERING_ACTOR = Actor(STEERING, "Comité")
 
 
-@pytest.fixture
-def history(fresh_db):
-    """Actions with a known history around the October → November comparison."""
-    con = db.open_database(fresh_db)
+@pytest.fixture(scope="module")
+def history_template(tmp_path_factory):
+    """A database of actions with a known history around the October → November comparison (built once)."""
+    path = migrated_copy(tmp_path_factory.mktemp("history"))
+    con = db.open_database(path)
     solution = add_solution(con, add_challenge(con, "Défi", {1: 1.0}), "Solution")
     ids = {
         "progressed": add_action(con, solution, "Progresse", [("2026-10-20", "en_cours", 30),
@@ -40,6 +50,17 @@ def history(fresh_db):
         "planned": add_action(con, solution, "Prévue", start_date="2027-01-15"),
         "future": add_action(con, solution, "Créée plus tard", created="2026-12-15"),
     }
+    con.close()
+    return path, ids
+
+
+@pytest.fixture
+def history(history_template, tmp_path):
+    """A private copy of the history database, open, and the ids of its actions by role."""
+    template, ids = history_template
+    path = tmp_path / "history.duckdb"
+    shutil.copy(template, path)
+    con = db.open_database(path)
     yield con, ids
     con.close()
 

@@ -1,0 +1,46 @@
+"""Form feedback shared by the follow-up pages: messages that survive a rerun, errors next to fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from labo_dash.errors import ValidationError
+
+_FLASH = "_flash_messages"
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Keep a message to show at the next run (after ``st.rerun()``)."""
+    st.session_state.setdefault(_FLASH, []).append((kind, message))
+
+
+def show_flash() -> None:
+    """Show (once) the messages kept by :func:`flash`."""
+    for kind, message in st.session_state.pop(_FLASH, []):
+        if kind == "success":
+            st.success(message, icon="✅")
+        else:
+            st.warning(message, icon="⚠️")
+
+
+def show_errors(error: ValidationError, slots: dict[str, Any]) -> None:
+    """Show the summary of ``error`` and each field's message in that field's slot (an ``st.empty``)."""
+    st.error(str(error), icon="⚠️")
+    for field, message in error.fields.items():
+        slot = slots.get(field)
+        if slot is not None:
+            slot.error(message)
+        else:
+            st.error(message)
+
+
+def next_version(name: str) -> None:
+    """Bump the version a form's widget keys carry, so that the form shows empty fields at the next run."""
+    st.session_state[name] = st.session_state.get(name, 0) + 1
+
+
+def version(name: str) -> int:
+    """Return the current version of a form's widget keys."""
+    return st.session_state.get(name, 0)

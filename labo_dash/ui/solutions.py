@@ -1,0 +1,264 @@
+"""The solutions side of /actions: capture per défi, volunteers, and actions created from a solution."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import actions, french, progress, solutions
+from labo_dash.access import Actor
+from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui.actions import STATUS_CODES, fraction, tracker
+from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import flash, next_version, show_errors, version
+
+
+def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: list[dict]) -> None:
+    """Show the form capturing a solution for a défi (kept on error, emptied after saving)."""
+    key = f"solution_{version('solution_form')}"
+    with st.form(key):
+        st.markdown("**Ajouter une solution issue des ateliers de l'après-midi**")
+        slots = {}
+        ids = [c["id"] for c in challenges]
+        titles = {c["id"]: c["title"] for c in challenges}
+        challenge_id = st.selectbox(
+            "Défi",
+            ids,
+            format_func=titles.get,
+            index=None,
+            placeholder="Choisissez le défi auquel la solution répond",
+            key=f"{key}_c",
+        )
+        slots["challenge_id"] = st.empty()
+        title = st.text_input("Intitulé de la solution", max_chars=solutions.TITLE_MAX, key=f"{key}_t")
+        slots["title"] = st.empty()
+        description = st.text_area(
+            "Description (facultatif)", max_chars=solutions.DESCRIPTION_MAX, height=80, key=f"{key}_d"
+        )
+        slots["description"] = st.empty()
+        submitted = st.form_submit_button("Ajouter la solution", type="primary", icon="💡")
+    if not submitted:
+        return
+    try:
+        solutions.add_solution(con, actor, challenge_id, title, description)
+    except ValidationError as exc:
+        show_errors(exc, slots)
+        return
+    flash(f"Solution « {title.strip()} » ajoutée.")
+    next_version("solution_form")
+    st.rerun()
+
+
+def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, row: pd.Series) -> None:
+    """Show the small form correcting or deleting one solution."""
+    with st.form(f"edit_solution_{row['id']}", border=False):
+        title = st.text_input("Intitulé", value=row["title"], key=f"sol_title_{row['id']}")
+        description = st.text_area(
+            "Description",
+            value=row["description"] if isinstance(row["description"], str) else "",
+            height=70,
+            key=f"sol_desc_{row['id']}",
+        )
+        save, delete = st.columns(2)
+        saved = save.form_submit_button("Enregistrer", icon="💾")
+        deleted = delete.form_submit_button(
+            "Supprimer la solution",
+            icon="🗑️",
+            disabled=bool(row["actions"]),
+            help="Impossible tant que des actions en découlent",
+        )
+    try:
+        if saved:
+            solutions.update_solution(con, actor, int(row["id"]), title, description)
+            flash("Solution modifiée.")
+            st.rerun()
+        if deleted:
+            solutions.delete_solution(con, actor, int(row["id"]))
+            flash(f"Solution « {row['title']} » supprimée.")
+            st.rerun()
+    except LaboError as exc:
+        st.error(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}", icon="⚠️")
+
+
+def solutions_section(
+    con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date, challenges: list[dict]
+) -> None:
+    """Show the solutions by défi with their volunteers, actions and rolled-up progress."""
+    if not challenges:
+        st.info(
+            "Aucun défi n'est encore formulé : les solutions répondent aux défis retenus le matin "
+            "(page « Diagnostic partagé »)."
+        )
+        return
+    if not any(c["selected"] for c in challenges):
+        st.warning(
+            "Aucun défi n'est encore retenu pour l'après-midi : tous les défis sont proposés. "
+            "Marquez les défis retenus sur la page d'administration."
+        )
+    listed = solutions.list_solutions(con)
+    helpers = solutions.volunteers(con)
+    states = tracker(con, today)
+    by_challenge = progress.progress_by_challenge(con, today).set_index("challenge_id")
+    st.caption(progress.ROLLUP_EXPLANATION)
+    for challenge in challenges:
+        rows = listed[listed["challenge_id"] == challenge["id"]]
+        rolled = by_challenge["progress"].get(challenge["id"])
+        st.subheader(f"🎯 {challenge['title']}", anchor=False)
+        st.markdown(
+            f"{len(rows)} solution(s) · avancement agrégé du défi : **{fraction(rolled)}**",
+            help=progress.ROLLUP_EXPLANATION,
+        )
+        if rows.empty:
+            st.info(
+                "Pas encore de solution pour ce défi : ajoutez-la avec le formulaire "
+                "« Ajouter une solution »."
+            )
+        for _, row in rows.iterrows():
+            mine = states[states["solution_id"] == row["id"]]
+            people = helpers[helpers["solution_id"] == row["id"]]
+            rolled = progress.rollup(zip(mine["progress"], mine["weight"], mine["status"], strict=True))
+            label = (
+                f"💡 {row['title']} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
+                f"avancement {fraction(rolled)}"
+            )
+            with st.expander(label):
+                if isinstance(row["description"], str):
+                    st.markdown(md_escape(row["description"]))
+                st.markdown(
+                    "**Volontaires « je veux contribuer »** : "
+                    + (
+                        ", ".join(
+                            md_escape(f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name)
+                            for p in people.itertuples()
+                        )
+                        or "aucun·e pour l'instant."
+                    )
+                )
+                for action in mine.itertuples():
+                    value = "non mesuré" if pd.isna(action.progress) else f"{int(action.progress)} %"
+                    st.markdown(
+                        f"- [{md_escape(action.title)}](/actions?action={action.id}) · "
+                        f"{french.status(action.status)} · {value}"
+                    )
+                if actor.can("solutions.write"):
+                    _edit_solution(con, actor, row)
+
+
+def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+    """Choose a solution, see its provenance and volunteers, and create one or more actions in one step."""
+    listed = solutions.list_solutions(con)
+    if listed.empty:
+        st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
+        return
+    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from")
+    solution = solutions.get_solution(con, solution_id)
+    objectives = ", ".join(
+        f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
+    )
+    st.caption(
+        f"Les actions créées garderont leur provenance : solution « {solution['title']} », défi "
+        f"« {solution['challenge']} »" + (f", objectifs {objectives}." if objectives else ".")
+    )
+    helpers = solutions.volunteers(con)
+    people = helpers[helpers["solution_id"] == solution_id]
+    names = [
+        f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name for p in people.itertuples()
+    ]
+    key = f"create_{solution_id}_{version('create_form')}"
+    with st.form(key):
+        slots = {}
+        titles = st.text_area(
+            "Intitulés des actions (une par ligne)",
+            height=110,
+            key=f"{key}_titles",
+            placeholder="Étude de préfiguration\nTour de table des financeurs",
+        )
+        slots["titles"] = st.empty()
+        description = st.text_area("Description commune (facultatif)", height=70, key=f"{key}_description")
+        slots["description"] = st.empty()
+        left, right = st.columns(2)
+        pilot_structure = left.text_input("Structure pilote", key=f"{key}_ps")
+        pilot_person = right.text_input("Personne pilote", key=f"{key}_pp")
+        chosen = left.multiselect(
+            "Volontaires à associer",
+            names,
+            key=f"{key}_volunteers",
+            placeholder="Volontaires du vote de clôture" if names else "Aucun·e volontaire",
+        )
+        others = right.text_input("Autres contributeur·ice·s", key=f"{key}_others")
+        slots["contributors"] = st.empty()
+        funders = left.text_input("Financeurs", key=f"{key}_funders")
+        next_step = right.text_input("Prochaine étape", key=f"{key}_next")
+        planned = left.number_input(
+            "Budget prévu (€)", min_value=0.0, step=500.0, value=None, key=f"{key}_bp"
+        )
+        slots["budget_planned"] = left.empty()
+        secured = right.number_input(
+            "Budget acquis (€)", min_value=0.0, step=500.0, value=None, key=f"{key}_bs"
+        )
+        slots["budget_secured"] = right.empty()
+        start = left.date_input("Début", value=None, format="DD/MM/YYYY", key=f"{key}_start")
+        due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
+        slots["due_date"] = right.empty()
+        status = left.selectbox(
+            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status"
+        )
+        slots["status"] = left.empty()
+        value = right.number_input(
+            "Avancement de départ (%)",
+            min_value=0,
+            max_value=100,
+            value=None,
+            step=5,
+            placeholder="non mesuré",
+            key=f"{key}_progress",
+        )
+        slots["progress"] = right.empty()
+        weight = left.number_input(
+            "Poids (vide = 1)", min_value=0.0, step=0.5, value=None, key=f"{key}_weight"
+        )
+        slots["weight"] = left.empty()
+        slots["reported_on"] = st.empty()
+        submitted = st.form_submit_button("Créer les actions", type="primary", icon="✅")
+    if not submitted:
+        return
+    fields = {
+        "description": description,
+        "pilot_structure": pilot_structure,
+        "pilot_person": pilot_person,
+        "contributors": ", ".join([*chosen, *([others.strip()] if others.strip() else [])]),
+        "funders": funders,
+        "budget_planned": planned,
+        "budget_secured": secured,
+        "start_date": start,
+        "due_date": due,
+        "next_step": next_step,
+        "weight": weight,
+    }
+    try:
+        ids = actions.create_actions(
+            con,
+            actor,
+            solution_id,
+            titles.splitlines(),
+            fields,
+            status=status,
+            progress_value=value,
+            reported_on=today,
+            reported_by=actor.name,
+            today=today,
+        )
+    except ValidationError as exc:
+        show_errors(exc, slots)
+        return
+    flash(
+        f"{len(ids)} action(s) créée(s) à partir de « {solution['title']} » : N° "
+        + ", ".join(str(i) for i in ids)
+        + "."
+    )
+    next_version("create_form")
+    st.rerun()

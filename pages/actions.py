@@ -1,0 +1,70 @@
+"""Actions de suivi: the tracker table, an action's card and timeline, and the solutions they come from."""
+
+import streamlit as st
+
+from labo_dash import french, progress, solutions
+from labo_dash.ui import actions as ui
+from labo_dash.ui.common import connection, current_actor, page_header, today
+from labo_dash.ui.feedback import show_flash
+from labo_dash.ui.solutions import add_solution_form, create_actions_section, solutions_section
+
+con = connection()
+actor = current_actor()
+day = today()
+page_header(
+    "Actions de suivi",
+    "Des solutions de l'après-midi aux actions suivies mois après mois : pilotes, échéances, financements "
+    "et points d'avancement datés (l'historique n'est jamais réécrit).",
+)
+show_flash()
+
+table = ui.tracker(con, day)
+if len(table):
+    overall = progress.rollup(zip(table["progress"], table["weight"], table["status"], strict=True))
+    last_review = table.attrs.get("last_review")
+    cols = st.columns(5)
+    cols[0].metric("Actions", french.number(len(table)),
+                   help=f"dont {int((table['status'] == 'en_cours').sum())} en cours")
+    cols[1].metric("Terminées", french.number(int((table["status"] == "terminee").sum())))
+    cols[2].metric("En retard", french.number(int(table["overdue"].sum())),
+                   help="Échéance dépassée, action ni terminée ni abandonnée")
+    cols[3].metric(
+        "Sans point depuis la revue", french.number(int(table["stale"].sum())),
+        help=f"Actions ouvertes sans point d'avancement depuis la revue du {french.date(last_review)}"
+        if last_review else "Aucune revue du comité de pilotage n'est encore enregistrée",
+    )
+    cols[4].metric("Avancement agrégé", ui.fraction(overall), help=progress.ROLLUP_EXPLANATION)
+
+tab_names = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
+default = tab_names[1] if st.query_params.get("action") else tab_names[0]
+tab_table, tab_card, tab_solutions = st.tabs(tab_names, default=default)
+
+with tab_table:
+    ui.action_table_section(con, actor, day)
+
+with tab_card:
+    if table.empty:
+        st.info("Aucune action à afficher : créez-en à partir d'une solution (onglet « Solutions »).")
+    else:
+        action_id = ui.pick_action(table)
+        left, right = st.columns(2, gap="large")
+        with left:
+            action = ui.action_card(con, action_id, day, table.attrs.get("last_review"))
+            if actor.can("actions.write"):
+                ui.update_form(con, actor, action, day)
+                with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):
+                    ui.edit_form(con, actor, action, day)
+        with right:
+            ui.timeline(con, action_id)
+
+with tab_solutions:
+    challenges = solutions.challenges_for_solutions(con)
+    listing, forms = st.columns([3, 2], gap="large")
+    with forms:
+        if actor.can("solutions.write") and challenges:
+            add_solution_form(con, actor, challenges)
+        if actor.can("actions.write"):
+            st.subheader("Créer des actions à partir d'une solution", anchor=False)
+            create_actions_section(con, actor, day)
+    with listing:
+        solutions_section(con, actor, day, challenges)

@@ -1,0 +1,49 @@
+"""Comité de pilotage: the monthly review (what changed, progress at that month, decisions, export)."""
+
+import streamlit as st
+
+from labo_dash import french, review, seminar
+from labo_dash.ui import review as ui
+from labo_dash.ui.common import connection, current_actor, page_header, today
+from labo_dash.ui.feedback import show_flash
+
+con = connection()
+actor = current_actor()
+day = today()
+page_header(
+    "Comité de pilotage",
+    "La revue mensuelle des actions de suivi : ce qui a bougé depuis la revue précédente, ce qui est en "
+    "retard ou à l'arrêt, l'avancement par objectif et par défi, et le relevé de décisions.",
+)
+show_flash()
+
+months = review.review_months(con, day)
+top, export = st.columns([2, 1], vertical_alignment="bottom")
+with top:
+    month = ui.month_picker(months)
+data = ui.review_data(con, month, day)
+if data["comparison"].actions.empty:
+    st.info("Aucune action de suivi à passer en revue : créez-les sur la page « Actions de suivi », "
+            "à partir des solutions de l'après-midi.")
+    st.stop()
+with export:
+    ui.export_button(con, data, day)
+
+st.header(f"Revue de {french.month(month)}", anchor=False)
+ui.summary(data)
+
+st.subheader("Ce qui a changé depuis la revue précédente", anchor=False)
+ui.changes(data)
+
+st.subheader(f"Avancement agrégé à la fin de {french.month(month)}", anchor=False)
+ui.progress_section(data, seminar.objectives(con))
+
+st.subheader("Relevé de décisions", anchor=False)
+decisions, meeting = st.columns([3, 2], gap="large")
+with decisions:
+    ui.decisions_section(con, actor, month, data)
+with meeting:
+    if actor.can("reviews.write"):
+        ui.meeting_form(con, actor, month, data["meeting"])
+    elif data["meeting"] and data["meeting"]["notes"]:
+        st.markdown(f"**Notes de séance** : {data['meeting']['notes']}")

@@ -1,0 +1,193 @@
+"""AppTest flows of /actions and /suivi on the demo: create actions from a solution, record an update,
+record decisions; refused input keeps what was typed and writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from labo_dash import actions, db, review
+
+ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    """Return a function opening a page of the app on a private demo database (closed afterwards).
+
+    The signature view shown at the foot of /suivi has its own tests; it is left out here to keep these
+    flows fast (tests/test_pages.py runs the whole page).
+    """
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    signature = _optional("labo_dash.ui.signature")
+    if signature is not None:
+        monkeypatch.setattr(signature, "render_signature", lambda *args, **kwargs: None)
+
+    def open_page(script: str, **query: str) -> AppTest:
+        at = AppTest.from_file("../app.py", default_timeout=60)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.switch_page(script)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield open_page
+    db.close(demo_db)
+
+
+def _optional(name: str):
+    """Return the module ``name``, or None when it does not exist (yet)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        return None
+
+
+def count(path, sql: str) -> int:
+    """Count rows in the app's database through its shared connection."""
+    return db.connect(path).execute(sql).fetchone()[0]
+
+
+def texts(at: AppTest) -> str:
+    """Return every markdown, caption, success and warning text of the page."""
+    return " ".join(e.value for e in [*at.markdown, *at.caption, *at.success, *at.warning, *at.info])
+
+
+def test_actions_page_shows_the_tracker(app):
+    at = app(ACTIONS_PAGE)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Actions"] == "30" and metrics["En retard"] == "7"
+    assert metrics["Avancement agrégé"].endswith("%")
+    assert [t.label for t in at.tabs][:3] == [
+        "📋 Tableau de suivi",
+        "🔎 Fiche et historique",
+        "💡 Solutions et création d'actions",
+    ]
+    assert "moyenne pondérée" in texts(at)  # the roll-up rule is explained on the page
+    assert "Un fonds territorial pluriannuel pour l'animation des coopérations" in " ".join(
+        e.label for e in at.expander
+    )
+
+
+def test_create_actions_from_a_solution(app, demo_db):
+    at = app(ACTIONS_PAGE)
+    before = count(demo_db, "SELECT count(*) FROM actions")
+    key = "create_1_0"
+    assert "Solution de départ" in [s.label for s in at.selectbox]
+    at.text_area(key=f"{key}_titles").input("Cartographier les fonds existants\nRéunir les financeurs")
+    at.text_input(key=f"{key}_ps").input("Région Occitanie")
+    at.text_input(key=f"{key}_pp").input("Sandrine Lacombe")
+    volunteers = at.multiselect(key=f"{key}_volunteers")
+    volunteers.select(volunteers.options[0])
+    at.selectbox(key=f"{key}_status").set_value("en_cours")
+    at.number_input(key=f"{key}_progress").set_value(10)
+    at.date_input(key=f"{key}_due").set_value(dt.date(2027, 6, 30))
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    assert not at.exception
+    assert any("2 action(s) créée(s)" in s.value for s in at.success)
+    assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
+    con = db.connect(demo_db)
+    new = actions.get_action(con, before + 1)
+    assert new["title"] == "Cartographier les fonds existants" and new["solution_id"] == 1
+    assert new["status"] == "en_cours" and new["progress"] == 10
+    assert new["contributors"].split(" (")[0] == volunteers.options[0].split(" (")[0]
+    assert at.text_area(key="create_1_1_titles").value == ""  # the form is empty for the next one
+
+
+def test_refused_actions_keep_what_was_typed(app, demo_db):
+    at = app(ACTIONS_PAGE)
+    before = count(demo_db, "SELECT count(*) FROM actions")
+    key = "create_1_0"
+    at.text_area(key=f"{key}_titles").input("Action datée à l'envers")
+    at.date_input(key=f"{key}_start").set_value(dt.date(2026, 9, 1))
+    at.date_input(key=f"{key}_due").set_value(dt.date(2026, 6, 1))
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any("Aucune action n'a été créée" in e for e in errors)
+    assert any("Échéance (1er juin 2026) antérieure au début (1er septembre 2026)" in e for e in errors)
+    assert at.text_area(key=f"{key}_titles").value == "Action datée à l'envers"
+    assert count(demo_db, "SELECT count(*) FROM actions") == before
+
+
+def test_record_an_update_from_the_action_card(app, demo_db):
+    at = app(ACTIONS_PAGE, action="2")
+    assert at.selectbox(key="action_choice").value == 2
+    updates = count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2")
+    key = "update_2_0"
+    at.number_input(key=f"{key}_progress").set_value(80)
+    at.text_area(key=f"{key}_comment").input("Deux fondations ont confirmé leur participation.")
+    at.text_input(key=f"{key}_url").input("https://exemple.org/compte-rendu.pdf")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
+    at.run()
+    assert not at.exception
+    assert any("Point d'avancement du" in s.value for s in at.success)
+    assert count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2") == updates + 1
+    history = actions.history(db.connect(demo_db), 2)
+    assert history["progress"].iloc[-1] == 80
+    assert history["comment"].iloc[-1] == "Deux fondations ont confirmé leur participation."
+    assert "Deux fondations ont confirmé leur participation" in texts(at)  # in the timeline at once
+
+
+def test_refused_update_says_why_next_to_the_field(app, demo_db):
+    at = app(ACTIONS_PAGE, action="2")
+    updates = count(demo_db, "SELECT count(*) FROM progress_updates")
+    key = "update_2_0"
+    at.text_area(key=f"{key}_comment").input("Preuve jointe")
+    at.text_input(key=f"{key}_url").input("exemple.org/preuve")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
+    at.run()
+    errors = [e.value for e in at.error]
+    assert any("Lien de preuve : une adresse web complète" in e for e in errors)
+    assert at.text_area(key=f"{key}_comment").value == "Preuve jointe"
+    assert count(demo_db, "SELECT count(*) FROM progress_updates") == updates
+
+
+def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):
+    at = app(REVIEW_PAGE)
+    assert at.selectbox(key="review_month").value == max(review.review_months(db.connect(), dt.date.today()))
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) >= {
+        "Nouvelles",
+        "Ont progressé",
+        "Au point mort",
+        "En retard",
+        "Terminées",
+        "Avancement",
+    }
+    at.selectbox(key="review_month").set_value(dt.date(2026, 9, 1))
+    at.run()
+    assert not at.exception
+    assert "Revue de septembre 2026" in [h.value for h in at.header]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Terminées"] == "2" and metrics["Abandonnées"] == "1"
+    labels = [t.label for t in at.tabs]
+    assert "Terminées (2)" in labels and "Abandonnées (1)" in labels
+    assert any("Abandonner l'application mobile" in m.value for m in at.markdown)  # September's decisions
+
+
+def test_record_a_decision_tied_to_an_action(app, demo_db):
+    at = app(REVIEW_PAGE)
+    month = at.selectbox(key="review_month").value
+    decisions = count(demo_db, "SELECT count(*) FROM decisions")
+    key = f"decision_{month:%Y%m}_0"
+    at.button(key=f"FormSubmitter:{key}-Ajouter la décision").click()
+    at.run()
+    assert any("Écrivez la décision prise." in e.value for e in at.error)
+    assert count(demo_db, "SELECT count(*) FROM decisions") == decisions
+    at.text_area(key=f"{key}_text").input("Avancer l'échéance de la cartographie au 15 décembre.")
+    at.selectbox(key=f"{key}_action").set_value(14)
+    at.text_input(key=f"{key}_owner").input("Réseau des CRESS")
+    at.button(key=f"FormSubmitter:{key}-Ajouter la décision").click()
+    at.run()
+    assert not at.exception
+    assert any("Décision ajoutée" in s.value for s in at.success)
+    rows = review.decisions(db.connect(demo_db), month)
+    assert rows["text"].iloc[-1] == "Avancer l'échéance de la cartographie au 15 décembre."
+    assert rows["action_id"].iloc[-1] == 14
+    assert any("Avancer l'échéance de la cartographie" in m.value for m in at.markdown)

@@ -467,6 +467,175 @@ def timeline_domain(df: pd.DataFrame, as_of) -> tuple[pd.Timestamp, pd.Timestamp
     return first.to_period("M").to_timestamp(), (last.to_period("M") + 1).to_timestamp()
 
 
+# --- Votes (data from labo_dash.results) -------------------------------------------------------------
+
+GRADE_COLORS = {  # blue (best) to orange (worst): readable with every common colour-vision deficiency
+    5: ["#08519C", "#4292C6", "#9ECAE1", "#FDAE6B", "#E6550D"],
+    7: ["#08306B", "#2171B5", "#6BAED6", "#C6DBEF", "#FDAE6B", "#F16913", "#A63603"],
+}
+NO_OPINION_COLOR = "#D0D0D0"
+VOTE_COLOR = "#0072B2"
+
+
+def _vote_fonts(large: bool) -> dict[str, int]:
+    """Font sizes, label width and row height: normal screens, or a projector (``large``)."""
+    if large:
+        return {"label": 18, "title": 16, "text": 20, "limit": 480, "row": 34}
+    return {"label": 13, "title": 13, "text": 14, "limit": 420, "row": 32}
+
+
+def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """French number format, black text (projector contrast), no frame."""
+    return (
+        chart.configure(locale=SIGNATURE_LOCALE)
+        .configure_axis(labelColor="#000000", titleColor="#000000", domainColor="#000000",
+                        tickColor="#000000")
+        .configure_legend(labelColor="#000000", titleColor="#000000")
+        .configure_view(stroke=None)
+    )
+
+
+def _item_label(rank: int, title: str, limit: int = 64) -> str:
+    text = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    return f"{rank}. {text}"
+
+
+def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool = False) -> alt.LayerChart:
+    """One 100 % horizontal bar per item (ranking order): grades best first from the left, "Pas d'avis"
+    last, and a rule at 50 % (where the majority grade is read).
+
+    ``profile`` has the columns of :func:`labo_dash.results.merit_profiles` (title, order, grade,
+    grade_index, count, share); ``grades`` is the scale, best first.
+    """
+    fonts = _vote_fonts(large)
+    data = profile.sort_values(["order", "grade_index"]).copy()
+    data["item"] = [_item_label(o + 1, t) for o, t in zip(data["order"], data["title"], strict=True)]
+    data["end"] = data.groupby("order")["share"].cumsum()
+    data["start"] = data["end"] - data["share"]
+    data["part"] = [french.percent(s) for s in data["share"]]
+    domain = [*grades, "Pas d'avis"]
+    colors = [*GRADE_COLORS[len(grades)], NO_OPINION_COLOR]
+    items = list(dict.fromkeys(data["item"]))
+    y = alt.Y("item:N", sort=items, title=None, axis=alt.Axis(labelLimit=fonts["limit"],
+                                                              labelFontSize=fonts["label"]))
+    bars = alt.Chart(data).mark_bar(height={"band": 0.75}).encode(
+        y=y,
+        x=alt.X("start:Q", scale=alt.Scale(domain=[0, 1]), title="Part des votant·e·s",
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=fonts["label"],
+                              titleFontSize=fonts["title"])),
+        x2="end:Q",
+        color=alt.Color("grade:N", scale=alt.Scale(domain=domain, range=colors), title="Mention",
+                        legend=alt.Legend(orient="top", labelFontSize=fonts["label"],
+                                          titleFontSize=fonts["title"], symbolSize=300 if large else 150,
+                                          columns=4 if large else len(domain))),
+        tooltip=[alt.Tooltip("item:N", title="Élément"), alt.Tooltip("grade:N", title="Mention"),
+                 alt.Tooltip("count:Q", title="Votant·e·s"), alt.Tooltip("part:N", title="Part")],
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(color="#000000", strokeDash=[6, 4], size=2)
+    rule = rule.encode(x="x:Q")
+    return _high_contrast((bars + rule).properties(height=max(len(items), 1) * fonts["row"]))
+
+
+def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) -> alt.LayerChart:
+    """Horizontal bars of dots (or approvals) per item, best first, the count written at the end.
+
+    ``results`` has the columns of :func:`labo_dash.results.round_results` (rank, title, value, tied).
+    """
+    fonts = _vote_fonts(large)
+    data = results.copy()
+    data["item"] = [
+        _item_label(r, t) + (" (ex æquo)" if tied else "")
+        for r, t, tied in zip(data["rank"], data["title"], data["tied"], strict=True)
+    ]
+    order = list(data["item"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("item:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=fonts["limit"], labelFontSize=fonts["label"])),
+        x=alt.X("value:Q", title=unit, axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=fonts["label"],
+                                                   titleFontSize=fonts["title"])),
+        tooltip=[alt.Tooltip("item:N", title="Élément"), alt.Tooltip("value:Q", title=unit, format="d")],
+    )
+    bars = base.mark_bar(color=VOTE_COLOR, height={"band": 0.75})
+    labels = base.mark_text(align="left", dx=6, fontSize=fonts["text"], fontWeight="bold")
+    labels = labels.encode(text="value:Q")
+    return _high_contrast((bars + labels).properties(height=max(len(order), 1) * fonts["row"]))
+
+
+def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.LayerChart:
+    """A single bar: voters out of registered participants, the figure written inside."""
+    fonts = _vote_fonts(large)
+    total = max(registered, voters, 1)
+    data = pd.DataFrame({"part": ["Votant·e·s", "Pas encore"], "start": [0, voters], "end": [voters, total]})
+    bars = alt.Chart(data).mark_bar(height=60 if large else 30).encode(
+        x=alt.X("start:Q", scale=alt.Scale(domain=[0, total]), axis=None),
+        x2="end:Q",
+        color=alt.Color("part:N", scale=alt.Scale(domain=["Votant·e·s", "Pas encore"],
+                                                  range=[VOTE_COLOR, "#E3E3E3"]), legend=None),
+        tooltip=[alt.Tooltip("part:N", title=" "), alt.Tooltip("end:Q", title="Cumul", format="d")],
+    )
+    label = alt.Chart(pd.DataFrame({"x": [total / 2], "t": [f"{voters} sur {registered}"]})).mark_text(
+        fontSize=fonts["text"], fontWeight="bold", color="#000000"
+    ).encode(x="x:Q", text="t:N")
+    return (bars + label).properties(height=70 if large else 40).configure_view(stroke=None)
+
+
+def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.LayerChart:
+    """Horizontal bars: the round's support spread over the objectives, in their fixed colours.
+
+    ``spread`` has the columns of :func:`labo_dash.results.objective_spread` (number, short_label,
+    support as a fraction of the round's support).
+    """
+    fonts = _vote_fonts(large)
+    data = spread.sort_values("number").copy()
+    data["objectif"] = [
+        objective_label(n, s) for n, s in zip(data["number"], data["short_label"], strict=True)
+    ]
+    data["part"] = [french.percent(s) for s in data["support"]]
+    labels = list(data["objectif"])
+    base = alt.Chart(data).encode(
+        y=alt.Y("objectif:N", sort=labels, title=None,
+                axis=alt.Axis(labelLimit=fonts["limit"], labelFontSize=fonts["label"])),
+        x=alt.X("support:Q", title="Part du soutien exprimé",
+                scale=alt.Scale(domain=[0, max(float(data["support"].max() or 0) * 1.2, 0.05)]),
+                axis=alt.Axis(format="%", labelFontSize=fonts["label"], titleFontSize=fonts["title"])),
+        tooltip=[alt.Tooltip("objectif:N", title="Objectif"), alt.Tooltip("part:N", title="Soutien")],
+    )
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        color=alt.Color("objectif:N", scale=alt.Scale(domain=labels, range=OBJECTIVE_COLORS[: len(labels)]),
+                        legend=None)
+    )
+    text = base.mark_text(align="left", dx=6, fontSize=fonts["text"], fontWeight="bold").encode(text="part:N")
+    return _high_contrast((bars + text).properties(height=len(labels) * fonts["row"]))
+
+def objective_spread_strip(spread: pd.DataFrame) -> alt.LayerChart:
+    """One 100 % bar for the projection: the round's support split over the objectives, each segment in
+    its objective's colour and labelled with its short name and share."""
+    data = spread.sort_values("number").copy()
+    data["objectif"] = [
+        objective_label(n, s) for n, s in zip(data["number"], data["short_label"], strict=True)
+    ]
+    total = float(data["support"].sum()) or 1.0
+    data["end"] = data["support"].cumsum() / total
+    data["start"] = data["end"] - data["support"] / total
+    data["middle"] = (data["start"] + data["end"]) / 2
+    data["texte"] = [
+        f"{s}\n{french.percent(v)}" for s, v in zip(data["short_label"], data["support"], strict=True)
+    ]
+    labels = list(data["objectif"])
+    base = alt.Chart(data).encode(y=alt.value(0))
+    bars = base.mark_bar(height=90).encode(
+        x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+        x2="end:Q",
+        color=alt.Color("objectif:N", scale=alt.Scale(domain=labels, range=OBJECTIVE_COLORS[: len(labels)]),
+                        legend=None),
+        tooltip=[alt.Tooltip("objectif:N", title="Objectif"), alt.Tooltip("texte:N", title="Soutien")],
+    )
+    text = alt.Chart(data).mark_text(fontSize=18, fontWeight="bold", color="#FFFFFF", lineBreak="\n").encode(
+        x="middle:Q", text="texte:N"
+    )
+    return (bars + text).properties(height=90).configure_view(stroke=None)
+
+
 # --- Shared diagnosis: findings per objective, territory barometer ------------------------------------
 
 BAROMETER_COLORS = ["#A6611A", "#DFC27D", "#D9D9D9", "#80CDC1", "#018571"]  # BrBG: 1 (rien) .. 5

@@ -60,8 +60,11 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/accueil.py", "Accueil", "🏠", ""),
     PageSpec("pages/diagnostic.py", "Diagnostic partagé", "🧩", "diagnostic"),
     PageSpec("pages/connexion.py", "Connexion", "🔑", "connexion", in_menu=False),
+    PageSpec("pages/vote.py", "Voter", "🗳️", "vote"),
+    PageSpec("pages/resultats.py", "Résultats en direct", "📊", "resultats"),
     PageSpec("pages/actions.py", "Actions de suivi", "✅", "actions"),
     PageSpec("pages/suivi.py", "Comité de pilotage", "📅", "suivi"),
+    PageSpec("pages/admin.py", "Administration", "⚙️", "admin"),
 ]
 
 

@@ -5,8 +5,6 @@ One fixed, colour-blind-safe colour per objective everywhere in the app (Okabe-I
 
 from __future__ import annotations
 
-import json
-
 import altair as alt
 import pandas as pd
 
@@ -127,10 +125,13 @@ def support_by_challenge_chart(
     show_progress: bool = True,
     highlight_challenge: int | None = None,
     highlight_objective: int | None = None,
+    legend: bool = True,
 ) -> alt.LayerChart:
     """One horizontal bar per défi: its support, split by objective; the dark part is the support realised.
 
-    ``df`` comes from signature.support_by_challenge; a click on a bar selects the défi (param ``defi``).
+    ``df`` comes from signature.support_by_challenge; each défi's title is written above its bar and its
+    figures at the right edge, so that the chart reads at any width. A click on a bar selects the défi
+    (param ``defi``). ``legend=False`` leaves the objectives' legend to the page.
     """
     labels = objective_labels(objectives)
     data = df.copy()
@@ -178,10 +179,12 @@ def support_by_challenge_chart(
             alt.Tooltip("t_actions:N", title="Actions"),
         ]
     y = alt.Y("challenge_id:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
-    x_scale = alt.Scale(domain=[0, top * 1.45], nice=False)
+    room = "max(width - 190, width * 0.5)" if show_progress else "max(width - 80, width * 0.7)"
+    x_scale = alt.Scale(domain=[0, top], nice=False, range=[0, {"expr": room}])
     base = alt.Chart(data).encode(y=y)
     color = _objective_color(
-        labels, data["objectif"], alt.Legend(title=None, orient="top", direction="horizontal", columns=3)
+        labels, data["objectif"],
+        alt.Legend(title=None, orient="top", direction="horizontal", columns=3) if legend else None,
     )
     pick = alt.selection_point(name="defi", fields=["challenge_id"], on="click")
     layers = []
@@ -210,8 +213,8 @@ def support_by_challenge_chart(
         )
     )
     layers.append(
-        alt.Chart(heads).mark_text(align="left", baseline="middle", yOffset=9, dx=6, fontSize=14).encode(
-            y=y, x=alt.X("support:Q", scale=x_scale), text="t_end:N",
+        alt.Chart(heads).mark_text(align="right", baseline="middle", yOffset=9, fontSize=14).encode(
+            y=y, x=alt.value("width"), text="t_end:N",
             opacity=alt.Opacity("emphasis:Q", scale=None),
         )
     )
@@ -314,7 +317,8 @@ def weights_heatmap(
 ) -> alt.LayerChart:
     """Défi × objective grid: each cell in its objective's colour, as opaque as the weight (from 0 to 1).
 
-    ``df`` comes from signature.challenge_weights; a click on a cell selects it (param ``cellule``).
+    ``df`` comes from signature.challenge_weights; each défi's title is written above its row (readable at
+    any width). A click on a cell selects it (param ``cellule``).
     """
     labels = objective_labels(objectives)
     data = df.copy()
@@ -331,12 +335,13 @@ def weights_heatmap(
     data["t_support"] = data["support"].map(lambda s: "hors du tour" if pd.isna(s) else french.percent(s))
     data["t_entered"] = data["entered_weight"].map(lambda w: french.number(w, 2))
     order = list(dict.fromkeys(data["challenge_id"]))
-    titles = dict(zip(data["challenge_id"], data["challenge"], strict=False))
-    y = alt.Y("challenge_id:N", sort=order, title=None,
-              axis=alt.Axis(labelExpr=_lookup_expr(titles), labelLimit=360, labelFontSize=13))
+    y = alt.Y("challenge_id:N", sort=order, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     x = alt.X("objectif:N", sort=labels, title=None,
-              axis=alt.Axis(labelAngle=0, labelOverlap=False, labelFontSize=13, labelPadding=6,
-                            labelExpr="split(replace(datum.label, ' · ', ' '), ' ')"))
+              axis=alt.Axis(labelOverlap=False, labelFontSize=12, labelPadding=6, ticks=False,
+                            labelAngle=alt.ExprRef("width < 520 ? -40 : 0"),
+                            labelAlign=alt.ExprRef("width < 520 ? 'right' : 'center'"),
+                            labelExpr="width < 520 ? datum.label "
+                                      ": split(replace(datum.label, ' · ', ' '), ' ')"))
     tooltip = [
         alt.Tooltip("challenge:N", title="Défi"),
         alt.Tooltip("objectif:N", title="Objectif"),
@@ -346,23 +351,26 @@ def weights_heatmap(
     ]
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     pick = alt.selection_point(name="cellule", fields=["challenge_id", "objective_number"], on="click")
+    cell = {"height": 26, "yOffset": 9, "stroke": "white", "strokeWidth": 2}
+    heads = data.drop_duplicates("challenge_id")
     layers = [
-        base.mark_rect(color="#F2F2F2", stroke="white", strokeWidth=2),
-        base.mark_rect(stroke="white", strokeWidth=2).encode(
+        base.mark_rect(color="#F2F2F2", **cell),
+        base.mark_rect(**cell).encode(
             color=_objective_color(labels, data["objectif"], None),
             opacity=alt.Opacity("shade:Q", scale=alt.Scale(domain=[0, 1], range=[0, 1]), legend=None),
         ).add_params(pick),
-        base.mark_text(fontSize=14, fontWeight="bold").encode(
+        base.mark_text(fontSize=14, fontWeight="bold", yOffset=9).encode(
             text="t_cell:N",
             color=alt.condition("datum.shade > 0.45", alt.value("white"), alt.value("#222222")),
         ),
+        alt.Chart(heads).mark_text(align="left", baseline="middle", yOffset=-13, fontSize=14,
+                                   limit=alt.ExprRef("width")).encode(
+            y=y, x=alt.value(0), text="challenge:N", opacity=alt.Opacity("emphasis:Q", scale=None),
+            tooltip=[alt.Tooltip("challenge:N", title="Défi"),
+                     alt.Tooltip("t_support:N", title="Soutien du défi")],
+        ),
     ]
-    return finish(alt.layer(*layers).properties(height=alt.Step(34)))
-
-
-def _lookup_expr(mapping: dict) -> str:
-    """Return a Vega expression that maps an axis value to its text (the JSON of ``mapping``)."""
-    return json.dumps({str(k): v for k, v in mapping.items()}, ensure_ascii=False) + "[datum.value]"
+    return finish(alt.layer(*layers).properties(height=alt.Step(54)))
 
 
 def action_timeline_part(
@@ -371,25 +379,19 @@ def action_timeline_part(
     *,
     domain: tuple,
     as_of,
-    highlight_challenge: int | None = None,
     legend: bool = True,
     width: int | None = None,
 ) -> alt.LayerChart:
     """Gantt of one objective's actions: a bar from start to due date coloured by status at ``as_of``.
 
-    Overdue actions are outlined in red and marked « en retard »; a dashed rule marks ``as_of``. ``df``
-    holds that objective's rows of signature.action_timeline; ``domain`` is the (first, last) date shown.
+    Each action's title is written above its bar (readable at any width). Overdue actions are outlined in
+    red and marked « en retard »; a dashed rule marks ``as_of``. ``df`` holds that objective's rows of
+    signature.action_timeline; ``domain`` is the (first, last) date shown.
     """
     data = df.copy()
     data["start"] = pd.to_datetime(data["start"])
     data["end"] = pd.to_datetime(data["due_date"]).fillna(pd.Timestamp(as_of))
     data["statut"] = data["status"].map(french.status)
-    data["emphasis"] = 1.0
-    if highlight_challenge is not None:
-        data.loc[data["challenge_id"] != highlight_challenge, "emphasis"] = DIMMED
-    duplicated = data["action"].duplicated(keep=False)
-    numbered = data["action"] + " (n°" + data["action_id"].astype(str) + ")"
-    data["ligne"] = data["action"].where(~duplicated, numbered)
     data["t_start"] = data["start"].map(french.date)
     data["t_due"] = data["due_date"].map(lambda d: "sans échéance" if pd.isna(d) else french.date(d))
     data["t_progress"] = data["progress"].map(
@@ -402,8 +404,8 @@ def action_timeline_part(
     ]
     data["outline"] = data["overdue"].map(lambda late: 3 if late else 0)
     statuses = list(STATUSES.values())
-    y = alt.Y("ligne:N", sort=list(dict.fromkeys(data["ligne"])), title=None,
-              axis=alt.Axis(labelLimit=320, labelFontSize=13))
+    y = alt.Y("action_id:N", sort=list(dict.fromkeys(data["action_id"])), axis=None,
+              scale=alt.Scale(paddingInner=0, paddingOuter=0))
     x_scale = alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in domain])
     tooltip = [
         alt.Tooltip("action:N", title="Action"),
@@ -414,9 +416,14 @@ def action_timeline_part(
         alt.Tooltip("t_start:N", title="Début"),
         alt.Tooltip("t_due:N", title="Échéance"),
     ]
-    base = alt.Chart(data).encode(y=y, opacity=alt.Opacity("emphasis:Q", scale=None), tooltip=tooltip)
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     layers = [
-        base.mark_bar(height=16, cornerRadius=3, stroke=OVERDUE_COLOR).encode(
+        alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of).isoformat()]}))
+        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(x=alt.X("as_of:T", scale=x_scale)),
+        base.mark_text(align="left", baseline="middle", yOffset=-9, fontSize=13, limit=alt.ExprRef("width"))
+        .encode(x=alt.value(0), text="action:N"),
+        base.mark_bar(height=14, yOffset=8, cornerRadius=3, stroke=OVERDUE_COLOR).encode(
             x=alt.X("start:T", scale=x_scale, axis=alt.Axis(format="%b %Y", title=None, labelOverlap=True)),
             x2="end:T",
             color=alt.Color("statut:N",
@@ -426,20 +433,17 @@ def action_timeline_part(
                             if legend else None),
             strokeWidth=alt.StrokeWidth("outline:Q", scale=None),
         ),
-        base.mark_text(align="left", dx=5, fontSize=12).encode(
+        base.mark_text(align="left", dx=5, yOffset=8, fontSize=12).encode(
             x=alt.X("end:T", scale=x_scale), text="t_end:N",
             color=alt.condition("datum.overdue", alt.value(OVERDUE_COLOR), alt.value("#333333")),
         ),
-        alt.Chart(pd.DataFrame({"as_of": [pd.Timestamp(as_of).isoformat()]}))
-        .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.5)
-        .encode(x=alt.X("as_of:T", scale=x_scale)),
     ]
-    chart = alt.layer(*layers).properties(height=alt.Step(26))
+    chart = alt.layer(*layers).properties(height=alt.Step(42))
     if objective is not None:
-        label = objective_label(objective.get("number"), objective.get("short_label"))
+        label = objective_label(objective["number"], objective["short_label"])
         color = (
             UNASSIGNED_COLOR if label == UNASSIGNED
-            else OBJECTIVE_COLORS[(int(objective["number"]) - 1) % 5]
+            else OBJECTIVE_COLORS[(int(objective["number"]) - 1) % len(OBJECTIVE_COLORS)]
         )
         chart = chart.properties(title=alt.TitleParams(label, anchor="start", fontSize=15, color=color))
     return chart.properties(width=width) if width else chart
@@ -450,11 +454,11 @@ def action_timeline_chart(
 ) -> alt.VConcatChart:
     """The actions of every objective, one Gantt per objective stacked (the exported figure)."""
     domain = timeline_domain(df, as_of)
+    groups = [(o, df[df["objective_number"] == o["number"]]) for o in objectives]
+    groups.append(({"number": None, "short_label": None}, df[df["objective_number"].isna()]))
     parts = [
-        action_timeline_part(df[df["objective_number"] == o["number"]], o, domain=domain, as_of=as_of,
-                             legend=i == 0, width=760)
-        for i, o in enumerate(objectives)
-        if (df["objective_number"] == o["number"]).any()
+        action_timeline_part(part, o, domain=domain, as_of=as_of, legend=i == 0, width=760)
+        for i, (o, part) in enumerate(g for g in groups if len(g[1]))
     ]
     return finish(alt.vconcat(*parts).resolve_scale(x="shared"))
 

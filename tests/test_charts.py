@@ -61,6 +61,12 @@ def test_support_bars_spec(demo):
         assert encoding["color"]["field"] == "objectif"
         assert encoding["color"]["scale"] == {"domain": labels, "range": charts.OBJECTIVE_COLORS}
     assert support["x"]["axis"]["format"] == ".0%"
+    assert support["x"]["scale"]["range"] == [
+        0,
+        {"expr": "max(width - 190, width * 0.5)"},
+    ]  # figures at right
+    assert parts[3]["encoding"]["x"] == {"value": "width"} and parts[3]["mark"]["align"] == "right"
+    assert spec["config"]["legend"]["labelFontSize"] == 14 and support["color"]["legend"]["columns"] == 3
     (param,) = spec["params"]
     assert param["name"] == "defi" and param["select"] == {
         "type": "point",
@@ -87,6 +93,8 @@ def test_support_bars_spec(demo):
 def test_support_bars_without_progress_and_with_filters(demo):
     spec = charts.support_by_challenge_chart(demo["bars"], demo["objectives"], show_progress=False).to_dict()
     assert [mark(p) for p in layers(spec)] == ["bar", "text", "text"]
+    bare = charts.support_by_challenge_chart(demo["bars"], demo["objectives"], legend=False).to_dict()
+    assert layers(bare)[1]["encoding"]["color"]["legend"] is None  # the page shows its own legend
     assert "Avancement du défi" not in {t["title"] for t in layers(spec)[0]["encoding"]["tooltip"]}
     first = int(demo["bars"]["challenge_id"].iloc[0])
     spec = charts.support_by_challenge_chart(
@@ -143,7 +151,8 @@ def test_support_over_time_export_has_five_panels(demo):
 def test_weights_heatmap_spec(demo):
     spec = charts.weights_heatmap(demo["weights"], demo["objectives"]).to_dict()
     parts = layers(spec)
-    assert [mark(p) for p in parts] == ["rect", "rect", "text"]
+    assert [mark(p) for p in parts] == ["rect", "rect", "text", "text"]
+    assert parts[3]["encoding"]["text"]["field"] == "challenge" and parts[3]["encoding"]["x"] == {"value": 0}
     cells = parts[1]["encoding"]
     assert cells["color"]["scale"]["range"] == charts.OBJECTIVE_COLORS
     assert cells["opacity"]["field"] == "shade"
@@ -159,12 +168,13 @@ def test_action_timeline_spec(demo):
     domain = charts.timeline_domain(demo["timeline"], WHEN)
     spec = charts.finish(charts.action_timeline_part(part, objective, domain=domain, as_of=WHEN)).to_dict()
     parts = layers(spec)
-    assert [mark(p) for p in parts] == ["bar", "text", "rule"]
-    bars = parts[0]["encoding"]
+    assert [mark(p) for p in parts] == ["rule", "text", "bar", "text"]
+    assert parts[1]["encoding"]["text"]["field"] == "action"  # the title above each bar
+    bars = parts[2]["encoding"]
     assert (bars["x"]["field"], bars["x2"]["field"], bars["color"]["field"]) == ("start", "end", "statut")
     assert bars["color"]["scale"]["range"] == [charts.STATUS_COLORS[s] for s in french.STATUSES.values()]
-    assert parts[0]["mark"]["stroke"] == charts.OVERDUE_COLOR and bars["strokeWidth"]["field"] == "outline"
-    rows = values(spec, parts[0])
+    assert parts[2]["mark"]["stroke"] == charts.OVERDUE_COLOR and bars["strokeWidth"]["field"] == "outline"
+    rows = values(spec, parts[2])
     late = [r for r in rows if r["overdue"]]
     assert late and all(r["t_end"].startswith("⚠ en retard") and r["outline"] == 3 for r in late)
     assert spec["title"]["text"] == "3 · Financement"

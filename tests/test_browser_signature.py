@@ -1,0 +1,133 @@
+"""Browser: the signature on the home page and the monthly review, in a real `streamlit run` + Chromium."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from labo_dash.ui.navigation import PAGES
+from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+BARS = "[class*='st-key-accueil-bars-'] [data-testid='stVegaLiteChart']"
+
+
+@pytest.fixture(scope="module")
+def server(demo_template, tmp_path_factory):
+    """One server for the module, on its own copy of the demo."""
+    path = tmp_path_factory.mktemp("signature-browser") / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    running = Server(path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def tab(browser):
+    """A desktop-size page, tall enough for the screenshots to show the whole signature."""
+    context = browser.new_context(viewport={"width": 1366, "height": 2400}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    yield page
+    context.close()
+
+
+def chart_image(page, selector: str, name: str) -> bytes:
+    """Return (and save) a screenshot of the first chart matching ``selector``, once it is drawn."""
+    chart = page.locator(selector).first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for()
+    page.wait_for_timeout(500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return chart.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_home_month_control_replays_the_history(server, tab):
+    tab.goto(server.url)
+    wait_ready(tab)
+    assert tab.locator("[data-testid='stException']").count() == 0
+    assert tab.get_by_role("heading", name="Signature : le soutien aux défis et sa réalisation").is_visible()
+    latest = chart_image(tab, BARS, "signature-barres-dernier-mois")
+    slider = tab.locator(".st-key-accueil-month").get_by_role("slider")
+    slider.focus()
+    slider.press("Home")  # the seminar's month: nothing realised yet
+    tab.get_by_role("button", name="Afficher ce mois").click()
+    wait_ready(tab)
+    assert tab.get_by_text("mars 2026").first.is_visible()
+    assert tab.get_by_text("avancement des actions au 31 mars 2026").is_visible()
+    march = chart_image(tab, BARS, "signature-barres-mars-2026")
+    assert march != latest, "the per-défi chart must change with the month"
+    screenshot(tab, "signature-accueil-mars-2026")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    tab.get_by_role("button", name="Afficher ce mois").click()
+    wait_ready(tab)
+    assert tab.get_by_text("avancement des actions au 31 mai 2026").is_visible()
+    assert chart_image(tab, BARS, "signature-barres-mai-2026") not in (march, latest)
+
+
+def test_click_on_a_défi_filters_the_other_views(server, tab):
+    tab.goto(server.url)
+    wait_ready(tab)
+    chart = tab.locator(BARS).first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for()
+    box = chart.bounding_box()
+    notice = tab.get_by_text("Filtre : défi")
+    for dy in range(
+        110, 260, 15
+    ):  # below the legend, the first bars; a click on the background selects nothing
+        chart.click(position={"x": 40, "y": dy})
+        wait_ready(tab)
+        if notice.count():
+            break
+        chart = tab.locator(BARS).first
+    assert notice.count() == 1, f"no bar found under the clicks (chart {box})"
+    screenshot(tab, "signature-accueil-filtre-defi")
+    assert tab.get_by_role("button", name="Tout afficher").is_visible()
+    tab.get_by_role("button", name="Tout afficher").click()
+    wait_ready(tab)
+    assert tab.get_by_text("Filtre : défi").count() == 0
+
+
+@pytest.mark.skipif(
+    not any(p.url_path == "suivi" for p in PAGES), reason="the monthly review page is not there"
+)
+def test_monthly_review_month_changes_the_signature(server, tab):
+    tab.goto(f"{server.url}/suivi")
+    wait_ready(tab)
+    assert tab.locator("[data-testid='stException']").count() == 0
+    heading = tab.get_by_role("heading", name="Signature : le soutien aux défis et sa réalisation")
+    heading.scroll_into_view_if_needed()
+    before = chart_image(
+        tab, "[class*='st-key-suivi-bars-'] [data-testid='stVegaLiteChart']", "signature-suivi-avant"
+    )
+    picker = tab.get_by_label("Mois passé en revue")
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    picker.fill("Juin 2026")
+    picker.press("Enter")
+    wait_ready(tab)
+    assert tab.get_by_text("avancement au 30 juin 2026").is_visible()
+    after = chart_image(
+        tab, "[class*='st-key-suivi-bars-'] [data-testid='stVegaLiteChart']", "signature-suivi-juin"
+    )
+    assert after != before
+    screenshot(tab, "signature-suivi-juin-2026")
+
+
+def test_signature_at_phone_width(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(server.url)
+    wait_ready(page)
+    chart_image(page, BARS, "signature-barres-telephone")
+    box = page.locator(BARS).first.bounding_box()
+    assert box["width"] <= 390 and box["height"] > 300
+    assert page.get_by_role("button", name="▶ Rejouer l'historique").is_visible()
+    screenshot(page, "signature-accueil-telephone")
+    context.close()

@@ -73,8 +73,8 @@ _STATES = """
     SELECT d.as_of, a.id, a.title, a.solution_id, s.challenge_id, s.seminar_id, a.weight, a.start_date,
            a.due_date, a.created_at::DATE AS created_on,
            coalesce(l.status, 'a_lancer') AS status, l.progress, l.reported_on AS last_update,
-           (a.due_date < d.as_of AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'))
-               AS overdue
+           (coalesce(a.due_date < d.as_of, false)  -- no due date: never overdue (not NULL)
+            AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee')) AS overdue
     FROM dates d
     CROSS JOIN actions a
     JOIN solutions s ON s.id = a.solution_id

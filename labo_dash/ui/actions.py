@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import duckdb
 import pandas as pd
@@ -224,7 +225,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         )
     except ValidationError as exc:
         with errors:
-            st.error(str(exc), icon="⚠️")
+            st.error(md_escape(str(exc)), icon="⚠️")
             titles = frame["title"].to_dict()
             st.markdown(
                 "\n".join(
@@ -264,7 +265,7 @@ def action_card(
 ) -> dict:
     """Show an action's provenance, state, alerts and details; return the action."""
     action = actions.get_action(con, action_id)
-    st.subheader(action["title"], anchor=False)
+    st.subheader(md_escape(action["title"]), anchor=False)
     objectives = " · ".join(
         f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
         f"{o['number']} · {md_escape(o['short_label'])} ({french.percent(o['weight'])})"
@@ -293,7 +294,10 @@ def action_card(
         st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
     mismatch = progress.mismatch_message(action["status"], action["progress"])
     if mismatch:
-        st.warning(f"{mismatch} : à clarifier avec le pilote (rien n'est corrigé automatiquement).", icon="⚠️")
+        st.warning(
+            md_escape(f"{mismatch} : à clarifier avec le pilote (rien n'est corrigé automatiquement)."),
+            icon="⚠️",
+        )
     if (
         last_review
         and action["status"] not in progress.CLOSED
@@ -373,7 +377,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
         show_errors(exc, slots)
         return
     except LaboError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(str(exc)), icon="⚠️")
         return
     flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
     mismatch = progress.mismatch_message(status, value)
@@ -409,7 +413,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
         if isinstance(row.comment, str):
             text += f"  \n{md_escape(row.comment)}"
         if isinstance(row.evidence_url, str):
-            text += f"  \n[📎 Preuve]({row.evidence_url})"
+            text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
         if isinstance(row.reported_by, str):
             text += f"  \n:small[rapporté par {md_escape(row.reported_by)}]"
         lines.append(text)
@@ -477,7 +481,7 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
             con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
         )
     except LaboError as exc:
-        st.error(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}", icon="⚠️")
+        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
         return
     flash("Fiche de l'action enregistrée.")
     next_version("edit_form")

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from labo_dash.errors import ValidationError
+from labo_dash.ui.common import md_escape
 
 _FLASH = "_flash_messages"
 
@@ -17,23 +18,23 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
-    """Show (once) the messages kept by :func:`flash`."""
+    """Show (once) the messages kept by :func:`flash` (user text in them is shown as text)."""
     for kind, message in st.session_state.pop(_FLASH, []):
         if kind == "success":
-            st.success(message, icon="✅")
+            st.success(md_escape(message), icon="✅")
         else:
-            st.warning(message, icon="⚠️")
+            st.warning(md_escape(message), icon="⚠️")
 
 
 def show_errors(error: ValidationError, slots: dict[str, Any]) -> None:
     """Show the summary of ``error`` and each field's message in that field's slot (an ``st.empty``)."""
-    st.error(str(error), icon="⚠️")
+    st.error(md_escape(str(error)), icon="⚠️")
     for field, message in error.fields.items():
         slot = slots.get(field)
         if slot is not None:
-            slot.error(message)
+            slot.error(md_escape(message))
         else:
-            st.error(message)
+            st.error(md_escape(message))
 
 
 def next_version(name: str) -> None:

@@ -358,7 +358,7 @@ def decisions_section(
                 try:
                     review.delete_decision(con, actor, chosen)
                 except LaboError as exc:
-                    st.error(str(exc), icon="⚠️")
+                    st.error(md_escape(str(exc)), icon="⚠️")
                     return
                 flash("Décision retirée (elle reste dans le journal des modifications).")
                 st.rerun()

@@ -80,7 +80,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, row: pd.Series)
             flash(f"Solution « {row['title']} » supprimée.")
             st.rerun()
     except LaboError as exc:
-        st.error(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}", icon="⚠️")
+        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
 
 
 def solutions_section(
@@ -106,7 +106,7 @@ def solutions_section(
     for challenge in challenges:
         rows = listed[listed["challenge_id"] == challenge["id"]]
         rolled = by_challenge["progress"].get(challenge["id"])
-        st.subheader(f"🎯 {challenge['title']}", anchor=False)
+        st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
             f"{len(rows)} solution(s) · avancement agrégé du défi : **{fraction(rolled)}**",
             help=progress.ROLLUP_EXPLANATION,
@@ -121,7 +121,7 @@ def solutions_section(
             people = helpers[helpers["solution_id"] == row["id"]]
             rolled = progress.rollup(zip(mine["progress"], mine["weight"], mine["status"], strict=True))
             label = (
-                f"💡 {row['title']} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
+                f"💡 {md_escape(row['title'])} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
                 f"avancement {fraction(rolled)}"
             )
             with st.expander(label):
@@ -160,8 +160,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
     )
     st.caption(
-        f"Les actions créées garderont leur provenance : solution « {solution['title']} », défi "
-        f"« {solution['challenge']} »" + (f", objectifs {objectives}." if objectives else ".")
+        f"Les actions créées garderont leur provenance : solution « {md_escape(solution['title'])} », défi "
+        f"« {md_escape(solution['challenge'])} »" + (f", objectifs {objectives}." if objectives else ".")
     )
     helpers = solutions.volunteers(con)
     people = helpers[helpers["solution_id"] == solution_id]

@@ -22,7 +22,7 @@ $(DB): | $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db $(DB)
 
 run: $(VENV)/.runtime $(DB)
-	LABO_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	LABO_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 demo: $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db $(DB)

@@ -40,8 +40,8 @@ def vote_link(code: str | None = None, base: str | None = None) -> str:
 
 
 def join_link(base: str | None = None) -> str:
-    """Return the link the projection shows to join the vote from a phone (code or walk-in registration)."""
-    return vote_link(None, base)
+    """Return the link the projection shows to join from a phone: the light ballot (code or walk-in)."""
+    return f"{(base or base_url()).rstrip('/')}/bulletin"
 
 
 def qr_png(data: str, scale: int = 8) -> bytes:

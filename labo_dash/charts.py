@@ -537,7 +537,7 @@ def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool
     )
     rule = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(color="#000000", strokeDash=[6, 4], size=2)
     rule = rule.encode(x="x:Q")
-    return _high_contrast((bars + rule).properties(height=max(len(items), 1) * fonts["row"]))
+    return _high_contrast((bars + rule).properties(height=alt.Step(fonts["row"])))
 
 
 def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) -> alt.LayerChart:
@@ -547,10 +547,8 @@ def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) 
     """
     fonts = _vote_fonts(large)
     data = results.copy()
-    data["item"] = [
-        _item_label(r, t) + (" (ex æquo)" if tied else "")
-        for r, t, tied in zip(data["rank"], data["title"], data["tied"], strict=True)
-    ]
+    # tied items share a rank
+    data["item"] = [_item_label(r, t) for r, t in zip(data["rank"], data["title"], strict=True)]
     order = list(data["item"])
     base = alt.Chart(data).encode(
         y=alt.Y("item:N", sort=order, title=None,
@@ -562,7 +560,7 @@ def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) 
     bars = base.mark_bar(color=VOTE_COLOR, height={"band": 0.75})
     labels = base.mark_text(align="left", dx=6, fontSize=fonts["text"], fontWeight="bold")
     labels = labels.encode(text="value:Q")
-    return _high_contrast((bars + labels).properties(height=max(len(order), 1) * fonts["row"]))
+    return _high_contrast((bars + labels).properties(height=alt.Step(fonts["row"])))
 
 
 def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.LayerChart:
@@ -609,7 +607,7 @@ def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.
                         legend=None)
     )
     text = base.mark_text(align="left", dx=6, fontSize=fonts["text"], fontWeight="bold").encode(text="part:N")
-    return _high_contrast((bars + text).properties(height=len(labels) * fonts["row"]))
+    return _high_contrast((bars + text).properties(height=alt.Step(fonts["row"])))
 
 def objective_spread_strip(spread: pd.DataFrame) -> alt.LayerChart:
     """One 100 % bar for the projection: the round's support split over the objectives, each segment in
@@ -622,20 +620,22 @@ def objective_spread_strip(spread: pd.DataFrame) -> alt.LayerChart:
     data["end"] = data["support"].cumsum() / total
     data["start"] = data["end"] - data["support"] / total
     data["middle"] = (data["start"] + data["end"]) / 2
-    data["texte"] = [
-        f"{s}\n{french.percent(v)}" for s, v in zip(data["short_label"], data["support"], strict=True)
-    ]
+    shares = data["support"] / total
+    data["part"] = [french.percent(v) for v in shares]
+    # the name and the share where they fit, the share alone in a narrow segment, nothing in a sliver
+    data["texte"] = [f"{s}\n{p}" if v >= 0.12 else p if v >= 0.04 else ""
+                     for s, p, v in zip(data["short_label"], data["part"], shares, strict=True)]
+    data["encre"] = ["#FFFFFF" if n == 1 else "#000000" for n in data["number"]]  # contrast on each colour
     labels = list(data["objectif"])
-    base = alt.Chart(data).encode(y=alt.value(0))
-    bars = base.mark_bar(height=90).encode(
+    bars = alt.Chart(data).mark_bar(height=90).encode(
         x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
         x2="end:Q",
         color=alt.Color("objectif:N", scale=alt.Scale(domain=labels, range=OBJECTIVE_COLORS[: len(labels)]),
                         legend=None),
-        tooltip=[alt.Tooltip("objectif:N", title="Objectif"), alt.Tooltip("texte:N", title="Soutien")],
+        tooltip=[alt.Tooltip("objectif:N", title="Objectif"), alt.Tooltip("part:N", title="Soutien")],
     )
-    text = alt.Chart(data).mark_text(fontSize=18, fontWeight="bold", color="#FFFFFF", lineBreak="\n").encode(
-        x="middle:Q", text="texte:N"
+    text = alt.Chart(data).mark_text(fontSize=18, fontWeight="bold", lineBreak="\n").encode(
+        x="middle:Q", text="texte:N", color=alt.Color("encre:N", scale=None)
     )
     return (bars + text).properties(height=90).configure_view(stroke=None)
 

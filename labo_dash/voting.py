@@ -32,6 +32,20 @@ UNKNOWN_CODE = (
 )
 
 
+def instructions(rnd: Mapping[str, Any]) -> str:
+    """Return the French instructions of a round's ballot."""
+    if rnd["method"] == "dots":
+        if rnd["max_per_item"] == 1:
+            return (f"Vous avez {rnd['dots_per_voter']} gommettes : cochez au plus {rnd['dots_per_voter']} "
+                    "éléments, ceux qui vous semblent prioritaires.")
+        return (f"Vous avez {rnd['dots_per_voter']} gommettes à répartir sur les éléments qui vous semblent "
+                f"prioritaires, au plus {rnd['max_per_item']} par élément.")
+    if rnd["method"] == "approval":
+        return "Cochez chaque élément que vous soutenez, autant que vous le souhaitez."
+    return ("Donnez une mention à chaque élément. « Pas d'avis » compte comme la mention la plus basse : "
+            "choisissez-la pour ce que vous ne connaissez pas.")
+
+
 def ballot_fingerprint(entries: dict[int, tuple[int, bool]]) -> str:
     """Return the sha256 hex digest of a ballot's entries (item id -> (value, contribute)).
 

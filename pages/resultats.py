@@ -7,7 +7,7 @@ import streamlit as st
 
 from labo_dash import rounds
 from labo_dash.ui.auth import auth_config
-from labo_dash.ui.common import connection, current_actor
+from labo_dash.ui.common import connection, current_actor, md_escape
 from labo_dash.ui.projection import hide_chrome, live_projection
 
 con = connection()
@@ -21,7 +21,7 @@ if rnd is None:
     st.info("Aucun tour de vote n'existe encore : créez-en un dans l'administration, puis ouvrez-le.",
             icon="🗳️")
     st.stop()
-st.title(f"📊 {rnd['title']}")
+st.title(f"📊 {md_escape(rnd['title'])}")
 live_projection(rnd["id"], pinned=pinned, actor=current_actor())
 if auth_config().demo_mode:
     st.caption("🧪 Mode démo local : aucun accès n'est configuré.")

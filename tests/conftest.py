@@ -92,7 +92,7 @@ def free_port() -> int:
 
 
 class Server:
-    """A `streamlit run app.py` process on a free port with its own database."""
+    """A `streamlit run serve.py` process (app + light phone ballot) on a free port with its own database."""
 
     def __init__(self, db_path: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
@@ -102,7 +102,7 @@ class Server:
         environment = {**os.environ, "LABO_DB": str(db_path), **(env or {})}
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
+                sys.executable, "-m", "streamlit", "run", "serve.py",
                 "--server.port", str(self.port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],

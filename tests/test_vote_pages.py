@@ -163,6 +163,7 @@ def test_admin_results_show_tie_breaks_and_split(app_db):
     at = open_page("pages/admin.py", {"onglet": "Résultats"})
     labels = [m.label for m in at.metric]
     assert "Participation" in labels
+    assert any("60 votants sur 80 inscrits" in m.value for m in at.markdown)
     assert any("p (au-dessus)" in str(df.value.columns.tolist()) for df in at.dataframe)
     sentences = [m.value for m in at.markdown if "mention majoritaire" in m.value]
     assert len(sentences) >= 10

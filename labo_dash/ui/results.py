@@ -81,11 +81,11 @@ def results_details(round_id: int) -> None:
     data = bundle(round_id)
     rnd, turnout, table = data["round"], data["turnout"], data["table"]
     cols = st.columns(3)
-    cols[0].metric("Participation", turnout.sentence(), french.percent(turnout.share), delta_color="off")
+    cols[0].metric("Participation", french.percent(turnout.share), help=turnout.sentence())
     cols[1].metric("Méthode", rounds.METHODS[rnd["method"]])
-    cols[2].metric("État", rounds.STATUSES[rnd["status"]],
-                   "résultats visibles" if rounds.results_visible(rnd) else "résultats masqués au public",
-                   delta_color="off")
+    cols[2].metric("État", rounds.STATUSES[rnd["status"]])
+    visibility = "visibles par le public" if rounds.results_visible(rnd) else "masqués au public"
+    st.markdown(f"**{turnout.sentence()}** · résultats {visibility}.")
     if not turnout.voters:
         st.info("Aucun bulletin pour l'instant : les résultats apparaîtront avec les premiers votes.",
                 icon="⏳")

@@ -98,19 +98,6 @@ def show_new_code() -> None:
         )
 
 
-def _instructions(rnd: dict[str, Any]) -> str:
-    if rnd["method"] == "dots":
-        if rnd["max_per_item"] == 1:
-            return (f"Vous avez **{rnd['dots_per_voter']} gommettes** : cochez au plus "
-                    f"{rnd['dots_per_voter']} éléments, ceux qui vous semblent prioritaires.")
-        return (f"Vous avez **{rnd['dots_per_voter']} gommettes** à répartir sur les éléments qui vous "
-                f"semblent prioritaires, au plus {rnd['max_per_item']} par élément.")
-    if rnd["method"] == "approval":
-        return "Cochez chaque élément que vous soutenez, autant que vous le souhaitez."
-    return ("Donnez une mention à chaque élément. « Pas d'avis » compte comme la mention la plus basse : "
-            "choisissez-la pour ce que vous ne connaissez pas.")
-
-
 def _init_state(prefix: str, rnd: dict[str, Any], items: list[dict], saved: dict | None) -> None:
     """Fill the widgets' state once, from the participant's current ballot (or empty)."""
     state = st.session_state
@@ -131,7 +118,7 @@ def _init_state(prefix: str, rnd: dict[str, Any], items: list[dict], saved: dict
 
 def _item_widgets(prefix: str, rnd: dict[str, Any], item: dict[str, Any]) -> None:
     key = f"{prefix}-v-{item['id']}"
-    title = item["title"]
+    title = md_escape(item["title"])  # widget labels render markdown
     if rnd["method"] == "majority_judgment":
         grades = GRADE_SCALES[rnd["grade_scale"]]
         labels = [*grades, NO_OPINION]
@@ -142,7 +129,7 @@ def _item_widgets(prefix: str, rnd: dict[str, Any], item: dict[str, Any]) -> Non
                              format_func=lambda n: "Aucune" if n == 0 else "●" * n,
                              help=item["description"] or None)
     else:  # the whole title is the touch target
-        st.checkbox(md_escape(title), key=key, help=item["description"] or None)
+        st.checkbox(title, key=key, help=item["description"] or None)
     if item.get("challenge"):
         st.caption(f"Défi : {md_escape(item['challenge'])}")
     if rnd["target"] == "solutions":
@@ -180,8 +167,8 @@ def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dic
     saved = voting.current_ballot(con, rnd["id"], person["id"])
     prefix = f"ballot-{rnd['id']}-{person['id']}"
     _init_state(prefix, rnd, items, saved)
-    st.subheader(rnd["title"])
-    st.markdown(_instructions(rnd))
+    st.subheader(md_escape(rnd["title"]))
+    st.markdown(voting.instructions(rnd))
     if saved is not None:
         st.info(f"Votre vote est enregistré{_dots_left(rnd, saved)}. Vous pouvez le modifier jusqu'à la "
                 "clôture : seul le dernier compte.", icon="✅")

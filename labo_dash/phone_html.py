@@ -1,0 +1,164 @@
+"""HTML of the light phone ballot (see :mod:`labo_dash.phone_ballot`): French, phone first, no framework.
+
+Plain server-rendered forms: every choice is a native input inside a large label (the whole card is the
+touch target), and the page works without JavaScript. A few lines of inline script only count the dots
+left while choosing. User text is always escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.majority import GRADE_SCALES, NO_OPINION
+
+STYLE = """
+*{box-sizing:border-box}body{margin:0;font:17px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:#111;background:#f4f6f8}main{max-width:640px;margin:0 auto;padding:16px 14px 120px}
+h1{font-size:1.5rem;margin:.2em 0 .4em}h2{font-size:1.2rem;margin:1.2em 0 .4em}p{margin:.5em 0}
+.note{background:#e8f1fb;border-left:5px solid #0072B2;padding:10px 12px;border-radius:6px}
+.ok{background:#e6f4ea;border-left:5px solid #1e7b34;padding:10px 12px;border-radius:6px}
+.err{background:#fdecea;border-left:5px solid #b00020;padding:10px 12px;border-radius:6px;color:#7a0012}
+.card{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:12px;margin:10px 0}
+.card h3{font-size:1.05rem;margin:0 0 .5em}.sub{color:#555;font-size:.92rem}
+label.pick{display:flex;gap:12px;align-items:flex-start;min-height:48px;padding:10px;cursor:pointer;
+border-radius:8px}label.pick:hover{background:#f0f4f8}input[type=checkbox],input[type=radio]{width:26px;
+height:26px;flex:none;margin:0;accent-color:#0072B2}.grades{display:flex;flex-wrap:wrap;gap:8px}
+.grades label{display:flex;align-items:center;gap:8px;min-height:48px;padding:8px 12px;border:1px solid
+#aab4bf;border-radius:24px;cursor:pointer;background:#fff}.grades label:has(input:checked){background:#0072B2;
+color:#fff;border-color:#0072B2}.grades input{width:20px;height:20px}
+.bar{position:fixed;left:0;right:0;bottom:0;background:#fff;border-top:1px solid #d0d7de;padding:10px 14px}
+.bar div{max-width:640px;margin:0 auto}button,.btn{display:block;width:100%;min-height:52px;font-size:1.1rem;
+font-weight:700;border:0;border-radius:10px;background:#0072B2;color:#fff;cursor:pointer;text-align:center;
+text-decoration:none;line-height:52px}input[type=text],select{width:100%;min-height:48px;font-size:1.05rem;
+padding:8px;border:1px solid #aab4bf;border-radius:8px;margin:4px 0 10px}#left{font-weight:700}
+a{color:#005a8e}
+"""
+COUNTER = """
+(function(){var f=document.getElementById('ballot');if(!f)return;
+var k=+f.dataset.dots,o=document.getElementById('left');
+function n(){var t=0;f.querySelectorAll('input[data-dot]:checked').forEach(function(i){
+t+=i.type==='checkbox'?1:+i.value});
+var r=k-t;o.textContent=r>=0?'Gommettes restantes : '+r:'Trop de gommettes : retirez-en '+(-r);
+o.style.color=r>=0?'#111':'#b00020'}f.addEventListener('change',n);n()})();
+"""
+
+
+def page(title: str, body: str, nonce: str) -> str:
+    """Return a whole HTML page."""
+    return (
+        "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{escape(title)}</title><style nonce='{nonce}'>{STYLE}</style></head>"
+        f"<body><main>{body}</main><script nonce='{nonce}'>{COUNTER}</script></body></html>"
+    )
+
+
+def notice(kind: str, text: str) -> str:
+    """Return a message box (kind: note, ok, err) with escaped text."""
+    role = " role='alert'" if kind == "err" else ""
+    return f"<p class='{kind}'{role}>{escape(text)}</p>"
+
+
+def code_form(error: str | None = None) -> str:
+    """Return the personal code form (a GET: the code goes into the address, which can be kept)."""
+    return (
+        (notice("err", error) if error else "")
+        + "<form method='get' action='bulletin' class='card'><label for='code'><b>Votre code personnel</b>"
+        "<br><span class='sub'>Les 8 caractères inscrits sur votre badge.</span></label>"
+        "<input type='text' id='code' name='code' autocomplete='off' autocapitalize='characters' "
+        "maxlength='12' placeholder='Ex. : ABCD 2345' required><button type='submit'>Accéder au vote</button>"
+        "</form>"
+    )
+
+
+def signup_form(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
+    """Return the walk-in registration form, keeping what was typed."""
+    def field(name: str, label: str) -> str:
+        error = f"<span class='err'>{escape(errors[name])}</span>" if name in errors else ""
+        return (f"<label for='s-{name}'>{label}</label>{error}<input type='text' id='s-{name}' name='{name}' "
+                f"maxlength='160' value='{escape(values.get(name, ''), quote=True)}'>")
+    kinds = "".join(
+        f"<option value='{code}'{' selected' if values.get('kind') == code else ''}>{escape(label)}</option>"
+        for code, label in PARTICIPANT_KINDS.items()
+    )
+    kind_error = f"<span class='err'>{escape(errors['kind'])}</span>" if "kind" in errors else ""
+    return (
+        "<h2>Pas de badge ? Inscrivez-vous</h2>"
+        + (notice("err", errors["form"]) if "form" in errors else "")
+        + "<form method='post' action='inscription' class='card'>"
+        + field("name", "Prénom et nom")
+        + field("structure", "Structure")
+        + f"<label for='s-kind'>Vous êtes</label>{kind_error}<select id='s-kind' name='kind'>"
+        + f"<option value=''>Choisissez</option>{kinds}</select>"
+        + field("territory", "Territoire")
+        + "<button type='submit'>M'inscrire et recevoir mon code</button></form>"
+    )
+
+
+def _item_inputs(rnd: Mapping[str, Any], item: Mapping[str, Any], value: int | None) -> str:
+    iid = int(item["id"])
+    title = escape(item["title"])
+    if rnd["method"] == "majority_judgment":
+        labels = [*GRADE_SCALES[rnd["grade_scale"]], NO_OPINION]
+        chosen = rnd["grade_scale"] if value is None else value
+        options = "".join(
+            f"<label><input type='radio' name='v{iid}' value='{g}'{' checked' if g == chosen else ''}>"
+            f"{escape(label)}</label>"
+            for g, label in enumerate(labels)
+        )
+        return f"<h3>{title}</h3><div class='grades' role='radiogroup' aria-label='{title}'>{options}</div>"
+    if rnd["method"] == "dots" and rnd["max_per_item"] > 1:
+        options = "".join(
+            f"<label><input type='radio' name='v{iid}' value='{n}' data-dot"
+            f"{' checked' if n == (value or 0) else ''}>"
+            f"{'Aucune' if n == 0 else '●' * n}</label>"
+            for n in range(rnd["max_per_item"] + 1)
+        )
+        return f"<h3>{title}</h3><div class='grades' role='radiogroup' aria-label='{title}'>{options}</div>"
+    dot = " data-dot" if rnd["method"] == "dots" else ""
+    return (f"<label class='pick'><input type='checkbox' name='v' value='{iid}'{dot}"
+            f"{' checked' if value else ''}><span><b>{title}</b></span></label>")
+
+
+def ballot_form(
+    rnd: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    code: str,
+    values: Mapping[int, tuple[int, bool]],
+    instructions: str,
+) -> str:
+    """Return the ballot form, filled with ``values`` (the current ballot, or what was just sent)."""
+    cards = []
+    for item in items:
+        value, contribute = values.get(int(item["id"]), (None, False))
+        body = _item_inputs(rnd, item, value)
+        if item.get("description"):
+            body += f"<p class='sub'>{escape(item['description'])}</p>"
+        if item.get("challenge"):
+            body += f"<p class='sub'>Défi : {escape(item['challenge'])}</p>"
+        if rnd["target"] == "solutions":
+            body += (f"<label class='pick'><input type='checkbox' name='c' value='{int(item['id'])}'"
+                     f"{' checked' if contribute else ''}>"
+                     "<span>🙋 Je veux contribuer à sa mise en œuvre</span></label>")
+        cards.append(f"<div class='card'>{body}</div>")
+    dots = f" data-dots='{int(rnd['dots_per_voter'])}'" if rnd["method"] == "dots" else ""
+    counter = "<p id='left' aria-live='polite'></p>" if rnd["method"] == "dots" else ""
+    return (
+        f"<h2>{escape(rnd['title'])}</h2><p>{escape(instructions)}</p>"
+        f"<form method='post' action='bulletin' id='ballot'{dots}>"
+        f"<input type='hidden' name='code' value='{escape(code, quote=True)}'>"
+        f"<input type='hidden' name='round' value='{int(rnd['id'])}'>"
+        + "".join(cards)
+        + f"<div class='bar'><div>{counter}<button type='submit'>Enregistrer mon vote</button></div></div>"
+        + "</form>"
+    )
+
+
+def full_version_link(code: str) -> str:
+    """Return the link to the same ballot in the full Streamlit app."""
+    return (f"<p class='sub'><a href='vote?{escape(urlencode({'code': code, 'complet': '1'}), quote=True)}'>"
+            "Ouvrir la version complète de l'application</a></p>")

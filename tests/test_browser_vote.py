@@ -1,0 +1,140 @@
+"""Browser: phones vote (light ballot, Streamlit page) while the projection counts them; admin pages."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from labo_dash import db, rounds, settings
+from labo_dash.access import SYSTEM
+from labo_dash.rounds import RoundRules
+from tests.conftest import Server, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "is_mobile": True, "has_touch": True}
+PROJECTOR = {"viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
+
+
+@pytest.fixture(scope="module")
+def vote_server(demo_template, tmp_path_factory):
+    """One server for the module, on a demo copy with an open dot-voting round (results live)."""
+    path = tmp_path_factory.mktemp("vote") / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    items = rounds.candidate_items(con, "challenges")
+    rules = RoundRules("Positionnement en direct")
+    round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
+    rounds.set_status(con, SYSTEM, round_id, "open")
+    settings.set_setting(con, SYSTEM, "self_registration", True)
+    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
+    con.close()
+    server = Server(path)
+    yield server, round_id, codes, [i["title"] for i in items]
+    server.stop()
+
+
+def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser):
+    server, _, codes, titles = vote_server
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.set_default_timeout(30_000)
+    projector.goto(f"{server.url}/resultats")
+    wait_ready(projector)
+    turnout = projector.locator(".projo-turnout")
+    expect(turnout).to_contain_text("0 votant sur 80 inscrits")
+    for n, code in enumerate(codes[:3], start=1):
+        context = browser.new_context(**PHONE)
+        phone = context.new_page()
+        phone.set_default_timeout(30_000)
+        if n < 3:  # the badges' link: the light ballot
+            phone.goto(f"{server.url}/vote?code={code}")
+            phone.get_by_role("checkbox", name=titles[0]).check()
+            phone.get_by_role("checkbox", name=titles[n]).check()
+            expect(phone.locator("#left")).to_have_text("Gommettes restantes : 1")
+            phone.get_by_role("button", name="Enregistrer mon vote").click()
+            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+            assert phone.get_by_role("checkbox", name=titles[n]).is_checked()  # the ballot shows what counts
+        else:  # the full Streamlit page, as on a kiosk
+            phone.goto(f"{server.url}/vote?code={code}&complet=1")
+            wait_ready(phone)
+            phone.locator("[data-testid='stCheckbox'] label").filter(has_text=titles[0]).click()
+            phone.get_by_role("button", name="Enregistrer mon vote").click()
+            wait_ready(phone)
+            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+        screenshot(phone, f"vote-telephone-{n}")
+        expect(turnout).to_contain_text(f"{n} votant{'s' if n > 1 else ''} sur 80 inscrits", timeout=3_000)
+        context.close()
+    expect(projector.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    screenshot(projector, "projection-en-direct")
+    projector.context.close()
+
+
+def test_light_ballot_refuses_wrong_code_foreign_post_and_keeps_choices(vote_server, browser):
+    server, round_id, codes, titles = vote_server
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/vote?code=ZZZZ-ZZZZ")
+    expect(phone.get_by_role("alert")).to_contain_text("Code inconnu")
+    phone.get_by_label("Votre code personnel").fill(codes[3].lower())
+    phone.get_by_role("button", name="Accéder au vote").click()
+    for title in titles[:4]:
+        phone.get_by_role("checkbox", name=title).check()
+    expect(phone.locator("#left")).to_have_text("Trop de gommettes : retirez-en 1")
+    phone.get_by_role("button", name="Enregistrer mon vote").click()
+    expect(phone.get_by_role("alert")).to_contain_text("4 gommettes alors que vous en avez 3")
+    assert all(phone.get_by_role("checkbox", name=t).is_checked() for t in titles[:4])  # nothing lost
+    screenshot(phone, "vote-leger-refus")
+    context.close()
+    data = urllib.parse.urlencode({"code": codes[3], "round": round_id, "v": "1"}).encode()
+    forged = urllib.request.Request(f"{server.url}/bulletin", data=data, headers={"Origin": "https://pirate.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(forged, timeout=30)
+    assert refused.value.code == 403
+
+
+def test_walk_in_registers_on_the_light_page_and_votes(vote_server, browser):
+    server, _, _, titles = vote_server
+    context = browser.new_context(**PHONE)
+    phone = context.new_page()
+    phone.goto(f"{server.url}/bulletin")  # the projection's QR code
+    phone.get_by_label("Prénom et nom").fill("Jeanne Martin")
+    phone.get_by_label("Structure").fill("Tiers-lieu La Grange")
+    phone.get_by_role("button", name="M'inscrire et recevoir mon code").click()
+    expect(phone.get_by_text("Choisissez un type de participant")).to_be_visible()
+    expect(phone.get_by_label("Prénom et nom")).to_have_value("Jeanne Martin")  # what was typed stays
+    phone.get_by_label("Vous êtes").select_option("autre")
+    phone.get_by_role("button", name="M'inscrire et recevoir mon code").click()
+    expect(phone.get_by_text("Votre code personnel :")).to_be_visible()
+    assert "code=" in phone.url  # the code stays in the link
+    phone.get_by_role("checkbox", name=titles[5]).check()
+    phone.get_by_role("button", name="Enregistrer mon vote").click()
+    expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+    screenshot(phone, "vote-leger-inscription")
+    context.close()
+
+
+def test_projection_of_the_majority_judgment_round_and_admin_tabs(vote_server, browser):
+    server, *_ = vote_server
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.goto(f"{server.url}/resultats?tour=2")
+    wait_ready(projector)
+    expect(projector.get_by_role("heading", level=1)).to_contain_text("Positionnement de clôture")
+    expect(projector.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
+           .first).to_be_visible()
+    assert projector.locator("[data-testid='stSidebar']").is_hidden()
+    screenshot(projector, "projection-jugement-majoritaire")
+    admin = projector.context.new_page()
+    admin.set_viewport_size({"width": 1366, "height": 900})
+    admin.goto(f"{server.url}/admin?onglet=R%C3%A9sultats")
+    wait_ready(admin)
+    expect(admin.get_by_text("Participation")).to_be_visible()
+    screenshot(admin, "admin-resultats")
+    admin.goto(f"{server.url}/admin?onglet=Tours+de+vote")
+    wait_ready(admin)
+    expect(admin.get_by_role("button", name="Clore le vote")).to_be_visible()
+    screenshot(admin, "admin-tours")
+    projector.context.close()

@@ -21,7 +21,7 @@ from labo_dash.errors import NotFound, ValidationError
 # code -> (French label, what it means). The order is the order of the review page.
 CATEGORIES: dict[str, tuple[str, str]] = {
     "nouvelle": ("Nouvelles", "créées depuis la revue précédente"),
-    "progresse": ("Ont progressé", "avancement en hausse ou action (re)lancée depuis la revue précédente"),
+    "progresse": ("Ont progressé", "dont l'avancement a augmenté, ou relancées, depuis la revue précédente"),
     "point_mort": ("Au point mort", "ouvertes, sans progrès (ou en recul) depuis la revue précédente"),
     "terminee": ("Terminées", "passées au statut « Terminée » depuis la revue précédente"),
     "abandonnee": ("Abandonnées", "passées au statut « Abandonnée » depuis la revue précédente"),

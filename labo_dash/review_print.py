@@ -26,11 +26,13 @@ h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 2px solid #0072B2; paddi
 .figures { display: flex; flex-wrap: wrap; gap: 2mm; margin: 4mm 0; }
 .figure { border: 1px solid #ccc; border-radius: 2mm; padding: 2mm 3mm; min-width: 24mm; }
 .figure b { display: block; font-size: 15pt; }
-table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; break-inside: auto; }
-th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.5mm; border-bottom: 1px solid #ddd; }
+table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; break-inside: auto; font-size: 9pt; }
+th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.5mm; border-bottom: 1px solid #ddd;
+         overflow-wrap: break-word; }
+td.bar-cell, td.short { white-space: nowrap; }
 th { background: #f2f4f7; font-weight: bold; }
 tr { break-inside: avoid; }
-.bar { background: #eee; height: 3.5mm; width: 45mm; display: inline-block; vertical-align: middle; }
+.bar { background: #eee; height: 3.5mm; width: 32mm; display: inline-block; vertical-align: middle; }
 .bar span { display: block; height: 100%; }
 .note { color: #555; font-size: 9pt; }
 .late { color: #B00020; font-weight: bold; }
@@ -62,7 +64,7 @@ def _actions_table(rows: pd.DataFrame) -> str:
     if rows.empty:
         return '<p class="note">Aucune.</p>'
     lines = [
-        "<table><tr><th>N°</th><th>Action</th><th>Défi</th><th>Pilote</th><th>Statut</th>"
+        "<table><tr><th>N°</th><th>Action (défi)</th><th>Pilote</th><th>Statut</th>"
         "<th>Avancement</th><th>Échéance</th><th>Dernier commentaire</th></tr>"
     ]
     for row in rows.itertuples():
@@ -75,8 +77,10 @@ def _actions_table(rows: pd.DataFrame) -> str:
         due = french.date(row.due_date.date()) if not pd.isna(row.due_date) else "–"
         due_cell = f'<span class="late">{due} (en retard)</span>' if row.overdue else due
         lines.append(
-            f"<tr><td>{row.id}</td><td>{_e(row.title)}</td><td>{_e(row.challenge)}</td><td>{_e(row.pilot)}</td>"
-            f"<td>{_e(status)}</td><td>{_e(evolution)}</td><td>{due_cell}</td><td>{_e(row.comment)}</td></tr>"
+            f"<tr><td class='short'>{row.id}</td><td><b>{_e(row.title)}</b><br>"
+            f"<span class='note'>{_e(row.challenge)}</span></td><td>{_e(row.pilot)}</td>"
+            f"<td>{_e(status)}</td><td class='short'>{_e(evolution)}</td><td>{due_cell}</td>"
+            f"<td>{_e(row.comment)}</td></tr>"
         )
     return "\n".join([*lines, "</table>"])
 
@@ -116,7 +120,8 @@ def render(
     for row in by_objective.itertuples():
         color = charts.OBJECTIVE_COLORS[(int(row.number) - 1) % len(charts.OBJECTIVE_COLORS)]
         parts.append(
-            f"<tr><td>{int(row.number)} · {_e(row.title)}</td><td>{_bar(row.progress, color)}</td>"
+            f"<tr><td>{int(row.number)} · {_e(row.title)}</td>"
+            f"<td class='bar-cell'>{_bar(row.progress, color)}</td>"
             f"<td>{row.measured} sur {row.actions}</td></tr>"
         )
     parts.append(
@@ -125,7 +130,8 @@ def render(
     )
     for row in by_challenge.itertuples():
         parts.append(
-            f"<tr><td>{_e(row.title)}</td><td>{_bar(row.progress, charts.CHALLENGE_BAR_COLOR)}</td>"
+            f"<tr><td>{_e(row.title)}</td>"
+            f"<td class='bar-cell'>{_bar(row.progress, charts.CHALLENGE_BAR_COLOR)}</td>"
             f"<td>{row.measured} sur {row.actions}</td></tr>"
         )
     parts.append(f"</table><p class='note'>{escape(progress.ROLLUP_EXPLANATION)}</p>")

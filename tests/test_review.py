@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from labo_dash import db, review
+from labo_dash import db, progress, review, review_print
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import (
@@ -172,3 +172,26 @@ def test_demo_november_review_is_visibly_full(con):
     september = review.compare(con, dt.date(2026, 9, 1), TODAY)
     assert {"terminee", "abandonnee"} <= set(september.actions["category"])
     assert len(review.decisions(con, dt.date(2026, 11, 1))) >= 2
+
+
+def test_print_ready_review_is_french_and_escapes_user_text(history):
+    con, ids = history
+    november = dt.date(2026, 11, 1)
+    review.add_decision(con, STEERING_ACTOR, november, "<script>alert('x')</script> Relancer", ids["silent"])
+    review.save_review(con, STEERING_ACTOR, november, dt.date(2026, 11, 25), "Séance & bilan")
+    result = review.compare(con, november, TODAY)
+    html = review_print.render(
+        {"title": "Accompagner pour coopérer", "organiser": "Le Labo de l'ESS"}, result,
+        progress.progress_by_objective(con, result.as_of), progress.progress_by_challenge(con, result.as_of),
+        review.decisions(con, november), review.get_review(con, november), TODAY,
+    )
+    assert html.startswith("<!DOCTYPE html>") and "@page { size: A4" in html
+    assert "Comité de pilotage · revue de novembre 2026" in html
+    assert "Réunion du 25 novembre 2026. Situation au 26 novembre 2026" in html
+    headings = ["Avancement par objectif", "Ont progressé", "Au point mort", "En retard"]
+    headings.append("Relevé de décisions")
+    for heading in headings:
+        assert f"<h2>{heading}</h2>" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Relancer" in html
+    assert "Séance &amp; bilan" in html and "non mesuré" in html
+    assert "Silencieuse" in html and "(en retard)" in html

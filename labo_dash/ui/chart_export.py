@@ -1,9 +1,13 @@
-"""Chart helpers shared by sections: PNG and SVG downloads rendered offline (vl-convert), figures tables."""
+"""Chart helpers shared by sections: specs built once per data version, PNG and SVG downloads rendered
+offline with vl-convert only when asked for, the figures behind a chart as a table.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -13,30 +17,39 @@ import vl_convert
 from labo_dash import charts
 
 EXPORT_WIDTH = 1000
+Build = Callable[[], alt.TopLevelMixin]
 
 
-@functools.lru_cache(maxsize=64)
-def _image(spec: str, fmt: str) -> bytes:
-    """Render a Vega-Lite spec (JSON text) to PNG or SVG offline."""
+@st.cache_data(max_entries=512, show_spinner=False)
+def spec(_build: Build, version: tuple, name: str, *args: Any) -> dict:
+    """Return the Vega-Lite spec of ``_build()``, built (and validated) once per data version and arguments.
+
+    ``version`` and ``args`` must identify everything the chart shows: they are the cache key.
+    """
+    return _build().to_dict()
+
+
+def _image(build: Build, title: str, subtitle: str | None, width: int | None, fmt: str) -> bytes:
+    """Render the chart with its title to PNG or SVG (runs when the download button is clicked)."""
+    exported = build().to_dict()
+    exported["title"] = charts.chart_title(title, subtitle)
+    if width and "width" not in exported:
+        exported["width"] = width
+    text = json.dumps(exported, ensure_ascii=False)
     if fmt == "png":
-        return vl_convert.vegalite_to_png(spec, scale=2)
-    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+        return vl_convert.vegalite_to_png(text, scale=2)
+    return vl_convert.vegalite_to_svg(text).encode("utf-8")
 
 
 def downloads(
-    chart: alt.TopLevelMixin,
+    build: Build,
     name: str,
     key: str,
     title: str,
     subtitle: str | None = None,
     width: int | None = EXPORT_WIDTH,
 ) -> None:
-    """Offer ``chart`` with a title as ``name``.png and ``name``.svg (rendered when a button is clicked)."""
-    spec = chart.to_dict()
-    spec["title"] = charts.chart_title(title, subtitle)
-    if width and "width" not in spec:
-        spec["width"] = width
-    text = json.dumps(spec, ensure_ascii=False)
+    """Offer the chart ``build()`` makes, with a title, as ``name``.png and ``name``.svg."""
     for column, fmt, mime, icon in zip(
         st.columns(2),
         ("png", "svg"),
@@ -46,7 +59,7 @@ def downloads(
     ):
         column.download_button(
             f"Télécharger en {fmt.upper()}",
-            data=functools.partial(_image, text, fmt),
+            data=functools.partial(_image, build, title, subtitle, width, fmt),
             file_name=f"{name}.{fmt}",
             mime=mime,
             on_click="ignore",

@@ -2,37 +2,27 @@
 views that filter one another on a click, the figures as a table under each chart, PNG/SVG downloads.
 
 Pages call :func:`render_signature` (every view) or :func:`render_support_by_challenge` (the per-défi
-bars alone, e.g. live on the projection). View data is cached per database file and data version
-(signature.data_version), so a rerun recomputes nothing unless the data changed.
+bars alone, e.g. live on the projection). View data and chart specs are cached per database file and
+data version (signature.data_version), so a rerun recomputes nothing unless the data changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import time
-from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, seminar, signature
+from labo_dash import french, seminar, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.ui import signature_filter as picks
-from labo_dash.ui import signature_tables as tables
-from labo_dash.ui.chart_export import downloads, figures_table
-from labo_dash.ui.common import md_escape
+from labo_dash.ui import signature_views as views
 from labo_dash.ui.common import today as current_day
+from labo_dash.ui.signature_views import BARS_TITLE
 
 REPLAY_PAUSE = 0.7  # seconds between two months when the history is replayed
-_VIEWS = {
-    "bars": signature.support_by_challenge,
-    "trend": signature.support_over_time,
-    "weights": signature.challenge_weights,
-    "timeline": signature.action_timeline,
-}
-BARS_TITLE = "Soutien aux défis, réparti par objectif"
 SUPPORT_HELP = (
     "Soutien d'un défi = part des votes du tour qui sont allés à ce défi (gommettes ; pour un jugement "
     "majoritaire, note moyenne ramenée entre 0 et 1 puis normalisée). Il est réparti entre les objectifs "
@@ -44,12 +34,6 @@ NO_ROUND = (
     "apparaîtra ici dès l'ouverture du vote (page Administration)."
 )
 NO_VOTE = "Aucun vote n'a encore été exprimé dans ce tour : les barres apparaîtront avec les premiers votes."
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _view(_con: duckdb.DuckDBPyConnection, version: tuple, name: str, *args: Any) -> pd.DataFrame:
-    """Return a view's data; ``version`` (database path + data fingerprint) keys the cache."""
-    return _VIEWS[name](_con, *args)
 
 
 def month_control(months: list[dt.date], key: str, default: dt.date | None = None) -> tuple[dt.date, bool]:
@@ -73,59 +57,6 @@ def month_control(months: list[dt.date], key: str, default: dt.date | None = Non
             help="Fait défiler les mois depuis le séminaire jusqu'au mois choisi.",
         )
     return month, replay
-
-
-def color_legend(items: list[tuple[str, str]]) -> None:
-    """Show a legend of (label, colour) that wraps with the page width (a chart legend does not)."""
-    spans = "".join(
-        f"<span style='white-space:nowrap;margin-right:1.4em'><span style='color:{color};font-size:1.4em'>■"
-        f"</span> {html.escape(label)}</span> "
-        for label, color in items
-    )
-    st.markdown(f"<div style='line-height:2.1'>{spans}</div>", unsafe_allow_html=True)
-
-
-def _objective_legend(df: pd.DataFrame, objectives: list[dict]) -> None:
-    items = list(zip(charts.objective_labels(objectives), charts.OBJECTIVE_COLORS, strict=False))
-    if df["objective_number"].isna().any():
-        items.append((charts.UNASSIGNED, charts.UNASSIGNED_COLOR))
-    color_legend(items)
-
-
-def _explain(when: dt.date, show_progress: bool) -> str:
-    text = "Longueur de la barre : part des votes du tour, répartie entre les objectifs du défi"
-    if show_progress:
-        text += f" ; partie foncée : soutien réalisé (avancement des actions au {french.date(when)})"
-    return text + "."
-
-
-def _bars(
-    df: pd.DataFrame, key: str, objectives: list[dict], when: dt.date, show_progress: bool, interactive: bool
-) -> None:
-    """Show the per-défi bars, the objectives' legend above them (it wraps on a phone)."""
-    chosen = picks.current(key)
-    st.caption(_explain(when, show_progress))
-    _objective_legend(df, objectives)
-    chart = charts.support_by_challenge_chart(
-        df,
-        objectives,
-        show_progress=show_progress,
-        highlight_challenge=chosen["challenge"],
-        highlight_objective=chosen["objective"],
-        legend=False,
-    )
-    if interactive:
-        picks.clickable(chart, key, "bars", "defi", BARS_TITLE)
-    else:
-        st.altair_chart(chart, width="stretch")
-
-
-def _bars_details(
-    df: pd.DataFrame, key: str, objectives: list[dict], month: dt.date, when: dt.date, show_progress: bool
-) -> None:
-    figures_table("soutien aux défis", tables.bars(df, show_progress))
-    chart = charts.support_by_challenge_chart(df, objectives, show_progress=show_progress)
-    downloads(chart, f"soutien-defis-{month:%Y-%m}", f"{key}-bars", BARS_TITLE, _explain(when, show_progress))
 
 
 def render_support_by_challenge(
@@ -153,55 +84,17 @@ def render_support_by_challenge(
             st.info(NO_ROUND, icon="🗳️")
             return None
         round_id = found["id"]
+    section = views.Section(con, key, seminar_id)
     month = month or dt.date(today.year, today.month, 1)
     when = signature.as_of(month, today)
-    df = _view(con, signature.data_version(con), "bars", round_id, when)
+    df = section.view("bars", round_id, when)
     if df.empty or not df["score"].sum():
         st.info(NO_VOTE, icon="🗳️")
         return None
-    objectives = seminar.objectives(con, seminar_id)
-    _bars(df, key, objectives, when, show_progress, interactive=True)
+    views.bars(section, df, round_id, when, show_progress, interactive=True)
     if details:
-        _bars_details(df, key, objectives, month, when, show_progress)
+        views.bars_details(section, df, month, when, show_progress)
     return df
-
-
-def _trend(
-    df: pd.DataFrame,
-    key: str,
-    objectives: list[dict],
-    months: list[dt.date],
-    month: dt.date,
-    interactive: bool,
-) -> None:
-    """Show one small chart per objective, three per row (stacked on a phone)."""
-    chosen = picks.current(key)["objective"]
-    y_max = float(df["support"].max()) * 1.1 if len(df) else 0.01
-    columns = [column for _ in range(0, len(objectives), 3) for column in st.columns(3)]
-    for column, objective in zip(columns, objectives, strict=False):
-        number = objective["number"]
-        chart = charts.finish(
-            charts.objective_trend_chart(
-                df[df["objective_number"] == number],
-                objective,
-                months,
-                month,
-                y_max=y_max,
-                emphasis=1.0 if chosen in (None, number) else 2 * charts.DIMMED,
-                selectable=interactive,
-            )
-        )
-        with column:
-            if interactive:
-                picks.clickable(
-                    chart,
-                    key,
-                    f"trend{number}",
-                    "objectif",
-                    f"Objectif {number} : soutien exprimé et réalisé",
-                )
-            else:
-                st.altair_chart(chart, width="stretch")
 
 
 def render_signature(
@@ -227,22 +120,21 @@ def render_signature(
     if found is None:
         st.info(NO_ROUND, icon="🗳️")
         return
-    version = signature.data_version(con)
-    objectives = seminar.objectives(con, seminar_id)
+    section = views.Section(con, key, seminar_id)
     months = signature.months(con, today, seminar_id)
     if control:
         chosen, replay = month_control(months, key, month)
     else:
         chosen, replay = (month if month in months else months[-1]), False
     when = signature.as_of(chosen, today)
-    bars = _view(con, version, "bars", found["id"], when)
+    bars = section.view("bars", found["id"], when)
     if bars.empty or not bars["score"].sum():
         st.info(NO_VOTE, icon="🗳️")
         return
-    st.caption(f"Soutien tiré du tour « {md_escape(found['title'])} », avancement au {french.date(when)}.")
-    picks.notice(key, bars, objectives)
+    st.caption(f"Soutien tiré du tour « {found['title']} », avancement au {french.date(when)}.")
+    picks.notice(key, bars, section.objectives)
     dates = tuple(signature.as_of(m, today) for m in months)
-    trend = _view(con, version, "trend", found["id"], dates, picks.current(key)["challenge"], seminar_id)
+    trend = section.view("trend", found["id"], dates, picks.current(key)["challenge"], seminar_id)
     trend["month"] = pd.to_datetime(trend["month"]).dt.date
 
     st.subheader(BARS_TITLE, anchor=False)
@@ -256,101 +148,17 @@ def render_signature(
     for frame in months[: months.index(chosen)] if replay else []:
         frame_when = signature.as_of(frame, today)
         with bars_slot.container():
-            _bars(
-                _view(con, version, "bars", found["id"], frame_when), key, objectives, frame_when, True, False
+            views.bars(
+                section, section.view("bars", found["id"], frame_when), found["id"], frame_when, True, False
             )
         with trend_slot.container():
-            _trend(trend, key, objectives, months, frame, interactive=False)
+            views.trend(section, trend, months, frame, interactive=False)
         time.sleep(REPLAY_PAUSE)
     with bars_slot.container():
-        _bars(bars, key, objectives, when, True, True)
-        _bars_details(bars, key, objectives, chosen, when, True)
+        views.bars(section, bars, found["id"], when, True, True)
+        views.bars_details(section, bars, chosen, when, True)
     with trend_slot.container():
-        _trend(trend, key, objectives, months, chosen, interactive=True)
-        chart = charts.support_over_time_chart(trend, objectives, months, chosen)
-        figures_table("soutien par objectif et par mois", tables.trend(trend, chosen))
-        downloads(
-            chart,
-            f"soutien-objectifs-{chosen:%Y-%m}",
-            f"{key}-trend",
-            "Soutien exprimé et soutien réalisé, objectif par objectif",
-            f"Pointillés : soutien exprimé ; surface : soutien réalisé (au {french.date(when)})",
-            width=None,
-        )
-    _weights(_view(con, version, "weights", found["id"], seminar_id), key, objectives)
-    _timeline(_view(con, version, "timeline", when, seminar_id), key, objectives, when, chosen)
-
-
-def _weights(df: pd.DataFrame, key: str, objectives: list[dict]) -> None:
-    chosen = picks.current(key)
-    st.subheader("Poids des objectifs dans chaque défi", anchor=False)
-    explain = (
-        "Chaque défi répartit son soutien entre les objectifs selon ces poids (défis rangés par soutien)"
-    )
-    st.caption(explain + ".")
-    chart = charts.weights_heatmap(
-        df, objectives, highlight_challenge=chosen["challenge"], highlight_objective=chosen["objective"]
-    )
-    picks.clickable(chart, key, "weights", "cellule", "Poids des objectifs dans chaque défi")
-    figures_table("poids des objectifs", tables.weights(df))
-    downloads(
-        chart,
-        "poids-objectifs-defis",
-        f"{key}-weights",
-        "Poids des objectifs dans chaque défi",
-        explain,
-        width=800,
-    )
-
-
-def _timeline(df: pd.DataFrame, key: str, objectives: list[dict], when: dt.date, month: dt.date) -> None:
-    """Show the Gantt of the actions, one tab per objective (the filtered objective's tab open)."""
-    chosen = picks.current(key)
-    st.subheader("Calendrier des actions par objectif", anchor=False)
-    if chosen["challenge"] is not None:
-        df = df[df["challenge_id"] == chosen["challenge"]]
-    if df.empty:
-        st.info(
-            "Ce défi n'a pas encore d'action de suivi."
-            if chosen["challenge"] is not None
-            else "Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.",
-            icon="📋",
-        )
-        return
-    st.caption(
-        f"Statut au {french.date(when)} ; bordure rouge : action en retard sur son échéance. Une action "
-        "apparaît sous chaque objectif de son défi ; la ligne pointillée marque la date affichée."
-    )
-    color_legend([(label, charts.STATUS_COLORS[label]) for label in french.STATUSES.values()])
-    groups = [o for o in objectives if (df["objective_number"] == o["number"]).any()]
-    if df["objective_number"].isna().any():
-        groups.append({"number": None, "short_label": None})
-    labels, parts = [], []
-    for o in groups:
-        part = df[
-            df["objective_number"].isna() if o["number"] is None else df["objective_number"] == o["number"]
-        ]
-        late = int(part["overdue"].sum())
-        labels.append(
-            f"{charts.objective_label(o['number'], o['short_label'])} ({len(part)}"
-            + (f", {late} en retard)" if late else ")")
-        )
-        parts.append(part)
-    opened = next(
-        (label for o, label in zip(groups, labels, strict=True) if o["number"] == chosen["objective"]), None
-    )
-    domain = charts.timeline_domain(df, when)
-    for tab, part in zip(st.tabs(labels, default=opened), parts, strict=True):
-        tab.altair_chart(
-            charts.finish(charts.action_timeline_part(part, None, domain=domain, as_of=when, legend=False)),
-            width="stretch",
-        )
-    figures_table("actions par objectif", tables.timeline(df))
-    downloads(
-        charts.action_timeline_chart(df, objectives, as_of=when),
-        f"calendrier-actions-{month:%Y-%m}",
-        f"{key}-timeline",
-        "Calendrier des actions par objectif",
-        f"Statut au {french.date(when)} ; bordure rouge : en retard",
-        width=None,
-    )
+        views.trend(section, trend, months, chosen, interactive=True)
+        views.trend_details(section, trend, months, chosen, when)
+    views.weights(section, section.view("weights", found["id"], seminar_id), found["id"])
+    views.timeline(section, section.view("timeline", when, seminar_id), when, chosen)

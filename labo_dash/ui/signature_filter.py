@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -39,15 +38,15 @@ def _clear(key: str) -> None:
     st.session_state[f"{key}-filter"] = dict(EMPTY)
 
 
-def clickable(chart: alt.TopLevelMixin, key: str, view: str, param: str, description: str) -> None:
-    """Show a chart whose ``param`` selection (defi, objectif or cellule) sets the section's filter.
+def clickable(spec: dict, key: str, view: str, param: str, description: str) -> None:
+    """Show a chart spec whose ``param`` selection (defi, objectif or cellule) sets the section's filter.
 
     The widget key changes with the filter, so the chart restarts unselected and every click counts.
     """
     chosen = current(key)
     widget = f"{key}-{view}-{chosen['challenge']}-{chosen['objective']}"
-    st.altair_chart(
-        chart,
+    st.vega_lite_chart(
+        spec,
         width="stretch",
         key=widget,
         selection_mode=param,

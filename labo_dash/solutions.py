@@ -95,11 +95,16 @@ def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> dict[str, 
     return solution
 
 
-def _check(title: str, description: str | None) -> tuple[str, str | None]:
-    """Return the stripped title and description, or raise ValidationError with French messages."""
+def _check(
+    title: str, description: str | None, errors: dict[str, str] | None = None
+) -> tuple[str, str | None]:
+    """Return the stripped title and description, or raise ValidationError with French messages.
+
+    ``errors`` already found on other fields are reported together with these.
+    """
     title = (title or "").strip()
     description = (description or "").strip() or None
-    errors = {}
+    errors = dict(errors or {})
     if not title:
         errors["title"] = "Donnez un intitulé à la solution."
     elif len(title) > TITLE_MAX:
@@ -121,17 +126,13 @@ def add_solution(
 ) -> int:
     """Record a solution answering ``challenge_id``; return its id."""
     access.require(actor, "solutions.write")
-    title, description = _check(title, description)
     known = db.query(
         con,
         "SELECT id FROM challenges WHERE id = ? AND seminar_id = ? AND deleted_at IS NULL",
         [challenge_id, seminar_id],
     )
-    if not known:
-        raise ValidationError(
-            "La solution n'a pas été enregistrée : choisissez le défi auquel elle répond.",
-            {"challenge_id": "Choisissez un défi de la liste."},
-        )
+    missing = {} if known else {"challenge_id": "Choisissez le défi auquel la solution répond."}
+    title, description = _check(title, description, missing)
     with db.transaction(con) as cur:
         solution_id = cur.execute(
             "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "

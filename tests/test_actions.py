@@ -61,8 +61,8 @@ def test_add_solution_validates_and_audits(small):
     assert operations == [("create",)]
     before = count(con, "solutions")
     with pytest.raises(ValidationError) as error:
-        solutions.add_solution(con, ORGANISER_ACTOR, challenge, "   ")
-    assert "intitulé" in error.value.fields["title"]
+        solutions.add_solution(con, ORGANISER_ACTOR, None, "   ")
+    assert "intitulé" in error.value.fields["title"] and "défi" in error.value.fields["challenge_id"]
     with pytest.raises(ValidationError) as error:
         solutions.add_solution(con, ORGANISER_ACTOR, 999, "Sans défi")
     assert "challenge_id" in error.value.fields

@@ -32,7 +32,7 @@ from labo_dash.seminar import DEFAULT_SEMINAR
 
 # Common table expressions, assembled into one statement per view (fixed SQL text, parameters only).
 _SUPPORT = """
-round AS (SELECT id, method, grade_scale FROM rounds WHERE id = ?),
+round AS (SELECT id, method, grade_scale FROM rounds WHERE id = ? AND target = 'challenges'),
 current_ballots AS (
     SELECT b.id FROM ballots b WHERE b.round_id = (SELECT id FROM round)
     QUALIFY row_number() OVER (PARTITION BY b.participant_id ORDER BY b.id DESC) = 1

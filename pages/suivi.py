@@ -6,6 +6,7 @@ from labo_dash import french, review, seminar
 from labo_dash.ui import review as ui
 from labo_dash.ui.common import connection, current_actor, page_header, today
 from labo_dash.ui.feedback import show_flash
+from labo_dash.ui.signature import render_signature
 
 con = connection()
 actor = current_actor()
@@ -47,3 +48,6 @@ with meeting:
         ui.meeting_form(con, actor, month, data["meeting"])
     elif data["meeting"] and data["meeting"]["notes"]:
         st.markdown(f"**Notes de séance** : {data['meeting']['notes']}")
+
+st.divider()
+render_signature(con, key="suivi", month=month, control=False)

@@ -330,6 +330,14 @@ def test_data_version_changes_with_the_data(data):
     assert signature.data_version(con) != changed
 
 
+def test_a_round_on_solutions_gives_no_support_to_défis(data):
+    con, rounds = data
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE rounds SET target = 'solutions' WHERE id = ?", [rounds["dots"]])
+    assert signature.support_by_challenge(con, rounds["dots"], D(2026, 6, 30)).empty
+    assert signature.support_round(con)["id"] == rounds["old"]
+
+
 def test_empty_seminar_has_no_support_round(fresh_db):
     con = db.open_database(fresh_db)
     assert signature.support_round(con) is None

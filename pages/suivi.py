@@ -4,7 +4,7 @@ import streamlit as st
 
 from labo_dash import french, review, seminar
 from labo_dash.ui import review as ui
-from labo_dash.ui.common import connection, current_actor, page_header, today
+from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
 from labo_dash.ui.feedback import show_flash
 from labo_dash.ui.signature import render_signature
 
@@ -47,7 +47,7 @@ with meeting:
     if actor.can("reviews.write"):
         ui.meeting_form(con, actor, month, data["meeting"])
     elif data["meeting"] and data["meeting"]["notes"]:
-        st.markdown(f"**Notes de séance** : {data['meeting']['notes']}")
+        st.markdown(f"**Notes de séance** : {md_escape(data['meeting']['notes'])}")
 
 st.divider()
 render_signature(con, key="suivi", month=month, control=False)

@@ -153,7 +153,10 @@ def support_by_challenge_chart(
     data["t_actions"] = [
         f"{m} mesurée(s) sur {n}" for m, n in zip(data["measured"], data["actions"], strict=True)
     ]
-    data["t_title"] = [f"{r}. {t}" for r, t in zip(data["rank"], data["challenge"], strict=True)]
+    ranked = not (data["method"] == "majority_judgment").any()  # a mean grade is not the MJ ranking
+    data["t_title"] = [
+        f"{r}. {t}" if ranked else t for r, t in zip(data["rank"], data["challenge"], strict=True)
+    ]
     if show_progress:
         data["t_end"] = data["t_support"] + [
             " · aucune action" if not n

@@ -110,7 +110,7 @@ action_counts AS (
 ),
 rows AS (
     SELECT sp.challenge_id, c.title AS challenge, sp.position,
-           sp.rank, sp.score, sp.support,
+           (SELECT method FROM round) AS method, sp.rank, sp.score, sp.support,
            o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
            o.title AS objective_title, coalesce(w.weight, 1.0) AS weight,
            sp.support * coalesce(w.weight, 1.0) AS support_objective,

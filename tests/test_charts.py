@@ -86,6 +86,7 @@ def test_support_bars_spec(demo):
         "Avancement du défi",
         "Soutien réalisé",
     } <= tooltips
+    assert values(spec, parts[2])[0]["t_title"] == f"1. {first['challenge']}"  # ranked by dots
     ends = {row["t_end"] for row in values(spec, parts[3])}
     assert "20,4\u00a0% · réalisé à 72,5\u00a0%" in ends and "6\u00a0% · aucune action" in ends
 

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash import db, progress, signature
+from labo_dash.ui import signature_tables as tables
 
 D = dt.date
 SEMINAR_DAY = D(2026, 3, 24)
@@ -218,6 +219,8 @@ def test_majority_judgment_support_is_the_normalised_mean_grade_score(data):
     for cid, share in support.items():
         assert per_challenge[cid] == pytest.approx(share)
     assert df.groupby("challenge_id")["score"].first()[1] == pytest.approx(0.5)  # mean grade score of A
+    assert set(df["method"]) == {"majority_judgment"}
+    assert "Rang" not in tables.bars(df).columns  # a mean grade rank is not the majority-judgment ranking
 
 
 @pytest.mark.parametrize("when", DATES)

@@ -37,9 +37,13 @@ def bars(df: pd.DataFrame, show_progress: bool = True) -> pd.DataFrame:
             row["Actions comptées"] = f"{int(first['measured'])} sur {int(first['actions'])}"
         rows.append(row)
     table = pd.DataFrame(rows)
+    if (df["method"] == "majority_judgment").any():  # the rank by mean grade is not the MJ ranking
+        table = table.drop(columns="Rang")
     head, tail = ["Rang", "Défi", "Soutien"], ["Avancement", "Soutien réalisé", "Actions comptées"]
     split = sorted(c for c in table.columns if c not in head + tail)
-    return table[head + split + [c for c in tail if c in table.columns]].fillna("–")
+    return table[
+        [c for c in head if c in table.columns] + split + [c for c in tail if c in table.columns]
+    ].fillna("–")
 
 
 def trend(df: pd.DataFrame, month: dt.date) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 import duckdb
 import openpyxl
 
-from labo_dash import access, db, french
+from labo_dash import access, backup, db, french
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS, append_updates, check_fields, check_update, chronology_errors, clean
 from labo_dash.errors import ImportRejected
@@ -115,7 +116,12 @@ def _parse(source: str, text: str) -> Any:
             raise ValueError(f"statut « {text} » inconnu ({known})")
         return _STATUSES.get(header_key(text)) if text else None
     if source == "progress":
-        value = _number(text.replace("%", "")) if text.replace("%", "").strip() else None
+        try:
+            value = _number(text.replace("%", "")) if text.replace("%", "").strip() else None
+        except ValueError:
+            value = math.nan
+        if value is not None and not math.isfinite(value):  # "inf" and "nan" read as floats
+            raise ValueError(f"« {text} » n'est pas un pourcentage (un nombre entier de 0 à 100)")
         return None if value is None else (int(value) if value == int(value) else value)
     return clean(text)
 
@@ -286,6 +292,8 @@ def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, file
                  today: dt.date) -> ImportPlan:
     """Import the file in one transaction (checked again first); return what was done."""
     access.require(actor, "actions.write")
+    if not plan_import(con, data, filename, today, actor.name).empty:  # a refused file raises: no backup
+        backup.before_import(con)
     with db.transaction(con) as cur:
         plan = plan_import(con, data, filename, today, actor.name)
         for change in plan.changes:

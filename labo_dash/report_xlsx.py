@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labo_dash import french, review
+from labo_dash import french, review, spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reports import MonthlyReport
 
@@ -70,7 +70,7 @@ def _cell(value: Any) -> Any:
         return value.to_pydatetime() if value.time() != dt.time() else value.date()
     if hasattr(value, "item"):
         return value.item()
-    return value
+    return spreadsheet.xlsx_text(value)  # control characters would make openpyxl refuse the whole file
 
 
 def _sheet(workbook: Workbook, title: str, columns: dict[str, tuple[str, str | None, int]],

@@ -23,6 +23,7 @@ from labo_dash import (
     access,
     action_table,
     actions,
+    actions_import,
     audit,
     backup,
     barometer,
@@ -32,6 +33,7 @@ from labo_dash import (
     diagnosis_import,
     export,
     participants,
+    reports,
     review,
     rounds,
     solutions,
@@ -39,7 +41,8 @@ from labo_dash import (
 )
 from labo_dash import settings as app_settings
 from labo_dash.errors import LaboError
-from labo_dash.spreadsheet import FORMULA_STARTS, xlsx_text
+from labo_dash.report_xlsx import report_xlsx
+from labo_dash.spreadsheet import FORMULA_STARTS, from_csv, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Test hostile")
 TODAY = dt.date.today()
@@ -368,6 +371,35 @@ def test_imports_store_verbatim_or_refuse_whole_file(hostile, kind, text, encodi
         assert value == stored(text)
 
 
+ACTION_HEADERS = ["N°", "Action", "Description", "Budget prévu (€)", "Statut", "Avancement (%)"]
+cell_numbers = numbers.map(lambda n: "" if n is None else str(n).replace(".", ","))
+
+
+@settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=texts, description=texts, budget=texts | cell_numbers, progress=texts | cell_numbers,
+       status=texts | st.sampled_from(["En cours", "terminée", "EN PAUSE", ""]),
+       fmt=st.sampled_from(["csv", "xlsx"]))
+def test_actions_import_stores_verbatim_or_refuses_whole_file(hostile, title, description, budget, progress,
+                                                               status, fmt):
+    con, action_id = hostile["con"], hostile["action"]
+    rows = [ACTION_HEADERS, [str(action_id), title, description, budget, status, progress]]
+    if fmt == "xlsx":
+        workbook = Workbook()
+        workbook.active.title = "Actions"
+        for row in rows:
+            workbook.active.append([xlsx_text(cell) for cell in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = buffer.getvalue()
+    else:
+        data = csv_bytes(rows, "utf-8")
+    plan = attempt(con, ("actions", "progress_updates"),
+                   lambda: actions_import.apply_import(con, ACTOR, data, f"actions.{fmt}", TODAY))
+    if plan is not None and fmt == "csv" and "\r" not in title + description:
+        row = db.query(con, "SELECT title, description FROM actions WHERE id = ?", [action_id])[0]
+        assert (row["title"], row["description"]) == (stored(from_csv(title)), stored(from_csv(description)))
+
+
 # --- Exports ------------------------------------------------------------------------------------------
 
 
@@ -407,6 +439,21 @@ def test_audit_exports_store_formula_like_text_as_text(hostile, formula_rows):
     rows = list(csv.reader(io.StringIO(audit.to_csv(frame).decode("utf-8-sig")), delimiter=";"))
     cells = [c for row in rows[1:] for c in row]
     assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not c.lstrip("-").isdigit()]
+
+
+def test_monthly_report_workbook_keeps_user_text_as_text(hostile, formula_rows):
+    con = hostile["con"]
+    titles = [f"{text} (action)" for text in FORMULAS] + ["Bip\x07 contrôle \x1b"]
+    actions.create_actions(con, ACTOR, hostile["solution"], titles, {"pilot_person": FORMULAS[0]},
+                           status="en_cours", progress_value=5, reported_on=TODAY, reported_by=None,
+                           today=TODAY)
+    book = load_workbook(io.BytesIO(report_xlsx(reports.build_report(con, TODAY.replace(day=1), TODAY))))
+    formulas = [(s.title, c.coordinate) for s in book.worksheets for row in s.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    values = {c.value for row in book["Actions"].iter_rows() for c in row}
+    assert {f"{text} (action)".strip() for text in FORMULAS} <= values
+    assert "Bip contrôle " in values  # control characters dropped, the rest kept
 
 
 def test_control_characters_do_not_break_the_excel_export(hostile):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
+import openpyxl
 import pytest
 
-from labo_dash import access, backup, diagnosis_import, participants
+from labo_dash import access, actions_import, backup, diagnosis_import, participants, reports
 from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.report_xlsx import report_xlsx
 
 FINDINGS_OK = "atelier;type;texte;objectifs\n1;frein;Un constat importé pour la sauvegarde;1, 3\n"
 FINDINGS_BAD = "atelier;type;texte;objectifs\n9;frein;Atelier inconnu;1\n"
@@ -22,6 +27,37 @@ IMPORTERS = {
     "challenges": (diagnosis_import.import_challenges, CHALLENGES_OK, CHALLENGES_BAD, "challenges"),
     "participants": (participants.import_participants, PARTICIPANTS_OK, PARTICIPANTS_BAD, "participants"),
 }
+
+
+TODAY = dt.date.today()
+
+
+def actions_file(con, title: str, progress: object) -> bytes:
+    """Return this month's actions workbook with the first action retitled and its % set."""
+    exported = report_xlsx(reports.build_report(con, TODAY.replace(day=1), TODAY))
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book["Actions"]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(2, headers.index("Action") + 1).value = title
+    sheet.cell(2, headers.index("Avancement (%)") + 1).value = progress
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_accepted_actions_import_is_preceded_by_a_backup(con, saves):
+    before = backup.table_fingerprints(con)
+    actions_import.apply_import(con, access.SYSTEM, actions_file(con, "Intitulé revu", None), "a.xlsx", TODAY)
+    assert backup.table_fingerprints(con)["actions"] != before["actions"]
+    (folder,) = backup.list_backups(saves)
+    assert folder.name.endswith("-avant-import") and backup.verify(folder)["tables"] == before
+
+
+def test_refused_actions_import_takes_no_backup(con, saves):
+    before = backup.table_fingerprints(con)
+    with pytest.raises(ImportRejected):
+        actions_import.apply_import(con, access.SYSTEM, actions_file(con, "x", "beaucoup"), "a.xlsx", TODAY)
+    assert backup.list_backups(saves) == [] and backup.table_fingerprints(con) == before
 
 
 @pytest.fixture

@@ -34,8 +34,7 @@ from labo_dash.seminar import DEFAULT_SEMINAR
 _SUPPORT = """
 round AS (SELECT id, method, grade_scale FROM rounds WHERE id = ? AND target = 'challenges'),
 current_ballots AS (
-    SELECT b.id FROM ballots b WHERE b.round_id = (SELECT id FROM round)
-    QUALIFY row_number() OVER (PARTITION BY b.participant_id ORDER BY b.id DESC) = 1
+    SELECT max(b.id) AS id FROM ballots b WHERE b.round_id = (SELECT id FROM round) GROUP BY b.participant_id
 ),
 round_challenges AS (
     SELECT ri.item_id AS challenge_id, ri.position
@@ -60,36 +59,40 @@ scores AS (
 ),
 support AS (
     SELECT challenge_id, position, score,
-           coalesce(score / nullif(sum(score) OVER (), 0), 0) AS support,
+           coalesce(score / nullif((SELECT sum(score) FROM scores), 0), 0) AS support,
            rank() OVER (ORDER BY score DESC) AS rank
     FROM scores
 )"""
 
 _WEIGHTS = """
+weight_totals AS (
+    SELECT challenge_id, sum(weight) AS total FROM challenge_objectives WHERE weight > 0 GROUP BY challenge_id
+),
 weights AS (
-    SELECT co.challenge_id, co.objective_id, o.number AS objective_number,
-           co.weight / sum(co.weight) OVER (PARTITION BY co.challenge_id) AS weight
-    FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id
+    SELECT co.challenge_id, co.objective_id, o.number AS objective_number, co.weight / t.total AS weight
+    FROM challenge_objectives co JOIN weight_totals t ON t.challenge_id = co.challenge_id
+    JOIN objectives o ON o.id = co.objective_id
     WHERE co.weight > 0
 )"""
 
 _ROLLUP = """
 challenge_progress AS (
     SELECT l.as_of, s.challenge_id,
-           sum(coalesce(a.weight, 1) * l.progress) / sum(coalesce(a.weight, 1)) / 100 AS progress,
+           sum(coalesce(a.weight, 1) * l.last.progress) / sum(coalesce(a.weight, 1)) / 100 AS progress,
            count(*) AS measured
     FROM latest l JOIN actions a ON a.id = l.action_id
     JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
-    WHERE l.progress IS NOT NULL AND l.status <> 'abandonnee'
+    WHERE l.last.progress IS NOT NULL AND l.last.status <> 'abandonnee'
     GROUP BY l.as_of, s.challenge_id
 )"""
 
 _LATEST = """
 as_of_dates AS (SELECT DISTINCT unnest(?::DATE[]) AS as_of),
-latest AS (
-    SELECT d.as_of, u.action_id, u.status, u.progress
+latest AS (  -- each action's latest update on or before the date (the later id on the same day)
+    SELECT d.as_of, u.action_id,
+           arg_max({'status': u.status, 'progress': u.progress}, (u.reported_on, u.id)) AS last
     FROM as_of_dates d JOIN progress_updates u ON u.reported_on <= d.as_of
-    QUALIFY row_number() OVER (PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
+    GROUP BY d.as_of, u.action_id
 )"""
 
 SUPPORT_BY_CHALLENGE_SQL = (
@@ -108,24 +111,27 @@ action_counts AS (
     FROM actions a JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
     GROUP BY s.challenge_id
 ),
-rows AS (
-    SELECT sp.challenge_id, c.title AS challenge, sp.position,
-           (SELECT method FROM round) AS method, sp.rank, sp.score, sp.support,
-           o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
-           o.title AS objective_title, coalesce(w.weight, 1.0) AS weight,
-           sp.support * coalesce(w.weight, 1.0) AS support_objective,
-           cp.progress, coalesce(cp.measured, 0) AS measured, coalesce(ac.actions, 0) AS actions
-    FROM support sp JOIN challenges c ON c.id = sp.challenge_id
-    LEFT JOIN weights w ON w.challenge_id = sp.challenge_id
-    LEFT JOIN objectives o ON o.id = w.objective_id
-    LEFT JOIN challenge_progress cp ON cp.challenge_id = sp.challenge_id
-    LEFT JOIN action_counts ac ON ac.challenge_id = sp.challenge_id
+weights_before AS (  -- the share of the défi's bar left of each objective's segment
+    SELECT w.challenge_id, w.objective_id, coalesce(sum(p.weight), 0) AS before
+    FROM weights w
+    LEFT JOIN weights p ON p.challenge_id = w.challenge_id AND p.objective_number < w.objective_number
+    GROUP BY w.challenge_id, w.objective_id
 )
-SELECT *, support_objective * coalesce(progress, 0) AS realised,
-       sum(support_objective) OVER (PARTITION BY challenge_id ORDER BY objective_number NULLS LAST
-                                    ROWS UNBOUNDED PRECEDING) - support_objective AS segment_start
-FROM rows
-ORDER BY support DESC, position, objective_number NULLS LAST
+SELECT sp.challenge_id, c.title AS challenge, sp.position,
+       (SELECT method FROM round) AS method, sp.rank, sp.score, sp.support,
+       o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
+       o.title AS objective_title, coalesce(w.weight, 1.0) AS weight,
+       sp.support * coalesce(w.weight, 1.0) AS support_objective,
+       cp.progress, coalesce(cp.measured, 0) AS measured, coalesce(ac.actions, 0) AS actions,
+       sp.support * coalesce(w.weight, 1.0) * coalesce(cp.progress, 0) AS realised,
+       sp.support * coalesce(wb.before, 0) AS segment_start
+FROM support sp JOIN challenges c ON c.id = sp.challenge_id
+LEFT JOIN weights w ON w.challenge_id = sp.challenge_id
+LEFT JOIN weights_before wb ON wb.challenge_id = w.challenge_id AND wb.objective_id = w.objective_id
+LEFT JOIN objectives o ON o.id = w.objective_id
+LEFT JOIN challenge_progress cp ON cp.challenge_id = sp.challenge_id
+LEFT JOIN action_counts ac ON ac.challenge_id = sp.challenge_id
+ORDER BY sp.support DESC, sp.position, o.number NULLS LAST
 """
 )
 
@@ -186,9 +192,9 @@ first_update AS (SELECT action_id, min(reported_on) AS first_on FROM progress_up
 SELECT a.id AS action_id, a.title AS action, c.id AS challenge_id, c.title AS challenge,
        o.id AS objective_id, o.number AS objective_number, o.short_label AS objective, w.weight,
        coalesce(a.start_date, f.first_on, CAST(a.created_at AS DATE)) AS start, a.due_date,
-       coalesce(l.status, 'a_lancer') AS status, l.progress,
-       coalesce(a.due_date < d.as_of AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'),
-                false) AS overdue
+       coalesce(l.last.status, 'a_lancer') AS status, l.last.progress AS progress,
+       coalesce(a.due_date < d.as_of
+                AND coalesce(l.last.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'), false) AS overdue
 FROM actions a
 JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
 JOIN challenges c ON c.id = s.challenge_id AND c.deleted_at IS NULL

@@ -90,6 +90,27 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from labo_dash import french, report_pdf, report_xlsx, reports
+
+    today = dt.date.today()
+    month = reports.parse_month(args.month, today)
+    con = db.open_database(args.db)
+    try:
+        report = reports.build_report(con, month, today)
+    finally:
+        con.close()
+    render = report_pdf.report_pdf if args.format == "pdf" else report_xlsx.report_xlsx
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(render(report))
+    print(f"Rapport mensuel de {french.month(month)} ({args.format.upper()}) écrit dans {out}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -117,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
     export.add_argument("--to", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
     export.set_defaults(handler=_export)
+
+    report = commands.add_parser("report", help="écrit le rapport mensuel du comité de pilotage (PDF, Excel)")
+    report.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+    report.add_argument("--month", required=True, metavar="AAAA-MM", help="mois du rapport, ex. 2026-11")
+    report.add_argument("--format", required=True, choices=["pdf", "xlsx"], help="pdf ou xlsx")
+    report.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire")
+    report.set_defaults(handler=_report)
 
     importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
     kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)

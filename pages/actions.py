@@ -4,6 +4,7 @@ import streamlit as st
 
 from labo_dash import french, progress, solutions
 from labo_dash.ui import actions as ui
+from labo_dash.ui.actions_import import import_section
 from labo_dash.ui.common import connection, current_actor, page_header, today
 from labo_dash.ui.feedback import show_flash
 from labo_dash.ui.solutions import add_solution_form, create_actions_section, solutions_section
@@ -68,3 +69,7 @@ with tab_solutions:
             create_actions_section(con, actor, day)
     with listing:
         solutions_section(con, actor, day, challenges)
+
+if actor.can("actions.write"):
+    with st.expander("📥 Mettre à jour depuis Excel : export, modification, réimport"):
+        import_section(con, actor, day)

@@ -6,6 +6,7 @@ address opens a tab directly.
 
 import streamlit as st
 
+from labo_dash.ui.audit import render_access_settings, render_audit_log
 from labo_dash.ui.common import connection, current_actor, page_header
 from labo_dash.ui.participants_admin import participants_tab
 from labo_dash.ui.rounds_admin import results_tab, rounds_tab, selection_tab
@@ -15,6 +16,8 @@ TABS = {
     "Tours de vote": rounds_tab,
     "Résultats": results_tab,
     "Défis retenus": selection_tab,
+    "Accès": render_access_settings,
+    "Journal des modifications": render_audit_log,
 }
 
 con = connection()

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from labo_dash import db
 from labo_dash.access import Actor
@@ -15,8 +16,23 @@ from labo_dash.errors import LaboError
 from labo_dash.ui import auth
 
 
+def _through_router() -> None:
+    """Apply app.py's role check when Streamlit ran this page directly (its legacy ``pages/`` mode).
+
+    Until some run calls st.navigation, Streamlit treats a ``pages/`` folder as a v1 multipage app and
+    runs a requested page without app.py (the first requests after a server start; every page switch of
+    AppTest): check the page here, and switch that mode off so that later runs go through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        from labo_dash.ui.navigation import guard_current_page  # navigation imports this module
+
+        guard_current_page(auth.current_actor())
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     """Return the process's database connection, or stop the page with a French explanation."""
+    _through_router()
     try:
         return db.connect()
     except LaboError as exc:
@@ -28,6 +44,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 def current_actor() -> Actor:
     """Return who is using this session: a verified sign-in, an anonymous visitor, or (local demo
     mode, when no sign-in is configured) an organiser."""
+    _through_router()
     return auth.current_actor()
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, ROLE_LABELS, STEERING, Actor
 from labo_dash.settings import all_settings
@@ -64,6 +66,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/resultats.py", "Résultats en direct", "📊", "resultats"),
     PageSpec("pages/actions.py", "Actions de suivi", "✅", "actions"),
     PageSpec("pages/suivi.py", "Comité de pilotage", "📅", "suivi"),
+    PageSpec("pages/partenaires.py", "Espace partenaires", "🤝", "partenaires"),
     PageSpec("pages/admin.py", "Administration", "⚙️", "admin"),
 ]
 
@@ -111,7 +114,8 @@ def _refuse(spec: PageSpec, actor: Actor) -> None:
         f"Accès refusé : la page « {spec.title} » est réservée aux rôles suivants : {allowed}. {who}",
         icon="⛔",
     )
-    st.page_link("pages/connexion.py", label="Se connecter avec un autre rôle", icon="🔑")
+    label = "Se connecter" if actor.role == ANONYMOUS else "Se connecter avec un autre rôle"
+    st.page_link("pages/connexion.py", label=label, icon="🔑")
     st.stop()
 
 
@@ -125,6 +129,23 @@ def _sidebar_status(actor: Actor) -> None:
             role = ROLE_LABELS.get(actor.role, actor.role)
             st.caption(f"Connecté·e : **{md_escape(actor.name)}** · {role}")
             st.page_link("pages/connexion.py", label="Mon accès · se déconnecter", icon="🔑")
+
+
+def guard_current_page(actor: Actor) -> None:
+    """Refuse the running page, as navigation() does, when ``actor`` may not open it."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {})
+    path = Path(str(info.get("script_path") or ctx.main_script_path))
+    if path.resolve() == Path(ctx.main_script_path).resolve():
+        return  # app.py itself: its navigation() checks the page
+    script = path.name
+    spec = next((s for s in PAGES if Path(s.script).name == script), None)
+    if spec is None:
+        spec = PageSpec(f"pages/{script}", script.removesuffix(".py"), "📄", script.removesuffix(".py"))
+    if not may_open(spec, actor, _settings_for(actor)):
+        _refuse(spec, actor)
 
 
 def navigation(actor: Actor) -> StreamlitPage:

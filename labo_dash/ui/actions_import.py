@@ -1,0 +1,86 @@
+"""The Excel round trip on /actions: download the current situation, upload it edited, preview, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import actions_import, french, report_xlsx, reports
+from labo_dash.access import Actor
+from labo_dash.actions import FIELDS
+from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.ui.common import md_escape
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _current_workbook(con: duckdb.DuckDBPyConnection, today: dt.date) -> bytes:
+    return report_xlsx.report_xlsx(reports.build_report(con, today.replace(day=1), today))
+
+
+def _preview(plan: actions_import.ImportPlan) -> None:
+    rows = [
+        {"Ligne": c.line, "N°": c.action_id, "Action": c.title, "Champ": FIELDS[name][0],
+         "Avant": "–" if before is None else str(before), "Après": "–" if after is None else str(after)}
+        for c in plan.changes for name, (before, after) in c.fields.items()
+    ]
+    updates = [
+        {"Ligne": c.line, "N° action": c.action_id, "Action": c.title, "Date": c.update["reported_on"],
+         "Statut": french.status(c.update["status"]), "Avancement (%)": c.update["progress"]}
+        for c in plan.changes if c.update
+    ] + [
+        {"Ligne": None, "N° action": u["action_id"], "Action": "", "Date": u["reported_on"],
+         "Statut": french.status(u["status"]), "Avancement (%)": u["progress"]}
+        for u in plan.updates
+    ]
+    if rows:
+        st.markdown(f"**{len(rows)} champ(s) modifié(s)**")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if updates:
+        st.markdown(f"**{len(updates)} nouveau(x) point(s) d'avancement** "
+                    "(l'historique existant est conservé)")
+        st.dataframe(pd.DataFrame(updates), hide_index=True, width="stretch",
+                     column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
+
+
+def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+    """Offer the round trip: the current workbook, an upload, its preview, then the import on confirmation."""
+    st.markdown(
+        "1. Téléchargez la situation actuelle ; 2. modifiez dans Excel les feuilles « Actions » (fiches, "
+        "statut, avancement) et « Points d'avancement » (une ligne **sans N°** par nouveau point) ; "
+        "3. déposez le fichier ci-dessous : un aperçu montre chaque changement avant l'import."
+    )
+    st.download_button("Télécharger la situation actuelle (Excel)",
+                       functools.partial(_current_workbook, con, today),
+                       file_name=f"actions-{today:%Y-%m-%d}.xlsx", mime=XLSX, icon="📥", on_click="ignore")
+    upload = st.file_uploader("Fichier modifié (.xlsx, ou CSV d'une des deux feuilles)",
+                              type=["xlsx", "csv"], key="actions_import_file")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        plan = actions_import.plan_import(con, data, upload.name, today, actor.name)
+    except ImportRejected as exc:
+        st.error(str(exc), icon="⛔")
+        if exc.rows:
+            st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Motif"]), hide_index=True, width="stretch")
+        return
+    if plan.empty:
+        st.info("Ce fichier ne change rien : il correspond déjà à la situation enregistrée.")
+        return
+    st.markdown(f"**Aperçu de l'import de « {md_escape(upload.name)} »**")
+    _preview(plan)
+    if st.button("Importer ces changements", type="primary", icon="✅", key="actions_import_apply"):
+        try:
+            done = actions_import.apply_import(con, actor, data, upload.name, today)
+        except LaboError as exc:
+            st.error(str(exc), icon="⚠️")
+            return
+        fields = sum(bool(c.fields) for c in done.changes)
+        points = sum(bool(c.update) for c in done.changes) + len(done.updates)
+        st.success(f"Import terminé : {fields} fiche(s) modifiée(s), {points} point(s) d'avancement "
+                   "ajouté(s).", icon="✅")

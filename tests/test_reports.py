@@ -1,0 +1,163 @@
+"""The monthly report: its figures against the database, the PDF (pages, text) and the workbook (sheets,
+headers, values), both made by the command line as the monthly scheduled job does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from labo_dash import db, french, reports
+from labo_dash.errors import ValidationError
+from labo_dash.report_xlsx import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
+from tests.conftest import ROOT
+
+MONTH = "2026-10"
+TODAY = dt.date.today()
+
+
+def run_report(db_path, month: str, fmt: str, out) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "labo_dash", "report", "--db", str(db_path), "--month", month, "--format", fmt,
+         "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, demo_template):
+    """The October PDF (by the command line, as the monthly job makes it) and workbook of the demo."""
+    folder = tmp_path_factory.mktemp("reports")
+    out = folder / "sous-dossier" / "rapport.pdf"
+    result = run_report(demo_template, MONTH, "pdf", out)
+    assert result.returncode == 0, result.stderr
+    assert "octobre 2026" in result.stdout and out.exists()
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        workbook = report_xlsx(reports.build_report(con, dt.date(2026, 10, 1), TODAY))
+    finally:
+        con.close()
+    (folder / "rapport.xlsx").write_bytes(workbook)
+    return {"pdf": out, "xlsx": folder / "rapport.xlsx"}
+
+
+@pytest.fixture(scope="module")
+def expected(demo_template):
+    """Figures computed here from the database, independently of the report code."""
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        end = dt.date(2026, 10, 31)
+        rows = db.query(con, """
+            SELECT a.id, a.title, a.due_date, a.budget_planned, a.budget_secured, a.created_at,
+                   (SELECT u.status FROM progress_updates u WHERE u.action_id = a.id AND u.reported_on <= ?
+                    ORDER BY u.reported_on DESC, u.id DESC LIMIT 1) AS status
+            FROM actions a ORDER BY a.id""", [end])
+        updates = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE reported_on <= ?", [end])
+        seminar = db.query(con, "SELECT title FROM seminars WHERE id = 1")[0]["title"]
+    finally:
+        con.close()
+    rows = [r for r in rows if r["created_at"].date() <= end or r["status"]]
+    live = [r for r in rows if (r["status"] or "a_lancer") != "abandonnee"]
+    return {
+        "actions": rows,
+        "done": sum(r["status"] == "terminee" for r in rows),
+        "late": sum(r["due_date"] is not None and r["due_date"] < end
+                    and (r["status"] or "a_lancer") not in ("terminee", "abandonnee") for r in rows),
+        "planned": sum(float(r["budget_planned"] or 0) for r in live),
+        "secured": sum(float(r["budget_secured"] or 0) for r in live),
+        "updates": updates[0]["n"],
+        "seminar": seminar,
+    }
+
+
+def test_parse_month():
+    today = dt.date(2026, 11, 26)
+    assert reports.parse_month("2026-03", today) == dt.date(2026, 3, 1)
+    assert reports.parse_month(" 2026-11 ", today) == dt.date(2026, 11, 1)
+    for wrong in ("2026-13", "11/2026", "2026-1", "", "novembre"):
+        with pytest.raises(ValidationError, match="AAAA-MM"):
+            reports.parse_month(wrong, today)
+    with pytest.raises(ValidationError, match="pas encore commencé"):
+        reports.parse_month("2026-12", today)
+
+
+def test_of_month_elides_before_a_vowel():
+    assert reports.of_month(dt.date(2026, 10, 1)) == "d'octobre 2026"
+    assert reports.of_month(dt.date(2026, 8, 1)) == "d'août 2026"
+    assert reports.of_month(dt.date(2026, 11, 1)) == "de novembre 2026"
+
+
+def test_key_figures_match_the_database(con, expected):
+    report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    f = report.figures
+    assert report.as_of == dt.date(2026, 10, 31)
+    assert f["actions"] == len(expected["actions"])
+    assert (f["done"], f["late"]) == (expected["done"], expected["late"])
+    assert f["planned"] == pytest.approx(expected["planned"]) and f["planned"] > 0
+    assert f["secured"] == pytest.approx(expected["secured"])
+    assert f["secured_share"] == pytest.approx(expected["secured"] / expected["planned"])
+    assert len(report.updates) == expected["updates"]
+    assert set(reports.report_charts(report)) == {"objectives", "challenges", "history", "signature"}
+
+
+def test_pdf_pages_and_text(files, expected):
+    reader = PdfReader(files["pdf"])
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    assert "Rapport mensuel · octobre 2026" in flat
+    assert expected["seminar"].split()[0] in flat and "Accompagner pour coopérer" in flat
+    assert "Situation au 31 octobre 2026" in flat
+    assert "revue de septembre 2026" in flat
+    assert f"{french.number(expected['planned'])} €".replace("\u00a0", " ") in flat.replace("\u00a0", " ")
+    assert "Relevé de décisions" in flat and "Les actions au 31 octobre 2026" in flat
+    assert f"Page 1 / {len(reader.pages)}" in flat
+    for action in expected["actions"][:5]:
+        assert " ".join(action["title"].split()[:3]) in flat, action["title"]
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 3, "charts are embedded as images"
+    assert reader.metadata.title.startswith("Rapport mensuel · octobre 2026")
+
+
+def test_workbook_sheets_headers_and_values(files, expected, demo_template):
+    book = openpyxl.load_workbook(files["xlsx"])
+    assert book.sheetnames == ["Synthèse", "Objectifs", "Défis", "Actions", "Points d'avancement",
+                               "Décisions", "À propos"]
+    actions = book["Actions"]
+    assert [c.value for c in actions[1]] == list(ACTION_COLUMNS)
+    assert [c.value for c in book["Points d'avancement"][1]] == list(UPDATE_COLUMNS)
+    assert actions.freeze_panes == "B2" and actions.auto_filter.ref
+    header = {c.value: i for i, c in enumerate(actions[1])}
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        by_id = {r["id"]: r for r in db.query(con, "SELECT * FROM actions")}
+    finally:
+        con.close()
+    rows = list(actions.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(expected["actions"])
+    for row in rows:
+        action = by_id[row[header["N°"]]]
+        assert row[header["Action"]] == action["title"]
+        assert row[header["Échéance"]] == (dt.datetime.combine(action["due_date"], dt.time())
+                                           if action["due_date"] else None)
+        assert row[header["Budget prévu (€)"]] == (float(action["budget_planned"])
+                                                   if action["budget_planned"] is not None else None)
+        assert row[header["Statut"]] in french.STATUSES.values()
+    due = actions.cell(2, header["Échéance"] + 1)
+    assert due.is_date and due.number_format == "DD/MM/YYYY"
+    assert actions.cell(2, header["Budget prévu (€)"] + 1).number_format == '#,##0 "€"'
+    assert book["Points d'avancement"].max_row - 1 == expected["updates"]
+    summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Terminées"] == expected["done"] and summary["En retard"] == expected["late"]
+    assert summary["Situation au"] == dt.datetime(2026, 10, 31)
+    assert book["Objectifs"].max_row == 6 and book["Objectifs"]["C2"].number_format == "0%"
+
+
+def test_report_command_refuses_a_bad_month_in_french(demo_template, tmp_path):
+    result = run_report(demo_template, "octobre", "pdf", tmp_path / "x.pdf")
+    assert result.returncode == 1 and "AAAA-MM" in result.stderr
+    assert not (tmp_path / "x.pdf").exists()

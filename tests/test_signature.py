@@ -372,3 +372,23 @@ def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     assert "avancement des actions au 31 mai 2026" in captions
     labels = [e.label for e in at.expander]
     assert "Les chiffres : soutien aux défis" in labels and "Les chiffres : actions par objectif" in labels
+
+
+def test_home_page_before_any_vote_says_what_comes(fresh_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(fresh_db))
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert any("le soutien aux défis apparaîtra ici" in i.value for i in at.info)
+    con = db.open_database(fresh_db)
+    with db.transaction(con) as cur:  # an open round without ballots yet
+        cur.execute("INSERT INTO challenges (id, seminar_id, title) VALUES (1, 1, 'Défi')")
+        cur.execute(
+            "INSERT INTO rounds (id, seminar_id, title, target, method, status) "
+            "VALUES (1, 1, 'Tour', 'challenges', 'dots', 'open')"
+        )
+        cur.execute("INSERT INTO round_items VALUES (1, 1, 1)")
+    con.close()
+    at.run()
+    assert not at.exception
+    assert any("Aucun vote n'a encore été exprimé" in i.value for i in at.info)

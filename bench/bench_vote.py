@@ -68,7 +68,7 @@ def start(path: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.enableAgentApi", "true",
-         "--server.agentWaitTimeout", "120"],
+         "--server.agentWaitTimeout", "300", "--server.agentMaxSessions", "1000"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -148,6 +148,8 @@ def run(path_name: str, voters: list, spread: float) -> dict:
             v.load()
         except Exception as exc:  # a benchmark reports every failure instead of stopping
             failures.append(f"chargement : {exc}")
+            loaded.wait()
+            return
         loaded.wait()
         time.sleep(spread * index / len(voters))
         t0 = time.perf_counter()

@@ -123,9 +123,8 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
         return _ballot_page(code)
     choices = None
     try:
-        rnd = rounds.get_round(con, round_id)
-        item_ids = [i["id"] for i in rounds.round_items(con, round_id)]
-        choices = _choices(form, rnd, item_ids)
+        rules = voting.ballot_rules(con, round_id)
+        choices = _choices(form, rules, rules["item_ids"])
         receipt = voting.submit_ballot(con, _participant_actor(person), round_id, person["code"], choices)
     except LaboError as exc:  # shown above the ballot, which keeps what was chosen
         body, _ = _ballot_page(person["code"], str(exc), "err", choices)

@@ -211,12 +211,25 @@ def current_ballot(
     """Return the participant's own current ballot (to pre-fill their form), or None."""
     rows = db.query(
         con,
-        "SELECT e.item_id, e.value, e.contribute FROM ballot_entries e WHERE e.ballot_id = ("
-        "SELECT max(id) FROM ballots WHERE round_id = ? AND participant_id = ?)",
+        "WITH latest AS (SELECT max(id) AS id FROM ballots WHERE round_id = ? AND participant_id = ?) "
+        "SELECT l.id AS ballot_id, e.item_id, e.value, e.contribute "
+        "FROM latest l LEFT JOIN ballot_entries e ON e.ballot_id = l.id",
         [round_id, participant_id],
     )
-    if not rows and not db.query(
-        con, "SELECT 1 FROM ballots WHERE round_id = ? AND participant_id = ?", [round_id, participant_id]
-    ):
+    if rows[0]["ballot_id"] is None:
         return None
-    return {row["item_id"]: (row["value"], row["contribute"]) for row in rows}
+    return {r["item_id"]: (r["value"], r["contribute"]) for r in rows if r["item_id"] is not None}
+
+
+def ballot_rules(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
+    """Return what reading a posted ballot needs: the round's method, limits and ordered item ids."""
+    rows = db.query(
+        con,
+        "SELECT r.id, r.target, r.method, r.dots_per_voter, r.max_per_item, r.grade_scale, r.status, "
+        "(SELECT list(i.item_id ORDER BY i.position) FROM round_items i WHERE i.round_id = r.id) AS item_ids "
+        "FROM rounds r WHERE r.id = ?",
+        [round_id],
+    )
+    if not rows:
+        raise NotFound("Ce vote n'existe pas (ou plus) : rechargez la page.")
+    return {**rows[0], "item_ids": list(rows[0]["item_ids"] or [])}

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from labo_dash import badges, charts, french, rounds
+from labo_dash import badges, charts, db, french, results, rounds
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui.common import connection
@@ -74,6 +74,22 @@ def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
             st.error(str(exc), icon="⚠️")
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _chart_specs(db_key: str, round_id: int, version: tuple) -> dict[str, dict]:
+    """Return the Vega-Lite specs of the projection's charts, built once per results version.
+
+    A refresh without a new ballot then costs no chart building at all: building and validating three
+    Altair charts every 2 s took about half a core and slowed the phones' ballots down (bench_load.py).
+    """
+    data = bundle(round_id)
+    rnd, turnout = data["round"], data["turnout"]
+    specs = {"turnout": charts.turnout_chart(turnout.voters, turnout.registered, large=True)}
+    if rounds.results_visible(rnd) and turnout.voters:
+        specs["result"] = result_chart(data, large=True)
+        specs["spread"] = charts.objective_spread_strip(data["spread"])
+    return {name: chart.to_dict(validate=False) for name, chart in specs.items()}  # tested in test_charts
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     """Draw the round's live results; switch to a newly opened round unless the round is pinned."""
@@ -84,6 +100,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
             st.rerun(scope="app")
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]
+    specs = _chart_specs(str(db.default_path()), round_id, results.version(con, round_id))
     _state_line(rnd)
     left, right = st.columns([3, 1], gap="large")
     with right:
@@ -92,7 +109,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         )
         st.html(f"<div class='projo-turnout' data-testid='projo-turnout'>{html.escape(turnout.sentence())}"
                 f"{share}</div>")
-        st.altair_chart(charts.turnout_chart(turnout.voters, turnout.registered, large=True), width="stretch")
+        st.vega_lite_chart(specs["turnout"], width="stretch")
         join_panel()
     with left:
         if not rounds.results_visible(rnd):
@@ -102,7 +119,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         elif not turnout.voters:
             st.html("<div class='projo-big'>En attente des premiers votes…</div>")
         else:
-            st.altair_chart(result_chart(data, large=True), width="stretch")
+            st.vega_lite_chart(specs["result"], width="stretch")
     if rounds.results_visible(rnd) and turnout.voters:
         st.html("<div class='projo-big'>Le soutien exprimé, réparti sur les cinq objectifs</div>")
-        st.altair_chart(charts.objective_spread_strip(data["spread"]), width="stretch")
+        st.vega_lite_chart(specs["spread"], width="stretch")

@@ -10,7 +10,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from labo_dash import db
+from labo_dash import backup, db
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui import auth
@@ -34,11 +34,16 @@ def connection() -> duckdb.DuckDBPyConnection:
     """Return the process's database connection, or stop the page with a French explanation."""
     _through_router()
     try:
-        return db.connect()
+        con = db.connect()
     except LaboError as exc:
         st.error(str(exc), icon="🔒")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
+    try:
+        backup.ensure_daily(con)
+    except OSError as exc:
+        st.warning(f"La sauvegarde quotidienne de la base a échoué ({exc.strerror or exc}).", icon="💾")
+    return con
 
 
 def current_actor() -> Actor:

@@ -86,8 +86,8 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     link = phone_html.full_version_link(person["code"])
     if rnd is None:
         refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
-        return head + phone_html.notice("note", "Aucun vote n'est ouvert pour le moment. Revenez quand les "
-                                        "organisateur·ice·s l'annoncent.") + refresh + link, 200
+        waiting = phone_html.notice("note", rounds.waiting_message(con, person["seminar_id"]))
+        return head + waiting + refresh + link, 200
     items = rounds.round_items(con, rnd["id"])
     saved = voting.current_ballot(con, rnd["id"], person["id"])
     if saved is not None and not message:

@@ -268,6 +268,15 @@ def projected_round(
     return rows[0] if rows else None
 
 
+def waiting_message(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> str:
+    """Return what a participant reads while no round is open (a thank-you right after a close)."""
+    last = projected_round(con, seminar_id)
+    if last is not None and last["status"] == "closed":
+        return (f"Le vote « {last['title']} » est clos : merci de votre participation ! Le prochain vote "
+                "s'affichera ici dès son ouverture.")
+    return "Aucun vote n'est ouvert pour le moment. Revenez quand les organisateur·ice·s l'annoncent."
+
+
 def round_items(con: duckdb.DuckDBPyConnection, round_id: int) -> list[dict[str, Any]]:
     """Return a round's items in order: id, title, description (and the défi of a solution)."""
     return db.query(con, _ITEMS_SQL, [round_id])

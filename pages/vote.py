@@ -29,8 +29,7 @@ show_new_code()
 st.markdown(f"Bonjour **{md_escape(person['name'])}** !")
 rnd = rounds.open_round(con, person["seminar_id"])
 if rnd is None:
-    st.info("Aucun vote n'est ouvert pour le moment. Revenez quand les organisateur·ice·s l'annoncent, "
-            "puis touchez « Actualiser ».", icon="⏳")
+    st.info(md_escape(rounds.waiting_message(con, person["seminar_id"])), icon="⏳")
     st.button("Actualiser", icon="🔄")
 else:
     ballot_form(con, rnd, person)

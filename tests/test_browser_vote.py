@@ -18,6 +18,7 @@ from tests.conftest import Server, screenshot, wait_ready
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1366, "height": 768}, "locale": "fr-FR"}
+WAIT = 30_000  # ms: a shared 2-core machine under load can take seconds to rerun a page
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser
     projector.goto(f"{server.url}/resultats")
     wait_ready(projector)
     turnout = projector.locator(".projo-turnout")
-    expect(turnout).to_contain_text("0 votant sur 80 inscrits")
+    expect(turnout).to_contain_text("0 votant sur 80 inscrits", timeout=WAIT)
     for n, code in enumerate(codes[:3], start=1):
         context = browser.new_context(**PHONE)
         phone = context.new_page()
@@ -54,9 +55,9 @@ def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser
             phone.goto(f"{server.url}/vote?code={code}")
             phone.get_by_role("checkbox", name=titles[0]).check()
             phone.get_by_role("checkbox", name=titles[n]).check()
-            expect(phone.locator("#left")).to_have_text("Gommettes restantes : 1")
+            expect(phone.locator("#left")).to_have_text("Gommettes restantes : 1", timeout=WAIT)
             phone.get_by_role("button", name="Enregistrer mon vote").click()
-            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
             assert phone.get_by_role("checkbox", name=titles[n]).is_checked()  # the ballot shows what counts
         else:  # the full Streamlit page, as on a kiosk
             phone.goto(f"{server.url}/vote?code={code}&complet=1")
@@ -64,11 +65,11 @@ def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser
             phone.locator("[data-testid='stCheckbox'] label").filter(has_text=titles[0]).click()
             phone.get_by_role("button", name="Enregistrer mon vote").click()
             wait_ready(phone)
-            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+            expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
         screenshot(phone, f"vote-telephone-{n}")
         expect(turnout).to_contain_text(f"{n} votant{'s' if n > 1 else ''} sur 80 inscrits", timeout=3_000)
         context.close()
-    expect(projector.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    expect(projector.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(timeout=WAIT)
     screenshot(projector, "projection-en-direct")
     projector.context.close()
 
@@ -78,14 +79,14 @@ def test_light_ballot_refuses_wrong_code_foreign_post_and_keeps_choices(vote_ser
     context = browser.new_context(**PHONE)
     phone = context.new_page()
     phone.goto(f"{server.url}/vote?code=ZZZZ-ZZZZ")
-    expect(phone.get_by_role("alert")).to_contain_text("Code inconnu")
+    expect(phone.get_by_role("alert")).to_contain_text("Code inconnu", timeout=WAIT)
     phone.get_by_label("Votre code personnel").fill(codes[3].lower())
     phone.get_by_role("button", name="Accéder au vote").click()
     for title in titles[:4]:
         phone.get_by_role("checkbox", name=title).check()
-    expect(phone.locator("#left")).to_have_text("Trop de gommettes : retirez-en 1")
+    expect(phone.locator("#left")).to_have_text("Trop de gommettes : retirez-en 1", timeout=WAIT)
     phone.get_by_role("button", name="Enregistrer mon vote").click()
-    expect(phone.get_by_role("alert")).to_contain_text("4 gommettes alors que vous en avez 3")
+    expect(phone.get_by_role("alert")).to_contain_text("4 gommettes alors que vous en avez 3", timeout=WAIT)
     assert all(phone.get_by_role("checkbox", name=t).is_checked() for t in titles[:4])  # nothing lost
     screenshot(phone, "vote-leger-refus")
     context.close()
@@ -104,15 +105,16 @@ def test_walk_in_registers_on_the_light_page_and_votes(vote_server, browser):
     phone.get_by_label("Prénom et nom").fill("Jeanne Martin")
     phone.get_by_label("Structure").fill("Tiers-lieu La Grange")
     phone.get_by_role("button", name="M'inscrire et recevoir mon code").click()
-    expect(phone.get_by_text("Choisissez un type de participant")).to_be_visible()
-    expect(phone.get_by_label("Prénom et nom")).to_have_value("Jeanne Martin")  # what was typed stays
+    expect(phone.get_by_text("Choisissez un type de participant")).to_be_visible(timeout=WAIT)
+    # what was typed stays
+    expect(phone.get_by_label("Prénom et nom")).to_have_value("Jeanne Martin", timeout=WAIT)
     phone.get_by_label("Vous êtes").select_option("autre")
     phone.get_by_role("button", name="M'inscrire et recevoir mon code").click()
-    expect(phone.get_by_text("Votre code personnel :")).to_be_visible()
+    expect(phone.get_by_text("Votre code personnel :")).to_be_visible(timeout=WAIT)
     assert "code=" in phone.url  # the code stays in the link
     phone.get_by_role("checkbox", name=titles[5]).check()
     phone.get_by_role("button", name="Enregistrer mon vote").click()
-    expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible()
+    expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
     screenshot(phone, "vote-leger-inscription")
     context.close()
 
@@ -122,19 +124,20 @@ def test_projection_of_the_majority_judgment_round_and_admin_tabs(vote_server, b
     projector = browser.new_context(**PROJECTOR).new_page()
     projector.goto(f"{server.url}/resultats?tour=2")
     wait_ready(projector)
-    expect(projector.get_by_role("heading", level=1)).to_contain_text("Positionnement de clôture")
+    heading = projector.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Positionnement de clôture", timeout=WAIT)
     expect(projector.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
-           .first).to_be_visible()
+           .first).to_be_visible(timeout=WAIT)
     assert projector.locator("[data-testid='stSidebar']").is_hidden()
     screenshot(projector, "projection-jugement-majoritaire")
     admin = projector.context.new_page()
     admin.set_viewport_size({"width": 1366, "height": 900})
     admin.goto(f"{server.url}/admin?onglet=R%C3%A9sultats")
     wait_ready(admin)
-    expect(admin.get_by_text("Participation")).to_be_visible()
+    expect(admin.get_by_text("Participation")).to_be_visible(timeout=WAIT)
     screenshot(admin, "admin-resultats")
     admin.goto(f"{server.url}/admin?onglet=Tours+de+vote")
     wait_ready(admin)
-    expect(admin.get_by_role("button", name="Clore le vote")).to_be_visible()
+    expect(admin.get_by_role("button", name="Clore le vote")).to_be_visible(timeout=WAIT)
     screenshot(admin, "admin-tours")
     projector.context.close()

@@ -19,6 +19,7 @@ failing it, ``Referer``) names another host is refused, and pages may not be fra
 
 from __future__ import annotations
 
+import re
 import secrets
 from html import escape
 from typing import Any
@@ -120,7 +121,7 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
     con = db.connect()
     person = participants.participant_by_code(con, code)
     if person is None:
-        return _ballot_page(code)
+        return "<h1>🗳️ Voter</h1>" + phone_html.code_form(voting.UNKNOWN_CODE), 404
     choices = None
     try:
         rules = voting.ballot_rules(con, round_id)
@@ -140,7 +141,7 @@ async def ballot(request: Request) -> Response:
         form = await request.form()
         code = str(form.get("code") or "")
         round_id = str(form.get("round") or "")
-        if not round_id.isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", round_id):
             return _respond(phone_html.notice("err", "Bulletin incomplet : rechargez la page."), 400)
         result = await run_in_threadpool(_submit, code, int(round_id), form)
         if isinstance(result, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import db, rounds, settings
+from labo_dash import db, rounds, settings, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
 
@@ -140,6 +140,22 @@ def test_projection_shows_turnout_and_join_link(app_db):
     assert "60 votants sur 80 inscrits" in texts and "/bulletin" in texts  # the QR code's light ballot
     at = open_page("pages/resultats.py", {"tour": "1"})
     assert "plénière de 12h" in at.title[0].value
+
+
+def test_projection_hides_results_until_the_organisers_reveal_them(app_db):
+    round_id = prepare(app_db, results_visibility="hidden")
+    con = db.open_database(app_db)
+    items = [i["id"] for i in rounds.round_items(con, round_id)]
+    voting.submit_ballot(con, ORGANISER_ACTOR, round_id, first_code(app_db), {items[0]: (1, False)})
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
+    con.close()
+    at = open_page("pages/resultats.py", {"tour": str(round_id)})
+    texts = " ".join(h.proto.body for h in at.get("html"))
+    assert "résultats sont masqués" in texts and "1 votant sur 80 inscrits" in texts
+    next(b for b in at.button if b.label == "Révéler les résultats").click()
+    at.run()
+    assert "résultats sont masqués" not in " ".join(h.proto.body for h in at.get("html"))
+    assert read(app_db, "SELECT revealed FROM rounds WHERE id = ?", [round_id])[0]["revealed"]
 
 
 def test_admin_creates_and_opens_a_round(app_db):

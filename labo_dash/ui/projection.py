@@ -64,14 +64,20 @@ def _state_line(rnd: dict[str, Any]) -> None:
     )
 
 
+def _reveal(actor: Actor, round_id: int) -> None:
+    """Button callback (runs before the fragment redraws): reveal, or keep the French refusal to show."""
+    try:
+        rounds.set_visibility(connection(), actor, round_id, "hidden", revealed=True)
+    except LaboError as exc:
+        st.session_state["projo-reveal-error"] = str(exc)
+
+
 def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
-    if not actor.can("rounds.write") or rnd["status"] != "closed":
-        return
-    if st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}"):
-        try:
-            rounds.set_visibility(connection(), actor, rnd["id"], "hidden", revealed=True)
-        except LaboError as exc:
-            st.error(str(exc), icon="⚠️")
+    if error := st.session_state.pop("projo-reveal-error", None):
+        st.error(error, icon="⚠️")
+    if actor.can("rounds.write") and rnd["status"] == "closed":
+        st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}",
+                  on_click=_reveal, args=(actor, rnd["id"]))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

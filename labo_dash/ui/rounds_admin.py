@@ -49,7 +49,7 @@ def rules_summary(rnd: dict[str, Any]) -> str:
         parts.append("approbation")
     parts.append("résultats en direct" if rnd["results_visibility"] == "live" else
                  "résultats révélés" if rnd["revealed"] else "résultats masqués jusqu'à la révélation")
-    parts.append(f"{number(rnd['voters'])} votant·e·s")
+    parts.append(f"{number(rnd['voters'])} votant·e{'·s' if rnd['voters'] > 1 else ''}")
     return " · ".join(parts)
 
 

@@ -40,7 +40,7 @@ from labo_dash.demo import build_demo  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 
 THINK = (2.0, 6.0)  # seconds a participant takes to choose, after the page has loaded
-ORGANISER_PAUSE = 4.0  # seconds between two updates of one organiser
+ORGANISER_PAUSE = 15.0  # seconds between two updates of one organiser: a brisk human, typing a comment
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -127,7 +127,9 @@ def voter(url: str, round_id: int, code: str, items: list[int], start_at: float,
           record: Record) -> None:
     """One phone: open the badge's link at ``start_at``, choose for ``think`` s, post the ballot."""
     time.sleep(max(0.0, start_at - time.monotonic()))
-    with httpx.Client(base_url=url, timeout=120, follow_redirects=False) as phone:
+    # A phone reconnects after a pause: the server closes idle connections after 5 s (keep-alive).
+    limits = httpx.Limits(keepalive_expiry=1.0)
+    with httpx.Client(base_url=url, timeout=120, follow_redirects=False, limits=limits) as phone:
         try:
             t0 = time.monotonic()
             page = phone.get("/vote", params={"code": code})
@@ -153,16 +155,20 @@ def voter(url: str, round_id: int, code: str, items: list[int], start_at: float,
         record.acks.append(t1)
 
 
-def organiser(url: str, action_ids: list[int], name: str, until: float, record: Record) -> None:
-    """One organiser on /actions: a progress update on one action after another, until ``until``."""
+def organiser(url: str, action_id: int, name: str, until: float, pause: float, record: Record) -> None:
+    """One organiser with /actions open on one action: a progress update every few seconds until ``until``."""
     with httpx.Client(base_url=url, timeout=150) as client:
+        try:
+            snapshot = client.post("/_stcore/agent/interact", json={
+                "page": "actions", "query_params": {"action": [str(action_id)]}}).json()
+        except (httpx.HTTPError, ValueError) as exc:
+            with record.lock:
+                record.failures.append(f"{name}: {exc!r}")
+            return
         n = 0
         while time.monotonic() < until:
-            action_id = action_ids[n % len(action_ids)]
             n += 1
             try:
-                snapshot = client.post("/_stcore/agent/interact", json={
-                    "page": "actions", "query_params": {"action": [str(action_id)]}}).json()
                 trigger = next(a["key"] for a in snapshot["actions"]
                                if a["kind"] == "trigger" and a["key"].startswith("FormSubmitter:update_"))
                 form = trigger.removeprefix("FormSubmitter:").split("-")[0]
@@ -172,17 +178,17 @@ def organiser(url: str, action_ids: list[int], name: str, until: float, record: 
                     "session_id": snapshot["session_id"], "widget_state": {f"{form}_comment": comment},
                     "trigger": {"key": trigger}})
                 elapsed = time.monotonic() - t0
+                snapshot = answer.json()
                 if "Point d'avancement du" not in answer.text:
                     raise RuntimeError("point non confirmé")
             except (httpx.HTTPError, RuntimeError, StopIteration, KeyError, ValueError) as exc:
                 with record.lock:
                     record.failures.append(f"{name}: {exc!r}")
-                time.sleep(ORGANISER_PAUSE)
-                continue
+                return
             with record.lock:
                 record.saves.append(elapsed)
                 record.updates.append(comment)
-            time.sleep(ORGANISER_PAUSE)
+            time.sleep(pause)
 
 
 _VOTERS = re.compile(r"(\d[\d\s\u00a0\u202f]*) votant")
@@ -255,6 +261,8 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=200, help="participants who vote (default 200)")
     parser.add_argument("--window", type=float, default=120.0, help="seconds over which they vote (120)")
     parser.add_argument("--organisers", type=int, default=2, help="organisers editing actions (default 2)")
+    parser.add_argument("--pause", type=float, default=ORGANISER_PAUSE,
+                        help=f"seconds between two updates of an organiser (default {ORGANISER_PAUSE:.0f})")
     args = parser.parse_args()
     rng = random.Random(8)
     record = Record()
@@ -268,6 +276,7 @@ def main() -> None:
         try:
             httpx.get(f"{url}/", timeout=120)  # the first page load warms the server up
             idle_rss, idle_cpu = process_usage(server.pid)
+            load_before = os.getloadavg()[0]
             projection = Projection(url)  # open before the first voter, as in the room
             start = time.monotonic() + 2
             end = start + args.window
@@ -277,10 +286,9 @@ def main() -> None:
                     start + args.window * i / args.voters, rng.uniform(*THINK), record))
                 for i, code in enumerate(codes)
             ]
-            share = max(1, len(action_ids) // max(1, args.organisers))
             workers += [
                 threading.Thread(target=organiser, args=(
-                    url, action_ids[n * share:(n + 1) * share], f"Organisatrice {n + 1}", end, record))
+                    url, action_ids[n % len(action_ids)], f"Organisatrice {n + 1}", end, args.pause, record))
                 for n in range(args.organisers)
             ]
             for worker in workers:
@@ -290,6 +298,7 @@ def main() -> None:
             for worker in workers:
                 worker.join(timeout=180)
             busy_rss, busy_cpu = process_usage(server.pid)
+            load_after = os.getloadavg()[0]
         finally:
             stop.set()
             sampler.join()
@@ -305,7 +314,8 @@ def main() -> None:
     mb = 1024 * 1024
     rows = [
         ("Voters / window",
-         f"{args.voters} in {args.window:.0f} s, {args.organisers} organisers, 1 projection"),
+         f"{args.voters} in {args.window:.0f} s, 1 projection, {args.organisers} organisers "
+         f"(an update every {args.pause:.0f} s each)"),
         ("Ballots acknowledged / in database", f"{len(record.acks)} / {in_db}"),
         ("Ballots per second (first submit to last answer)", f"{len(record.acks) / span:.2f}"),
         ("Submit -> commit latency p50 / p95 / max",
@@ -324,6 +334,8 @@ def main() -> None:
         ("Server RSS idle / peak / after", f"{idle_rss / mb:.0f} / {peak / mb:.0f} / {busy_rss / mb:.0f} MB"),
         ("Server CPU during the window", f"{cpu_share * 100:.0f} % of one core "
                                          f"({busy_cpu - idle_cpu:.0f} s in all)"),
+        ("Machine: cores / load average at start, end",
+         f"{os.cpu_count()} / {load_before:.1f}, {load_after:.1f} (other work competes for the cores)"),
         ("Failures",
          f"{len(record.failures)}" + (f" (first: {record.failures[0]})" if record.failures else "")),
     ]

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import shutil
+import warnings
 import zipfile
 
 import duckdb
@@ -175,6 +176,9 @@ def test_challenge_form_stores_text_verbatim_or_refuses(hostile, title, descript
     if challenge_id is not None:
         row = challenges.get_challenge(con, challenge_id)
         assert (row["title"], row["description"]) == (stored(title), stored(description))
+        attempt(con, ("challenges", "challenge_objectives", "challenge_findings"),
+                lambda: challenges.update_challenge(con, ACTOR, challenge_id, title=description,
+                                                    description=title, workshop_id=2, weights={5: 100}))
 
 
 # --- Participants, rounds and ballots -----------------------------------------------------------------
@@ -227,6 +231,42 @@ def test_ballot_is_stored_whole_or_refused(hostile, code, known, use_known, choi
         participant = participants.participant_by_code(con, code)
         current = voting.current_ballot(con, round_id, participant["id"])
         assert current == {k: (v, c) for k, (v, c) in ints.items() if v or c}
+
+
+@pytest.fixture(scope="module")
+def phone(hostile):
+    """The light phone ballot's routes (as serve.py mounts them), on the module's database."""
+    from starlette.applications import Starlette
+
+    from labo_dash import phone_ballot
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LABO_DB", str(hostile["path"]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
+            from starlette.testclient import TestClient
+
+            client = TestClient(Starlette(routes=phone_ballot.routes()))
+        with client:
+            yield client
+        db.close(hostile["path"])
+
+
+@EXAMPLES
+@given(code=texts, known=st.integers(0, 4), use_known=st.booleans(), round_text=texts,
+       use_round=st.booleans(), checked=st.lists(texts | st.integers().map(str), max_size=5),
+       grades=st.dictionaries(st.integers(0, 12).map(lambda i: f"v{i}"), texts | st.integers().map(str)))
+def test_light_ballot_answers_every_post_without_a_server_error(hostile, phone, code, known, use_known,
+                                                                round_text, use_round, checked, grades):
+    con = hostile["con"]
+    form = {"code": hostile["codes"][known] if use_known else code,
+            "round": str(hostile["round"]) if use_round else round_text, "v": checked, **grades}
+    before = state(con, "ballots", "ballot_entries")
+    answer = phone.post("/bulletin", data=form, follow_redirects=False)
+    assert answer.status_code in (303, 400, 404, 422), answer.text[:300]
+    if answer.status_code != 303:
+        assert state(con, "ballots", "ballot_entries") == before
+        assert "Traceback" not in answer.text and "<script>alert" not in answer.text
 
 
 # --- Solutions, actions, updates, reviews -------------------------------------------------------------

@@ -116,7 +116,7 @@ def tallies_strategy(draw, min_items: int = 1):
     return tallies
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tallies_strategy(), st.randoms())
 def test_ranking_does_not_depend_on_item_order(tallies, random):
     items = list(tallies)
@@ -125,7 +125,7 @@ def test_ranking_does_not_depend_on_item_order(tallies, random):
     assert rank_majority_judgment(shuffled) == rank_majority_judgment(tallies)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tallies_strategy(), st.data())
 def test_moving_one_grade_up_never_lowers_an_item(tallies, data):
     item = data.draw(st.sampled_from(list(tallies)))
@@ -139,7 +139,7 @@ def test_moving_one_grade_up_never_lowers_an_item(tallies, data):
     assert rank_majority_judgment(better).index(item) <= rank_majority_judgment(tallies).index(item)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tallies_strategy(min_items=2))
 def test_agrees_with_lexicographic_majority_values(tallies):
     expected = sorted(tallies, key=lambda item: (majority_values(tallies[item]), item))

@@ -108,9 +108,10 @@ def count(con: duckdb.DuckDBPyConnection) -> int:
 def to_csv(frame: pd.DataFrame) -> bytes:
     """Return the entries as a French Excel CSV (``;``, UTF-8 with BOM, French headers)."""
     safe = spreadsheet.csv_frame(frame)  # user text never runs as a formula in Excel
-    return safe.rename(columns=COLUMNS).to_csv(sep=";", index=False, date_format="%d/%m/%Y %H:%M:%S").encode(
-        "utf-8-sig"
-    )
+    # CRLF as Excel writes it: a line break typed inside a text (even a lone "\r") then gets quoted.
+    return safe.rename(columns=COLUMNS).to_csv(
+        sep=";", index=False, date_format="%d/%m/%Y %H:%M:%S", lineterminator="\r\n"
+    ).encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:

@@ -49,7 +49,7 @@ def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) 
 def weights_error(weights: Mapping[int, float | None]) -> str | None:
     """Return the French message for percentages that are out of range or do not sum to 100, else None."""
     values = [float(w or 0) for w in weights.values()]
-    if any(w < 0 or w > 100 for w in values):
+    if any(not 0 <= w <= 100 for w in values):  # also refuses NaN ("nan" in an imported file)
         return "Chaque pondération est comprise entre 0 et 100 %."
     total = sum(values)
     if abs(total - 100) > 0.01:

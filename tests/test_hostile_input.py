@@ -476,7 +476,9 @@ def test_audit_exports_store_formula_like_text_as_text(hostile, formula_rows):
     assert formulas == []
     who = [c.value for c in sheet["C"][1:]]
     assert all(text in who for text in FORMULAS)  # shown verbatim, as text
-    rows = list(csv.reader(io.StringIO(audit.to_csv(frame).decode("utf-8-sig")), delimiter=";"))
+    text = audit.to_csv(frame).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(rows) == len(frame) + 1, "a line break typed in a text split a row"
     cells = [c for row in rows[1:] for c in row]
     assert not [c for c in cells if c.startswith(FORMULA_STARTS) and not c.lstrip("-").isdigit()]
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,6 +14,9 @@ import pytest
 from labo_dash import access, actions_import, backup, diagnosis_import, participants, reports
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.report_xlsx import report_xlsx
+from tests.conftest import hold_database
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FINDINGS_OK = "atelier;type;texte;objectifs\n1;frein;Un constat importé pour la sauvegarde;1, 3\n"
 FINDINGS_BAD = "atelier;type;texte;objectifs\n9;frein;Atelier inconnu;1\n"
@@ -97,3 +103,14 @@ def test_import_is_refused_in_french_when_the_backup_cannot_be_written(con, monk
     with pytest.raises(LaboError, match="sauvegarde automatique avant l'import a échoué"):
         diagnosis_import.import_findings(con, access.SYSTEM, FINDINGS_OK.encode("utf-8"), "constats.csv")
     assert backup.table_fingerprints(con) == before
+
+
+def test_command_line_backup_while_the_app_holds_the_file_says_what_to_do(demo_db, tmp_path):
+    with hold_database(demo_db) as pid:
+        cli = subprocess.run(
+            [sys.executable, "-m", "labo_dash", "backup", "--db", str(demo_db), "--to", str(tmp_path / "s")],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+    assert cli.returncode == 1 and f"PID {pid}" in cli.stderr
+    assert "Sauvegarde refusée" in cli.stderr and "chaque jour et avant chaque import" in cli.stderr
+    assert not (tmp_path / "s").exists()

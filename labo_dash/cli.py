@@ -16,13 +16,24 @@ _FRENCH = {
     "show this help message and exit": "affiche cette aide et quitte",
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments inconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "choix invalide : %(value)r (possibles : %(choices)s)",
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
     "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s attendu) : %(value)r",
     "expected one argument": "une valeur est attendue",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
 }
 argparse._ = lambda text: _FRENCH.get(text, text)  # argparse looks up its messages through this name
+
+_TABLE_LABELS = {
+    "participants": "participant·e·s", "findings": "constats",
+    "finding_objectives": "liens constat-objectif", "challenges": "défis",
+    "challenge_objectives": "poids défi-objectif", "challenge_findings": "sources des défis",
+    "rounds": "tours de vote", "round_items": "éléments soumis au vote", "ballots": "bulletins",
+    "ballot_entries": "lignes de bulletin", "workshops": "ateliers", "solutions": "solutions",
+    "actions": "actions", "progress_updates": "points d'avancement", "reviews": "comités de pilotage",
+    "decisions": "décisions", "barometer_ratings": "réponses au baromètre",
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -35,30 +46,8 @@ def _demo(args: argparse.Namespace) -> int:
         counts = build_demo(con, seed=args.seed)
     finally:
         con.close()
-    summary = ", ".join(f"{table} : {n}" for table, n in counts.items())
+    summary = ", ".join(f"{_TABLE_LABELS.get(table, table)} : {n}" for table, n in counts.items())
     print(f"Démo créée dans {args.db} (graine {args.seed}). {summary}")
-    return 0
-
-
-def _import(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from labo_dash import access, diagnosis_import
-
-    importers = {
-        "findings": (diagnosis_import.import_findings, "constat(s)"),
-        "challenges": (diagnosis_import.import_challenges, "défi(s)"),
-    }
-    importer, noun = importers[args.what]
-    path = Path(args.file)
-    if not path.is_file():
-        raise LaboError(f"Le fichier « {path} » est introuvable.")
-    con = db.open_database(args.db)
-    try:
-        ids = importer(con, access.SYSTEM, path.read_bytes(), path.name)
-    finally:
-        con.close()
-    print(f"{len(ids)} {noun} importé(s) depuis {path.name} dans {args.db}.")
     return 0
 
 
@@ -111,6 +100,60 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from labo_dash import access, diagnosis_import
+
+    importers = {
+        "findings": (diagnosis_import.import_findings, "constat(s)"),
+        "challenges": (diagnosis_import.import_challenges, "défi(s)"),
+    }
+    importer, noun = importers[args.what]
+    path = Path(args.file)
+    if not path.is_file():
+        raise LaboError(f"Le fichier « {path} » est introuvable.")
+    con = db.open_database(args.db)
+    try:
+        ids = importer(con, access.SYSTEM, path.read_bytes(), path.name)
+    finally:
+        con.close()
+    print(f"{len(ids)} {noun} importé(s) depuis {path.name} dans {args.db}.")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from labo_dash import backup
+    from labo_dash.errors import DatabaseLocked
+
+    try:
+        con = db.open_database(args.db, migrate=False)
+    except DatabaseLocked as exc:
+        refused = ("Sauvegarde refusée, rien n'a été copié : pendant qu'elle tourne, l'application prend "
+                   "elle-même une sauvegarde chaque jour et avant chaque import (dossier LABO_BACKUP_DIR).")
+        raise DatabaseLocked(exc.path, exc.pid, refused=refused) from None
+    try:
+        folder = backup.snapshot(con, "manuelle", to=Path(args.to))
+    finally:
+        con.close()
+    print(f"Sauvegarde de {args.db} enregistrée dans {folder}.")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from labo_dash import backup
+
+    safety = backup.restore(Path(args.db), Path(args.source))
+    print(f"Base {args.db} restaurée depuis {args.source}.")
+    if safety:
+        print(f"L'ancienne version a d'abord été sauvegardée dans {safety}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -121,7 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
 
     demo = commands.add_parser("demo", help="crée une base de démonstration réaliste et reproductible")
-    demo.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)")
+    demo.add_argument(
+        "--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)"
+    )
     demo.add_argument("--seed", type=int, default=42, help="graine du tirage (défaut : 42)")
     demo.set_defaults(handler=_demo)
 
@@ -156,6 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
         kind.add_argument("file", metavar="FICHIER", help="fichier .csv (séparateur ; ou ,) ou .xlsx")
         kind.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
         kind.set_defaults(handler=_import)
+    saving = commands.add_parser("backup", help="sauvegarde la base dans un nouveau dossier daté")
+    saving.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB à sauvegarder")
+    saving.add_argument("--to", required=True, help="dossier où créer la sauvegarde")
+    saving.set_defaults(handler=_backup)
+
+    restoring = commands.add_parser(
+        "restore", help="remplace la base par une sauvegarde vérifiée (refusé si l'application la tient)"
+    )
+    restoring.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB à remplacer")
+    restoring.add_argument("--from", dest="source", required=True, help="dossier de la sauvegarde")
+    restoring.set_defaults(handler=_restore)
     return parser
 
 

@@ -37,7 +37,10 @@ if len(table):
     cols[4].metric("Avancement agrégé", ui.fraction(overall), help=progress.ROLLUP_EXPLANATION)
 
 tab_names = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
-default = tab_names[1] if st.query_params.get("action") else tab_names[0]
+# The tab opened first: the card when the URL names an action; kept for the session so that a rerun
+# (after a save) never switches tabs under the user's feet.
+first = tab_names[1 if st.query_params.get("action") else 0]
+default = st.session_state.setdefault("actions_first_tab", first)
 tab_table, tab_card, tab_solutions = st.tabs(tab_names, default=default)
 
 with tab_table:

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -27,28 +27,55 @@ def server(demo_template, tmp_path_factory):
 
 def open_page(tab, server: Server, path: str) -> None:
     """Open a page of the app (the router first, so that a fresh server uses its navigation)."""
+    tab.set_default_timeout(90_000)  # /suivi also draws the signature view: slow on a busy machine
     tab.goto(server.url)
     tab.get_by_role("link", name="Actions de suivi").wait_for()
     tab.goto(f"{server.url}/{path}")
     wait_ready(tab)
 
 
+def viewport_shot(tab, name: str) -> None:
+    """Save what the screen shows now (no resizing: the data editor keeps its selection and scroll)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def shows(tab, text: str) -> bool:
+    """Wait until ``text`` is visible on the page (a save reruns the page once more) and say so."""
+    tab.get_by_text(text).first.wait_for(state="visible", timeout=60_000)
+    return True
+
+
 def edit_cell(tab, row: int, moves_right: int, text: str) -> None:
-    """Replace the content of a data-editor cell: the row's title cell (pinned) then ``moves_right`` cells."""
+    """Replace the content of the cell of row ``row`` (0 = first), ``moves_right`` cells after the title.
+
+    A click gives the grid the keyboard; the arrow keys then go to the first row's number whatever the
+    cell selected before (they stop at the edges), and from there to the cell.
+    """
     grid = tab.locator("[data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
-    tab.wait_for_timeout(300)
+    grid.evaluate("element => element.scrollIntoView({block: 'center'})")  # all its rows on screen
+    tab.wait_for_timeout(1500)  # after a rerun the grid takes a moment before it answers clicks
     box = grid.bounding_box()
-    tab.mouse.click(box["x"] + TITLE_X, box["y"] + HEADER + row * ROW + ROW / 2)
+    tab.mouse.click(box["x"] + TITLE_X, box["y"] + HEADER + ROW / 2)
     tab.wait_for_timeout(400)
-    for _ in range(moves_right):
-        tab.keyboard.press("ArrowRight")
-    tab.keyboard.press("Enter")
-    tab.wait_for_timeout(300)
-    tab.keyboard.press("Control+A")
-    tab.keyboard.type(text)
-    tab.keyboard.press("Enter")
-    tab.wait_for_timeout(400)
+    home = ["ArrowUp"] * 40 + ["ArrowLeft"] * 25
+    type_in_selected_cell(tab, home + ["ArrowDown"] * row + ["ArrowRight"] * (1 + moves_right), text)
+
+
+def type_in_selected_cell(tab, moves: list[str], text: str) -> None:
+    """Move the grid's selection with arrow keys, then replace the selected cell's content by ``text``.
+
+    The editor commits with Enter, which moves the selection one row down.
+    """
+    for key in moves:
+        tab.keyboard.press(key)
+    tab.keyboard.press("Enter")  # opens the cell's editor (an input in the grid's overlay)
+    editor = tab.locator("#portal .gdg-input")
+    editor.wait_for(state="visible")
+    editor.fill(text)
+    editor.press("Enter")
+    editor.wait_for(state="hidden")
+    tab.wait_for_timeout(800)  # the grid hands the edit to its form: a save clicked at once may miss it
 
 
 def test_table_edit_reaches_the_timeline_and_the_review(server, page):
@@ -62,25 +89,25 @@ def test_table_edit_reaches_the_timeline_and_the_review(server, page):
     edit_cell(page, 4, COMMENT, "Deux conventions inscrites à l'ordre du jour")
     # Row 2 is action N° 2 (8 000 € planned): a secured budget above it must refuse the whole save.
     edit_cell(page, 1, SECURED, "50000")
-    screenshot(page, "actions-table-edits")
+    viewport_shot(page, "actions-table-edits")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(page)
-    assert page.get_by_text("1 ligne(s) refusée(s) : rien n'a été enregistré").is_visible()
-    assert page.get_by_text("Budget acquis (50 000 €) supérieur au budget prévu (8 000 €)").is_visible()
-    screenshot(page, "actions-table-refused")
+    assert shows(page, "1 ligne(s) refusée(s) : rien n'a été enregistré")
+    assert shows(page, "Budget acquis (50 000 €) supérieur au budget prévu (8 000 €)")
+    viewport_shot(page, "actions-table-refused")
 
     # The edits are kept: correct the one bad cell only, and save again.
     edit_cell(page, 1, SECURED, "8000")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(page)
-    assert page.get_by_text("Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)").is_visible()
+    assert shows(page, "Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)")
     screenshot(page, "actions-table-saved")
 
     page.reload()
     wait_ready(page)
     open_page(page, server, "actions?action=5")
-    assert page.get_by_text("Deux conventions inscrites à l'ordre du jour").first.is_visible()
-    assert page.get_by_text("45 % (+15 points)").is_visible()
+    assert shows(page, "Deux conventions inscrites à l'ordre du jour")
+    assert shows(page, "45 % (+15 points)")
     screenshot(page, "actions-timeline")
 
     open_page(page, server, "suivi?mois=2026-11")
@@ -96,6 +123,6 @@ def test_wrong_link_in_an_update_is_refused_and_kept(server, page):
     form.get_by_label("Lien de preuve (facultatif)").fill("docs.exemple.org/cr")
     form.get_by_role("button", name="Enregistrer le point").click()
     wait_ready(page)
-    assert page.get_by_text("Lien de preuve : une adresse web complète (https://…).").is_visible()
+    assert shows(page, "Lien de preuve : une adresse web complète (https://…).")
     assert form.get_by_label("Commentaire").input_value() == "Compte rendu du comité technique"
     screenshot(page, "actions-update-refused")

@@ -253,11 +253,15 @@ def pick_action(table: pd.DataFrame) -> int:
     labels = dict(zip(ids, table["title"], strict=True))
     wanted = st.query_params.get("action")
     index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
-    chosen = st.selectbox(
-        "Action", ids, index=index, format_func=lambda i: f"N° {i} · {labels[i]}", key="action_choice"
+    return st.selectbox(
+        "Action", ids, index=index, format_func=lambda i: f"N° {i} · {labels[i]}", key="action_choice",
+        on_change=_link_action,
     )
-    st.query_params["action"] = str(chosen)
-    return chosen
+
+
+def _link_action() -> None:
+    """Put the chosen action in the URL (``?action=N``), so that the page can be shared or reloaded."""
+    st.query_params["action"] = str(st.session_state["action_choice"])
 
 
 def action_card(

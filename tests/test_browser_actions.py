@@ -26,10 +26,8 @@ def server(demo_template, tmp_path_factory):
 
 
 def open_page(tab, server: Server, path: str) -> None:
-    """Open a page of the app (the router first, so that a fresh server uses its navigation)."""
+    """Open a page of the app and wait until it is drawn."""
     tab.set_default_timeout(90_000)  # /suivi also draws the signature view: slow on a busy machine
-    tab.goto(server.url)
-    tab.get_by_role("link", name="Actions de suivi").wait_for()
     tab.goto(f"{server.url}/{path}")
     wait_ready(tab)
 

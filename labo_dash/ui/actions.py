@@ -330,7 +330,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
     key = f"update_{action['id']}_{version('update_form')}"
     with st.form(key):
         st.markdown("**Nouveau point d'avancement**")
-        left, middle, right = st.columns(3)
+        left, middle, right = st.columns([4, 3, 3])  # room for the whole date
         slots = {}
         reported_on = left.date_input(
             "Date du point", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_date"

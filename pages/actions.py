@@ -3,6 +3,7 @@
 import streamlit as st
 
 from labo_dash import french, progress, solutions
+from labo_dash.ui import action_card as card
 from labo_dash.ui import actions as ui
 from labo_dash.ui.actions_import import import_section
 from labo_dash.ui.common import connection, current_actor, page_header, today
@@ -50,16 +51,16 @@ with tab_card:
     if table.empty:
         st.info("Aucune action à afficher : créez-en à partir d'une solution (onglet « Solutions »).")
     else:
-        action_id = ui.pick_action(table)
+        action_id = card.pick_action(table)
         left, right = st.columns(2, gap="large")
         with left:
-            action = ui.action_card(con, action_id, day, table.attrs.get("last_review"))
+            action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
             if actor.can("actions.write"):
-                ui.update_form(con, actor, action, day)
+                card.update_form(con, actor, action, day)
                 with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):
-                    ui.edit_form(con, actor, action, day)
+                    card.edit_form(con, actor, action, day)
         with right:
-            ui.timeline(con, action_id)
+            card.timeline(con, action_id)
 
 with tab_solutions:
     challenges = solutions.challenges_for_solutions(con)

@@ -1,0 +1,262 @@
+"""One action on /actions: its chooser, card (provenance, state, alerts), update and edit forms, timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from labo_dash import action_table, actions, charts, french, progress
+from labo_dash.access import Actor
+from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui.actions import STATUS_CODES
+from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import flash, next_version, show_errors, version
+
+
+def pick_action(table: pd.DataFrame) -> int:
+    """Show the action chooser (preset by ``?action=N`` in the URL) and return the chosen action id."""
+    ids = table["id"].astype(int).tolist()
+    labels = dict(zip(ids, table["title"], strict=True))
+    wanted = st.query_params.get("action")
+    index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+    return st.selectbox(
+        "Action", ids, index=index, format_func=lambda i: f"N° {i} · {labels[i]}", key="action_choice",
+        on_change=_link_action,
+    )
+
+
+def _link_action() -> None:
+    """Put the chosen action in the URL (``?action=N``), so that the page can be shared or reloaded."""
+    st.query_params["action"] = str(st.session_state["action_choice"])
+
+
+def action_card(
+    con: duckdb.DuckDBPyConnection, action_id: int, today: dt.date, last_review: dt.date | None
+) -> dict:
+    """Show an action's provenance, state, alerts and details; return the action."""
+    action = actions.get_action(con, action_id)
+    st.subheader(md_escape(action["title"]), anchor=False)
+    objectives = " · ".join(
+        f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
+        f"{o['number']} · {md_escape(o['short_label'])} ({french.percent(o['weight'])})"
+        for o in action["objectives"]
+    )
+    st.markdown(
+        f"Issue de la solution **{md_escape(action['solution'])}** · "
+        f"défi **{md_escape(action['challenge'])}**"
+        + (f"  \nObjectifs : {objectives}" if objectives else ""),
+        unsafe_allow_html=True,
+    )
+    cols = st.columns(3)
+    cols[0].metric("Statut", french.status(action["status"]))
+    cols[1].metric("Avancement", "non mesuré" if action["progress"] is None else f"{action['progress']} %")
+    cols[2].metric(
+        "Budget acquis",
+        french.euros(action["budget_secured"]),
+        help=f"sur {french.euros(action['budget_planned'])} prévus",
+    )
+    overdue = (
+        action["due_date"] is not None
+        and action["due_date"] < today
+        and action["status"] not in progress.CLOSED
+    )
+    if overdue:
+        st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
+    mismatch = progress.mismatch_message(action["status"], action["progress"])
+    if mismatch:
+        st.warning(
+            md_escape(f"{mismatch} : à clarifier avec le pilote (rien n'est corrigé automatiquement)."),
+            icon="⚠️",
+        )
+    if (
+        last_review
+        and action["status"] not in progress.CLOSED
+        and (action["last_update"] is None or action["last_update"] <= last_review)
+    ):
+        st.warning(
+            f"Pas de point d'avancement depuis la dernière revue ({french.date(last_review)}).", icon="💤"
+        )
+    details = [
+        ("Échéance", french.date(action["due_date"])),
+        ("Dernier point d'avancement", french.date(action["last_update"])),
+        ("Pilote", " · ".join(x for x in (action["pilot_structure"], action["pilot_person"]) if x)),
+        ("Contributeur·ice·s", action["contributors"]),
+        ("Financeurs", action["funders"]),
+        ("Début", french.date(action["start_date"])),
+        ("Prochaine étape", action["next_step"]),
+        ("Poids", french.number(action["weight"], 1) if action["weight"] else "1 (par défaut)"),
+        ("Description", action["description"]),
+    ]
+    st.markdown("\n".join(f"- **{label}** : {md_escape(str(value))}" for label, value in details if value))
+    return action
+
+
+def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+    """Show the form recording a new progress update (errors next to the fields, input kept)."""
+    key = f"update_{action['id']}_{version('update_form')}"
+    with st.form(key):
+        st.markdown("**Nouveau point d'avancement**")
+        left, middle, right = st.columns([4, 3, 3])  # room for the whole date
+        slots = {}
+        reported_on = left.date_input(
+            "Date du point", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_date"
+        )
+        slots["reported_on"] = left.empty()
+        status = middle.selectbox(
+            "Statut",
+            STATUS_CODES,
+            index=STATUS_CODES.index(action["status"]),
+            format_func=french.status,
+            key=f"{key}_status",
+        )
+        slots["status"] = middle.empty()
+        value = right.number_input(
+            "Avancement (%)",
+            min_value=0,
+            max_value=100,
+            step=5,
+            value=action["progress"],
+            placeholder="non mesuré",
+            key=f"{key}_progress",
+            help="Terminée suggère 100 %, À lancer 0 % ; un écart est signalé.",
+        )
+        slots["progress"] = right.empty()
+        comment = st.text_area("Commentaire", key=f"{key}_comment", max_chars=actions.COMMENT_MAX, height=80)
+        slots["comment"] = st.empty()
+        left, right = st.columns(2)
+        evidence = left.text_input("Lien de preuve (facultatif)", key=f"{key}_url", placeholder="https://…")
+        slots["evidence_url"] = left.empty()
+        reporter = right.text_input("Rapporté par", value=actor.name, key=f"{key}_by")
+        submitted = st.form_submit_button("Enregistrer le point", type="primary", icon="💾")
+    if not submitted:
+        return
+    try:
+        actions.record_update(
+            con,
+            actor,
+            action["id"],
+            reported_on=reported_on,
+            status=status,
+            progress_value=value,
+            comment=comment,
+            evidence_url=evidence,
+            reported_by=reporter,
+            today=today,
+        )
+    except ValidationError as exc:
+        show_errors(exc, slots)
+        return
+    except LaboError as exc:
+        st.error(md_escape(str(exc)), icon="⚠️")
+        return
+    flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
+    mismatch = progress.mismatch_message(status, value)
+    if mismatch:
+        flash(f"À vérifier : {mismatch}.", "warning")
+    next_version("update_form")
+    st.rerun()
+
+
+def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
+    """Show the history of an action: its % over time and every update, newest first."""
+    history = actions.history(con, action_id)
+    st.markdown("**Historique des points d'avancement**")
+    if history.empty:
+        st.info(
+            "Aucun point d'avancement : cette action n'a jamais été mesurée (elle ne compte pas dans "
+            "les avancements agrégés)."
+        )
+        return
+    st.altair_chart(charts.action_history_chart(history), width="stretch")
+    previous = None
+    lines = []
+    for row in history.itertuples():
+        value = None if pd.isna(row.progress) else int(row.progress)
+        delta = ""
+        if value is not None and previous is not None and value != previous:
+            delta = f" ({'+' if value > previous else ''}{value - previous} points)"
+        text = (
+            f"**{french.date(row.reported_on.date())}** · {french.status(row.status)} · "
+            + ("non mesuré" if value is None else f"{value} %")
+            + delta
+        )
+        if isinstance(row.comment, str):
+            text += f"  \n{md_escape(row.comment)}"
+        if isinstance(row.evidence_url, str):
+            text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
+        if isinstance(row.reported_by, str):
+            text += f"  \n:small[rapporté par {md_escape(row.reported_by)}]"
+        lines.append(text)
+        previous = value if value is not None else previous
+    with st.container(height=420 if len(lines) > 5 else "content"):
+        for text in reversed(lines):
+            st.markdown(text)
+            st.divider()
+
+
+def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+    """Show the form editing an action's fields (audited before/after; status and % go through updates)."""
+    key = f"edit_{action['id']}_{version('edit_form')}"
+    with st.form(key):
+        values = {
+            "title": st.text_input("Intitulé", value=action["title"], max_chars=200, key=f"{key}_title")
+        }
+        left, right = st.columns(2)
+        values["pilot_structure"] = left.text_input(
+            "Structure pilote", value=action["pilot_structure"] or "", key=f"{key}_ps"
+        )
+        values["pilot_person"] = right.text_input(
+            "Personne pilote", value=action["pilot_person"] or "", key=f"{key}_pp"
+        )
+        values["contributors"] = left.text_input(
+            "Contributeur·ice·s", value=action["contributors"] or "", key=f"{key}_co"
+        )
+        values["funders"] = right.text_input("Financeurs", value=action["funders"] or "", key=f"{key}_fu")
+        values["start_date"] = left.date_input(
+            "Début", value=action["start_date"], format="DD/MM/YYYY", key=f"{key}_start"
+        )
+        values["due_date"] = right.date_input(
+            "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
+        )
+        values["budget_planned"] = left.number_input(
+            "Budget prévu (€)",
+            min_value=0.0,
+            step=500.0,
+            key=f"{key}_bp",
+            value=None if action["budget_planned"] is None else float(action["budget_planned"]),
+        )
+        values["budget_secured"] = right.number_input(
+            "Budget acquis (€)",
+            min_value=0.0,
+            step=500.0,
+            key=f"{key}_bs",
+            value=None if action["budget_secured"] is None else float(action["budget_secured"]),
+        )
+        values["next_step"] = left.text_input(
+            "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"
+        )
+        values["weight"] = right.number_input(
+            "Poids (vide = 1)", min_value=0.0, step=0.5, value=action["weight"], key=f"{key}_w"
+        )
+        values["description"] = st.text_area("Description", value=action["description"] or "", key=f"{key}_d")
+        submitted = st.form_submit_button("Enregistrer la fiche", icon="💾")
+    if not submitted:
+        return
+    diff = {k: v for k, v in values.items() if actions.clean(v) != actions.clean(action[k])}
+    if not diff:
+        st.info("Aucune modification à enregistrer.")
+        return
+    try:
+        action_table.save_changes(
+            con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
+        )
+    except LaboError as exc:
+        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
+        return
+    flash("Fiche de l'action enregistrée.")
+    next_version("edit_form")
+    st.rerun()

@@ -174,11 +174,18 @@ def page(browser):
 
 
 def wait_ready(tab) -> None:
-    """Wait until Streamlit is connected and the script has finished running."""
+    """Wait until Streamlit is connected, has drawn the page, and its script has stopped running.
+
+    The script state reads "notRunning" for a moment before the first run starts, so the page must
+    also show an element, and the state must stay "notRunning" across two looks 300 ms apart.
+    """
     tab.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-    tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
-    tab.wait_for_timeout(300)
-    tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    tab.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", state="attached")
+    idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    for _ in range(2):
+        tab.wait_for_selector(idle)
+        tab.wait_for_timeout(300)
+    tab.wait_for_selector(idle)
 
 
 def screenshot(tab, name: str) -> Path:

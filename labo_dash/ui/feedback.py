@@ -18,12 +18,17 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
-    """Show (once) the messages kept by :func:`flash` (user text in them is shown as text)."""
+    """Show (once) the messages kept by :func:`flash` (user text in them is shown as text).
+
+    The messages go in one container that is drawn even when empty: the elements below keep their
+    place in the page, so that tabs further down keep the tab the user had open.
+    """
+    box = st.container()
     for kind, message in st.session_state.pop(_FLASH, []):
         if kind == "success":
-            st.success(md_escape(message), icon="✅")
+            box.success(md_escape(message), icon="✅")
         else:
-            st.warning(md_escape(message), icon="⚠️")
+            box.warning(md_escape(message), icon="⚠️")
 
 
 def show_errors(error: ValidationError, slots: dict[str, Any]) -> None:

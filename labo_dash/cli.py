@@ -101,24 +101,55 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    import datetime as dt
     from pathlib import Path
 
-    from labo_dash import access, diagnosis_import
+    from labo_dash import access, actions_import, diagnosis_import, participants
 
     importers = {
-        "findings": (diagnosis_import.import_findings, "constat(s)"),
-        "challenges": (diagnosis_import.import_challenges, "défi(s)"),
+        "findings": (diagnosis_import.import_findings, "constat(s) importé(s)"),
+        "challenges": (diagnosis_import.import_challenges, "défi(s) importé(s)"),
+        "participants": (participants.import_participants, "participant·e(s) inscrit·e(s), avec un code,"),
     }
-    importer, noun = importers[args.what]
     path = Path(args.file)
     if not path.is_file():
         raise LaboError(f"Le fichier « {path} » est introuvable.")
     con = db.open_database(args.db)
     try:
-        ids = importer(con, access.SYSTEM, path.read_bytes(), path.name)
+        if args.what == "actions":
+            actor = access.Actor(access.ORGANISER, args.by)
+            plan = actions_import.apply_import(con, actor, path.read_bytes(), path.name, dt.date.today())
+            edited = sum(1 for change in plan.changes if change.fields)
+            added = sum(1 for change in plan.changes if change.update) + len(plan.updates)
+            print(f"{edited} fiche(s) d'action modifiée(s) et {added} point(s) d'avancement ajouté(s) depuis "
+                  f"{path.name} dans {args.db}.")
+            return 0
+        importer, noun = importers[args.what]
+        created = importer(con, access.SYSTEM, path.read_bytes(), path.name)
     finally:
         con.close()
-    print(f"{len(ids)} {noun} importé(s) depuis {path.name} dans {args.db}.")
+    print(f"{len(created)} {noun} depuis {path.name} dans {args.db}.")
+    if args.what == "participants":
+        print(f"Badges à imprimer : python -m labo_dash badges --db {args.db} --out badges.pdf")
+    return 0
+
+
+def _badges(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from labo_dash import badges, participants, seminar
+
+    con = db.open_database(args.db)
+    try:
+        people = participants.list_participants(con).to_dict("records")
+        title = seminar.get_seminar(con)["title"]
+    finally:
+        con.close()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(badges.badges_pdf(people, title, args.base_url))
+    with_code = sum(1 for person in people if person.get("code"))
+    print(f"{with_code} badge(s) écrit(s) dans {out} (liens vers {badges.vote_link(base=args.base_url)}).")
     return 0
 
 
@@ -196,11 +227,28 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in [
         ("findings", "constats des ateliers du matin (atelier ; type ; texte ; objectifs ; ...)"),
         ("challenges", "défis (titre ; description ; atelier ; objectif 1 … objectif 5 en %% ; constats)"),
+        ("participants", "participant·e·s (nom ; structure ; type de participant ; territoire ; email), "
+                         "chacun·e reçoit un code personnel"),
+        ("actions", "actions et points d'avancement depuis le classeur Excel exporté de /actions, modifié "
+                    "(mise à jour par n° d'action)"),
     ]:
         kind = kinds.add_parser(name, help=text)
         kind.add_argument("file", metavar="FICHIER", help="fichier .csv (séparateur ; ou ,) ou .xlsx")
         kind.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+        if name == "actions":
+            kind.add_argument(
+                "--par", dest="by", default="import en ligne de commande", metavar="NOM",
+                help="qui rapporte les points d'avancement (défaut : import en ligne de commande)",
+            )
         kind.set_defaults(handler=_import)
+
+    badge = commands.add_parser("badges", help="écrit la planche A4 des badges (nom, code, QR code) en PDF")
+    badge.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+    badge.add_argument("--out", required=True, metavar="FICHIER", help="fichier PDF à écrire")
+    badge.add_argument("--base-url", default=None, metavar="URL",
+                       help="adresse publique de l'application (défaut : LABO_BASE_URL)")
+    badge.set_defaults(handler=_badges)
+
     saving = commands.add_parser("backup", help="sauvegarde la base dans un nouveau dossier daté")
     saving.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB à sauvegarder")
     saving.add_argument("--to", required=True, help="dossier où créer la sauvegarde")

@@ -193,3 +193,35 @@ def test_only_roles_that_update_actions_may_import(con):
 
 def test_the_import_reads_the_export_headers():
     assert list(ACTION_COLUMNS)[:2] == ["N°", "Action"]
+
+
+def test_cli_imports_an_edited_export_and_refuses_a_bad_one(demo_db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    con = db.open_database(demo_db)
+    target = open_actions(con)[0]
+    book = export(con)
+    con.close()
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, target), column(sheet, "Avancement (%)")).value = 95
+    edited, broken = tmp_path / "rapport.xlsx", tmp_path / "casse.xlsx"
+    edited.write_bytes(to_bytes(book))
+    sheet.cell(row_of(sheet, target), column(sheet, "Avancement (%)")).value = 250
+    broken.write_bytes(to_bytes(book))
+    run = [sys.executable, "-m", "labo_dash", "import", "actions"]
+
+    refused = subprocess.run([*run, str(broken), "--db", str(demo_db)],
+                             capture_output=True, text=True, cwd=root)
+    assert refused.returncode == 1 and "rien n'a été importé" in refused.stderr
+    assert f"action n° {target}" in refused.stderr and "Traceback" not in refused.stderr
+    ok = subprocess.run([*run, str(edited), "--db", str(demo_db), "--par", "Paul Martin"],
+                        capture_output=True, text=True, cwd=root)
+    assert ok.returncode == 0 and "1 point(s) d'avancement ajouté(s)" in ok.stdout, ok.stdout + ok.stderr
+    con = db.open_database(demo_db)
+    latest = db.query(con, "SELECT action_id, progress, reported_by FROM progress_updates "
+                           "ORDER BY id DESC LIMIT 1")
+    con.close()
+    assert latest == [{"action_id": target, "progress": 95, "reported_by": "Paul Martin"}]

@@ -116,3 +116,37 @@ def test_import_template_reads_back(fresh_db):
         assert len(rows) == 1 and rows[0]["kind"] == "ptce"
     finally:
         con.close()
+
+
+def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    root = Path(__file__).resolve().parents[1]
+    people = tmp_path / "inscrits.csv"
+    people.write_bytes("Nom;Structure;Type de participant;Territoire\r\n"
+                       "Élise Martin;Réseau Cap;PTCE;Bretagne\r\n"
+                       "Jean Dupont;;collectivité;Occitanie\r\n".encode("cp1252"))
+    run = [sys.executable, "-m", "labo_dash"]
+    ok = subprocess.run([*run, "import", "participants", str(people), "--db", str(fresh_db)],
+                        capture_output=True, text=True, cwd=root)
+    assert ok.returncode == 0 and "2 participant·e(s) inscrit·e(s)" in ok.stdout
+    again = subprocess.run([*run, "import", "participants", str(people), "--db", str(fresh_db)],
+                           capture_output=True, text=True, cwd=root)
+    assert again.returncode == 1 and "ligne 2 : Élise Martin (Réseau Cap) est déjà inscrit·e." in again.stderr
+    assert "Traceback" not in again.stderr
+
+    sheet = tmp_path / "badges.pdf"
+    printed = subprocess.run([*run, "badges", "--db", str(fresh_db), "--out", str(sheet),
+                              "--base-url", "https://vote.exemple.org/"],
+                             capture_output=True, text=True, cwd=root)
+    assert printed.returncode == 0 and "2 badge(s)" in printed.stdout
+    text = PdfReader(sheet).pages[0].extract_text()
+    con = db.open_database(fresh_db)
+    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY name")]
+    con.close()
+    assert len(codes) == 2 and "Élise Martin" in text
+    assert all(f"{code[:4]} {code[4:]}" in text for code in codes)

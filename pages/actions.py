@@ -2,13 +2,18 @@
 
 import streamlit as st
 
-from labo_dash import french, progress, solutions
+from labo_dash import french, progress
 from labo_dash.ui import action_card as card
 from labo_dash.ui import actions as ui
 from labo_dash.ui.actions_import import import_section
 from labo_dash.ui.common import connection, current_actor, page_header, today
 from labo_dash.ui.feedback import show_flash
-from labo_dash.ui.solutions import add_solution_form, create_actions_section, solutions_section
+from labo_dash.ui.solutions import (
+    add_solution_form,
+    create_actions_section,
+    solutions_data,
+    solutions_section,
+)
 
 con = connection()
 actor = current_actor()
@@ -63,7 +68,7 @@ with tab_card:
             card.timeline(con, action_id)
 
 with tab_solutions:
-    challenges = solutions.challenges_for_solutions(con)
+    challenges = solutions_data(con, day)["challenges"]
     listing, forms = st.columns([3, 2], gap="large")
     with forms:
         if actor.can("solutions.write") and challenges:

@@ -114,6 +114,20 @@ def test_create_actions_from_a_solution(app, demo_db):
     assert at.text_area(key="create_1_1_titles").value == ""  # the form is empty for the next one
 
 
+def test_an_added_solution_is_listed_and_offered_at_once(app, demo_db):
+    at = app(ACTIONS_PAGE)
+    before = count(demo_db, "SELECT count(*) FROM solutions")
+    at.selectbox(key="solution_0_c").set_value(1)  # the first défi
+    at.text_input(key="solution_0_t").input("Un guichet unique des financeurs")
+    at.button(key="FormSubmitter:solution_0-Ajouter la solution").click()
+    at.run()
+    assert not at.exception
+    assert any("Solution « Un guichet unique des financeurs » ajoutée." in s for s in successes(at))
+    assert count(demo_db, "SELECT count(*) FROM solutions") == before + 1
+    assert any("Un guichet unique des financeurs" in e.label for e in at.expander)
+    assert any("Un guichet unique des financeurs" in o for o in at.selectbox(key="create_from").options)
+
+
 def test_refused_actions_keep_what_was_typed(app, demo_db):
     at = app(ACTIONS_PAGE)
     before = count(demo_db, "SELECT count(*) FROM actions")

@@ -8,12 +8,30 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, french, progress, solutions
+from labo_dash import actions, db, french, progress, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import STATUS_CODES, fraction, tracker
+from labo_dash.ui.actions import STATUS_CODES, fraction, tracker, version_of
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load(_con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, today: dt.date) -> dict:
+    return {
+        "challenges": solutions.challenges_for_solutions(_con),
+        "solutions": solutions.list_solutions(_con),
+        "volunteers": solutions.volunteers(_con),
+        "by_challenge": progress.progress_by_challenge(_con, today).set_index("challenge_id"),
+    }
+
+
+def solutions_data(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict:
+    """Return the défis open to solutions, the solutions, their volunteers and each défi's progress.
+
+    Cached per database and data version (every write changes it), so a rerun of /actions reads nothing.
+    """
+    return _load(con, str(db.default_path()), version_of(con), today)
 
 
 def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: list[dict]) -> None:
@@ -98,10 +116,9 @@ def solutions_section(
             "Aucun défi n'est encore retenu pour l'après-midi : tous les défis sont proposés. "
             "Marquez les défis retenus sur la page d'administration."
         )
-    listed = solutions.list_solutions(con)
-    helpers = solutions.volunteers(con)
+    data = solutions_data(con, today)
+    listed, helpers, by_challenge = data["solutions"], data["volunteers"], data["by_challenge"]
     states = tracker(con, today)
-    by_challenge = progress.progress_by_challenge(con, today).set_index("challenge_id")
     st.caption(progress.ROLLUP_EXPLANATION)
     for challenge in challenges:
         rows = listed[listed["challenge_id"] == challenge["id"]]
@@ -149,7 +166,8 @@ def solutions_section(
 
 def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
     """Choose a solution, see its provenance and volunteers, and create one or more actions in one step."""
-    listed = solutions.list_solutions(con)
+    data = solutions_data(con, today)
+    listed = data["solutions"]
     if listed.empty:
         st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
@@ -163,7 +181,7 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         f"Les actions créées garderont leur provenance : solution « {md_escape(solution['title'])} », défi "
         f"« {md_escape(solution['challenge'])} »" + (f", objectifs {objectives}." if objectives else ".")
     )
-    helpers = solutions.volunteers(con)
+    helpers = data["volunteers"]
     people = helpers[helpers["solution_id"] == solution_id]
     names = [
         f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name for p in people.itertuples()

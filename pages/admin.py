@@ -8,7 +8,7 @@ import streamlit as st
 
 from labo_dash.ui.audit import render_access_settings, render_audit_log
 from labo_dash.ui.common import connection, current_actor, page_header
-from labo_dash.ui.participants_admin import participants_tab
+from labo_dash.ui.participants_admin import participants_tab, phone_address_notice
 from labo_dash.ui.rounds_admin import results_tab, rounds_tab, selection_tab
 
 TABS = {
@@ -26,6 +26,7 @@ if not actor.can("rounds.write"):  # defence in depth: the navigation already re
     st.error("Accès refusé : l'administration est réservée aux organisateur·ice·s.", icon="⛔")
     st.stop()
 page_header("⚙️ Administration", "Inscriptions et badges, tours de vote, résultats détaillés, défis retenus.")
+phone_address_notice()
 for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),
                        TABS.values(), strict=True):
     if tab.open:

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import badges, participants, seminar, settings
+from labo_dash import badges, network, participants, seminar, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
@@ -129,12 +129,25 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.success(f"{len(created)} personnes inscrites, chacune avec son code personnel.", icon="✅")
 
 
+def phone_address_notice() -> None:
+    """Warn, in French, when the badges' and the projection's QR codes point to this machine only."""
+    url = badges.base_url()
+    if network.is_loopback_url(url):
+        st.warning(
+            f"Les QR codes (badges, projection) pointent vers {url}, une adresse locale qu'aucun téléphone "
+            "ne peut joindre. Lancez l'application sur une machine reliée au réseau du lieu (l'adresse est "
+            "alors détectée au démarrage) ou indiquez l'adresse publique dans la variable LABO_BASE_URL.",
+            icon="📵",
+        )
+
+
 def _badges_section(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
     st.subheader("Badges à imprimer")
     example = badges.vote_link("CODE")
     st.caption(f"Une page A4 pour 8 badges, avec le nom, la structure, le code personnel et un QR code vers "
-               f"{example}. L'adresse se règle avec la variable d'environnement LABO_BASE_URL (l'adresse que "
-               "les téléphones atteignent sur le réseau du lieu).")
+               f"{example}. L'adresse est celle de cette machine sur le réseau du lieu, détectée au "
+               "démarrage ; la variable d'environnement LABO_BASE_URL la remplace (une adresse publique, "
+               "par exemple).")
     if people.empty:
         return
     title = seminar.get_seminar(con)["title"]

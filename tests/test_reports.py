@@ -54,9 +54,11 @@ def expected(demo_template):
         rows = db.query(con, """
             SELECT a.id, a.title, a.due_date, a.budget_planned, a.budget_secured, a.created_at,
                    (SELECT u.status FROM progress_updates u WHERE u.action_id = a.id AND u.reported_on <= ?
+                    AND u.id NOT IN (SELECT update_id FROM progress_withdrawals)
                     ORDER BY u.reported_on DESC, u.id DESC LIMIT 1) AS status
             FROM actions a ORDER BY a.id""", [end])
-        updates = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE reported_on <= ?", [end])
+        updates = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE reported_on <= ? "
+                           "AND id NOT IN (SELECT update_id FROM progress_withdrawals)", [end])
         seminar = db.query(con, "SELECT title FROM seminars WHERE id = 1")[0]["title"]
     finally:
         con.close()

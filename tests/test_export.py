@@ -14,6 +14,7 @@ import pytest
 
 from labo_dash import db, export
 from tests.conftest import ROOT
+from tests.withdrawal_data import build as build_withdrawal
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +141,20 @@ def test_zip_holds_the_same_files(con):
 
 def read_csv_bytes(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_withdrawn_points_are_left_out_of_the_open_data(tmp_path):
+    """« Étude »: 20 %, then a wrong 90 % withdrawn: the published history replays to 20 %."""
+    data = build_withdrawal(tmp_path)
+    try:
+        tables = export.open_data_tables(data.con)
+        files = export.write_open_data(data.con, tmp_path / "export")
+    finally:
+        data.con.close()
+    points = tables["progress_updates"].to_pylist()
+    assert [(p["action_id"], p["progress"]) for p in points] == [
+        (data.study, 20), (data.round_table, 60), (data.module, 50)]
+    assert "progress_withdrawals" not in tables and "progress_withdrawals" in export.PRIVATE_TABLES
+    rows = read_csv(next(f for f in files if f.name == "progress_updates.csv"))
+    assert data.wrong not in {int(r["id"]) for r in rows} and len(rows) == 3
+    assert "ne sont pas publiés" in export.descriptions()[("progress_updates", "")]

@@ -240,8 +240,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
     key = f"withdraw_{action['id']}_{version('withdraw_form')}"
     labels = {int(r["id"]): point_label(r) for _, r in points.iterrows()}
     ids = list(reversed(labels))  # newest first
-    with st.form(key):
-        st.markdown("**Retirer ou corriger un point**")
+    with st.form(key):  # shown in the card's expander « Retirer ou corriger un point »
         st.caption(
             "Un point saisi par erreur n'est jamais effacé : il est retiré, avec une raison, et reste barré "
             "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
@@ -279,6 +278,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         return
     flash(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."))
     next_version("withdraw_form")
+    next_version("update_form")  # its defaults are the action's state, which the withdrawal changed
     st.rerun()
 
 

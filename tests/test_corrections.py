@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis.strategies import text as hypothesis_text
 
 from labo_dash import actions, corrections, db, demo, progress
 from labo_dash.access import PARTNER, Actor
@@ -186,6 +188,27 @@ def test_a_withdrawn_point_no_longer_blocks_dating(scenario):
     actions.record_update(con, STEERING_ACTOR, study, reported_on=dt.date(2026, 10, 1), status="en_cours",
                           progress_value=25, today=TODAY)
     assert actions.get_action(con, study)["progress"] == 25
+
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(reason=hypothesis_text(max_size=1200))
+def test_any_reason_is_stored_verbatim_or_refused_in_french(scenario, reason):
+    con = scenario.con
+    with db.transaction(con) as cur:
+        (point,) = actions.append_updates(cur, STEERING_ACTOR, [{
+            "action_id": scenario.module, "reported_on": dt.date(2026, 10, 10), "status": "en_cours",
+            "progress": 50, "comment": None, "evidence_url": None, "reported_by": "test"}])
+    before = counts(con)
+    try:
+        corrections.withdraw_update(con, STEERING_ACTOR, point, reason, today=TODAY)
+    except ValidationError as error:
+        assert set(error.fields) == {"reason"} and error.fields["reason"].startswith("Raison : ")
+        assert counts(con) == before
+        return
+    stored = con.execute("SELECT reason FROM progress_withdrawals WHERE update_id = ?", [point]).fetchone()
+    assert stored == (reason.strip(),)
 
 
 # --- One reader of the progress history ---------------------------------------------------------------

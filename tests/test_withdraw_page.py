@@ -85,7 +85,10 @@ def test_replace_a_point_from_the_card(app, demo_db):
     assert counts(demo_db) == (before[0] + 1, before[1] + 1)
     assert actions.get_action(con, ACTION)["progress"] == int(latest["progress"]) - 5
     assert any(f"Point n° {int(latest['id'])} retiré, remplacé" in plain(s.value) for s in app.success)
-    assert "Pourcentage mal recopié du compte rendu" in markdown(app)
+    text = markdown(app)
+    assert "Pourcentage mal recopié du compte rendu" in text
+    new_id = int(actions.history(con, ACTION)["id"].max())
+    assert f"remplacé par le point corrigé n° {new_id} du {_date(latest['reported_on'])}" in text
 
 
 def _date(value) -> str:

@@ -194,7 +194,9 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
         text = f"~~{head}~~" if row.withdrawn else head + delta
         if isinstance(row.comment, str):
             comment = md_escape(row.comment)
-            text += f"  \n~~{comment}~~" if row.withdrawn else f"  \n{comment}"
+            if row.withdrawn:  # struck line by line: a strikethrough does not cross a line break
+                comment = "  \n".join(f"~~{line.strip()}~~" for line in comment.splitlines() if line.strip())
+            text += f"  \n{comment}"
         if isinstance(row.evidence_url, str):
             text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
         if isinstance(row.reported_by, str):
@@ -248,8 +250,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         slots = {}
         update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point")
         slots["update_id"] = st.empty()
-        reason = st.text_area("Raison du retrait", key=f"{key}_reason", max_chars=1000, height=68,
-                              placeholder="Par exemple : avancement saisi sur la mauvaise action")
+        reason = st.text_area("Raison du retrait", key=f"{key}_reason", max_chars=corrections.REASON_MAX,
+                              height=68, placeholder="Par exemple : avancement saisi sur la mauvaise action")
         slots["reason"] = st.empty()
         replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
         left, right = st.columns(2)

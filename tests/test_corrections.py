@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import text as hypothesis_text
 
-from labo_dash import actions, corrections, db, demo, progress
+from labo_dash import actions, actions_import, corrections, db, demo, progress, reports
 from labo_dash.access import PARTNER, Actor
-from labo_dash.errors import NotFound, PermissionDenied, ValidationError
+from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from labo_dash.report_xlsx import report_xlsx
 from tests.conftest import ROOT
 from tests.withdrawal_data import (
     REASON,
@@ -209,6 +210,26 @@ def test_any_reason_is_stored_verbatim_or_refused_in_french(scenario, reason):
         return
     stored = con.execute("SELECT reason FROM progress_withdrawals WHERE update_id = ?", [point]).fetchone()
     assert stored == (reason.strip(),)
+
+
+
+def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unwithdrawn):
+    """The Excel round trip: a workbook showing the wrong 90 % is refused once the point is withdrawn."""
+    con, today = unwithdrawn.con, dt.date.today()
+    with db.transaction(con) as cur:  # the points were recorded on their day, long before the export
+        cur.execute("UPDATE progress_updates SET recorded_at = reported_on + INTERVAL 18 HOUR")
+    workbook = report_xlsx(reports.build_report(con, today.replace(day=1), today))
+    assert actions_import.plan_import(con, workbook, "rapport.xlsx", today, "Paul").empty
+    corrections.withdraw_update(con, STEERING_ACTOR, unwithdrawn.wrong, REASON, today=today)
+    with db.transaction(con) as cur:  # the workbook's time is to the second: make the order certain
+        cur.execute("UPDATE progress_withdrawals SET withdrawn_at = withdrawn_at + INTERVAL 1 MINUTE")
+    before = counts(con)
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.apply_import(con, STEERING_ACTOR, workbook, "rapport.xlsx", today)
+    assert any(f"action n° {unwithdrawn.study} : modifiée dans l'application après l'export" in reason
+               for _, reason in refused.value.rows)
+    assert counts(con) == before
+    assert actions.get_action(con, unwithdrawn.study)["progress"] == RIGHT
 
 
 # --- One reader of the progress history ---------------------------------------------------------------

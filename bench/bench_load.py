@@ -249,7 +249,7 @@ def stored(path: Path, round_id: int, updates: list[str]) -> tuple[int, int]:
     try:
         voters = db.query(con, "SELECT count(DISTINCT participant_id) AS n FROM ballots WHERE round_id = ?",
                           [round_id])[0]["n"]
-        found = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE comment IN "
+        found = db.query(con, "SELECT count(*) AS n FROM progress_points WHERE comment IN "
                          "(SELECT unnest(?::VARCHAR[]))", [updates])[0]["n"]
         return voters, found
     finally:

@@ -57,7 +57,7 @@ REPLICATE = [
     "created_at FROM actions, range(1, ?) r(k) WHERE id < ?",
     "INSERT INTO progress_updates (id, action_id, reported_on, status, progress, comment, reported_by, "
     "recorded_at) SELECT id + k * ?, action_id + k * ?, reported_on, status, progress, comment, reported_by, "
-    "recorded_at FROM progress_updates, range(1, ?) r(k) WHERE id < ?",
+    "recorded_at FROM progress_points, range(1, ?) r(k) WHERE id < ?",  # withdrawn points not copied
 ]
 
 
@@ -110,7 +110,7 @@ def main() -> int:
             dates = [signature.as_of(m, TODAY) for m in signature.months(con, TODAY)]
             (n_challenges, n_ballots, n_actions, n_updates) = con.execute(
                 "SELECT (SELECT count(*) FROM challenges), (SELECT count(*) FROM ballots), "
-                "(SELECT count(*) FROM actions), (SELECT count(*) FROM progress_updates)"
+                "(SELECT count(*) FROM actions), (SELECT count(*) FROM progress_points)"
             ).fetchone()
             views = {
                 "per défi (support_by_challenge)": partial(

@@ -26,13 +26,14 @@ from labo_dash.actions import (
 )
 from labo_dash.errors import ValidationError
 
+# Each action's fields and its latest point not withdrawn (the view progress_points, as get_action reads it).
 _CURRENT = """
     SELECT a.id, a.title, a.description, a.pilot_structure, a.pilot_person, a.contributors, a.funders,
            a.budget_planned, a.budget_secured, a.start_date, a.due_date, a.next_step, a.weight,
            coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update
     FROM actions a
     LEFT JOIN (
-        SELECT action_id, status, progress, reported_on FROM progress_updates
+        SELECT action_id, status, progress, reported_on FROM progress_points
         QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
     ) u ON u.action_id = a.id
     WHERE a.id IN (SELECT unnest(?::INTEGER[]))

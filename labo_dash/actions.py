@@ -1,7 +1,8 @@
 """Follow-up actions: created from a solution, edited in bulk, followed by append-only progress updates.
 
 An action's fields (title, pilot, dates, budget...) may change, audited before/after. Its status and % live
-only in ``progress_updates``: every change is a new dated row and the current state is the latest one.
+only in ``progress_updates``: every change is a new dated row and the current state is the latest point of
+the view ``progress_points`` (the points not withdrawn, see :mod:`labo_dash.corrections`).
 A status/% mismatch (Terminée below 100 %, À lancer above 0 %) is reported, never silently fixed.
 Bulk edits of many actions at once: :mod:`labo_dash.action_table`.
 """
@@ -192,7 +193,11 @@ def create_actions(
 
 
 def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]:
-    """Return an action's fields, provenance (solution, défi, objectives) and current state."""
+    """Return an action's fields, provenance (solution, défi, objectives) and current state.
+
+    The state (``status``, ``progress`` in %, ``last_update`` date) is the latest point not withdrawn;
+    never measured: À lancer, None, None. Raises NotFound (French) for an unknown id.
+    """
     rows = db.query(con, "SELECT * FROM actions WHERE id = ?", [action_id])
     if not rows:
         raise NotFound(f"L'action n° {action_id} n'existe pas.")
@@ -200,7 +205,7 @@ def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]
     solution = solutions.get_solution(con, action["solution_id"])
     latest = db.query(
         con,
-        "SELECT status, progress, reported_on FROM progress_updates WHERE action_id = ? "
+        "SELECT status, progress, reported_on FROM progress_points WHERE action_id = ? "
         "ORDER BY reported_on DESC, id DESC LIMIT 1",
         [action_id],
     )
@@ -218,17 +223,30 @@ def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]
 
 
 def history(con: duckdb.DuckDBPyConnection, action_id: int) -> pd.DataFrame:
-    """Return the progress updates of an action, oldest first (its timeline)."""
+    """Return every progress update of an action, withdrawn ones included, oldest first (its timeline).
+
+    Columns: id, reported_on, status, progress (%), comment, evidence_url, reported_by, recorded_at,
+    withdrawn (bool), withdrawn_on (local date), withdrawn_by, withdrawal_reason, replaced_by (update id).
+    The timeline is the one view that shows withdrawn points (struck through); every state and roll-up
+    reads the view ``progress_points`` instead.
+    """
     return db.query_df(
         con,
-        "SELECT id, reported_on, status, progress, comment, evidence_url, reported_by, recorded_at "
-        "FROM progress_updates WHERE action_id = ? ORDER BY reported_on, id",
+        "SELECT u.id, u.reported_on, u.status, u.progress, u.comment, u.evidence_url, u.reported_by, "
+        "u.recorded_at, w.update_id IS NOT NULL AS withdrawn, w.withdrawn_on, w.withdrawn_by, "
+        "w.reason AS withdrawal_reason, w.replaced_by "
+        "FROM progress_updates u LEFT JOIN progress_withdrawals w ON w.update_id = u.id "
+        "WHERE u.action_id = ? ORDER BY u.reported_on, u.id",
         [action_id],
     )
 
 
 def chronology_errors(current: dict[str, Any], reported_on: dt.date | None) -> dict[str, str]:
-    """Refuse an update dated before the action's latest one (the history is never rewritten)."""
+    """Refuse an update dated before the action's latest point (the history is never rewritten).
+
+    ``current`` is :func:`get_action`'s result, whose ``last_update`` is the latest point not withdrawn:
+    a withdrawn point no longer blocks dating. Returns {"reported_on": French message} or {}.
+    """
     last = current.get("last_update")
     if reported_on is not None and last is not None and reported_on < last:
         return {"reported_on": (
@@ -306,7 +324,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     """Return a cheap fingerprint of the follow-up data that changes with every write (for page caches)."""
     row = db.query(
         con,
-        "SELECT (SELECT max(id) FROM audit_log) AS audit, (SELECT max(id) FROM progress_updates) AS updates, "
+        "SELECT (SELECT max(id) FROM audit_log) AS audit, (SELECT max(id) FROM progress_points) AS updates, "
         "(SELECT max(id) FROM actions) AS actions, (SELECT max(id) FROM solutions) AS solutions, "
         "(SELECT max(id) FROM decisions) AS decisions, (SELECT count(*) FROM reviews) AS reviews, "
         "(SELECT max(id) FROM ballots) AS ballots, "

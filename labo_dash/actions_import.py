@@ -44,12 +44,15 @@ _UPDATE_ORDER = ("title", "description", "pilot_structure", "pilot_person", "con
                  "budget_planned", "budget_secured", "start_date", "due_date", "next_step", "weight")
 _CURRENT = """
     SELECT a.*, coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update,
-           (SELECT max(recorded_at) FROM progress_updates p WHERE p.action_id = a.id) AS last_recorded,
+           (SELECT max(t) FROM (  -- the latest point or withdrawal of a point: a change after the export
+                SELECT p.recorded_at AS t FROM progress_updates p WHERE p.action_id = a.id
+                UNION ALL SELECT w.withdrawn_at FROM progress_withdrawals w
+                JOIN progress_updates p ON p.id = w.update_id WHERE p.action_id = a.id)) AS last_recorded,
            (SELECT max(logged_at) FROM audit_log l
             WHERE l.entity = 'action' AND l.entity_id = a.id) AS last_edit
     FROM actions a
     LEFT JOIN (
-        SELECT action_id, status, progress, reported_on FROM progress_updates
+        SELECT action_id, status, progress, reported_on FROM progress_points
         QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
     ) u ON u.action_id = a.id
 """

@@ -14,7 +14,8 @@ import pandas as pd
 from labo_dash import access, db, spreadsheet
 from labo_dash.access import ROLE_LABELS, Actor
 
-OPERATIONS = {"create": "Création", "update": "Modification", "delete": "Suppression", "merge": "Fusion"}
+OPERATIONS = {"create": "Création", "update": "Modification", "delete": "Suppression", "merge": "Fusion",
+              "withdraw": "Retrait"}
 COLUMNS = {
     "id": "N°",
     "logged_at": "Date et heure",

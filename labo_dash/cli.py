@@ -31,8 +31,8 @@ _TABLE_LABELS = {
     "challenge_objectives": "poids défi-objectif", "challenge_findings": "sources des défis",
     "rounds": "tours de vote", "round_items": "éléments soumis au vote", "ballots": "bulletins",
     "ballot_entries": "lignes de bulletin", "workshops": "ateliers", "solutions": "solutions",
-    "actions": "actions", "progress_updates": "points d'avancement", "reviews": "comités de pilotage",
-    "decisions": "décisions", "barometer_ratings": "réponses au baromètre",
+    "actions": "actions", "progress_updates": "points d'avancement", "progress_withdrawals": "points retirés",
+    "reviews": "comités de pilotage", "decisions": "décisions", "barometer_ratings": "réponses au baromètre",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 import duckdb
 
-from labo_dash import db, voting
+from labo_dash import access, db, voting
 from labo_dash.errors import LaboError
 
 SEMINAR_ID = 1
@@ -642,6 +642,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]
         _write_closing_round(cur, rng, counts, people, morning_voters, solution_ids)
         action_ids = _write_actions(cur, counts, solution_ids)
         _write_progress(cur, rng, counts, action_ids)
+        _write_withdrawal(cur, counts, action_ids)
         _write_reviews(cur, counts, action_ids)
         _write_barometer(cur, rng, counts)
     return counts
@@ -1099,6 +1100,42 @@ def _write_progress(
         "reported_by, recorded_at) SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), "
         "unnest(?), unnest(?), unnest(?)",
         [(uid, *row) for uid, row in zip(ids, rows, strict=True)],
+    )
+
+
+# One wrong point, withdrawn (domain brief §5), so that the correction is visible in the demo: a % typed on
+# the wrong action (the action's number in ACTIONS, the wrong %), withdrawn three days later by the
+# coordinator. It uses no random draw: the rest of the demo is the same with or without it.
+WRONG_POINT = (3, 90)
+WITHDRAWAL_REASON = (
+    "Avancement saisi sur la mauvaise action (il concernait l'étude de préfiguration) : le point précédent "
+    "du même jour reste le bon."
+)
+
+
+def _write_withdrawal(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], action_ids: list[int]) -> None:
+    """Insert the wrong point (same day as the action's last point before November) and its withdrawal."""
+    number, wrong = WRONG_POINT
+    aid = action_ids[number - 1]
+    day, reporter = cur.execute(
+        "SELECT reported_on, reported_by FROM progress_points WHERE action_id = ? AND reported_on < ? "
+        "ORDER BY reported_on DESC, id DESC LIMIT 1",
+        [aid, dt.date(2026, 11, 1)],
+    ).fetchone()
+    (uid,) = _allocate(cur, "seq_updates", 1)
+    cur.execute(
+        "INSERT INTO progress_updates (id, action_id, reported_on, status, progress, comment, reported_by, "
+        "recorded_at) VALUES (?, ?, ?, 'en_cours', ?, ?, ?, ?)",
+        [uid, aid, day, wrong, "Étude rendue, présentation au comité des financeurs prévue.", reporter,
+         _at(day, 18, 0)],
+    )
+    counts["progress_updates"] += 1
+    withdrawn_on = day + dt.timedelta(days=3)
+    counts["progress_withdrawals"] = _insert(
+        cur,
+        "INSERT INTO progress_withdrawals (update_id, reason, withdrawn_by, role, withdrawn_on, "
+        "withdrawn_at) SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
+        [(uid, WITHDRAWAL_REASON, COORDINATOR, access.STEERING, withdrawn_on, _at(withdrawn_on, 8, 30))],
     )
 
 

@@ -4,6 +4,10 @@ Open data leaves out personal data: participants lose their name, structure, e-m
 individual ballots become aggregated totals (``ballot_totals``); actions, updates and decisions lose the
 names of people; the audit log and the settings stay private. Each exported file is one fixed query
 below; every column is described in ``open_data_dictionary.csv`` (French), which a test keeps complete.
+
+Withdrawn progress points (labo_dash.corrections) are left out: ``progress_updates`` publishes the view
+``progress_points``, so that anyone replaying the history from the files finds the app's figures; the
+withdrawals themselves (reasons written by people, their names) stay private.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ EXPORTS: dict[str, str] = {
     "budget_planned, budget_secured, start_date, due_date, next_step, weight, created_at "
     "FROM actions ORDER BY id",
     "progress_updates": "SELECT id, action_id, reported_on, status, progress, comment, evidence_url, "
-    "recorded_at FROM progress_updates ORDER BY id",
+    "recorded_at FROM progress_points ORDER BY id",
     "reviews": "SELECT id, seminar_id, month, held_on, notes, created_at FROM reviews ORDER BY id",
     "decisions": "SELECT id, review_id, action_id, text, due_date, created_at FROM decisions ORDER BY id",
 }
@@ -74,6 +78,8 @@ PRIVATE_TABLES = {
     "ballots": "bulletins individuels : publiés seulement sous forme agrégée (ballot_totals)",
     "ballot_entries": "bulletins individuels : publiés seulement sous forme agrégée (ballot_totals)",
     "audit_log": "journal interne des modifications, avec le nom des personnes",
+    "progress_withdrawals": "retraits de points d'avancement erronés, avec le nom des personnes : les "
+    "points retirés ne sont pas publiés (progress_updates ne contient que les points valides)",
     "settings": "réglages internes de l'application",
     "schema_migrations": "suivi technique du schéma",
 }
@@ -87,6 +93,10 @@ et Parquet. Le fichier dictionnaire.csv décrit chaque fichier et chaque colonne
 Données personnelles : les noms, structures, courriels et codes des participant·e·s ne sont pas publiés,
 ni les bulletins individuels (seulement leurs totaux, dans ballot_totals), ni le nom des personnes
 pilotes ou rapporteuses des actions.
+
+Points d'avancement : un point saisi par erreur n'est jamais effacé dans l'application, il y est retiré
+avec une raison ; les points retirés ne sont pas publiés ici (progress_updates ne contient que les
+points valides, ceux que comptent les avancements du tableau de bord).
 """
 
 

@@ -6,7 +6,8 @@ abandoned actions are left out. With nothing left, the progress is unknown (None
 Every rolled-up percentage of the app goes through :func:`rollup` (directly or via :func:`rollup_groups`).
 
 An action belongs to its solution, to the solution's défi, and to every objective on which that défi has
-a weight above 0.
+a weight above 0. An action's state at a date is its latest point on or before it in the view
+``progress_points``: withdrawn points (labo_dash.corrections) are ignored, at every date.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _STATES = """
     WITH dates AS (SELECT unnest(?::DATE[]) AS as_of),
     latest AS (
         SELECT d.as_of, u.action_id, u.status, u.progress, u.reported_on
-        FROM dates d JOIN progress_updates u ON u.reported_on <= d.as_of
+        FROM dates d JOIN progress_points u ON u.reported_on <= d.as_of
         QUALIFY row_number() OVER (
             PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
     )

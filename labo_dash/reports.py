@@ -118,7 +118,7 @@ def build_report(
     updates = db.query_df(
         con,
         "SELECT u.id, u.action_id, a.title AS action, u.reported_on, u.status, u.progress, u.comment, "
-        "u.evidence_url, u.reported_by FROM progress_updates u JOIN actions a ON a.id = u.action_id "
+        "u.evidence_url, u.reported_by FROM progress_points u JOIN actions a ON a.id = u.action_id "
         "JOIN solutions s ON s.id = a.solution_id "
         "WHERE s.seminar_id = ? AND u.reported_on <= ? ORDER BY u.reported_on, u.id",
         [seminar_id, as_of],

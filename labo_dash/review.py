@@ -59,7 +59,7 @@ def review_months(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: in
         con,
         """
         SELECT least(
-            (SELECT min(u.reported_on) FROM progress_updates u JOIN actions a ON a.id = u.action_id
+            (SELECT min(u.reported_on) FROM progress_points u JOIN actions a ON a.id = u.action_id
                JOIN solutions s ON s.id = a.solution_id WHERE s.seminar_id = ?),
             (SELECT min(a.created_at)::DATE FROM actions a JOIN solutions s ON s.id = a.solution_id
                WHERE s.seminar_id = ?),
@@ -184,7 +184,7 @@ def compare(
         """
         SELECT a.id, c.title AS challenge, s.title AS solution,
                concat_ws(' · ', a.pilot_structure, a.pilot_person) AS pilot,
-               (SELECT u.comment FROM progress_updates u WHERE u.action_id = a.id AND u.reported_on <= ?
+               (SELECT u.comment FROM progress_points u WHERE u.action_id = a.id AND u.reported_on <= ?
                 ORDER BY u.reported_on DESC, u.id DESC LIMIT 1) AS comment
         FROM actions a JOIN solutions s ON s.id = a.solution_id JOIN challenges c ON c.id = s.challenge_id
         """,

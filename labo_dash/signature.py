@@ -14,8 +14,8 @@ Definitions
   guarantees that a défi's bar splits exactly its support). A défi without weights has objective None.
 - support(d, o) = support(d) × w(d, o).
 - progress(d, as_of): the roll-up (progress.rollup) of the actions of d's solutions that are not deleted,
-  as known at ``as_of`` (latest update on or before it, as progress.action_states reads it); None when no
-  action is measured.
+  as known at ``as_of`` (latest point on or before it, withdrawn points ignored, as
+  progress.action_states reads it from the view progress_points); None when no action is measured.
 - realised(d, o, as_of) = support(d, o) × progress(d, as_of), an unknown progress counting as 0.
 """
 
@@ -91,7 +91,7 @@ as_of_dates AS (SELECT DISTINCT unnest(?::DATE[]) AS as_of),
 latest AS (  -- each action's latest update on or before the date (the later id on the same day)
     SELECT d.as_of, u.action_id,
            arg_max({'status': u.status, 'progress': u.progress}, (u.reported_on, u.id)) AS last
-    FROM as_of_dates d JOIN progress_updates u ON u.reported_on <= d.as_of
+    FROM as_of_dates d JOIN progress_points u ON u.reported_on <= d.as_of
     GROUP BY d.as_of, u.action_id
 )"""
 
@@ -188,7 +188,7 @@ ACTION_TIMELINE_SQL = (
     + ","
     + _LATEST
     + """,
-first_update AS (SELECT action_id, min(reported_on) AS first_on FROM progress_updates GROUP BY action_id)
+first_update AS (SELECT action_id, min(reported_on) AS first_on FROM progress_points GROUP BY action_id)
 SELECT a.id AS action_id, a.title AS action, c.id AS challenge_id, c.title AS challenge,
        o.id AS objective_id, o.number AS objective_number, o.short_label AS objective, w.weight,
        coalesce(a.start_date, f.first_on, CAST(a.created_at AS DATE)) AS start, a.due_date,
@@ -211,7 +211,7 @@ ORDER BY o.number NULLS LAST, start, a.id
 DATA_VERSION_SQL = """
 SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
        (SELECT max(id) FROM audit_log), (SELECT max(id) FROM ballots), (SELECT count(*) FROM ballots),
-       (SELECT max(id) FROM progress_updates), (SELECT count(*) FROM progress_updates),
+       (SELECT max(id) FROM progress_points), (SELECT count(*) FROM progress_points),
        (SELECT max(id) FROM actions), (SELECT count(*) FROM actions), (SELECT max(id) FROM challenges),
        (SELECT sum(hash(challenge_id, objective_id, weight)) FROM challenge_objectives),
        (SELECT sum(hash(id, status, closed_at, results_visibility, revealed)) FROM rounds),
@@ -244,7 +244,7 @@ def months(
     start = db.query(
         con,
         "SELECT coalesce((SELECT held_on FROM seminars WHERE id = ?), "
-        "(SELECT min(reported_on) FROM progress_updates), CAST(? AS DATE)) AS start",
+        "(SELECT min(reported_on) FROM progress_points), CAST(? AS DATE)) AS start",
         [seminar_id, today],
     )[0]["start"]
     first = dt.date(start.year, start.month, 1)

@@ -66,6 +66,9 @@ with tab_card:
                     card.edit_form(con, actor, action, day)
         with right:
             card.timeline(con, action_id)
+            if actor.can("actions.write"):
+                with st.expander("↩️ Retirer ou corriger un point"):
+                    card.withdraw_form(con, actor, action, day)
 
 with tab_solutions:
     challenges = solutions_data(con, day)["challenges"]

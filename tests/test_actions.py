@@ -20,6 +20,8 @@ from tests.actions_data import (
     count,
     migrated_copy,
 )
+from tests.withdrawal_data import RIGHT
+from tests.withdrawal_data import build as build_withdrawal
 
 STEERING_ACTOR = Actor(STEERING, "Membre du comité")
 
@@ -310,3 +312,40 @@ def test_partner_cannot_save_table_edits(table):
         action_table.save_changes(con, Actor(PARTNER, "Fondation"), {ids[0]: {"progress": 60}},
                                   reported_on=TODAY, reported_by=None, today=TODAY)
     assert actions.get_action(con, ids[0])["progress"] == 10
+
+
+# --- A withdrawn point (labo_dash/corrections.py) ---------------------------------------------------------
+
+
+@pytest.fixture
+def withdrawn(tmp_path):
+    """The dataset of tests/withdrawal_data.py: « Étude » at 20 %, then a wrong 90 %, withdrawn."""
+    data = build_withdrawal(tmp_path)
+    yield data
+    data.con.close()
+
+
+def test_current_state_is_the_latest_point_not_withdrawn(withdrawn):
+    con, study = withdrawn.con, withdrawn.study
+    action = actions.get_action(con, study)
+    assert (action["status"], action["progress"], action["last_update"]) == (
+        "en_cours", RIGHT, dt.date(2026, 9, 20))
+    row = actions.tracker(con, TODAY).set_index("id").loc[study]
+    assert (row["progress"], row["last_update"]) == (RIGHT, pd.Timestamp(2026, 9, 20))
+    history = actions.history(con, study)
+    assert history["progress"].tolist() == [RIGHT, 90]  # the timeline still shows it
+    assert history["withdrawn"].tolist() == [False, True]
+    assert (history["withdrawn_by"].iloc[1], history["withdrawal_reason"].iloc[1]) == (
+        "Camille Pilote", "90 % saisi sur la mauvaise action")
+
+
+def test_bulk_edit_dates_after_the_latest_point_in_force(withdrawn):
+    con, study = withdrawn.con, withdrawn.study
+    # 1 October: after the point in force (20 September), before the withdrawn one (20 October).
+    saved = action_table.save_changes(con, STEERING_ACTOR, {study: {"progress": 25}},
+                                      reported_on=dt.date(2026, 10, 1), reported_by=None, today=TODAY)
+    assert saved["updates"] == 1
+    assert actions.get_action(con, study)["progress"] == 25
+    unchanged = action_table.save_changes(con, STEERING_ACTOR, {withdrawn.round_table: {"progress": 60}},
+                                          reported_on=TODAY, reported_by=None, today=TODAY)
+    assert unchanged["updates"] == 0  # 60 % is already its state: nothing new

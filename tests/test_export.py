@@ -14,6 +14,7 @@ import pytest
 
 from labo_dash import db, export
 from tests.conftest import ROOT
+from tests.withdrawal_data import build as build_withdrawal
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,8 @@ def read_csv(path) -> list[dict[str, str]]:
 
 
 def test_every_table_is_exported_or_declared_private(con):
-    tables = {row["table_name"] for row in db.query(con, "SELECT table_name FROM information_schema.tables")}
+    tables = {row["table_name"] for row in db.query(
+        con, "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")}
     covered = set(export.EXPORTS) | set(export.PRIVATE_TABLES)
     assert tables - covered == set(), "classify new tables in labo_dash/export.py"
     assert not set(export.EXPORTS) & set(export.PRIVATE_TABLES)
@@ -62,7 +64,8 @@ def test_one_csv_and_one_parquet_per_table_with_the_database_rows(exported, demo
             assert header.replace('"', "").split(",") == parquet.column_names, name
         counts = {t: db.query(con, q)[0]["n"] for t, q in {
             "actions": "SELECT count(*) AS n FROM actions",
-            "progress_updates": "SELECT count(*) AS n FROM progress_updates",
+            "progress_updates": "SELECT count(*) AS n FROM progress_updates WHERE id NOT IN "
+            "(SELECT update_id FROM progress_withdrawals)",  # the demo's withdrawn point is left out
             "participants": "SELECT count(*) AS n FROM participants",
             "findings": "SELECT count(*) AS n FROM findings WHERE deleted_at IS NULL",
         }.items()}
@@ -138,3 +141,20 @@ def test_zip_holds_the_same_files(con):
 
 def read_csv_bytes(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_withdrawn_points_are_left_out_of_the_open_data(tmp_path):
+    """« Étude »: 20 %, then a wrong 90 % withdrawn: the published history replays to 20 %."""
+    data = build_withdrawal(tmp_path)
+    try:
+        tables = export.open_data_tables(data.con)
+        files = export.write_open_data(data.con, tmp_path / "export")
+    finally:
+        data.con.close()
+    points = tables["progress_updates"].to_pylist()
+    assert [(p["action_id"], p["progress"]) for p in points] == [
+        (data.study, 20), (data.round_table, 60), (data.module, 50)]
+    assert "progress_withdrawals" not in tables and "progress_withdrawals" in export.PRIVATE_TABLES
+    rows = read_csv(next(f for f in files if f.name == "progress_updates.csv"))
+    assert data.wrong not in {int(r["id"]) for r in rows} and len(rows) == 3
+    assert "ne sont pas publiés" in export.descriptions()[("progress_updates", "")]

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from labo_dash import db, progress
+from tests.withdrawal_data import OCTOBER_END, RIGHT, TODAY
+from tests.withdrawal_data import build as build_withdrawal
 
 
 def test_rollup_weighted_mean_leaves_out_unmeasured_and_abandoned():
@@ -104,4 +106,26 @@ def test_progress_by_objective_and_challenge_use_the_rule(fresh_db):
     assert challenges.loc[money, "progress"] == pytest.approx(expected)
     assert challenges.loc[skills, "progress"] == pytest.approx(0.3)
     assert challenges.loc[skills, "measured"] == 1 and challenges.loc[skills, "actions"] == 2
+    con.close()
+
+
+def test_withdrawn_point_counts_in_no_state_and_no_rollup(tmp_path):
+    """« Étude »: 20 %, then a wrong 90 % withdrawn: 20 % at every date, « Fonds » (20 + 60) / 2 = 40 %."""
+    data = build_withdrawal(tmp_path)
+    con = data.con
+    states = progress.action_states(con, OCTOBER_END).set_index("id")
+    assert (states.loc[data.study, "status"], states.loc[data.study, "progress"]) == ("en_cours", RIGHT)
+    assert states.loc[data.study, "last_update"] == pd.Timestamp(2026, 9, 20)
+    challenges = progress.progress_by_challenge(con, OCTOBER_END).set_index("challenge_id")
+    assert challenges.loc[data.fund, "progress"] == pytest.approx(0.40)  # not (90 + 60) / 2 = 75 %
+    assert challenges.loc[data.training, "progress"] == pytest.approx(0.50)
+    objectives = progress.progress_by_objective(con, OCTOBER_END).set_index("number")
+    assert objectives.loc[1, "progress"] == pytest.approx(0.40)
+    assert objectives.loc[3, "progress"] == pytest.approx(0.40)
+    assert objectives.loc[4, "progress"] == pytest.approx(0.50)
+    # Also read at a date between the wrong point and its withdrawal: it was wrong from the start.
+    between = dt.date(2026, 10, 21)
+    over = progress.objective_progress_over(con, [between, TODAY]).set_index(["as_of", "number"])
+    assert over.loc[(between, 1), "progress"] == pytest.approx(0.40)
+    assert over.loc[(TODAY, 1), "progress"] == pytest.approx(0.40)
     con.close()

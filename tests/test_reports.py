@@ -4,6 +4,7 @@ headers, values), both made by the command line as the monthly scheduled job doe
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 import sys
 
@@ -13,8 +14,12 @@ from pypdf import PdfReader
 
 from labo_dash import db, french, reports
 from labo_dash.errors import ValidationError
+from labo_dash.report_pdf import report_pdf
 from labo_dash.report_xlsx import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
 from tests.conftest import ROOT
+from tests.withdrawal_data import OCTOBER, RIGHT
+from tests.withdrawal_data import TODAY as WITHDRAWAL_TODAY
+from tests.withdrawal_data import build as build_withdrawal
 
 MONTH = "2026-10"
 TODAY = dt.date.today()
@@ -54,9 +59,11 @@ def expected(demo_template):
         rows = db.query(con, """
             SELECT a.id, a.title, a.due_date, a.budget_planned, a.budget_secured, a.created_at,
                    (SELECT u.status FROM progress_updates u WHERE u.action_id = a.id AND u.reported_on <= ?
+                    AND u.id NOT IN (SELECT update_id FROM progress_withdrawals)
                     ORDER BY u.reported_on DESC, u.id DESC LIMIT 1) AS status
             FROM actions a ORDER BY a.id""", [end])
-        updates = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE reported_on <= ?", [end])
+        updates = db.query(con, "SELECT count(*) AS n FROM progress_updates WHERE reported_on <= ? "
+                           "AND id NOT IN (SELECT update_id FROM progress_withdrawals)", [end])
         seminar = db.query(con, "SELECT title FROM seminars WHERE id = 1")[0]["title"]
     finally:
         con.close()
@@ -161,3 +168,31 @@ def test_report_command_refuses_a_bad_month_in_french(demo_template, tmp_path):
     result = run_report(demo_template, "octobre", "pdf", tmp_path / "x.pdf")
     assert result.returncode == 1 and "AAAA-MM" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_report_ignores_a_withdrawn_point(tmp_path):
+    """« Étude »: 20 %, then a wrong 90 % withdrawn: the model, the PDF and the workbook all say 20 %."""
+    data = build_withdrawal(tmp_path)
+    try:
+        report = reports.build_report(data.con, OCTOBER, WITHDRAWAL_TODAY)
+    finally:
+        data.con.close()
+    study = report.actions.set_index("id").loc[data.study]
+    assert (study["progress"], study["category"]) == (RIGHT, "point_mort")
+    assert report.figures["progress"] == pytest.approx((20 + 60 + 50) / 3 / 100)
+    assert data.wrong not in set(report.updates["id"]) and len(report.updates) == 3
+    assert report.challenges.set_index("challenge_id").loc[data.fund, "progress"] == pytest.approx(0.40)
+    assert report.objectives.set_index("number").loc[1, "progress"] == pytest.approx(0.40)
+
+    pages = PdfReader(io.BytesIO(report_pdf(report))).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split()).replace("\u00a0", " ")
+    assert "Étude" in text and "90 %" not in text
+    assert "Avancement global 43 %" in text  # (20 + 60 + 50) / 3, not (90 + 60 + 50) / 3 = 67 %
+
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    header = {c.value: i for i, c in enumerate(book["Actions"][1])}
+    rows = {r[header["N°"]]: r for r in book["Actions"].iter_rows(min_row=2, values_only=True)}
+    assert rows[data.study][header["Avancement (%)"]] == RIGHT
+    points = [r for r in book["Points d'avancement"].iter_rows(min_row=2, values_only=True)]
+    assert len(points) == 3 and data.wrong not in {r[0] for r in points}
+    assert 90 not in {r[list(UPDATE_COLUMNS).index("Avancement (%)")] for r in points}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 
 from labo_dash import db, progress, review, review_print
@@ -19,6 +20,8 @@ from tests.actions_data import (
     count,
     migrated_copy,
 )
+from tests.withdrawal_data import RIGHT
+from tests.withdrawal_data import build as build_withdrawal
 
 STEERING_ACTOR = Actor(STEERING, "Comité")
 
@@ -195,3 +198,18 @@ def test_print_ready_review_is_french_and_escapes_user_text(history):
     assert "<script>" not in html and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Relancer" in html
     assert "Séance &amp; bilan" in html and "non mesuré" in html
     assert "Silencieuse" in html and "(en retard)" in html
+
+
+def test_review_ignores_a_withdrawn_point(tmp_path):
+    """« Étude » stays at 20 % in October (its 90 % withdrawn): stalled, not progressed, not updated."""
+    data = build_withdrawal(tmp_path)
+    result = review.compare(data.con, dt.date(2026, 10, 1), TODAY)
+    rows = result.actions.set_index("id")
+    study = rows.loc[data.study]
+    assert (study["progress_before"], study["progress"]) == (RIGHT, RIGHT)
+    assert study["category"] == "point_mort"  # with the wrong point: « progresse » (20 → 90 %)
+    assert not study["updated"]
+    assert study["last_update"] == pd.Timestamp(2026, 9, 20)
+    history = review.objective_history(data.con, [dt.date(2026, 10, 1)], TODAY).set_index("number")
+    assert history.loc[1, "progress"] == pytest.approx(0.40)
+    data.con.close()

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import db, progress, signature
+from labo_dash import corrections, db, progress, signature
 from labo_dash.ui import signature_tables as tables
+from tests.withdrawal_data import OCTOBER_END, RIGHT
+from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
+from tests.withdrawal_data import build as build_withdrawal
 
 D = dt.date
 SEMINAR_DAY = D(2026, 3, 24)
@@ -392,3 +395,28 @@ def test_home_page_before_any_vote_says_what_comes(fresh_db, monkeypatch):
     at.run()
     assert not at.exception
     assert any("Aucun vote n'a encore été exprimé" in i.value for i in at.info)
+
+
+def test_signature_ignores_a_withdrawn_point(tmp_path):
+    """support(Fonds) = 3/4 dots; its progress (20 + 60) / 2 = 40 %, not 75 %: realised = 0.75 × 0.5 × 0.4."""
+    data = build_withdrawal(tmp_path, withdraw=False)
+    con = data.con
+    version = signature.data_version(con)
+    corrections.withdraw_update(con, WITHDRAWAL_ACTOR, data.wrong, "Mauvaise action", today=OCTOBER_END)
+    assert signature.data_version(con) != version  # the cached views are read again
+    round_id = signature.support_round(con)["id"]
+    bars = signature.support_by_challenge(con, round_id, OCTOBER_END)
+    fund = bars[bars["challenge_id"] == data.fund].set_index("objective_number")
+    assert fund["support"].tolist() == pytest.approx([0.75, 0.75])
+    assert fund["progress"].tolist() == pytest.approx([0.40, 0.40])
+    assert fund.loc[1, "realised"] == pytest.approx(0.75 * 0.5 * 0.40)
+    assert fund.loc[1, "progress"] == pytest.approx(
+        progress.rollup_groups(progress.action_states(con, OCTOBER_END),
+                               pd.DataFrame({"g": [1, 1], "action_id": [data.study, data.round_table]}),
+                               "g")["progress"].iloc[0])
+    over = signature.support_over_time(con, round_id, [dt.date(2026, 10, 21), OCTOBER_END])
+    first = over[over["objective_number"] == 1]
+    assert first["realised"].tolist() == pytest.approx([0.15, 0.15])
+    timeline = signature.action_timeline(con, OCTOBER_END).drop_duplicates("action_id").set_index("action_id")
+    assert timeline.loc[data.study, "progress"] == RIGHT
+    con.close()

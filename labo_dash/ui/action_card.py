@@ -1,4 +1,5 @@
-"""One action on /actions: its chooser, card (provenance, state, alerts), update and edit forms, timeline."""
+"""One action on /actions: its chooser, card (provenance, state, alerts), update and edit forms, timeline,
+and the form withdrawing or correcting a wrong point."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, french, progress
+from labo_dash import action_table, actions, charts, corrections, french, progress
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import STATUS_CODES
@@ -162,7 +163,11 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
 
 
 def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
-    """Show the history of an action: its % over time and every update, newest first."""
+    """Show the history of an action: its % over time and every update, newest first.
+
+    A withdrawn point stays in the list, struck through, with « retiré le … par … : raison »; the chart
+    and the deltas use the points in force only (as every roll-up does).
+    """
     history = actions.history(con, action_id)
     st.markdown("**Historique des points d'avancement**")
     if history.empty:
@@ -171,31 +176,112 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
             "les avancements agrégés)."
         )
         return
-    st.altair_chart(charts.action_history_chart(history), width="stretch")
+    in_force = history[~history["withdrawn"]]
+    if len(in_force):
+        st.altair_chart(charts.action_history_chart(in_force), width="stretch")
+    dates = dict(zip(history["id"], history["reported_on"], strict=True))
     previous = None
     lines = []
     for row in history.itertuples():
         value = None if pd.isna(row.progress) else int(row.progress)
         delta = ""
-        if value is not None and previous is not None and value != previous:
+        if not row.withdrawn and value is not None and previous is not None and value != previous:
             delta = f" ({'+' if value > previous else ''}{value - previous} points)"
-        text = (
+        head = (
             f"**{french.date(row.reported_on.date())}** · {french.status(row.status)} · "
             + ("non mesuré" if value is None else f"{value} %")
-            + delta
         )
+        text = f"~~{head}~~" if row.withdrawn else head + delta
         if isinstance(row.comment, str):
-            text += f"  \n{md_escape(row.comment)}"
+            comment = md_escape(row.comment)
+            if row.withdrawn:  # struck line by line: a strikethrough does not cross a line break
+                comment = "  \n".join(f"~~{line.strip()}~~" for line in comment.splitlines() if line.strip())
+            text += f"  \n{comment}"
         if isinstance(row.evidence_url, str):
             text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
         if isinstance(row.reported_by, str):
             text += f"  \n:small[rapporté par {md_escape(row.reported_by)}]"
+        if row.withdrawn:
+            text += (
+                f"  \n:red[↩️ retiré le {french.date(row.withdrawn_on.date())} par "
+                f"{md_escape(row.withdrawn_by)} : {md_escape(row.withdrawal_reason)}]"
+            )
+            if not pd.isna(row.replaced_by):
+                replaced = dates.get(row.replaced_by)
+                text += f"  \n:small[remplacé par le point corrigé n° {int(row.replaced_by)}" + (
+                    f" du {french.date(replaced.date())}]" if replaced is not None else "]"
+                )
         lines.append(text)
-        previous = value if value is not None else previous
+        if not row.withdrawn:
+            previous = value if value is not None else previous
     with st.container(height=420 if len(lines) > 5 else "content"):
         for text in reversed(lines):
             st.markdown(text)
             st.divider()
+
+
+def point_label(row: pd.Series) -> str:
+    """Return a point's French label for a chooser: ``N° 12 · 20 octobre 2026 · En cours · 90 %``."""
+    value = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])} %"
+    return (
+        f"N° {int(row['id'])} · {french.date(pd.Timestamp(row['reported_on']).date())} · "
+        f"{french.status(row['status'])} · {value}"
+    )
+
+
+def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+    """Show the form « Retirer ou corriger un point »: a point, a reason, optionally the corrected values.
+
+    Without « Remplacer par un point corrigé », the point is withdrawn; with it, it is replaced by a
+    point of the same date (one transaction). A refused form keeps what was typed.
+    """
+    history = actions.history(con, action["id"])
+    points = history[~history["withdrawn"]]
+    if points.empty:
+        return
+    key = f"withdraw_{action['id']}_{version('withdraw_form')}"
+    labels = {int(r["id"]): point_label(r) for _, r in points.iterrows()}
+    ids = list(reversed(labels))  # newest first
+    with st.form(key):  # shown in the card's expander « Retirer ou corriger un point »
+        st.caption(
+            "Un point saisi par erreur n'est jamais effacé : il est retiré, avec une raison, et reste barré "
+            "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
+        )
+        slots = {}
+        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point")
+        slots["update_id"] = st.empty()
+        reason = st.text_area("Raison du retrait", key=f"{key}_reason", max_chars=corrections.REASON_MAX,
+                              height=68, placeholder="Par exemple : avancement saisi sur la mauvaise action")
+        slots["reason"] = st.empty()
+        replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
+        left, right = st.columns(2)
+        status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action["status"]),
+                                format_func=french.status, key=f"{key}_status")
+        slots["status"] = left.empty()
+        value = right.number_input("Avancement corrigé (%)", min_value=0, max_value=100, step=5,
+                                   value=action["progress"], placeholder="non mesuré", key=f"{key}_progress")
+        slots["progress"] = right.empty()
+        comment = st.text_input("Commentaire du point corrigé", key=f"{key}_comment")
+        slots["comment"] = st.empty()
+        submitted = st.form_submit_button("Retirer le point", icon="↩️")
+    if not submitted:
+        return
+    try:
+        if replace:
+            corrections.replace_update(con, actor, update_id, reason, status=status, progress_value=value,
+                                       comment=comment, today=today)
+        else:
+            corrections.withdraw_update(con, actor, update_id, reason, today=today)
+    except ValidationError as exc:
+        show_errors(exc, slots)
+        return
+    except LaboError as exc:
+        st.error(md_escape(str(exc)), icon="⚠️")
+        return
+    flash(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."))
+    next_version("withdraw_form")
+    next_version("update_form")  # its defaults are the action's state, which the withdrawal changed
+    st.rerun()
 
 
 def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:

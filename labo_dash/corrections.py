@@ -1,0 +1,146 @@
+"""Corrections of the progress history: a wrong point is withdrawn, or replaced, never erased.
+
+Domain brief §5: "A wrong point is never erased: it is withdrawn by a later, dated and audited record with
+a reason, and every roll-up, review, report and export ignores withdrawn points." ``progress_updates``
+stays append-only; a withdrawal is one row of ``progress_withdrawals`` (reason, who, role, local date,
+UTC instant, the replacing point if any) and one audit entry. From then on the view ``progress_points``,
+which every state, roll-up, review, report, signature figure and export reads, leaves the point out, at
+every date (the point was wrong from the start). Only the timeline (``actions.history``) still shows it,
+struck through, with who withdrew it and why.
+
+Who may correct: the roles that record points (permission ``actions.write``: organisers and the steering
+group).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+
+from labo_dash import access, db, french
+from labo_dash.access import Actor
+from labo_dash.actions import append_updates, check_update, clean
+from labo_dash.errors import NotFound, ValidationError
+
+REASON_MAX = 1000
+_POINT = """
+    SELECT u.id, u.action_id, u.reported_on, u.status, u.progress, u.comment, u.evidence_url, u.reported_by,
+           w.withdrawn_on, w.withdrawn_by
+    FROM progress_updates u LEFT JOIN progress_withdrawals w ON w.update_id = u.id
+    WHERE u.id = ?
+"""
+
+
+def _check_reason(reason: str | None) -> dict[str, str]:
+    """Return {"reason": French message} when the reason is missing or too long, else {}."""
+    if not reason:
+        return {"reason": "Raison : obligatoire (pourquoi ce point est-il faux ?)."}
+    if len(reason) > REASON_MAX:
+        return {"reason": f"Raison : trop longue ({len(reason)} caractères, {REASON_MAX} au plus)."}
+    return {}
+
+
+def _point(cur: duckdb.DuckDBPyConnection, update_id: int) -> dict[str, Any]:
+    """Return a point that may be withdrawn (inside the caller's transaction), or raise in French."""
+    cur.execute(_POINT, [update_id])
+    row = cur.fetchone()
+    if row is None:
+        raise NotFound(f"Le point d'avancement n° {update_id} n'existe pas.")
+    point = dict(zip([d[0] for d in cur.description], row, strict=True))
+    if point["withdrawn_on"] is not None:
+        raise ValidationError(
+            f"Le point n° {update_id} a déjà été retiré le {french.date(point['withdrawn_on'])} par "
+            f"{point['withdrawn_by']} : rien n'a été changé.",
+            {"update_id": "Ce point est déjà retiré : choisissez-en un autre."},
+        )
+    return point
+
+
+def _withdraw(
+    cur: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    point: dict[str, Any],
+    reason: str,
+    today: dt.date,
+    replaced_by: int | None,
+) -> None:
+    """Record and audit the withdrawal of ``point`` inside the caller's transaction."""
+    record = {
+        "reason": reason,
+        "withdrawn_by": actor.name or access.ROLE_LABELS.get(actor.role, actor.role),
+        "role": actor.role,
+        "withdrawn_on": today,
+        "withdrawn_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "replaced_by": replaced_by,
+    }
+    cur.execute(
+        "INSERT INTO progress_withdrawals (update_id, reason, withdrawn_by, role, withdrawn_on, "
+        "withdrawn_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [point["id"], *record.values()],
+    )
+    before = {k: point[k] for k in ("action_id", "reported_on", "status", "progress", "comment")}
+    db.audit(cur, actor, "progress_update", point["id"], "withdraw", before, record)
+
+
+def withdraw_update(
+    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None, *, today: dt.date
+) -> None:
+    """Withdraw a wrong progress point, with a reason; the point stays in the history, struck through.
+
+    ``today`` is the seminar's local date (the withdrawal's date); the instant is stored in UTC.
+    Raises PermissionDenied without ``actions.write``, NotFound for an unknown point, ValidationError
+    (French, field ``reason`` or ``update_id``) for a missing or too long reason or a point already
+    withdrawn. Nothing is written when it raises.
+    """
+    access.require(actor, "actions.write")
+    reason = clean(reason)
+    errors = _check_reason(reason)
+    if errors:
+        raise ValidationError("Le point n'a pas été retiré : corrigez les champs signalés.", errors)
+    with db.transaction(con) as cur:
+        _withdraw(cur, actor, _point(cur, update_id), reason, today, None)
+
+
+def replace_update(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    update_id: int,
+    reason: str | None,
+    *,
+    status: str,
+    progress_value: Any,
+    comment: str | None = None,
+    evidence_url: str | None = None,
+    reported_by: str | None = None,
+    today: dt.date,
+) -> int:
+    """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.
+
+    The wrong point is withdrawn (``replaced_by`` = the new point) and the corrected point (status, % as
+    an integer 0..100 or None, comment, evidence link) is appended with the withdrawn point's
+    ``reported_on``; both are audited. Errors as :func:`withdraw_update`, plus the checks of a new point
+    (actions.check_update) and a correction identical to the withdrawn point. Nothing is written when it
+    raises.
+    """
+    access.require(actor, "actions.write")
+    reason, comment, evidence_url = clean(reason), clean(comment), clean(evidence_url)
+    reported_by, progress_value = clean(reported_by), clean(progress_value)
+    errors = _check_reason(reason)
+    with db.transaction(con) as cur:
+        point = _point(cur, update_id)
+        errors |= check_update(status, progress_value, point["reported_on"], comment, evidence_url, today)
+        same = (status, progress_value, comment, evidence_url) == (
+            point["status"], point["progress"], point["comment"], point["evidence_url"])
+        if not errors and same:
+            errors["status"] = ("Correction identique au point retiré : changez le statut, l'avancement "
+                                "ou le commentaire.")
+        if errors:
+            raise ValidationError("Le point n'a pas été corrigé : corrigez les champs signalés.", errors)
+        row = {"action_id": point["action_id"], "reported_on": point["reported_on"], "status": status,
+               "progress": None if progress_value is None else int(progress_value), "comment": comment,
+               "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
+        new_id = append_updates(cur, actor, [row])[0]
+        _withdraw(cur, actor, point, reason, today, new_id)
+    return new_id

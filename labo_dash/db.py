@@ -36,7 +36,8 @@ def default_path() -> Path:
 
 
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a new read-write connection, translating a lock held elsewhere into DatabaseLocked."""
+    """Open a new read-write connection (time zone UTC), translating a lock held elsewhere into
+    DatabaseLocked."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -47,6 +48,10 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duck
             match = _LOCK_PID.search(message)
             raise DatabaseLocked(str(path), int(match.group(1)) if match else None) from None
         raise LaboError(f"Impossible d'ouvrir la base « {path} » : {message}") from exc
+    # Instants are stored in UTC whatever the host's zone: ``current_timestamp`` written into a TIMESTAMP
+    # column is converted with the session's TimeZone, which is the host's unless set (GLOBAL: every
+    # cursor is its own session). Local times are only made for display (labo_dash.clock).
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     if migrate:
         apply_migrations(con)
     return con

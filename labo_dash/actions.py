@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db, french, progress, review, solutions
+from labo_dash import access, clock, db, french, progress, review, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -176,9 +176,10 @@ def create_actions(
     with db.transaction(con) as cur:
         created = cur.execute(
             "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
-            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight) "
-            "SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? RETURNING id, title",
-            [solution_id, titles, *[values[n] for n in _ROW_FIELDS]],
+            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight, "
+            "created_at) SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "RETURNING id, title",
+            [solution_id, titles, *[values[n] for n in _ROW_FIELDS], clock.stored_now()],  # UTC, app clock
         ).fetchall()
         ids = {title: action_id for action_id, title in created}
         for title in titles:
@@ -283,7 +284,9 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         "WHERE s.seminar_id = ? ORDER BY c.id, s.id, a.id",
         [seminar_id],
     )
-    states = progress.action_states(con, today)[["id", "status", "progress", "last_update", "overdue"]]
+    states = progress.action_states(con, today)[
+        ["id", "created_on", "status", "progress", "last_update", "overdue"]
+    ]
     table = fields.merge(states, on="id", how="left")
     table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
                                                                        strict=True)]
@@ -294,7 +297,7 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         since = pd.Timestamp(last_review)
         table["stale"] = (
             ~table["status"].isin(progress.CLOSED)
-            & (table["created_at"] <= since + pd.Timedelta(days=1))
+            & (table["created_on"] <= since)  # local dates
             & (table["last_update"].isna() | (table["last_update"] <= since))
         )
     table.attrs["last_review"] = last_review

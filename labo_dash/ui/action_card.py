@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, french, progress
+from labo_dash import action_table, actions, charts, clock, french, progress
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import STATUS_CODES
@@ -172,6 +172,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
         )
         return
     st.altair_chart(charts.action_history_chart(history), width="stretch")
+    tz = clock.zone(con)
     previous = None
     lines = []
     for row in history.itertuples():
@@ -188,8 +189,9 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
             text += f"  \n{md_escape(row.comment)}"
         if isinstance(row.evidence_url, str):
             text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
-        if isinstance(row.reported_by, str):
-            text += f"  \n:small[rapporté par {md_escape(row.reported_by)}]"
+        recorded = french.datetime(clock.local(row.recorded_at, tz))  # stored in UTC
+        by = f" par {md_escape(row.reported_by)}" if isinstance(row.reported_by, str) else ""
+        text += f"  \n:small[rapporté{by}, enregistré le {recorded}]"
         lines.append(text)
         previous = value if value is not None else previous
     with st.container(height=420 if len(lines) > 5 else "content"):

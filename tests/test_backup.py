@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from labo_dash import backup, db
+from labo_dash import backup, clock, db
 from labo_dash.errors import DatabaseLocked, LaboError
 from tests.conftest import hold_database
 
@@ -59,7 +58,7 @@ def test_prune_keeps_the_newest(fresh_db, tmp_path):
 def test_daily_backup_once_per_day(fresh_db, monkeypatch, tmp_path):
     monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "daily"))
     con = db.open_database(fresh_db)
-    day = dt.date.today()
+    day = clock.now().date()  # backups are named and counted by UTC day
     assert backup.ensure_daily(con, day) is not None
     assert backup.ensure_daily(con, day) is None
     con.close()

@@ -253,3 +253,24 @@ def test_only_organisers_change_the_zone(con):
 def test_zone_data_is_available_on_this_machine():
     assert "Europe/Paris" in settings.time_zones() and "America/Cayenne" in settings.time_zones()
     assert os.path.isdir("/usr/share/zoneinfo") or __import__("tzdata")
+
+
+# --- the pages ------------------------------------------------------------------------------------------
+
+
+def test_the_forms_default_date_is_the_local_date(demo_db, monkeypatch, host_zone):
+    from streamlit.testing.v1 import AppTest
+
+    host_zone("UTC")
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    try:
+        with clock.frozen(MIDNIGHT_PAST):
+            at = AppTest.from_file("../app.py", default_timeout=90)
+            at.query_params["action"] = "2"
+            at.switch_page("pages/actions.py")
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            assert at.date_input(key="update_2_0_date").value == dt.date(2026, 10, 1)
+            assert at.date_input(key="table_reported_on").value == dt.date(2026, 10, 1)
+    finally:
+        db.close(demo_db)

@@ -126,10 +126,10 @@ def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict
         r[0]
         for r in cur.execute(
             "INSERT INTO progress_updates (action_id, reported_on, status, progress, comment, evidence_url, "
-            "reported_by) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
-            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]) "
+            "reported_by, recorded_at) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
+            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ? "
             "RETURNING id",
-            [[r[c] for r in rows] for c in columns],
+            [*([r[c] for r in rows] for c in columns), clock.stored_now()],  # recorded_at: UTC, app clock
         ).fetchall()
     ]
     for update_id, row in zip(ids, rows, strict=True):

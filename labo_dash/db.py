@@ -179,10 +179,13 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Record one edit in the audit log (inside the caller's transaction)."""
+    """Record one edit in the audit log (inside the caller's transaction), stamped by the app's clock
+    (:func:`labo_dash.clock.now`, stored in UTC)."""
+    from labo_dash import clock  # clock reads the settings, which use this module
+
     cur.execute(
-        "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after, logged_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             actor.name,
             actor.role,
@@ -191,5 +194,6 @@ def audit(
             operation,
             None if before is None else json.dumps(before, default=str, ensure_ascii=False),
             None if after is None else json.dumps(after, default=str, ensure_ascii=False),
+            clock.stored_now(),
         ],
     )

@@ -274,3 +274,29 @@ def test_the_forms_default_date_is_the_local_date(demo_db, monkeypatch, host_zon
             assert at.date_input(key="table_reported_on").value == dt.date(2026, 10, 1)
     finally:
         db.close(demo_db)
+
+
+def test_organisers_change_the_zone_on_admin(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    try:
+        with clock.frozen(MIDNIGHT_PAST):
+            at = AppTest.from_file("../app.py", default_timeout=90)
+            at.query_params["onglet"] = "Accès"
+            at.switch_page("pages/admin.py")
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            zone = at.selectbox(key="setting_time_zone")
+            assert zone.value == "Europe/Paris"
+            captions = " ".join(c.value for c in at.caption)
+            assert "Dans le fuseau Europe/Paris, nous sommes le 1er octobre 2026 à 0h30." in captions
+            zone.set_value("America/Cayenne")
+            at.button(key="FormSubmitter:access-settings-Enregistrer").click()
+            at.run()
+            assert not at.exception and [s.value for s in at.success] == ["Réglages enregistrés."]
+            captions = " ".join(c.value for c in at.caption)
+            assert "Dans le fuseau America/Cayenne, nous sommes le 30 septembre 2026 à 19h30." in captions
+            assert clock.today(db.connect(demo_db)) == dt.date(2026, 9, 30)
+    finally:
+        db.close(demo_db)

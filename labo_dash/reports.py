@@ -54,7 +54,7 @@ class MonthlyReport:
     seminar: dict[str, Any]
     month: dt.date
     as_of: dt.date
-    generated_at: dt.datetime
+    generated_at: dt.datetime  # the seminar's local time, naive (Excel has no zones)
     comparison: review.Comparison
     figures: dict[str, Any]
     objectives: pd.DataFrame

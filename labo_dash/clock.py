@@ -4,7 +4,10 @@ Dates are the seminar's *local* dates: "today", the forms' default dates, the mo
 reviews and reports and the overdue checks use the time zone of the setting ``time_zone`` (default
 ``Europe/Paris``), whatever the server's own zone. Instants are stored in UTC (naive ``TIMESTAMP``
 columns holding UTC; :func:`labo_dash.db.open_database` sets DuckDB's ``TimeZone`` to UTC so that
-``current_timestamp`` defaults write UTC too) and shown in local time (:func:`local`).
+``current_timestamp`` defaults write UTC too) and shown in local time (:func:`local`). In SQL, the local
+time of a stored instant is ``timezone(?, timezone('UTC', col))`` with :func:`zone_name` as parameter (a
+naive local ``TIMESTAMP``; cast it to ``DATE`` for the local date). Never return a ``TIMESTAMPTZ`` to
+Python: DuckDB needs ``pytz`` for that, which the app does not install.
 
 Every "now" of the app comes from :func:`now`, which tests and demos can freeze:
 

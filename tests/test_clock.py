@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from labo_dash import actions, clock, db, french, progress, settings
+from labo_dash import actions, clock, db, french, progress, seminar, settings
 from labo_dash.access import ORGANISER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import ORGANISER_ACTOR, add_action, add_challenge, add_solution, migrated_copy
@@ -133,6 +133,15 @@ def test_the_two_half_past_two_of_the_autumn_change_are_different_instants():
     second = clock.local(dt.datetime(2026, 10, 25, 1, 30), PARIS)
     assert first.time() == second.time() == dt.time(2, 30)
     assert (first.utcoffset(), second.utcoffset()) == (dt.timedelta(hours=2), dt.timedelta(hours=1))
+
+
+def test_the_programme_slot_running_now_is_read_in_local_time(con):
+    slots = seminar.programme(con)
+    day = dt.date(2026, 3, 24)
+    with clock.frozen("2026-03-24T10:30:00Z"):  # 11h30 in Paris (CET): the morning workshops
+        assert seminar.current_slot(slots, day, clock.local_now(con)) == 5
+    with clock.frozen("2026-03-24T23:30:00Z"):  # 0h30 on 25 March in Paris: the day is over
+        assert seminar.current_slot(slots, day, clock.local_now(con)) is None
 
 
 # --- instants are stored in UTC ------------------------------------------------------------------------

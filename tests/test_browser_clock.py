@@ -59,3 +59,16 @@ def test_a_frozen_server_dates_and_shows_in_the_seminars_zone(demo_db, start_ser
     now = "Dans le fuseau Europe/Paris, nous sommes le 1er octobre 2026 à 0h30."
     expect(page.get_by_text(now)).to_be_visible()
     screenshot(page, "clock-admin-fuseau")
+
+
+def test_the_home_page_highlights_the_slot_of_the_local_time(demo_db, start_server, page):
+    server = start_server(demo_db, {"LABO_NOW": "2026-03-24T10:30:00Z", "TZ": "UTC"})  # 11h30 in Paris
+    page.set_default_timeout(90_000)
+    page.goto(server.url)
+    wait_ready(page)
+    now = page.locator("[data-testid='stAlertContentSuccess']").filter(has_text="En ce moment")
+    expect(now).to_have_count(1)
+    expect(now).to_contain_text("11h – 12h")
+    expect(now).to_contain_text("Diagnostic partagé")
+    now.scroll_into_view_if_needed()
+    screenshot(page, "clock-accueil-en-ce-moment")

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db, french, progress, review, solutions
+from labo_dash import access, clock, db, french, progress, review, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -127,10 +127,10 @@ def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict
         r[0]
         for r in cur.execute(
             "INSERT INTO progress_updates (action_id, reported_on, status, progress, comment, evidence_url, "
-            "reported_by) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
-            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]) "
+            "reported_by, recorded_at) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
+            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ? "
             "RETURNING id",
-            [[r[c] for r in rows] for c in columns],
+            [*([r[c] for r in rows] for c in columns), clock.stored_now()],  # recorded_at: UTC, app clock
         ).fetchall()
     ]
     for update_id, row in zip(ids, rows, strict=True):
@@ -177,9 +177,10 @@ def create_actions(
     with db.transaction(con) as cur:
         created = cur.execute(
             "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
-            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight) "
-            "SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? RETURNING id, title",
-            [solution_id, titles, *[values[n] for n in _ROW_FIELDS]],
+            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight, "
+            "created_at) SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+            "RETURNING id, title",
+            [solution_id, titles, *[values[n] for n in _ROW_FIELDS], clock.stored_now()],  # UTC, app clock
         ).fetchall()
         ids = {title: action_id for action_id, title in created}
         for title in titles:
@@ -301,7 +302,9 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         "WHERE s.seminar_id = ? ORDER BY c.id, s.id, a.id",
         [seminar_id],
     )
-    states = progress.action_states(con, today)[["id", "status", "progress", "last_update", "overdue"]]
+    states = progress.action_states(con, today)[
+        ["id", "created_on", "status", "progress", "last_update", "overdue"]
+    ]
     table = fields.merge(states, on="id", how="left")
     table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
                                                                        strict=True)]
@@ -312,7 +315,7 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         since = pd.Timestamp(last_review)
         table["stale"] = (
             ~table["status"].isin(progress.CLOSED)
-            & (table["created_at"] <= since + pd.Timedelta(days=1))
+            & (table["created_on"] <= since)  # local dates
             & (table["last_update"].isna() | (table["last_update"] <= since))
         )
     table.attrs["last_review"] = last_review

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import openpyxl
 
-from labo_dash import access, backup, db, french
+from labo_dash import access, backup, clock, db, french
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS, append_updates, check_fields, check_update, chronology_errors, clean
 from labo_dash.errors import ImportRejected
@@ -44,12 +44,14 @@ _UPDATE_ORDER = ("title", "description", "pilot_structure", "pilot_person", "con
                  "budget_planned", "budget_secured", "start_date", "due_date", "next_step", "weight")
 _CURRENT = """
     SELECT a.*, coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update,
-           (SELECT max(t) FROM (  -- the latest point or withdrawal of a point: a change after the export
+           -- local times, like the workbook's « Édité le » they are compared with (stored in UTC);
+           -- the latest point or withdrawal of a point: a change after the export
+           timezone(?, timezone('UTC', (SELECT max(t) FROM (
                 SELECT p.recorded_at AS t FROM progress_updates p WHERE p.action_id = a.id
                 UNION ALL SELECT w.withdrawn_at FROM progress_withdrawals w
-                JOIN progress_updates p ON p.id = w.update_id WHERE p.action_id = a.id)) AS last_recorded,
-           (SELECT max(logged_at) FROM audit_log l
-            WHERE l.entity = 'action' AND l.entity_id = a.id) AS last_edit
+                JOIN progress_updates p ON p.id = w.update_id WHERE p.action_id = a.id)))) AS last_recorded,
+           timezone(?, timezone('UTC', (SELECT max(logged_at) FROM audit_log l
+                                        WHERE l.entity = 'action' AND l.entity_id = a.id))) AS last_edit
     FROM actions a
     LEFT JOIN (
         SELECT action_id, status, progress, reported_on FROM progress_points
@@ -170,7 +172,7 @@ def _read(data: bytes, filename: str) -> tuple[dict[str, Table], dt.datetime | N
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
-    return {row["id"]: row for row in db.query(con, _CURRENT)}
+    return {row["id"]: row for row in db.query(con, _CURRENT, [clock.zone_name(con)] * 2)}
 
 
 def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, today: dt.date,

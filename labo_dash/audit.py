@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db, spreadsheet
+from labo_dash import access, clock, db, spreadsheet
 from labo_dash.access import ROLE_LABELS, Actor
 
 OPERATIONS = {"create": "Création", "update": "Modification", "delete": "Suppression", "merge": "Fusion",
@@ -75,15 +75,20 @@ def changes(before: object, after: object) -> str:
 def audit_log(
     con: duckdb.DuckDBPyConnection, actor: Actor, where: AuditFilter = AuditFilter(), limit: int | None = None
 ) -> pd.DataFrame:
-    """Return the log entries matching ``where``, newest first, with French labels (organisers only)."""
+    """Return the log entries matching ``where``, newest first, with French labels (organisers only).
+
+    ``logged_at`` is given in the seminar's local time (naive; stored in UTC) and the date range of
+    ``where`` is of local dates (labo_dash.clock).
+    """
     access.require(actor, "audit.read")
     until = where.until + dt.timedelta(days=1) if where.until else None
     frame = db.query_df(
         con,
         """
-        SELECT id, logged_at, actor, role, entity, entity_id, operation, before::VARCHAR AS before,
-               after::VARCHAR AS after
-        FROM audit_log
+        SELECT * FROM (
+            SELECT id, timezone(?, timezone('UTC', logged_at)) AS logged_at, actor, role, entity, entity_id,
+                   operation, before::VARCHAR AS before, after::VARCHAR AS after
+            FROM audit_log)
         WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], entity))
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], operation))
           AND (? = '' OR strip_accents(lower(actor)) LIKE '%' || strip_accents(lower(?)) || '%')
@@ -92,8 +97,8 @@ def audit_log(
         ORDER BY id DESC
         LIMIT ?
         """,
-        [list(where.entities)] * 2 + [list(where.operations)] * 2 + [where.who.strip()] * 2
-        + [where.since] * 2 + [until] * 2 + [limit if limit is not None else 2**62],
+        [clock.zone_name(con)] + [list(where.entities)] * 2 + [list(where.operations)] * 2
+        + [where.who.strip()] * 2 + [where.since] * 2 + [until] * 2 + [limit if limit is not None else 2**62],
     )
     frame["changes"] = [changes(b, a) for b, a in zip(frame["before"], frame["after"], strict=True)]
     frame["role"] = frame["role"].map(lambda r: ROLE_LABELS.get(r, r))

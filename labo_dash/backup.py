@@ -4,6 +4,12 @@ A backup is a folder holding a copy of the DuckDB file, taken after a CHECKPOINT
 write lock is held (so no transaction is half-written), and a ``manifest.json`` with the row count and
 an order-independent checksum of every table. The app takes one before every migration and import and
 one per day while it runs; the command line takes one on demand and restores one.
+
+Folder names and the manifest's ``taken_at`` are UTC instants (``20261130-223000-000000-...`` is 22:30
+UTC; ``taken_at`` ends with ``Z``), and "once a day" means once per UTC day: backups are a technical
+record, independent of the seminar's time zone setting, and their names sort in time order. They use the
+real clock, never the app's frozen one (``clock.frozen`` / ``LABO_NOW``): two backups taken under a frozen
+clock would otherwise get the same name.
 """
 
 from __future__ import annotations
@@ -67,12 +73,18 @@ def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, in
     return result
 
 
+def _real_now() -> dt.datetime:
+    """Return the real current instant in UTC (backups ignore the app's frozen clock)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def snapshot(con: duckdb.DuckDBPyConnection, reason: str, to: Path | None = None) -> Path:
     """Back up the database held by ``con`` into a new folder under ``to``; return the folder."""
     source = database_path(con)
     target_root = Path(to) if to else default_dir(source)
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "manuelle"
-    folder = target_root / f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}-{slug}"
+    taken = _real_now()
+    folder = target_root / f"{taken:%Y%m%d-%H%M%S-%f}-{slug}"
     partial = folder.with_name(folder.name + ".partielle")  # renamed only once complete
     partial.mkdir(parents=True, exist_ok=False)
     try:
@@ -81,7 +93,7 @@ def snapshot(con: duckdb.DuckDBPyConnection, reason: str, to: Path | None = None
             cur.execute("CHECKPOINT")
             shutil.copy2(source, partial / DB_FILE)
             manifest = {
-                "taken_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "taken_at": taken.isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "reason": reason,
                 "source": str(source),
                 "migrations": db.applied_migrations(con),
@@ -124,8 +136,11 @@ def prune(root: Path, keep: int) -> list[Path]:
 
 
 def ensure_daily(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> Path | None:
-    """Take today's backup if none exists yet (checked once a day per process); return it when taken."""
-    today = today or dt.date.today()
+    """Take today's backup if none exists yet (checked once a day per process); return it when taken.
+
+    ``today`` is a UTC date, like the folder names (default: today's UTC date).
+    """
+    today = today or _real_now().date()
     source = database_path(con)
     key = str(source)
     if _daily_checked.get(key) == today:

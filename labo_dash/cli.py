@@ -80,15 +80,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
-    from labo_dash import french, report_pdf, report_xlsx, reports
+    from labo_dash import clock, french, report_pdf, report_xlsx, reports
 
-    today = dt.date.today()
-    month = reports.parse_month(args.month, today)
     con = db.open_database(args.db)
     try:
+        today = clock.today(con)
+        month = reports.parse_month(args.month, today)
         report = reports.build_report(con, month, today)
     finally:
         con.close()
@@ -101,10 +100,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    import datetime as dt
     from pathlib import Path
 
-    from labo_dash import access, actions_import, diagnosis_import, participants
+    from labo_dash import access, actions_import, clock, diagnosis_import, participants
 
     importers = {
         "findings": (diagnosis_import.import_findings, "constat(s) importé(s)"),
@@ -118,7 +116,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         if args.what == "actions":
             actor = access.Actor(access.ORGANISER, args.by)
-            plan = actions_import.apply_import(con, actor, path.read_bytes(), path.name, dt.date.today())
+            plan = actions_import.apply_import(con, actor, path.read_bytes(), path.name, clock.today(con))
             edited = sum(1 for change in plan.changes if change.fields)
             added = sum(1 for change in plan.changes if change.update) + len(plan.updates)
             print(f"{edited} fiche(s) d'action modifiée(s) et {added} point(s) d'avancement ajouté(s) depuis "

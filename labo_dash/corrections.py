@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import access, db, french
+from labo_dash import access, clock, db, french
 from labo_dash.access import Actor
 from labo_dash.actions import append_updates, check_update, clean
 from labo_dash.errors import NotFound, ValidationError
@@ -72,7 +72,7 @@ def _withdraw(
         "withdrawn_by": actor.name or access.ROLE_LABELS.get(actor.role, actor.role),
         "role": actor.role,
         "withdrawn_on": today,
-        "withdrawn_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "withdrawn_at": clock.stored_now(),
         "replaced_by": replaced_by,
     }
     cur.execute(

@@ -36,7 +36,8 @@ def default_path() -> Path:
 
 
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a new read-write connection, translating a lock held elsewhere into DatabaseLocked."""
+    """Open a new read-write connection (time zone UTC), translating a lock held elsewhere into
+    DatabaseLocked."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -47,6 +48,10 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duck
             match = _LOCK_PID.search(message)
             raise DatabaseLocked(str(path), int(match.group(1)) if match else None) from None
         raise LaboError(f"Impossible d'ouvrir la base « {path} » : {message}") from exc
+    # Instants are stored in UTC whatever the host's zone: ``current_timestamp`` written into a TIMESTAMP
+    # column is converted with the session's TimeZone, which is the host's unless set (GLOBAL: every
+    # cursor is its own session). Local times are only made for display (labo_dash.clock).
+    con.execute("SET GLOBAL TimeZone = 'UTC'")
     if migrate:
         apply_migrations(con)
     return con
@@ -174,10 +179,13 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Record one edit in the audit log (inside the caller's transaction)."""
+    """Record one edit in the audit log (inside the caller's transaction), stamped by the app's clock
+    (:func:`labo_dash.clock.now`, stored in UTC)."""
+    from labo_dash import clock  # clock reads the settings, which use this module
+
     cur.execute(
-        "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after, logged_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             actor.name,
             actor.role,
@@ -186,5 +194,6 @@ def audit(
             operation,
             None if before is None else json.dumps(before, default=str, ensure_ascii=False),
             None if after is None else json.dumps(after, default=str, ensure_ascii=False),
+            clock.stored_now(),
         ],
     )

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import unicodedata
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -21,8 +22,9 @@ from labo_dash.errors import LaboError
 
 SEMINAR_ID = 1
 DAY = dt.date(2026, 3, 24)
+PARIS = ZoneInfo("Europe/Paris")  # the demo's times are the seminar's local times
 VENUE = "Maison de l'ESS, Paris"
-SEMINAR_CREATED = dt.datetime(2026, 1, 12, 9, 30)
+SEMINAR_CREATED = dt.datetime(2026, 1, 12, 8, 30)  # UTC: 9h30 in Paris
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 REPORT_MONTHS = tuple(range(4, 12))  # monthly check-ins, April to November 2026
@@ -686,8 +688,9 @@ def _insert(cur: duckdb.DuckDBPyConnection, sql: str, rows: list[tuple[Any, ...]
 
 
 def _at(day: dt.date, hour: int, minute: int, second: int = 0) -> dt.datetime:
-    """Return the timestamp of ``day`` at the given time."""
-    return dt.datetime(day.year, day.month, day.day, hour, minute, second)
+    """Return the stored instant (naive UTC) of ``day`` at the given local time of the seminar (Paris)."""
+    local = dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=PARIS)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _ascii(text: str) -> str:
@@ -994,7 +997,7 @@ def _write_actions(
         (
             aid, solution_ids[a.solution - 1], a.title, a.description, a.pilot_structure, a.pilot_person,
             a.contributors, a.funders, a.budget_planned, a.budget_secured, a.start, a.due, a.next_step,
-            a.weight, dt.datetime(2026, 4, 2, 10, 0) + dt.timedelta(minutes=3 * position),
+            a.weight, _at(dt.date(2026, 4, 2), 10, 0) + dt.timedelta(minutes=3 * position),
         )
         for position, (aid, a) in enumerate(zip(action_ids, ACTIONS, strict=True))
     ]

@@ -13,7 +13,6 @@ withdrawals themselves (reasons written by people, their names) stay private.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import zipfile
 from importlib import resources
@@ -24,7 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from labo_dash import db, spreadsheet
+from labo_dash import clock, db, spreadsheet
 
 # file name -> query; ORDER BY keeps files stable from one export to the next.
 EXPORTS: dict[str, str] = {
@@ -89,6 +88,8 @@ Export du {date}.
 
 Un fichier par table, en deux formats : CSV (UTF-8, séparateur virgule, dates au format AAAA-MM-JJ)
 et Parquet. Le fichier dictionnaire.csv décrit chaque fichier et chaque colonne.
+Les dates et heures (colonnes en _at) sont en temps universel (UTC) ; les dates seules (échéances,
+dates des points...) sont des dates locales du séminaire, dans le fuseau {zone}.
 
 Données personnelles : les noms, structures, courriels et codes des participant·e·s ne sont pas publiés,
 ni les bulletins individuels (seulement leurs totaux, dans ballot_totals), ni le nom des personnes
@@ -138,7 +139,9 @@ def _files(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
         files[f"{name}.csv"], files[f"{name}.parquet"] = text.getvalue(), parquet.getvalue()
     seminars = db.query(con, "SELECT title FROM seminars ORDER BY id LIMIT 1")
     title = seminars[0]["title"] if seminars else ""
-    files["LISEZMOI.txt"] = README.format(title=title, date=dt.date.today().isoformat()).encode("utf-8")
+    files["LISEZMOI.txt"] = README.format(
+        title=title, date=clock.today(con).isoformat(), zone=clock.zone_name(con)
+    ).encode("utf-8")
     return files
 
 

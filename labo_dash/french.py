@@ -82,3 +82,10 @@ def status(code: str | None) -> str:
 def participant_kind(code: str | None) -> str:
     """Return the French label of a participant kind code."""
     return PARTICIPANT_KINDS.get(code or "", code or "Non renseigné")
+
+
+def datetime(value: dt.datetime | None) -> str:
+    """Format a moment as ``1er octobre 2026 à 0h30``; give it in local time (``clock.local``)."""
+    if value is None:
+        return "–"
+    return f"{date(value)} à {clock(value.time())}"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import duckdb
 import pandas as pd
 
-from labo_dash import db, french
+from labo_dash import clock, db, french
 
 ABANDONED = "abandonnee"
 CLOSED = ("terminee", ABANDONED)
@@ -72,7 +72,7 @@ _STATES = """
             PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
     )
     SELECT d.as_of, a.id, a.title, a.solution_id, s.challenge_id, s.seminar_id, a.weight, a.start_date,
-           a.due_date, a.created_at::DATE AS created_on,
+           a.due_date, timezone(?, timezone('UTC', a.created_at))::DATE AS created_on,  -- local date
            coalesce(l.status, 'a_lancer') AS status, l.progress, l.reported_on AS last_update,
            (coalesce(a.due_date < d.as_of, false)  -- no due date: never overdue (not NULL)
             AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee')) AS overdue
@@ -103,8 +103,11 @@ _OBJECTIVE_GROUPS = """
 
 
 def action_states_over(con: duckdb.DuckDBPyConnection, dates: list[dt.date]) -> pd.DataFrame:
-    """Return every action's state at the end of each of ``dates`` (column ``as_of``), in one query."""
-    return db.query_df(con, _STATES, [list(dates)])
+    """Return every action's state at the end of each of ``dates`` (column ``as_of``), in one query.
+
+    ``created_on`` is the seminar's local date of the action's creation (``created_at`` is UTC).
+    """
+    return db.query_df(con, _STATES, [list(dates), clock.zone_name(con)])
 
 
 def action_states(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:

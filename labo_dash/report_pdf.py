@@ -73,7 +73,7 @@ class _Document(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.font(8, color=GREY)
-        made = f"Édité le {french.date(self.report.generated_at.date())} · {self.report.seminar['organiser']}"
+        made = f"Édité le {french.datetime(self.report.generated_at)} · {self.report.seminar['organiser']}"
         self.cell(0, 5, self.text_of(made), align="L")
         self.set_x(self.l_margin)
         self.cell(0, 5, f"Page {self.page_no()} / {{nb}}", align="R")

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import vl_convert
 
-from labo_dash import charts, db, french, progress, review, seminar, signature
+from labo_dash import charts, clock, db, french, progress, review, seminar, signature
 from labo_dash.errors import ValidationError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -54,7 +54,7 @@ class MonthlyReport:
     seminar: dict[str, Any]
     month: dt.date
     as_of: dt.date
-    generated_at: dt.datetime
+    generated_at: dt.datetime  # the seminar's local time, naive (Excel has no zones)
     comparison: review.Comparison
     figures: dict[str, Any]
     objectives: pd.DataFrame
@@ -130,7 +130,7 @@ def build_report(
         seminar=seminar.get_seminar(con, seminar_id),
         month=month,
         as_of=as_of,
-        generated_at=dt.datetime.combine(today, dt.datetime.now().time()),
+        generated_at=dt.datetime.combine(today, clock.local_now(con).time()),  # local, naive (Excel)
         comparison=comparison,
         figures=key_figures(actions),
         objectives=progress.progress_by_objective(con, as_of, seminar_id),

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db, progress
+from labo_dash import access, clock, db, progress
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -61,11 +61,11 @@ def review_months(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: in
         SELECT least(
             (SELECT min(u.reported_on) FROM progress_points u JOIN actions a ON a.id = u.action_id
                JOIN solutions s ON s.id = a.solution_id WHERE s.seminar_id = ?),
-            (SELECT min(a.created_at)::DATE FROM actions a JOIN solutions s ON s.id = a.solution_id
-               WHERE s.seminar_id = ?),
+            (SELECT min(timezone(?, timezone('UTC', a.created_at)))::DATE FROM actions a
+               JOIN solutions s ON s.id = a.solution_id WHERE s.seminar_id = ?),  -- local date
             (SELECT min(month) FROM reviews WHERE seminar_id = ?)) AS first
         """,
-        [seminar_id] * 3,
+        [seminar_id, clock.zone_name(con), seminar_id, seminar_id],
     )[0]["first"]
     month, last = month_start(min(first or today, today)), month_start(today)
     months = []

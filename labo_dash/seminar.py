@@ -57,7 +57,10 @@ def programme(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR)
 def current_slot(
     slots: list[dict[str, Any]], held_on: dt.date | None, now: dt.datetime
 ) -> int | None:
-    """Return the position of the slot running at ``now`` on the seminar's day, else None."""
+    """Return the position of the slot running at ``now`` on the seminar's day, else None.
+
+    The programme's hours are the seminar's local times: give ``now`` in that zone (``clock.local_now``).
+    """
     if held_on is None or now.date() != held_on:
         return None
     for slot in slots:

@@ -1,9 +1,15 @@
-"""Organisers' settings, declared as data (name, default, French label and help) and stored in DuckDB."""
+"""Organisers' settings, declared as data (name, default, French label and help) and stored in DuckDB.
+
+A setting is a yes/no switch, or a text chosen from a list (``choices``), such as the seminar's time zone.
+"""
 
 from __future__ import annotations
 
 import json
+import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 
@@ -14,12 +20,20 @@ from labo_dash.errors import NotFound, ValidationError
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its name, default value, French label and help."""
+    """One setting: its name, default value, French label and help; ``choices`` (a function returning
+    the allowed texts) makes it a text setting, else it is a yes/no switch."""
 
     name: str
-    default: bool
+    default: bool | str
     label: str
     help: str
+    choices: Callable[[], list[str]] | None = None
+
+
+@cache
+def time_zones() -> list[str]:
+    """Return the IANA time zone names known to Python (system zone data, else the ``tzdata`` package)."""
+    return sorted(zoneinfo.available_timezones())
 
 
 SETTINGS: dict[str, Setting] = {
@@ -39,6 +53,15 @@ SETTINGS: dict[str, Setting] = {
             "Quand cette option est active, une personne sans code peut s'inscrire elle-même depuis la page "
             "de vote (nom, structure, type, territoire) et reçoit aussitôt son code personnel.",
         ),
+        Setting(
+            "time_zone",
+            "Europe/Paris",
+            "Fuseau horaire du séminaire",
+            "Il fixe la date du jour (dates proposées, points « dans le futur », retards), les limites des "
+            "mois des revues et des rapports, et l'heure affichée de chaque enregistrement. Les instants "
+            "sont stockés en UTC : changer de fuseau ne modifie aucune donnée.",
+            time_zones,
+        ),
     ]
 }
 
@@ -49,26 +72,42 @@ def _setting(name: str) -> Setting:
     return SETTINGS[name]
 
 
-def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool | str:
     """Return the value of setting ``name`` (its default when never set)."""
     setting = _setting(name)
     rows = db.query(con, "SELECT value FROM settings WHERE name = ?", [name])
     return setting.default if not rows else json.loads(rows[0]["value"])
 
 
-def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
+def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str]:
     """Return every setting's current value."""
     rows = db.query(con, "SELECT name, value FROM settings")
     stored = {row["name"]: json.loads(row["value"]) for row in rows}
     return {name: stored.get(name, s.default) for name, s in SETTINGS.items()}
 
 
-def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: bool) -> bool:
-    """Store ``value`` for setting ``name`` (organisers only, audited); return whether it changed."""
+def check_value(setting: Setting, value: object) -> None:
+    """Raise ValidationError (French) unless ``value`` suits ``setting`` (yes/no, or one of its choices)."""
+    if setting.choices is None:
+        if not isinstance(value, bool):
+            raise ValidationError(f"Valeur invalide pour « {setting.label} » : oui ou non attendu.")
+    elif not isinstance(value, str) or value not in setting.choices():
+        raise ValidationError(
+            f"Valeur refusée pour « {setting.label} » : « {value} » n'est pas dans la liste "
+            f"(par exemple « {setting.default} »). Rien n'a été modifié.",
+            {setting.name: f"« {value} » inconnu"},
+        )
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: bool | str) -> bool:
+    """Store ``value`` for setting ``name`` (organisers only, audited); return whether it changed.
+
+    Raises PermissionDenied for other roles, NotFound for an unknown setting, ValidationError for a value
+    that does not suit it (e.g. an unknown time zone); nothing is written then.
+    """
     access.require(actor, "seminar.admin")
     setting = _setting(name)
-    if not isinstance(value, bool):
-        raise ValidationError(f"Valeur invalide pour « {setting.label} » : oui ou non attendu.")
+    check_value(setting, value)
     with db.transaction(con) as cur:
         row = cur.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
         before = setting.default if row is None else json.loads(row[0])

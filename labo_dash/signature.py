@@ -27,7 +27,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import db
+from labo_dash import clock, db
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 # Common table expressions, assembled into one statement per view (fixed SQL text, parameters only).
@@ -191,7 +191,8 @@ ACTION_TIMELINE_SQL = (
 first_update AS (SELECT action_id, min(reported_on) AS first_on FROM progress_points GROUP BY action_id)
 SELECT a.id AS action_id, a.title AS action, c.id AS challenge_id, c.title AS challenge,
        o.id AS objective_id, o.number AS objective_number, o.short_label AS objective, w.weight,
-       coalesce(a.start_date, f.first_on, CAST(a.created_at AS DATE)) AS start, a.due_date,
+       coalesce(a.start_date, f.first_on, timezone(?, timezone('UTC', a.created_at))::DATE) AS start,
+       a.due_date,
        coalesce(l.last.status, 'a_lancer') AS status, l.last.progress AS progress,
        coalesce(a.due_date < d.as_of
                 AND coalesce(l.last.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'), false) AS overdue
@@ -301,7 +302,7 @@ def action_timeline(
     An action serves every objective its défi has a weight on (objective None when the défi has none);
     ``start`` falls back on the first update, then on the creation date.
     """
-    return db.query_df(con, ACTION_TIMELINE_SQL, [[when], seminar_id])
+    return db.query_df(con, ACTION_TIMELINE_SQL, [[when], clock.zone_name(con), seminar_id])
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:

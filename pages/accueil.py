@@ -1,10 +1,8 @@
 """Accueil: what the seminar is, its programme (current slot highlighted), key figures and the signature."""
 
-import datetime as dt
-
 import streamlit as st
 
-from labo_dash import charts, french, seminar
+from labo_dash import charts, clock, french, seminar
 from labo_dash.ui.common import connection, md_escape, page_header, today
 from labo_dash.ui.signature import render_signature
 
@@ -19,7 +17,7 @@ when = f"le {french.date(info['held_on'])}" if info["held_on"] else "à une date
 where = f", {info['venue']}" if info["venue"] else ""
 st.markdown(f"**Séminaire {when}{where}.** {md_escape(info['description'] or '')}")
 
-figures = seminar.key_figures(con, today())
+figures = seminar.key_figures(con, today(con))
 cols = st.columns(5)
 cols[0].metric("Participant·e·s", french.number(figures["participants"]))
 cols[1].metric("Constats, freins et leviers", french.number(figures["findings"]))
@@ -43,7 +41,7 @@ left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Programme de la journée")
     slots = seminar.programme(con)
-    now_position = seminar.current_slot(slots, info["held_on"], dt.datetime.now())
+    now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
     st.caption("Le jour du séminaire, le moment en cours est mis en évidence.")
     for slot in slots:
         hours = f"{french.clock(slot['starts_at'])} – {french.clock(slot['ends_at'])}"
@@ -66,7 +64,7 @@ with right:
     if figures["actions"]:
         st.altair_chart(charts.actions_by_status(figures["actions_by_status"]), width="stretch")
         st.caption(
-            f"Situation au {french.date(today())} : "
+            f"Situation au {french.date(today(con))} : "
             + ", ".join(
                 f"{french.status(code).lower()} : {n}"
                 for code, n in figures["actions_by_status"].items()

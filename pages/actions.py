@@ -17,7 +17,7 @@ from labo_dash.ui.solutions import (
 
 con = connection()
 actor = current_actor()
-day = today()
+day = today(con)
 page_header(
     "Actions de suivi",
     "Des solutions de l'après-midi aux actions suivies mois après mois : pilotes, échéances, financements "

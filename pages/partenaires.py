@@ -10,7 +10,7 @@ from labo_dash.ui.common import connection, page_header, today
 from labo_dash.ui.signature import render_signature
 
 con = connection()
-day = today()
+day = today(con)
 page_header(
     "Espace partenaires",
     "L'avancement des actions issues du séminaire, mois après mois : en lecture seule, avec le rapport "

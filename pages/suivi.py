@@ -10,7 +10,7 @@ from labo_dash.ui.signature import render_signature
 
 con = connection()
 actor = current_actor()
-day = today()
+day = today(con)
 page_header(
     "Comité de pilotage",
     "La revue mensuelle des actions de suivi : ce qui a bougé depuis la revue précédente, ce qui est en "

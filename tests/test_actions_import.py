@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from labo_dash import actions_import, db, reports
+from labo_dash import actions_import, clock, db, reports
 from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
 from labo_dash.actions import append_updates
 from labo_dash.errors import ImportRejected, PermissionDenied
 from labo_dash.report_xlsx import ACTION_COLUMNS, report_xlsx
 
-TODAY = dt.date.today()
+TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 PAUL = Actor(STEERING, "Paul Martin")
 
 

@@ -9,7 +9,7 @@ import importlib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, db, review
+from labo_dash import actions, clock, db, review
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
 
@@ -177,7 +177,8 @@ def test_refused_update_says_why_next_to_the_field(app, demo_db):
 
 def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):
     at = app(REVIEW_PAGE)
-    assert at.selectbox(key="review_month").value == max(review.review_months(db.connect(), dt.date.today()))
+    con = db.connect()
+    assert at.selectbox(key="review_month").value == max(review.review_months(con, clock.today(con)))
     metrics = {m.label: m.value for m in at.metric}
     assert set(metrics) >= {
         "Nouvelles",

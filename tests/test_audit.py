@@ -24,7 +24,7 @@ def logged(con):
                  {"title": "Nouveau", "due_date": "2026-05-01"})
         db.audit(cur, PAUL, "progress_update", 150, "create", None, {"status": "en_cours", "progress": 40})
         db.audit(cur, MARIE, "findings", 7, "delete", {"text": "Un constat"}, None)
-        cur.execute("UPDATE audit_log SET logged_at = TIMESTAMP '2026-10-05 09:30:00'")
+        cur.execute("UPDATE audit_log SET logged_at = TIMESTAMP '2026-10-05 07:30:00'")  # UTC: 9h30 in Paris
     settings.set_setting(con, MARIE, "public_projection", True)
     return con
 
@@ -61,6 +61,21 @@ def test_filters(logged):
     assert ids(since=dt.date(2026, 10, 6), until=dt.date(2026, 10, 31)) == []
     assert audit.entities(logged) == ["actions", "findings", "progress_update", "settings"]
     assert len(audit.audit_log(logged, MARIE, limit=2)) == 2
+
+
+def test_times_are_local_and_the_period_is_of_local_dates(logged):
+    with db.transaction(logged) as cur:  # 22:30 UTC on 5 October is 0h30 on 6 October in Paris
+        cur.execute("UPDATE audit_log SET logged_at = TIMESTAMP '2026-10-05 22:30:00' WHERE entity_id = 7")
+    def on(day: dt.date) -> audit.AuditFilter:
+        return audit.AuditFilter(since=day, until=day)
+
+    frame = audit.audit_log(logged, MARIE, on(dt.date(2026, 10, 6)))
+    assert list(frame["entity_id"]) == [7]
+    assert frame["logged_at"].iloc[0] == dt.datetime(2026, 10, 6, 0, 30)
+    settings.set_setting(logged, MARIE, "time_zone", "America/Cayenne")  # 19h30 on 5 October there
+    frame = audit.audit_log(logged, MARIE, on(dt.date(2026, 10, 5)))
+    assert sorted(frame["entity_id"]) == [3, 7, 150]
+    assert frame.set_index("entity_id").loc[7, "logged_at"] == dt.datetime(2026, 10, 5, 19, 30)
 
 
 def test_csv_and_excel_exports(logged):

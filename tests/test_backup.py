@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labo_dash import backup, db
+from labo_dash import backup, clock, db
 from labo_dash.errors import DatabaseLocked, LaboError
 from tests.conftest import hold_database
 
@@ -59,7 +59,7 @@ def test_prune_keeps_the_newest(fresh_db, tmp_path):
 def test_daily_backup_once_per_day(fresh_db, monkeypatch, tmp_path):
     monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "daily"))
     con = db.open_database(fresh_db)
-    day = dt.date.today()
+    day = dt.datetime.now(dt.UTC).date()  # backups are named and counted by UTC day
     assert backup.ensure_daily(con, day) is not None
     assert backup.ensure_daily(con, day) is None
     con.close()
@@ -110,3 +110,20 @@ def test_command_line_backup_then_restore(demo_db, tmp_path):
     assert backup.table_fingerprints(a) == backup.table_fingerprints(b)
     a.close()
     b.close()
+
+
+def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    try:
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        with clock.frozen("2026-09-30T22:30:00Z"):  # a frozen app clock does not name backups
+            first = backup.snapshot(con, "manuelle", tmp_path / "b")
+            second = backup.snapshot(con, "manuelle", tmp_path / "b")
+        after = dt.datetime.now(dt.UTC)
+    finally:
+        con.close()
+    assert first != second
+    named = dt.datetime.strptime(first.name[:22], "%Y%m%d-%H%M%S-%f").replace(tzinfo=dt.UTC)
+    assert before <= named <= after
+    taken_at = backup.verify(first)["taken_at"]
+    assert taken_at.endswith("Z") and before <= dt.datetime.fromisoformat(taken_at) <= after

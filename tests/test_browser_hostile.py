@@ -10,17 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from labo_dash import access, actions, challenges, db, diagnosis, participants, review, rounds, solutions
+from labo_dash import (
+    access,
+    actions,
+    challenges,
+    clock,
+    db,
+    diagnosis,
+    participants,
+    review,
+    rounds,
+    solutions,
+)
 from tests.conftest import Server, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=alert(1)>**gras**"
 ACTOR = access.Actor(access.ORGANISER, HOSTILE)
-TODAY = dt.date.today()
+TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 
 
 def seed(con) -> dict[str, object]:

@@ -225,7 +225,8 @@ def test_progress_updates_are_consistent(con: duckdb.DuckDBPyConnection) -> None
     first, last, off_hours = rows(
         con,
         "SELECT min(reported_on), max(reported_on), "
-        "count(*) FILTER (WHERE recorded_at <> reported_on + INTERVAL 18 HOUR) FROM progress_updates",
+        "count(*) FILTER (WHERE timezone('Europe/Paris', timezone('UTC', recorded_at)) "  # stored in UTC
+        "<> reported_on + INTERVAL 18 HOUR) FROM progress_updates",
     )[0]
     assert dt.date(2026, 4, 1) <= first and last <= dt.date(2026, 11, 25)
     assert off_hours == 0

@@ -1,6 +1,7 @@
 """French formatting of numbers, percentages, amounts and dates."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from labo_dash import french
 
@@ -31,3 +32,11 @@ def test_labels():
     assert french.status("terminee") == "Terminée"
     assert french.participant_kind("collectivite") == "Collectivité territoriale"
     assert french.participant_kind(None) == "Non renseigné"
+
+
+def test_datetime_of_a_local_moment():
+    paris = ZoneInfo("Europe/Paris")
+    assert french.datetime(dt.datetime(2026, 10, 1, 0, 30, tzinfo=paris)) == "1er octobre 2026 à 0h30"
+    assert french.datetime(dt.datetime(2026, 11, 26, 14, 0)) == "26 novembre 2026 à 14h"
+    assert french.datetime(dt.datetime(2026, 3, 29, 3, 5, tzinfo=paris)) == "29 mars 2026 à 3h05"
+    assert french.datetime(None) == "–"

@@ -8,11 +8,11 @@ page would show as a traceback). Exports never turn user text into a spreadsheet
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import shutil
 import warnings
 import zipfile
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -29,6 +29,7 @@ from labo_dash import (
     backup,
     barometer,
     challenges,
+    clock,
     db,
     diagnosis,
     diagnosis_import,
@@ -46,7 +47,7 @@ from labo_dash.report_xlsx import report_xlsx
 from labo_dash.spreadsheet import FORMULA_STARTS, from_csv, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Test hostile")
-TODAY = dt.date.today()
+TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 EXAMPLES = settings(
     max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
-from labo_dash import access, actions_import, backup, diagnosis_import, participants, reports
+from labo_dash import access, actions_import, backup, clock, diagnosis_import, participants, reports
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.report_xlsx import report_xlsx
 from tests.conftest import hold_database
@@ -35,7 +35,7 @@ IMPORTERS = {
 }
 
 
-TODAY = dt.date.today()
+TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 
 
 def actions_file(con, title: str, progress: object) -> bytes:

@@ -7,12 +7,13 @@ import datetime as dt
 import io
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from labo_dash import db, french, reports
+from labo_dash import clock, db, french, reports
 from labo_dash.errors import ValidationError
 from labo_dash.report_pdf import report_pdf
 from labo_dash.report_xlsx import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
@@ -22,7 +23,7 @@ from tests.withdrawal_data import TODAY as WITHDRAWAL_TODAY
 from tests.withdrawal_data import build as build_withdrawal
 
 MONTH = "2026-10"
-TODAY = dt.date.today()
+TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 
 
 def run_report(db_path, month: str, fmt: str, out) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from labo_dash import db, progress, review, review_print
+from labo_dash import actions, clock, db, progress, review, review_print
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import (
@@ -213,3 +213,39 @@ def test_review_ignores_a_withdrawn_point(tmp_path):
     history = review.objective_history(data.con, [dt.date(2026, 10, 1)], TODAY).set_index("number")
     assert history.loc[1, "progress"] == pytest.approx(0.40)
     data.con.close()
+# --- the seminar's time zone decides the month (issue 12, fault 5) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("instant", "month", "month_before"),
+    [
+        ("2026-09-30T22:30:00Z", dt.date(2026, 10, 1), dt.date(2026, 9, 1)),  # 0h30 on 1 October in Paris
+        ("2026-03-31T22:30:00Z", dt.date(2026, 4, 1), dt.date(2026, 3, 1)),  # 0h30 on 1 April (CEST)
+        ("2026-10-31T23:30:00Z", dt.date(2026, 11, 1), dt.date(2026, 10, 1)),  # 0h30 on 1 November (CET)
+    ],
+)
+def test_an_action_created_after_local_midnight_is_new_in_the_local_month(tmp_path, instant, month,
+                                                                           month_before):
+    con = db.open_database(migrated_copy(tmp_path))
+    try:
+        solution = add_solution(con, add_challenge(con, "Défi", {1: 1.0}), "Solution")
+        with clock.frozen(instant):
+            today = clock.today(con)
+            [action] = actions.create_actions(con, ORGANISER_ACTOR, solution, ["Créée à minuit et demie"],
+                                              {}, reported_on=today, reported_by=None, today=today)
+        assert today == month
+        assert review.review_months(con, today) == [month]
+        comparison = review.compare(con, month, today)
+        assert comparison.actions.set_index("id").loc[action, "category"] == "nouvelle"
+        assert action not in set(review.compare(con, month_before, today).actions["id"])
+    finally:
+        con.close()
+
+
+def test_a_month_read_today_ends_at_the_local_date(history):
+    con, _ = history
+    with clock.frozen("2026-11-30T23:30:00Z"):  # 0h30 on 1 December in Paris: November is over
+        today = clock.today(con)
+    assert today == dt.date(2026, 12, 1)
+    assert review.reading_date(dt.date(2026, 11, 1), today) == dt.date(2026, 11, 30)
+    assert max(review.review_months(con, today)) == dt.date(2026, 12, 1)

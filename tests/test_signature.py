@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import corrections, db, progress, signature
+from labo_dash import clock, corrections, db, progress, signature
 from labo_dash.ui import signature_tables as tables
 from tests.withdrawal_data import OCTOBER_END, RIGHT
 from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
@@ -361,7 +361,7 @@ def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     at.run()
     assert not at.exception
     slider = at.select_slider(key="accueil-month")
-    today = dt.date.today()
+    today = clock.today(db.connect(demo_db))  # the seminar's local date
     assert slider.value == D(today.year, today.month, 1)  # the current month by default
     assert slider.options[0] == "mars 2026"  # from the seminar's month
     assert "Signature : le soutien aux défis et sa réalisation" in [h.value for h in at.header]

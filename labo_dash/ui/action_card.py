@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, corrections, french, progress
+from labo_dash import action_table, actions, charts, clock, corrections, french, progress
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import STATUS_CODES
@@ -180,6 +180,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
     if len(in_force):
         st.altair_chart(charts.action_history_chart(in_force), width="stretch")
     dates = dict(zip(history["id"], history["reported_on"], strict=True))
+    tz = clock.zone(con)
     previous = None
     lines = []
     for row in history.itertuples():
@@ -199,8 +200,9 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
             text += f"  \n{comment}"
         if isinstance(row.evidence_url, str):
             text += f"  \n[📎 Preuve]({quote(row.evidence_url, safe=':/?#&=%.,;~+@!$*-_')})"
-        if isinstance(row.reported_by, str):
-            text += f"  \n:small[rapporté par {md_escape(row.reported_by)}]"
+        recorded = french.datetime(clock.local(row.recorded_at, tz))  # stored in UTC
+        by = f" par {md_escape(row.reported_by)}" if isinstance(row.reported_by, str) else ""
+        text += f"  \n:small[rapporté{by}, enregistré le {recorded}]"
         if row.withdrawn:
             text += (
                 f"  \n:red[↩️ retiré le {french.date(row.withdrawn_on.date())} par "

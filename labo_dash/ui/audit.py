@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import duckdb
 import streamlit as st
 
-from labo_dash import audit, french, settings
+from labo_dash import audit, clock, french, settings
 from labo_dash.access import Actor
 from labo_dash.ui.common import french_errors
 
@@ -36,7 +34,8 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.subheader("Journal des modifications")
         st.caption(
             "Chaque modification enregistrée dans l'application, avec son auteur·ice, son rôle, la date "
-            f"et les valeurs avant et après. {french.number(audit.count(con))} entrées au total."
+            f"et l'heure (fuseau {clock.zone_name(con)}) et les valeurs avant et après. "
+            f"{french.number(audit.count(con))} entrées au total."
         )
         where = _filter_form(con)
         frame = audit.audit_log(con, actor, where)
@@ -50,7 +49,9 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             width="stretch",
             column_config={
                 "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
-                "logged_at": st.column_config.DatetimeColumn("Date et heure", format="DD/MM/YYYY HH:mm:ss"),
+                "logged_at": st.column_config.DatetimeColumn(  # local time (audit.audit_log)
+                    "Date et heure", format="DD/MM/YYYY HH:mm:ss"
+                ),
                 "actor": "Qui",
                 "role": "Rôle",
                 "entity": "Objet",
@@ -62,7 +63,7 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         if len(frame) > SHOWN:
             st.caption(f"{french.number(SHOWN)} entrées les plus récentes affichées sur "
                        f"{french.number(len(frame))} : le téléchargement les contient toutes.")
-        stamp = dt.date.today().isoformat()
+        stamp = clock.today(con).isoformat()
         left, right = st.columns(2)
         left.download_button("Télécharger (Excel)", audit.to_xlsx(frame), f"journal-{stamp}.xlsx",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -71,21 +72,31 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                               mime="text/csv", icon="📥", width="stretch")
 
 
+def _setting_widget(setting: settings.Setting, value: bool | str) -> bool | str:
+    """Show one setting's widget: a toggle for a yes/no setting, a list for a text setting."""
+    if setting.choices is None:
+        return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
+    choices = setting.choices()
+    return st.selectbox(setting.label, choices, index=choices.index(value) if value in choices else None,
+                        help=setting.help, key=f"setting_{setting.name}")
+
+
 def render_access_settings(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    """Show the organisers' access settings (e.g. the public projection) as toggles in a form."""
-    st.subheader("Accès")
+    """Show the organisers' settings (public projection, self-registration, time zone...) in a form."""
+    st.subheader("Accès et réglages")
     current = settings.all_settings(con)
     with st.form("access-settings"):
-        wanted = {
-            name: st.toggle(s.label, value=current[name], help=s.help, key=f"setting_{name}")
-            for name, s in settings.SETTINGS.items()
-        }
+        wanted = {name: _setting_widget(s, current[name]) for name, s in settings.SETTINGS.items()}
         submitted = st.form_submit_button("Enregistrer", type="primary")
     if submitted:
         with french_errors():
+            for name, value in wanted.items():  # all checked first: a refused form writes nothing
+                settings.check_value(settings.SETTINGS[name], value)
             changed = [n for n, value in wanted.items() if settings.set_setting(con, actor, n, value)]
             if changed:
                 st.success("Réglages enregistrés.", icon="✅")
+    local = clock.local_now(con)
+    st.caption(f"Dans le fuseau {clock.zone_name(con)}, nous sommes le {french.datetime(local)}.")
     st.caption(
         "Les codes d'accès des rôles et la connexion par compte se règlent hors de l'application "
         "(variables d'environnement ou .streamlit/secrets.toml) : voir le README."

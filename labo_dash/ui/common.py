@@ -10,7 +10,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from labo_dash import backup, db
+from labo_dash import backup, clock, db
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui import auth
@@ -53,9 +53,9 @@ def current_actor() -> Actor:
     return auth.current_actor()
 
 
-def today() -> dt.date:
-    """Return today's date (one place, so that pages agree)."""
-    return dt.date.today()
+def today(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """Return the seminar's local date (its time zone, not the server's; labo_dash.clock)."""
+    return clock.today(con)
 
 
 @contextmanager

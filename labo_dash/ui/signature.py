@@ -75,7 +75,7 @@ def render_support_by_challenge(
     ``round_id`` defaults to the support round (signature.support_round); ``month`` to the current month;
     ``details`` adds the table and the downloads. Returns the figures shown (None before any vote).
     """
-    today = current_day()
+    today = current_day(con)
     if heading:
         st.subheader(heading, help=SUPPORT_HELP, anchor=False)
     if round_id is None:
@@ -113,7 +113,7 @@ def render_signature(
     ``month`` is imposed by the page (e.g. the month under review). A click on a défi, an objective or a
     weight cell filters the other views.
     """
-    today = current_day()
+    today = current_day(con)
     if heading:
         st.header(heading, help=SUPPORT_HELP, anchor=False)
     found = signature.support_round(con, seminar_id)

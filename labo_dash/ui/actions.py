@@ -105,7 +105,7 @@ def column_config() -> dict:
         "progress": cc.NumberColumn(
             "Avancement",
             format="%g %%",
-            width="small",
+            width=110,  # the whole label: refusals name the column « Avancement »
             help="Avancement en %, un nombre entier de 0 à 100 ; vide = non mesuré",
         ),
         "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),

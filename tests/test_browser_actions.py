@@ -185,3 +185,33 @@ def test_percentage_typed_at_human_speed_is_refused_and_kept(start_server, page,
     viewport_shot(page, "actions-table-150-kept")
     server.stop()
     assert counts() == before  # nothing written: no point, no audit row
+
+
+def test_percentage_above_100_in_the_update_form_is_refused_in_french_and_kept(server, page):
+    """Fault 1 in the form: 150 showed the browser's English range tooltip and the button did nothing."""
+    open_page(page, server, "actions?action=3")
+    form = page.locator("[data-testid='stForm']").filter(has_text="Nouveau point d'avancement")
+    field = form.get_by_role("textbox", name="Avancement (%)")
+    field.fill("")
+    field.press_sequentially("150", delay=100)
+    form.get_by_role("button", name="Enregistrer le point").click()
+    wait_ready(page)
+    expect(page.get_by_text("Le point n'a pas été enregistré : corrigez les champs")).to_be_visible()
+    expect(page.get_by_text("Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu")).to_be_visible()
+    expect(field).to_have_value("150")
+    screenshot(page, "actions-update-150-refused")
+
+
+def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
+    """Fault 7: 45 000 € typed once for two new actions must not add 90 000 € without the user seeing it."""
+    open_page(page, server, "actions")
+    page.get_by_role("tab", name="Solutions et création d'actions").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Intitulés des actions")
+    form.get_by_role("textbox", name="Intitulés des actions (une par ligne)").fill(
+        "Cartographier les fonds existants\nRéunir les financeurs")
+    form.get_by_role("textbox", name="Budget prévu par action (€)").fill("45 000")
+    form.get_by_role("button", name="Créer les actions").click()
+    wait_ready(page)
+    expect(page.get_by_text("2 × 45 000 € = 90 000 € ajoutés au budget prévu").first).to_be_visible()
+    expect(form.get_by_role("textbox", name="Budget prévu par action (€)")).to_have_value("45 000")
+    screenshot(page, "actions-create-budget-total")

@@ -105,7 +105,6 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
         reported_on = left.date_input(
             "Date du point", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_date"
         )
-        slots["reported_on"] = left.empty()
         status = middle.selectbox(
             "Statut",
             STATUS_CODES,
@@ -113,7 +112,6 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             format_func=french.status,
             key=f"{key}_status",
         )
-        slots["status"] = middle.empty()
         value = right.text_input(
             "Avancement (%)",
             value=parsing.typed(action["progress"]),
@@ -121,7 +119,8 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             key=f"{key}_progress",
             help="Un nombre entier de 0 à 100, vide = non mesuré. Terminée va avec 100 %, À lancer avec 0 %.",
         )
-        slots["progress"] = right.empty()
+        for field in ("reported_on", "status", "progress"):  # full width: the columns are narrow
+            slots[field] = st.empty()
         comment = st.text_area("Commentaire", key=f"{key}_comment", max_chars=actions.COMMENT_MAX, height=80)
         slots["comment"] = st.empty()
         left, right = st.columns(2)

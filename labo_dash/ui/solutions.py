@@ -193,7 +193,7 @@ def _amounts_confirmed(
         "puis créez à nouveau.",
         icon="⚠️",
     )
-    slots["budget_planned"].warning(md_escape(" ; ".join(parts) + "."))
+    slots["amounts"].warning(md_escape(" ; ".join(parts) + "."), icon="➕")
     return False
 
 
@@ -270,11 +270,12 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         slots["progress"] = right.empty()
         weight = left.text_input("Poids (vide = 1)", placeholder="1", key=f"{key}_weight")
         slots["weight"] = left.empty()
-        confirmed = right.checkbox(
-            "Je confirme : ces montants s'appliquent à chaque action", key=f"{key}_confirm",
-            help="Nécessaire quand plusieurs actions reçoivent un budget.",
-        )
         slots["reported_on"] = st.empty()
+        slots["amounts"] = st.empty()
+        confirmed = st.checkbox(
+            "Je confirme : ces montants s'appliquent à chaque action", key=f"{key}_confirm",
+            help="Nécessaire quand plusieurs actions reçoivent un budget : le total est d'abord affiché.",
+        )
         submitted = st.form_submit_button("Créer les actions", type="primary", icon="✅")
     if not submitted:
         return

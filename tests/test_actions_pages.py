@@ -262,6 +262,30 @@ def test_update_with_a_wrong_percentage_is_refused_and_kept(app, demo_db, status
     assert count(demo_db, "SELECT count(*) FROM progress_updates") == updates
 
 
+def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, demo_db):
+    at = app(ACTIONS_PAGE, action="2")
+    key = "edit_2_0"
+    assert at.text_input(key=f"{key}_bp").value == f"8{NBSP}000"  # the stored 8 000,00 € as typed back
+    audits = count(demo_db, "SELECT count(*) FROM audit_log")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert "Aucune modification à enregistrer." in texts(at)  # « 8 000 » equals the stored 8000.00
+    at.text_input(key=f"{key}_bp").input("-5")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert any("Budget prévu : « -5 » lu, un montant de 0 à" in e for e in errors(at))
+    assert at.text_input(key=f"{key}_bp").value == "-5"
+    assert count(demo_db, "SELECT count(*) FROM audit_log") == audits
+    at.text_input(key=f"{key}_bp").input("12 500,50 €")
+    at.text_input(key=f"{key}_w").input("1,5")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert not at.exception
+    assert any("Fiche de l'action enregistrée." in s for s in successes(at))
+    row = db.connect(demo_db).execute("SELECT budget_planned, weight FROM actions WHERE id = 2").fetchone()
+    assert row == (Decimal("12500.50"), 1.5)
+
+
 def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):
     at = app(REVIEW_PAGE)
     assert at.selectbox(key="review_month").value == max(review.review_months(db.connect(), dt.date.today()))

@@ -376,6 +376,11 @@ def test_status_and_percent_that_disagree_are_refused_by_the_excel_import(table)
     with pytest.raises(ImportRejected) as error:
         actions_import.apply_import(con, ORGANISER_ACTOR, sheet, "actions.csv", TODAY)
     assert error.value.rows == [(2, f"action n° {ids[0]} : {A_LANCER_10}")]
+    points = (f"N°;N° action;Date;Statut;Avancement (%);Commentaire;Justificatif;Saisi par\n"
+              f";{ids[1]};{TODAY:%d/%m/%Y};Terminée;90 %;;;\n").encode()
+    with pytest.raises(ImportRejected) as error:
+        actions_import.apply_import(con, ORGANISER_ACTOR, points, "points.csv", TODAY)
+    assert error.value.rows == [(2, f"action n° {ids[1]} : {TERMINEE_90}")]
     assert (count(con, "progress_updates"), count(con, "audit_log")) == before
 
 

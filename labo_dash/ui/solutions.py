@@ -173,7 +173,7 @@ def _amounts_confirmed(
     submit: each euro is meant, and counted once, in the partners' totals.
     """
     count = len([t for t in titles if t.strip()])
-    added = actions.amounts_added(fields, titles)
+    added = {name: total for name, total in actions.amounts_added(fields, titles).items() if total}
     if count < 2 or not added:
         return True
     shown = (count, tuple(sorted((name, str(total)) for name, total in added.items())))

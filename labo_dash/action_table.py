@@ -2,7 +2,8 @@
 
 A change of an action's fields updates its row (audited before/after); a change of status or %, or a
 comment or evidence link, appends one progress update per action (audited). One bad row refuses the
-whole save, with one French message per refused action.
+whole save, with one French message per refused action naming its row (N° and title) and column; numbers
+are read exactly (:mod:`labo_dash.parsing`) and a value out of range is refused, never clamped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db, progress
+from labo_dash import access, db
 from labo_dash.access import Actor
 from labo_dash.actions import (
     FIELDS,
@@ -23,8 +24,12 @@ from labo_dash.actions import (
     check_update,
     chronology_errors,
     clean,
+    field_changes,
+    read_numbers,
+    read_progress,
 )
 from labo_dash.errors import ValidationError
+from labo_dash.parsing import NumberError
 
 # Each action's fields and its latest point not withdrawn (the view progress_points, as get_action reads it).
 _CURRENT = """
@@ -81,20 +86,25 @@ def _plan(
     unknown = sorted(set(diff) - set(FIELDS) - set(UPDATE_FIELDS))
     if unknown:
         return None, None, [f"colonne non modifiable : {', '.join(unknown)}."]
-    fields = {name: clean(diff[name]) if name in diff else clean(current[name]) for name in FIELDS}
-    changed = any(fields[name] != clean(current[name]) for name in FIELDS)
-    errors = check_fields(fields) if changed else {}
+    typed = {name: clean(diff[name]) if name in diff else clean(current[name]) for name in FIELDS}
+    changed = bool(field_changes(current, typed))
+    errors = check_fields(typed) if changed else {}
+    fields = read_numbers(typed)[0] if changed and not errors else None
     status = diff.get("status", current["status"])
-    value = clean(diff["progress"]) if "progress" in diff else clean(current["progress"])
+    raw = clean(diff["progress"]) if "progress" in diff else clean(current["progress"])
+    try:
+        value = read_progress(raw)
+    except NumberError:
+        value = raw  # unreadable or out of range: check_update below says why
     comment, evidence = clean(diff.get("comment")), clean(diff.get("evidence_url"))
     update = None
     if status != current["status"] or value != clean(current["progress"]) or comment or evidence:
-        errors |= check_update(status, value, reported_on, comment, evidence, today)
+        errors |= check_update(status, raw, reported_on, comment, evidence, today)
         errors |= chronology_errors(current, reported_on)
         update = {"action_id": current["id"], "reported_on": reported_on, "status": status,
-                  "progress": None if value is None else int(value), "comment": comment,
+                  "progress": None if "progress" in errors else value, "comment": comment,
                   "evidence_url": evidence, "reported_by": reported_by}
-    return (fields if changed else None), update, list(errors.values())
+    return fields, update, list(errors.values())
 
 
 def save_changes(
@@ -108,8 +118,9 @@ def save_changes(
 ) -> dict[str, Any]:
     """Validate and save bulk edits in one transaction; raise ValidationError (nothing written) on a bad row.
 
-    ``changes`` maps an action id to its changed columns (see :func:`table_changes`). Returns the number
-    of actions whose fields changed, of progress updates appended, and the status/% mismatches saved.
+    ``changes`` maps an action id to its changed columns (see :func:`table_changes`; numbers as typed or
+    numeric). Returns {"actions": fields updated, "updates": progress updates appended}. The error's
+    ``fields`` map each refused action id (str) to « N° 5 « Intitulé » — Avancement : … » (row and column).
     """
     access.require(actor, "actions.write")
     reported_by = clean(reported_by) or actor.name
@@ -121,11 +132,12 @@ def save_changes(
         field_rows, updates = [], []
         for action_id, diff in changes.items():
             if action_id not in current:
-                errors[str(action_id)] = "cette action n'existe plus."
+                errors[str(action_id)] = f"N° {action_id} — cette action n'existe plus."
                 continue
             fields, update, messages = _plan(current[action_id], diff, reported_on, reported_by, today)
             if messages:
-                errors[str(action_id)] = " ".join(messages)
+                title = clean(diff.get("title")) or current[action_id]["title"]
+                errors[str(action_id)] = f"N° {action_id} « {title} » — " + " ".join(messages)
             if fields:
                 field_rows.append((action_id, fields))
             if update:
@@ -141,12 +153,8 @@ def save_changes(
                         + [[fields[name] for _, fields in field_rows] for name in FIELDS])
             for action_id, fields in field_rows:
                 old = current[action_id]
-                keys = [k for k in FIELDS if fields[k] != clean(old[k])]
+                keys = list(field_changes(old, fields))
                 db.audit(cur, actor, "action", action_id, "update",
-                         {k: clean(old[k]) for k in keys}, {k: fields[k] for k in keys})
+                         {k: clean(old[k]) for k in keys}, {k: clean(fields[k]) for k in keys})
         append_updates(cur, actor, updates)
-    mismatches = [
-        f"{current[u['action_id']]['title']} : {progress.mismatch_message(u['status'], u['progress'])}"
-        for u in updates if progress.status_mismatch(u["status"], u["progress"])
-    ]
-    return {"actions": len(field_rows), "updates": len(updates), "mismatches": mismatches}
+    return {"actions": len(field_rows), "updates": len(updates)}

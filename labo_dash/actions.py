@@ -3,7 +3,10 @@
 An action's fields (title, pilot, dates, budget...) may change, audited before/after. Its status and % live
 only in ``progress_updates``: every change is a new dated row and the current state is the latest point of
 the view ``progress_points`` (the points not withdrawn, see :mod:`labo_dash.corrections`).
-A status/% mismatch (Terminée below 100 %, À lancer above 0 %) is reported, never silently fixed.
+A new point whose status and % disagree (Terminée below 100 %, À lancer above 0 %) is refused
+(:func:`check_update`, the one check of every write path); old data that disagrees is flagged, never fixed.
+Numbers (budgets, weight, %) are read exactly by :mod:`labo_dash.parsing`: typed text (« 45 000 € »,
+« 40 % »), grid floats and stored Decimals alike; a value out of range is refused, never clamped.
 Bulk edits of many actions at once: :mod:`labo_dash.action_table`.
 """
 
@@ -18,7 +21,7 @@ from urllib.parse import urlparse
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, french, progress, review, solutions
+from labo_dash import access, clock, db, french, parsing, progress, review, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -39,7 +42,8 @@ FIELDS: dict[str, tuple[str, int | None]] = {
 }
 _ROW_FIELDS = [name for name in FIELDS if name != "title"]  # the order of the INSERT below
 UPDATE_FIELDS = ("status", "progress", "comment", "evidence_url")
-BUDGET_MAX = 100_000_000
+NUMBER_FIELDS = ("budget_planned", "budget_secured", "weight")
+BUDGET_MAX = 100_000_000  # €
 WEIGHT_MAX = 100
 COMMENT_MAX = 2000
 
@@ -59,32 +63,79 @@ def clean(value: Any) -> Any:
     return value
 
 
+def read_numbers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return (``values`` with budgets and weight read exactly, French message per unreadable number).
+
+    Budgets (€, Decimal with cents at most, 0 to BUDGET_MAX) and weight (Decimal, above 0, WEIGHT_MAX at
+    most) may be typed text (« 45 000 € », « 0,5 »), grid floats or stored Decimals; blank is None.
+    A value that cannot be read or is out of range keeps its raw form in the result and gets a message.
+    """
+    read, errors = dict(values), {}
+    for name in ("budget_planned", "budget_secured"):
+        try:
+            read[name] = parsing.parse_amount(values.get(name), FIELDS[name][0], high=BUDGET_MAX)
+        except parsing.NumberError as exc:
+            errors[name] = str(exc)
+    try:
+        weight = parsing.parse_decimal(values.get("weight"), "Poids")
+    except parsing.NumberError as exc:
+        errors["weight"] = str(exc)
+    else:
+        if weight is not None and not 0 < weight <= WEIGHT_MAX:
+            typed = parsing.shown(values.get("weight"))
+            errors["weight"] = (f"Poids : « {typed} » lu, un nombre strictement positif, "
+                                f"{WEIGHT_MAX} au plus, attendu (vide = 1).")
+        else:
+            read["weight"] = weight
+    return read, errors
+
+
+def field_changes(current: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """Return the entries of ``values`` (action fields, as typed) that differ from ``current`` (stored).
+
+    Numbers are compared exactly once read (« 45 000 » equals a stored 45000.00); an unreadable number
+    counts as a change, so that saving it reports the error.
+    """
+    read, errors = read_numbers(values)
+    stored = {**current, **read_numbers({name: current.get(name) for name in NUMBER_FIELDS})[0]}
+    return {
+        name: value for name, value in values.items()
+        if name in errors or clean(read[name]) != clean(stored.get(name))
+    }
+
+
 def check_fields(values: dict[str, Any]) -> dict[str, str]:
-    """Return a French message per invalid field of a complete set of action fields (empty when valid)."""
-    errors: dict[str, str] = {}
+    """Return a French message per invalid field of a complete set of action fields (empty when valid).
+
+    Budgets and weight are read by :func:`read_numbers`; secured above planned is compared exactly.
+    """
+    read, errors = read_numbers(values)
     for name, (label, limit) in FIELDS.items():
         value = values.get(name)
         if limit and value is not None and len(str(value)) > limit:
             errors[name] = f"{label} : trop long ({len(str(value))} caractères, {limit} au plus)."
     if not values.get("title"):
         errors["title"] = "Intitulé : obligatoire."
-    for name in ("budget_planned", "budget_secured"):
-        value = values.get(name)
-        if value is not None and not 0 <= float(value) <= BUDGET_MAX:
-            errors[name] = f"{FIELDS[name][0]} : un montant entre 0 et {french.euros(BUDGET_MAX)}."
-    planned, secured = values.get("budget_planned"), values.get("budget_secured")
-    if planned is not None and secured is not None and float(secured) > float(planned) and not errors:
+    planned, secured = read["budget_planned"], read["budget_secured"]
+    readable = not errors.keys() & {"budget_planned", "budget_secured"}
+    if readable and planned is not None and secured is not None and secured > planned:
         errors["budget_secured"] = (
-            f"Budget acquis ({french.euros(secured)}) supérieur au budget prévu ({french.euros(planned)}) : "
-            "augmentez le budget prévu."
+            f"Budget acquis ({french.euros(secured)}) supérieur au budget prévu "
+            f"({french.euros(planned)}) : augmentez le budget prévu."
         )
     start, due = values.get("start_date"), values.get("due_date")
     if start is not None and due is not None and due < start:
         errors["due_date"] = f"Échéance ({french.date(due)}) antérieure au début ({french.date(start)})."
-    weight = values.get("weight")
-    if weight is not None and not 0 < float(weight) <= WEIGHT_MAX:
-        errors["weight"] = f"Poids : un nombre strictement positif, {WEIGHT_MAX} au plus (vide = 1)."
     return errors
+
+
+def read_progress(value: Any) -> int | None:
+    """Return a typed % (« 40 », « 40 % », 40.0) as a whole number 0..100, None when blank (not measured).
+
+    Raises parsing.NumberError (French, quoting what was read) otherwise: never rounded nor clamped.
+    """
+    number = parsing.parse_percent(value, "Avancement", integer=True)
+    return None if number is None else int(number)
 
 
 def check_update(
@@ -95,16 +146,25 @@ def check_update(
     evidence_url: str | None,
     today: dt.date,
 ) -> dict[str, str]:
-    """Return a French message per invalid field of a progress update (empty when valid)."""
+    """Return a French message per invalid field of a new progress update (empty when valid).
+
+    Every write of a point goes through here: creation, the update form, the bulk table, the Excel
+    import. ``progress_value`` is read by :func:`read_progress`; a status and % that disagree are refused
+    by the one consistency rule, :func:`labo_dash.progress.mismatch_refusal`.
+    """
     errors: dict[str, str] = {}
     if status not in french.STATUSES:
         errors["status"] = "Statut : choisissez À lancer, En cours, En pause, Terminée ou Abandonnée."
-    if progress_value is not None and (
-        not isinstance(progress_value, int | float) or not math.isfinite(progress_value)
-        or progress_value != int(progress_value)
-        or not 0 <= progress_value <= 100
-    ):
-        errors["progress"] = "Avancement : un nombre entier de 0 à 100 (vide = non mesuré)."
+    try:
+        value = read_progress(progress_value)
+    except parsing.NumberError:
+        typed = parsing.shown(progress_value)
+        errors["progress"] = (f"Avancement : un nombre entier de 0 à 100 attendu, « {typed} » lu "
+                              "(vide = non mesuré).")
+    else:
+        refusal = progress.mismatch_refusal(status, value)
+        if refusal:
+            errors["progress"] = refusal
     if reported_on is None:
         errors["reported_on"] = "Date du point : obligatoire."
     elif reported_on > today:
@@ -146,14 +206,19 @@ def create_actions(
     fields: dict[str, Any],
     *,
     status: str = "a_lancer",
-    progress_value: int | None = None,
+    progress_value: Any = None,
     reported_on: dt.date,
     reported_by: str | None,
     today: dt.date,
 ) -> list[int]:
-    """Create one action per title from a solution, sharing ``fields``; return their ids.
+    """Create one action per title from a solution; return their ids (nothing written on an error).
 
-    A status other than À lancer, or a %, is recorded as each action's first progress update.
+    Every value of ``fields`` (FIELDS names, numbers as typed or numeric) applies to EACH action: a
+    budget of 45 000 € with two titles gives each action 45 000 €, 90 000 € in all (the form says so
+    and shows the total before saving). A status other than À lancer, or a % (``progress_value``, read
+    by :func:`read_progress`), is recorded as each action's first progress update, checked by
+    :func:`check_update` (À lancer with 10 % is refused). Raises ValidationError (French, per field),
+    PermissionDenied, NotFound.
     """
     access.require(actor, "actions.write")
     solution = solutions.get_solution(con, solution_id)
@@ -169,11 +234,13 @@ def create_actions(
         errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
     if len(set(titles)) != len(titles):
         errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
+    progress_value = clean(progress_value)
     initial = status != "a_lancer" or progress_value is not None
     if initial:
         errors |= check_update(status, progress_value, reported_on, None, None, today)
     if errors:
         raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+    values, _ = read_numbers(values)
     with db.transaction(con) as cur:
         created = cur.execute(
             "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
@@ -185,12 +252,29 @@ def create_actions(
         ids = {title: action_id for action_id, title in created}
         for title in titles:
             after = {"solution_id": solution_id, "challenge_id": solution["challenge_id"], "title": title}
-            db.audit(cur, actor, "action", ids[title], "create", None, after | values)
+            db.audit(cur, actor, "action", ids[title], "create", None,
+                     after | {name: clean(value) for name, value in values.items()})
         if initial:
-            first = {"reported_on": reported_on, "status": status, "progress": progress_value,
+            first = {"reported_on": reported_on, "status": status, "progress": read_progress(progress_value),
                      "comment": "Création de l'action", "evidence_url": None, "reported_by": reported_by}
             append_updates(cur, actor, [{"action_id": ids[t], **first} for t in titles])
     return [ids[t] for t in titles]
+
+
+def amounts_added(fields: dict[str, Any], titles: list[str]) -> dict[str, Decimal]:
+    """Return what creating one action per title adds to the partners' budget totals (€, exact).
+
+    Keys "budget_planned" and "budget_secured", only for the amounts given: each of the non-blank
+    ``titles`` gets the whole amount (see :func:`create_actions`), so the total is amount × titles.
+    Unreadable amounts are left out (:func:`create_actions` refuses them).
+    """
+    count = len([t for t in (clean(t) for t in titles) if t])
+    read, errors = read_numbers({name: clean(fields.get(name)) for name in NUMBER_FIELDS})
+    return {
+        name: read[name] * count
+        for name in ("budget_planned", "budget_secured")
+        if name not in errors and read[name] is not None
+    }
 
 
 def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]:
@@ -264,26 +348,30 @@ def record_update(
     *,
     reported_on: dt.date,
     status: str,
-    progress_value: int | None,
+    progress_value: Any,
     comment: str | None = None,
     evidence_url: str | None = None,
     reported_by: str | None = None,
     today: dt.date,
 ) -> int:
-    """Append one progress update to an action; return its id (nothing is ever overwritten)."""
+    """Append one progress update to an action; return its id (nothing is ever overwritten).
+
+    ``progress_value`` is a % as typed (« 40 », « 40 % ») or a number, blank for not measured; it is
+    checked with the other fields by :func:`check_update`. Raises ValidationError (French, per field).
+    """
     access.require(actor, "actions.write")
     current = get_action(con, action_id)
     comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
-    progress_value = clean(progress_value)
-    errors = check_update(status, progress_value, reported_on, comment, evidence_url, today)
+    errors = check_update(status, clean(progress_value), reported_on, comment, evidence_url, today)
     errors |= chronology_errors(current, reported_on)
+    progress_value = None if "progress" in errors else read_progress(clean(progress_value))
     unchanged = status == current["status"] and progress_value == current["progress"]
     if not errors and unchanged and not comment and not evidence_url:
         errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
     if errors:
         raise ValidationError("Le point n'a pas été enregistré : corrigez les champs signalés.", errors)
     row = {"action_id": action_id, "reported_on": reported_on, "status": status,
-           "progress": None if progress_value is None else int(progress_value), "comment": comment,
+           "progress": progress_value, "comment": comment,
            "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
     with db.transaction(con) as cur:
         return append_updates(cur, actor, [row])[0]

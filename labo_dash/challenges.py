@@ -1,14 +1,16 @@
 """Défis (challenges) formulated from the findings: weights over the objectives and provenance.
 
-Weights are percentages in the interface (summing to 100) and fractions in the database (summing to
-1, only the non-zero ones stored). The suggestion from a défi's findings splits each finding evenly
-over its objectives. A défi already put to a vote cannot be deleted. Every write checks
+Weights are percentages in the interface (summing to 100 to within WEIGHTS_TOLERANCE, read and added
+exactly as Decimal by :mod:`labo_dash.parsing`: « 33,33 », « 40 % ») and fractions in the database
+(summing to 1, only the non-zero ones stored). The suggestion from a défi's findings splits each finding
+evenly over its objectives. A défi already put to a vote cannot be deleted. Every write checks
 ``diagnosis.write`` and is recorded in the audit log in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -17,11 +19,12 @@ from labo_dash import db, seminar
 from labo_dash.access import Actor, require
 from labo_dash.diagnosis import SESSION, get_finding
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.french import percent
 from labo_dash.importing import header_key
+from labo_dash.parsing import NumberError, parse_percent, typed
 
 MAX_TITLE = 150
 MAX_DESCRIPTION = 2000
+WEIGHTS_TOLERANCE = Decimal("0.01")  # percentage points: 33,33 × 3 = 99,99 is accepted, 99,98 is not
 
 
 def round_percentages(shares: Mapping[int, float]) -> dict[int, int]:
@@ -46,14 +49,37 @@ def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) 
     return round_percentages(shares)
 
 
-def weights_error(weights: Mapping[int, float | None]) -> str | None:
-    """Return the French message for percentages that are out of range or do not sum to 100, else None."""
-    values = [float(w or 0) for w in weights.values()]
-    if any(not 0 <= w <= 100 for w in values):  # also refuses NaN ("nan" in an imported file)
-        return "Chaque pondération est comprise entre 0 et 100 %."
-    total = sum(values)
-    if abs(total - 100) > 0.01:
-        return f"Les pondérations totalisent {percent(total / 100, 2)} : elles doivent faire 100 %."
+def read_weights(weights: Mapping[int, Any]) -> dict[int, Decimal]:
+    """Return each objective's weight in % read exactly (« 33,33 », « 40 % », 40.0; blank is 0).
+
+    Raises NumberError (French, quoting what was read) for a value that is not a number from 0 to 100.
+    """
+    return {
+        objective: parse_percent(value, "Pondération") or Decimal(0)
+        for objective, value in weights.items()
+    }
+
+
+def weights_total(weights: Mapping[int, Any]) -> Decimal | None:
+    """Return the exact total of weights in % (Decimal), or None when one of them cannot be read."""
+    try:
+        return sum(read_weights(weights).values(), Decimal(0))
+    except NumberError:
+        return None
+
+
+def weights_error(weights: Mapping[int, Any]) -> str | None:
+    """Return the French message for weights (in %) out of range or not summing to 100, else None.
+
+    The total is exact (Decimal) and must be 100 % to within WEIGHTS_TOLERANCE (0,01 point).
+    """
+    try:
+        total = sum(read_weights(weights).values(), Decimal(0))
+    except NumberError as exc:  # also refuses NaN ("nan" in an imported file) and values above 100
+        return str(exc)
+    if abs(total - 100) > WEIGHTS_TOLERANCE:
+        return (f"Les pondérations totalisent {typed(total)} % : elles doivent faire 100 % "
+                f"(à {typed(WEIGHTS_TOLERANCE)} point près).")
     return None
 
 
@@ -105,10 +131,11 @@ def validate_challenge(
             errors["findings"] = f"Le constat n° {finding_id} n'existe pas ou a été supprimé."
     if errors:
         raise ValidationError("Le défi n'est pas enregistré : corrigez les champs signalés.", errors)
-    total = sum(float(w or 0) for w in weights.values())
+    read = read_weights(weights)
+    total = sum(read.values(), Decimal(0))
     return {
         "title": title, "description": description, "workshop_id": workshop_id,
-        "weights": {o: float(w) / total for o, w in sorted(weights.items()) if w and float(w) > 0},
+        "weights": {o: float(w / total) for o, w in sorted(read.items()) if w > 0},
         "finding_ids": finding_ids,
     }
 

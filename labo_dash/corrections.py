@@ -21,7 +21,7 @@ import duckdb
 
 from labo_dash import access, clock, db, french
 from labo_dash.access import Actor
-from labo_dash.actions import append_updates, check_update, clean
+from labo_dash.actions import append_updates, check_update, clean, read_progress
 from labo_dash.errors import NotFound, ValidationError
 
 REASON_MAX = 1000
@@ -119,7 +119,7 @@ def replace_update(
     """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.
 
     The wrong point is withdrawn (``replaced_by`` = the new point) and the corrected point (status, % as
-    an integer 0..100 or None, comment, evidence link) is appended with the withdrawn point's
+    typed, « 40 » or « 40 % », or None, comment, evidence link) is appended with the withdrawn point's
     ``reported_on``; both are audited. Errors as :func:`withdraw_update`, plus the checks of a new point
     (actions.check_update) and a correction identical to the withdrawn point. Nothing is written when it
     raises.
@@ -131,6 +131,7 @@ def replace_update(
     with db.transaction(con) as cur:
         point = _point(cur, update_id)
         errors |= check_update(status, progress_value, point["reported_on"], comment, evidence_url, today)
+        progress_value = None if "progress" in errors else read_progress(progress_value)
         same = (status, progress_value, comment, evidence_url) == (
             point["status"], point["progress"], point["comment"], point["evidence_url"])
         if not errors and same:
@@ -139,7 +140,7 @@ def replace_update(
         if errors:
             raise ValidationError("Le point n'a pas été corrigé : corrigez les champs signalés.", errors)
         row = {"action_id": point["action_id"], "reported_on": point["reported_on"], "status": status,
-               "progress": None if progress_value is None else int(progress_value), "comment": comment,
+               "progress": progress_value, "comment": comment,
                "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
         new_id = append_updates(cur, actor, [row])[0]
         _withdraw(cur, actor, point, reason, today, new_id)

@@ -115,8 +115,10 @@ def parse_amount(value: Any, label: str, *, high: int) -> Decimal | None:
     if number is None:
         return None
     if not 0 <= number <= high or number != number.quantize(Decimal("0.01")):
-        raise NumberError(f"{label} : « {shown(value)} » lu, un montant de 0 à {high:,} € (centimes au plus) "
-                          "attendu.".replace(",", "\u00a0"))
+        limit = f"{high:,}".replace(",", "\u00a0")
+        raise NumberError(
+            f"{label} : « {shown(value)} » lu, un montant de 0 à {limit} € (centimes au plus) attendu."
+        )
     return number
 
 
@@ -135,3 +137,38 @@ def percent_cell(value: Any, number_format: str | None) -> Any:
         number = parse_decimal(value, "Cellule") * 100
         return f"{number.normalize():f} %"
     return value
+
+
+def parse_integer(value: Any, label: str, *, low: int | None = None, high: int | None = None) -> int | None:
+    """Return a whole number typed as « 3 » or « 1 000 » (int), None when blank.
+
+    Raises NumberError, quoting what was read, when the value is not a number, has decimals, or is
+    outside ``low``..``high`` (each bound optional: a domain rule may check the range itself).
+    """
+    number = parse_decimal(value, label)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise NumberError(f"{label} : « {shown(value)} » lu, un nombre entier attendu.")
+    if (low is not None and number < low) or (high is not None and number > high):
+        span = f"de {low} à {high}" if low is not None and high is not None else (
+            f"d'au moins {low}" if low is not None else f"d'au plus {high}")
+        raise NumberError(f"{label} : « {shown(value)} » lu, un nombre entier {span} attendu.")
+    return int(number)
+
+
+def typed(value: Any) -> str:
+    """Return a stored number as a person would type it back in a text field: « 12 500,5 », « 33,33 ».
+
+    Exact (a Decimal or a float's shortest repr, trailing zeros of the decimals dropped), French style
+    (comma, non-breaking space between thousands), so that :func:`parse_decimal` reads it back unchanged.
+    Blank (None, NaN) gives "".
+    """
+    number = parse_decimal(value, "Valeur")
+    if number is None:
+        return ""
+    sign, digits = ("-", -number) if number < 0 else ("", number)
+    text = f"{digits.normalize():f}" if digits == digits.to_integral_value() else f"{digits:f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    whole = f"{int(whole):,}".replace(",", "\u00a0")
+    return sign + whole + ("," + decimals if decimals else "")

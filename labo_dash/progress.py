@@ -54,13 +54,29 @@ def status_mismatch(status: str | None, progress: float | None) -> bool:
 
 
 def mismatch_message(status: str | None, progress: float | None) -> str | None:
-    """Return a French sentence describing a status/% mismatch, or None when they agree."""
+    """Return a French sentence describing a status/% mismatch, or None when they agree.
+
+    Shown on the card of an action whose recorded state disagrees (old data is flagged, never fixed).
+    """
     if not status_mismatch(status, progress):
         return None
     return (
         f"Statut « {french.status(status)} » mais avancement de {french.number(progress)} % "
         f"(attendu : {SUGGESTED_PROGRESS[status]} %)"
     )
+
+
+def mismatch_refusal(status: str | None, progress: float | None) -> str | None:
+    """Return the French refusal of a new point whose status and % disagree, saying what to do, or None.
+
+    The one consistency rule of every write path (``actions.check_update``): a new point « À lancer »
+    above 0 % or « Terminée » below 100 % is refused, never saved with a warning nor corrected.
+    """
+    message = mismatch_message(status, progress)
+    if message is None:
+        return None
+    fix = "mettez 0 % (ou laissez l'avancement vide)" if status == "a_lancer" else "mettez 100 %"
+    return f"{message} : {fix} ou choisissez En cours."
 
 
 _STATES = """

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
-from labo_dash import action_table, actions, db, solutions
+from labo_dash import action_table, actions, actions_import, clock, db, reports, solutions
 from labo_dash.access import PARTNER, STEERING, Actor
-from labo_dash.errors import PermissionDenied, ValidationError
+from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
 from tests.actions_data import (
     ORGANISER_ACTOR,
     TODAY,
@@ -178,16 +179,22 @@ def test_updates_are_appended_never_overwritten(small):
                           progress_value=50, comment="Entretiens", evidence_url="https://exemple.org/cr.pdf",
                           today=TODAY)
     actions.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 7, 20), status="terminee",
-                          progress_value=90, today=TODAY)
+                          progress_value="100 %", today=TODAY)
     rows = con.execute("SELECT * FROM progress_updates ORDER BY id").fetchall()
     assert rows[0] == first[0]
-    assert [(r[3], r[4]) for r in rows] == [("en_cours", 20), ("en_cours", 50), ("terminee", 90)]
+    assert [(r[3], r[4]) for r in rows] == [("en_cours", 20), ("en_cours", 50), ("terminee", 100)]
     assert rows[1][7] == "Membre du comité"  # reported by the actor when nobody is named
     current = actions.get_action(con, action_id)
-    assert (current["status"], current["progress"]) == ("terminee", 90)
+    assert (current["status"], current["progress"]) == ("terminee", 100)
+    assert con.execute("SELECT count(*) FROM audit_log WHERE entity = 'progress_update'").fetchone()[0] == 3
+
+
+def test_old_points_whose_status_and_percent_disagree_are_flagged_not_fixed(small):
+    con, _, solution = small
+    action_id = add_action(con, solution, "Déclarée finie", [("2026-09-20", "terminee", 90)])
     table = actions.tracker(con, TODAY).set_index("id")
     assert table.loc[action_id, "mismatch"] == "Statut « Terminée » mais avancement de 90 % (attendu : 100 %)"
-    assert con.execute("SELECT count(*) FROM audit_log WHERE entity = 'progress_update'").fetchone()[0] == 3
+    assert actions.get_action(con, action_id)["progress"] == 90
 
 
 @pytest.mark.parametrize(
@@ -195,6 +202,9 @@ def test_updates_are_appended_never_overwritten(small):
     [
         ({"status": "fini"}, "status"),
         ({"progress_value": 55.5}, "progress"),
+        ({"progress_value": "150"}, "progress"),
+        ({"progress_value": "40,5 %"}, "progress"),
+        ({"progress_value": "beaucoup"}, "progress"),
         ({"reported_on": dt.date(2026, 11, 27)}, "reported_on"),
         ({"reported_on": dt.date(2026, 5, 1)}, "reported_on"),  # before the latest update
         ({"evidence_url": "exemple.org/preuve"}, "evidence_url"),
@@ -263,7 +273,7 @@ def test_save_changes_records_updates_and_audit(table):
          ids[2]: {"pilot_person": "Karim", "budget_planned": 12000.0}},
         reported_on=dt.date(2026, 11, 20), reported_by="", today=TODAY,
     )
-    assert summary == {"actions": 1, "updates": 2, "mismatches": []}
+    assert summary == {"actions": 1, "updates": 2}
     states = actions.tracker(con, TODAY).set_index("id")
     assert states.loc[ids[0], "progress"] == 35 and states.loc[ids[1], "status"] == "terminee"
     assert states.loc[ids[2], "pilot_person"] == "Karim" and states.loc[ids[2], "progress"] == 10
@@ -276,14 +286,104 @@ def test_save_changes_records_updates_and_audit(table):
     assert json.loads(after) == {"pilot_person": "Karim", "budget_planned": 12000.0}
 
 
-def test_save_changes_flags_mismatch_without_fixing_it(table):
+def test_typed_progress_out_of_range_is_refused_with_row_and_column_and_writes_nothing(table):
     con, ids, _ = table
-    summary = action_table.save_changes(con, ORGANISER_ACTOR, {ids[0]: {"status": "terminee"}},
-                                        reported_on=TODAY, reported_by="Hélène", today=TODAY)
-    assert summary["mismatches"] == [
-        "Étude : Statut « Terminée » mais avancement de 10 % (attendu : 100 %)"
-    ]
-    assert actions.get_action(con, ids[0])["progress"] == 10
+    snapshot = con.execute("SELECT * FROM actions ORDER BY id").fetchall()
+    counts = (count(con, "progress_updates"), count(con, "audit_log"))
+    for typed in (150.0, 45.5, -5):  # as the grid hands them over (floats): never clamped, never rounded
+        with pytest.raises(ValidationError) as error:
+            action_table.save_changes(con, ORGANISER_ACTOR, {ids[1]: {"progress": typed}},
+                                      reported_on=TODAY, reported_by="Hélène", today=TODAY)
+        shown = str(typed).replace(".0", "").replace(".", ",")
+        assert error.value.fields == {str(ids[1]): (
+            f"N° {ids[1]} « Tour de table » — Avancement : un nombre entier de 0 à 100 attendu, "
+            f"« {shown} » lu (vide = non mesuré)."
+        )}
+        assert "rien n'a été enregistré" in str(error.value)
+    assert con.execute("SELECT * FROM actions ORDER BY id").fetchall() == snapshot
+    assert (count(con, "progress_updates"), count(con, "audit_log")) == counts
+    assert actions.get_action(con, ids[1])["progress"] == 10
+
+
+def test_typed_numbers_are_read_exactly_in_the_table(table):
+    con, ids, _ = table
+    action_table.save_changes(
+        con, ORGANISER_ACTOR,
+        {ids[0]: {"budget_planned": "12 500,10 €", "budget_secured": 0.1, "weight": "0,25"},
+         ids[1]: {"progress": "40 %"}},
+        reported_on=TODAY, reported_by="Hélène", today=TODAY,
+    )
+    row = con.execute("SELECT budget_planned, budget_secured, weight FROM actions WHERE id = ?",
+                      [ids[0]]).fetchone()
+    assert row == (Decimal("12500.10"), Decimal("0.10"), 0.25)
+    assert actions.get_action(con, ids[1])["progress"] == 40
+    with pytest.raises(ValidationError) as error:
+        action_table.save_changes(con, ORGANISER_ACTOR, {ids[2]: {"budget_planned": 12500.555, "weight": 0}},
+                                  reported_on=TODAY, reported_by="Hélène", today=TODAY)
+    message = error.value.fields[str(ids[2])]
+    assert message.startswith(
+        f"N° {ids[2]} « Appel à projets » — Budget prévu : « 12500,555 » lu, un montant de 0 à "
+        "100\u00a0000\u00a0000 € (centimes au plus) attendu."
+    )
+    assert "Poids : « 0 » lu, un nombre strictement positif" in message
+
+
+# --- one consistency rule for status and %, on every write path ------------------------------------------
+
+A_LANCER_10 = ("Statut « À lancer » mais avancement de 10 % (attendu : 0 %) : mettez 0 % (ou laissez "
+               "l'avancement vide) ou choisissez En cours.")
+TERMINEE_90 = ("Statut « Terminée » mais avancement de 90 % (attendu : 100 %) : mettez 100 % ou choisissez "
+               "En cours.")
+
+
+def test_status_and_percent_that_disagree_are_refused_at_creation(small):
+    con, _, solution = small
+    before = (count(con, "actions"), count(con, "progress_updates"), count(con, "audit_log"))
+    with pytest.raises(ValidationError) as error:
+        create(con, solution, ["Pas encore lancée"], status="a_lancer", progress_value="10 %")
+    assert error.value.fields == {"progress": A_LANCER_10}
+    with pytest.raises(ValidationError) as error:
+        create(con, solution, ["Presque finie"], status="terminee", progress_value=90)
+    assert error.value.fields == {"progress": TERMINEE_90}
+    assert (count(con, "actions"), count(con, "progress_updates"), count(con, "audit_log")) == before
+    (action_id,) = create(con, solution, ["Lancée à zéro"], status="a_lancer", progress_value="0")
+    assert actions.history(con, action_id)[["status", "progress"]].values.tolist() == [["a_lancer", 0]]
+
+
+def test_status_and_percent_that_disagree_are_refused_in_the_update_form(table):
+    con, ids, _ = table
+    before = (count(con, "progress_updates"), count(con, "audit_log"))
+    with pytest.raises(ValidationError) as error:
+        actions.record_update(con, ORGANISER_ACTOR, ids[0], reported_on=TODAY, status="terminee",
+                              progress_value="90", today=TODAY)
+    assert error.value.fields == {"progress": TERMINEE_90}
+    assert (count(con, "progress_updates"), count(con, "audit_log")) == before
+
+
+def test_status_and_percent_that_disagree_are_refused_in_the_table(table):
+    con, ids, _ = table
+    before = (count(con, "progress_updates"), count(con, "audit_log"))
+    with pytest.raises(ValidationError) as error:
+        action_table.save_changes(con, ORGANISER_ACTOR, {ids[0]: {"status": "a_lancer"}},
+                                  reported_on=TODAY, reported_by="Hélène", today=TODAY)
+    assert error.value.fields == {str(ids[0]): f"N° {ids[0]} « Étude » — {A_LANCER_10}"}
+    assert (count(con, "progress_updates"), count(con, "audit_log")) == before
+    assert actions.get_action(con, ids[0])["status"] == "en_cours"
+
+
+def test_status_and_percent_that_disagree_are_refused_by_the_excel_import(table):
+    con, ids, _ = table
+    before = (count(con, "progress_updates"), count(con, "audit_log"))
+    sheet = f"N°;Action;Statut;Avancement (%)\n{ids[0]};Étude;À lancer;10\n".encode()
+    with pytest.raises(ImportRejected) as error:
+        actions_import.apply_import(con, ORGANISER_ACTOR, sheet, "actions.csv", TODAY)
+    assert error.value.rows == [(2, f"action n° {ids[0]} : {A_LANCER_10}")]
+    points = (f"N°;N° action;Date;Statut;Avancement (%);Commentaire;Justificatif;Saisi par\n"
+              f";{ids[1]};{TODAY:%d/%m/%Y};Terminée;90 %;;;\n").encode()
+    with pytest.raises(ImportRejected) as error:
+        actions_import.apply_import(con, ORGANISER_ACTOR, points, "points.csv", TODAY)
+    assert error.value.rows == [(2, f"action n° {ids[1]} : {TERMINEE_90}")]
+    assert (count(con, "progress_updates"), count(con, "audit_log")) == before
 
 
 def test_one_bad_row_refuses_the_whole_save(table):
@@ -349,3 +449,21 @@ def test_bulk_edit_dates_after_the_latest_point_in_force(withdrawn):
     unchanged = action_table.save_changes(con, STEERING_ACTOR, {withdrawn.round_table: {"progress": 60}},
                                           reported_on=TODAY, reported_by=None, today=TODAY)
     assert unchanged["updates"] == 0  # 60 % is already its state: nothing new
+# --- a value that applies to each created action -----------------------------------------------------
+
+
+def test_budget_of_actions_created_together_is_counted_once_per_action(con):
+    """The creation form gives each action its amount; the partners' total grows by exactly the sum."""
+    today = clock.today(con)  # the report reads actions created up to its day: the new ones are created now
+    month = today.replace(day=1)
+    planned_before = reports.build_report(con, month, today).figures["planned"]
+    titles = ["Cartographier les fonds", "Réunir les financeurs", ""]
+    fields = {"budget_planned": "22 500 €", "budget_secured": "10 000,50"}
+    assert actions.amounts_added(fields, titles) == {
+        "budget_planned": Decimal("45000"), "budget_secured": Decimal("20001")}
+    ids = actions.create_actions(con, ORGANISER_ACTOR, 1, titles, fields, reported_on=today,
+                                 reported_by=None, today=today)
+    assert [actions.get_action(con, i)["budget_planned"] for i in ids] == [Decimal("22500.00")] * 2
+    assert [actions.get_action(con, i)["budget_secured"] for i in ids] == [Decimal("10000.50")] * 2
+    figures = reports.build_report(con, month, today).figures
+    assert Decimal(repr(figures["planned"])) - Decimal(repr(planned_before)) == Decimal("45000")

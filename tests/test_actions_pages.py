@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from decimal import Decimal
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, clock, db, review
+from labo_dash import actions, clock, db, reports, review
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
+OUT_OF_RANGE = "Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu (vide = non mesuré)."
+NOT_STARTED = ("Statut « À lancer » mais avancement de 10 % (attendu : 0 %) : mettez 0 % (ou laissez "
+               "l'avancement vide) ou choisissez En cours.")
+NOT_FINISHED = ("Statut « Terminée » mais avancement de 90 % (attendu : 100 %) : mettez 100 % ou "
+                "choisissez En cours.")
+NBSP = "\u00a0"
 
 
 @pytest.fixture
@@ -99,7 +106,7 @@ def test_create_actions_from_a_solution(app, demo_db):
     volunteers = at.multiselect(key=f"{key}_volunteers")
     volunteers.select(volunteers.options[0])
     at.selectbox(key=f"{key}_status").set_value("en_cours")
-    at.number_input(key=f"{key}_progress").set_value(10)
+    at.text_input(key=f"{key}_progress").input("10 %")
     at.date_input(key=f"{key}_due").set_value(dt.date(2027, 6, 30))
     at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
     at.run()
@@ -143,12 +150,70 @@ def test_refused_actions_keep_what_was_typed(app, demo_db):
     assert count(demo_db, "SELECT count(*) FROM actions") == before
 
 
+@pytest.mark.parametrize(
+    ("status", "typed", "message"),
+    [
+        ("en_cours", "150", OUT_OF_RANGE),
+        ("en_cours", "40,5 %", "Avancement : un nombre entier de 0 à 100 attendu, « 40,5 % » lu "
+                               "(vide = non mesuré)."),
+        ("a_lancer", "10", NOT_STARTED),
+    ],
+)
+def test_starting_progress_out_of_range_is_refused_and_kept(app, demo_db, status, typed, message):
+    at = app(ACTIONS_PAGE)
+    before = count(demo_db, "SELECT count(*) FROM actions")
+    key = "create_1_0"
+    at.text_area(key=f"{key}_titles").input("Action mesurée dès sa création")
+    at.selectbox(key=f"{key}_status").set_value(status)
+    at.text_input(key=f"{key}_progress").input(typed)
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    assert not at.exception
+    assert any("Aucune action n'a été créée" in e for e in errors(at))
+    assert message in errors(at)  # next to the field
+    assert at.text_input(key=f"{key}_progress").value == typed  # kept as typed, never clamped
+    assert count(demo_db, "SELECT count(*) FROM actions") == before
+
+
+def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_db):
+    at = app(ACTIONS_PAGE)
+    con = db.connect(demo_db)
+    today = clock.today(con)
+    planned = reports.build_report(con, today.replace(day=1), today).figures["planned"]
+    before = count(demo_db, "SELECT count(*) FROM actions")
+    key = "create_1_0"
+    at.text_area(key=f"{key}_titles").input("Cartographier les fonds existants\nRéunir les financeurs")
+    at.text_input(key=f"{key}_bp").input("45 000")
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    assert not at.exception
+    total = f"2 × 45{NBSP}000{NBSP}€ = 90{NBSP}000{NBSP}€ ajoutés au budget prévu"
+    assert any(e.startswith("Aucune action n'a été créée") and total in e for e in errors(at))
+    assert count(demo_db, "SELECT count(*) FROM actions") == before
+    assert at.text_input(key=f"{key}_bp").value == "45 000"
+    # the user meant 45 000 € for the two: 22 500 € each, a total confirmed once it is shown
+    at.text_input(key=f"{key}_bp").input("22 500")
+    at.checkbox(key=f"{key}_confirm").check()  # ticked before the new total was shown: not enough
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    total = f"2 × 22{NBSP}500{NBSP}€ = 45{NBSP}000{NBSP}€ ajoutés au budget prévu"
+    assert any(total in e for e in errors(at))
+    assert count(demo_db, "SELECT count(*) FROM actions") == before
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    assert not at.exception
+    assert any("2 action(s) créée(s)" in s for s in successes(at))
+    assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
+    after = reports.build_report(con, today.replace(day=1), today).figures["planned"]
+    assert Decimal(repr(after)) - Decimal(repr(planned)) == Decimal("45000")
+
+
 def test_record_an_update_from_the_action_card(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
     assert at.selectbox(key="action_choice").value == 2
     updates = count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2")
     key = "update_2_0"
-    at.number_input(key=f"{key}_progress").set_value(80)
+    at.text_input(key=f"{key}_progress").input("80")
     at.text_area(key=f"{key}_comment").input("Deux fondations ont confirmé leur participation.")
     at.text_input(key=f"{key}_url").input("https://exemple.org/compte-rendu.pdf")
     at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
@@ -173,6 +238,52 @@ def test_refused_update_says_why_next_to_the_field(app, demo_db):
     assert any("Lien de preuve : une adresse web complète (https://…)." in e for e in errors(at))
     assert at.text_area(key=f"{key}_comment").value == "Preuve jointe"
     assert count(demo_db, "SELECT count(*) FROM progress_updates") == updates
+
+
+@pytest.mark.parametrize(
+    ("status", "typed", "message"),
+    [
+        ("en_cours", "150", OUT_OF_RANGE),
+        ("terminee", "90 %", NOT_FINISHED),
+    ],
+)
+def test_update_with_a_wrong_percentage_is_refused_and_kept(app, demo_db, status, typed, message):
+    at = app(ACTIONS_PAGE, action="2")
+    updates = count(demo_db, "SELECT count(*) FROM progress_updates")
+    key = "update_2_0"
+    at.selectbox(key=f"{key}_status").set_value(status)
+    at.text_input(key=f"{key}_progress").input(typed)
+    at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
+    at.run()
+    assert not at.exception
+    assert "Le point n'a pas été enregistré : corrigez les champs signalés." in errors(at)
+    assert message in errors(at)
+    assert at.text_input(key=f"{key}_progress").value == typed
+    assert count(demo_db, "SELECT count(*) FROM progress_updates") == updates
+
+
+def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, demo_db):
+    at = app(ACTIONS_PAGE, action="2")
+    key = "edit_2_0"
+    assert at.text_input(key=f"{key}_bp").value == f"8{NBSP}000"  # the stored 8 000,00 € as typed back
+    audits = count(demo_db, "SELECT count(*) FROM audit_log")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert "Aucune modification à enregistrer." in texts(at)  # « 8 000 » equals the stored 8000.00
+    at.text_input(key=f"{key}_bp").input("-5")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert any("Budget prévu : « -5 » lu, un montant de 0 à" in e for e in errors(at))
+    assert at.text_input(key=f"{key}_bp").value == "-5"
+    assert count(demo_db, "SELECT count(*) FROM audit_log") == audits
+    at.text_input(key=f"{key}_bp").input("12 500,50 €")
+    at.text_input(key=f"{key}_w").input("1,5")
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    assert not at.exception
+    assert any("Fiche de l'action enregistrée." in s for s in successes(at))
+    row = db.connect(demo_db).execute("SELECT budget_planned, weight FROM actions WHERE id = 2").fetchone()
+    assert row == (Decimal("12500.50"), 1.5)
 
 
 def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 
@@ -44,8 +45,8 @@ def shows(tab, text: str) -> bool:
     return True
 
 
-def edit_cell(tab, row: int, moves_right: int, text: str) -> None:
-    """Replace the content of the cell of row ``row`` (0 = first), ``moves_right`` cells after the title.
+def select_cell(tab, row: int, moves_right: int) -> None:
+    """Select the cell of row ``row`` (0 = first), ``moves_right`` cells after the title.
 
     A click gives the grid the keyboard; the arrow keys then go to the first row's number whatever the
     cell selected before (they stop at the edges), and from there to the cell.
@@ -57,7 +58,14 @@ def edit_cell(tab, row: int, moves_right: int, text: str) -> None:
     tab.mouse.click(box["x"] + TITLE_X, box["y"] + HEADER + ROW / 2)
     tab.wait_for_timeout(400)
     home = ["ArrowUp"] * 40 + ["ArrowLeft"] * 25
-    type_in_selected_cell(tab, home + ["ArrowDown"] * row + ["ArrowRight"] * (1 + moves_right), text)
+    for key in home + ["ArrowDown"] * row + ["ArrowRight"] * (1 + moves_right):
+        tab.keyboard.press(key)
+
+
+def edit_cell(tab, row: int, moves_right: int, text: str) -> None:
+    """Replace the content of the cell of row ``row`` (0 = first), ``moves_right`` cells after the title."""
+    select_cell(tab, row, moves_right)
+    type_in_selected_cell(tab, [], text)
 
 
 def type_in_selected_cell(tab, moves: list[str], text: str) -> None:
@@ -124,3 +132,86 @@ def test_wrong_link_in_an_update_is_refused_and_kept(server, page):
     assert shows(page, "Lien de preuve : une adresse web complète (https://…).")
     assert form.get_by_label("Commentaire").input_value() == "Compte rendu du comité technique"
     screenshot(page, "actions-update-refused")
+
+
+def cell_text(tab, row: int, moves_right: int) -> str:
+    """Return what the cell holds, read from its editor (the grid draws on a canvas), then close it."""
+    select_cell(tab, row, moves_right)
+    tab.keyboard.press("Enter")
+    editor = tab.locator("#portal .gdg-input")
+    editor.wait_for(state="visible")
+    value = editor.input_value()
+    tab.keyboard.press("Escape")
+    editor.wait_for(state="hidden")
+    return value
+
+
+def test_percentage_typed_at_human_speed_is_refused_and_kept(start_server, page, demo_db):
+    """Fault 1: « 150 » typed key by key in a % cell was stored as 0, 5 or 100 with « Enregistré »."""
+    import duckdb
+
+    def counts() -> tuple[int, int, list]:
+        con = duckdb.connect(str(demo_db), read_only=True)
+        try:
+            return (con.execute("SELECT count(*) FROM progress_updates").fetchone()[0],
+                    con.execute("SELECT count(*) FROM audit_log").fetchone()[0],
+                    con.execute("SELECT * FROM progress_updates ORDER BY id").fetchall())
+        finally:
+            con.close()
+
+    before = counts()
+    con = duckdb.connect(str(demo_db), read_only=True)
+    title = con.execute("SELECT title FROM actions WHERE id = 5").fetchone()[0]
+    con.close()
+    server = start_server(demo_db)
+    open_page(page, server, "actions")
+    # Row 5 is action N° 5 (« Trois conventions pilotes », 30 %): select its % cell, then type as a person.
+    select_cell(page, 4, PROGRESS)
+    page.keyboard.type("150", delay=100)  # the first key opens the cell's editor, the others go into it
+    editor = page.locator("#portal .gdg-input")
+    expect(editor).to_have_value("150")
+    page.keyboard.press("Enter")
+    editor.wait_for(state="hidden")
+    page.wait_for_timeout(800)  # the grid hands the edit to its form
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    wait_ready(page)
+    refusal = (f"N° 5 « {title} » — Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu "
+               "(vide = non mesuré).")
+    expect(page.get_by_text("1 ligne(s) refusée(s) : rien n'a été enregistré")).to_be_visible()
+    expect(page.get_by_text(refusal)).to_be_visible()
+    expect(page.get_by_text("Enregistré :")).to_have_count(0)
+    viewport_shot(page, "actions-table-150-refused")
+    assert cell_text(page, 4, PROGRESS) == "150"  # kept as typed: neither clamped nor replaced
+    viewport_shot(page, "actions-table-150-kept")
+    server.stop()
+    assert counts() == before  # nothing written: no point, no audit row
+
+
+def test_percentage_above_100_in_the_update_form_is_refused_in_french_and_kept(server, page):
+    """Fault 1 in the form: 150 showed the browser's English range tooltip and the button did nothing."""
+    open_page(page, server, "actions?action=3")
+    form = page.locator("[data-testid='stForm']").filter(has_text="Nouveau point d'avancement")
+    field = form.get_by_role("textbox", name="Avancement (%)")
+    field.fill("")
+    field.press_sequentially("150", delay=100)
+    form.get_by_role("button", name="Enregistrer le point").click()
+    wait_ready(page)
+    expect(page.get_by_text("Le point n'a pas été enregistré : corrigez les champs")).to_be_visible()
+    expect(page.get_by_text("Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu")).to_be_visible()
+    expect(field).to_have_value("150")
+    screenshot(page, "actions-update-150-refused")
+
+
+def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
+    """Fault 7: 45 000 € typed once for two new actions must not add 90 000 € without the user seeing it."""
+    open_page(page, server, "actions")
+    page.get_by_role("tab", name="Solutions et création d'actions").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Intitulés des actions")
+    form.get_by_role("textbox", name="Intitulés des actions (une par ligne)").fill(
+        "Cartographier les fonds existants\nRéunir les financeurs")
+    form.get_by_role("textbox", name="Budget prévu par action (€)").fill("45 000")
+    form.get_by_role("button", name="Créer les actions").click()
+    wait_ready(page)
+    expect(page.get_by_text("2 × 45 000 € = 90 000 € ajoutés au budget prévu").first).to_be_visible()
+    expect(form.get_by_role("textbox", name="Budget prévu par action (€)")).to_have_value("45 000")
+    screenshot(page, "actions-create-budget-total")

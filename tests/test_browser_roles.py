@@ -118,7 +118,7 @@ def test_steering_member_records_a_progress_update(server, tab):
     page.get_by_role("option", name=f"N° {action['id']} · {action['title']}").click()
     wait_ready(page)
     form = page.locator("[data-testid='stForm']").filter(has_text="Nouveau point d'avancement")
-    form.get_by_role("spinbutton", name="Avancement (%)").fill("65")
+    form.get_by_role("textbox", name="Avancement (%)").fill("65")
     form.get_by_label("Commentaire", exact=True).fill("Point relu en comité (test navigateur)")
     form.get_by_role("button", name="Enregistrer le point").click()
     wait_ready(page)

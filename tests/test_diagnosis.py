@@ -205,8 +205,8 @@ def test_challenge_with_weights_and_provenance(empty):
 
 @pytest.mark.parametrize(
     ("weights", "words"),
-    [({1: 60, 2: 30}, "totalisent 90"), ({1: 120, 2: -20}, "entre 0 et 100"), ({}, "totalisent 0"),
-     ({99: 100}, "Objectif inconnu")],
+    [({1: 60, 2: 30}, "totalisent 90 %"), ({1: 120, 2: -20}, "« 120 » lu, un nombre de 0 à 100 attendu"),
+     ({}, "totalisent 0 %"), ({99: 100}, "Objectif inconnu")],
 )
 def test_weights_that_do_not_sum_to_100_are_refused(empty, weights, words):
     obj = objective_ids(empty)
@@ -216,6 +216,38 @@ def test_weights_that_do_not_sum_to_100_are_refused(empty, weights, words):
                                     weights=mapped)
     assert words in info.value.fields["weights"]
     assert empty.execute("SELECT count(*) FROM challenges").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("weights", "error"),
+    [
+        (("33,33", "33,33", "33,33"), None),  # 99,99 %: within the stated 0,01 point
+        ((33.33, 33.33, 33.33), None),  # the same weights as floats (an imported sheet): read exactly
+        (("40 %", "40,5 %", "19,5"), None),  # typed with the unit and French decimals
+        (("33,33", "33,33", "33,32"),
+         "Les pondérations totalisent 99,98 % : elles doivent faire 100 % (à 0,01 point près)."),
+        (("50", "50,02", None), "Les pondérations totalisent 100,02 % : elles doivent faire 100 % "
+                                "(à 0,01 point près)."),
+        (("50", "abc", "50"), "Pondération : « abc » n'est pas un nombre (exemples : 12 ; 12,5)."),
+    ],
+)
+def test_weights_total_is_exact_to_the_stated_tolerance(empty, weights, error):
+    obj = objective_ids(empty)
+    typed = dict(zip([obj[1], obj[2], obj[3]], weights, strict=True))
+    assert challenges.weights_error(typed) == error
+    if error is None:
+        challenge_id = challenges.create_challenge(empty, SYSTEM, title="Un défi", description="",
+                                                   workshop_id=None, weights=typed)
+        read = challenges.read_weights(typed)
+        total = sum(read.values())
+        assert challenges.get_challenge(empty, challenge_id)["weights"] == {
+            o: round(float(w / total) * 100, 2) for o, w in read.items()}  # normalised to sum 1
+    else:
+        with pytest.raises(ValidationError) as info:
+            challenges.create_challenge(empty, SYSTEM, title="Un défi", description="", workshop_id=None,
+                                        weights=typed)
+        assert info.value.fields["weights"] == error
+        assert empty.execute("SELECT count(*) FROM challenges").fetchone()[0] == 0
 
 
 def test_challenge_title_is_required_and_unique(empty):

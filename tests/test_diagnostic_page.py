@@ -72,18 +72,18 @@ def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
     next(b for b in app.button if b.label == "Formuler un défi").click().run()
     assert not app.exception, [e.value for e in app.exception]
     suggested = challenges.suggest_weights(con, picked)
-    weights = {o: app.number_input(key=f"ch_weight_{o}").value for o in range(1, 6)}
-    assert {o: w for o, w in weights.items() if w} == {o: float(w) for o, w in suggested.items()}
+    weights = {o: app.text_input(key=f"ch_weight_{o}").value for o in range(1, 6)}
+    assert {o: w for o, w in weights.items() if w != "0"} == {o: str(w) for o, w in suggested.items()}
     assert sorted(app.multiselect(key="ch_findings").value) == sorted(picked)
     # a wrong total is refused next to the weights, and the typed title stays
     app.text_input(key="ch_title").input("Sortir de la logique d'appels à projets")
-    first = next(o for o, w in weights.items() if w)
-    app.number_input(key=f"ch_weight_{first}").set_value(weights[first] + 10)
+    first = next(o for o, w in weights.items() if w != "0")
+    app.text_input(key=f"ch_weight_{first}").input(str(int(weights[first]) + 10))
     next(b for b in app.button if b.label == "Créer le défi").click().run()
     assert any("doivent faire 100 %" in e.value for e in app.error)
     assert app.text_input(key="ch_title").value == "Sortir de la logique d'appels à projets"
     before = len(challenges.list_challenges(con))
-    app.number_input(key=f"ch_weight_{first}").set_value(weights[first])
+    app.text_input(key=f"ch_weight_{first}").input(weights[first])
     next(b for b in app.button if b.label == "Créer le défi").click().run()
     assert not app.exception
     created = challenges.list_challenges(con)
@@ -92,6 +92,26 @@ def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
     assert new["title"] == "Sortir de la logique d'appels à projets" and new["finding_count"] == 3
     assert sum(new["weights"].values()) == pytest.approx(1)
     assert any("Défi n°" in s.value for s in app.success)
+
+
+def test_weights_typed_as_french_decimals_or_with_a_unit_are_read_exactly(app):
+    con = db.connect()
+    app.segmented_control(key="diagnostic_view").set_value("defis").run()
+    next(b for b in app.button if b.label == "Formuler un défi").click().run()
+    app.text_input(key="ch_title").input("Partager les outils d'évaluation")
+    for objective, typed in zip(range(1, 6), ["33,33", "33,33", "33,32", "", ""], strict=True):
+        app.text_input(key=f"ch_weight_{objective}").input(typed)
+    next(b for b in app.button if b.label == "Créer le défi").click().run()
+    assert "Les pondérations totalisent 99,98 % : elles doivent faire 100 % (à 0,01 point près)." in [
+        e.value for e in app.error]
+    assert app.text_input(key="ch_weight_3").value == "33,32"  # kept as typed
+    before = len(challenges.list_challenges(con))
+    app.text_input(key="ch_weight_3").input("33,33 %")  # 99,99 %: within 0,01 point
+    next(b for b in app.button if b.label == "Créer le défi").click().run()
+    assert not app.exception
+    created = challenges.list_challenges(con)
+    assert len(created) == before + 1
+    assert created[-1]["weights"] == pytest.approx({1: 1 / 3, 2: 1 / 3, 3: 1 / 3})
 
 
 def test_every_view_runs(app):

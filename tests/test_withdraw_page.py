@@ -57,7 +57,7 @@ def test_refused_withdrawal_keeps_what_was_typed(app, demo_db):
     before = counts(demo_db)
     key = f"withdraw_{ACTION}_0"
     app.checkbox(key=f"{key}_replace").check()
-    app.number_input(key=f"{key}_progress").set_value(55)
+    app.text_input(key=f"{key}_progress").input("55")
     app.text_input(key=f"{key}_comment").input("Valeur corrigée")
     app.button(key=f"FormSubmitter:{key}-Retirer le point").click()
     app.run()
@@ -66,7 +66,7 @@ def test_refused_withdrawal_keeps_what_was_typed(app, demo_db):
     assert "Le point n'a pas été corrigé : corrigez les champs signalés." in errors
     assert "Raison : obligatoire (pourquoi ce point est-il faux ?)." in errors
     assert app.checkbox(key=f"{key}_replace").value
-    assert app.number_input(key=f"{key}_progress").value == 55
+    assert app.text_input(key=f"{key}_progress").value == "55"
     assert app.text_input(key=f"{key}_comment").value == "Valeur corrigée"
     assert counts(demo_db) == before
 
@@ -79,7 +79,7 @@ def test_replace_a_point_from_the_card(app, demo_db):
     assert app.selectbox(key=f"{key}_point").value == int(latest["id"])  # newest point first
     app.text_area(key=f"{key}_reason").input("Pourcentage mal recopié du compte rendu")
     app.checkbox(key=f"{key}_replace").check()
-    app.number_input(key=f"{key}_progress").set_value(int(latest["progress"]) - 5)
+    app.text_input(key=f"{key}_progress").input(str(int(latest["progress"]) - 5))
     app.button(key=f"FormSubmitter:{key}-Retirer le point").click()
     app.run()
     assert not app.exception, [e.value for e in app.exception]

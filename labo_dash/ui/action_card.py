@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, clock, corrections, french, progress
+from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import STATUS_CODES
@@ -106,7 +106,6 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
         reported_on = left.date_input(
             "Date du point", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_date"
         )
-        slots["reported_on"] = left.empty()
         status = middle.selectbox(
             "Statut",
             STATUS_CODES,
@@ -114,18 +113,15 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             format_func=french.status,
             key=f"{key}_status",
         )
-        slots["status"] = middle.empty()
-        value = right.number_input(
+        value = right.text_input(
             "Avancement (%)",
-            min_value=0,
-            max_value=100,
-            step=5,
-            value=action["progress"],
-            placeholder="non mesuré",
+            value=parsing.typed(action["progress"]),
+            placeholder="non mesuré (ex. 40 ou 40 %)",
             key=f"{key}_progress",
-            help="Terminée suggère 100 %, À lancer 0 % ; un écart est signalé.",
+            help="Un nombre entier de 0 à 100, vide = non mesuré. Terminée va avec 100 %, À lancer avec 0 %.",
         )
-        slots["progress"] = right.empty()
+        for field in ("reported_on", "status", "progress"):  # full width: the columns are narrow
+            slots[field] = st.empty()
         comment = st.text_area("Commentaire", key=f"{key}_comment", max_chars=actions.COMMENT_MAX, height=80)
         slots["comment"] = st.empty()
         left, right = st.columns(2)
@@ -155,9 +151,6 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
         st.error(md_escape(str(exc)), icon="⚠️")
         return
     flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
-    mismatch = progress.mismatch_message(status, value)
-    if mismatch:
-        flash(f"À vérifier : {mismatch}.", "warning")
     next_version("update_form")
     st.rerun()
 
@@ -260,8 +253,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action["status"]),
                                 format_func=french.status, key=f"{key}_status")
         slots["status"] = left.empty()
-        value = right.number_input("Avancement corrigé (%)", min_value=0, max_value=100, step=5,
-                                   value=action["progress"], placeholder="non mesuré", key=f"{key}_progress")
+        value = right.text_input("Avancement corrigé (%)", value=parsing.typed(action["progress"]),
+                                 placeholder="non mesuré (ex. 40 ou 40 %)", key=f"{key}_progress")
         slots["progress"] = right.empty()
         comment = st.text_input("Commentaire du point corrigé", key=f"{key}_comment")
         slots["comment"] = st.empty()
@@ -310,31 +303,23 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
         values["due_date"] = right.date_input(
             "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
         )
-        values["budget_planned"] = left.number_input(
-            "Budget prévu (€)",
-            min_value=0.0,
-            step=500.0,
-            key=f"{key}_bp",
-            value=None if action["budget_planned"] is None else float(action["budget_planned"]),
+        values["budget_planned"] = left.text_input(
+            "Budget prévu (€)", value=parsing.typed(action["budget_planned"]), key=f"{key}_bp"
         )
-        values["budget_secured"] = right.number_input(
-            "Budget acquis (€)",
-            min_value=0.0,
-            step=500.0,
-            key=f"{key}_bs",
-            value=None if action["budget_secured"] is None else float(action["budget_secured"]),
+        values["budget_secured"] = right.text_input(
+            "Budget acquis (€)", value=parsing.typed(action["budget_secured"]), key=f"{key}_bs"
         )
         values["next_step"] = left.text_input(
             "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"
         )
-        values["weight"] = right.number_input(
-            "Poids (vide = 1)", min_value=0.0, step=0.5, value=action["weight"], key=f"{key}_w"
+        values["weight"] = right.text_input(
+            "Poids (vide = 1)", value=parsing.typed(action["weight"]), placeholder="1", key=f"{key}_w"
         )
         values["description"] = st.text_area("Description", value=action["description"] or "", key=f"{key}_d")
         submitted = st.form_submit_button("Enregistrer la fiche", icon="💾")
     if not submitted:
         return
-    diff = {k: v for k, v in values.items() if actions.clean(v) != actions.clean(action[k])}
+    diff = actions.field_changes(action, values)
     if not diff:
         st.info("Aucune modification à enregistrer.")
         return

@@ -90,7 +90,11 @@ def editor_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_config() -> dict:
-    """Return the French column types of the action table."""
+    """Return the French column types of the action table.
+
+    Numeric columns carry no range nor step: the grid would clamp or round what is typed (150 became
+    100 or 0). What is typed is kept as typed and the server refuses it in French, naming row and column.
+    """
     cc = st.column_config
     return {
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
@@ -99,15 +103,12 @@ def column_config() -> dict:
             "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
         ),
         "progress": cc.NumberColumn(
-            "%",
-            min_value=0,
-            max_value=100,
-            step=1,
-            format="%d %%",
-            width="small",
-            help="Avancement en % ; vide = non mesuré",
+            "Avancement",
+            format="%g %%",
+            width=110,  # the whole label: refusals name the column « Avancement »
+            help="Avancement en %, un nombre entier de 0 à 100 ; vide = non mesuré",
         ),
-        "bar": cc.ProgressColumn("Avancement", min_value=0, max_value=100, format="%d %%", width="small"),
+        "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),
         "comment": cc.TextColumn(
             "Commentaire du point",
             max_chars=actions.COMMENT_MAX,
@@ -127,13 +128,11 @@ def column_config() -> dict:
         "pilot_structure": cc.TextColumn("Structure pilote", max_chars=200),
         "pilot_person": cc.TextColumn("Personne pilote", max_chars=200),
         "next_step": cc.TextColumn("Prochaine étape", max_chars=500, width="medium"),
-        "budget_planned": cc.NumberColumn("Budget prévu", min_value=0, format="euro", step=100),
-        "budget_secured": cc.NumberColumn("Budget acquis", min_value=0, format="euro", step=100),
+        "budget_planned": cc.NumberColumn("Budget prévu", format="euro"),
+        "budget_secured": cc.NumberColumn("Budget acquis", format="euro"),
         "funders": cc.TextColumn("Financeurs", max_chars=500),
         "contributors": cc.TextColumn("Contributeur·ice·s", max_chars=1000),
-        "weight": cc.NumberColumn(
-            "Poids", min_value=0.1, max_value=100, step=0.5, help="Poids dans l'agrégation (vide = 1)"
-        ),
+        "weight": cc.NumberColumn("Poids", help="Poids dans l'agrégation, au-dessus de 0 (vide = 1)"),
         "challenge": cc.TextColumn("Défi", width="medium"),
         "description": cc.TextColumn("Description", max_chars=2000, width="large"),
     }
@@ -225,14 +224,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
     except ValidationError as exc:
         with errors:
             st.error(md_escape(str(exc)), icon="⚠️")
-            titles = frame["title"].to_dict()
-            st.markdown(
-                "\n".join(
-                    f"- **N° {action_id} « {md_escape(str(titles.get(int(action_id), '')))} »** : "
-                    f"{md_escape(message)}"
-                    for action_id, message in exc.fields.items()
-                )
-            )
+            st.markdown("\n".join(f"- {md_escape(message)}" for message in exc.fields.values()))
         return
     except LaboError as exc:
         errors.error(str(exc), icon="⚠️")
@@ -240,7 +232,5 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
     flash(
         f"Enregistré : {summary['updates']} point(s) d'avancement, {summary['actions']} fiche(s) modifiée(s)."
     )
-    for message in summary["mismatches"]:
-        flash(f"À vérifier : {message}.", "warning")
     next_version("action_table")
     st.rerun()

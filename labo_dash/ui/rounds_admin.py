@@ -11,6 +11,7 @@ from labo_dash import results, rounds
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
+from labo_dash.parsing import NumberError, parse_integer
 from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, RoundRules
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.results import results_details, round_label
@@ -74,10 +75,11 @@ def _rules_form(
         st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
                  index=list(METHODS).index(rnd["method"]) if rnd else 0)
         cols = st.columns(3)
-        cols[0].number_input("Gommettes par personne", 1, 20, rnd["dots_per_voter"] if rnd else 3,
-                             key=f"{prefix}-dots", help="Gommettes seulement.")
-        cols[1].number_input("Au plus par élément", 1, 20, rnd["max_per_item"] if rnd else 1,
-                             key=f"{prefix}-cap", help="Gommettes seulement.")
+        # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
+        cols[0].text_input("Gommettes par personne", str(rnd["dots_per_voter"] if rnd else 3),
+                           key=f"{prefix}-dots", help="Gommettes seulement : un nombre entier de 1 à 20.")
+        cols[1].text_input("Au plus par élément", str(rnd["max_per_item"] if rnd else 1),
+                           key=f"{prefix}-cap", help="Gommettes seulement : de 1 au nombre de gommettes.")
         cols[2].radio("Mentions", [5, 7], index=0 if not rnd or rnd["grade_scale"] == 5 else 1,
                       format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
                       help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et "
@@ -92,9 +94,25 @@ def _rules_form(
         submitted = st.form_submit_button("Modifier les règles" if rnd else "Créer le tour", type="primary")
     if not submitted:
         return
+    counts, unreadable = {}, {}
+    for field, label, suffix in (("dots_per_voter", "Gommettes par personne", "dots"),
+                                 ("max_per_item", "Au plus par élément", "cap")):
+        try:
+            counts[field] = parse_integer(state[f"{prefix}-{suffix}"], label)
+        except NumberError as exc:
+            unreadable[field] = str(exc)
+        if counts.get(field) is None and field not in unreadable:
+            unreadable[field] = f"{label} : obligatoire (un nombre entier)."
+    if unreadable and state[f"{prefix}-method"] == "dots":
+        state[f"{prefix}-errors"] = unreadable
+        _flash("error", "Le tour de vote n'est pas enregistré : corrigez les champs signalés.")
+        st.rerun()
+    defaults = RoundRules(title="", target=target)  # the counts only matter to dots
     rules = RoundRules(
         title=state[f"{prefix}-title"], target=target, method=state[f"{prefix}-method"],
-        dots_per_voter=int(state[f"{prefix}-dots"]), max_per_item=int(state[f"{prefix}-cap"]),
+        dots_per_voter=defaults.dots_per_voter if counts.get("dots_per_voter") is None
+        else counts["dots_per_voter"],
+        max_per_item=defaults.max_per_item if counts.get("max_per_item") is None else counts["max_per_item"],
         grade_scale=int(state[f"{prefix}-scale"]), results_visibility=state[f"{prefix}-visibility"],
     )
     try:

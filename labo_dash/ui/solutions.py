@@ -164,6 +164,39 @@ def solutions_section(
                     _edit_solution(con, actor, row)
 
 
+def _amounts_confirmed(
+    fields: dict, titles: list[str], confirmed: bool, slots: dict, shown_key: str
+) -> bool:
+    """Tell whether the budgets may be given to every new action; else show the total they would add.
+
+    With several titles and a budget, the user confirms (a box) the very total shown at the previous
+    submit: each euro is meant, and counted once, in the partners' totals.
+    """
+    count = len([t for t in titles if t.strip()])
+    added = {name: total for name, total in actions.amounts_added(fields, titles).items() if total}
+    if count < 2 or not added:
+        return True
+    shown = (count, tuple(sorted((name, str(total)) for name, total in added.items())))
+    if confirmed and st.session_state.get(shown_key) == shown:
+        return True
+    st.session_state[shown_key] = shown
+    labels = {"budget_planned": "budget prévu", "budget_secured": "budget acquis"}
+    parts = [
+        f"{count} × {french.euros(total / count)} = {french.euros(total)} ajoutés au {labels[name]}"
+        for name, total in added.items()
+    ]
+    st.error(
+        "Aucune action n'a été créée : chaque action reçoit le montant saisi, soit "
+        + " et ".join(parts)
+        + " présentés aux partenaires. Si ce montant est celui de l'ensemble, indiquez plutôt le montant "
+        "de chaque action ; sinon cochez « Je confirme : ces montants s'appliquent à chaque action » "
+        "puis créez à nouveau.",
+        icon="⚠️",
+    )
+    slots["amounts"].warning(md_escape(" ; ".join(parts) + "."), icon="➕")
+    return False
+
+
 def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
     """Choose a solution, see its provenance and volunteers, and create one or more actions in one step."""
     data = solutions_data(con, today)
@@ -211,12 +244,14 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         slots["contributors"] = st.empty()
         funders = left.text_input("Financeurs", key=f"{key}_funders")
         next_step = right.text_input("Prochaine étape", key=f"{key}_next")
-        planned = left.number_input(
-            "Budget prévu (€)", min_value=0.0, step=500.0, value=None, key=f"{key}_bp"
+        each = ("Chaque action créée reçoit ce montant : avec plusieurs intitulés, le total est affiché "
+                "et à confirmer avant l'enregistrement.")
+        planned = left.text_input(
+            "Budget prévu par action (€)", key=f"{key}_bp", placeholder="ex. 45 000", help=each
         )
         slots["budget_planned"] = left.empty()
-        secured = right.number_input(
-            "Budget acquis (€)", min_value=0.0, step=500.0, value=None, key=f"{key}_bs"
+        secured = right.text_input(
+            "Budget acquis par action (€)", key=f"{key}_bs", placeholder="ex. 10 000", help=each
         )
         slots["budget_secured"] = right.empty()
         start = left.date_input("Début", value=None, format="DD/MM/YYYY", key=f"{key}_start")
@@ -226,21 +261,21 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
             "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status"
         )
         slots["status"] = left.empty()
-        value = right.number_input(
+        value = right.text_input(
             "Avancement de départ (%)",
-            min_value=0,
-            max_value=100,
-            value=None,
-            step=5,
-            placeholder="non mesuré",
+            placeholder="non mesuré (ex. 10 ou 10 %)",
             key=f"{key}_progress",
+            help="Un nombre entier de 0 à 100. À lancer va avec 0 % (ou vide), Terminée avec 100 %.",
         )
         slots["progress"] = right.empty()
-        weight = left.number_input(
-            "Poids (vide = 1)", min_value=0.0, step=0.5, value=None, key=f"{key}_weight"
-        )
+        weight = left.text_input("Poids (vide = 1)", placeholder="1", key=f"{key}_weight")
         slots["weight"] = left.empty()
         slots["reported_on"] = st.empty()
+        slots["amounts"] = st.empty()
+        confirmed = st.checkbox(
+            "Je confirme : ces montants s'appliquent à chaque action", key=f"{key}_confirm",
+            help="Nécessaire quand plusieurs actions reçoivent un budget : le total est d'abord affiché.",
+        )
         submitted = st.form_submit_button("Créer les actions", type="primary", icon="✅")
     if not submitted:
         return
@@ -257,6 +292,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         "next_step": next_step,
         "weight": weight,
     }
+    if not _amounts_confirmed(fields, titles.splitlines(), confirmed, slots, f"{key}_shown"):
+        return
     try:
         ids = actions.create_actions(
             con,

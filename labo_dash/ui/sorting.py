@@ -16,6 +16,7 @@ from labo_dash import challenges, diagnosis
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
+from labo_dash.parsing import typed
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id, show_errors
 
@@ -62,7 +63,7 @@ def _start(con: duckdb.DuckDBPyConnection, action: str) -> None:
             state.ch_workshop = workshops.most_common(1)[0][0] if workshops else None
             state.ch_findings = ids
             for objective_id in objectives_by_id(con):
-                state[f"ch_weight_{objective_id}"] = float(weights.get(objective_id, 0))
+                state[f"ch_weight_{objective_id}"] = typed(weights.get(objective_id, 0))
     except LaboError as exc:
         state.sort_errors = {"selection": str(exc)}
         state.pop("sort_action", None)
@@ -97,13 +98,16 @@ def finding_values(prefix: str) -> dict[str, Any]:
     }
 
 
-def weights_fields(con: duckdb.DuckDBPyConnection, prefix: str) -> dict[int, float]:
-    """Draw one percentage input per objective (keys ``<prefix>_weight_<id>``); return the values."""
+def weights_fields(con: duckdb.DuckDBPyConnection, prefix: str) -> dict[int, str]:
+    """Draw one percentage text input per objective (keys ``<prefix>_weight_<id>``); return the texts.
+
+    Text, not a number input: « 33,33 » and « 40 % » are read exactly by the server
+    (``challenges.weights_error``), and a value out of range is refused there, never clamped here.
+    """
     objectives = objectives_by_id(con)
     cols = st.columns(len(objectives))
     for col, (objective_id, obj) in zip(cols, objectives.items(), strict=True):
-        col.number_input(f"{obj['label']} (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.0f",
-                         key=f"{prefix}_weight_{objective_id}")
+        col.text_input(f"{obj['label']} (%)", key=f"{prefix}_weight_{objective_id}", placeholder="0")
     return {o: st.session_state[f"{prefix}_weight_{o}"] for o in objectives}
 
 
@@ -142,8 +146,8 @@ def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         state.action_errors = {"form": str(exc)}
 
 
-def _weights(prefix: str, con: duckdb.DuckDBPyConnection) -> dict[int, float]:
-    return {o: st.session_state.get(f"{prefix}_weight_{o}") or 0.0 for o in objectives_by_id(con)}
+def _weights(prefix: str, con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
+    return {o: st.session_state.get(f"{prefix}_weight_{o}") for o in objectives_by_id(con)}
 
 
 def _cancel() -> None:
@@ -208,9 +212,10 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     show_errors(errors, "workshop")
     st.markdown("**Pondérations sur les objectifs** (en %, total 100 %)")
     weights_fields(con, prefix)
-    total = sum(_weights(prefix, con).values())
-    st.caption(f"Total saisi : {percent(total / 100, 2)}. Suggestion : chaque constat répartit son poids "
-               "à parts égales entre ses objectifs.")
+    total = challenges.weights_total(_weights(prefix, con))
+    shown = "illisible" if total is None else f"{typed(total)} %"
+    st.caption(f"Total saisi : {shown} (100 % à {typed(challenges.WEIGHTS_TOLERANCE)} point près). "
+               "Suggestion : chaque constat répartit son poids à parts égales entre ses objectifs.")
     show_errors(errors, "weights")
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
@@ -228,7 +233,7 @@ def _start_edit(con: duckdb.DuckDBPyConnection) -> None:
     state.ech_title, state.ech_description = challenge["title"], challenge["description"] or ""
     state.ech_workshop, state.ech_findings = challenge["workshop_id"], challenge["finding_ids"]
     for objective_id in objectives_by_id(con):
-        state[f"ech_weight_{objective_id}"] = float(challenge["weights"].get(objective_id, 0))
+        state[f"ech_weight_{objective_id}"] = typed(challenge["weights"].get(objective_id, 0))
     state.ech_errors = {}
 
 

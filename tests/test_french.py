@@ -31,3 +31,11 @@ def test_labels():
     assert french.status("terminee") == "Terminée"
     assert french.participant_kind("collectivite") == "Collectivité territoriale"
     assert french.participant_kind(None) == "Non renseigné"
+
+
+def test_rank_long_and_short_forms():
+    assert [french.rank(r) for r in (1, 2, 11)] == ["1er", "2e", "11e"]
+    assert french.rank(1, tied=True) == "1er ex æquo" and french.rank(4, True) == "4e ex æquo"
+    ranks = [(1, True), (1, True), (1, True), (4, False)]
+    assert " ".join(french.rank(r, t, short=True) for r, t in ranks) == "1. 1. 1. 4."
+    assert "ᵉ" not in "".join(french.rank(r, t) for r, t in ranks)

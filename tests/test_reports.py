@@ -240,3 +240,17 @@ def test_table_headers_never_break_inside_a_word(unicode_pdf, demo_template):
     assert header_size(pdf, pdf.family, "Avancement", usable * 6 / 58) < TABLE_SIZE  # set smaller to fit
     assert header_size(pdf, pdf.family, "Action", usable * 40 / 58) == TABLE_SIZE
     assert {"Avancement", "Échéance", "Pilote"} <= set(flat_text(unicode_pdf).split())  # the real report
+
+
+def test_report_signature_shows_ties_as_ties(demo_template):
+    # The demo's support round (dots) has a tie for 5th place: both défis read « 5. », the next « 7. ».
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    finally:
+        con.close()
+    spec = reports.report_charts(report)["signature"].to_dict()
+    titles = list(dict.fromkeys(row["t_title"] for rows in spec["datasets"].values() for row in rows
+                                if "t_title" in row))
+    expected = ["1.", "2.", "3.", "4.", "5.", "5.", "7.", "8.", "9.", "10."]
+    assert [title.split(" ", 1)[0] for title in titles] == expected

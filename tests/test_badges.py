@@ -87,3 +87,12 @@ def test_font_text_keeps_what_is_drawable_and_marks_the_rest():
     assert fonts.text("❤️ 👩‍🌾 تعاون") == "❤️ 👩‍🌾 تعاون"  # variation selector and joiner kept for shaping
     assert fonts.text("漢字") == MISSING * 2
     assert fonts.text(None) == "" and fonts.text(float("nan")) == ""
+
+
+def test_without_dejavu_the_pdf_falls_back_on_a_core_font(monkeypatch):
+    monkeypatch.setattr(pdf_fonts, "FONT_DIRS", [])
+    fonts = pdf_fonts.set_up(FPDF())
+    assert fonts.family == "Helvetica" and not fonts.unicode
+    assert fonts.text("Coût – 12\u202f500 € 🚀") == "Coût - 12 500 EUR ?"
+    pdf = badges.badges_pdf(PEOPLE[:1], "Séminaire – 2026")
+    assert "Personne 0" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

@@ -17,6 +17,8 @@ Definitions
   as known at ``as_of`` (latest update on or before it, as progress.action_states reads it); None when no
   action is measured.
 - realised(d, o, as_of) = support(d, o) × progress(d, as_of), an unknown progress counting as 0.
+- rank(d): the round's one ranking (:func:`labo_dash.results.ranking`; for majority judgment, its own
+  ranking, not an order of mean grades), ties sharing a rank; the per-défi view lists défis in that order.
 """
 
 from __future__ import annotations

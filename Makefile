@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(LABO_DB),data/labo.duckdb)
 PORT ?= 8501
 
-.PHONY: run test lint demo chromium bench clean
+.PHONY: run test lint demo chromium fonts poppler bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 $(DB): | $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db $(DB)
 
-run: $(VENV)/.runtime $(DB)
+run: $(VENV)/.runtime fonts $(DB)
 	LABO_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 demo: $(VENV)/.runtime
@@ -32,7 +32,20 @@ chromium:
 	  echo "Installation de Chromium (Debian)…"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core fonts-noto-color-emoji; }
 
-test: $(VENV)/.dev chromium
+# The PDFs' fonts (labo_dash/pdf_fonts.py): text, then colour emoji as a fallback.
+fonts:
+	@{ test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
+	   && test -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf; } || { \
+	  echo "Installation des polices des PDF (Debian)…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-dejavu-core fonts-noto-color-emoji; }
+
+# pdftoppm renders a report's page in the tests.
+poppler:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "Installation de poppler-utils (Debian)…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils; }
+
+test: $(VENV)/.dev chromium fonts poppler
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.dev

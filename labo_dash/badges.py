@@ -9,17 +9,16 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import segno
 from fpdf import FPDF
 
+from labo_dash import pdf_fonts
 from labo_dash.french import participant_kind
 
 DEFAULT_BASE_URL = "http://localhost:8501"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 COLUMNS, ROWS = 2, 4
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 10.0
@@ -65,15 +64,11 @@ class _Sheet(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
-        if (FONT_DIR / "DejaVuSans.ttf").exists():
-            self.add_font("Badge", "", str(FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("Badge", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.family = "Badge"
-        else:  # core font: Latin-1 only
-            self.family = "Helvetica"
+        self.font_set = pdf_fonts.set_up(self, "Badge")  # names in any script, emoji; « □ » if undrawable
+        self.family = self.font_set.family
 
     def text_of(self, value: str) -> str:
-        return value if self.family == "Badge" else value.encode("latin-1", "replace").decode("latin-1")
+        return self.font_set.text(value)
 
 
 def badges_pdf(

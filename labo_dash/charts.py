@@ -153,9 +153,8 @@ def support_by_challenge_chart(
     data["t_actions"] = [
         f"{m} mesurée(s) sur {n}" for m, n in zip(data["measured"], data["actions"], strict=True)
     ]
-    ranked = not (data["method"] == "majority_judgment").any()  # a mean grade is not the MJ ranking
     data["t_title"] = [
-        f"{r}. {t}" if ranked else t for r, t in zip(data["rank"], data["challenge"], strict=True)
+        f"{french.rank(int(r), short=True)} {t}" for r, t in zip(data["rank"], data["challenge"], strict=True)
     ]
     if show_progress:
         data["t_end"] = data["t_support"] + [
@@ -504,19 +503,19 @@ def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def _item_label(rank: int, title: str, limit: int = 64) -> str:
     text = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-    return f"{rank}. {text}"
+    return f"{french.rank(int(rank), short=True)} {text}"
 
 
 def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool = False) -> alt.LayerChart:
     """One 100 % horizontal bar per item (ranking order): grades best first from the left, "Pas d'avis"
     last, and a rule at 50 % (where the majority grade is read).
 
-    ``profile`` has the columns of :func:`labo_dash.results.merit_profiles` (title, order, grade,
-    grade_index, count, share); ``grades`` is the scale, best first.
+    ``profile`` has the columns of :func:`labo_dash.results.merit_profiles` (title, order, rank, grade,
+    grade_index, count, share); ``grades`` is the scale, best first. Tied items share their rank.
     """
     fonts = _vote_fonts(large)
     data = profile.sort_values(["order", "grade_index"]).copy()
-    data["item"] = [_item_label(o + 1, t) for o, t in zip(data["order"], data["title"], strict=True)]
+    data["item"] = [_item_label(r, t) for r, t in zip(data["rank"], data["title"], strict=True)]
     data["end"] = data.groupby("order")["share"].cumsum()
     data["start"] = data["end"] - data["share"]
     data["part"] = [french.percent(s) for s in data["share"]]
@@ -550,7 +549,6 @@ def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) 
     """
     fonts = _vote_fonts(large)
     data = results.copy()
-    # tied items share a rank
     data["item"] = [_item_label(r, t) for r, t in zip(data["rank"], data["title"], strict=True)]
     order = list(data["item"])
     base = alt.Chart(data).encode(

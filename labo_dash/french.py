@@ -51,6 +51,20 @@ def percent(fraction: float | None, decimals: int = 1) -> str:
     return f"{text}{NBSP}%"
 
 
+def rank(position: int, tied: bool = False, *, short: bool = False) -> str:
+    """Format a rank: ``1er``, ``2e``, ``1er ex æquo`` (``tied``: the rank is shared), or ``1.`` (``short``).
+
+    The one rank formatter of the app: every view takes ``position`` (1 = best; tied items share the
+    same number, the next rank skipping theirs: 1, 1, 1, 4) and ``tied`` from
+    :func:`labo_dash.results.ranking`. The short form, for lists and chart labels, reads « 1. 1. 1. 4. »:
+    the repeated number shows the tie.
+    """
+    if short:
+        return f"{position}."
+    text = "1er" if position == 1 else f"{position}e"
+    return f"{text} ex æquo" if tied else text
+
+
 def euros(value: float | Decimal | None) -> str:
     """Format an amount as ``12 500 €``."""
     return "–" if value is None else f"{number(value)}{NBSP}€"

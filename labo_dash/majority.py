@@ -127,46 +127,103 @@ def _share(value: Fraction) -> str:
     return percent(float(value))
 
 
+def _part(value: Fraction, voters: int) -> str:
+    """Return a share with its count: ``47,4 % (9 sur 19)``."""
+    return f"{_share(value)} ({int(value * voters)} sur {voters})"
+
+
+def _same_largest(A: str, B: str, ga: Gauge, gb: Gauge, voters: int, grades: Sequence[str]) -> str:
+    """Return the sentence saying what two gauges with the same sort key share, and what differs.
+
+    The same key means the same majority grade and the same largest share, on the same side (p, or q
+    where p = q counts as a q); the other share may differ.
+    """
+    text = (
+        f"{A} et {B} ont la même mention majoritaire ({grades[ga.grade]}) et la même plus grande part, "
+        "pour l'un comme pour l'autre : "
+    )
+    if ga.p == ga.q == gb.p == gb.q:
+        if ga.p == 0:
+            return text + "aucune part au-dessus ni en dessous (p = q = 0\u00a0%)."
+        return text + f"p = q = {_part(ga.q, voters)}, qui compte comme une part en dessous."
+    if ga.signed > 0:
+        text += f"p = {_part(ga.p, voters)} au-dessus"
+        name, a, b = "q", ga.q, gb.q
+    else:
+        text += f"q = {_part(ga.q, voters)} en dessous"
+        name, a, b = "p", ga.p, gb.p
+    if a == b:
+        return text + f", et le même {name} = {_part(a, voters)}."
+    text += (
+        f" ; leurs {name} diffèrent, {_part(a, voters)} pour {A} et {_part(b, voters)} pour {B}, "
+        "mais ne décident pas"
+    )
+    if ga.p == ga.q or gb.p == gb.q:
+        text += " (un p égal au q compte comme une part en dessous)"
+    return text + "."
+
+
+def _decision(A: str, B: str, ga: Gauge, gb: Gauge, voters: int, grades: Sequence[str]) -> str:
+    """Return why ``A`` ranks before ``B`` from gauges whose sort keys differ."""
+    if ga.grade != gb.grade:
+        return (
+            f"la mention majoritaire de {A} ({grades[ga.grade]}) est meilleure que celle de {B} "
+            f"({grades[gb.grade]}) : {A} passe devant."
+        )
+    grade = grades[ga.grade]
+    text = (
+        f"{A} et {B} ont la même mention majoritaire ({grade}). Parts au-dessus (p) et en dessous (q) de "
+        f"{grade} : {A} p = {_part(ga.p, voters)}, q = {_part(ga.q, voters)} ; "
+        f"{B} p = {_part(gb.p, voters)}, q = {_part(gb.q, voters)}. "
+    )
+    if ga.signed > 0 and (gb.signed > 0 or ga.p > gb.q):
+        return text + (
+            f"La plus grande de ces quatre parts est le p de {A} ({_share(ga.p)}) : une part au-dessus fait "
+            f"gagner, {A} passe devant."
+        )
+    if ga.signed > 0 and ga.p == gb.q:
+        theirs = f"les p et q de {B}, tous égaux" if gb.p == gb.q else f"le q de {B}, égaux"
+        return text + (
+            f"Les plus grandes de ces quatre parts sont le p de {A} et {theirs} ({_share(ga.p)}) : une part "
+            f"au-dessus fait gagner, une part en dessous (p = q compte comme telle) fait perdre, {A} passe "
+            "devant."
+        )
+    if gb.p == gb.q:
+        return text + (
+            f"La plus grande de ces quatre parts est celle de {B}, dont p et q sont égaux ({_share(gb.q)}) : "
+            f"p = q compte comme une part en dessous, qui fait perdre, {B} passe derrière."
+        )
+    return text + (
+        f"La plus grande de ces quatre parts est le q de {B} ({_share(gb.q)}) : une part en dessous fait "
+        f"perdre, {B} passe derrière."
+    )
+
+
 def _explain(above: str, below: str, a: Sequence[int], b: Sequence[int], grades: Sequence[str]) -> str:
-    """Return a French sentence saying why ``above`` ranks before ``below`` (or that they are tied)."""
+    """Return a French sentence saying why ``above`` ranks before ``below`` (or that they are tied).
+
+    Every equality it states holds (tested by property): the sentence names what was equal at each
+    step before the one that decides, then what decided, with the shares and their counts.
+    """
     A, B = _quoted(above), _quoted(below)
     key_a, key_b = _key(a), _key(b)
     if key_a == key_b:
         return f"{A} et {B} sont ex æquo : leurs profils de mérite sont identiques."
     step = next(i for i, (x, y) in enumerate(zip(key_a, key_b, strict=True)) if x != y)
-    ga, gb = _steps(a)[step], _steps(b)[step]
+    steps_a, steps_b, voters = _steps(a), _steps(b), sum(a)
+    decision = _decision(A, B, steps_a[step], steps_b[step], voters - step, grades)
     if step == 0:
-        opening = ""
-    else:
-        plural = "s" if step > 1 else ""
-        opening = (
-            f"{A} et {B} ont la même mention majoritaire et les mêmes parts p et q ; après avoir retiré "
-            f"{step} mention{plural} majoritaire{plural} à chacun, "
+        return decision[0].upper() + decision[1:]
+    text = _same_largest(A, B, steps_a[0], steps_b[0], voters, grades)
+    if step > 1:
+        text += (
+            " L'égalité de mention majoritaire et de plus grande part demeure après le retrait de "
+            + ("1 mention majoritaire" if step == 2 else f"1 à {step - 1} mentions majoritaires")
+            + " à chacun."
         )
-    if ga.grade != gb.grade:
-        text = (
-            f"la mention majoritaire de {A} ({grades[ga.grade]}) est meilleure que celle de {B} "
-            f"({grades[gb.grade]}) : {A} passe devant."
-        )
-        return opening + text if opening else text[0].upper() + text[1:]
-    grade = grades[ga.grade]
-    same = f"ils ont encore la même mention majoritaire ({grade})" if step else (
-        f"{A} et {B} ont la même mention majoritaire ({grade})"
-    )
-    text = (
-        f"{same}. Parts au-dessus (p) et en dessous (q) de {grade} : {A} p = {_share(ga.p)}, "
-        f"q = {_share(ga.q)} ; {B} p = {_share(gb.p)}, q = {_share(gb.q)}. "
-    )
-    if ga.signed > 0 and (gb.signed > 0 or ga.p >= gb.q):
-        text += f"La plus grande est le p de {A} ({_share(ga.p)}) : une part au-dessus fait gagner, "
-        text += f"{A} passe devant."
-    elif gb.p == gb.q:
-        text += f"La plus grande est celle de {B}, dont p et q sont égaux ({_share(gb.q)}) : p = q compte "
-        text += f"comme une part en dessous, qui fait perdre, {B} passe derrière."
-    else:
-        text += f"La plus grande est le q de {B} ({_share(gb.q)}) : une part en dessous fait perdre, "
-        text += f"{B} passe derrière."
-    return opening + text
+    plural = "s" if step > 1 else ""
+    return text + f" Après avoir retiré {step} mention{plural} majoritaire{plural} à chacun " \
+        f"({voters - step} votes restants) : {decision}"
 
 
 def explain_majority_judgment(

@@ -1,36 +1,26 @@
 """The monthly report as an A4 PDF (fpdf2): key figures, what changed, charts as images, decisions, actions.
 
-Text uses DejaVu Sans when the system has it (every French character, €, « », –); without it, a core
-font with the few characters it lacks replaced, so that the report is always produced.
+Fonts come from :mod:`labo_dash.pdf_fonts` (DejaVu Sans, colour emoji, text shaping for right-to-left
+scripts, « □ » for a character no font has). Table headers never break inside a word: a header too
+wide for its column is set smaller.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
+import math
 
 import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from labo_dash import french, review
+from labo_dash import french, pdf_fonts, review
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reports import MonthlyReport, chart_png, of_month, report_charts
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
-             Path("/usr/local/share/fonts"), Path.home() / ".fonts"]
 BLUE, GREY, RED = (0, 114, 178), (90, 90, 90), (190, 60, 0)
-_CORE_REPLACEMENTS = str.maketrans({"–": "-", "—": "-", "€": "EUR", "’": "'", "œ": "oe", "Œ": "OE",
-                                    "…": "...", "\u202f": " ", "✓": "x", "⚠": "!"})
-
-
-def _font_files() -> tuple[Path, Path] | None:
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            return regular, bold
-    return None
+TABLE_SIZE, TABLE_PADDING = 8.0, 1.0  # table text size (pt) and cell padding (mm)
 
 
 class _Document(FPDF):
@@ -39,13 +29,8 @@ class _Document(FPDF):
     def __init__(self, report: MonthlyReport) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report = report
-        fonts = _font_files()
-        if fonts:
-            self.add_font("Texte", "", str(fonts[0]))
-            self.add_font("Texte", "B", str(fonts[1]))
-            self.family, self.unicode = "Texte", True
-        else:
-            self.family, self.unicode = "Helvetica", False
+        self.font_set = pdf_fonts.set_up(self)
+        self.family = self.font_set.family
         self.set_margins(15, 18, 15)
         self.set_auto_page_break(True, margin=18)
         self.set_title(f"{report.title} · {report.seminar['title']}")
@@ -53,10 +38,7 @@ class _Document(FPDF):
         self.set_creator("Tableau de bord du séminaire")
 
     def text_of(self, value: object) -> str:
-        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-        if self.unicode:
-            return text
-        return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+        return self.font_set.text(value)
 
     def font(self, size: float, bold: bool = False, color: tuple[int, int, int] = (0, 0, 0)) -> None:
         self.set_font(self.family, "B" if bold else "", size)
@@ -193,12 +175,28 @@ def _actions(pdf: _Document, report: MonthlyReport) -> None:
     _table(pdf, headers, [28, 23, 18, 10, 12, 13], rows)
 
 
+def header_size(pdf: FPDF, family: str, text: str, width: float, size: float = TABLE_SIZE) -> float:
+    """Return the font size (pt, at most ``size``) at which every word of a bold header fits ``width`` mm.
+
+    Headers then wrap at spaces only, never inside a word (« Avancemen/t »).
+    """
+    room = width - 2 * TABLE_PADDING - 2 * pdf.c_margin
+    pdf.set_font(family, "B", size)
+    longest = max((pdf.get_string_width(word) for word in text.split()), default=0.0)
+    return size if longest <= room else math.floor(size * room / longest * 10) / 10
+
+
 def _table(pdf: _Document, headers: list[str], widths: list[int], rows: list[list[object]]) -> None:
-    pdf.font(8)
     heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BLUE)
-    with pdf.table(col_widths=widths, headings_style=heading, line_height=4.2, padding=1,
+    usable = pdf.w - pdf.l_margin - pdf.r_margin
+    sizes = [header_size(pdf, pdf.family, pdf.text_of(h), usable * w / sum(widths)) for h, w in
+             zip(headers, widths, strict=True)]
+    pdf.font(TABLE_SIZE)
+    with pdf.table(col_widths=widths, headings_style=heading, line_height=4.2, padding=TABLE_PADDING,
                    cell_fill_color=(244, 247, 250), cell_fill_mode="ROWS", text_align="LEFT") as table:
-        table.row([pdf.text_of(h) for h in headers])
+        row = table.row()
+        for text, size in zip(headers, sizes, strict=True):
+            row.cell(pdf.text_of(text), style=FontFace(size_pt=size) if size < TABLE_SIZE else None)
         for values in rows:
             table.row([pdf.text_of(v) for v in values])
 

@@ -97,6 +97,11 @@ def _competition_ranks(scores: pd.Series) -> pd.Series:
 def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
     """Return one row per item, best first: rank (shared when tied), score text, share, gauge, sentence.
 
+    The round's one ranking, for every method: dots and approval rank by total (more is better),
+    majority judgment by :func:`labo_dash.majority.explain_majority_judgment`. Ranks are competition
+    ranks: tied items share the best rank and the next item skips theirs (1, 1, 1, 4); ``tied`` is True
+    on every line of a shared rank. Ties keep the round's item order (majority judgment: the item ids).
+
     Columns: item_id, title, challenge, rank, tied, score (dots, approvals or majority grade label),
     value (number of dots/approvals, or the majority grade index), share (of dots, or of voters who
     approved), p, q (majority judgment), explanation (majority judgment tie-breaks), volunteers.
@@ -130,8 +135,7 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
         columns = ["item_id", "rank", "tied", "value", "score", "p", "q", "explanation"]
         ranking = pd.DataFrame(rows, columns=columns)
         result = ranking.merge(base, on="item_id")
-        # a tie is shown on both lines
-        result["tied"] = result["tied"] | result["tied"].shift(-1, fill_value=False)
+        result["tied"] = result["rank"].duplicated(keep=False)
         return result.drop(columns="position")
     totals = graded.groupby("item_id")["value"].sum()
     base["value"] = [int(totals.get(i, 0)) for i in item_ids]
@@ -150,11 +154,20 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     return base.sort_values(["rank", "position"]).drop(columns="position").reset_index(drop=True)
 
 
-def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
-    """Return the merit profile of a majority-judgment round: item, grade (with "Pas d'avis"), count, share.
+def ranking(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the round's ranking as every view shows it: item_id, rank (1 = best), tied, best first.
 
-    Rows come item by item in the ranking's order, grades best first and "Pas d'avis" last (it counts
-    as the lowest grade, next to which it is drawn).
+    Taken from :func:`round_results` (the one ranking); format a rank with :func:`labo_dash.french.rank`.
+    """
+    return round_results(con, round_id)[["item_id", "rank", "tied"]]
+
+
+def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+    """Return the merit profile of a majority-judgment round: item, rank, grade (with "Pas d'avis"), share.
+
+    Columns: item_id, title, order (0 = first line), rank, tied (from :func:`ranking`), grade,
+    grade_index, count, share (of the voters). Rows come item by item in the ranking's order, grades
+    best first and "Pas d'avis" last (it counts as the lowest grade, next to which it is drawn).
     """
     rnd = get_round(con, round_id)
     scale = rnd["grade_scale"]
@@ -166,17 +179,22 @@ def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFram
     silent = _no_opinion(entries, item_ids, scale)
     voters = entries["participant_id"].nunique()
     titles = {i["id"]: i["title"] for i in items}
+    ranked = ranking(con, round_id) if item_ids else pd.DataFrame(columns=["item_id", "rank", "tied"])
     rows: list[dict[str, Any]] = []
-    for order, item in enumerate(majority.rank_majority_judgment(tallies) if item_ids else []):
+    for order, (item, rank, tied) in enumerate(zip(ranked["item_id"], ranked["rank"], ranked["tied"],
+                                                   strict=True)):
+        item = int(item)
         counts = list(tallies[item])
         counts[-1] -= silent[item]
         labelled = [*zip(grades, counts, strict=True), (majority.NO_OPINION, silent[item])]
         for index, (label, count) in enumerate(labelled):
             rows.append({
-                "item_id": item, "title": titles[item], "order": order, "grade": label, "grade_index": index,
-                "count": count, "share": count / voters if voters else 0.0,
+                "item_id": item, "title": titles[item], "order": order, "rank": int(rank), "tied": bool(tied),
+                "grade": label, "grade_index": index, "count": count,
+                "share": count / voters if voters else 0.0,
             })
-    return pd.DataFrame(rows, columns=["item_id", "title", "order", "grade", "grade_index", "count", "share"])
+    columns = ["item_id", "title", "order", "rank", "tied", "grade", "grade_index", "count", "share"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:

@@ -17,6 +17,8 @@ Definitions
   as known at ``as_of`` (latest point on or before it, withdrawn points ignored, as
   progress.action_states reads it from the view progress_points); None when no action is measured.
 - realised(d, o, as_of) = support(d, o) × progress(d, as_of), an unknown progress counting as 0.
+- rank(d): the round's one ranking (:func:`labo_dash.results.ranking`; for majority judgment, its own
+  ranking, not an order of mean grades), ties sharing a rank; the per-défi view lists défis in that order.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import clock, db
+from labo_dash import clock, db, results
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 # Common table expressions, assembled into one statement per view (fixed SQL text, parameters only).
@@ -59,8 +61,7 @@ scores AS (
 ),
 support AS (
     SELECT challenge_id, position, score,
-           coalesce(score / nullif((SELECT sum(score) FROM scores), 0), 0) AS support,
-           rank() OVER (ORDER BY score DESC) AS rank
+           coalesce(score / nullif((SELECT sum(score) FROM scores), 0), 0) AS support
     FROM scores
 )"""
 
@@ -118,7 +119,7 @@ weights_before AS (  -- the share of the défi's bar left of each objective's se
     GROUP BY w.challenge_id, w.objective_id
 )
 SELECT sp.challenge_id, c.title AS challenge, sp.position,
-       (SELECT method FROM round) AS method, sp.rank, sp.score, sp.support,
+       (SELECT method FROM round) AS method, sp.score, sp.support,
        o.id AS objective_id, o.number AS objective_number, o.short_label AS objective,
        o.title AS objective_title, coalesce(w.weight, 1.0) AS weight,
        sp.support * coalesce(w.weight, 1.0) AS support_objective,
@@ -267,8 +268,14 @@ def support_by_challenge(con: duckdb.DuckDBPyConnection, round_id: int | None, w
     """Return one row per (défi, objective) of the round: support, split, progress and realised at ``when``.
 
     ``segment_start`` places each objective's segment on the défi's bar (objectives in number order).
+    ``rank`` and ``tied`` are the round's one ranking (:func:`labo_dash.results.ranking`, the majority
+    judgment's own for such a round, not an order of mean grades); défis come in that order.
     """
-    return db.query_df(con, SUPPORT_BY_CHALLENGE_SQL, [round_id, [when]])
+    df = db.query_df(con, SUPPORT_BY_CHALLENGE_SQL, [round_id, [when]])
+    ranked = results.ranking(con, round_id) if len(df) else pd.DataFrame(columns=["item_id", "rank", "tied"])
+    df = df.merge(ranked.rename(columns={"item_id": "challenge_id"}), on="challenge_id", how="left")
+    df = df.sort_values(["rank", "position", "objective_number"], na_position="last", kind="stable")
+    return df.reset_index(drop=True)
 
 
 def support_over_time(

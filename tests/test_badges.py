@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 
-from labo_dash import badges, db, participants
+from fpdf import FPDF
+from pypdf import PdfReader
+
+from labo_dash import badges, db, participants, pdf_fonts
+from labo_dash.pdf_fonts import MISSING
 
 PEOPLE = [
     {"name": f"Personne {i}", "structure": "Coopérative Oxalis", "kind": "ptce", "code": f"ABCD{i:04d}"}
@@ -63,3 +68,31 @@ def test_demo_participants_fill_ten_pages(con):
 
 def test_empty_list_still_gives_a_page():
     assert page_count(badges.badges_pdf([], "Séminaire")) == 1
+
+
+def test_names_in_any_script_are_drawn_or_visibly_replaced():
+    # The same font set-up as the monthly report (labo_dash.pdf_fonts): emoji, Arabic in reading order,
+    # and « □ » for what no font has, never a silent gap.
+    person = {"name": "Samira 🌱 سميرة", "structure": "Coopérative 협력", "kind": "ptce", "code": "ABCD2345"}
+    pdf = badges.badges_pdf([person], "Séminaire")
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Samira 🌱 سميرة" in text
+    assert f"Coopérative {MISSING * 2}" in text
+
+
+def test_font_text_keeps_what_is_drawable_and_marks_the_rest():
+    fonts = pdf_fonts.set_up(FPDF())
+    assert fonts.unicode, "DejaVu Sans manquant : lancez « make test » (apt-get install fonts-dejavu-core)."
+    assert fonts.text("Équipe « 1er » – 12\u00a0500\u00a0€ ✓") == "Équipe « 1er » – 12\u00a0500\u00a0€ ✓"
+    assert fonts.text("❤️ 👩‍🌾 تعاون") == "❤️ 👩‍🌾 تعاون"  # variation selector and joiner kept for shaping
+    assert fonts.text("漢字") == MISSING * 2
+    assert fonts.text(None) == "" and fonts.text(float("nan")) == ""
+
+
+def test_without_dejavu_the_pdf_falls_back_on_a_core_font(monkeypatch):
+    monkeypatch.setattr(pdf_fonts, "FONT_DIRS", [])
+    fonts = pdf_fonts.set_up(FPDF())
+    assert fonts.family == "Helvetica" and not fonts.unicode
+    assert fonts.text("Coût – 12\u202f500 € 🚀") == "Coût - 12 500 EUR ?"
+    pdf = badges.badges_pdf(PEOPLE[:1], "Séminaire – 2026")
+    assert "Personne 0" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from labo_dash import db, rounds, settings
+from labo_dash import db, rounds, settings, voting
 from labo_dash.access import SYSTEM
 from labo_dash.rounds import RoundRules
 from tests.conftest import Server, screenshot, wait_ready
@@ -140,4 +140,33 @@ def test_projection_of_the_majority_judgment_round_and_admin_tabs(vote_server, b
     wait_ready(admin)
     expect(admin.get_by_role("button", name="Clore le vote")).to_be_visible(timeout=WAIT)
     screenshot(admin, "admin-tours")
+    projector.context.close()
+
+
+def test_projection_shows_three_tied_majority_judgment_defis_as_a_tie(demo_template, tmp_path, start_server,
+                                                                         browser):
+    # Issue 12, fault 6: three défis with identical merit profiles were projected « 1. 2. 3. ».
+    path = tmp_path / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    items = [i["id"] for i in rounds.candidate_items(con, "challenges")][:4]
+    rules = RoundRules("Trois défis à égalité", method="majority_judgment")
+    round_id = rounds.create_round(con, SYSTEM, rules, items)
+    rounds.set_status(con, SYSTEM, round_id, "open")
+    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3")]
+    for code, grade in zip(codes, [0, 1, 0], strict=True):
+        choices = {item: (grade, False) for item in items[:3]} | {items[3]: (2, False)}
+        voting.submit_ballot(con, SYSTEM, round_id, code, choices)
+    con.close()
+    server = start_server(path)
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.goto(f"{server.url}/resultats")
+    wait_ready(projector)
+    expect(projector.locator(".projo-turnout")).to_contain_text("3 votants sur 80 inscrits", timeout=WAIT)
+    chart = projector.locator("[data-testid='stVegaLiteChart'] svg").first  # the merit profile, in SVG
+    labels = chart.locator("g[aria-label^='Y-axis'] .role-axis-label text")
+    expect(labels).to_have_count(4, timeout=WAIT)
+    ranks = [text.split(" ", 1)[0] for text in labels.all_text_contents()]
+    screenshot(projector, "projection-egalite-jugement-majoritaire")
+    assert ranks == ["1.", "1.", "1.", "4."]
     projector.context.close()

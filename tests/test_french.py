@@ -40,3 +40,9 @@ def test_datetime_of_a_local_moment():
     assert french.datetime(dt.datetime(2026, 11, 26, 14, 0)) == "26 novembre 2026 à 14h"
     assert french.datetime(dt.datetime(2026, 3, 29, 3, 5, tzinfo=paris)) == "29 mars 2026 à 3h05"
     assert french.datetime(None) == "–"
+def test_rank_long_and_short_forms():
+    assert [french.rank(r) for r in (1, 2, 11)] == ["1er", "2e", "11e"]
+    assert french.rank(1, tied=True) == "1er ex æquo" and french.rank(4, True) == "4e ex æquo"
+    ranks = [(1, True), (1, True), (1, True), (4, False)]
+    assert " ".join(french.rank(r, t, short=True) for r, t in ranks) == "1. 1. 1. 4."
+    assert "ᵉ" not in "".join(french.rank(r, t) for r, t in ranks)

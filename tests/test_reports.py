@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from labo_dash import clock, db, french, reports
 from labo_dash.errors import ValidationError
-from labo_dash.report_pdf import report_pdf
+from labo_dash.pdf_fonts import MISSING
+from labo_dash.report_pdf import TABLE_SIZE, _Document, _table, header_size, report_pdf
 from labo_dash.report_xlsx import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCREENSHOTS
 from tests.withdrawal_data import OCTOBER, RIGHT
 from tests.withdrawal_data import TODAY as WITHDRAWAL_TODAY
 from tests.withdrawal_data import build as build_withdrawal
@@ -197,3 +201,88 @@ def test_report_ignores_a_withdrawn_point(tmp_path):
     points = [r for r in book["Points d'avancement"].iter_rows(min_row=2, values_only=True)]
     assert len(points) == 3 and data.wrong not in {r[0] for r in points}
     assert 90 not in {r[list(UPDATE_COLUMNS).index("Avancement (%)")] for r in points}
+# --- Every character drawn (issue 12, fault 8) ------------------------------------------------------------
+
+UNICODE_TITLE = "Fonds 🚀 coopératif – تعاون إقليمي"
+NO_GLYPH_TITLE = "Coopération 협력"  # Hangul: in none of the PDF's fonts
+
+
+def flat_text(pdf_bytes_or_path) -> str:
+    source = io.BytesIO(pdf_bytes_or_path) if isinstance(pdf_bytes_or_path, bytes) else pdf_bytes_or_path
+    return " ".join("\n".join(page.extract_text() for page in PdfReader(source).pages).split())
+
+
+@pytest.fixture(scope="module")
+def unicode_pdf(tmp_path_factory, demo_template) -> Path:
+    """The October report of the demo where two actions listed on page 1 have non-Latin titles."""
+    folder = tmp_path_factory.mktemp("unicode")
+    path = folder / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    try:
+        con.execute("UPDATE actions SET title = ? WHERE id = 2", [UNICODE_TITLE])  # "progresse" in October
+        con.execute("UPDATE actions SET title = ? WHERE id = 3", [NO_GLYPH_TITLE])
+        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    finally:
+        con.close()
+    out = folder / "rapport.pdf"
+    out.write_bytes(report_pdf(report))
+    return out
+
+
+def test_pdf_draws_emoji_and_arabic_in_logical_order(unicode_pdf):
+    flat = flat_text(unicode_pdf)
+    assert UNICODE_TITLE in flat  # emoji kept, Arabic words in reading order (it read « Fonds  coopératif »)
+    first_page = " ".join(PdfReader(unicode_pdf).pages[0].extract_text().split())  # the « progressed » list
+    assert "Fonds 🚀 coopératif –" in first_page and "تعاون إقليمي" in first_page
+
+
+def test_pdf_replaces_a_character_no_font_has_by_a_visible_square(unicode_pdf):
+    flat = flat_text(unicode_pdf)
+    assert f"Coopération {MISSING * 2}" in flat and "협" not in flat
+
+
+def test_pdf_first_page_renders(unicode_pdf):
+    """Render page 1 (poppler's pdftoppm) for a look: artifacts/screenshots/rapport-unicode-page-1.png."""
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm manquant : lancez « make test », qui installe poppler-utils.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / "rapport-unicode-page-1"
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(unicode_pdf),
+                    str(target)], check=True)
+    with Image.open(target.with_suffix(".png")) as page:
+        colours = [rgb for _, rgb in page.convert("RGB").getcolors(1 << 24) if len(set(rgb)) > 1]
+    assert len(colours) > 50  # the blue text and boxes, and the rocket in colour
+
+
+def test_table_headers_never_break_inside_a_word(unicode_pdf, demo_template):
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    finally:
+        con.close()
+    pdf = _Document(report)
+    pdf.add_page()
+    headers = ["Action", "Avancement", "Échéance prévue", "Responsable"]
+    _table(pdf, headers, [40, 6, 6, 6], [["Une action", "40 %", "1er mars 2027", "Hélène"]])
+    text = PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0].extract_text()
+    words = set(text.split())
+    assert {"Avancement", "Échéance", "prévue", "Responsable"} <= words  # each header word on one line
+    usable = pdf.w - pdf.l_margin - pdf.r_margin
+    assert header_size(pdf, pdf.family, "Avancement", usable * 6 / 58) < TABLE_SIZE  # set smaller to fit
+    assert header_size(pdf, pdf.family, "Action", usable * 40 / 58) == TABLE_SIZE
+    assert {"Avancement", "Échéance", "Pilote"} <= set(flat_text(unicode_pdf).split())  # the real report
+
+
+def test_report_signature_shows_ties_as_ties(demo_template):
+    # The demo's support round (dots) has a tie for 5th place: both défis read « 5. », the next « 7. ».
+    con = db.open_database(demo_template, migrate=False)
+    try:
+        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    finally:
+        con.close()
+    spec = reports.report_charts(report)["signature"].to_dict()
+    titles = list(dict.fromkeys(row["t_title"] for rows in spec["datasets"].values() for row in rows
+                                if "t_title" in row))
+    expected = ["1.", "2.", "3.", "4.", "5.", "5.", "7.", "8.", "9.", "10."]
+    assert [title.split(" ", 1)[0] for title in titles] == expected

@@ -223,7 +223,10 @@ def test_majority_judgment_support_is_the_normalised_mean_grade_score(data):
         assert per_challenge[cid] == pytest.approx(share)
     assert df.groupby("challenge_id")["score"].first()[1] == pytest.approx(0.5)  # mean grade score of A
     assert set(df["method"]) == {"majority_judgment"}
-    assert "Rang" not in tables.bars(df).columns  # a mean grade rank is not the majority-judgment ranking
+    # the rank is the round's majority-judgment ranking (results.ranking), ties shown as ties
+    ranked = df.drop_duplicates("challenge_id")
+    assert ranked["challenge_id"].tolist() == [1, 2, 3, 5] and ranked["rank"].tolist() == [1, 2, 3, 3]
+    assert tables.bars(df)["Rang"].tolist() == ["1er", "2e", "3e ex æquo", "3e ex æquo"]
 
 
 @pytest.mark.parametrize("when", DATES)

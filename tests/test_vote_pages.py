@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -211,3 +212,48 @@ def test_admin_registers_a_participant_and_keeps_input_on_error(app_db):
     next(b for b in at.button if b.label == "Inscrire").click()
     at.run()
     assert any("Awa Diallo" in s.value and "Code personnel" in s.value for s in at.success)
+
+
+def tied_round(path) -> list[str]:
+    """Open a majority-judgment round where the first three défis get identical merit profiles.
+
+    Return the titles in the round's order: three tied first (« 1. 1. 1. »), a fourth, then six défis
+    nobody graded (all « Pas d'avis », tied again at rank 5).
+    """
+    round_id = prepare(path, method="majority_judgment")
+    con = db.open_database(path)
+    try:
+        items = rounds.round_items(con, round_id)
+        codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3")]
+        for code, grade in zip(codes, [0, 1, 0], strict=True):
+            choices = {i["id"]: (grade, False) for i in items[:3]} | {items[3]["id"]: (2, False)}
+            voting.submit_ballot(con, ORGANISER_ACTOR, round_id, code, choices)
+        return [i["title"] for i in items]
+    finally:
+        con.close()
+
+
+def test_projection_shows_tied_majority_judgment_items_as_a_tie(app_db):
+    titles = tied_round(app_db)
+    at = open_page("pages/resultats.py")
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+              for chart in at.get("vega_lite_chart") for d in chart.proto.datasets]
+    profile = next(frame for frame in frames if "grade" in frame.columns)  # the merit profile's bars
+    labels = list(dict.fromkeys(profile["item"]))
+    expected = ["1.", "1.", "1.", "4.", "5.", "5.", "5.", "5.", "5.", "5."]
+    assert [label.split(" ", 1)[0] for label in labels] == expected
+    for label, title in zip(labels, titles, strict=True):  # long titles are shortened with « … »
+        assert title.startswith(label.split(" ", 1)[1].removesuffix("…"))
+
+
+def test_admin_results_and_selection_show_the_tie(app_db):
+    titles = tied_round(app_db)
+    at = open_page("pages/admin.py", {"onglet": "Résultats"})
+    ranking = next(df.value for df in at.dataframe if "Rang" in df.value.columns)
+    assert ranking["Rang"].tolist() == ["1er ex æquo"] * 3 + ["4e"] + ["5e ex æquo"] * 6
+    assert ranking["Élément"].tolist()[:4] == titles[:4]
+    at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
+    labels = [box.label for box in at.checkbox]
+    shown = ["1er ex æquo · Excellent"] * 3 + ["4e · Bien"]
+    assert labels[:4] == [f"{title} — {rank}" for title, rank in zip(titles[:4], shown, strict=True)]
+    assert not any("ᵉ" in label for label in labels)

@@ -254,3 +254,42 @@ def test_200_concurrent_voters_submit_and_resubmit(con):
             expected[item] += 1
     totals = results.round_results(con, round_id).set_index("item_id")["value"].to_dict()
     assert totals == expected and sum(totals.values()) == 400
+
+
+def tied_majority_round(con) -> tuple[int, list[int]]:
+    """A majority-judgment round on four défis: the first three get identical merit profiles."""
+    items = challenge_ids(con)[:4]
+    round_id = rounds.create_round(
+        con, ORGANISER_ACTOR, RoundRules(title="Égalités", method="majority_judgment"), items
+    )
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
+    for code, (same, fourth) in zip(codes(con, 3), [(0, 3), (1, 2), (0, 4)], strict=True):
+        choices = {item: (same, False) for item in items[:3]} | {items[3]: (fourth, False)}
+        voting.submit_ballot(con, VOTER, round_id, code, choices)
+    return round_id, items
+
+
+def test_tied_majority_judgment_items_share_their_rank(con):
+    # Issue 12, fault 6: three identical merit profiles are one tie (« 1. 1. 1. 4. »), not 1, 2, 3.
+    round_id, items = tied_majority_round(con)
+    table = results.round_results(con, round_id)
+    assert table["item_id"].tolist() == items and table["rank"].tolist() == [1, 1, 1, 4]
+    assert table["tied"].tolist() == [True, True, True, False]
+    assert "ex æquo" in table["explanation"].iloc[2]
+    assert results.ranking(con, round_id).to_dict("list") == {
+        "item_id": items, "rank": [1, 1, 1, 4], "tied": [True, True, True, False],
+    }
+    profile = results.merit_profiles(con, round_id).drop_duplicates("item_id")
+    assert profile["item_id"].tolist() == items and profile["rank"].tolist() == [1, 1, 1, 4]
+    assert profile["tied"].tolist() == [True, True, True, False]
+
+
+def test_tied_dots_share_their_rank(con):
+    round_id = open_new_round(con, method="dots", dots_per_voter=2)
+    a, b, c = challenge_ids(con)[:3]
+    for code, chosen in zip(codes(con, 3), [(a, b), (a, b), (c, a)], strict=True):
+        voting.submit_ballot(con, VOTER, round_id, code, {item: (1, False) for item in chosen})
+    ranked = results.ranking(con, round_id).set_index("item_id")
+    assert (ranked.loc[a, "rank"], ranked.loc[b, "rank"], ranked.loc[c, "rank"]) == (1, 2, 3)
+    others = ranked.drop(index=[a, b, c])
+    assert set(others["rank"]) == {4} and others["tied"].all() and not ranked.loc[[a, b, c], "tied"].any()

@@ -93,7 +93,10 @@ def _chart_specs(db_key: str, round_id: int, version: tuple) -> dict[str, dict]:
     if rounds.results_visible(rnd) and turnout.voters:
         specs["result"] = result_chart(data, large=True)
         specs["spread"] = charts.objective_spread_strip(data["spread"])
-    return {name: chart.to_dict(validate=False) for name, chart in specs.items()}  # tested in test_charts
+    built = {name: chart.to_dict(validate=False) for name, chart in specs.items()}  # tested in test_charts
+    if "result" in built:  # drawn in SVG: sharp labels at any projector size, readable as text (« 1. 1. 1. »)
+        built["result"]["usermeta"] = {"embedOptions": {"renderer": "svg"}}
+    return built
 
 
 @st.fragment(run_every=REFRESH_SECONDS)

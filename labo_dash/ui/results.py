@@ -57,7 +57,7 @@ def result_chart(data: dict[str, Any], *, large: bool = False):
 
 def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
-        "Rang": [f"{r} ex æquo" if t else str(r) for r, t in zip(table["rank"], table["tied"], strict=True)],
+        "Rang": [french.rank(r, t) for r, t in zip(table["rank"], table["tied"], strict=True)],
         "Élément": table["title"],
     })
     if rnd["target"] == "solutions":
@@ -101,7 +101,7 @@ def results_details(round_id: int) -> None:
     if sentences:
         with st.expander("Comment les égalités de mention ont été départagées", expanded=True):
             for rank, title, sentence in sentences:
-                st.markdown(f"**{rank}. {md_escape(title)}** — {md_escape(sentence)}")
+                st.markdown(f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}")
     st.subheader("Par type de participant")
     split = results.split_by_kind(con, round_id)
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]

@@ -7,7 +7,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from labo_dash import results, rounds
+from labo_dash import french, results, rounds
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
@@ -219,8 +219,8 @@ def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         latest = on_challenges[0]
         table = results.round_results(con, latest["id"])
         rank = {int(i): int(r) for i, r in zip(table["item_id"], table["rank"], strict=True)}
-        scores = {int(i): f"{r}ᵉ · {s}" for i, r, s in zip(table["item_id"], table["rank"], table["score"],
-                                                          strict=True)}
+        rows = zip(table["item_id"], table["rank"], table["tied"], table["score"], strict=True)
+        scores = {int(i): f"{french.rank(r, t)} · {s}" for i, r, t, s in rows}
         turnout = results.turnout(con, latest["id"]).sentence()
         st.caption(f"Classement du tour « {md_escape(latest['title'])} » ({turnout}).")
         candidates = sorted(candidates, key=lambda c: rank.get(c["id"], len(rank) + 1))

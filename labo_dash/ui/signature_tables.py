@@ -20,7 +20,7 @@ def bars(df: pd.DataFrame, show_progress: bool = True) -> pd.DataFrame:
     for _, part in df.groupby("challenge_id", sort=False):
         first = part.iloc[0]
         row = {
-            "Rang": int(first["rank"]),
+            "Rang": french.rank(int(first["rank"]), bool(first["tied"])),
             "Défi": first["challenge"],
             "Soutien": french.percent(first["support"]),
         }
@@ -37,8 +37,6 @@ def bars(df: pd.DataFrame, show_progress: bool = True) -> pd.DataFrame:
             row["Actions comptées"] = f"{int(first['measured'])} sur {int(first['actions'])}"
         rows.append(row)
     table = pd.DataFrame(rows)
-    if (df["method"] == "majority_judgment").any():  # the rank by mean grade is not the MJ ranking
-        table = table.drop(columns="Rang")
     head, tail = ["Rang", "Défi", "Soutien"], ["Avancement", "Soutien réalisé", "Actions comptées"]
     split = sorted(c for c in table.columns if c not in head + tail)
     return table[

@@ -166,7 +166,7 @@ def test_replace_is_one_transaction(unwithdrawn, monkeypatch):
 
 @pytest.mark.parametrize(("kwargs", "field", "message"), [
     ({"status": "en_cours", "progress_value": 150}, "progress",
-     "Avancement : un nombre entier de 0 à 100 (vide = non mesuré)."),
+     "Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu (vide = non mesuré)."),
     ({"status": "fini", "progress_value": 30}, "status",
      "Statut : choisissez À lancer, En cours, En pause, Terminée ou Abandonnée."),
     ({"status": "en_cours", "progress_value": WRONG}, "status",

@@ -426,7 +426,11 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
         item_ids = [r[0] for r in cur.execute(
             "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
         ).fetchall()]
-        validate_rules(rules, item_ids)
+        try:
+            validate_rules(rules, item_ids)
+        except ValidationError as exc:  # the copy's form has one field: say what is wrong in the message
+            detail = " ".join(exc.fields.values())
+            raise ValidationError(f"La copie n'est pas créée : {detail}", exc.fields) from None
         return _insert_round(cur, actor, rules, item_ids, source["seminar_id"], {"duplicate_of": round_id})
 
 
@@ -461,27 +465,31 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
     """Delete a round that has no ballot, with its items; the audit log keeps it (before state).
 
     Refused (ValidationError, French) once a ballot exists (archive it instead), for an open round and
-    for the reference round.
+    for the reference round. DuckDB checks a foreign key against committed rows, so the items go in a
+    first transaction (with the checks and the audit entry) and the round in a second one, both under
+    the write lock; a round left without items by a crash between the two is deleted by a new attempt.
     """
     access.require(actor, "rounds.write")
     close_due_rounds(con)
-    with db.transaction(con) as cur:
-        before = round_row(cur, round_id)
-        if _ballot_count(cur, round_id):
-            raise ValidationError(
-                "Ce tour a reçu des bulletins : il ne peut pas être supprimé. Archivez-le pour le masquer "
-                "(il reste conservé)."
-            )
-        if before["status"] == "open":
-            raise ValidationError("Ce tour est ouvert : clôturez-le avant de le supprimer.")
-        if _is_reference(cur, before):
-            raise ValidationError(_REFERENCE_FIRST)
-        items = [r[0] for r in cur.execute(
-            "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
-        ).fetchall()]
-        cur.execute("DELETE FROM round_items WHERE round_id = ?", [round_id])
-        cur.execute("DELETE FROM rounds WHERE id = ?", [round_id])
-        db.audit(cur, actor, "rounds", round_id, "delete", {**before, "items": items}, None)
+    with db.write_lock():
+        with db.transaction(con) as cur:
+            before = round_row(cur, round_id)
+            if _ballot_count(cur, round_id):
+                raise ValidationError(
+                    "Ce tour a reçu des bulletins : il ne peut pas être supprimé. Archivez-le pour le "
+                    "masquer (il reste conservé)."
+                )
+            if before["status"] == "open":
+                raise ValidationError("Ce tour est ouvert : clôturez-le avant de le supprimer.")
+            if _is_reference(cur, before):
+                raise ValidationError(_REFERENCE_FIRST)
+            items = [r[0] for r in cur.execute(
+                "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
+            ).fetchall()]
+            cur.execute("DELETE FROM round_items WHERE round_id = ?", [round_id])
+            db.audit(cur, actor, "rounds", round_id, "delete", {**before, "items": items}, None)
+        with db.transaction(con) as cur:
+            cur.execute("DELETE FROM rounds WHERE id = ?", [round_id])
 
 
 def set_reference_round(

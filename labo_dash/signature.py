@@ -4,7 +4,8 @@ follow-up actions progress. One SQL query per view; every figure is a fraction (
 Definitions
 - Support round (:func:`support_round`): the round on défis that organisers chose as the reference
   (``seminars.reference_round_id``); when none is chosen, the seminar's latest closed round on défis,
-  else its latest open one. Either way only a round whose results are public (shown live, or hidden
+  else its latest open one, a round with ballots always before one without (an empty round never hides
+  a plenary's votes). Either way only a round whose results are public (shown live, or hidden
   until the close and then revealed) that is neither a rehearsal nor archived gives support; a chosen
   round whose results are not public yet gives none (no silent fallback on another round).
 - support(d): the share of the round's votes that went to défi d, counting each participant's current
@@ -233,7 +234,8 @@ WHERE r.seminar_id = ? AND r.target = 'challenges' AND r.status IN ('closed', 'o
   AND (r.results_visibility = 'live' OR r.revealed)
   AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL
   AND (s.reference_round_id IS NULL OR r.id = s.reference_round_id)
-ORDER BY r.status = 'closed' DESC, coalesce(r.closed_at, r.opened_at, r.created_at) DESC, r.id DESC
+ORDER BY EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) DESC, r.status = 'closed' DESC,
+         coalesce(r.closed_at, r.opened_at, r.created_at) DESC, r.id DESC
 LIMIT 1
 """
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from labo_dash import db, export, reports, rounds, signature, solutions, voting
 from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, Actor
@@ -280,3 +281,84 @@ def test_close_when_everybody_holding_a_code_has_voted(fresh_db):
     reason = db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]["after"]
     assert json.loads(reason)["reason"] == "all_voted"
     con.close()
+
+
+# --- Pages (AppTest) -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_db(demo_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    yield demo_db
+    db.close()
+
+
+def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update(query or {})
+    at.switch_page(script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_timed_round_closing_by_itself_keeps_the_reveal_button_in_view(app_db):
+    con = db.open_database(app_db)
+    round_id = rounds.create_round(con, ORG, RoundRules("Minuté masqué", results_visibility="hidden"),
+                                   items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2),
+                           now=rounds.current_instant() - dt.timedelta(minutes=3))
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    box = next(e for e in at.expander if e.label.startswith("Minuté masqué"))
+    assert "Clos" in box.label and box.proto.expanded
+    reveal = next(b for b in box.button if b.label == "Révéler les résultats")
+    assert not reveal.disabled
+    reveal.click()
+    at.run()
+    assert not at.exception
+    con = db.open_database(app_db)
+    assert rounds.get_round(con, round_id)["revealed"]
+    con.close()
+
+
+def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_db):
+    con = db.open_database(app_db)
+    trial = voted_round(con, "Test micro")
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    assert any("Soutien tiré du tour « Test micro »" in i.value for i in at.info)  # the fault, named
+    box = next(e for e in at.expander if e.label.startswith("Test micro"))
+    next(b for b in box.button if b.label == "Marquer comme tour d'essai").click()
+    at.run()
+    assert any("Soutien tiré du tour « Positionnement sur les défis" in i.value for i in at.info)
+    box = next(e for e in at.expander if e.label.startswith("Test micro"))
+    assert "Tour d'essai" in box.label
+    next(b for b in box.button if b.label == "Archiver").click()
+    at.run()
+    assert not any(e.label.startswith("Test micro") for e in at.expander)
+    at.toggle(key="rounds-show-archived").set_value(True)
+    at.run()
+    assert any(e.label.startswith("Test micro") and "Archivé" in e.label for e in at.expander)
+    con = db.open_database(app_db)
+    row = rounds.get_round(con, trial)
+    assert row["rehearsal"] and row["archived_at"] is not None
+    con.close()
+
+
+def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    title = next(t for t in at.text_input if t.key.startswith("rules-new") and t.key.endswith("-title"))
+    title.input("Plénière minutée")
+    next(b for b in at.button if b.label == "Créer le tour").click()
+    at.run()
+    box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
+    next(n for n in box.number_input if n.label == "Minutes").set_value(1)
+    next(n for n in box.number_input if n.label == "Secondes").set_value(30)
+    next(b for b in box.button if b.label == "Lancer le compte à rebours").click()
+    at.run()
+    assert any("Compte à rebours lancé" in s.value for s in at.success)
+    assert any(w.value.startswith("Il reste 1 min") for w in at.warning)
+    projection = open_page("pages/resultats.py")
+    html = " ".join(h.proto.body for h in projection.get("html"))
+    assert "Vote ouvert" in html and "Il reste 1 min" in html and "pour voter" in html

@@ -197,6 +197,17 @@ def test_rehearsal_and_archived_rounds_never_give_support(data):
     assert signature.support_round(con) is None  # the others' results are hidden, not revealed
 
 
+def test_a_round_without_ballots_never_replaces_a_round_with_votes(data):
+    con, rounds = data
+    with db.transaction(con) as cur:  # closed after the others, but nobody voted
+        empty = cur.execute(
+            "INSERT INTO rounds (seminar_id, title, target, method, status, closed_at) "
+            "VALUES (1, 'vide', 'challenges', 'dots', 'closed', TIMESTAMP '2026-03-24 16:00') RETURNING id"
+        ).fetchone()[0]
+        cur.execute("INSERT INTO round_items SELECT ?, i, i FROM range(1, 6) t(i)", [empty])
+    assert signature.support_round(con)["id"] == rounds["dots"]
+
+
 def test_the_organisers_reference_round_gives_support_and_is_named(data):
     con, rounds = data
     found = signature.support_round(con)
@@ -395,6 +406,7 @@ def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     assert "Signature : le soutien aux défis et sa réalisation" in [h.value for h in at.header]
     captions = " ".join(c.value for c in at.caption)
     assert "Longueur de la barre" in captions
+    assert "Soutien tiré du tour « Positionnement sur les défis \\(plénière de 12h\\) » \\(" in captions
     slider.set_value(D(2026, 5, 1))
     next(b for b in at.button if b.label == "Afficher ce mois").click()
     at.run()

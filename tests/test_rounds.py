@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -362,3 +363,13 @@ def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db)
     projection = open_page("pages/resultats.py")
     html = " ".join(h.proto.body for h in projection.get("html"))
     assert "Vote ouvert" in html and "Il reste 1 min" in html and "pour voter" in html
+
+
+def test_the_full_vote_page_shows_the_time_left(app_db):
+    con = db.open_database(app_db)
+    round_id = rounds.create_round(con, ORG, RoundRules("Plénière minutée"), items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=3))
+    code = codes(con, 1)[0]
+    con.close()
+    at = open_page("pages/vote.py", {"code": code})
+    assert any(re.fullmatch(r"Il reste [23] min( \d+ s)? pour voter\.", w.value) for w in at.warning)

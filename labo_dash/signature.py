@@ -261,8 +261,7 @@ def support_source(found: dict[str, Any]) -> str:
     voters = found["voters"]
     people = f"{french.number(voters)} votant·e{'·s' if voters > 1 else ''}"
     how = ("tour de référence choisi par les organisateur·ice·s" if found["chosen"] else
-           "choisi automatiquement (le dernier tour sur les défis aux résultats publics) : les "
-           "organisateur·ice·s peuvent choisir le tour de référence dans Administration › Tours de vote")
+           "choisi automatiquement : le dernier tour sur les défis aux résultats publics")
     return f"Soutien tiré du tour « {found['title']} » ({people}), {how}."
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
 import pytest
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import db, export, reports, rounds, signature, solutions, voting
+from labo_dash import db, export, report_pdf, reports, rounds, signature, solutions, voting
 from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from labo_dash.rounds import RoundRules
@@ -373,3 +375,13 @@ def test_the_full_vote_page_shows_the_time_left(app_db):
     con.close()
     at = open_page("pages/vote.py", {"code": code})
     assert any(re.fullmatch(r"Il reste [23] min( \d+ s)? pour voter\.", w.value) for w in at.warning)
+
+
+def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
+    rehearsal = voted_round(con, "Test micro")
+    rounds.set_rehearsal(con, ORG, rehearsal, True)
+    report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
+    pages = PdfReader(io.BytesIO(report_pdf.report_pdf(report))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (" in text
+    assert "Test micro" not in text

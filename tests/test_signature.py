@@ -212,9 +212,8 @@ def test_the_organisers_reference_round_gives_support_and_is_named(data):
     con, rounds = data
     found = signature.support_round(con)
     assert signature.support_source(found) == (
-        "Soutien tiré du tour « dots » (4 votant·e·s), choisi automatiquement (le dernier tour sur les "
-        "défis aux résultats publics) : les organisateur·ice·s peuvent choisir le tour de référence dans "
-        "Administration › Tours de vote."
+        "Soutien tiré du tour « dots » (4 votant·e·s), choisi automatiquement : le dernier tour sur les "
+        "défis aux résultats publics."
     )
     rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["old"])
     found = signature.support_round(con)

@@ -268,7 +268,10 @@ def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[dict[str,
     found = signature.support_round(con)
     chosen = next((r for r in all_rounds if r["reference"]), None)
     if found is not None:
-        st.info(md_escape(signature.support_source(found)), icon="⭐")
+        invite = "" if found["chosen"] else (
+            " Choisissez le tour de référence avec « Choisir comme tour de référence » (plénière du matin)."
+        )
+        st.info(md_escape(signature.support_source(found) + invite), icon="⭐")
     elif chosen is not None:
         st.info(f"Tour de référence pour le soutien aux défis : « {md_escape(chosen['title'])} ». Ses "
                 "résultats ne sont pas encore publics : le soutien apparaîtra à leur révélation.", icon="⭐")

@@ -190,7 +190,7 @@ def _state_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, 
 def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
     """Reference round, rehearsal, archive and delete."""
     row = st.container(horizontal=True)
-    rid, title, archived = rnd["id"], rnd["title"], rnd["archived_at"] is not None
+    rid, title, archived = rnd["id"], md_escape(rnd["title"]), rnd["archived_at"] is not None
     if rnd["target"] == "challenges" and not rnd["rehearsal"] and not archived:
         if rnd["reference"]:
             row.button("Revenir au choix automatique", key=f"unref-{rid}", icon="↩️",
@@ -222,7 +222,7 @@ def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[s
                    kwargs={"done": f"« {title} » est archivé : il n'apparaît plus qu'ici."})
     if not rnd["voters"]:
         with row.popover("Supprimer", icon="🗑️", disabled=rnd["status"] == "open"):
-            st.markdown(f"Supprimer définitivement le tour « {md_escape(title)} » ? Il n'a reçu aucun "
+            st.markdown(f"Supprimer définitivement le tour « {title} » ? Il n'a reçu aucun "
                         "bulletin ; le journal garde la trace de la suppression.")
             st.button("Supprimer ce tour", key=f"delete-{rid}", type="primary",
                       on_click=_act, args=(rounds.delete_round, con, actor, rid),
@@ -244,7 +244,7 @@ def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     state = st.session_state
     duration = dt.timedelta(minutes=int(state[f"{key}-min"]), seconds=int(state[f"{key}-sec"]))
     _act(rounds.start_countdown, con, actor, rnd["id"], duration, bool(state[f"{key}-all"]),
-         done=f"Compte à rebours lancé : le vote « {rnd['title']} » se clôt de lui-même à la fin.")
+         done=f"Compte à rebours lancé : le vote « {md_escape(rnd['title'])} » se clôt de lui-même à la fin.")
     st.rerun()
 
 
@@ -259,7 +259,7 @@ def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
         return
     title = st.session_state[f"{key}-title"]
     _act(rounds.duplicate_round, con, actor, rnd["id"], title,
-         done=f"Tour « {title.strip()} » créé, en préparation : ouvrez-le quand la salle est prête.")
+         done=f"Tour « {md_escape(title.strip())} » créé, en préparation : ouvrez-le le moment venu.")
     st.rerun()
 
 

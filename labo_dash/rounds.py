@@ -47,7 +47,10 @@ AUTO_CLOSE = Actor(ORGANISER, "clôture automatique")  # the actor of automatic 
 
 
 def current_instant() -> dt.datetime:
-    """Return the current instant, aware UTC: the one clock of rounds and ballots (``now`` parameters)."""
+    """Return the current instant, aware UTC: the one clock of rounds and ballots (``now`` parameters).
+
+    The one place to switch to ``labo_dash.clock.now()`` (frozen by tests and ``LABO_NOW``) once it lands.
+    """
     return dt.datetime.now(dt.UTC)
 
 

@@ -78,9 +78,14 @@ def frozen(instant: dt.datetime | str) -> Iterator[dt.datetime]:
         _frozen.pop()
 
 
+def stored(instant: dt.datetime) -> dt.datetime:
+    """Return an aware instant as a ``TIMESTAMP`` column holds it: a naive datetime in UTC."""
+    return instant.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def stored_now() -> dt.datetime:
     """Return :func:`now` as stored in a ``TIMESTAMP`` column: a naive datetime holding UTC."""
-    return now().replace(tzinfo=None)
+    return stored(now())
 
 
 def zone_name(con: duckdb.DuckDBPyConnection) -> str:

@@ -2,7 +2,8 @@
 
 Open data leaves out personal data: participants lose their name, structure, e-mail and code;
 individual ballots become aggregated totals (``ballot_totals``); actions, updates and decisions lose the
-names of people; the audit log and the settings stay private. Each exported file is one fixed query
+names of people; the audit log and the settings stay private; rehearsal and archived rounds are left out
+(with their items and ballots). Each exported file is one fixed query
 below; every column is described in ``open_data_dictionary.csv`` (French), which a test keeps complete.
 
 Withdrawn progress points (labo_dash.corrections) are left out: ``progress_updates`` publishes the view
@@ -25,7 +26,10 @@ import pyarrow.parquet as pq
 
 from labo_dash import clock, db, spreadsheet
 
-# file name -> query; ORDER BY keeps files stable from one export to the next.
+# Rounds published: rehearsals (« tours d'essai ») and archived rounds never are (domain brief §4).
+_PUBLISHED = "NOT coalesce(rehearsal, false) AND archived_at IS NULL"
+
+# file name -> query (fixed text, no value in it); ORDER BY keeps files stable from one export to the next.
 EXPORTS: dict[str, str] = {
     "seminars": "SELECT id, slug, title, subtitle, organiser, funder, study, description, held_on, venue, "
     "created_at FROM seminars ORDER BY id",
@@ -48,11 +52,12 @@ EXPORTS: dict[str, str] = {
     "solutions": "SELECT id, seminar_id, challenge_id, workshop_id, title, description, created_at "
     "FROM solutions WHERE deleted_at IS NULL ORDER BY id",
     "rounds": "SELECT id, seminar_id, title, target, method, dots_per_voter, max_per_item, grade_scale, "
-    "status, opened_at, closed_at FROM rounds ORDER BY id",
-    "round_items": "SELECT round_id, item_id, position FROM round_items ORDER BY round_id, position",
-    "ballot_totals": """
+    f"status, opened_at, closed_at FROM rounds WHERE {_PUBLISHED} ORDER BY id",
+    "round_items": "SELECT round_id, item_id, position FROM round_items "
+    f"WHERE round_id IN (SELECT id FROM rounds WHERE {_PUBLISHED}) ORDER BY round_id, position",
+    "ballot_totals": f"""
         WITH current_ballots AS (
-            SELECT id, round_id FROM ballots
+            SELECT id, round_id FROM ballots WHERE round_id IN (SELECT id FROM rounds WHERE {_PUBLISHED})
             QUALIFY row_number() OVER (PARTITION BY round_id, participant_id
                                        ORDER BY submitted_at DESC, id DESC) = 1
         )

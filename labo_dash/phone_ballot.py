@@ -89,6 +89,9 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
         refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
         waiting = phone_html.notice("note", rounds.waiting_message(con, person["seminar_id"]))
         return head + waiting + refresh + link, 200
+    left = rounds.remaining_seconds(rnd)
+    if left is not None:
+        head += phone_html.countdown(left, rounds.remaining_text(left), person["code"])
     items = rounds.round_items(con, rnd["id"])
     saved = voting.current_ballot(con, rnd["id"], person["id"])
     if saved is not None and not message:

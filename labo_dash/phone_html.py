@@ -2,7 +2,8 @@
 
 Plain server-rendered forms: every choice is a native input inside a large label (the whole card is the
 touch target), and the page works without JavaScript. A few lines of inline script only count the dots
-left while choosing. User text is always escaped.
+left while choosing and tick a timed vote's countdown (without it, the time left is the one written by the
+server and a meta refresh reloads the page when the vote ends). User text is always escaped.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ t+=i.type==='checkbox'?1:+i.value});
 var r=k-t;o.textContent=r>=0?'Gommettes restantes : '+r:'Trop de gommettes : retirez-en '+(-r);
 o.style.color=r>=0?'#111':'#b00020'}f.addEventListener('change',n);n()})();
 """
+# Ticks the countdown written by the server (same wording as labo_dash.rounds.remaining_text).
+TICKER = """
+(function(){var c=document.getElementById('countdown');if(!c)return;
+var end=Date.now()+1000*(+c.dataset.left);function t(){var s=Math.max(0,Math.ceil((end-Date.now())/1000)),
+m=Math.floor(s/60),r=s%60;c.textContent='⏱️ Il reste '+(m?m+' min'+(r?' '+r+' s':''):r+' s')+' pour voter.';
+if(s>0)setTimeout(t,1000)}setTimeout(t,1000)})();
+"""
 
 
 def page(title: str, body: str, nonce: str) -> str:
@@ -53,7 +61,7 @@ def page(title: str, body: str, nonce: str) -> str:
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{escape(title)}</title><style nonce='{nonce}'>{STYLE}</style></head>"
-        f"<body><main>{body}</main><script nonce='{nonce}'>{COUNTER}</script></body></html>"
+        f"<body><main>{body}</main><script nonce='{nonce}'>{COUNTER}{TICKER}</script></body></html>"
     )
 
 
@@ -61,6 +69,18 @@ def notice(kind: str, text: str) -> str:
     """Return a message box (kind: note, ok, err) with escaped text."""
     role = " role='alert'" if kind == "err" else ""
     return f"<p class='{kind}'{role}>{escape(text)}</p>"
+
+
+def countdown(seconds: int, text: str, code: str) -> str:
+    """Return a timed vote's line (``text``, e.g. « Il reste 1 min 20 s ») and a reload at its end.
+
+    The meta refresh (works without JavaScript) reloads the participant's ballot page one second after
+    the end, which then says that the vote is closed.
+    """
+    link = escape("bulletin?" + urlencode({"code": code}), quote=True)
+    return (f"<meta http-equiv='refresh' content='{int(seconds) + 1};url={link}'>"
+            f"<p class='note' id='countdown' data-left='{int(seconds)}' aria-live='off'>⏱️ {escape(text)} "
+            "pour voter.</p>")
 
 
 def code_form(error: str | None = None) -> str:

@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from labo_dash import french, pdf_fonts, review
+from labo_dash import french, pdf_fonts, review, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reports import MonthlyReport, chart_png, of_month, report_charts
 
@@ -146,6 +146,8 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
         pdf.set_y(pdf.get_y() + height + 2)
         if name == "objectives":
             pdf.paragraph(ROLLUP_EXPLANATION, size=8, color=GREY)
+        if name == "signature":  # every view of support names its round
+            pdf.paragraph(signature.support_source(report.support_round), size=8, color=GREY)
         pdf.ln(3)
         width = pdf.w - pdf.l_margin - pdf.r_margin
 

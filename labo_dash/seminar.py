@@ -72,7 +72,10 @@ def current_slot(
 def key_figures(
     con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
 ) -> dict[str, Any]:
-    """Return the home page's figures: counts of participants, findings, défis, ballots and actions."""
+    """Return the home page's figures: counts of participants, findings, défis, ballots and actions.
+
+    Ballots and voters leave out rehearsal (« tour d'essai ») and archived rounds.
+    """
     row = db.query(
         con,
         """
@@ -84,9 +87,11 @@ def key_figures(
           (SELECT count(*) FROM challenges
              WHERE seminar_id = ? AND deleted_at IS NULL AND selected) AS selected_challenges,
           (SELECT count(DISTINCT (b.round_id, b.participant_id)) FROM ballots b
-             JOIN rounds r ON r.id = b.round_id WHERE r.seminar_id = ?) AS ballots,
+             JOIN rounds r ON r.id = b.round_id
+             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL) AS ballots,
           (SELECT count(DISTINCT b.participant_id) FROM ballots b
-             JOIN rounds r ON r.id = b.round_id WHERE r.seminar_id = ?) AS voters,
+             JOIN rounds r ON r.id = b.round_id
+             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL) AS voters,
           (SELECT count(*) FROM solutions WHERE seminar_id = ? AND deleted_at IS NULL) AS solutions
         """,
         [seminar_id] * 7,

@@ -2,8 +2,12 @@
 follow-up actions progress. One SQL query per view; every figure is a fraction (0..1).
 
 Definitions
-- Support round: the seminar's latest closed round on défis, else its latest open one, among the rounds
-  whose results are public (shown live, or hidden until the close and then revealed).
+- Support round (:func:`support_round`): the round on défis that organisers chose as the reference
+  (``seminars.reference_round_id``); when none is chosen, the seminar's latest closed round on défis,
+  else its latest open one, a round with ballots always before one without (an empty round never hides
+  a plenary's votes). Either way only a round whose results are public (shown live, or hidden
+  until the close and then revealed) that is neither a rehearsal nor archived gives support; a chosen
+  round whose results are not public yet gives none (no silent fallback on another round).
 - support(d): the share of the round's votes that went to défi d, counting each participant's current
   ballot only (their latest, ballots being append-only), over the round's défis that are not deleted.
   Dots and approval: dots (approvals) given to d / all dots given.
@@ -29,7 +33,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import clock, db, results
+from labo_dash import clock, db, french, results, rounds
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 # Common table expressions, assembled into one statement per view (fixed SQL text, parameters only).
@@ -223,20 +227,44 @@ SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_databa
 """
 
 
-def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
-    """Return the round that gives support: the latest closed round on défis, else the latest open one.
+_SUPPORT_ROUND_SQL = """
+SELECT r.id, r.title, r.method, r.status, r.opened_at, r.closed_at,
+       (SELECT count(DISTINCT b.participant_id) FROM ballots b WHERE b.round_id = r.id) AS voters,
+       s.reference_round_id IS NOT NULL AS chosen
+FROM rounds r JOIN seminars s ON s.id = r.seminar_id
+WHERE r.seminar_id = ? AND r.target = 'challenges' AND r.status IN ('closed', 'open')
+  AND (r.results_visibility = 'live' OR r.revealed)
+  AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL
+  AND (s.reference_round_id IS NULL OR r.id = s.reference_round_id)
+ORDER BY EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) DESC, r.status = 'closed' DESC,
+         coalesce(r.closed_at, r.opened_at, r.created_at) DESC, r.id DESC
+LIMIT 1
+"""
 
-    Only rounds whose results are public count (shown live, or hidden then revealed).
+
+def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
+    """Return THE round that gives support to the défis, or None (rule in this module's docstring).
+
+    Keys: id, title, method, status, opened_at, closed_at, voters (participants with a ballot) and
+    chosen (True when organisers chose it, False for the automatic choice). Rehearsals and archived
+    rounds never give support. Rounds past their countdown are closed first.
     """
-    rows = db.query(
-        con,
-        "SELECT id, title, method, status, opened_at, closed_at FROM rounds "
-        "WHERE seminar_id = ? AND target = 'challenges' AND status IN ('closed', 'open') "
-        "AND (results_visibility = 'live' OR revealed) "
-        "ORDER BY status = 'closed' DESC, coalesce(closed_at, opened_at, created_at) DESC, id DESC LIMIT 1",
-        [seminar_id],
-    )
+    rounds.close_due_rounds(con)
+    rows = db.query(con, _SUPPORT_ROUND_SQL, [seminar_id])
     return rows[0] if rows else None
+
+
+def support_source(found: dict[str, Any]) -> str:
+    """Return the French sentence naming the support round (every view that shows support says it).
+
+    E.g. ``Soutien tiré du tour « Plénière » (68 votant·e·s), tour de référence choisi par les
+    organisateur·ice·s.``
+    """
+    voters = found["voters"]
+    people = f"{french.number(voters)} votant·e{'·s' if voters > 1 else ''}"
+    how = ("tour de référence choisi par les organisateur·ice·s" if found["chosen"] else
+           "choisi automatiquement : le dernier tour sur les défis aux résultats publics")
+    return f"Soutien tiré du tour « {found['title']} » ({people}), {how}."
 
 
 def months(

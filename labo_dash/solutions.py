@@ -51,7 +51,10 @@ def list_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.Da
 
 
 def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
-    """Return (solution_id, participant_id, name, structure, kind) of each « je veux contribuer »."""
+    """Return (solution_id, participant_id, name, structure, kind) of each « je veux contribuer ».
+
+    Rehearsal (« tour d'essai ») and archived rounds are left out.
+    """
     return db.query_df(
         con,
         """
@@ -59,7 +62,8 @@ def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFr
             SELECT b.id, b.participant_id
             FROM ballots b
             JOIN rounds r ON r.id = b.round_id
-            WHERE r.seminar_id = ? AND r.target = 'solutions'
+            WHERE r.seminar_id = ? AND r.target = 'solutions' AND NOT coalesce(r.rehearsal, false)
+              AND r.archived_at IS NULL
             QUALIFY row_number() OVER (
                 PARTITION BY b.round_id, b.participant_id ORDER BY b.submitted_at DESC, b.id DESC) = 1
         )

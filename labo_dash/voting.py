@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import access, db
+from labo_dash import access, db, rounds
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import rank_majority_judgment as rank_majority_judgment  # public re-export
@@ -140,7 +140,7 @@ def normalise_choices(
 # (NULL when unknown or from another seminar), the round's items and the participant's latest ballot.
 _BALLOT_CONTEXT = """
 SELECT r.id, r.seminar_id, r.target, r.method, r.dots_per_voter, r.max_per_item, r.grade_scale, r.status,
-       p.id AS participant_id,
+       r.closes_at, p.id AS participant_id,
        (SELECT list(i.item_id ORDER BY i.position) FROM round_items i WHERE i.round_id = r.id) AS item_ids,
        b.id AS latest_id, b.fingerprint AS latest_fingerprint, b.submitted_at AS latest_at
 FROM rounds r
@@ -159,12 +159,15 @@ def submit_ballot(
     round_id: int,
     code: str,
     choices: Mapping[int, tuple[int, bool]],
+    now: dt.datetime | None = None,
 ) -> Receipt:
     """Record the ballot of the participant whose personal code is ``code``, in one transaction.
 
     The ballot becomes the participant's current one (the latest); resubmitting the current ballot
-    writes nothing. Refused with a French message when the code is unknown, the round is not open or
-    the ballot breaks the round's rules.
+    writes nothing. Refused with a French message when the code is unknown, the round is not open, its
+    countdown has ended at ``now`` (aware UTC, default :func:`labo_dash.clock.now`; checked
+    in the same transaction as the write, even before the round is closed) or the ballot breaks the
+    round's rules.
     """
     access.require(actor, "ballot.submit")
     code = normalise_code(code)
@@ -176,11 +179,11 @@ def submit_ballot(
         rnd = dict(zip([d[0] for d in cur.description], row, strict=True))
         if rnd["participant_id"] is None or not code:
             raise NotFound(UNKNOWN_CODE)
+        if rnd["status"] == "closed" or (rnd["status"] == "open" and rounds.countdown_over(rnd, now)):
+            raise ValidationError("Ce vote est clos : votre bulletin n'a pas pu être pris en compte.")
         if rnd["status"] != "open":
             raise ValidationError(
-                "Ce vote est clos : votre bulletin n'a pas pu être pris en compte."
-                if rnd["status"] == "closed"
-                else "Ce vote n'est pas encore ouvert : attendez le signal des organisateur·ice·s."
+                "Ce vote n'est pas encore ouvert : attendez le signal des organisateur·ice·s."
             )
         participant_id, item_ids = rnd["participant_id"], rnd["item_ids"]
         entries = normalise_choices(rnd, item_ids, choices)

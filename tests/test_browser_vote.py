@@ -170,3 +170,45 @@ def test_projection_shows_three_tied_majority_judgment_defis_as_a_tie(demo_templ
     screenshot(projector, "projection-egalite-jugement-majoritaire")
     assert ranks == ["1.", "1.", "1.", "4."]
     projector.context.close()
+
+
+COUNTDOWN_SECONDS = 5
+
+
+def test_a_timed_vote_counts_down_on_the_projection_and_a_phone_and_closes_by_itself(vote_server, browser):
+    server, _, codes, _ = vote_server
+    projector = browser.new_context(**PROJECTOR).new_page()
+    projector.set_default_timeout(30_000)
+    projector.goto(f"{server.url}/resultats")
+    wait_ready(projector)
+    heading = projector.get_by_role("heading", level=1)
+    expect(heading).to_contain_text("Positionnement en direct", timeout=WAIT)
+    admin = projector.context.new_page()
+    admin.set_viewport_size({"width": 1366, "height": 900})
+    admin.goto(f"{server.url}/admin?onglet=Tours+de+vote")
+    wait_ready(admin)
+    admin.get_by_label("Minutes").fill("0")
+    admin.get_by_label("Secondes").fill(str(COUNTDOWN_SECONDS))
+    phone = browser.new_context(**PHONE).new_page()
+    admin.get_by_role("button", name="Lancer le compte à rebours").click()
+    expect(admin.get_by_text("Compte à rebours lancé")).to_be_visible(timeout=WAIT)
+    screenshot(admin, "admin-tour-minute")
+    phone.goto(f"{server.url}/vote?code={codes[0]}")  # the light ballot, written by the server
+    expect(phone.locator("#countdown")).to_contain_text("Il reste", timeout=3_000)
+    expect(phone.locator("#countdown")).to_contain_text("s pour voter.")
+    screenshot(phone, "vote-minute-telephone")
+    countdown = projector.locator(".projo-countdown")
+    expect(countdown).to_contain_text("Il reste", timeout=COUNTDOWN_SECONDS * 1000)
+    screenshot(projector, "vote-minute-projection")
+    # nobody touches anything: the round closes by itself at the end of the countdown
+    expect(projector.locator(".projo-state")).to_have_text("Vote clos", timeout=WAIT)
+    expect(countdown).to_have_count(0)
+    expect(phone.get_by_text("est clos : merci de votre participation")).to_be_visible(timeout=WAIT)
+    screenshot(phone, "vote-minute-telephone-clos")
+    screenshot(projector, "vote-minute-projection-clos")
+    admin.reload()
+    wait_ready(admin)
+    expect(admin.get_by_text("Soutien tiré du tour")).to_be_visible(timeout=WAIT)  # the support round, named
+    screenshot(admin, "admin-tours-cycle-de-vie")
+    phone.context.close()
+    projector.context.close()

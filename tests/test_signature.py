@@ -9,12 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash import clock, corrections, db, progress, signature
+from labo_dash import rounds as rounds_module
+from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import signature_tables as tables
 from tests.withdrawal_data import OCTOBER_END, RIGHT
 from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
 from tests.withdrawal_data import build as build_withdrawal
 
 D = dt.date
+ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
 SEMINAR_DAY = D(2026, 3, 24)
 # Défis: (id, title, {objective number: entered weight}, deleted). C's weights do not sum to 1; E has none.
 CHALLENGES = [
@@ -187,6 +190,44 @@ def test_support_round_is_the_latest_closed_public_round(data):
     with db.transaction(con) as cur:  # a round whose results are hidden (not revealed) never does
         cur.execute("UPDATE rounds SET status = 'draft' WHERE id IN (?, ?)", [rounds["old"], rounds["dots"]])
     assert signature.support_round(con) is None
+
+
+def test_rehearsal_and_archived_rounds_never_give_support(data):
+    con, rounds = data
+    rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["dots"], True)
+    assert signature.support_round(con)["id"] == rounds["old"]
+    rounds_module.set_archived(con, ORGANISER_ACTOR, rounds["old"], True)
+    assert signature.support_round(con) is None  # the others' results are hidden, not revealed
+
+
+def test_a_round_without_ballots_never_replaces_a_round_with_votes(data):
+    con, rounds = data
+    with db.transaction(con) as cur:  # closed after the others, but nobody voted
+        empty = cur.execute(
+            "INSERT INTO rounds (seminar_id, title, target, method, status, closed_at) "
+            "VALUES (1, 'vide', 'challenges', 'dots', 'closed', TIMESTAMP '2026-03-24 16:00') RETURNING id"
+        ).fetchone()[0]
+        cur.execute("INSERT INTO round_items SELECT ?, i, i FROM range(1, 6) t(i)", [empty])
+    assert signature.support_round(con)["id"] == rounds["dots"]
+
+
+def test_the_organisers_reference_round_gives_support_and_is_named(data):
+    con, rounds = data
+    found = signature.support_round(con)
+    assert signature.support_source(found) == (
+        "Soutien tiré du tour « dots » (4 votant·e·s), choisi automatiquement : le dernier tour sur les "
+        "défis aux résultats publics."
+    )
+    rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["old"])
+    found = signature.support_round(con)
+    assert found["id"] == rounds["old"] and found["voters"] == 1
+    assert signature.support_source(found) == (
+        "Soutien tiré du tour « old » (1 votant·e), tour de référence choisi par les organisateur·ice·s."
+    )
+    rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["mj"])
+    assert signature.support_round(con) is None  # hidden until revealed: no other round instead
+    rounds_module.set_visibility(con, ORGANISER_ACTOR, rounds["mj"], "hidden", revealed=True)
+    assert signature.support_round(con)["id"] == rounds["mj"]
 
 
 def test_support_shares_split_by_normalised_weights(data):
@@ -370,6 +411,7 @@ def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     assert "Signature : le soutien aux défis et sa réalisation" in [h.value for h in at.header]
     captions = " ".join(c.value for c in at.caption)
     assert "Longueur de la barre" in captions
+    assert "Soutien tiré du tour « Positionnement sur les défis \\(plénière de 12h\\) » \\(" in captions
     slider.set_value(D(2026, 5, 1))
     next(b for b in at.button if b.label == "Afficher ce mois").click()
     at.run()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 
-from labo_dash import db, participants, results, rounds, voting
+from labo_dash import clock, db, participants, results, rounds, voting
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, Actor
 from labo_dash.errors import NotFound, PermissionDenied, ValidationError
 from labo_dash.rounds import RoundRules
@@ -293,3 +294,30 @@ def test_tied_dots_share_their_rank(con):
     assert (ranked.loc[a, "rank"], ranked.loc[b, "rank"], ranked.loc[c, "rank"]) == (1, 2, 3)
     others = ranked.drop(index=[a, b, c])
     assert set(others["rank"]) == {4} and others["tied"].all() and not ranked.loc[[a, b, c], "tied"].any()
+# --- The timed vote: a ballot after the countdown's end is refused (injected clock) ----------------------
+
+
+def test_a_timed_round_accepts_a_ballot_just_before_its_end_and_refuses_one_after(con):
+    start = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
+    round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Minuté"), challenge_ids(con))
+    ends = rounds.start_countdown(con, ORGANISER_ACTOR, round_id, dt.timedelta(minutes=2), now=start)
+    first, second = codes(con, 2)
+    item = challenge_ids(con)[0]
+    receipt = voting.submit_ballot(con, VOTER, round_id, first, {item: (1, False)},
+                                   now=ends - dt.timedelta(seconds=1))
+    assert receipt.changed
+    for late in (ends, ends + dt.timedelta(seconds=1)):  # the end itself is already too late
+        with pytest.raises(ValidationError, match="Ce vote est clos"):
+            voting.submit_ballot(con, VOTER, round_id, second, {item: (1, False)}, now=late)
+    assert ballot_rows(con, round_id) == 1  # the refused ballots wrote nothing
+    # nobody closed the round yet: the refusal does not wait for it
+    assert db.query(con, "SELECT status FROM rounds WHERE id = ?", [round_id])[0]["status"] == "open"
+
+
+def test_a_ballot_on_a_round_past_its_end_is_refused_with_the_real_clock(con):
+    round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Minuté"), challenge_ids(con))
+    rounds.start_countdown(con, ORGANISER_ACTOR, round_id, dt.timedelta(seconds=5),
+                           now=clock.now() - dt.timedelta(seconds=6))
+    with pytest.raises(ValidationError, match="Ce vote est clos"):
+        voting.submit_ballot(con, VOTER, round_id, codes(con, 1)[0], {challenge_ids(con)[0]: (1, False)})
+    assert ballot_rows(con, round_id) == 0

@@ -32,6 +32,7 @@ h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !
 .projo-turnout small { display: block; font-size: 1.4rem; font-weight: 600; color: #000000; }
 .projo-big { font-size: 2rem; font-weight: 700; line-height: 1.3; }
 .projo-link { font-size: 1.25rem; font-weight: 700; word-break: break-all; }
+.projo-countdown { font-size: 2.2rem; font-weight: 800; color: #A63D00; margin: 0; }
 </style>
 """
 
@@ -62,6 +63,14 @@ def _state_line(rnd: dict[str, Any]) -> None:
         f"<p class='projo-big'><span class='projo-state{closed}'>{html.escape(state)}</span> "
         f"{html.escape(rounds.METHODS[rnd['method']])} sur {what}</p>"
     )
+
+
+def _countdown_line(rnd: dict[str, Any]) -> None:
+    """The time left on a timed vote (server-rendered; the fragment's refresh updates it)."""
+    left = rounds.remaining_seconds(rnd)
+    if left is not None:
+        st.html(f"<p class='projo-countdown' data-testid='projo-countdown'>⏱️ "
+                f"{html.escape(rounds.remaining_text(left))} pour voter</p>")
 
 
 def _reveal(actor: Actor, round_id: int) -> None:
@@ -107,10 +116,12 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         current = rounds.projected_round(con)
         if current is not None and current["id"] != round_id:
             st.rerun(scope="app")
+    live = rounds.get_round(con, round_id)  # read fresh: closes a round past its countdown first
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]
     specs = _chart_specs(str(db.default_path()), round_id, results.version(con, round_id))
     _state_line(rnd)
+    _countdown_line(live)
     left, right = st.columns([3, 1], gap="large")
     with right:
         share = "" if turnout.share is None else (

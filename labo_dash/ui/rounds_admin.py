@@ -1,13 +1,18 @@
-"""/admin, tabs « Tours de vote », « Résultats » and « Défis retenus»: the organisers' side of the votes."""
+"""/admin, tabs « Tours de vote », « Résultats » and « Défis retenus»: the organisers' side of the votes.
+
+« Tours de vote » also runs each round's lifecycle (rounds.py): the reference round for support, rehearsal,
+duplicate, archive (archived rounds behind a toggle), delete while no ballot, and the timed vote.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import duckdb
 import streamlit as st
 
-from labo_dash import french, results, rounds
+from labo_dash import french, results, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
@@ -145,44 +150,166 @@ def _error(errors: dict[str, str], field: str) -> None:
         st.error(errors[field], icon="✋")
 
 
+def admin_label(rnd: dict[str, Any]) -> str:
+    """Return the round's label in the list: title, method, state and its lifecycle marks."""
+    marks = [" · ⭐ Tour de référence" if rnd["reference"] else "",
+             " · 🧪 Tour d'essai" if rnd["rehearsal"] else "",
+             " · 🗄️ Archivé" if rnd["archived_at"] is not None else "",
+             " · ⏱️ Vote minuté" if rnd["status"] == "open" and rnd["closes_at"] is not None else ""]
+    return round_label(rnd) + "".join(marks)
+
+
 def _round_controls(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
     st.caption(rules_summary(rnd))
-    row = st.container(horizontal=True)  # one row of buttons, each as wide as its label
-    rid = rnd["id"]
-    if rnd["status"] == "open":
-        row.button("Clore le vote", key=f"close-{rid}", icon="⏹️", type="primary",
-                       on_click=_act, args=(rounds.set_status, con, actor, rid, "closed"),
-                       kwargs={"done": f"Vote « {rnd['title']} » clos."})
-    else:
-        label = "Rouvrir le vote" if rnd["status"] == "closed" else "Ouvrir le vote"
-        row.button(label, key=f"open-{rid}", icon="▶️", type="primary",
-                       on_click=_act, args=(rounds.set_status, con, actor, rid, "open"),
-                       kwargs={"done": f"Vote « {rnd['title']} » ouvert : les téléphones l'affichent."})
-    other = "hidden" if rnd["results_visibility"] == "live" else "live"
-    row.button("Masquer les résultats" if other == "hidden" else "Résultats en direct", key=f"vis-{rid}",
-                   icon="🙈" if other == "hidden" else "👁️",
-                   on_click=_act, args=(rounds.set_visibility, con, actor, rid, other),
-                   kwargs={"done": "Visibilité des résultats modifiée."})
-    if rnd["results_visibility"] == "hidden" and not rnd["revealed"]:
-        row.button("Révéler les résultats", key=f"reveal-{rid}", icon="🎉",
-                       disabled=rnd["status"] != "closed", help="Possible une fois le vote clos.",
-                       on_click=_act, args=(rounds.set_visibility, con, actor, rid, "hidden", True),
-                       kwargs={"done": "Résultats révélés : la projection les affiche."})
-    row.page_link("pages/resultats.py", label="Projeter ce tour", icon="📊", query_params={"tour": rid})
-    if not rnd["voters"]:
+    left = rounds.remaining_seconds(rnd)
+    if left is not None:
+        until = " ou dès que tout le monde a voté" if rnd["close_when_all_voted"] else ""
+        st.warning(f"{rounds.remaining_text(left)} : le vote se clôt de lui-même à la fin du compte à "
+                   f"rebours{until}.", icon="⏱️")
+    live = rnd["archived_at"] is None
+    if live:
+        _state_buttons(con, actor, rnd)
+    _lifecycle_buttons(con, actor, rnd)
+    if live and rnd["status"] != "closed":
+        _countdown_form(con, actor, rnd)
+    if live:
+        _duplicate_form(con, actor, rnd)
+    if live and not rnd["voters"]:
         with st.expander("Modifier les règles (possible tant qu'aucun bulletin n'est déposé)"):
             _rules_form(con, actor, rnd["target"], rnd)
 
 
+def _state_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+    """Open or close, results live or hidden, reveal, project."""
+    row = st.container(horizontal=True)  # one row of buttons, each as wide as its label
+    rid = rnd["id"]
+    if rnd["status"] == "open":
+        row.button("Clore le vote", key=f"close-{rid}", icon="⏹️", type="primary",
+                   on_click=_act, args=(rounds.set_status, con, actor, rid, "closed"),
+                   kwargs={"done": f"Vote « {rnd['title']} » clos."})
+    else:
+        label = "Rouvrir le vote" if rnd["status"] == "closed" else "Ouvrir le vote"
+        row.button(label, key=f"open-{rid}", icon="▶️", type="primary",
+                   on_click=_act, args=(rounds.set_status, con, actor, rid, "open"),
+                   kwargs={"done": f"Vote « {rnd['title']} » ouvert : les téléphones l'affichent."})
+    other = "hidden" if rnd["results_visibility"] == "live" else "live"
+    row.button("Masquer les résultats" if other == "hidden" else "Résultats en direct", key=f"vis-{rid}",
+               icon="🙈" if other == "hidden" else "👁️",
+               on_click=_act, args=(rounds.set_visibility, con, actor, rid, other),
+               kwargs={"done": "Visibilité des résultats modifiée."})
+    if rnd["results_visibility"] == "hidden" and not rnd["revealed"]:
+        row.button("Révéler les résultats", key=f"reveal-{rid}", icon="🎉",
+                   disabled=rnd["status"] != "closed", help="Possible une fois le vote clos.",
+                   on_click=_act, args=(rounds.set_visibility, con, actor, rid, "hidden", True),
+                   kwargs={"done": "Résultats révélés : la projection les affiche."})
+    row.page_link("pages/resultats.py", label="Projeter ce tour", icon="📊", query_params={"tour": rid})
+
+
+def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+    """Reference round, rehearsal, archive and delete."""
+    row = st.container(horizontal=True)
+    rid, title, archived = rnd["id"], md_escape(rnd["title"]), rnd["archived_at"] is not None
+    if rnd["target"] == "challenges" and not rnd["rehearsal"] and not archived:
+        if rnd["reference"]:
+            row.button("Revenir au choix automatique", key=f"unref-{rid}", icon="↩️",
+                       help="Le soutien viendra du dernier tour sur les défis aux résultats publics.",
+                       on_click=_act, args=(rounds.set_reference_round, con, actor, None),
+                       kwargs={"done": "Le soutien aux défis vient de nouveau du choix automatique."})
+        else:
+            row.button("Choisir comme tour de référence", key=f"ref-{rid}", icon="⭐",
+                       help="Le soutien aux défis (accueil, suivi, partenaires, rapport) viendra de ce tour.",
+                       on_click=_act, args=(rounds.set_reference_round, con, actor, rid),
+                       kwargs={"done": f"« {title} » est le tour de référence pour le soutien aux défis."})
+    if rnd["rehearsal"]:
+        row.button("Ce n'est plus un tour d'essai", key=f"real-{rid}", icon="✅",
+                   on_click=_act, args=(rounds.set_rehearsal, con, actor, rid, False),
+                   kwargs={"done": f"« {title} » compte de nouveau (soutien, rapports, exports)."})
+    else:
+        row.button("Marquer comme tour d'essai", key=f"rehearsal-{rid}", icon="🧪",
+                   help="Un tour d'essai ne sert jamais au soutien, aux rapports ni aux exports.",
+                   on_click=_act, args=(rounds.set_rehearsal, con, actor, rid, True),
+                   kwargs={"done": f"« {title} » est un tour d'essai : il ne compte plus nulle part."})
+    if archived:
+        row.button("Désarchiver", key=f"unarchive-{rid}", icon="📤",
+                   on_click=_act, args=(rounds.set_archived, con, actor, rid, False),
+                   kwargs={"done": f"« {title} » est de nouveau affiché."})
+    else:
+        row.button("Archiver", key=f"archive-{rid}", icon="🗄️", disabled=rnd["status"] == "open",
+                   help="Masqué partout, conservé dans la base et le journal (possible une fois clos).",
+                   on_click=_act, args=(rounds.set_archived, con, actor, rid, True),
+                   kwargs={"done": f"« {title} » est archivé : il n'apparaît plus qu'ici."})
+    if not rnd["voters"]:
+        with row.popover("Supprimer", icon="🗑️", disabled=rnd["status"] == "open"):
+            st.markdown(f"Supprimer définitivement le tour « {title} » ? Il n'a reçu aucun "
+                        "bulletin ; le journal garde la trace de la suppression.")
+            st.button("Supprimer ce tour", key=f"delete-{rid}", type="primary",
+                      on_click=_act, args=(rounds.delete_round, con, actor, rid),
+                      kwargs={"done": f"Tour « {title} » supprimé."})
+
+
+def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+    """Start (or restart) a timed vote: the round opens and closes by itself at the end."""
+    key = f"countdown-{rnd['id']}"
+    with st.form(key, border=False):
+        cols = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
+        cols[0].number_input("Minutes", 0, 180, 2, key=f"{key}-min")
+        cols[1].number_input("Secondes", 0, 59, 0, key=f"{key}-sec")
+        cols[2].checkbox("Clore quand tout le monde a voté", key=f"{key}-all",
+                         help="Dès que chaque inscrit·e (personne ayant un code) a voté.")
+        started = cols[3].form_submit_button("Lancer le compte à rebours", icon="⏱️", width="stretch")
+    if not started:
+        return
+    state = st.session_state
+    duration = dt.timedelta(minutes=int(state[f"{key}-min"]), seconds=int(state[f"{key}-sec"]))
+    _act(rounds.start_countdown, con, actor, rnd["id"], duration, bool(state[f"{key}-all"]),
+         done=f"Compte à rebours lancé : le vote « {md_escape(rnd['title'])} » se clôt de lui-même à la fin.")
+    st.rerun()
+
+
+def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+    """Copy the round (same rules and items) under a new title, in preparation."""
+    key = f"duplicate-{rnd['id']}"
+    with st.popover("Dupliquer", icon="📄"), st.form(key, border=False):
+        st.text_input("Titre du nouveau tour (mêmes règles et éléments)", value=f"{rnd['title']} (copie)",
+                      key=f"{key}-title", max_chars=rounds.TITLE_MAX)
+        submitted = st.form_submit_button("Dupliquer ce tour", icon="📄")
+    if not submitted:
+        return
+    title = st.session_state[f"{key}-title"]
+    _act(rounds.duplicate_round, con, actor, rnd["id"], title,
+         done=f"Tour « {md_escape(title.strip())} » créé, en préparation : ouvrez-le le moment venu.")
+    st.rerun()
+
+
+def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[dict[str, Any]]) -> None:
+    """Say which round gives support, and invite organisers to choose it when nobody has."""
+    found = signature.support_round(con)
+    chosen = next((r for r in all_rounds if r["reference"]), None)
+    if found is not None:
+        invite = "" if found["chosen"] else (
+            " Choisissez le tour de référence avec « Choisir comme tour de référence » (plénière du matin)."
+        )
+        st.info(md_escape(signature.support_source(found) + invite), icon="⭐")
+    elif chosen is not None:
+        st.info(f"Tour de référence pour le soutien aux défis : « {md_escape(chosen['title'])} ». Ses "
+                "résultats ne sont pas encore publics : le soutien apparaîtra à leur révélation.", icon="⭐")
+    else:
+        st.info("Aucun tour sur les défis n'a de résultats publics : choisissez le tour de référence pour "
+                "le soutien aux défis avec « Choisir comme tour de référence ».", icon="⭐")
+
+
 def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
-    """Create rounds, open and close them, choose and reveal their results."""
+    """Create rounds, open, time and close them, reveal their results, run their lifecycle."""
     _show_messages()
     st.subheader("Tours de vote")
-    all_rounds = rounds.list_rounds(con)
+    archived = st.toggle("Afficher les tours archivés", key="rounds-show-archived")
+    all_rounds = rounds.list_rounds(con, include_archived=archived)
+    _reference_notice(con, all_rounds)
     if not all_rounds:
         st.info("Aucun tour pour l'instant : créez le premier ci-dessous.")
     for rnd in all_rounds:
-        with st.expander(round_label(rnd), expanded=rnd["status"] != "closed"):
+        pending = rnd["results_visibility"] == "hidden" and not rnd["revealed"]  # closing never hides reveal
+        with st.expander(admin_label(rnd), expanded=rnd["status"] != "closed" or pending):
             _round_controls(con, actor, rnd)
     st.subheader("Créer un tour de vote")
     target = st.segmented_control("Sur quoi vote-t-on ?", list(TARGETS), format_func=TARGETS.get,
@@ -197,7 +324,8 @@ def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.info("Aucun tour de vote pour l'instant : créez-en un dans l'onglet « Tours de vote ».")
         return
     by_id = {r["id"]: r for r in all_rounds}
-    default = rounds.projected_round(con)["id"]
+    projected = rounds.projected_round(con)
+    default = projected["id"] if projected is not None else all_rounds[0]["id"]
     with st.form("results-pick", border=False):
         cols = st.columns([4, 1], vertical_alignment="bottom")
         chosen = cols[0].selectbox("Tour", list(by_id), index=list(by_id).index(default),
@@ -213,7 +341,9 @@ def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if not candidates:
         st.info("Aucun défi n'est encore formulé : créez-les sur la page Diagnostic partagé.")
         return
-    on_challenges = [r for r in rounds.list_rounds(con) if r["target"] == "challenges" and r["voters"]]
+    on_challenges = [r for r in rounds.list_rounds(con)
+                     if r["target"] == "challenges" and r["voters"] and not r["rehearsal"]]
+    on_challenges.sort(key=lambda r: not r["reference"])  # the reference round first, else the latest
     scores: dict[int, str] = {}
     if on_challenges:
         latest = on_challenges[0]

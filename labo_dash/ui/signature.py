@@ -19,6 +19,7 @@ from labo_dash import french, seminar, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.ui import signature_filter as picks
 from labo_dash.ui import signature_views as views
+from labo_dash.ui.common import md_escape
 from labo_dash.ui.common import today as current_day
 from labo_dash.ui.signature_views import BARS_TITLE
 
@@ -31,7 +32,8 @@ SUPPORT_HELP = (
 )
 NO_ROUND = (
     "Aucun tour de positionnement sur les défis n'a encore de résultats publics : le soutien aux défis "
-    "apparaîtra ici dès l'ouverture du vote (page Administration)."
+    "apparaîtra ici dès l'ouverture du vote (page Administration, où les organisateur·ice·s choisissent "
+    "le tour de référence ; les tours d'essai et les tours archivés ne comptent jamais)."
 )
 NO_VOTE = "Aucun vote n'a encore été exprimé dans ce tour : les barres apparaîtront avec les premiers votes."
 
@@ -84,6 +86,7 @@ def render_support_by_challenge(
             st.info(NO_ROUND, icon="🗳️")
             return None
         round_id = found["id"]
+        st.caption(md_escape(signature.support_source(found)))
     section = views.Section(con, key, seminar_id)
     month = month or dt.date(today.year, today.month, 1)
     when = signature.as_of(month, today)
@@ -131,7 +134,7 @@ def render_signature(
     if bars.empty or not bars["score"].sum():
         st.info(NO_VOTE, icon="🗳️")
         return
-    st.caption(f"Soutien tiré du tour « {found['title']} », avancement au {french.date(when)}.")
+    st.caption(md_escape(f"{signature.support_source(found)} Avancement au {french.date(when)}."))
     picks.notice(key, bars, section.objectives)
     dates = tuple(signature.as_of(m, today) for m in months)
     trend = section.view("trend", found["id"], dates, picks.current(key)["challenge"], seminar_id)

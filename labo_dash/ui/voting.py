@@ -22,6 +22,7 @@ from labo_dash.ui.common import md_escape
 
 WALK_IN = Actor(ANONYMOUS, "inscription sur place")
 NEW_CODE_KEY = "vote_new_code"
+COUNTDOWN_REFRESH = 1  # seconds between two redraws of a timed vote's countdown
 
 
 def participant_actor(person: dict[str, Any]) -> Actor:
@@ -161,6 +162,17 @@ def _dots_left(rnd: dict[str, Any], ballot: dict[int, tuple[int, bool]]) -> str:
     return f" : {placed}, il vous en reste {left}"
 
 
+@st.fragment(run_every=COUNTDOWN_REFRESH)
+def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
+    """A timed vote's time left, redrawn every second (the ballot form around it keeps its choices)."""
+    rnd = rounds.get_round(con, round_id)
+    left = rounds.remaining_seconds(rnd)
+    if left is not None:
+        st.warning(f"{rounds.remaining_text(left)} pour voter.", icon="⏱️")
+    else:
+        st.error("Ce vote est clos : rechargez la page.", icon="⏹️")
+
+
 def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dict[str, Any]) -> None:
     """Show the open round's ballot for ``person`` and record it on submit (one transaction)."""
     items = rounds.round_items(con, rnd["id"])
@@ -168,6 +180,8 @@ def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dic
     prefix = f"ballot-{rnd['id']}-{person['id']}"
     _init_state(prefix, rnd, items, saved)
     st.subheader(md_escape(rnd["title"]))
+    if rnd["closes_at"] is not None:
+        _countdown(con, rnd["id"])
     st.markdown(voting.instructions(rnd))
     if saved is not None:
         st.info(f"Votre vote est enregistré{_dots_left(rnd, saved)}. Vous pouvez le modifier jusqu'à la "

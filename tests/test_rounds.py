@@ -1,0 +1,387 @@
+"""Round lifecycle on real DuckDB files: rehearsal, duplicate, archive, delete, reference round, timer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from labo_dash import clock, db, export, report_pdf, reports, rounds, signature, solutions, voting
+from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, Actor
+from labo_dash.errors import PermissionDenied, ValidationError
+from labo_dash.rounds import RoundRules
+
+ORG = Actor(ORGANISER, "Hélène")
+T0 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
+
+
+def codes(con, n: int) -> list[str]:
+    return [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT ?", [n])]
+
+
+def items(con, target: str = "challenges") -> list[int]:
+    return [r["id"] for r in rounds.candidate_items(con, target)]
+
+
+def plenary(con) -> int:
+    """The demo's closed dot-voting round on the défis (the 12h plenary)."""
+    return db.query(con, "SELECT id FROM rounds WHERE target = 'challenges'")[0]["id"]
+
+
+def voted_round(con, title: str, voters: int = 3, target: str = "challenges", contribute=False) -> int:
+    """Create, open, fill with ``voters`` ballots and close a round; return its id."""
+    ids = items(con, target)
+    rules = RoundRules(title, target=target, method="approval")
+    round_id = rounds.create_round(con, ORG, rules, ids)
+    rounds.set_status(con, ORG, round_id, "open")
+    for code in codes(con, voters):
+        voting.submit_ballot(con, ORG, round_id, code, {ids[-1]: (1, contribute)})
+    rounds.set_status(con, ORG, round_id, "closed")
+    return round_id
+
+
+def audit_ops(con, round_id: int) -> list[str]:
+    return [r["operation"] for r in db.query(
+        con, "SELECT operation FROM audit_log WHERE entity = 'rounds' AND entity_id = ? ORDER BY id",
+        [round_id],
+    )]
+
+
+# --- Rehearsal -----------------------------------------------------------------------------------------
+
+
+def test_a_rehearsal_never_feeds_support_reports_exports_or_volunteers(con):
+    # The issue's example: a 3-voter test round, closed after the plenary, silently became the support.
+    main = plenary(con)
+    rehearsal = voted_round(con, "Test micro", voters=3)
+    assert signature.support_round(con)["id"] == rehearsal  # the fault, before marking it
+    rounds.set_rehearsal(con, ORG, rehearsal, True)
+    found = signature.support_round(con)
+    assert found["id"] == main and found["title"] == "Positionnement sur les défis (plénière de 12h)"
+    assert found["voters"] > 3 and not found["chosen"]
+    report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
+    assert report.support_round["id"] == main
+    tables = export.open_data_tables(con)
+    assert rehearsal not in tables["rounds"]["id"].to_pylist()
+    assert rehearsal not in tables["round_items"]["round_id"].to_pylist()
+    assert rehearsal not in tables["ballot_totals"]["round_id"].to_pylist()
+    assert main in tables["ballot_totals"]["round_id"].to_pylist()
+    before = solutions.volunteers(con)
+    trial = voted_round(con, "Essai solutions", voters=2, target="solutions", contribute=True)
+    rounds.set_rehearsal(con, ORG, trial, True)
+    assert solutions.volunteers(con).equals(before)  # the test ballots' volunteers are not real ones
+    assert audit_ops(con, rehearsal)[-1] == "rehearsal"
+
+
+def test_unmarking_a_rehearsal_makes_it_count_again(con):
+    rehearsal = voted_round(con, "Test micro")
+    rounds.set_rehearsal(con, ORG, rehearsal, True)
+    rounds.set_rehearsal(con, ORG, rehearsal, False)
+    assert signature.support_round(con)["id"] == rehearsal
+    assert rehearsal in export.open_data_tables(con)["rounds"]["id"].to_pylist()
+
+
+# --- Duplicate -----------------------------------------------------------------------------------------
+
+
+def test_duplicate_keeps_rules_and_items_under_a_new_title(con):
+    ids = items(con)[:4]
+    rules = RoundRules("Répétition", method="dots", dots_per_voter=2, max_per_item=2,
+                       results_visibility="hidden")
+    source = rounds.create_round(con, ORG, rules, list(reversed(ids)))
+    rounds.set_rehearsal(con, ORG, source, True)
+    copy = rounds.duplicate_round(con, ORG, source, "  Plénière de 12h ")
+    got, original = rounds.get_round(con, copy), rounds.get_round(con, source)
+    for key in ("target", "method", "dots_per_voter", "max_per_item", "grade_scale", "results_visibility"):
+        assert got[key] == original[key]
+    assert got["title"] == "Plénière de 12h" and got["status"] == "draft" and not got["rehearsal"]
+    assert [i["id"] for i in rounds.round_items(con, copy)] == list(reversed(ids))
+    created = db.query(con, "SELECT after FROM audit_log WHERE entity = 'rounds' AND entity_id = ?", [copy])
+    assert json.loads(created[0]["after"])["duplicate_of"] == source
+    with pytest.raises(ValidationError, match="Donnez un titre"):
+        rounds.duplicate_round(con, ORG, source, " ")
+    assert db.query(con, "SELECT count(*) AS n FROM rounds")[0]["n"] == 4  # the refused copy wrote nothing
+
+
+# --- Archive and delete --------------------------------------------------------------------------------
+
+
+def test_archived_round_is_hidden_everywhere_but_kept(con):
+    old = voted_round(con, "Ancien tour")
+    assert signature.support_round(con)["id"] == old
+    rounds.set_archived(con, ORG, old, True, now=T0)
+    assert old not in [r["id"] for r in rounds.list_rounds(con)]
+    assert old in [r["id"] for r in rounds.list_rounds(con, include_archived=True)]
+    assert rounds.projected_round(con)["id"] != old
+    assert signature.support_round(con)["id"] == plenary(con)
+    assert old not in export.open_data_tables(con)["rounds"]["id"].to_pylist()
+    kept = rounds.get_round(con, old)  # still in the database, with its ballots
+    assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 3
+    with pytest.raises(ValidationError, match="archivé"):
+        rounds.set_status(con, ORG, old, "open")
+    rounds.set_archived(con, ORG, old, False)
+    assert old in [r["id"] for r in rounds.list_rounds(con)]
+    assert audit_ops(con, old)[-2:] == ["archive", "unarchive"]
+
+
+def test_an_open_round_is_closed_before_it_is_archived_or_deleted(con):
+    round_id = rounds.create_round(con, ORG, RoundRules("Ouvert"), items(con))
+    rounds.set_status(con, ORG, round_id, "open")
+    with pytest.raises(ValidationError, match="clôturez-le avant de l'archiver"):
+        rounds.set_archived(con, ORG, round_id, True)
+    with pytest.raises(ValidationError, match="clôturez-le avant de le supprimer"):
+        rounds.delete_round(con, ORG, round_id)
+    assert rounds.get_round(con, round_id)["archived_at"] is None
+
+
+def test_delete_only_without_ballots(con):
+    empty = rounds.create_round(con, ORG, RoundRules("Brouillon"), items(con))
+    rounds.delete_round(con, ORG, empty)
+    assert not db.query(con, "SELECT id FROM rounds WHERE id = ?", [empty])
+    assert not db.query(con, "SELECT item_id FROM round_items WHERE round_id = ?", [empty])
+    deleted = db.query(
+        con, "SELECT before FROM audit_log WHERE entity = 'rounds' AND entity_id = ? "
+        "AND operation = 'delete'", [empty],
+    )
+    assert json.loads(deleted[0]["before"])["title"] == "Brouillon"  # the audit log keeps it
+    voted = voted_round(con, "Avec bulletins", voters=1)
+    with pytest.raises(ValidationError, match=r"a reçu des bulletins.*Archivez-le"):
+        rounds.delete_round(con, ORG, voted)
+    assert rounds.get_round(con, voted)["voters"] == 1
+
+
+# --- Reference round -----------------------------------------------------------------------------------
+
+
+def test_the_reference_round_is_chosen_explicitly(con):
+    main = plenary(con)
+    later = voted_round(con, "Tour de l'après-midi")
+    assert signature.support_round(con)["id"] == later  # automatic: the latest closed round
+    rounds.set_reference_round(con, ORG, main)
+    found = signature.support_round(con)
+    assert found["id"] == main and found["chosen"]
+    assert [r["id"] for r in rounds.list_rounds(con) if r["reference"]] == [main]
+    for refused, match in [
+        (lambda: rounds.set_rehearsal(con, ORG, main, True), "tour de référence"),
+        (lambda: rounds.set_archived(con, ORG, main, True), "tour de référence"),
+    ]:
+        with pytest.raises(ValidationError, match=match):
+            refused()
+    rounds.set_reference_round(con, ORG, None)
+    assert signature.support_round(con)["id"] == later
+    log = db.query(con, "SELECT before, after FROM audit_log WHERE operation = 'reference_round' ORDER BY id")
+    assert [json.loads(r["after"])["reference_round_id"] for r in log] == [main, None]
+
+
+def test_a_reference_round_must_be_a_real_round_on_défis(con):
+    solutions_round = db.query(con, "SELECT id FROM rounds WHERE target = 'solutions'")[0]["id"]
+    with pytest.raises(ValidationError, match="tour sur les défis"):
+        rounds.set_reference_round(con, ORG, solutions_round)
+    rehearsal = voted_round(con, "Essai")
+    rounds.set_rehearsal(con, ORG, rehearsal, True)
+    with pytest.raises(ValidationError, match="tour d'essai"):
+        rounds.set_reference_round(con, ORG, rehearsal)
+    empty = rounds.create_round(con, ORG, RoundRules("Prévu"), items(con))
+    rounds.set_reference_round(con, ORG, empty)
+    with pytest.raises(ValidationError, match="tour de référence"):
+        rounds.delete_round(con, ORG, empty)
+    assert signature.support_round(con) is None  # chosen but without public results: no silent fallback
+
+
+def test_only_organisers_run_the_lifecycle(con):
+    main = plenary(con)
+    for role in (PARTICIPANT, PARTNER):
+        actor = Actor(role, "x")
+        for call in (
+            lambda a=actor: rounds.set_rehearsal(con, a, main, True),
+            lambda a=actor: rounds.duplicate_round(con, a, main, "Copie"),
+            lambda a=actor: rounds.set_archived(con, a, main, True),
+            lambda a=actor: rounds.delete_round(con, a, main),
+            lambda a=actor: rounds.set_reference_round(con, a, main),
+            lambda a=actor: rounds.start_countdown(con, a, main, dt.timedelta(minutes=2)),
+        ):
+            with pytest.raises(PermissionDenied):
+                call()
+    assert not rounds.get_round(con, main)["rehearsal"]
+
+
+# --- Timed vote ----------------------------------------------------------------------------------------
+
+
+def test_remaining_time_in_french():
+    assert rounds.remaining_text(80) == "Il reste 1 min 20 s"
+    assert rounds.remaining_text(120) == "Il reste 2 min"
+    assert rounds.remaining_text(5) == "Il reste 5 s"
+    assert rounds.remaining_text(0) == "Il reste 0 s"
+
+
+def test_countdown_opens_the_round_and_it_closes_by_itself_at_the_end(con):
+    round_id = rounds.create_round(con, ORG, RoundRules("Minuté"), items(con))
+    ends = rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2), now=T0)
+    assert ends == T0 + dt.timedelta(minutes=2)
+    rnd = db.query(con, "SELECT * FROM rounds WHERE id = ?", [round_id])[0]
+    assert rnd["status"] == "open" and rnd["closes_at"] == dt.datetime(2026, 11, 26, 11, 2)
+    assert rounds.remaining_seconds(rnd, T0 + dt.timedelta(seconds=40)) == 80
+    assert rounds.remaining_seconds(rnd, T0 + dt.timedelta(seconds=119, microseconds=1)) == 1
+    assert rounds.close_due_rounds(con, T0 + dt.timedelta(seconds=119)) == []
+    assert rounds.close_due_rounds(con, T0 + dt.timedelta(seconds=125)) == [round_id]
+    closed = db.query(con, "SELECT status, closed_at FROM rounds WHERE id = ?", [round_id])[0]
+    assert closed == {"status": "closed", "closed_at": dt.datetime(2026, 11, 26, 11, 2)}  # at the end
+    entry = db.query(con, "SELECT actor, after FROM audit_log WHERE entity_id = ? AND entity = 'rounds' "
+                          "ORDER BY id DESC LIMIT 1", [round_id])[0]
+    assert entry["actor"] == "clôture automatique" and json.loads(entry["after"])["reason"] == "countdown"
+
+
+def test_a_round_past_its_end_reads_closed_on_the_next_read(con):
+    round_id = rounds.create_round(con, ORG, RoundRules("Minuté"), items(con))
+    past = clock.now() - dt.timedelta(minutes=5)
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2), now=past)
+    assert rounds.open_round(con) is None  # every read closes what is due first
+    assert rounds.get_round(con, round_id)["status"] == "closed"
+    assert "est clos" in rounds.waiting_message(con)
+
+
+def test_countdown_duration_and_one_open_round(con):
+    first = rounds.create_round(con, ORG, RoundRules("A"), items(con))
+    for wrong in (dt.timedelta(seconds=4), dt.timedelta(hours=3, seconds=1)):
+        with pytest.raises(ValidationError, match="entre 5 secondes et 3 heures"):
+            rounds.start_countdown(con, ORG, first, wrong, now=T0)
+    assert rounds.get_round(con, first)["status"] == "draft"
+    rounds.set_status(con, ORG, first, "open")
+    second = rounds.create_round(con, ORG, RoundRules("B"), items(con))
+    with pytest.raises(ValidationError, match="« A » est encore ouvert"):
+        rounds.start_countdown(con, ORG, second, dt.timedelta(minutes=1), now=T0)
+
+
+def test_a_plain_reopening_has_no_countdown(con):
+    round_id = rounds.create_round(con, ORG, RoundRules("Minuté"), items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2), close_when_all_voted=True)
+    rounds.set_status(con, ORG, round_id, "closed")
+    rounds.set_status(con, ORG, round_id, "open")
+    rnd = rounds.get_round(con, round_id)
+    assert rnd["status"] == "open" and rnd["closes_at"] is None and not rnd["close_when_all_voted"]
+    assert rounds.remaining_seconds(rnd) is None
+
+
+def test_close_when_everybody_holding_a_code_has_voted(fresh_db):
+    con = db.open_database(fresh_db)
+    with db.transaction(con) as cur:
+        cur.execute("INSERT INTO challenges (id, seminar_id, title) VALUES (1, 1, 'Un'), (2, 1, 'Deux')")
+        cur.execute("INSERT INTO participants (seminar_id, name, kind, code) VALUES "
+                    "(1, 'Ana', 'autre', 'AAAA2222'), (1, 'Bob', 'autre', 'BBBB3333'), "
+                    "(1, 'Sans code', 'autre', NULL)")
+    round_id = rounds.create_round(con, ORG, RoundRules("Tout le monde"), [1, 2])
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
+    voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
+    assert rounds.get_round(con, round_id)["status"] == "open"  # Bob has not voted yet
+    voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
+    assert rounds.get_round(con, round_id)["status"] == "closed"  # the one without a code cannot vote
+    reason = db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]["after"]
+    assert json.loads(reason)["reason"] == "all_voted"
+    con.close()
+
+
+# --- Pages (AppTest) -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_db(demo_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    yield demo_db
+    db.close()
+
+
+def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params.update(query or {})
+    at.switch_page(script)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_timed_round_closing_by_itself_keeps_the_reveal_button_in_view(app_db):
+    con = db.open_database(app_db)
+    round_id = rounds.create_round(con, ORG, RoundRules("Minuté masqué", results_visibility="hidden"),
+                                   items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2),
+                           now=clock.now() - dt.timedelta(minutes=3))
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    box = next(e for e in at.expander if e.label.startswith("Minuté masqué"))
+    assert "Clos" in box.label and box.proto.expanded
+    reveal = next(b for b in box.button if b.label == "Révéler les résultats")
+    assert not reveal.disabled
+    reveal.click()
+    at.run()
+    assert not at.exception
+    con = db.open_database(app_db)
+    assert rounds.get_round(con, round_id)["revealed"]
+    con.close()
+
+
+def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_db):
+    con = db.open_database(app_db)
+    trial = voted_round(con, "Test micro")
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    assert any("Soutien tiré du tour « Test micro »" in i.value for i in at.info)  # the fault, named
+    box = next(e for e in at.expander if e.label.startswith("Test micro"))
+    next(b for b in box.button if b.label == "Marquer comme tour d'essai").click()
+    at.run()
+    assert any("Soutien tiré du tour « Positionnement sur les défis" in i.value for i in at.info)
+    box = next(e for e in at.expander if e.label.startswith("Test micro"))
+    assert "Tour d'essai" in box.label
+    next(b for b in box.button if b.label == "Archiver").click()
+    at.run()
+    assert not any(e.label.startswith("Test micro") for e in at.expander)
+    at.toggle(key="rounds-show-archived").set_value(True)
+    at.run()
+    assert any(e.label.startswith("Test micro") and "Archivé" in e.label for e in at.expander)
+    con = db.open_database(app_db)
+    row = rounds.get_round(con, trial)
+    assert row["rehearsal"] and row["archived_at"] is not None
+    con.close()
+
+
+def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    title = next(t for t in at.text_input if t.key.startswith("rules-new") and t.key.endswith("-title"))
+    title.input("Plénière minutée")
+    next(b for b in at.button if b.label == "Créer le tour").click()
+    at.run()
+    box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
+    next(n for n in box.number_input if n.label == "Minutes").set_value(1)
+    next(n for n in box.number_input if n.label == "Secondes").set_value(30)
+    next(b for b in box.button if b.label == "Lancer le compte à rebours").click()
+    at.run()
+    assert any("Compte à rebours lancé" in s.value for s in at.success)
+    assert any(w.value.startswith("Il reste 1 min") for w in at.warning)
+    projection = open_page("pages/resultats.py")
+    html = " ".join(h.proto.body for h in projection.get("html"))
+    assert "Vote ouvert" in html and "Il reste 1 min" in html and "pour voter" in html
+
+
+def test_the_full_vote_page_shows_the_time_left(app_db):
+    con = db.open_database(app_db)
+    round_id = rounds.create_round(con, ORG, RoundRules("Plénière minutée"), items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=3))
+    code = codes(con, 1)[0]
+    con.close()
+    at = open_page("pages/vote.py", {"code": code})
+    assert any(re.fullmatch(r"Il reste [23] min( \d+ s)? pour voter\.", w.value) for w in at.warning)
+
+
+def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
+    rehearsal = voted_round(con, "Test micro")
+    rounds.set_rehearsal(con, ORG, rehearsal, True)
+    report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
+    pages = PdfReader(io.BytesIO(report_pdf.report_pdf(report))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (" in text
+    assert "Test micro" not in text

@@ -88,10 +88,12 @@ def key_figures(
              WHERE seminar_id = ? AND deleted_at IS NULL AND selected) AS selected_challenges,
           (SELECT count(DISTINCT (b.round_id, b.participant_id)) FROM ballots b
              JOIN rounds r ON r.id = b.round_id
-             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL) AS ballots,
+             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false)
+               AND r.archived_at IS NULL) AS ballots,
           (SELECT count(DISTINCT b.participant_id) FROM ballots b
              JOIN rounds r ON r.id = b.round_id
-             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL) AS voters,
+             WHERE r.seminar_id = ? AND NOT coalesce(r.rehearsal, false)
+               AND r.archived_at IS NULL) AS voters,
           (SELECT count(*) FROM solutions WHERE seminar_id = ? AND deleted_at IS NULL) AS solutions
         """,
         [seminar_id] * 7,

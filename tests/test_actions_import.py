@@ -142,7 +142,8 @@ def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(con):
     progress.cell(line_second, column(progress, "Échéance")).value = None
     with pytest.raises(ImportRejected) as again:
         actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
-    assert "Avancement : un nombre entier de 0 à 100" in dict(again.value.rows)[line_second]
+    assert dict(again.value.rows)[line_second] == (
+        f"action n° {second} : Avancement (%) : « 150 » lu, un nombre entier de 0 à 100 attendu.")
 
 
 @pytest.mark.parametrize("content, name, reason", [

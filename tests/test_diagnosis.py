@@ -337,7 +337,8 @@ def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
         diagnosis_import.import_challenges(empty, SYSTEM, bad.encode(), "defis.csv")
     reasons = dict(info.value.rows)
     assert "totalisent 90" in reasons[2] and "pourcentages" in reasons[3] and "déjà ce titre" in reasons[4]
-    assert "999" in reasons[5] and "illisible" in reasons[6] and "doublon de la ligne 7" in reasons[8]
+    assert "999" in reasons[5] and "« beaucoup » n'est pas un nombre" in reasons[6]
+    assert "doublon de la ligne 7" in reasons[8]
     assert len(challenges.list_challenges(empty)) == 2
 
 

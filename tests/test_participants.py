@@ -112,7 +112,7 @@ def test_import_template_reads_back(fresh_db):
     assert template.startswith(b"\xef\xbb\xbf") and b"type de participant" in template
     con = db.open_database(fresh_db)
     try:
-        rows = participants.read_participants(con, template, "modele.csv")
+        rows = participants.read_participants(con, template, "modele.csv").rows
         assert len(rows) == 1 and rows[0]["kind"] == "ptce"
     finally:
         con.close()

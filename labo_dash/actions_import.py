@@ -190,6 +190,11 @@ def _read(data: bytes, filename: str) -> tuple[dict[str, Table], str, dt.datetim
     return tables, source, *_about(data)
 
 
+def _to_ms(moment: dt.datetime) -> dt.datetime:
+    """Return an instant truncated to the millisecond, the precision of the export time in the workbook."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _current(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in db.query(con, _CURRENT)}
 
@@ -237,9 +242,9 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
             update = {"action_id": action_id, "reported_on": today, "status": status,
                       "progress": None if value is None else int(value), "comment": None,
                       "evidence_url": None, "reported_by": reported_by}
-        if (moved or update) and exported_at and max(
+        if (moved or update) and exported_at and _to_ms(max(
             before["last_recorded"] or dt.datetime.min, before["last_edit"] or dt.datetime.min
-        ) > exported_at:
+        )) > exported_at:
             errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
                                "la situation actuelle et reportez-y vos changements.")
         if errors:

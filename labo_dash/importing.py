@@ -411,19 +411,26 @@ def _build_table(
     return dataclasses.replace(origin, rows=rows, headers=headers, ignored=ignored)
 
 
-def template_csv(headers: Sequence[str], examples: Sequence[Sequence[str]] = ()) -> bytes:
-    """Return a CSV template as French Excel opens it directly: UTF-8 with BOM, ``;``, CRLF."""
+def template_csv(headers: Sequence[str], examples: Sequence[Sequence[Any]] = ()) -> bytes:
+    """Return a CSV file as French Excel opens it directly: UTF-8 with BOM, ``;``, CRLF.
+
+    Text that Excel would run as a formula gets an apostrophe (:func:`spreadsheet.csv_text`), which
+    :func:`read_table` removes: any row written here reads back as it was.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(examples)
+    writer.writerows([spreadsheet.csv_text(value) for value in row] for row in examples)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def template_xlsx(
-    headers: Sequence[str], examples: Sequence[Sequence[str]] = (), sheet: str = "Modèle"
+    headers: Sequence[str], examples: Sequence[Sequence[Any]] = (), sheet: str = "Modèle"
 ) -> bytes:
-    """Return an .xlsx template: a bold header row, example rows, readable column widths."""
+    """Return an .xlsx template: a bold header row, example rows, readable column widths.
+
+    Text is stored as text, never as a formula (:mod:`labo_dash.spreadsheet`): rows read back as written.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -434,7 +441,8 @@ def template_xlsx(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for example in examples:
-        ws.append(list(example))
+        ws.append([spreadsheet.xlsx_text(value) for value in example])
+    spreadsheet.text_cells(ws)
     for index, header in enumerate(headers):
         width = max([len(header), *(len(str(e[index])) for e in examples if index < len(e))])
         ws.column_dimensions[ws.cell(1, index + 1).column_letter].width = min(max(12, width + 2), 70)

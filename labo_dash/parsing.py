@@ -117,8 +117,9 @@ def parse_amount(value: Any, label: str, *, high: int) -> Decimal | None:
     if number is None:
         return None
     if not 0 <= number <= high or number != number.quantize(Decimal("0.01")):
-        raise NumberError(f"{label} : « {shown(value)} » lu, un montant de 0 à {high:,} € (centimes au plus) "
-                          "attendu.".replace(",", "\u00a0"))
+        limit = f"{high:,}".replace(",", "\u00a0")  # 100 000 000, French thousands (only the limit)
+        raise NumberError(f"{label} : « {shown(value)} » lu, un montant de 0 à {limit} € (centimes au plus) "
+                          "attendu.")
     return number
 
 

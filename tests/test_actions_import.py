@@ -264,11 +264,12 @@ def test_amounts_typed_the_french_way_are_read_exactly(con):
 
 
 def test_an_unreadable_percentage_or_amount_is_refused_saying_what_was_read(con):
-    first, second = open_actions(con)[:2]
+    first, second, third = open_actions(con)[:3]
     book = export(con)
     sheet = book["Actions"]
     sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = "50,5 %"
     sheet.cell(row_of(sheet, second), column(sheet, "Budget prévu (€)")).value = "1.234,5 €"
+    sheet.cell(row_of(sheet, third), column(sheet, "Budget prévu (€)")).value = "12,345 €"
     before = snapshot(con)
     with pytest.raises(ImportRejected) as refused:
         actions_import.apply_import(con, PAUL, to_bytes(book), "rapport.xlsx", TODAY)
@@ -277,6 +278,28 @@ def test_an_unreadable_percentage_or_amount_is_refused_saying_what_was_read(con)
     assert reasons[row_of(sheet, first)] == (
         f"action n° {first} : Avancement (%) : « 50,5 % » lu, un nombre entier de 0 à 100 attendu.")
     assert "« 1.234,5 € » n'est pas un nombre" in reasons[row_of(sheet, second)]
+    assert reasons[row_of(sheet, third)] == (  # the comma read is quoted as it was, never rewritten
+        f"action n° {third} : Budget prévu (€) : « 12,345 € » lu, un montant de 0 à 100\u00a0000\u00a0000 € "
+        "(centimes au plus) attendu.")
+
+
+def test_an_export_made_less_than_a_second_after_a_change_is_not_stale(con):
+    """The export time keeps its milliseconds: a change made just before it is not « after the export »."""
+    import dataclasses
+
+    first = open_actions(con)[0]
+    moment = dt.datetime.combine(TODAY, dt.time(12, 0, 0, 900_000))
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE progress_updates SET recorded_at = ? WHERE action_id = ?",
+                    [moment - dt.timedelta(milliseconds=400), first])
+        cur.execute("UPDATE audit_log SET logged_at = ? WHERE entity = 'action' AND entity_id = ?",
+                    [moment - dt.timedelta(milliseconds=400), first])
+    report = dataclasses.replace(reports.build_report(con, TODAY.replace(day=1), TODAY), generated_at=moment)
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
+    [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
+    assert change.update["progress"] == 90
 
 
 def test_a_new_progress_point_with_a_percent_cell_and_a_serial_date(con):

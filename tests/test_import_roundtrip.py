@@ -41,7 +41,7 @@ from labo_dash.spreadsheet import csv_text, text_cells, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Aller-retour")
 TODAY = dt.date.today()
-EXAMPLES = settings(max_examples=50, deadline=None, database=None,
+EXAMPLES = settings(max_examples=30, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SPACES = ["\u00a0", "\u202f", " "]  # non-breaking, narrow non-breaking and plain spaces
 MARKER = itertools.count(1)  # keeps generated names unique in the module's database

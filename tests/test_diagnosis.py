@@ -350,6 +350,7 @@ def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
     run = [sys.executable, "-m", "labo_dash", "import", "findings"]
     ok = subprocess.run([*run, str(good), "--db", str(fresh_db)], capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0 and "3 constat(s) importé(s)" in ok.stdout
+    assert "depuis constats.csv (CSV, séparateur « ; », Windows-1252)" in ok.stdout
     refused = subprocess.run([*run, str(bad), "--db", str(fresh_db)], capture_output=True, text=True,
                              cwd=ROOT)
     assert refused.returncode == 1

@@ -200,3 +200,19 @@ def test_a_participants_csv_with_a_sep_line(con):
     data = text.encode("cp1252")
     preview = participants.read_participants(con, data, "inscrits.csv")
     assert [(r["line"], r["name"]) for r in preview.rows] == [(2, "Alí Ben")]
+
+
+def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    people = tmp_path / "inscrits.xlsx"
+    old, new = ["Ancien", "Réseau", "PTCE", "Nord"], ["Élise Martin", "", "PTCE", ""]
+    people.write_bytes(people_workbook(("Liste 2025", "hidden", [HEADER, old]),
+                                      ("Inscrits 2026", "visible", [HEADER, new]), active=1))
+    run = [sys.executable, "-m", "labo_dash", "import", "participants", str(people), "--db", str(fresh_db)]
+    ok = subprocess.run(run, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert ok.returncode == 0, ok.stderr
+    assert ("1 participant·e(s) inscrit·e(s), avec un code, depuis inscrits.xlsx "
+            "(feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée))") in ok.stdout

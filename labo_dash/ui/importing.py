@@ -32,7 +32,7 @@ def _preview(con: duckdb.DuckDBPyConnection, what: str, rows: list[dict]) -> pd.
         "Ligne": r["line"], "Titre": r["title"],
         "Atelier": workshops.get(r["workshop_id"], "Plusieurs ateliers"),
         "Pondérations": ", ".join(
-            f"{objectives[o]['label']} {percent(w, 0)}" for o, w in r["weights"].items()
+            f"{objectives[o]['label']} {percent(w, 1)}" for o, w in r["weights"].items()
         ),
         "Constats": ", ".join(str(i) for i in r["finding_ids"]),
     } for r in rows])

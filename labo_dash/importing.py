@@ -17,11 +17,13 @@
 Headers match the column names the caller declares whatever their case, accents, spaces, hyphens or
 underscores ("Type de participant", "TYPE_DE_PARTICIPANT" and "typedeparticipant" are one column).
 Rows come back with their line number as the user sees it in Excel (the header is line 1; an empty line
-keeps its number and is skipped). That is also the text editor's numbering, except for a file with a
-``sep=`` line, which Excel hides: lines are then counted as in Excel and every refusal says so
-(:attr:`Table.note`). Values are stripped strings keyed by the caller's column names (a CSV value that
-our exports protected from formula injection, ``'=...``, comes back without its apostrophe: see
-:mod:`labo_dash.spreadsheet`); numbers are read from them by :mod:`labo_dash.parsing`, the one reader.
+keeps its number and is skipped). That is also the text editor's numbering (in a CSV, a record starts on
+its first line, and a line break inside a quoted cell counts), except for a file with a ``sep=`` line,
+which Excel hides: lines are then counted without it, as in Excel, and every refusal says so
+(:attr:`Table.note`: "dans un éditeur de texte, ajoutez 1"). Values are stripped strings keyed by the
+caller's column names (a CSV value that our exports protected from formula injection, ``'=...``, comes
+back without its apostrophe: see :mod:`labo_dash.spreadsheet`); numbers are read from them by
+:mod:`labo_dash.parsing`, the one reader.
 Anything wrong with the file as a whole (empty, unreadable, missing column) raises
 :class:`ImportRejected` with a French reason; checking each row's values is the caller's job, which
 collects every bad row before raising ``table.rejected(message, [(line, reason), ...])``.

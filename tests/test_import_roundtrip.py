@@ -20,7 +20,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from labo_dash import (
@@ -202,6 +202,8 @@ findings = st.lists(st.tuples(
 
 @EXAMPLES
 @given(rows=findings, layout=layouts)
+@example(rows=[(1, "frein", "0\n", {1}, "", "", False), (1, "frein", "0", {1}, "", "", True)],
+         layout=Layout("csv", "|", True))  # a line break inside a cell, behind a sep= line
 def test_findings_come_back_as_written(base, rows, layout):
     con = base
     written, expected = [], []
@@ -216,7 +218,12 @@ def test_findings_come_back_as_written(base, rows, layout):
         expected.append((workshop, kind, stored(text), numbers, stored(group), who or None))
     data = write(FINDING_HEADERS, written, layout, diagnosis_import.FINDINGS_SHEET)
     preview = diagnosis_import.parse_findings(con, data, f"constats.{layout.file_format}")
-    assert [r["line"] for r in preview.rows] == list(range(2, len(rows) + 2))  # Excel's rows, always
+    lines, line = [], 2  # Excel's rows; in a CSV, a line break inside a cell also counts (as in an editor)
+    for row in written:
+        lines.append(line)
+        breaks = sum(c.count("\n") for c in row if isinstance(c, str))
+        line += 1 + (breaks if layout.file_format == "csv" else 0)
+    assert [r["line"] for r in preview.rows] == lines
     if layout.file_format == "xlsx":
         assert preview.source.startswith("feuille « Constats »")
     ids = diagnosis_import.import_findings(con, ACTOR, data, f"constats.{layout.file_format}")

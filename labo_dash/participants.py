@@ -213,7 +213,8 @@ def import_participants(
     filename: str = "",
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> list[dict[str, Any]]:
-    """Register every person of a file in one transaction (all or nothing); return them with their codes."""
+    """Register every person of a file in one transaction (all or nothing); return them (``line``, ``id``,
+    ``code`` and the cleaned fields), or raise ImportRejected with every bad line."""
     access.require(actor, "participants.write")
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)

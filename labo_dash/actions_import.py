@@ -7,15 +7,18 @@ update dated today. On "Points d'avancement", a row without N° is a new update;
 unchanged (the history is never rewritten). Every row is checked with the action tracker's rules first
 (actions.check_fields, check_update, chronology_errors): one bad row refuses the file, with each bad line
 and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import` writes.
+
+Cells are read as Excel shows them (:mod:`labo_dash.importing`): a progress cell shown « 100 % » (stored
+1 with a percent format) is 100, « 50 % » typed as text is 50; budgets such as « 45 000 € » or
+« 12 500,50 » and every other number go through :mod:`labo_dash.parsing`, and a refusal quotes what was
+read. Dates are real Excel dates or typed JJ/MM/AAAA. A hidden sheet is never read: the plan's
+``source`` says which sheets were read and which were left hidden.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +27,18 @@ import openpyxl
 
 from labo_dash import access, backup, clock, db, french
 from labo_dash.access import Actor
-from labo_dash.actions import FIELDS, append_updates, check_fields, check_update, chronology_errors, clean
-from labo_dash.errors import ImportRejected
-from labo_dash.importing import Table, header_key, read_table
+from labo_dash.actions import (
+    BUDGET_MAX,
+    FIELDS,
+    append_updates,
+    check_fields,
+    check_update,
+    chronology_errors,
+    clean,
+)
+from labo_dash.errors import ImportRejected, ValidationError
+from labo_dash.importing import Table, header_key, read_table, workbook_sheets
+from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
 from labo_dash.report_xlsx import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
 
 ACTIONS_SHEET, UPDATES_SHEET = "Actions", "Points d'avancement"
@@ -80,6 +92,7 @@ class ImportPlan:
     updates: list[dict[str, Any]]
     sheets: list[str]
     exported_at: dt.datetime | None = None
+    source: str = ""  # French: the sheets read (and the hidden ones left unread), or the CSV read
 
     @property
     def empty(self) -> bool:
@@ -87,9 +100,14 @@ class ImportPlan:
         return not self.changes and not self.updates
 
 
-def _number(text: str) -> float | None:
-    text = re.sub(r"[\s\u00a0\u202f€]", "", text)
-    return float(text.replace(",", ".")) if text else None
+def _number_id(text: str, header: str) -> int | None:
+    """Return a N° cell as an int (None when blank); raise NumberError unless a whole number above 0."""
+    number = parse_decimal(text, header)
+    if number is None:
+        return None
+    if number <= 0 or number != number.to_integral_value():
+        raise NumberError(f"{header} : « {shown(text)} » lu, un numéro entier attendu.")
+    return int(number)
 
 
 def _date(text: str) -> dt.date | None:
@@ -103,45 +121,49 @@ def _date(text: str) -> dt.date | None:
     raise ValueError(text)
 
 
-def _parse(source: str, text: str) -> Any:
-    """Turn a cell's text into the value of field ``source`` (ValueError with a French reason if wrong)."""
-    if source in ("budget_planned", "budget_secured", "weight"):
-        try:
-            return _number(text)
-        except ValueError:
-            raise ValueError(f"« {text} » n'est pas un nombre") from None
+def _parse(header: str, source: str, text: str) -> Any:
+    """Turn a cell's text into the value of field ``source``; raise ValidationError naming ``header``.
+
+    Budgets are euros (cents at most), weight a number, progress a whole % from 0 to 100 (int), dates
+    ``date``; numbers are read by :mod:`labo_dash.parsing` (so the message says what was read).
+    """
+    if source in ("budget_planned", "budget_secured"):
+        return clean(parse_amount(text, header, high=BUDGET_MAX))
+    if source == "weight":
+        return clean(parse_decimal(text, header))
+    if source == "progress":
+        value = parse_percent(text, header, integer=True)
+        return None if value is None else int(value)
     if source in ("start_date", "due_date", "reported_on"):
         try:
             return _date(text)
         except ValueError:
-            raise ValueError(f"« {text} » n'est pas une date (JJ/MM/AAAA)") from None
+            raise ValidationError(f"{header} : « {text} » n'est pas une date (JJ/MM/AAAA).") from None
     if source == "status":
         if text and header_key(text) not in _STATUSES:
             known = ", ".join(french.STATUSES.values())
-            raise ValueError(f"statut « {text} » inconnu ({known})")
+            raise ValidationError(f"{header} : statut « {text} » inconnu ({known}).")
         return _STATUSES.get(header_key(text)) if text else None
-    if source == "progress":
-        try:
-            value = _number(text.replace("%", "")) if text.replace("%", "").strip() else None
-        except ValueError:
-            value = math.nan
-        if value is not None and not math.isfinite(value):  # "inf" and "nan" read as floats
-            raise ValueError(f"« {text} » n'est pas un pourcentage (un nombre entier de 0 à 100)")
-        return None if value is None else (int(value) if value == int(value) else value)
     return clean(text)
 
 
-def _sheet_bytes(book: openpyxl.Workbook, name: str) -> bytes:
-    single = openpyxl.Workbook()
-    for row in book[name].iter_rows(values_only=True):
-        single.active.append(list(row))
-    buffer = io.BytesIO()
-    single.save(buffer)
-    return buffer.getvalue()
+def _about(data: bytes) -> tuple[dt.datetime | None, dt.date | None]:
+    """Return the export time and the reading date written on a workbook's « À propos » sheet."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if ABOUT_SHEET not in book.sheetnames:
+            return None, None
+        about = {row[0]: row[1] for row in book[ABOUT_SHEET].iter_rows(values_only=True)
+                 if len(row) > 1 and row[0]}
+    finally:
+        book.close()
+    exported_at, read_at = about.get("Édité le"), about.get(READ_AT_LABEL)
+    read_at = read_at.date() if isinstance(read_at, dt.datetime) else read_at
+    return exported_at if isinstance(exported_at, dt.datetime) else None, read_at
 
 
-def _read(data: bytes, filename: str) -> tuple[dict[str, Table], dt.datetime | None, dt.date | None]:
-    """Return the file's tables by sheet name, with the export time and reading date of a workbook."""
+def _read(data: bytes, filename: str) -> tuple[dict[str, Table], str, dt.datetime | None, dt.date | None]:
+    """Return the file's tables by sheet name, how it was read (French), the export time and reading date."""
     required = {ACTIONS_SHEET: ["N°", "Action"], UPDATES_SHEET: ["N°", "N° action", "Date", "Statut"]}
     optional = {ACTIONS_SHEET: [h for h in ACTION_COLUMNS if h not in ("N°", "Action")],
                 UPDATES_SHEET: [h for h in UPDATE_COLUMNS if h not in required[UPDATES_SHEET]]}
@@ -149,26 +171,33 @@ def _read(data: bytes, filename: str) -> tuple[dict[str, Table], dt.datetime | N
         probe = read_table(data, filename, required=[], optional=["N° action"], allow_empty=True)
         keys = {header_key(h) for h in probe.headers}
         sheet = UPDATES_SHEET if header_key("N° action") in keys else ACTIONS_SHEET
-        return {sheet: read_table(data, filename, required=required[sheet], optional=optional[sheet],
-                                  allow_empty=True)}, None, None
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected("Ce classeur Excel est illisible : réenregistrez-le au format .xlsx.",
-                             rows=[(1, type(exc).__name__)]) from None
-    found = [name for name in (ACTIONS_SHEET, UPDATES_SHEET) if name in book.sheetnames]
+        table = read_table(data, filename, required=required[sheet], optional=optional[sheet],
+                           allow_empty=True)
+        return {sheet: table}, f"{table.source}, lu comme la feuille « {sheet} »", None, None
+    sheets = workbook_sheets(data)
+    found = [name for name in (ACTIONS_SHEET, UPDATES_SHEET) if sheets.get(name)]
+    hidden = [f"« {name} »" for name in (ACTIONS_SHEET, UPDATES_SHEET) if sheets.get(name) is False]
     if not found:
+        if hidden:
+            raise ImportRejected(
+                (f"Les feuilles {' et '.join(hidden)} de ce classeur sont masquées" if len(hidden) > 1
+                 else f"La feuille {hidden[0]} de ce classeur est masquée")
+                + " : une feuille masquée n'est pas lue. Affichez-la dans Excel (clic droit sur un onglet › "
+                "Afficher…) puis importez le fichier de nouveau.", rows=[])
         raise ImportRejected(
             f"Ce classeur n'a ni feuille « {ACTIONS_SHEET} » ni feuille « {UPDATES_SHEET} » : partez d'un "
             "export de la situation actuelle (rapport mensuel au format Excel).", rows=[])
-    exported_at = read_at = None
-    if ABOUT_SHEET in book.sheetnames:
-        about = {row[0]: row[1] for row in book[ABOUT_SHEET].iter_rows(values_only=True) if row and row[0]}
-        exported_at, read_at = about.get("Édité le"), about.get(READ_AT_LABEL)
-        read_at = read_at.date() if isinstance(read_at, dt.datetime) else read_at
-    tables = {name: read_table(_sheet_bytes(book, name), f"{name}.xlsx", required=required[name],
-                               optional=optional[name], allow_empty=True) for name in found}
-    return tables, exported_at if isinstance(exported_at, dt.datetime) else None, read_at
+    tables = {name: read_table(data, filename, required=required[name], optional=optional[name],
+                               allow_empty=True, sheet=name) for name in found}
+    source = f"feuille{'s' if len(found) > 1 else ''} " + " et ".join(f"« {name} »" for name in found)
+    if hidden:
+        source += f" ; feuille masquée, non lue : {', '.join(hidden)}"
+    return tables, source, *_about(data)
+
+
+def _to_ms(moment: dt.datetime) -> dt.datetime:
+    """Return an instant truncated to the millisecond, the precision of the export time in the workbook."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
@@ -180,12 +209,12 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
     changes, seen = [], set()
     for row in table.rows:
         try:
-            action_id = int(_number(row["N°"]) or 0)
-        except ValueError:
-            action_id = 0
+            action_id = _number_id(row["N°"], "N°")
+        except NumberError:
+            action_id = None
         if not action_id:
-            bad.append((row.line, "N° manquant ou invalide : une nouvelle action se crée depuis sa solution "
-                                  "(page Actions de suivi)."))
+            bad.append((row.line, f"N° manquant ou invalide (« {shown(row['N°'])} ») : une nouvelle action "
+                                  "se crée depuis sa solution (page Actions de suivi)."))
             continue
         if action_id in seen:
             bad.append((row.line, f"l'action n° {action_id} apparaît deux fois dans le fichier."))
@@ -200,11 +229,11 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
             if header in row.values:
                 source = _EDITABLE.get(header) or _STATUS_HEADERS[header]
                 try:
-                    values[source] = _parse(source, row[header])
-                except ValueError as exc:
-                    reasons.append(f"{header} : {exc}.")
+                    values[source] = _parse(header, source, row[header])
+                except ValidationError as exc:
+                    reasons.append(str(exc))
         if reasons:
-            bad.append((row.line, " ".join(reasons)))
+            bad.append((row.line, f"action n° {action_id} : " + " ".join(reasons)))
             continue
         fields = {name: values.get(name, clean(before[name])) for name in FIELDS}
         moved = {n: (clean(before[n]), fields[n]) for n in FIELDS if fields[n] != clean(before[n])}
@@ -218,9 +247,9 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
             update = {"action_id": action_id, "reported_on": today, "status": status,
                       "progress": None if value is None else int(value), "comment": None,
                       "evidence_url": None, "reported_by": reported_by}
-        if (moved or update) and exported_at and max(
+        if (moved or update) and exported_at and _to_ms(max(
             before["last_recorded"] or dt.datetime.min, before["last_edit"] or dt.datetime.min
-        ) > exported_at:
+        )) > exported_at:
             errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
                                "la situation actuelle et reportez-y vos changements.")
         if errors:
@@ -237,24 +266,25 @@ def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, pl
     updates, last = [], dict(planned)
     for row in table.rows:
         try:
-            values = {source: _parse(source, row[header]) for header, (source, _, _) in UPDATE_COLUMNS.items()
+            values = {source: _parse(header, source, row[header])
+                      for header, (source, _, _) in UPDATE_COLUMNS.items()
                       if header in row.values and source in ("reported_on", "progress")}
-            number, action = _number(row["N°"]), _number(row["N° action"])
-        except ValueError as exc:
-            bad.append((row.line, f"{exc}."))
+            number, action = _number_id(row["N°"], "N°"), _number_id(row["N° action"], "N° action")
+        except ValidationError as exc:
+            bad.append((row.line, str(exc)))
             continue
         status = _STATUSES.get(header_key(row["Statut"]))
         if number:
-            old = history.get(int(number))
+            old = history.get(number)
             recorded = old and (old["action_id"], old["reported_on"], old["status"], old["progress"])
-            if recorded != (int(action or 0), values.get("reported_on"), status, values.get("progress")):
-                bad.append((row.line, f"le point d'avancement n° {int(number)} a été modifié : l'historique "
+            if recorded != (action, values.get("reported_on"), status, values.get("progress")):
+                bad.append((row.line, f"le point d'avancement n° {number} a été modifié : l'historique "
                                       "ne se réécrit pas. Ajoutez plutôt une ligne sans N°."))
             continue
-        if not action or int(action) not in current:
+        if not action or action not in current:
             bad.append((row.line, "N° action manquant ou inconnu."))
             continue
-        action_id, reported_on = int(action), values.get("reported_on")
+        action_id, reported_on = action, values.get("reported_on")
         update = {"action_id": action_id, "reported_on": reported_on, "status": status,
                   "progress": values.get("progress"), "comment": clean(row["Commentaire"]),
                   "evidence_url": clean(row["Justificatif"]),
@@ -274,7 +304,7 @@ def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, pl
 def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, today: dt.date,
                 reported_by: str) -> ImportPlan:
     """Read and check the whole file; return what importing it would change, or raise ImportRejected."""
-    tables, exported_at, read_at = _read(data, filename)
+    tables, source, exported_at, read_at = _read(data, filename)
     if exported_at and read_at and read_at != exported_at.date():
         raise ImportRejected(
             f"Ce classeur décrit la situation au {french.date(read_at)}, pas la situation actuelle : seul un "
@@ -287,10 +317,11 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
     updates = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)
                if UPDATES_SHEET in tables else [])
     if bad:
+        note = next((table.note for table in tables.values() if table.note), "")
         raise ImportRejected(
             f"{len(bad)} ligne(s) refusée(s) : rien n'a été importé. Corrigez-les dans le fichier puis "
-            "importez-le à nouveau.", rows=sorted(bad))
-    return ImportPlan(changes, updates, list(tables), exported_at)
+            f"importez-le à nouveau (lu : {source}).{note}", rows=sorted(bad))
+    return ImportPlan(changes, updates, list(tables), exported_at, source)
 
 
 def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str,

@@ -104,10 +104,13 @@ def _import(args: argparse.Namespace) -> int:
 
     from labo_dash import access, actions_import, clock, diagnosis_import, participants
 
-    importers = {
-        "findings": (diagnosis_import.import_findings, "constat(s) importé(s)"),
-        "challenges": (diagnosis_import.import_challenges, "défi(s) importé(s)"),
-        "participants": (participants.import_participants, "participant·e(s) inscrit·e(s), avec un code,"),
+    importers = {  # the reader gives the preview's source (the sheet read), the importer writes
+        "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,
+                     "constat(s) importé(s)"),
+        "challenges": (diagnosis_import.parse_challenges, diagnosis_import.import_challenges,
+                       "défi(s) importé(s)"),
+        "participants": (participants.read_participants, participants.import_participants,
+                         "participant·e(s) inscrit·e(s), avec un code,"),
     }
     path = Path(args.file)
     if not path.is_file():
@@ -120,13 +123,15 @@ def _import(args: argparse.Namespace) -> int:
             edited = sum(1 for change in plan.changes if change.fields)
             added = sum(1 for change in plan.changes if change.update) + len(plan.updates)
             print(f"{edited} fiche(s) d'action modifiée(s) et {added} point(s) d'avancement ajouté(s) depuis "
-                  f"{path.name} dans {args.db}.")
+                  f"{path.name} ({plan.source}) dans {args.db}.")
             return 0
-        importer, noun = importers[args.what]
-        created = importer(con, access.SYSTEM, path.read_bytes(), path.name)
+        reader, importer, noun = importers[args.what]
+        data = path.read_bytes()
+        source = reader(con, data, path.name).source
+        created = importer(con, access.SYSTEM, data, path.name)
     finally:
         con.close()
-    print(f"{len(created)} {noun} depuis {path.name} dans {args.db}.")
+    print(f"{len(created)} {noun} depuis {path.name} ({source}) dans {args.db}.")
     if args.what == "participants":
         print(f"Badges à imprimer : python -m labo_dash badges --db {args.db} --out badges.pdf")
     return 0

@@ -3,25 +3,31 @@
 Findings columns: ``atelier`` (number or title), ``type`` (frein / levier / constat), ``texte``,
 ``objectifs`` (numbers or titles, several separated by commas), optional ``groupe`` and ``type de
 participant``. Défis columns: ``titre``, optional ``description``, ``atelier``, ``constats`` (finding
-numbers) and one column per objective (``objectif 1`` ... ``objectif 5``) holding its weight in %.
+numbers) and one column per objective (``objectif 1`` ... ``objectif 5``) holding its weight in %
+(« 40 », « 40,5 % », or a cell formatted as a percentage, read by :func:`labo_dash.parsing.parse_percent`).
+In a workbook, the sheet of the template (« Constats », « Défis ») is read, else the active visible one.
 :func:`parse_findings` / :func:`parse_challenges` check every row (and duplicates, in the file and
-against the database) and raise one ImportRejected listing each bad line; the ``import_*`` functions
-write all rows in one transaction, or nothing.
+against the database) and return an :class:`~labo_dash.importing.Preview` (rows and the sheet read), or
+raise one ImportRejected listing each bad line; the ``import_*`` functions write all rows in one
+transaction, or nothing.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 
 from labo_dash import backup, challenges, db, diagnosis, seminar
 from labo_dash.access import Actor, require
-from labo_dash.errors import ImportRejected, ValidationError
+from labo_dash.errors import ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
-from labo_dash.importing import Row, header_key, read_table, template_csv, template_xlsx
+from labo_dash.importing import Preview, Row, header_key, read_table, template_csv, template_xlsx
+from labo_dash.parsing import NumberError, parse_percent
 
+FINDINGS_SHEET, CHALLENGES_SHEET = "Constats", "Défis"  # the templates' sheets, read first in a workbook
 FINDING_COLUMNS = ["atelier", "type", "texte", "objectifs"]
 FINDING_OPTIONAL = ["groupe", "type de participant"]
 FINDING_EXAMPLES = [
@@ -100,9 +106,10 @@ def _finding_row(con: duckdb.DuckDBPyConnection, row: Row, names: dict[str, dict
 
 def parse_findings(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
-) -> list[dict[str, Any]]:
+) -> Preview:
     """Return the findings a file would add (with their line), or raise ImportRejected listing bad lines."""
-    table = read_table(data, filename, required=FINDING_COLUMNS, optional=FINDING_OPTIONAL)
+    table = read_table(data, filename, required=FINDING_COLUMNS, optional=FINDING_OPTIONAL,
+                       sheet=FINDINGS_SHEET)
     names = _lookups(con, seminar_id)
     existing = {
         (f["workshop_id"], f["kind"], header_key(f["text"])): f["id"]
@@ -125,12 +132,12 @@ def parse_findings(
             seen[key] = row.line
             parsed.append({"line": row.line, **values})
     if bad:
-        raise ImportRejected(
+        raise table.rejected(
             f"{len(bad)} ligne(s) sur {len(table.rows)} refusée(s) : aucun constat n'a été importé. "
             "Corrigez le fichier et importez-le de nouveau.",
-            rows=bad,
+            bad,
         )
-    return parsed
+    return Preview(parsed, table.source)
 
 
 def import_findings(
@@ -139,7 +146,7 @@ def import_findings(
 ) -> list[int]:
     """Import every finding of a file in one transaction (or none); return the new ids."""
     require(actor, "diagnosis.write")
-    rows = parse_findings(con, data, filename, seminar_id)
+    rows = parse_findings(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con) as cur:
         ids = _allocate(cur, "findings", len(rows))
@@ -163,24 +170,18 @@ def _weight_columns(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str
     return {f"objectif {o['number']}": o["id"] for o in seminar.objectives(con, seminar_id)}
 
 
-def _percentage(text: str) -> float | None:
-    """Read "40", "40 %", "40,5" as a percentage ("" is 0); None when unreadable."""
-    cleaned = text.replace("%", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not cleaned:
-        return 0.0
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
 def parse_challenges(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
-) -> list[dict[str, Any]]:
-    """Return the défis a file would add (with their line), or raise ImportRejected listing bad lines."""
+) -> Preview:
+    """Return the défis a file would add (each with its line), or raise ImportRejected listing bad lines.
+
+    Weights are percentages read exactly (Decimal, 0..100; a blank cell is 0) and passed as such to
+    :func:`labo_dash.challenges.validate_challenge`, which checks that they total 100.
+    """
     weight_columns = _weight_columns(con, seminar_id)
     table = read_table(
-        data, filename, required=[*CHALLENGE_COLUMNS, *weight_columns], optional=CHALLENGE_OPTIONAL
+        data, filename, required=[*CHALLENGE_COLUMNS, *weight_columns], optional=CHALLENGE_OPTIONAL,
+        sheet=CHALLENGES_SHEET,
     )
     names = _lookups(con, seminar_id)
     seen: dict[str, int] = {}
@@ -190,13 +191,13 @@ def parse_challenges(
         workshop_id = names["workshops"].get(header_key(row["atelier"])) if row["atelier"] else None
         if row["atelier"] and workshop_id is None:
             problems.append(f"atelier inconnu « {row['atelier']} »")
-        weights = {}
+        weights: dict[int, Decimal] = {}
         for column, objective_id in weight_columns.items():
-            value = _percentage(row[column])
-            if value is None:
-                problems.append(f"pondération illisible « {row[column]} » dans la colonne {column}")
-            weights[objective_id] = value or 0.0
-        if not problems and abs(sum(weights.values()) - 1) < 1e-6:
+            try:
+                weights[objective_id] = parse_percent(row[column], f"Pondération ({column})") or Decimal(0)
+            except NumberError as exc:
+                problems.append(str(exc))
+        if not problems and sum(weights.values()) == 1:
             problems.append("les pondérations totalisent 1 : indiquez des pourcentages (total 100)")
         finding_ids = []
         for token in filter(None, _SPLIT.split(row["constats"].strip())):
@@ -222,12 +223,12 @@ def parse_challenges(
         seen[key] = row.line
         parsed.append({"line": row.line, **values})
     if bad:
-        raise ImportRejected(
+        raise table.rejected(
             f"{len(bad)} ligne(s) sur {len(table.rows)} refusée(s) : aucun défi n'a été importé. "
             "Corrigez le fichier et importez-le de nouveau.",
-            rows=bad,
+            bad,
         )
-    return parsed
+    return Preview(parsed, table.source)
 
 
 def import_challenges(
@@ -236,7 +237,7 @@ def import_challenges(
 ) -> list[int]:
     """Import every défi of a file in one transaction (or none); return the new ids."""
     require(actor, "diagnosis.write")
-    rows = parse_challenges(con, data, filename, seminar_id)
+    rows = parse_challenges(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con) as cur:
         ids = _allocate(cur, "challenges", len(rows))
@@ -264,7 +265,7 @@ def findings_template(file_format: str) -> bytes:
     """Return the findings template ("csv" or "xlsx") with example rows."""
     headers = [*FINDING_COLUMNS, *FINDING_OPTIONAL]
     if file_format == "xlsx":
-        return template_xlsx(headers, FINDING_EXAMPLES, "Constats")
+        return template_xlsx(headers, FINDING_EXAMPLES, FINDINGS_SHEET)
     return template_csv(headers, FINDING_EXAMPLES)
 
 
@@ -278,5 +279,5 @@ def challenges_template(con: duckdb.DuckDBPyConnection, file_format: str,
                "Passer de financements annuels par projet à un financement pluriannuel.", "2",
                *(example_weights.get(c, "") for c in weight_columns), ""]
     if file_format == "xlsx":
-        return template_xlsx(headers, [example], "Défis")
+        return template_xlsx(headers, [example], CHALLENGES_SHEET)
     return template_csv(headers, [example])

@@ -24,6 +24,8 @@ from labo_dash.errors import ValidationError
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
 _UNITS = {"%": "percent", "€": "euro", "eur": "euro", "euros": "euro"}
+# Parts of an Excel number format that are shown as they are: "quoted text", \escaped chars, [Red]/[$€-40C].
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 
 
 class NumberError(ValidationError):
@@ -126,13 +128,14 @@ def percent_cell(value: Any, number_format: str | None) -> Any:
     """Return a spreadsheet cell's value as read by a person: a percent-formatted number as « 40 % » text.
 
     Excel stores a cell shown as « 100 % » as the number 1 with a percent number format (``0%``,
-    ``0.00%``...); the value times 100 is exact in Decimal. Other values are returned unchanged.
+    ``0.00%``...); the value times 100 is exact in Decimal. A ``%`` inside quotes, escaped or in brackets
+    (``0" %"``) is shown as is and does not scale. Other values are returned unchanged.
     """
     if (
         isinstance(value, int | float | Decimal)
         and not isinstance(value, bool)
         and number_format
-        and "%" in number_format.replace("\\%", "").replace('"%"', "")
+        and "%" in _FORMAT_LITERALS.sub("", number_format)
     ):
         number = parse_decimal(value, "Cellule") * 100
         return f"{number.normalize():f} %"

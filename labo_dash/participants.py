@@ -27,6 +27,7 @@ TEXT_MAX = 160
 SELF_REGISTRATION = "self_registration"
 IMPORT_COLUMNS = ("nom", "structure", "type de participant", "territoire")
 IMPORT_OPTIONAL = ("email",)
+IMPORT_SHEET = "Participants"  # in a workbook, this visible sheet is read, else the active visible one
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KIND_KEYS = {
     **{importing.header_key(code): code for code in PARTICIPANT_KINDS},
@@ -160,14 +161,16 @@ def list_participants(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_
 
 def read_participants(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
-) -> list[dict[str, Any]]:
+) -> importing.Preview:
     """Read and check a participants file (CSV or .xlsx); return the rows to add, or raise ImportRejected.
 
     Columns: ``nom``, ``structure``, ``type de participant`` (code or French label), ``territoire``, and
     optionally ``email``. Every bad row is reported with its line number; a person already registered
-    (same name and structure) or listed twice is a bad row.
+    (same name and structure) or listed twice is a bad row. The Preview's rows are dicts with ``line``,
+    ``name``, ``structure``, ``kind``, ``territory``, ``email``; its ``source`` names the sheet read.
     """
-    table = importing.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL)
+    table = importing.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL,
+                                 sheet=IMPORT_SHEET)
     existing = {
         (importing.header_key(r["name"]), importing.header_key(r["structure"] or ""))
         for r in db.query(con, "SELECT name, structure FROM participants WHERE seminar_id = ?", [seminar_id])
@@ -191,16 +194,16 @@ def read_participants(
             bad.append((row.line, f"{cleaned['name']} figure déjà ligne {seen[key]}."))
         else:
             seen[key] = row.line
-            rows.append(cleaned)
+            rows.append({"line": row.line, **cleaned})
     if bad:
-        raise ImportRejected(
+        raise table.rejected(
             f"Fichier refusé : {len(bad)} ligne{'s' if len(bad) > 1 else ''} à corriger, aucune personne "
             "n'a été inscrite.",
-            rows=bad,
+            bad,
         )
     if not rows:
         raise ImportRejected("Le fichier ne contient aucune personne à inscrire.", rows=[])
-    return rows
+    return importing.Preview(rows, table.source)
 
 
 def import_participants(
@@ -210,9 +213,10 @@ def import_participants(
     filename: str = "",
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> list[dict[str, Any]]:
-    """Register every person of a file in one transaction (all or nothing); return them with their codes."""
+    """Register every person of a file in one transaction (all or nothing); return them (``line``, ``id``,
+    ``code`` and the cleaned fields), or raise ImportRejected with every bad line."""
     access.require(actor, "participants.write")
-    rows = read_participants(con, data, filename, seminar_id)
+    rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con) as cur:
         created = _insert(cur, seminar_id, rows, self_registered=False)

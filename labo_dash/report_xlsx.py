@@ -137,7 +137,8 @@ def _about(workbook: Workbook, report: MonthlyReport) -> None:
         ("Séminaire", report.seminar["title"]),
         ("Mois", french.month(report.month)),
         (READ_AT_LABEL, report.as_of),
-        ("Édité le", report.generated_at.replace(microsecond=0)),
+        # milliseconds kept (what .xlsx holds): the re-import compares it with the last change in the app
+        ("Édité le", report.generated_at.replace(microsecond=report.generated_at.microsecond // 1000 * 1000)),
         ("Réimport", "Les feuilles « Actions » et « Points d'avancement » d'un export de la situation "
                      "actuelle peuvent être modifiées puis réimportées (page Actions de suivi) : les actions "
                      "sont retrouvées par leur N° ; ajoutez un point d'avancement par une ligne sans N°."),

@@ -5,7 +5,9 @@ injection": a finding typed as ``=cmd|' /C calc'!A0`` would start a program on t
 So every export of user text goes through this module:
 
 - CSV: such text gets a leading apostrophe, the spreadsheet convention for "this is text";
-  :func:`from_csv` removes it again when a file we exported comes back through an import;
+  :func:`from_csv` removes it again when a file we exported comes back through an import (a text that
+  itself starts with an apostrophe before such a character, ``'=x``, gets one more, so that every text
+  comes back as it was);
 - .xlsx: every text cell is stored as text, never as a formula (openpyxl would store ``=...`` as a
   formula), and the control characters the format cannot hold are dropped instead of failing the export.
 """
@@ -21,19 +23,26 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_REGEX = "^([=+@\\t\\r-])"
+_FORMULA_REGEX = "^([=+@\\t\\r-]|'[=+@\\t\\r'-])"
+
+
+def _marked(value: str) -> bool:
+    """True when a CSV cell needs an apostrophe: a formula start, or an apostrophe before one (or another)."""
+    return value.startswith(FORMULA_STARTS) or (
+        value[:1] == "'" and value[1:].startswith((*FORMULA_STARTS, "'"))
+    )
 
 
 def csv_text(value: Any) -> Any:
     """Return ``value`` for a CSV cell: text that a spreadsheet would run as a formula gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _marked(value):
         return "'" + value
     return value
 
 
 def from_csv(value: str) -> str:
     """Undo :func:`csv_text` on a value read from a CSV file."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+    if value[:1] == "'" and _marked(value[1:]):
         return value[1:]
     return value
 

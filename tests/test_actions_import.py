@@ -143,7 +143,8 @@ def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(con):
     progress.cell(line_second, column(progress, "Échéance")).value = None
     with pytest.raises(ImportRejected) as again:
         actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
-    assert "Avancement : un nombre entier de 0 à 100" in dict(again.value.rows)[line_second]
+    assert dict(again.value.rows)[line_second] == (
+        f"action n° {second} : Avancement (%) : « 150 » lu, un nombre entier de 0 à 100 attendu.")
 
 
 @pytest.mark.parametrize("content, name, reason", [
@@ -221,8 +222,130 @@ def test_cli_imports_an_edited_export_and_refuses_a_bad_one(demo_db, tmp_path):
     ok = subprocess.run([*run, str(edited), "--db", str(demo_db), "--par", "Paul Martin"],
                         capture_output=True, text=True, cwd=root)
     assert ok.returncode == 0 and "1 point(s) d'avancement ajouté(s)" in ok.stdout, ok.stdout + ok.stderr
+    assert "depuis rapport.xlsx (feuilles « Actions » et « Points d'avancement »)" in ok.stdout
     con = db.open_database(demo_db)
     latest = db.query(con, "SELECT action_id, progress, reported_by FROM progress_updates "
                            "ORDER BY id DESC LIMIT 1")
     con.close()
     assert latest == [{"action_id": target, "progress": 95, "reported_by": "Paul Martin"}]
+
+
+# --- Excel's own conventions: percent cells, typed percentages and amounts, hidden sheets, sep= ---------
+
+def test_a_progress_cell_shown_100_percent_is_read_as_100_not_1(con):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Statut")).value = "Terminée"
+    cell = sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)"))
+    cell.value, cell.number_format = 1, "0%"  # what Excel stores when « 100 % » is typed
+    plan = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    [change] = plan.changes
+    assert (change.update["status"], change.update["progress"]) == ("terminee", 100)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("50 %", 50), ("50\u00a0%", 50), ("50%", 50), ("'50", 50)])
+def test_a_percentage_typed_as_text_is_read(con, typed, expected):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = typed
+    [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
+    assert change.update["progress"] == expected
+
+
+def test_amounts_typed_the_french_way_are_read_exactly(con):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Budget prévu (€)")).value = "45\u00a0000 €"
+    secured = sheet.cell(row_of(sheet, first), column(sheet, "Financement acquis (€)"))
+    secured.value, secured.number_format = 12500.5, '#,##0.00 "€"'
+    [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
+    assert change.values["budget_planned"] == 45000 and change.values["budget_secured"] == 12500.5
+
+
+def test_an_unreadable_percentage_or_amount_is_refused_saying_what_was_read(con):
+    first, second, third = open_actions(con)[:3]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = "50,5 %"
+    sheet.cell(row_of(sheet, second), column(sheet, "Budget prévu (€)")).value = "1.234,5 €"
+    sheet.cell(row_of(sheet, third), column(sheet, "Budget prévu (€)")).value = "12,345 €"
+    before = snapshot(con)
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.apply_import(con, PAUL, to_bytes(book), "rapport.xlsx", TODAY)
+    assert snapshot(con) == before
+    reasons = dict(refused.value.rows)
+    assert reasons[row_of(sheet, first)] == (
+        f"action n° {first} : Avancement (%) : « 50,5 % » lu, un nombre entier de 0 à 100 attendu.")
+    assert "« 1.234,5 € » n'est pas un nombre" in reasons[row_of(sheet, second)]
+    assert reasons[row_of(sheet, third)] == (  # the comma read is quoted as it was, never rewritten
+        f"action n° {third} : Budget prévu (€) : « 12,345 € » lu, un montant de 0 à 100\u00a0000\u00a0000 € "
+        "(centimes au plus) attendu.")
+
+
+def test_an_export_made_less_than_a_second_after_a_change_is_not_stale(con):
+    """The export time keeps its milliseconds: a change made just before it is not « after the export »."""
+    import dataclasses
+
+    first = open_actions(con)[0]
+    moment = dt.datetime.combine(TODAY, dt.time(12, 0, 0, 900_000))
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE progress_updates SET recorded_at = ? WHERE action_id = ?",
+                    [moment - dt.timedelta(milliseconds=400), first])
+        cur.execute("UPDATE audit_log SET logged_at = ? WHERE entity = 'action' AND entity_id = ?",
+                    [moment - dt.timedelta(milliseconds=400), first])
+    report = dataclasses.replace(reports.build_report(con, TODAY.replace(day=1), TODAY), generated_at=moment)
+    book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
+    [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
+    assert change.update["progress"] == 90
+
+
+def test_a_new_progress_point_with_a_percent_cell_and_a_serial_date(con):
+    third = open_actions(con)[2]
+    book = export(con)
+    updates = book["Points d'avancement"]
+    serial = (TODAY - dt.date(1899, 12, 30)).days  # Excel's day number of today
+    updates.append([None, third, "", serial, "En cours", 0.45, "Point", None, None])
+    updates.cell(updates.max_row, column(updates, "Date")).number_format = "DD/MM/YYYY"
+    updates.cell(updates.max_row, column(updates, "Avancement (%)")).number_format = "0%"
+    plan = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert [(u["action_id"], u["reported_on"], u["progress"]) for u in plan.updates] == [(third, TODAY, 45)]
+
+
+def test_a_hidden_sheet_is_not_read_and_the_preview_says_so(con):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
+    book["Points d'avancement"].sheet_state = "hidden"
+    plan = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert plan.sheets == ["Actions"] and [c.action_id for c in plan.changes] == [first]
+    assert plan.source == "feuille « Actions » ; feuille masquée, non lue : « Points d'avancement »"
+    book["Actions"].sheet_state = "hidden"
+    book.active = book.sheetnames.index("Synthèse")
+    before = snapshot(con)
+    with pytest.raises(ImportRejected, match="sont masquées : une feuille masquée n'est pas lue"):
+        actions_import.apply_import(con, PAUL, to_bytes(book), "rapport.xlsx", TODAY)
+    assert snapshot(con) == before
+
+
+def test_a_csv_with_a_sep_line_is_read_and_its_refusals_count_lines_as_excel(con):
+    first, second = open_actions(con)[:2]
+    rows = list(export(con)["Actions"].values)
+    frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+    frame.loc[frame["N°"] == first, "Avancement (%)"] = "55 %"
+    body = frame.to_csv(sep=",", index=False, date_format="%d/%m/%Y")
+    plan = actions_import.plan_import(con, ("sep=,\r\n" + body).encode(), "actions.csv", TODAY, "Paul")
+    assert [(c.action_id, c.update["progress"]) for c in plan.changes] == [(first, 55)]
+    assert "annoncé par la ligne « sep=, »" in plan.source
+    frame.loc[frame["N°"] == second, "Avancement (%)"] = "beaucoup"
+    data = ("sep=,\r\n" + frame.to_csv(sep=",", index=False, date_format="%d/%m/%Y")).encode()
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.plan_import(con, data, "actions.csv", TODAY, "Paul")
+    excel_row = int(frame.index[frame["N°"] == second][0]) + 2  # header is Excel's row 1
+    assert [line for line, _ in refused.value.rows] == [excel_row]
+    assert "ajoutez 1" in str(refused.value)

@@ -369,7 +369,8 @@ def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
         diagnosis_import.import_challenges(empty, SYSTEM, bad.encode(), "defis.csv")
     reasons = dict(info.value.rows)
     assert "totalisent 90" in reasons[2] and "pourcentages" in reasons[3] and "déjà ce titre" in reasons[4]
-    assert "999" in reasons[5] and "illisible" in reasons[6] and "doublon de la ligne 7" in reasons[8]
+    assert "999" in reasons[5] and "« beaucoup » n'est pas un nombre" in reasons[6]
+    assert "doublon de la ligne 7" in reasons[8]
     assert len(challenges.list_challenges(empty)) == 2
 
 
@@ -381,6 +382,7 @@ def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
     run = [sys.executable, "-m", "labo_dash", "import", "findings"]
     ok = subprocess.run([*run, str(good), "--db", str(fresh_db)], capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0 and "3 constat(s) importé(s)" in ok.stdout
+    assert "depuis constats.csv (CSV, séparateur « ; », Windows-1252)" in ok.stdout
     refused = subprocess.run([*run, str(bad), "--db", str(fresh_db)], capture_output=True, text=True,
                              cwd=ROOT)
     assert refused.returncode == 1
@@ -388,3 +390,82 @@ def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
     con = db.open_database(fresh_db)
     assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == 3
     con.close()
+
+
+# --- imports: Excel's own conventions --------------------------------------------------------------------
+
+def workbook_bytes(*sheets: tuple[str, str, list[list[object]]], active: int = 0, formats=()) -> bytes:
+    """Return a workbook of (title, state, rows) sheets; ``formats``: (sheet, cell, number format)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, state, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    for title, cell, number_format in formats:
+        book[title][cell].number_format = number_format
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+CHALLENGE_HEADER = ["titre", "objectif 1", "objectif 2", "objectif 3", "objectif 4", "objectif 5"]
+
+
+def test_a_weight_typed_40_5_percent_reads_40_5(empty):
+    data = "titre;objectif 1;objectif 2;objectif 3;objectif 4;objectif 5\r\nDéfi;40,5 %;59,5\u00a0%;;;\r\n"
+    [challenge_id] = diagnosis_import.import_challenges(empty, SYSTEM, data.encode(), "defis.csv")
+    obj = objective_ids(empty)
+    assert challenges.get_challenge(empty, challenge_id)["weights"] == {obj[1]: 40.5, obj[2]: 59.5}
+
+
+def test_weights_in_percent_formatted_cells_read_as_shown(empty):
+    data = workbook_bytes(("Défis", "visible", [CHALLENGE_HEADER, ["Défi", 0.405, 0.595, None, None, None]]),
+                          formats=[("Défis", "B2", "0.0%"), ("Défis", "C2", "0.0%")])
+    preview = diagnosis_import.parse_challenges(empty, data, "defis.xlsx")
+    obj = objective_ids(empty)
+    weights = preview.rows[0]["weights"]
+    assert {o: round(w * 100, 6) for o, w in weights.items()} == {obj[1]: 40.5, obj[2]: 59.5}
+    assert preview.source == "feuille « Défis »"
+
+
+def test_an_unreadable_weight_is_refused_saying_what_was_read(empty):
+    data = "titre;objectif 1;objectif 2;objectif 3;objectif 4;objectif 5\r\nDéfi;40,5,3;;;;\r\n"
+    with pytest.raises(ImportRejected) as info:
+        diagnosis_import.import_challenges(empty, SYSTEM, data.encode(), "defis.csv")
+    assert info.value.rows == [
+        (2, "Pondération (objectif 1) : « 40,5,3 » n'est pas un nombre (exemples : 12 ; 12,5).")]
+    assert empty.execute("SELECT count(*) FROM challenges").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_a_findings_csv_with_a_sep_line_imports(empty, separator):
+    body = FINDINGS_CSV if separator == ";" else FINDINGS_CSV.replace(";", ",").replace("1, 2", '"1, 2"')
+    data = f"sep={separator}\r\n{body}".encode("utf-8-sig")
+    preview = diagnosis_import.parse_findings(empty, data, "constats.csv")
+    assert [r["line"] for r in preview.rows] == [2, 3, 4]
+    assert len(diagnosis_import.import_findings(empty, SYSTEM, data, "constats.csv")) == 3
+
+
+def test_a_refused_sep_findings_file_gives_excel_line_numbers(empty):
+    data = b"sep=;\r\natelier;type;texte;objectifs\r\n1;frein;a;1\r\n1;frein;b;Objectif 9\r\n"
+    with pytest.raises(ImportRejected) as info:
+        diagnosis_import.import_findings(empty, SYSTEM, data, "constats.csv")
+    assert [n for n, _ in info.value.rows] == [3]
+    assert "ajoutez 1" in str(info.value)
+    assert empty.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+
+
+def test_findings_of_a_hidden_first_sheet_are_not_imported(empty):
+    header = ["atelier", "type", "texte", "objectifs"]
+    data = workbook_bytes(("Brouillon", "hidden", [header, [1, "frein", "Brouillon caché", 1]]),
+                          ("Constats", "visible", [header, [2, "levier", "Fonds mutualisé", 3]]))
+    preview = diagnosis_import.parse_findings(empty, data, "constats.xlsx")
+    assert [r["text"] for r in preview.rows] == ["Fonds mutualisé"]
+    assert preview.source == "feuille « Constats » ; non lue(s) : « Brouillon » (masquée)"

@@ -130,3 +130,105 @@ def test_templates_read_back_identically():
     for data in (csv_bytes, template_xlsx(headers, examples)):
         [row] = read_table(data, **COLUMNS).rows
         assert row["texte"] == "Un texte ; avec point-virgule"
+
+
+# --- Excel's own conventions: the sep= line, number formats, hidden sheets -------------------------------
+
+SEP_BODY = ("atelier{s}type{s}texte\r\n1{s}frein{s}Élus peu sensibilisés\r\n\r\n"
+            "3{s}levier{s}Fonds{s} partagés\r\n")
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t", "|"], ids=["semicolon", "comma", "tab", "pipe"])
+@pytest.mark.parametrize(
+    "encode",
+    [lambda t: t.encode("utf-8"), lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), lambda t: t.encode("cp1252"),
+     lambda t: t.encode("utf-16")],
+    ids=["utf8", "utf8-bom", "windows-1252", "utf16"],
+)
+def test_a_sep_line_is_honoured_and_skipped_and_lines_are_counted_as_in_excel(separator, encode):
+    body = SEP_BODY.replace("Fonds{s} partagés", '"Fonds{s} partagés"').format(s=separator)
+    table = read_table(encode(f"sep={separator}\r\n" + body), "constats.csv", **COLUMNS)
+    assert table.separator == separator and table.hinted
+    # Excel hides the sep= line: the header is its row 1, so the rows are lines 2 and 4 (blank line 3)
+    assert [(r.line, r["atelier"], r["texte"]) for r in table.rows] == [
+        (2, "1", "Élus peu sensibilisés"), (4, "3", f"Fonds{separator} partagés")]
+    assert "annoncé par la ligne « sep=" in table.source
+
+
+def test_a_refusal_from_a_sep_file_counts_lines_as_excel_and_says_so():
+    data = b"sep=;\r\natelier;type;texte\r\n1;frein;bon\r\n2,levier,mauvais\r\n"
+    with pytest.raises(ImportRejected) as info:
+        read_table(data, "constats.csv", **COLUMNS)
+    assert info.value.rows == [(3, "séparateur « , » au lieu de « ; »")]
+    assert "ceux d'Excel, qui masque la première ligne « sep= »" in str(info.value)
+    assert "ajoutez 1" in str(info.value)
+
+
+@pytest.mark.parametrize("first_line", ['"sep=;"', "sep=;;;", "SEP=;"])
+def test_sep_line_variants_written_by_other_tools(first_line):
+    table = read_table(f"{first_line}\natelier;type;texte\n1;frein;a\n".encode(), **COLUMNS)
+    assert table.separator == ";" and [r.line for r in table.rows] == [2]
+
+
+def test_a_sep_line_with_an_unsupported_separator_is_refused_in_french():
+    with pytest.raises(ImportRejected, match="séparateur non pris en charge"):
+        read_table(b"sep=#\natelier#type#texte\n1#frein#a\n", **COLUMNS)
+
+
+def test_xlsx_cells_are_read_as_excel_shows_them():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["atelier", "type", "texte"])
+    values = [(1, "0%"), (0.405, "0.0%"), (40, '0" %"'), (46352, "DD/MM/YYYY"), (1e16, "General"),
+              (45000.5, '#,##0.00 "€"'), ("0012", "@"), (0.1, "General")]
+    for value, number_format in values:
+        sheet.append([value, "frein", "x"])
+        sheet.cell(sheet.max_row, 1).number_format = number_format
+    sheet.cell(sheet.max_row - 1, 1).quotePrefix = True  # '0012 typed with a leading apostrophe
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = read_table(buffer.getvalue(), **COLUMNS).rows
+    assert [r["atelier"] for r in rows] == [
+        "100 %", "40.5 %", "40", "2026-11-26", "10000000000000000", "45000.5", "0012", "0.1"]
+
+
+def book(*sheets: tuple[str, str, list[list[object]]], active: int = 0) -> bytes:
+    """Return a workbook of (title, state, rows) sheets with the given active sheet."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, state, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    workbook.active = active
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = ["atelier", "type", "texte"]
+
+
+def test_a_hidden_first_sheet_is_not_read_the_active_visible_one_is():
+    data = book(("Ancienne liste", "hidden", [HEADER, [1, "frein", "caché"]]),
+                ("Atelier 2", "visible", [HEADER, [2, "levier", "visible"]]), active=1)
+    table = read_table(data, **COLUMNS)
+    assert [r["texte"] for r in table.rows] == ["visible"] and table.sheet == "Atelier 2"
+    assert table.source == "feuille « Atelier 2 » ; non lue(s) : « Ancienne liste » (masquée)"
+
+
+def test_the_template_sheet_wins_over_the_active_one_unless_hidden():
+    data = book(("Notes", "visible", [["à lire"]]), ("constats", "visible", [HEADER, [1, "frein", "ok"]]))
+    assert read_table(data, sheet="Constats", **COLUMNS).sheet == "constats"
+    hidden = book(("Notes", "visible", [HEADER, [1, "frein", "actif"]]),
+                  ("Constats", "hidden", [HEADER, [1, "frein", "caché"]]))
+    assert [r["texte"] for r in read_table(hidden, sheet="Constats", **COLUMNS).rows] == ["actif"]
+
+
+def test_a_workbook_whose_rows_are_only_on_a_hidden_sheet_is_refused():
+    data = book(("Données", "hidden", [HEADER, [1, "frein", "caché"]]), ("Feuil2", "visible", []), active=1)
+    with pytest.raises(ImportRejected) as info:
+        read_table(data, **COLUMNS)
+    assert "feuille masquée (« Données »), qui n'est pas lue" in str(info.value)
+    assert "Afficher" in str(info.value)

@@ -112,7 +112,7 @@ def test_import_template_reads_back(fresh_db):
     assert template.startswith(b"\xef\xbb\xbf") and b"type de participant" in template
     con = db.open_database(fresh_db)
     try:
-        rows = participants.read_participants(con, template, "modele.csv")
+        rows = participants.read_participants(con, template, "modele.csv").rows
         assert len(rows) == 1 and rows[0]["kind"] == "ptce"
     finally:
         con.close()
@@ -150,3 +150,69 @@ def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
     con.close()
     assert len(codes) == 2 and "Élise Martin" in text
     assert all(f"{code[:4]} {code[4:]}" in text for code in codes)
+
+
+def people_workbook(*sheets: tuple[str, str, list[list[object]]], active: int) -> bytes:
+    """Return a workbook of (title, state, rows) sheets with the given active sheet."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, state, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = ["nom", "structure", "type de participant", "territoire"]
+
+
+def test_a_hidden_first_sheet_is_not_registered_the_visible_active_one_is(con):
+    before = count(con)
+    old, new = ["Ancien Inscrit", "Réseau", "PTCE", "Bretagne"], ["Nouvelle Venue", "Coop", "PTCE", "Creuse"]
+    data = people_workbook(("Liste 2025", "hidden", [HEADER, old]),
+                           ("Inscrits 2026", "visible", [HEADER, new]), active=1)
+    preview = participants.read_participants(con, data, "inscrits.xlsx")
+    assert preview.source == "feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée)"
+    created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
+    assert [p["name"] for p in created] == ["Nouvelle Venue"] and count(con) == before + 1
+
+
+def test_people_only_on_a_hidden_sheet_are_refused_and_nobody_is_registered(con):
+    before = count(con)
+    data = people_workbook(("Inscrits", "hidden", [HEADER, ["Caché", "Réseau", "PTCE", "Bretagne"]]),
+                           ("Feuil1", "visible", []), active=1)
+    with pytest.raises(ImportRejected) as refused:
+        participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
+    assert "dans une feuille masquée (« Inscrits »), qui n'est pas lue" in str(refused.value)
+    assert count(con) == before
+
+
+def test_a_participants_csv_with_a_sep_line(con):
+    text = "sep=,\r\nnom,structure,type de participant,territoire\r\nAlí Ben,Coop,PTCE,Nord\r\n"
+    data = text.encode("cp1252")
+    preview = participants.read_participants(con, data, "inscrits.csv")
+    assert [(r["line"], r["name"]) for r in preview.rows] == [(2, "Alí Ben")]
+
+
+def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    people = tmp_path / "inscrits.xlsx"
+    old, new = ["Ancien", "Réseau", "PTCE", "Nord"], ["Élise Martin", "", "PTCE", ""]
+    people.write_bytes(people_workbook(("Liste 2025", "hidden", [HEADER, old]),
+                                      ("Inscrits 2026", "visible", [HEADER, new]), active=1))
+    run = [sys.executable, "-m", "labo_dash", "import", "participants", str(people), "--db", str(fresh_db)]
+    ok = subprocess.run(run, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    assert ok.returncode == 0, ok.stderr
+    assert ("1 participant·e(s) inscrit·e(s), avec un code, depuis inscrits.xlsx "
+            "(feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée))") in ok.stdout

@@ -70,9 +70,10 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
             st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Motif"]), hide_index=True, width="stretch")
         return
     if plan.empty:
-        st.info("Ce fichier ne change rien : il correspond déjà à la situation enregistrée.")
+        st.info(f"Ce fichier ne change rien (lu : {md_escape(plan.source)}) : il correspond déjà à la "
+                "situation enregistrée.")
         return
-    st.markdown(f"**Aperçu de l'import de « {md_escape(upload.name)} »**")
+    st.markdown(f"**Aperçu de l'import de « {md_escape(upload.name)} »** (lu : {md_escape(plan.source)})")
     _preview(plan)
     if st.button("Importer ces changements", type="primary", icon="✅", key="actions_import_apply"):
         try:

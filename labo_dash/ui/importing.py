@@ -10,6 +10,7 @@ from labo_dash import diagnosis_import
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
+from labo_dash.ui.common import md_escape
 from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
 
 KINDS = {"findings": "Constats (freins, leviers, constats)", "challenges": "Défis"}
@@ -31,7 +32,7 @@ def _preview(con: duckdb.DuckDBPyConnection, what: str, rows: list[dict]) -> pd.
         "Ligne": r["line"], "Titre": r["title"],
         "Atelier": workshops.get(r["workshop_id"], "Plusieurs ateliers"),
         "Pondérations": ", ".join(
-            f"{objectives[o]['label']} {percent(w, 0)}" for o, w in r["weights"].items()
+            f"{objectives[o]['label']} {percent(w, 1)}" for o, w in r["weights"].items()
         ),
         "Constats": ", ".join(str(i) for i in r["finding_ids"]),
     } for r in rows])
@@ -71,7 +72,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     data = upload.getvalue()
     parse = diagnosis_import.parse_findings if what == "findings" else diagnosis_import.parse_challenges
     try:
-        rows = parse(con, data, upload.name)
+        preview = parse(con, data, upload.name)
     except ImportRejected as exc:
         st.error(f"Fichier refusé : {exc}", icon="🚫")
         if exc.rows:
@@ -81,8 +82,10 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     except LaboError as exc:
         st.error(str(exc), icon="🚫")
         return
+    rows = preview.rows
     noun = "constat(s)" if what == "findings" else "défi(s)"
-    st.markdown(f"**Aperçu : {len(rows)} {noun} prêts à être importés depuis « {upload.name} ».**")
+    st.markdown(f"**Aperçu : {len(rows)} {noun} prêts à être importés depuis « {md_escape(upload.name)} »** "
+                f"(lu : {md_escape(preview.source)}).")
     st.dataframe(_preview(con, what, rows), hide_index=True, width="stretch")
     if st.button(f"Importer les {len(rows)} {noun}", type="primary", icon="📥"):
         importer = (

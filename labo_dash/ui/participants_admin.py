@@ -108,16 +108,19 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     data = upload.getvalue()
     try:
-        rows = participants.read_participants(con, data, upload.name)
+        preview = participants.read_participants(con, data, upload.name)
     except ImportRejected as exc:
         st.error(str(exc), icon="⛔")
         if exc.rows:
             report = pd.DataFrame(exc.rows, columns=["Ligne", "Problème"])
             st.dataframe(report, hide_index=True, width="stretch")
         return
+    rows = preview.rows
+    st.markdown(f"**Aperçu : {len(rows)} personne(s) à inscrire depuis « {md_escape(upload.name)} »** "
+                f"(lu : {md_escape(preview.source)}).")
     st.dataframe(
-        pd.DataFrame([{"Nom": r["name"], "Structure": r["structure"], "Type": participant_kind(r["kind"]),
-                       "Territoire": r["territory"]} for r in rows]),
+        pd.DataFrame([{"Ligne": r["line"], "Nom": r["name"], "Structure": r["structure"],
+                       "Type": participant_kind(r["kind"]), "Territoire": r["territory"]} for r in rows]),
         hide_index=True, width="stretch",
     )
     if st.button(f"Inscrire ces {len(rows)} personnes", type="primary", icon="📥"):

@@ -290,12 +290,12 @@ def test_an_export_made_less_than_a_second_after_a_change_is_not_stale(con):
     import dataclasses
 
     first = open_actions(con)[0]
-    moment = dt.datetime.combine(TODAY, dt.time(12, 0, 0, 900_000))
+    moment = dt.datetime.combine(TODAY, dt.time(12, 0, 0, 900_000))  # local time, as in the workbook
+    change_utc = clock.stored((moment - dt.timedelta(milliseconds=400)).replace(tzinfo=clock.zone(con)))
     with db.transaction(con) as cur:
-        cur.execute("UPDATE progress_updates SET recorded_at = ? WHERE action_id = ?",
-                    [moment - dt.timedelta(milliseconds=400), first])
+        cur.execute("UPDATE progress_updates SET recorded_at = ? WHERE action_id = ?", [change_utc, first])
         cur.execute("UPDATE audit_log SET logged_at = ? WHERE entity = 'action' AND entity_id = ?",
-                    [moment - dt.timedelta(milliseconds=400), first])
+                    [change_utc, first])
     report = dataclasses.replace(reports.build_report(con, TODAY.replace(day=1), TODAY), generated_at=moment)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     sheet = book["Actions"]

@@ -75,6 +75,8 @@ PRIVATE_TABLES = {
     "ballot_entries": "bulletins individuels : publiés seulement sous forme agrégée (ballot_totals)",
     "audit_log": "journal interne des modifications, avec le nom des personnes",
     "settings": "réglages internes de l'application",
+    "contributions": "propositions nominatives des participant·e·s (celles acceptées sont dans findings "
+    "et solutions)",
     "schema_migrations": "suivi technique du schéma",
 }
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, db, diagnosis, seminar
+from labo_dash import charts, contributions, db, diagnosis, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
@@ -195,3 +195,125 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
                             f"({len(tagged)})", unsafe_allow_html=True)
                 for finding in tagged:
                     finding_card(finding, by_number)
+
+
+# --- participants' posts (moderation) -------------------------------------------------------------------
+
+PROPOSALS_SHOWN = 20  # pending posts drawn at once, oldest first: a page of forms stays quick to rerun
+
+
+def _proposal_edits(post: dict[str, Any]) -> dict[str, Any]:
+    """Return the values the organiser typed in a post's form (keys as contributions' edits)."""
+    state, key = st.session_state, f"prop_{post['id']}"
+    if post["kind"] == contributions.SOLUTION:
+        return {"challenge_id": state.get(f"{key}_challenge"), "text": state.get(f"{key}_text"),
+                "description": state.get(f"{key}_description")}
+    return {"workshop_id": state.get(f"{key}_workshop"), "kind": state.get(f"{key}_kind"),
+            "text": state.get(f"{key}_text"), "objective_ids": state.get(f"{key}_objectives") or []}
+
+
+def _moderate(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], action: str) -> None:
+    """Accept, save or reject a post from its form (a submit button's callback, before the page reruns)."""
+    state, key = st.session_state, f"prop_{post['id']}"
+    label = f"La proposition n° {post['id']}"
+    try:
+        if action == "accept":
+            merge = state.get(f"{key}_merge")
+            created = contributions.accept_contribution(con, actor, post["id"], _proposal_edits(post), merge)
+            what = "la solution" if post["kind"] == contributions.SOLUTION else "le constat"
+            done = f"{label} est acceptée : {what} n° {created}" + (" (fusion)" if merge else "") + "."
+        elif action == "save":
+            contributions.update_contribution(con, actor, post["id"], _proposal_edits(post))
+            done = f"{label} est modifiée ; elle reste en attente."
+        else:
+            contributions.reject_contribution(con, actor, post["id"])
+            done = f"{label} est rejetée (elle reste dans le journal)."
+    except ValidationError as exc:
+        state[f"{key}_errors"] = {**exc.fields, "form": str(exc)}
+        return
+    except LaboError as exc:
+        state[f"{key}_errors"] = {"form": str(exc)}
+        return
+    state.pop(f"{key}_errors", None)
+    state["prop_done"] = done
+
+
+def _position(options: dict[int, str], value: int | None) -> int | None:
+    """Return the index of ``value`` among the keys of ``options`` (None when it is not one of them)."""
+    keys = list(options)
+    return keys.index(value) if value in keys else None
+
+
+def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any],
+                   objectives: dict[int, dict[str, Any]], findings: dict[int, str]) -> None:
+    """One pending post as a form: its fields to edit, and Accepter / Enregistrer / Rejeter."""
+    key = f"prop_{post['id']}"
+    errors = st.session_state.get(f"{key}_errors", {})
+    solution = post["kind"] == contributions.SOLUTION
+    with st.form(key, border=True):
+        icon = KIND_ICONS.get(post["kind"], "💡")
+        author = PARTICIPANT_KINDS.get(post["participant_kind"], "—")
+        st.markdown(f"{icon} **{contributions.KINDS[post['kind']]}** · n° {post['id']} · proposé par "
+                    f"{md_escape(post['participant_name'])} ({author})")
+        if solution:
+            challenges = contributions.retained_challenges(con, post["seminar_id"])
+            retained = {c["id"]: c["title"] for c in challenges}
+            st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
+                         index=_position(retained, post["challenge_id"]))
+            show_errors(errors, "challenge_id")
+            st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
+            show_errors(errors, "title")
+            st.text_area("Précisions", value=post["description"] or "", key=f"{key}_description", height=80)
+            show_errors(errors, "description")
+        else:
+            workshops = morning_workshops(con)
+            st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
+                         index=_position(workshops, post["workshop_id"]))
+            show_errors(errors, "workshop")
+            st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
+                                 format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
+            show_errors(errors, "kind")
+            st.text_area("Texte", value=post["text"], key=f"{key}_text", height=90)
+            show_errors(errors, "text")
+            st.pills("Objectifs", list(objectives), selection_mode="multi", default=post["objective_ids"],
+                     key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
+            show_errors(errors, "objectives")
+            st.selectbox("Fusionner avec un constat du mur (facultatif)", list(findings), index=None,
+                         format_func=findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
+        show_errors(errors, "form")
+        cols = st.columns(3)
+        for col, (action, label, icon_, kind) in zip(cols, [
+            ("accept", "Accepter", "✅", "primary"), ("save", "Enregistrer", "💾", "secondary"),
+            ("reject", "Rejeter", "🚫", "secondary"),
+        ], strict=True):
+            col.form_submit_button(label, icon=icon_, type=kind, width="stretch", on_click=_moderate,
+                                   args=(con, actor, post, action))
+
+
+def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """The moderation queue of the participants' posts: counts, then each pending post as a form.
+
+    An accepted finding joins the wall at its next drawing (the acceptance changes the wall's cache key).
+    """
+    counts = contributions.status_counts(con, seminar.DEFAULT_SEMINAR)
+    cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+    cols[0].metric("En attente", counts["pending"])
+    cols[1].metric("Acceptées", counts["accepted"])
+    cols[2].metric("Non retenues", counts["rejected"])
+    cols[3].button("Actualiser", icon="🔄", width="stretch", key="prop_refresh")
+    if "prop_done" in st.session_state:
+        st.success(md_escape(st.session_state.pop("prop_done")), icon="✅")
+    pending = contributions.list_contributions(con, seminar.DEFAULT_SEMINAR)
+    if not pending:
+        st.info("Aucune proposition en attente. Les participant·e·s proposent depuis leur téléphone : le "
+                "lien « Proposer » de leur bulletin léger (/contribuer?code=…). Cliquez sur « Actualiser ».")
+        return
+    st.caption("Les plus anciennes d'abord. Modifiez si besoin, puis acceptez (le constat rejoint le mur, la "
+               "solution la liste des solutions) ou rejetez (la proposition est gardée).")
+    objectives = objectives_by_id(con)
+    findings = {f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
+                for f in diagnosis.list_findings(con)}
+    for post in pending[:PROPOSALS_SHOWN]:
+        _proposal_form(con, actor, post, objectives, findings)
+    if len(pending) > PROPOSALS_SHOWN:
+        st.caption(f"… et {len(pending) - PROPOSALS_SHOWN} autres : elles s'afficheront au fur et à mesure.")

@@ -240,8 +240,9 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         return PAGES["contribuer"] + body, 200 if not code else 404
     seminar_id = person["seminar_id"]
     posts = contributions.participant_contributions(con, person["id"])
-    finding_values: dict[str, Any] = {"workshop": next(
-        (str(p["workshop_id"]) for p in posts if p["workshop_id"] is not None), "")}
+    latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)
+    finding_values: dict[str, Any] = {  # like the scribes' form: the workshop and kind stay chosen
+        "workshop": str(latest["workshop_id"]), "kind": latest["kind"]} if latest else {}
     solution_values: dict[str, Any] = {}
     finding_errors: dict[str, str] = {}
     solution_errors: dict[str, str] = {}

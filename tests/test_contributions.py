@@ -243,7 +243,7 @@ def test_the_light_page_posts_a_finding_then_thanks_and_lists_it(phone):
         "levier", 1, "Un agenda commun", [2, 5])
     thanks = client.get(f"/{answer.headers['location']}")
     assert "Merci ! Votre proposition est envoyée" in thanks.text and "en attente de relecture" in thanks.text
-    assert "value='1' checked" in thanks.text  # the workshop stays chosen for the next post
+    assert "value='1' checked" in thanks.text and "value='levier' checked" in thanks.text  # kept for the next
 
 
 def test_a_refused_post_shows_the_form_again_with_what_was_typed_escaped(phone):

@@ -6,9 +6,12 @@ import json
 import warnings
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import contributions, db, diagnosis, settings, solutions
+from labo_dash import contributions, db, diagnosis, solutions
+from labo_dash import settings as app_settings
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, Actor
 from labo_dash.errors import NotFound, PermissionDenied, ValidationError
 
@@ -212,7 +215,7 @@ def phone(demo_db, monkeypatch):
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.open_database(demo_db)
     code = first_person(con)["code"]
-    settings.set_setting(con, ORGANISER_ACTOR, "self_registration", True)
+    app_settings.set_setting(con, ORGANISER_ACTOR, "self_registration", True)
     con.close()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
@@ -285,6 +288,33 @@ def test_a_walk_in_registers_from_the_light_page_and_lands_on_it(phone):
     walk_in = {"name": "Jean Dupont", "kind": "autre"}
     ballot = client.post("/inscription", data=walk_in, follow_redirects=False)
     assert ballot.headers["location"].startswith("bulletin?code=")  # the ballot's own sign-up is unchanged
+
+
+HOSTILE = ["'); DROP TABLE findings; --", "<script>alert('x')</script>",
+           "<img src=x onerror=alert(1)>**gras**", "=cmd|' /C calc'!A0", "\x00nul", "\u202egauche",
+           "  espaces  ", "", "x" * 501, "%_\\ ? $1 :name"]
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=st.sampled_from(HOSTILE) | st.text(max_size=600),
+       workshop=st.sampled_from(["1", "3", "4", "x", ""]),
+       kind=st.sampled_from(["frein", "constat", "solution", "<b>", ""]),
+       objectives=st.lists(st.sampled_from(["1", "5", "6", "-1", "a", "99999999999"]), max_size=3))
+def test_any_post_is_queued_verbatim_or_refused_without_a_server_error(phone, text, workshop, kind,
+                                                                        objectives):
+    client, code = phone
+    before = db.query(db.connect(), "SELECT count(*) AS n FROM contributions")[0]["n"]
+    form = {"code": code, "post": "finding", "workshop": workshop, "kind": kind, "text": text,
+            "objective": objectives}
+    answer = client.post("/contribuer", data=form, follow_redirects=False)
+    assert answer.status_code in (303, 422), answer.text[:300]
+    if answer.status_code == 303:
+        assert text.strip() in [row["text"] for row in queued()]  # stored as typed (blanks around aside)
+    else:
+        assert db.query(db.connect(), "SELECT count(*) AS n FROM contributions")[0]["n"] == before
+        assert "Traceback" not in answer.text
+        assert "<script>alert" not in answer.text and "<img" not in answer.text
 
 
 def test_the_ballot_links_to_the_posts_page(phone):

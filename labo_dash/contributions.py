@@ -29,7 +29,7 @@ from labo_dash.french import FINDING_KINDS
 
 SOLUTION = "solution"
 KINDS = {**FINDING_KINDS, SOLUTION: "Solution"}
-STATUSES = {"pending": "en attente", "accepted": "acceptée", "rejected": "non retenue"}
+STATUSES = {"pending": "en attente de relecture", "accepted": "acceptée", "rejected": "non retenue"}
 REFUSED = "Votre proposition n'est pas envoyée : corrigez les champs signalés."
 NOT_SELECTED = "Choisissez un des défis retenus pour l'après-midi."
 
@@ -90,9 +90,9 @@ def _solution_values(
     return values
 
 
-def _as_post(kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the contributions columns of checked finding or solution values."""
-    if kind == SOLUTION:
+def _as_post(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the contributions columns of checked solution (with a title) or finding values."""
+    if "title" in values:
         return {"kind": SOLUTION, "workshop_id": None, "challenge_id": values["challenge_id"],
                 "objective_ids": [], "text": values["title"], "description": values["description"]}
     return {"kind": values["kind"], "workshop_id": values["workshop_id"], "challenge_id": None,
@@ -150,7 +150,7 @@ def post_finding(
         values = _finding_values(con, person["seminar_id"], person["kind"], fields)
     except ValidationError as exc:
         raise ValidationError(REFUSED, exc.fields) from None
-    return _insert(con, person, _as_post(values["kind"], values))
+    return _insert(con, person, _as_post(values))
 
 
 def post_solution(
@@ -174,7 +174,7 @@ def post_solution(
         values = _solution_values(con, person["seminar_id"], fields)
     except ValidationError as exc:
         raise ValidationError(REFUSED, exc.fields) from None
-    return _insert(con, person, _as_post(SOLUTION, values))
+    return _insert(con, person, _as_post(values))
 
 
 def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def update_contribution(
     require(actor, "diagnosis.write")
     post = _pending(con, contribution_id)
     values = _checked(con, post, edits)
-    changed = _as_post(SOLUTION if post["kind"] == SOLUTION else values["kind"], values)
+    changed = _as_post(values)
     with db.transaction(con) as cur:
         found = cur.execute(
             "UPDATE contributions SET kind = ?, workshop_id = ?, challenge_id = ?, "
@@ -295,7 +295,7 @@ def accept_contribution(
         target = diagnosis.get_finding(con, merge_into)
         if target["deleted_at"] is not None or target["merged_into"] is not None:
             raise NotFound(f"Le constat n° {merge_into} a été supprimé ou fusionné entre-temps.")
-    changed = _as_post(SOLUTION if post["kind"] == SOLUTION else values["kind"], values)
+    changed = _as_post(values)
     with db.transaction(con) as cur:
         if post["kind"] == SOLUTION:
             created = solutions.record_solution(cur, actor, post["seminar_id"], values)

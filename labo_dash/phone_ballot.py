@@ -255,12 +255,12 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
     head += phone_html.notice(kind, message) if message else ""
     finding = phone_html.finding_form(
         person["code"], seminar.workshops(con, seminar_id, diagnosis.SESSION),
-        seminar.objectives(con, seminar_id), contributions.FINDING_KINDS, finding_values, finding_errors)
+        seminar.objectives(con, seminar_id), finding_values, finding_errors)
     retained = contributions.retained_challenges(con, seminar_id)
     solution = (phone_html.solution_form(person["code"], retained, solution_values, solution_errors)
                 if retained else "")
     forms = solution + finding if retained else finding  # the afternoon's form first once défis are retained
-    return (head + forms + phone_html.my_posts(posts, contributions.KINDS)
+    return (head + forms + phone_html.my_posts(posts)
             + phone_html.ballot_link(person["code"])), 200
 
 

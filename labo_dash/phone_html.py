@@ -12,8 +12,9 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
+from labo_dash.contributions import KINDS, STATUSES
 from labo_dash.diagnosis import MAX_TEXT
-from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
 from labo_dash.solutions import TITLE_MAX
 
@@ -177,7 +178,6 @@ def full_version_link(code: str) -> str:
 # --- participants' posts (see labo_dash.contributions) ------------------------------------------------
 
 KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎", "solution": "💡"}
-POST_STATUSES = {"pending": "en attente de relecture", "accepted": "acceptée", "rejected": "non retenue"}
 
 
 def _field_error(errors: Mapping[str, str], *names: str) -> str:
@@ -223,7 +223,6 @@ def finding_form(
     code: str,
     workshops: Sequence[Mapping[str, Any]],
     objectives: Sequence[Mapping[str, Any]],
-    kinds: Mapping[str, str],
     values: Mapping[str, Any],
     errors: Mapping[str, str],
 ) -> str:
@@ -237,7 +236,7 @@ def finding_form(
                             escape(w["title"])) for w in workshops)
     kind_inputs = "".join(_choice("radio", "kind", k, values.get("kind") == k,
                                   f"{KIND_ICONS.get(k, '')} {escape(label)}", css="")
-                          for k, label in kinds.items())
+                          for k, label in FINDING_KINDS.items())
     boxes = "".join(
         _choice("checkbox", "objective", o["id"], str(o["id"]) in chosen,
                 f"<b>{int(o['number'])} · {escape(o['short_label'])}</b><br>"
@@ -279,11 +278,11 @@ def solution_form(
     )
 
 
-def my_posts(posts: Sequence[Mapping[str, Any]], kinds: Mapping[str, str]) -> str:
+def my_posts(posts: Sequence[Mapping[str, Any]]) -> str:
     """Return the participant's latest posts with their moderation status (empty when there is none)."""
     cards = "".join(
         f"<div class='card'><p class='sub'>{KIND_ICONS.get(p['kind'], '')} "
-        f"{escape(kinds.get(p['kind'], p['kind']))} · {escape(POST_STATUSES.get(p['status'], p['status']))}"
+        f"{escape(KINDS[p['kind']])} · {escape(STATUSES[p['status']])}"
         f"</p><p>{escape(p['text'])}</p></div>"
         for p in posts
     )

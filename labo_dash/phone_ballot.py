@@ -52,7 +52,6 @@ from labo_dash.errors import LaboError, ValidationError
 
 TITLE = "Voter · séminaire du Labo de l'ESS"
 POST_TITLE = "Proposer · séminaire du Labo de l'ESS"
-PAGES = {"bulletin": "<h1>🗳️ Voter</h1>", "contribuer": "<h1>✍️ Proposer</h1>"}
 WALK_IN = Actor(ANONYMOUS, "inscription sur place (bulletin léger)")
 
 
@@ -185,7 +184,7 @@ def _signup(values: dict[str, str], target: str) -> tuple[str, int] | str:
     try:
         created = participants.self_register(con, WALK_IN, values)
     except ValidationError as exc:
-        body = PAGES[target] + phone_html.code_form(target=target) + phone_html.signup_form(
+        body = phone_html.HEADINGS[target] + phone_html.code_form(target=target) + phone_html.signup_form(
             values, {**exc.fields, "form": str(exc)}, target)
         return body, 422
     return f"{target}?" + urlencode({"code": created["code"], "nouveau": "1"})
@@ -236,8 +235,8 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         if settings.get_setting(con, participants.SELF_REGISTRATION):
             body += phone_html.signup_form({}, {}, "contribuer")
         else:
-            body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
-        return PAGES["contribuer"] + body, 200 if not code else 404
+            body += phone_html.NO_BADGE
+        return phone_html.HEADINGS["contribuer"] + body, 200 if not code else 404
     seminar_id = person["seminar_id"]
     posts = contributions.participant_contributions(con, person["id"])
     latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)
@@ -250,9 +249,7 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         solution_values, solution_errors = sent, errors or {}
     elif sent is not None:
         finding_values, finding_errors = sent, errors or {}
-    head = (f"{PAGES['contribuer']}<p>Bonjour <b>{escape(person['name'])}</b> ! Vos propositions sont relues "
-            "par les organisateur·ice·s avant d'apparaître sur le mur.</p>")
-    head += phone_html.notice(kind, message) if message else ""
+    head = phone_html.posts_greeting(person["name"]) + (phone_html.notice(kind, message) if message else "")
     finding = phone_html.finding_form(
         person["code"], seminar.workshops(con, seminar_id, diagnosis.SESSION),
         seminar.objectives(con, seminar_id), finding_values, finding_errors)
@@ -269,7 +266,8 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
     con = db.connect()
     person = participants.participant_by_code(con, code)
     if person is None:
-        return PAGES["contribuer"] + phone_html.code_form(voting.UNKNOWN_CODE, "contribuer"), 404
+        body = phone_html.HEADINGS["contribuer"] + phone_html.code_form(voting.UNKNOWN_CODE, "contribuer")
+        return body, 404
     try:
         if sent["post"] == "solution":
             contributions.post_solution(

@@ -178,6 +178,14 @@ def full_version_link(code: str) -> str:
 # --- participants' posts (see labo_dash.contributions) ------------------------------------------------
 
 KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎", "solution": "💡"}
+HEADINGS = {"bulletin": "<h1>🗳️ Voter</h1>", "contribuer": "<h1>✍️ Proposer</h1>"}  # by light page
+NO_BADGE = "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
+
+
+def posts_greeting(name: str) -> str:
+    """Return the heading of the posts page, greeting the participant by their (escaped) name."""
+    return (f"{HEADINGS['contribuer']}<p>Bonjour <b>{escape(name)}</b> ! Vos propositions sont relues par "
+            "les organisateur·ice·s avant d'apparaître sur le mur.</p>")
 
 
 def _field_error(errors: Mapping[str, str], *names: str) -> str:

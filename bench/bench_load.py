@@ -17,11 +17,11 @@ read from /proc. Then checks the database: one ballot per voter, every acknowled
 ``--scenario findings`` runs the workshops instead: ``--voters`` phones (200) each open their posts page
 (``GET /contribuer?code=CODE``) at evenly spread moments over the window, type for a few seconds and post a
 frein, levier or constat (``POST /contribuer``, answered by a 303 once the post has committed); the wall
-``/diagnostic?vue=mur`` is projected in a real Chromium tab, whose « Afficher » is clicked every 10 s (as the
-organiser at the projector does), and ``--organisers`` organisers moderate on ``/diagnostic?vue=propositions``
-(agent API), accepting the oldest pending post every ``--pause`` seconds. Prints the post -> commit latency,
-the page loads, the wall's redraw time and the moderators' acceptances; checks every acknowledged post and
-every acceptance in the database.
+``/diagnostic?vue=mur`` is projected in a real Chromium tab (it follows the data by itself), and
+``--organisers`` organisers moderate on ``/diagnostic?vue=propositions`` (agent API), accepting the oldest
+pending post every ``--pause`` seconds. Prints the post -> commit latency, the page loads, the moderators'
+acceptances and how long an accepted finding takes to show on the projected wall; checks every
+acknowledged post and every acceptance in the database.
 
     .venv/bin/python bench/bench_load.py --scenario findings [--voters 200] [--window 120] [--pause 5]
 """
@@ -29,7 +29,6 @@ every acceptance in the database.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import re
@@ -42,7 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +55,6 @@ THINK = (2.0, 6.0)  # seconds a participant takes to choose, after the page has 
 ORGANISER_PAUSE = 15.0  # seconds between two updates of one organiser: a brisk human, typing a comment
 TICKS = os.sysconf("SC_CLK_TCK")
 TYPING = (5.0, 15.0)  # seconds a participant takes to type a finding, after the page has loaded
-WALL_EVERY = 10.0  # seconds between two clicks on the projected wall's « Afficher »
 
 
 @dataclass
@@ -73,8 +70,9 @@ class Record:
     updates: list[str] = field(default_factory=list)  # comments acknowledged
     turnout: list[tuple[float, int]] = field(default_factory=list)  # projection: (seen at, voters shown)
     posted: list[str] = field(default_factory=list)  # texts of the acknowledged posts (findings scenario)
-    redraws: list[float] = field(default_factory=list)  # the projected wall's redraw after « Afficher »
+    wall: list[tuple[float, int]] = field(default_factory=list)  # projected wall: (seen at, findings shown)
     accepted: list[int] = field(default_factory=list)  # posts accepted by the moderators
+    accept_acks: list[float] = field(default_factory=list)  # when each acceptance's answer arrived
     memory: list[tuple[float, int, float]] = field(default_factory=list)  # (at, RSS bytes, CPU seconds)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -260,13 +258,14 @@ def moderator(url: str, name: str, until: float, pause: float, record: Record) -
                 t0 = time.monotonic()
                 answer = client.post("/_stcore/agent/interact", json={
                     "session_id": snapshot["session_id"], "trigger": {"key": trigger}})
-                elapsed = time.monotonic() - t0
+                t1 = time.monotonic()
                 snapshot = answer.json()
                 if pending:
                     if "est acceptée" not in answer.text:
                         raise RuntimeError(f"proposition n° {pending[0][0]} non acceptée")
                     with record.lock:
-                        record.saves.append(elapsed)
+                        record.saves.append(t1 - t0)
+                        record.accept_acks.append(t1)
                         record.accepted.append(pending[0][0])
                 time.sleep(pause if pending else 1.0)
         except (httpx.HTTPError, RuntimeError, KeyError, ValueError) as exc:
@@ -274,8 +273,11 @@ def moderator(url: str, name: str, until: float, pause: float, record: Record) -
                 record.failures.append(f"{name}: {exc!r}")
 
 
+_FINDINGS = re.compile(r"(\d+) constats? · tous les ateliers")
+
+
 class Wall:
-    """/diagnostic?vue=mur open in a real Chromium tab, as on the room's projector."""
+    """/diagnostic?vue=mur open in a real Chromium tab, as on the room's projector (nobody touches it)."""
 
     def __init__(self, url: str) -> None:
         self._playwright = sync_playwright().start()
@@ -284,26 +286,38 @@ class Wall:
         tab = self._browser.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
         tab.set_default_timeout(120_000)
         tab.goto(f"{url}/diagnostic?vue=mur")
-        tab.get_by_text("constats · tous les ateliers").wait_for()
+        self.heading = tab.get_by_text(_FINDINGS).first
+        self.heading.wait_for()
         self.tab = tab
 
-    def watch(self, deadline: float, every: float, record: Record) -> None:
-        """Click « Afficher » every ``every`` s until ``deadline``; note how long each redraw takes."""
-        idle = "[data-testid='stApp'][data-test-script-state='notRunning']"
+    def watch(self, deadline: float, record: Record) -> None:
+        """Note when each new count of findings appears on the wall, until ``deadline``."""
+        shown = -1
         while time.monotonic() < deadline:
-            t0 = time.monotonic()
-            self.tab.get_by_role("button", name="Afficher").click()
-            with contextlib.suppress(PlaywrightTimeout):  # a quick rerun may start and end before this looks
-                self.tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']",
-                                           timeout=2_000)
-            self.tab.wait_for_selector(idle)
-            with record.lock:
-                record.redraws.append(time.monotonic() - t0)
-            self.tab.wait_for_timeout(max(0.0, every - (time.monotonic() - t0)) * 1000)
+            match = _FINDINGS.search(self.heading.text_content() or "")
+            value = int(match.group(1)) if match else -1
+            if value != shown:
+                shown = value
+                with record.lock:
+                    record.wall.append((time.monotonic(), value))
+            self.tab.wait_for_timeout(200)
 
     def close(self) -> None:
         self._browser.close()
         self._playwright.stop()
+
+
+def wall_delays(record: Record) -> list[float]:
+    """For the k-th acceptance: how long from its answer until the wall showed k more findings."""
+    if not record.wall:
+        return []
+    base = record.wall[0][1]
+    delays = []
+    for k, ack in enumerate(sorted(record.accept_acks), start=1):
+        seen = next((t for t, value in record.wall if value >= base + k), None)
+        if seen is not None:
+            delays.append(max(0.0, seen - ack))
+    return delays
 
 
 _VOTERS = re.compile(r"(\d[\d\s\u00a0\u202f]*) votant")
@@ -434,7 +448,7 @@ def findings_scenario(args: argparse.Namespace) -> None:
             ]
             for worker in workers:
                 worker.start()
-            wall.watch(end + max(TYPING), WALL_EVERY, record)
+            wall.watch(end + max(TYPING) + 10, record)
             wall.close()
             for worker in workers:
                 worker.join(timeout=180)
@@ -454,13 +468,15 @@ def findings_scenario(args: argparse.Namespace) -> None:
     mb = 1024 * 1024
     rows = [
         ("Phones / window",
-         f"{args.voters} in {args.window:.0f} s, the wall projected (« Afficher » every {WALL_EVERY:.0f} s), "
+         f"{args.voters} in {args.window:.0f} s, the wall projected (following by itself), "
          f"{args.organisers} moderators (an acceptance every {args.pause:.0f} s each)"),
         ("Posts acknowledged / in database", f"{len(record.acks)} / {in_db}"),
         ("Posts per second (first submit to last answer)", f"{len(record.acks) / span:.2f}"),
         ("Post -> commit latency p50 / p95 / max", spread(record.submits, 3)),
         ("Posts page load p50 / p95 / max", spread(record.loads, 3)),
-        ("Wall redraws: count / p50 / p95 / max", f"{len(record.redraws)} / {spread(record.redraws, 2)}"),
+        ("Wall: counts seen / last shown",
+         f"{len(record.wall)} / {record.wall[-1][1] if record.wall else '-'}"),
+        ("Acceptance -> shown on the wall p50 / p95 / max", spread(wall_delays(record), 2)),
         ("Acceptances: count / findings in database", f"{len(record.accepted)} / {made}"),
         ("Acceptance (submit -> page redrawn) p50 / p95 / max", spread(record.saves, 2)),
         ("Server RSS idle / peak / after", f"{idle_rss / mb:.0f} / {peak / mb:.0f} / {busy_rss / mb:.0f} MB"),

@@ -60,6 +60,12 @@ def test_a_phone_posts_a_frein_that_an_organiser_accepts_onto_the_wall(server, b
     expect(phone.get_by_text("en attente de relecture")).to_be_visible()
     screenshot(phone, "contribuer-envoye")
 
+    wall = browser.new_context(**DESKTOP).new_page()  # the projector, open before the acceptance
+    wall.set_default_timeout(WAIT)
+    wall.goto(f"{running.url}/diagnostic?vue=mur")
+    wait_ready(wall)
+    expect(wall.get_by_text(TEXT)).to_have_count(0)
+
     organiser = browser.new_context(**DESKTOP).new_page()
     organiser.set_default_timeout(WAIT)
     organiser.goto(f"{running.url}/diagnostic?vue=propositions")
@@ -72,11 +78,11 @@ def test_a_phone_posts_a_frein_that_an_organiser_accepts_onto_the_wall(server, b
     expect(organiser.get_by_text("Aucune proposition en attente")).to_be_visible()
     expect(organiser.locator("[data-testid='stAlertContentSuccess']")).to_contain_text("est acceptée")
 
-    organiser.goto(f"{running.url}/diagnostic?vue=mur")
-    wait_ready(organiser)
-    expect(organiser.get_by_text(TEXT)).to_be_visible()
-    assert organiser.locator("[data-testid='stException']").count() == 0
-    screenshot(organiser, "diagnostic-mur-proposition")
+    expect(wall.get_by_text(TEXT)).to_be_visible()  # the projected wall follows by itself, no click
+    wait_ready(wall)
+    assert wall.locator("[data-testid='stException']").count() == 0
+    screenshot(wall, "diagnostic-mur-proposition")
+    wall.context.close()
 
     phone.reload()
     expect(phone.locator("p.sub").filter(has_text="Frein · acceptée")).to_be_visible()  # the author sees it

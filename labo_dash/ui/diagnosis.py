@@ -19,6 +19,7 @@ from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.common import md_escape
 
 KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
+WALL_POLL = 5  # seconds between two looks of a wall on screen at the data version
 WALL_CSS = """
 <style>
 .st-key-wall [data-testid="stMarkdownContainer"] p {font-size: 1.2rem; line-height: 1.45;}
@@ -155,8 +156,23 @@ def _wall_data(path: str, version: int, workshop_id: int | None, kind: str | Non
     return findings, charts.findings_per_objective(counts, large=large).to_dict()
 
 
+@st.fragment(run_every=WALL_POLL)
+def _follow(version: int) -> None:
+    """Redraw the whole wall once a recorded edit (a capture, an accepted post) changed its data.
+
+    Every ``WALL_POLL`` s this fragment reads the data version only (one small query): the wall itself
+    is redrawn when something changed, not on every look.
+    """
+    if diagnosis.data_version(db.connect()) != version:
+        st.rerun()
+
+
 def wall_section(con: duckdb.DuckDBPyConnection) -> None:
-    """The live wall: filters, findings per objective as a chart, cards by kind and objective."""
+    """The live wall: filters, findings per objective as a chart, cards by kind and objective.
+
+    It follows the data by itself (see :func:`_follow`): a finding captured or accepted elsewhere shows
+    within ``WALL_POLL`` seconds on a projected wall.
+    """
     workshops = morning_workshops(con)
     by_number = {o["number"]: o for o in objectives_by_id(con).values()}
     with st.form("wall_filters", border=False):
@@ -170,18 +186,20 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
                                       placeholder="Tous les objectifs", key="wall_objective")
         large = cols[3].toggle("Grand écran", key="wall_large", help="Texte agrandi pour la projection")
         cols[4].form_submit_button("Afficher", icon="🔄", width="stretch")
-    findings, spec = _wall_data(str(db.default_path()), diagnosis.data_version(con), workshop_id, kind,
-                                objective, large)
+    version = diagnosis.data_version(con)
+    findings, spec = _wall_data(str(db.default_path()), version, workshop_id, kind, objective, large)
+    _follow(version)
     st.html(WALL_CSS)
     scope = workshops[workshop_id] if workshop_id else "tous les ateliers"
     st.subheader(f"{len(findings)} constat{'s' if len(findings) > 1 else ''} · {scope}")
     if not findings:
-        st.info("Aucun constat ne correspond à ces filtres. Les constats saisis dans l'onglet « Saisie » "
-                "apparaissent ici : cliquez sur « Afficher » pour actualiser.")
+        st.info("Aucun constat ne correspond à ces filtres. Les constats saisis dans l'onglet « Saisie » ou "
+                "acceptés dans « Propositions » apparaissent ici d'eux-mêmes.")
         return
     st.vega_lite_chart(spec, width="stretch")
     st.caption("Un constat lié à plusieurs objectifs compte dans le graphique pour chacun d'eux ; sur le "
-               "mur, il est rangé sous le premier. Cliquez sur « Afficher » pour voir les derniers constats.")
+               "mur, il est rangé sous le premier. Le mur se met à jour de lui-même (en "
+               f"{WALL_POLL} s au plus) quand un constat est saisi ou accepté.")
     kinds = [kind] if kind else list(FINDING_KINDS)
     columns = st.columns(len(kinds), gap="medium")
     for column, code in zip(columns, kinds, strict=True):

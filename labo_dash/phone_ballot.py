@@ -302,8 +302,8 @@ async def contribute(request: Request) -> Response:
     code = voting.normalise_code(params.get("code", ""))
     message = ""
     if params.get("ok") == "1":
-        message = ("Merci ! Votre proposition est envoyée. Elle apparaîtra sur le mur une fois relue par les "
-                   "organisateur·ice·s. Vous pouvez en envoyer une autre.")
+        message = ("Merci ! Votre proposition est envoyée. Les organisateur·ice·s la relisent avant de "
+                   "l'afficher. Vous pouvez en envoyer une autre.")
     elif params.get("nouveau") == "1":
         message = _new_code_message(code, "proposer et voter")
     body, status = await run_in_threadpool(_contribution_page, code, message)

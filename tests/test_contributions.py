@@ -366,3 +366,16 @@ def test_organisers_edit_and_accept_a_post_that_then_shows_on_the_wall(moderatio
     assert any("Aucune proposition en attente" in i.value for i in at.info)
     at.segmented_control(key="diagnostic_view").set_value("mur").run()
     assert any("Des appels à projets trop courts" in m.value for m in at.markdown)
+
+
+def test_organisers_accept_a_solution_for_another_retained_defi(moderation):
+    at, _, second = moderation
+    assert at.selectbox(key=f"prop_{second}_challenge").value == 1
+    at.selectbox(key=f"prop_{second}_challenge").set_value(3)
+    at.text_input(key=f"prop_{second}_text").input("Un fonds mutualisé entre financeurs")
+    button(at, f"prop_{second}", "Accepter").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    solution_id = contributions.get_contribution(db.connect(), second)["solution_id"]
+    created = solutions.get_solution(db.connect(), solution_id)
+    assert (created["challenge_id"], created["title"]) == (3, "Un fonds mutualisé entre financeurs")
+    assert any("la solution n°" in s.value.replace("\\", "") for s in at.success)

@@ -7,7 +7,7 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import streamlit as st
@@ -248,7 +248,7 @@ def _moderate(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any]
             done = f"{label} est modifiée ; elle reste en attente."
         else:
             contributions.reject_contribution(con, actor, post["id"])
-            done = f"{label} est rejetée (elle reste dans le journal)."
+            done = f"{label} est rejetée : elle est gardée, marquée « non retenue »."
     except ValidationError as exc:
         state[f"{key}_errors"] = {**exc.fields, "form": str(exc)}
         return
@@ -265,8 +265,17 @@ def _position(options: dict[int, str], value: int | None) -> int | None:
     return keys.index(value) if value in keys else None
 
 
-def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any],
-                   objectives: dict[int, dict[str, Any]], findings: dict[int, str]) -> None:
+class _Choices(NamedTuple):
+    """What the moderation forms offer, read once per drawing: id -> label (objectives: id -> row)."""
+
+    workshops: dict[int, str]
+    objectives: dict[int, dict[str, Any]]
+    challenges: dict[int, str]
+    findings: dict[int, str]
+
+
+def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], choices: _Choices
+                   ) -> None:
     """One pending post as a form: its fields to edit, and Accepter / Enregistrer / Rejeter."""
     key = f"prop_{post['id']}"
     errors = st.session_state.get(f"{key}_errors", {})
@@ -277,8 +286,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
         st.markdown(f"{icon} **{contributions.KINDS[post['kind']]}** · n° {post['id']} · proposé par "
                     f"{md_escape(post['participant_name'])} ({author})")
         if solution:
-            challenges = contributions.retained_challenges(con, post["seminar_id"])
-            retained = {c["id"]: c["title"] for c in challenges}
+            retained = choices.challenges
             st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
                          index=_position(retained, post["challenge_id"]))
             show_errors(errors, "challenge_id")
@@ -287,7 +295,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
             st.text_area("Précisions", value=post["description"] or "", key=f"{key}_description", height=80)
             show_errors(errors, "description")
         else:
-            workshops = morning_workshops(con)
+            workshops = choices.workshops
             st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
                          index=_position(workshops, post["workshop_id"]))
             show_errors(errors, "workshop")
@@ -296,11 +304,12 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
             show_errors(errors, "kind")
             st.text_area("Texte", value=post["text"], key=f"{key}_text", height=90)
             show_errors(errors, "text")
+            objectives = choices.objectives
             st.pills("Objectifs", list(objectives), selection_mode="multi", default=post["objective_ids"],
                      key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
             show_errors(errors, "objectives")
-            st.selectbox("Fusionner avec un constat du mur (facultatif)", list(findings), index=None,
-                         format_func=findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
+            st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
+                         format_func=choices.findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
         show_errors(errors, "form")
         cols = st.columns(3)
         for col, (action, label, icon_, kind) in zip(cols, [
@@ -314,7 +323,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
 def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """The moderation queue of the participants' posts: counts, then each pending post as a form.
 
-    An accepted finding joins the wall at its next drawing (the acceptance changes the wall's cache key).
+    An accepted finding joins the wall within ``WALL_POLL`` s (the acceptance changes the data version).
     """
     counts = contributions.status_counts(con, seminar.DEFAULT_SEMINAR)
     cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
@@ -331,10 +340,14 @@ def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     st.caption("Les plus anciennes d'abord. Modifiez si besoin, puis acceptez (le constat rejoint le mur, la "
                "solution la liste des solutions) ou rejetez (la proposition est gardée).")
-    objectives = objectives_by_id(con)
-    findings = {f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
-                for f in diagnosis.list_findings(con)}
+    retained = contributions.retained_challenges(con, seminar.DEFAULT_SEMINAR)
+    choices = _Choices(
+        workshops=morning_workshops(con), objectives=objectives_by_id(con),
+        challenges={c["id"]: c["title"] for c in retained},
+        findings={f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
+                  for f in diagnosis.list_findings(con)},
+    )
     for post in pending[:PROPOSALS_SHOWN]:
-        _proposal_form(con, actor, post, objectives, findings)
+        _proposal_form(con, actor, post, choices)
     if len(pending) > PROPOSALS_SHOWN:
         st.caption(f"… et {len(pending) - PROPOSALS_SHOWN} autres : elles s'afficheront au fur et à mesure.")

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "participants.self_register": frozenset({ORGANISER, PARTICIPANT, ANONYMOUS}),
     "rounds.write": frozenset({ORGANISER}),
     "ballot.submit": frozenset({PARTICIPANT, ORGANISER}),
+    "contributions.post": frozenset({PARTICIPANT, ORGANISER}),
     "solutions.write": frozenset({ORGANISER}),
     "actions.write": frozenset({ORGANISER, STEERING}),
     "reviews.write": frozenset({ORGANISER, STEERING}),

@@ -92,8 +92,18 @@ def add_finding(
     require(actor, "diagnosis.write")
     values = validate_finding(con, seminar_id=seminar_id, **fields)
     with db.transaction(con) as cur:
-        finding_id = _insert_finding(cur, seminar_id, values)
-        db.audit(cur, actor, "finding", finding_id, "create", None, values)
+        return record_finding(cur, actor, seminar_id, values)
+
+
+def record_finding(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: dict[str, Any]
+) -> int:
+    """Insert and audit a finding inside the caller's transaction; ``values`` come from validate_finding.
+
+    The caller has checked ``diagnosis.write``; returns the new finding's id.
+    """
+    finding_id = _insert_finding(cur, seminar_id, values)
+    db.audit(cur, actor, "finding", finding_id, "create", None, values)
     return finding_id
 
 

@@ -85,6 +85,8 @@ PRIVATE_TABLES = {
     "progress_withdrawals": "retraits de points d'avancement erronés, avec le nom des personnes : les "
     "points retirés ne sont pas publiés (progress_updates ne contient que les points valides)",
     "settings": "réglages internes de l'application",
+    "contributions": "propositions nominatives des participant·e·s (celles acceptées sont dans findings "
+    "et solutions)",
     "schema_migrations": "suivi technique du schéma",
 }
 

@@ -8,7 +8,11 @@ same personal codes. Routes (mounted by ``serve.py`` through ``st.App``):
 - ``POST /bulletin`` saves a ballot in one transaction, then redirects (303) to the ballot with a
   confirmation, so a reload never sends it twice (and a resent identical ballot writes nothing anyway);
 - ``POST /inscription`` registers a walk-in when organisers allow it (every route sits at the root, so
-  the pages' relative links work from ``/vote``, ``/bulletin`` and ``/inscription`` alike);
+  the pages' relative links work from ``/vote``, ``/bulletin``, ``/contribuer`` and ``/inscription``);
+- ``GET /contribuer?code=CODE`` the participant's posts page: a frein, levier or constat for a morning
+  workshop and, once défis are retained, a solution (:mod:`labo_dash.contributions`); ``POST /contribuer``
+  queues one post for moderation in one transaction, then redirects (303) to the page with a thank-you,
+  or shows the form again with what was typed and a French message per refused field;
 - :class:`PhoneBallotMiddleware` answers ``GET /vote?code=CODE`` (the badges' link) with the same page,
   unless ``complet=1`` asks for the full Streamlit page.
 
@@ -32,17 +36,28 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from labo_dash import db, participants, phone_html, rounds, settings, voting
+from labo_dash import (
+    contributions,
+    db,
+    diagnosis,
+    participants,
+    phone_html,
+    rounds,
+    seminar,
+    settings,
+    voting,
+)
 from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
 from labo_dash.errors import LaboError, ValidationError
 
 TITLE = "Voter · séminaire du Labo de l'ESS"
+POST_TITLE = "Proposer · séminaire du Labo de l'ESS"
 WALK_IN = Actor(ANONYMOUS, "inscription sur place (bulletin léger)")
 
 
-def _respond(body: str, status: int = 200) -> HTMLResponse:
+def _respond(body: str, status: int = 200, title: str = TITLE) -> HTMLResponse:
     nonce = secrets.token_urlsafe(12)
-    response = HTMLResponse(phone_html.page(TITLE, body, nonce), status_code=status)
+    response = HTMLResponse(phone_html.page(title, body, nonce), status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -88,7 +103,7 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     if rnd is None:
         refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
         waiting = phone_html.notice("note", rounds.waiting_message(con, person["seminar_id"]))
-        return head + waiting + refresh + link, 200
+        return head + waiting + refresh + phone_html.contribute_link(person["code"]) + link, 200
     left = rounds.remaining_seconds(rnd)
     if left is not None:
         head += phone_html.countdown(left, rounds.remaining_text(left), person["code"])
@@ -99,7 +114,7 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
                                   "clôture : seul le dernier compte.")
     values = sent if sent is not None else (saved or {})
     form = phone_html.ballot_form(rnd, items, person["code"], values, voting.instructions(rnd))
-    return head + form + link, 200
+    return head + form + phone_html.contribute_link(person["code"]) + link, 200
 
 
 def _choices(form: FormData, rnd: dict[str, Any], item_ids: list[int]) -> dict[int, tuple[int, bool]]:
@@ -156,22 +171,26 @@ async def ballot(request: Request) -> Response:
                "0": "Votre vote était déjà enregistré à l'identique : rien n'a changé."}.get(ok or "", "")
     if params.get("nouveau") == "1":
         code = voting.normalise_code(params.get("code", ""))
-        message = (f"Vous êtes inscrit·e. Votre code personnel : {code[:4]} {code[4:]}. Notez-le : il vous "
-                   "permet de revenir voter (il est aussi dans l'adresse de cette page).")
+        message = _new_code_message(code, "voter")
     code = voting.normalise_code(params.get("code", ""))
     body, status = await run_in_threadpool(_ballot_page, code, message)
     return _respond(body, status)
 
 
-def _signup(values: dict[str, str]) -> tuple[str, int] | str:
+def _new_code_message(code: str, then: str) -> str:
+    return (f"Vous êtes inscrit·e. Votre code personnel : {code[:4]} {code[4:]}. Notez-le : il vous "
+            f"permet de revenir {then} (il est aussi dans l'adresse de cette page).")
+
+
+def _signup(values: dict[str, str], target: str) -> tuple[str, int] | str:
     con = db.connect()
     try:
         created = participants.self_register(con, WALK_IN, values)
     except ValidationError as exc:
-        body = "<h1>🗳️ Voter</h1>" + phone_html.code_form() + phone_html.signup_form(
-            values, {**exc.fields, "form": str(exc)})
+        body = phone_html.HEADINGS[target] + phone_html.code_form(target=target) + phone_html.signup_form(
+            values, {**exc.fields, "form": str(exc)}, target)
         return body, 422
-    return "bulletin?" + urlencode({"code": created["code"], "nouveau": "1"})
+    return f"{target}?" + urlencode({"code": created["code"], "nouveau": "1"})
 
 
 async def signup(request: Request) -> Response:
@@ -180,10 +199,118 @@ async def signup(request: Request) -> Response:
         return _refused()
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("name", "structure", "kind", "territory")}
-    result = await run_in_threadpool(_signup, values)
+    target = "contribuer" if form.get("suite") == "contribuer" else "bulletin"
+    result = await run_in_threadpool(_signup, values, target)
     if isinstance(result, str):
         return RedirectResponse(result, status_code=303)
-    return _respond(*result)
+    return _respond(*result, title=TITLE if target == "bulletin" else POST_TITLE)
+
+
+# --- participants' posts ---------------------------------------------------------------------------------
+
+def _id(text: Any) -> int | None:
+    """Return a posted id, or None (refused by the domain's rules with a French message)."""
+    text = str(text or "")
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
+def _posted(form: FormData) -> dict[str, Any]:
+    """Return what a post form sent, as typed (strings), to validate or to show again."""
+    return {
+        "post": "solution" if form.get("post") == "solution" else "finding",
+        "workshop": str(form.get("workshop") or ""), "kind": str(form.get("kind") or ""),
+        "text": str(form.get("text") or ""), "objectives": [str(v) for v in form.getlist("objective")],
+        "challenge": str(form.get("challenge") or ""), "title": str(form.get("title") or ""),
+        "description": str(form.get("description") or ""),
+    }
+
+
+def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dict[str, Any] | None = None,
+                       errors: dict[str, str] | None = None) -> tuple[str, int]:
+    """Return the body of the posts page for ``code`` and its status (runs in a worker thread).
+
+    ``sent``/``errors``: a refused post, shown again in its form with a message per field.
+    """
+    con = db.connect()
+    person = participants.participant_by_code(con, code) if code else None
+    if person is None:
+        body = phone_html.code_form(voting.UNKNOWN_CODE if code else None, "contribuer")
+        if settings.get_setting(con, participants.SELF_REGISTRATION):
+            body += phone_html.signup_form({}, {}, "contribuer")
+        else:
+            body += phone_html.NO_BADGE
+        return phone_html.HEADINGS["contribuer"] + body, 200 if not code else 404
+    seminar_id = person["seminar_id"]
+    posts = contributions.participant_contributions(con, person["id"])
+    latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)
+    finding_values: dict[str, Any] = {  # like the scribes' form: the workshop and kind stay chosen
+        "workshop": str(latest["workshop_id"]), "kind": latest["kind"]} if latest else {}
+    solution_values: dict[str, Any] = {}
+    finding_errors: dict[str, str] = {}
+    solution_errors: dict[str, str] = {}
+    if sent is not None and sent["post"] == "solution":
+        solution_values, solution_errors = sent, errors or {}
+    elif sent is not None:
+        finding_values, finding_errors = sent, errors or {}
+    head = phone_html.posts_greeting(person["name"]) + (phone_html.notice(kind, message) if message else "")
+    finding = phone_html.finding_form(
+        person["code"], seminar.workshops(con, seminar_id, diagnosis.SESSION),
+        seminar.objectives(con, seminar_id), finding_values, finding_errors)
+    retained = contributions.retained_challenges(con, seminar_id)
+    solution = (phone_html.solution_form(person["code"], retained, solution_values, solution_errors)
+                if retained else "")
+    forms = solution + finding if retained else finding  # the afternoon's form first once défis are retained
+    return (head + forms + phone_html.my_posts(posts)
+            + phone_html.ballot_link(person["code"])), 200
+
+
+def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
+    """Queue a posted finding or solution; return the redirect target, or the page again with the errors."""
+    con = db.connect()
+    person = participants.participant_by_code(con, code)
+    if person is None:
+        body = phone_html.HEADINGS["contribuer"] + phone_html.code_form(voting.UNKNOWN_CODE, "contribuer")
+        return body, 404
+    try:
+        if sent["post"] == "solution":
+            contributions.post_solution(
+                con, _participant_actor(person), person["code"], challenge_id=_id(sent["challenge"]),
+                title=sent["title"], description=sent["description"])
+        else:
+            contributions.post_finding(
+                con, _participant_actor(person), person["code"], workshop_id=_id(sent["workshop"]),
+                kind=sent["kind"], text=sent["text"],
+                objective_ids=[-1 if _id(v) is None else _id(v) for v in sent["objectives"]])
+    except ValidationError as exc:  # the form is shown again with what was typed
+        body, _ = _contribution_page(person["code"], str(exc), "err", sent, exc.fields)
+        return body, 422
+    except LaboError as exc:
+        body, _ = _contribution_page(person["code"], str(exc), "err", sent, {})
+        return body, 422
+    return "contribuer?" + urlencode({"code": person["code"], "ok": "1"})
+
+
+async def contribute(request: Request) -> Response:
+    """GET: the posts page. POST: queue one post for moderation, then redirect to the page."""
+    if request.method == "POST":
+        if not _same_origin(request):
+            return _refused()
+        form = await request.form()
+        code = voting.normalise_code(str(form.get("code") or ""))
+        result = await run_in_threadpool(_post, code, _posted(form))
+        if isinstance(result, str):
+            return RedirectResponse(result, status_code=303)
+        return _respond(*result, title=POST_TITLE)
+    params = request.query_params
+    code = voting.normalise_code(params.get("code", ""))
+    message = ""
+    if params.get("ok") == "1":
+        message = ("Merci ! Votre proposition est envoyée. Les organisateur·ice·s la relisent avant de "
+                   "l'afficher. Vous pouvez en envoyer une autre.")
+    elif params.get("nouveau") == "1":
+        message = _new_code_message(code, "proposer et voter")
+    body, status = await run_in_threadpool(_contribution_page, code, message)
+    return _respond(body, status, POST_TITLE)
 
 
 def routes() -> list[Route]:
@@ -191,6 +318,7 @@ def routes() -> list[Route]:
     return [
         Route("/bulletin", ballot, methods=["GET", "POST"]),
         Route("/inscription", signup, methods=["POST"]),
+        Route("/contribuer", contribute, methods=["GET", "POST"]),
     ]
 
 

@@ -13,8 +13,11 @@ from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.contributions import KINDS, STATUSES
+from labo_dash.diagnosis import MAX_TEXT
+from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
+from labo_dash.solutions import TITLE_MAX
 
 STYLE = """
 *{box-sizing:border-box}body{margin:0;font:17px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
@@ -36,7 +39,10 @@ color:#fff;border-color:#0072B2}.grades input{width:20px;height:20px}
 font-weight:700;border:0;border-radius:10px;background:#0072B2;color:#fff;cursor:pointer;text-align:center;
 text-decoration:none;line-height:52px}input[type=text],select{width:100%;min-height:48px;font-size:1.05rem;
 padding:8px;border:1px solid #aab4bf;border-radius:8px;margin:4px 0 10px}#left{font-weight:700}
-a{color:#005a8e}
+a{color:#005a8e}textarea{width:100%;min-height:120px;font:inherit;padding:8px;border:1px solid #aab4bf;
+border-radius:8px;margin:4px 0 2px}fieldset{border:0;margin:0 0 10px;padding:0}legend{font-weight:700;
+padding:0;margin-bottom:4px}span.err{display:block;margin:4px 0;padding:6px 10px}
+form.card button{margin-top:8px}.links a{display:block;min-height:48px;line-height:48px}
 """
 COUNTER = """
 (function(){var f=document.getElementById('ballot');if(!f)return;
@@ -83,20 +89,24 @@ def countdown(seconds: int, text: str, code: str) -> str:
             "pour voter.</p>")
 
 
-def code_form(error: str | None = None) -> str:
-    """Return the personal code form (a GET: the code goes into the address, which can be kept)."""
+def code_form(error: str | None = None, target: str = "bulletin") -> str:
+    """Return the personal code form (a GET: the code goes into the address, which can be kept).
+
+    ``target``: the light page it leads to, ``bulletin`` (the ballot) or ``contribuer`` (the posts).
+    """
+    button = "Accéder au vote" if target == "bulletin" else "Proposer"
     return (
         (notice("err", error) if error else "")
-        + "<form method='get' action='bulletin' class='card'><label for='code'><b>Votre code personnel</b>"
-        "<br><span class='sub'>Les 8 caractères inscrits sur votre badge.</span></label>"
-        "<input type='text' id='code' name='code' autocomplete='off' autocapitalize='characters' "
-        "maxlength='12' placeholder='Ex. : ABCD 2345' required><button type='submit'>Accéder au vote</button>"
+        + f"<form method='get' action='{escape(target, quote=True)}' class='card'><label for='code'>"
+        "<b>Votre code personnel</b><br><span class='sub'>Les 8 caractères inscrits sur votre badge.</span>"
+        "</label><input type='text' id='code' name='code' autocomplete='off' autocapitalize='characters' "
+        f"maxlength='12' placeholder='Ex. : ABCD 2345' required><button type='submit'>{button}</button>"
         "</form>"
     )
 
 
-def signup_form(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
-    """Return the walk-in registration form, keeping what was typed."""
+def signup_form(values: Mapping[str, str], errors: Mapping[str, str], target: str = "bulletin") -> str:
+    """Return the walk-in registration form, keeping what was typed; ``target`` as :func:`code_form`."""
     def field(name: str, label: str) -> str:
         error = f"<span class='err'>{escape(errors[name])}</span>" if name in errors else ""
         return (f"<label for='s-{name}'>{label}</label>{error}<input type='text' id='s-{name}' name='{name}' "
@@ -110,6 +120,7 @@ def signup_form(values: Mapping[str, str], errors: Mapping[str, str]) -> str:
         "<h2>Pas de badge ? Inscrivez-vous</h2>"
         + (notice("err", errors["form"]) if "form" in errors else "")
         + "<form method='post' action='inscription' class='card'>"
+        + f"<input type='hidden' name='suite' value='{escape(target, quote=True)}'>"
         + field("name", "Prénom et nom")
         + field("structure", "Structure")
         + f"<label for='s-kind'>Vous êtes</label>{kind_error}<select id='s-kind' name='kind'>"
@@ -182,3 +193,125 @@ def full_version_link(code: str) -> str:
     """Return the link to the same ballot in the full Streamlit app."""
     return (f"<p class='sub'><a href='vote?{escape(urlencode({'code': code, 'complet': '1'}), quote=True)}'>"
             "Ouvrir la version complète de l'application</a></p>")
+
+
+# --- participants' posts (see labo_dash.contributions) ------------------------------------------------
+
+KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎", "solution": "💡"}
+HEADINGS = {"bulletin": "<h1>🗳️ Voter</h1>", "contribuer": "<h1>✍️ Proposer</h1>"}  # by light page
+NO_BADGE = "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
+
+
+def posts_greeting(name: str) -> str:
+    """Return the heading of the posts page, greeting the participant by their (escaped) name."""
+    return (f"{HEADINGS['contribuer']}<p>Bonjour <b>{escape(name)}</b> ! Vos propositions sont relues par "
+            "les organisateur·ice·s avant d'apparaître sur le mur.</p>")
+
+
+def _field_error(errors: Mapping[str, str], *names: str) -> str:
+    return "".join(f"<span class='err' role='alert'>{escape(errors[n])}</span>" for n in names if n in errors)
+
+
+def _hidden(code: str, post: str) -> str:
+    return (f"<input type='hidden' name='code' value='{escape(code, quote=True)}'>"
+            f"<input type='hidden' name='post' value='{post}'>")
+
+
+def contribute_link(code: str) -> str:
+    """Return the link from the ballot to the participant's posts page."""
+    return (f"<p class='links'><a href='contribuer?{escape(urlencode({'code': code}), quote=True)}'>"
+            "✍️ Proposer un frein, un levier, un constat ou une solution</a></p>")
+
+
+def ballot_link(code: str) -> str:
+    """Return the link from the posts page back to the ballot."""
+    return (f"<p class='links'><a href='bulletin?{escape(urlencode({'code': code}), quote=True)}'>"
+            "🗳️ Aller au vote</a></p>")
+
+
+def _choice(kind: str, name: str, value: Any, checked: bool, label: str, css: str = "pick") -> str:
+    """Return one radio or check box inside its large label; ``label`` is HTML (already escaped)."""
+    mark = " checked" if checked else ""
+    value = escape(str(value), quote=True)
+    return (f"<label class='{css}'><input type='{kind}' name='{name}' value='{value}'{mark}>"
+            f"<span>{label}</span></label>")
+
+
+def _text(name: str, label: str, hint: str, value: Any, errors: Mapping[str, str], *, area: bool) -> str:
+    """Return a labelled text input or text area keeping ``value``, with its error above it."""
+    head = (f"<label for='c-{name}'><b>{label}</b> <span class='sub'>({hint})</span></label>"
+            + _field_error(errors, name))
+    text = escape(str(value or ""), quote=True)
+    if area:
+        return head + f"<textarea id='c-{name}' name='{name}' rows='4'>{text}</textarea>"
+    return head + f"<input type='text' id='c-{name}' name='{name}' value='{text}'>"
+
+
+def finding_form(
+    code: str,
+    workshops: Sequence[Mapping[str, Any]],
+    objectives: Sequence[Mapping[str, Any]],
+    values: Mapping[str, Any],
+    errors: Mapping[str, str],
+) -> str:
+    """Return the form posting a frein, levier or constat, filled with ``values`` (what was typed).
+
+    ``values``: workshop, kind (strings), text, objectives (list of strings); ``errors``: the French
+    message of each refused field (workshop, kind, text, objectives), shown above it.
+    """
+    chosen = {str(v) for v in values.get("objectives") or ()}
+    rooms = "".join(_choice("radio", "workshop", w["id"], str(values.get("workshop")) == str(w["id"]),
+                            escape(w["title"])) for w in workshops)
+    kind_inputs = "".join(_choice("radio", "kind", k, values.get("kind") == k,
+                                  f"{KIND_ICONS.get(k, '')} {escape(label)}", css="")
+                          for k, label in FINDING_KINDS.items())
+    boxes = "".join(
+        _choice("checkbox", "objective", o["id"], str(o["id"]) in chosen,
+                f"<b>{int(o['number'])} · {escape(o['short_label'])}</b><br>"
+                f"<span class='sub'>{escape(o['title'])}</span>")
+        for o in objectives
+    )
+    return (
+        "<h2>Un frein, un levier ou un constat</h2>"
+        "<form method='post' action='contribuer' class='card' id='constat'>" + _hidden(code, "finding")
+        + "<fieldset><legend>Votre atelier du matin</legend>" + _field_error(errors, "workshop") + rooms
+        + "</fieldset><fieldset><legend>Type</legend>" + _field_error(errors, "kind")
+        + f"<div class='grades' role='radiogroup' aria-label='Type'>{kind_inputs}</div></fieldset>"
+        + _text("text", "Ce qui a été dit", f"{MAX_TEXT} caractères au plus", values.get("text"), errors,
+                area=True)
+        + "<fieldset><legend>Objectifs concernés (un ou plusieurs)</legend>"
+        + _field_error(errors, "objectives") + boxes
+        + "</fieldset><button type='submit'>Envoyer ma proposition</button></form>"
+    )
+
+
+def solution_form(
+    code: str, challenges: Sequence[Mapping[str, Any]], values: Mapping[str, Any], errors: Mapping[str, str]
+) -> str:
+    """Return the form posting a solution for a retained défi, filled with ``values`` (what was typed).
+
+    ``values``: challenge (string), title, description; ``errors`` keyed challenge_id, title, description.
+    """
+    options = "".join(_choice("radio", "challenge", c["id"], str(values.get("challenge")) == str(c["id"]),
+                              escape(c["title"])) for c in challenges)
+    return (
+        "<h2>Une solution pour un défi retenu</h2>"
+        "<form method='post' action='contribuer' class='card' id='solution'>" + _hidden(code, "solution")
+        + "<fieldset><legend>Le défi</legend>" + _field_error(errors, "challenge_id") + options
+        + "</fieldset>"
+        + _text("title", "Votre solution", f"un intitulé, {TITLE_MAX} caractères au plus",
+                values.get("title"), errors, area=False)
+        + _text("description", "Précisions", "facultatif", values.get("description"), errors, area=True)
+        + "<button type='submit'>Envoyer ma solution</button></form>"
+    )
+
+
+def my_posts(posts: Sequence[Mapping[str, Any]]) -> str:
+    """Return the participant's latest posts with their moderation status (empty when there is none)."""
+    cards = "".join(
+        f"<div class='card'><p class='sub'>{KIND_ICONS.get(p['kind'], '')} "
+        f"{escape(KINDS[p['kind']])} · {escape(STATUSES[p['status']])}"
+        f"</p><p>{escape(p['text'])}</p></div>"
+        for p in posts
+    )
+    return f"<h2>Vos propositions</h2>{cards}" if posts else ""

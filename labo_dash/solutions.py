@@ -120,6 +120,43 @@ def _check(
     return title, description
 
 
+def validate_solution(
+    con: duckdb.DuckDBPyConnection,
+    challenge_id: int | None,
+    title: str | None,
+    description: str | None = None,
+    seminar_id: int = 1,
+) -> dict[str, Any]:
+    """Return the cleaned fields (challenge_id, title, description) of a solution answering a live défi.
+
+    Raises ValidationError with one French message per field (challenge_id, title, description).
+    """
+    known = db.query(
+        con,
+        "SELECT id FROM challenges WHERE id = ? AND seminar_id = ? AND deleted_at IS NULL",
+        [challenge_id, seminar_id],
+    )
+    missing = {} if known else {"challenge_id": "Choisissez le défi auquel la solution répond."}
+    title, description = _check(title, description, missing)
+    return {"challenge_id": challenge_id, "title": title, "description": description}
+
+
+def record_solution(
+    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: dict[str, Any]
+) -> int:
+    """Insert and audit a solution inside the caller's transaction; ``values`` come from validate_solution.
+
+    The caller has checked ``solutions.write``; returns the new solution's id.
+    """
+    solution_id = cur.execute(
+        "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
+        "RETURNING id",
+        [seminar_id, values["challenge_id"], values["title"], values["description"]],
+    ).fetchone()[0]
+    db.audit(cur, actor, "solution", solution_id, "create", None, values)
+    return solution_id
+
+
 def add_solution(
     con: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -130,22 +167,9 @@ def add_solution(
 ) -> int:
     """Record a solution answering ``challenge_id``; return its id."""
     access.require(actor, "solutions.write")
-    known = db.query(
-        con,
-        "SELECT id FROM challenges WHERE id = ? AND seminar_id = ? AND deleted_at IS NULL",
-        [challenge_id, seminar_id],
-    )
-    missing = {} if known else {"challenge_id": "Choisissez le défi auquel la solution répond."}
-    title, description = _check(title, description, missing)
+    values = validate_solution(con, challenge_id, title, description, seminar_id)
     with db.transaction(con) as cur:
-        solution_id = cur.execute(
-            "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
-            "RETURNING id",
-            [seminar_id, challenge_id, title, description],
-        ).fetchone()[0]
-        after = {"challenge_id": challenge_id, "title": title, "description": description}
-        db.audit(cur, actor, "solution", solution_id, "create", None, after)
-    return solution_id
+        return record_solution(cur, actor, seminar_id, values)
 
 
 def update_solution(

@@ -1,16 +1,18 @@
-"""Diagnostic partagé: live capture of the morning workshops, the wall, défis, barometer and imports."""
+"""Diagnostic partagé: live capture of the morning workshops, the wall, the participants' posts to moderate,
+défis, barometer and imports."""
 
 import streamlit as st
 
 from labo_dash.ui.barometer import barometer_section
 from labo_dash.ui.common import connection, current_actor, page_header
-from labo_dash.ui.diagnosis import capture_section, wall_section
+from labo_dash.ui.diagnosis import capture_section, proposals_section, wall_section
 from labo_dash.ui.importing import import_section
 from labo_dash.ui.sorting import challenges_section, sort_section
 
 VIEWS = {
     "saisie": "✍️ Saisie",
     "mur": "🧱 Mur",
+    "propositions": "📱 Propositions",
     "defis": "🎯 Tri et défis",
     "barometre": "🌡️ Baromètre",
     "import": "📥 Import",
@@ -35,6 +37,8 @@ if view == "saisie":
     capture_section(con, actor)
 elif view == "mur":
     wall_section(con)
+elif view == "propositions":
+    proposals_section(con, actor)
 elif view == "defis":
     sort_section(con, actor)
     challenges_section(con, actor)

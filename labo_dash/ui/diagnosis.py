@@ -7,19 +7,19 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, db, diagnosis, seminar
+from labo_dash import charts, contributions, db, diagnosis, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.common import md_escape
 
 KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
+WALL_POLL = 5  # seconds between two looks of a wall on screen at the data version
 WALL_CSS = """
 <style>
 .st-key-wall [data-testid="stMarkdownContainer"] p {font-size: 1.2rem; line-height: 1.45;}
@@ -144,16 +144,35 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _wall_data(path: str, version: int, workshop_id: int | None, kind: str | None,
-               objective: int | None) -> tuple[list[dict[str, Any]], pd.DataFrame]:
-    """Return the wall's findings and counts (cached until the next recorded edit)."""
+               objective: int | None, large: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Return the wall's findings and the Vega-Lite spec of its chart (cached until the next recorded edit).
+
+    The spec is built once per version and filter: building and validating the Altair chart on every
+    click on « Afficher » cost ~0.3 s of the interpreter that the phones' posts share.
+    """
     con = db.connect(path)
     findings = diagnosis.list_findings(con, workshop_id=workshop_id, kind=kind, objective_number=objective)
     counts = diagnosis.objective_counts(con, workshop_id=workshop_id, kind=kind)
-    return findings, counts
+    return findings, charts.findings_per_objective(counts, large=large).to_dict()
+
+
+@st.fragment(run_every=WALL_POLL)
+def _follow(version: int) -> None:
+    """Redraw the whole wall once a recorded edit (a capture, an accepted post) changed its data.
+
+    Every ``WALL_POLL`` s this fragment reads the data version only (one small query): the wall itself
+    is redrawn when something changed, not on every look.
+    """
+    if diagnosis.data_version(db.connect()) != version:
+        st.rerun()
 
 
 def wall_section(con: duckdb.DuckDBPyConnection) -> None:
-    """The live wall: filters, findings per objective as a chart, cards by kind and objective."""
+    """The live wall: filters, findings per objective as a chart, cards by kind and objective.
+
+    It follows the data by itself (see :func:`_follow`): a finding captured or accepted elsewhere shows
+    within ``WALL_POLL`` seconds on a projected wall.
+    """
     workshops = morning_workshops(con)
     by_number = {o["number"]: o for o in objectives_by_id(con).values()}
     with st.form("wall_filters", border=False):
@@ -167,18 +186,20 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
                                       placeholder="Tous les objectifs", key="wall_objective")
         large = cols[3].toggle("Grand écran", key="wall_large", help="Texte agrandi pour la projection")
         cols[4].form_submit_button("Afficher", icon="🔄", width="stretch")
-    findings, counts = _wall_data(str(db.default_path()), diagnosis.data_version(con), workshop_id, kind,
-                                  objective)
+    version = diagnosis.data_version(con)
+    findings, spec = _wall_data(str(db.default_path()), version, workshop_id, kind, objective, large)
+    _follow(version)
     st.html(WALL_CSS)
     scope = workshops[workshop_id] if workshop_id else "tous les ateliers"
     st.subheader(f"{len(findings)} constat{'s' if len(findings) > 1 else ''} · {scope}")
     if not findings:
-        st.info("Aucun constat ne correspond à ces filtres. Les constats saisis dans l'onglet « Saisie » "
-                "apparaissent ici : cliquez sur « Afficher » pour actualiser.")
+        st.info("Aucun constat ne correspond à ces filtres. Les constats saisis dans l'onglet « Saisie » ou "
+                "acceptés dans « Propositions » apparaissent ici d'eux-mêmes.")
         return
-    st.altair_chart(charts.findings_per_objective(counts, large=large), width="stretch")
+    st.vega_lite_chart(spec, width="stretch")
     st.caption("Un constat lié à plusieurs objectifs compte dans le graphique pour chacun d'eux ; sur le "
-               "mur, il est rangé sous le premier. Cliquez sur « Afficher » pour voir les derniers constats.")
+               "mur, il est rangé sous le premier. Le mur se met à jour de lui-même (en "
+               f"{WALL_POLL} s au plus) quand un constat est saisi ou accepté.")
     kinds = [kind] if kind else list(FINDING_KINDS)
     columns = st.columns(len(kinds), gap="medium")
     for column, code in zip(columns, kinds, strict=True):
@@ -195,3 +216,138 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
                             f"({len(tagged)})", unsafe_allow_html=True)
                 for finding in tagged:
                     finding_card(finding, by_number)
+
+
+# --- participants' posts (moderation) -------------------------------------------------------------------
+
+PROPOSALS_SHOWN = 20  # pending posts drawn at once, oldest first: a page of forms stays quick to rerun
+
+
+def _proposal_edits(post: dict[str, Any]) -> dict[str, Any]:
+    """Return the values the organiser typed in a post's form (keys as contributions' edits)."""
+    state, key = st.session_state, f"prop_{post['id']}"
+    if post["kind"] == contributions.SOLUTION:
+        return {"challenge_id": state.get(f"{key}_challenge"), "text": state.get(f"{key}_text"),
+                "description": state.get(f"{key}_description")}
+    return {"workshop_id": state.get(f"{key}_workshop"), "kind": state.get(f"{key}_kind"),
+            "text": state.get(f"{key}_text"), "objective_ids": state.get(f"{key}_objectives") or []}
+
+
+def _moderate(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], action: str) -> None:
+    """Accept, save or reject a post from its form (a submit button's callback, before the page reruns)."""
+    state, key = st.session_state, f"prop_{post['id']}"
+    label = f"La proposition n° {post['id']}"
+    try:
+        if action == "accept":
+            merge = state.get(f"{key}_merge")
+            created = contributions.accept_contribution(con, actor, post["id"], _proposal_edits(post), merge)
+            what = "la solution" if post["kind"] == contributions.SOLUTION else "le constat"
+            done = f"{label} est acceptée : {what} n° {created}" + (" (fusion)" if merge else "") + "."
+        elif action == "save":
+            contributions.update_contribution(con, actor, post["id"], _proposal_edits(post))
+            done = f"{label} est modifiée ; elle reste en attente."
+        else:
+            contributions.reject_contribution(con, actor, post["id"])
+            done = f"{label} est rejetée : elle est gardée, marquée « non retenue »."
+    except ValidationError as exc:
+        state[f"{key}_errors"] = {**exc.fields, "form": str(exc)}
+        return
+    except LaboError as exc:
+        state[f"{key}_errors"] = {"form": str(exc)}
+        return
+    state.pop(f"{key}_errors", None)
+    state["prop_done"] = done
+
+
+def _position(options: dict[int, str], value: int | None) -> int | None:
+    """Return the index of ``value`` among the keys of ``options`` (None when it is not one of them)."""
+    keys = list(options)
+    return keys.index(value) if value in keys else None
+
+
+class _Choices(NamedTuple):
+    """What the moderation forms offer, read once per drawing: id -> label (objectives: id -> row)."""
+
+    workshops: dict[int, str]
+    objectives: dict[int, dict[str, Any]]
+    challenges: dict[int, str]
+    findings: dict[int, str]
+
+
+def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], choices: _Choices
+                   ) -> None:
+    """One pending post as a form: its fields to edit, and Accepter / Enregistrer / Rejeter."""
+    key = f"prop_{post['id']}"
+    errors = st.session_state.get(f"{key}_errors", {})
+    solution = post["kind"] == contributions.SOLUTION
+    with st.form(key, border=True):
+        icon = KIND_ICONS.get(post["kind"], "💡")
+        author = PARTICIPANT_KINDS.get(post["participant_kind"], "—")
+        st.markdown(f"{icon} **{contributions.KINDS[post['kind']]}** · n° {post['id']} · proposé par "
+                    f"{md_escape(post['participant_name'])} ({author})")
+        if solution:
+            retained = choices.challenges
+            st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
+                         index=_position(retained, post["challenge_id"]))
+            show_errors(errors, "challenge_id")
+            st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
+            show_errors(errors, "title")
+            st.text_area("Précisions", value=post["description"] or "", key=f"{key}_description", height=80)
+            show_errors(errors, "description")
+        else:
+            workshops = choices.workshops
+            st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
+                         index=_position(workshops, post["workshop_id"]))
+            show_errors(errors, "workshop")
+            st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
+                                 format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
+            show_errors(errors, "kind")
+            st.text_area("Texte", value=post["text"], key=f"{key}_text", height=90)
+            show_errors(errors, "text")
+            objectives = choices.objectives
+            st.pills("Objectifs", list(objectives), selection_mode="multi", default=post["objective_ids"],
+                     key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
+            show_errors(errors, "objectives")
+            st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
+                         format_func=choices.findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
+        show_errors(errors, "form")
+        cols = st.columns(3)
+        for col, (action, label, icon_, kind) in zip(cols, [
+            ("accept", "Accepter", "✅", "primary"), ("save", "Enregistrer", "💾", "secondary"),
+            ("reject", "Rejeter", "🚫", "secondary"),
+        ], strict=True):
+            col.form_submit_button(label, icon=icon_, type=kind, width="stretch", on_click=_moderate,
+                                   args=(con, actor, post, action))
+
+
+def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+    """The moderation queue of the participants' posts: counts, then each pending post as a form.
+
+    An accepted finding joins the wall within ``WALL_POLL`` s (the acceptance changes the data version).
+    """
+    counts = contributions.status_counts(con, seminar.DEFAULT_SEMINAR)
+    cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+    cols[0].metric("En attente", counts["pending"])
+    cols[1].metric("Acceptées", counts["accepted"])
+    cols[2].metric("Non retenues", counts["rejected"])
+    cols[3].button("Actualiser", icon="🔄", width="stretch", key="prop_refresh")
+    if "prop_done" in st.session_state:
+        st.success(md_escape(st.session_state.pop("prop_done")), icon="✅")
+    pending = contributions.list_contributions(con, seminar.DEFAULT_SEMINAR)
+    if not pending:
+        st.info("Aucune proposition en attente. Les participant·e·s proposent depuis leur téléphone : le "
+                "lien « Proposer » de leur bulletin léger (/contribuer?code=…). Cliquez sur « Actualiser ».")
+        return
+    st.caption("Les plus anciennes d'abord. Modifiez si besoin, puis acceptez (le constat rejoint le mur, la "
+               "solution la liste des solutions) ou rejetez (la proposition est gardée).")
+    retained = contributions.retained_challenges(con, seminar.DEFAULT_SEMINAR)
+    choices = _Choices(
+        workshops=morning_workshops(con), objectives=objectives_by_id(con),
+        challenges={c["id"]: c["title"] for c in retained},
+        findings={f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
+                  for f in diagnosis.list_findings(con)},
+    )
+    for post in pending[:PROPOSALS_SHOWN]:
+        _proposal_form(con, actor, post, choices)
+    if len(pending) > PROPOSALS_SHOWN:
+        st.caption(f"… et {len(pending) - PROPOSALS_SHOWN} autres : elles s'afficheront au fur et à mesure.")

@@ -40,8 +40,10 @@ from labo_dash import (
     contributions,
     db,
     diagnosis,
+    french,
     participants,
     phone_html,
+    results,
     rounds,
     seminar,
     settings,
@@ -103,7 +105,8 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     if rnd is None:
         refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
         waiting = phone_html.notice("note", rounds.waiting_message(con, person["seminar_id"]))
-        return head + waiting + refresh + phone_html.contribute_link(person["code"]) + link, 200
+        body = phone_html.waiting_refresh(person["code"]) + head + waiting + _public_results(con, person)
+        return body + refresh + phone_html.contribute_link(person["code"]) + link, 200
     left = rounds.remaining_seconds(rnd)
     if left is not None:
         head += phone_html.countdown(left, rounds.remaining_text(left), person["code"])
@@ -115,6 +118,17 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     values = sent if sent is not None else (saved or {})
     form = phone_html.ballot_form(rnd, items, person["code"], values, voting.instructions(rnd))
     return head + form + phone_html.contribute_link(person["code"]) + link, 200
+
+
+def _public_results(con: Any, person: dict[str, Any]) -> str:
+    """Return the last closed round's ranking for the phone once its results are public, else ""."""
+    last = rounds.projected_round(con, person["seminar_id"])
+    if last is None or last["status"] != "closed" or not rounds.results_visible(last):
+        return ""
+    table = results.round_results(con, last["id"])
+    rows = [(french.rank(int(r.rank), bool(r.tied), short=True), str(r.title), str(r.score))
+            for r in table.itertuples()]
+    return phone_html.results_card(last["title"], results.turnout(con, last["id"]).sentence(), rows)
 
 
 def _choices(form: FormData, rnd: dict[str, Any], item_ids: list[int]) -> dict[int, tuple[int, bool]]:

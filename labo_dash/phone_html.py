@@ -28,6 +28,8 @@ h1{font-size:1.5rem;margin:.2em 0 .4em}h2{font-size:1.2rem;margin:1.2em 0 .4em}p
 .err{background:#fdecea;border-left:5px solid #b00020;padding:10px 12px;border-radius:6px;color:#7a0012}
 .card{background:#fff;border:1px solid #d0d7de;border-radius:10px;padding:12px;margin:10px 0}
 .card h3{font-size:1.05rem;margin:0 0 .5em}.sub{color:#555;font-size:.92rem}
+.results{list-style:none;padding:0;margin:0}.results li{margin:.6em 0}
+.rank{display:inline-block;min-width:2.2em;font-weight:700}
 label.pick{display:flex;gap:12px;align-items:flex-start;min-height:48px;padding:10px;cursor:pointer;
 border-radius:8px}label.pick:hover{background:#f0f4f8}input[type=checkbox],input[type=radio]{width:26px;
 height:26px;flex:none;margin:0;accent-color:#0072B2}.grades{display:flex;flex-wrap:wrap;gap:8px}
@@ -75,6 +77,28 @@ def notice(kind: str, text: str) -> str:
     """Return a message box (kind: note, ok, err) with escaped text."""
     role = " role='alert'" if kind == "err" else ""
     return f"<p class='{kind}'{role}>{escape(text)}</p>"
+
+
+def results_card(title: str, turnout: str, rows: Sequence[tuple[str, str, str]]) -> str:
+    """Return a closed round's public results: its title, turnout and ranking (rank, item, score).
+
+    ``rows`` are (rank as :func:`labo_dash.french.rank` writes it, item title, score text), best first;
+    tied items share their rank (« 1. 1. 1. 4. »), so a tie reads as a tie here as on the projection.
+    """
+    items = "".join(
+        f"<li><span class='rank'>{escape(rank)}</span> <b>{escape(item)}</b>"
+        f"<br><span class='sub'>{escape(score)}</span></li>"
+        for rank, item, score in rows
+    )
+    return (f"<section class='card' aria-label='Résultats'><h2>Résultats : {escape(title)}</h2>"
+            f"<p class='sub'>{escape(turnout)}</p><ul class='results'>{items}</ul></section>")
+
+
+def waiting_refresh(code: str, seconds: int = 20) -> str:
+    """Return a reload of the waiting page every ``seconds`` (no JavaScript): a new round or revealed
+    results show up by themselves."""
+    link = escape("bulletin?" + urlencode({"code": code}), quote=True)
+    return f"<meta http-equiv='refresh' content='{int(seconds)};url={link}'>"
 
 
 def countdown(seconds: int, text: str, code: str) -> str:

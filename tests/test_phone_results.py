@@ -1,0 +1,67 @@
+"""The light phone page shows a closed round's results once they are public (ties as ties, turnout)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+from labo_dash import db, rounds, voting
+from labo_dash.access import ORGANISER, PARTICIPANT, Actor
+from labo_dash.rounds import RoundRules
+
+ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
+VOTER = Actor(PARTICIPANT, "Participant·e")
+
+
+@pytest.fixture
+def phone(demo_db, monkeypatch):
+    """A hidden majority-judgment round whose first three défis tie; yields (client, con, round, code)."""
+    from starlette.applications import Starlette
+
+    from labo_dash import phone_ballot
+
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    con = db.connect(demo_db)
+    items = [c["id"] for c in rounds.candidate_items(con, "challenges")][:4]
+    rules = RoundRules(title="Plénière de clôture", method="majority_judgment", results_visibility="hidden")
+    round_id = rounds.create_round(con, ORGANISER_ACTOR, rules, items)
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
+    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3")]
+    for code, (same, fourth) in zip(codes, [(0, 3), (1, 2), (0, 4)], strict=True):
+        choices = {item: (same, False) for item in items[:3]} | {items[3]: (fourth, False)}
+        voting.submit_ballot(con, VOTER, round_id, code, choices)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
+        from starlette.testclient import TestClient
+
+        client = TestClient(Starlette(routes=phone_ballot.routes()))
+    with client:
+        yield client, con, round_id, codes[0]
+    db.close(demo_db)
+
+
+def ranks(html: str) -> list[str]:
+    return re.findall(r"<span class='rank'>([^<]*)</span>", html)
+
+
+def test_results_reach_the_phones_only_once_revealed(phone):
+    client, con, round_id, code = phone
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
+    closed = client.get("/bulletin", params={"code": code}).text
+    assert "« Plénière de clôture » est clos" in closed
+    assert "Résultats" not in closed and ranks(closed) == []
+    assert "http-equiv='refresh'" in closed  # the waiting page reloads itself: the reveal shows up alone
+    rounds.set_visibility(con, ORGANISER_ACTOR, round_id, "hidden", revealed=True)
+    revealed = client.get("/bulletin", params={"code": code}).text
+    assert "Résultats : Plénière de clôture" in revealed
+    registered = db.query(con, "SELECT count(*) AS n FROM participants")[0]["n"]
+    assert f"3 votants sur {registered} inscrits" in revealed
+    assert ranks(revealed) == ["1.", "1.", "1.", "4."]  # three identical merit profiles: one tie
+
+
+def test_an_open_round_shows_its_ballot_not_results(phone):
+    client, _, _, code = phone
+    page = client.get("/bulletin", params={"code": code}).text
+    assert "Résultats" not in page and ranks(page) == []

@@ -147,7 +147,7 @@ def test_projection_of_a_closed_round_shows_vote_clos_instead_of_the_qr_code(app
     texts = html_texts(at)
     assert "60 votants sur 80 inscrits" in texts
     assert "data-testid='projo-closed'>Vote clos<" in texts
-    assert "/bulletin" not in texts and "Scannez pour voter" not in texts and not at.get("image")
+    assert "/bulletin" not in texts and "Scannez pour voter" not in texts and "projo-qr'" not in texts
     at = open_page("pages/resultats.py", {"tour": "1"})
     assert "plénière de 12h" in at.title[0].value
 
@@ -162,7 +162,9 @@ def test_projection_before_the_first_ballot_shows_what_is_voted_on(app_db):
     texts = html_texts(at)
     assert "0 votant sur 80 inscrits" in texts and "En attente" not in texts
     assert "4 gommettes, au plus 2 par défi" in texts
-    assert "/bulletin" in texts and "Scannez pour voter" in texts and at.get("image")  # the QR code
+    assert "Scannez pour voter" in texts and "data-testid='projo-qr'" in texts
+    assert "src='data:image/png;base64," in texts  # the QR code
+    assert "/bulletin" in texts  # the QR code's light ballot, its address written under it
     agenda = texts[texts.index("<ol class='projo-items'>"):]
     places = [agenda.index(f"<span class='what'>{html.escape(t)}</span>") for t in titles]
     assert places == sorted(places)  # numbered in the round's order

@@ -6,6 +6,7 @@ The live part is a fragment (``run_every=2``): only it reruns, and its figures c
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
@@ -32,6 +33,7 @@ h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !
 .projo-turnout { font-size: 2.6rem; font-weight: 800; line-height: 1.05; color: #003F73; }
 .projo-turnout small { display: block; font-size: 1.4rem; font-weight: 600; color: #000000; }
 .projo-big { font-size: 2rem; font-weight: 700; line-height: 1.3; }
+.projo-qr { display: block; width: 100%; height: auto; image-rendering: pixelated; margin: 0 0 .6rem 0; }
 .projo-link { font-size: 1.25rem; font-weight: 700; word-break: break-all; }
 .projo-countdown { font-size: 2.2rem; font-weight: 800; color: #A63D00; margin: 0; }
 .projo-closed { font-size: 2.6rem; font-weight: 800; color: #ffffff; background: #333333;
@@ -65,15 +67,16 @@ def hide_chrome() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _qr_png(link: str) -> bytes:
-    return badges.qr_png(link, scale=10)
+def _qr_data_uri(link: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(badges.qr_png(link, scale=10)).decode("ascii")
 
 
-def join_panel(width: int = 220) -> None:
-    """The QR code (``width`` px) and the short address to join the vote from a phone."""
+def join_panel(max_width: int = 260) -> None:
+    """The QR code (the column's width, ``max_width`` px at most) and the short address to join the vote."""
     link = badges.join_link()
-    st.image(_qr_png(link), width=width)
-    st.html(f"<div class='projo-big'>Scannez pour voter</div>"
+    st.html(f"<img class='projo-qr' data-testid='projo-qr' style='max-width: {int(max_width)}px' "
+            f"src='{_qr_data_uri(link)}' alt='QR code vers {html.escape(link)}'>"
+            f"<div class='projo-big'>Scannez pour voter</div>"
             f"<div class='projo-link'>{html.escape(link)}</div>")
 
 
@@ -199,7 +202,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         if rnd["status"] == "closed":
             closed_panel()
         else:
-            join_panel(320 if before_first else 220)
+            join_panel(460 if before_first else 260)
     with left:
         if before_first:
             agenda(rnd, rounds.round_items(con, round_id))

@@ -504,10 +504,11 @@ def _by_width(narrow: float | str, wide: float | str) -> alt.ExprRef:
 
 
 def _vote_fonts(large: bool) -> dict[str, int]:
-    """Font sizes (px), label width (px) and characters per line on wide screens: normal or projector."""
+    """Font sizes (px), label width (px), characters and line height (px) of a label line on wide screens,
+    and the smallest row (px): normal screens, or a projector (``large``)."""
     if large:
-        return {"label": 18, "title": 16, "text": 20, "limit": 520, "chars": 44, "line": 22}
-    return {"label": 13, "title": 13, "text": 14, "limit": 420, "chars": 50, "line": 16}
+        return {"label": 18, "title": 16, "text": 20, "limit": 520, "chars": 44, "line": 22, "row": 34}
+    return {"label": 13, "title": 13, "text": 14, "limit": 420, "chars": 50, "line": 16, "row": 32}
 
 
 def _wrapped_labels(fonts: dict[str, int], step: int) -> dict:
@@ -532,12 +533,12 @@ def _wrapped_labels(fonts: dict[str, int], step: int) -> dict:
     }
 
 
-def _row_step(labels: list[str], fonts: dict[str, int], minimum: int) -> int:
+def _row_step(labels: list[str], fonts: dict[str, int]) -> int:
     """Return the height (px) of one bar's row: room for its label's lines on a phone and on a wide screen."""
     phone = [len(textwrap.wrap(label, PHONE_CHARS)) * 14 for label in labels]
     wide = [len(textwrap.wrap(label, fonts["chars"])) * fonts["line"] for label in labels]
     lines = max([*phone, *wide, 0])
-    return max(minimum, lines + 10)
+    return max(fonts["row"], lines + 10)
 
 
 def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -574,7 +575,7 @@ def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool
     domain = [*grades, "Pas d'avis"]
     colors = [*GRADE_COLORS[len(grades)], NO_OPINION_COLOR]
     items = list(dict.fromkeys(data["item"]))
-    step = _row_step(items, fonts, 34 if large else 32)
+    step = _row_step(items, fonts)
     y = alt.Y("item:N", sort=items, title=None, axis=alt.Axis(**_wrapped_labels(fonts, step)))
     bars = alt.Chart(data).mark_bar(height={"band": BAR_BAND}).encode(
         y=y,
@@ -608,7 +609,7 @@ def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) 
     data["item"] = [_item_label(r, t) for r, t in zip(data["rank"], data["title"], strict=True)]
     order = list(data["item"])
     top = max(int(data["value"].max()) if len(data) else 0, 1)
-    step = _row_step(order, fonts, 34 if large else 32)
+    step = _row_step(order, fonts)
     base = alt.Chart(data).encode(
         y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(**_wrapped_labels(fonts, step))),
         x=alt.X("value:Q", title=unit, scale=alt.Scale(domain=[0, top * 1.12], nice=False),

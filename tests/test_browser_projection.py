@@ -124,7 +124,7 @@ def test_before_the_first_ballot_the_room_sees_what_is_voted_on(projection, brow
     items = agenda.locator("ol.projo-items > li .what")
     expect(items).to_have_count(len(titles))
     assert items.all_text_contents() == titles
-    expect(tab.get_by_test_id("projo-turnout")).to_contain_text("0 votant sur 80 inscrits")
+    expect(tab.get_by_test_id("projo-turnout")).to_contain_text("0 votant·e sur 80 inscrit·e·s")
     expect(tab.get_by_text("En attente des premiers votes")).to_have_count(0)
     qr = tab.get_by_test_id("projo-qr")
     qr.scroll_into_view_if_needed()

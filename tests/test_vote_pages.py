@@ -145,7 +145,7 @@ def test_projection_of_a_closed_round_shows_vote_clos_instead_of_the_qr_code(app
     at = open_page("pages/resultats.py")
     assert "Positionnement de clôture" in at.title[0].value
     texts = html_texts(at)
-    assert "60 votants sur 80 inscrits" in texts
+    assert "60 votant·e·s sur 80 inscrit·e·s" in texts
     assert "data-testid='projo-closed'>Vote clos<" in texts
     assert "/bulletin" not in texts and "Scannez pour voter" not in texts and "projo-qr'" not in texts
     at = open_page("pages/resultats.py", {"tour": "1"})
@@ -160,7 +160,7 @@ def test_projection_before_the_first_ballot_shows_what_is_voted_on(app_db):
     at = open_page("pages/resultats.py")
     assert "Tour de test" in at.title[0].value
     texts = html_texts(at)
-    assert "0 votant sur 80 inscrits" in texts and "En attente" not in texts
+    assert "0 votant·e sur 80 inscrit·e·s" in texts and "En attente" not in texts
     assert "4 gommettes, au plus 2 par défi" in texts
     assert "Scannez pour voter" in texts and "data-testid='projo-qr'" in texts
     assert "src='data:image/png;base64," in texts  # the QR code
@@ -190,7 +190,7 @@ def test_projection_shows_the_chart_from_the_first_ballot_on(app_db):
     con.close()
     at = open_page("pages/resultats.py")
     texts = html_texts(at)
-    assert "1 votant sur 80 inscrits" in texts and "<ol class='projo-items'>" not in texts
+    assert "1 votant·e sur 80 inscrit·e·s" in texts and "<ol class='projo-items'>" not in texts
     assert "/bulletin" in texts  # still open: people keep joining
     frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
               for chart in at.get("vega_lite_chart") for d in chart.proto.datasets]
@@ -207,7 +207,7 @@ def test_projection_hides_results_until_the_organisers_reveal_them(app_db):
     con.close()
     at = open_page("pages/resultats.py", {"tour": str(round_id)})
     texts = html_texts(at)
-    assert "résultats sont masqués" in texts and "1 votant sur 80 inscrits" in texts
+    assert "résultats sont masqués" in texts and "1 votant·e sur 80 inscrit·e·s" in texts
     next(b for b in at.button if b.label == "Révéler les résultats").click()
     at.run()
     assert "résultats sont masqués" not in " ".join(h.proto.body for h in at.get("html"))
@@ -236,7 +236,7 @@ def test_admin_results_show_tie_breaks_and_split(app_db):
     at = open_page("pages/admin.py", {"onglet": "Résultats"})
     labels = [m.label for m in at.metric]
     assert "Participation" in labels
-    assert any("60 votants sur 80 inscrits" in m.value for m in at.markdown)
+    assert any("60 votant·e·s sur 80 inscrit·e·s" in m.value for m in at.markdown)
     assert any("p (au-dessus)" in str(df.value.columns.tolist()) for df in at.dataframe)
     sentences = [m.value for m in at.markdown if "mention majoritaire" in m.value]
     assert len(sentences) >= 10

@@ -489,8 +489,7 @@ NARROW = 700  # px: a chart whose container is narrower uses its phone sizes (a 
 CONTAINER = "(containerSize()[0] || 1000)"  # the chart's container width (px; 1000 where there is none)
 BAR_BAND = 0.7  # a bar's thickness, as a share of its row
 PHONE_CHARS = 30  # characters per label line in a 390 px wide phone's chart (60 % of ~350 px, 12 px type)
-
-
+PHONE_LINE = 14  # px: the height of a label line on a phone
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # the container's width, the height it needs
 
 
@@ -525,7 +524,7 @@ def _wrapped_labels(fonts: dict[str, int], step: int) -> dict:
                      r"'$1\n')), '\n')",
         "labelFontSize": _by_width(12, fonts["label"]),
         "labelLimit": _by_width(f"{CONTAINER} * 0.6", fonts["limit"]),
-        "labelLineHeight": _by_width(14, fonts["line"]),
+        "labelLineHeight": _by_width(PHONE_LINE, fonts["line"]),
         "labelPadding": 6,
         "labelBaseline": "top",
         "ticks": False,
@@ -535,7 +534,7 @@ def _wrapped_labels(fonts: dict[str, int], step: int) -> dict:
 
 def _row_step(labels: list[str], fonts: dict[str, int]) -> int:
     """Return the height (px) of one bar's row: room for its label's lines on a phone and on a wide screen."""
-    phone = [len(textwrap.wrap(label, PHONE_CHARS)) * 14 for label in labels]
+    phone = [len(textwrap.wrap(label, PHONE_CHARS)) * PHONE_LINE for label in labels]
     wide = [len(textwrap.wrap(label, fonts["chars"])) * fonts["line"] for label in labels]
     lines = max([*phone, *wide, 0])
     return max(fonts["row"], lines + 10)

@@ -278,7 +278,7 @@ def test_vote_totals_wrap_long_titles_and_keep_their_bars_at_every_width(votes, 
     longest = max(len(line) for lines in labels for line in lines)
     assert longest <= (charts.PHONE_CHARS + 2 if width == PHONE_CONTAINER else 44)
     step = spec["height"]["step"]
-    line = 14 if width == PHONE_CONTAINER else 22
+    line = charts.PHONE_LINE if width == PHONE_CONTAINER else 22
     assert max(len(lines) for lines in labels) * line + 10 <= step  # a label's lines stay in its row
     widths = bar_widths(svg)
     assert len(widths) == len(expected) and all(w > 0 for w in widths)  # every item has a visible bar

@@ -217,4 +217,3 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     if rounds.results_visible(rnd) and turnout.voters:
         st.html("<div class='projo-big'>Le soutien exprimé, réparti sur les cinq objectifs</div>")
         st.vega_lite_chart(specs["spread"], width="stretch")
-

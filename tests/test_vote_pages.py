@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import db, rounds, settings, voting
+from labo_dash import challenges, db, rounds, settings, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
 
@@ -180,6 +180,18 @@ def test_projection_before_the_first_ballot_of_a_majority_judgment_round_lists_t
               "Pas d&#x27;avis"]
     assert "<ul class='projo-grades'>" + "".join(f"<li>{g}</li>" for g in grades) + "</ul>" in texts
     assert html.escape("Défi : Financer durablement l'animation des coopérations") in texts  # solution's défi
+
+
+def test_projection_agenda_shows_typed_markup_as_text(app_db):
+    hostile = "<img src=x onerror=alert(1)>**gras**"
+    con = db.open_database(app_db)
+    challenge = challenges.create_challenge(con, ORGANISER_ACTOR, title=f"{hostile} défi",
+                                            description=hostile, workshop_id=1, weights={1: 100}, finding_ids=[])
+    rounds.set_status(con, ORGANISER_ACTOR,
+                      rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Tour"), [challenge, 1]), "open")
+    con.close()
+    texts = html_texts(open_page("pages/resultats.py"))
+    assert f"<span class='what'>{html.escape(hostile)} défi</span>" in texts and "<img src=x" not in texts
 
 
 def test_projection_shows_the_chart_from_the_first_ballot_on(app_db):

@@ -185,8 +185,10 @@ def test_projection_before_the_first_ballot_of_a_majority_judgment_round_lists_t
 def test_projection_agenda_shows_typed_markup_as_text(app_db):
     hostile = "<img src=x onerror=alert(1)>**gras**"
     con = db.open_database(app_db)
-    challenge = challenges.create_challenge(con, ORGANISER_ACTOR, title=f"{hostile} défi",
-                                            description=hostile, workshop_id=1, weights={1: 100}, finding_ids=[])
+    challenge = challenges.create_challenge(
+        con, ORGANISER_ACTOR, title=f"{hostile} défi", description=hostile, workshop_id=1, weights={1: 100},
+        finding_ids=[],
+    )
     rounds.set_status(con, ORGANISER_ACTOR,
                       rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Tour"), [challenge, 1]), "open")
     con.close()

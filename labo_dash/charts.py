@@ -5,6 +5,8 @@ One fixed, colour-blind-safe colour per objective everywhere in the app (Okabe-I
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -483,11 +485,59 @@ NO_OPINION_COLOR = "#D0D0D0"
 VOTE_COLOR = "#0072B2"
 
 
+NARROW = 700  # px: a chart whose container is narrower uses its phone sizes (a 390 px phone, a side column)
+CONTAINER = "(containerSize()[0] || 1000)"  # the chart's container width (px; 1000 where there is none)
+BAR_BAND = 0.7  # a bar's thickness, as a share of its row
+PHONE_CHARS = 30  # characters per label line in a 390 px wide phone's chart (60 % of ~350 px, 12 px type)
+PHONE_LINE = 14  # px: the height of a label line on a phone
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")  # the container's width, the height it needs
+
+
+def _by_width(narrow: float | str, wide: float | str) -> alt.ExprRef:
+    """Return an expression worth ``narrow`` in a container narrower than NARROW px, else ``wide``.
+
+    Streamlit cannot tell the server the viewport's width: the charts read their container's width
+    themselves (Vega's ``containerSize()``), so one spec suits a phone, a laptop and a projector.
+    """
+    return alt.ExprRef(f"{CONTAINER} < {NARROW} ? {narrow} : {wide}")
+
+
 def _vote_fonts(large: bool) -> dict[str, int]:
-    """Font sizes, label width and row height: normal screens, or a projector (``large``)."""
+    """Font sizes (px), label width (px), characters and line height (px) of a label line on wide screens,
+    and the smallest row (px): normal screens, or a projector (``large``)."""
     if large:
-        return {"label": 18, "title": 16, "text": 20, "limit": 480, "row": 34}
-    return {"label": 13, "title": 13, "text": 14, "limit": 420, "row": 32}
+        return {"label": 18, "title": 16, "text": 20, "limit": 520, "chars": 44, "line": 22, "row": 34}
+    return {"label": 13, "title": 13, "text": 14, "limit": 420, "chars": 50, "line": 16, "row": 32}
+
+
+def _wrapped_labels(fonts: dict[str, int], step: int) -> dict:
+    """Axis properties that wrap long labels into lines instead of cutting them (phone: smaller type).
+
+    Vega-Lite has no text wrapping: ``labelExpr`` splits the label at spaces into lines of at most N
+    characters (an array of lines is drawn one under the other), N following the container's width.
+    Vega writes the first line where a one-line label would be, so each label starts at the top of its
+    bar (bars are 70 % of the ``step``, the row's height in px) and its lines go down the row.
+    """
+    chars = _by_width(f"max(12, floor({CONTAINER} * 0.6 / 6.6))", fonts["chars"]).expr
+    return {
+        "labelExpr": rf"split(trim(replace(datum.label, regexp('(.{{1,' + ({chars}) + '}})(\\s+|$)', 'g'), "
+                     r"'$1\n')), '\n')",
+        "labelFontSize": _by_width(12, fonts["label"]),
+        "labelLimit": _by_width(f"{CONTAINER} * 0.6", fonts["limit"]),
+        "labelLineHeight": _by_width(PHONE_LINE, fonts["line"]),
+        "labelPadding": 6,
+        "labelBaseline": "top",
+        "ticks": False,
+        "labelOffset": -round(step * BAR_BAND / 2),
+    }
+
+
+def _row_step(labels: list[str], fonts: dict[str, int]) -> int:
+    """Return the height (px) of one bar's row: room for its label's lines on a phone and on a wide screen."""
+    phone = [len(textwrap.wrap(label, PHONE_CHARS)) * PHONE_LINE for label in labels]
+    wide = [len(textwrap.wrap(label, fonts["chars"])) * fonts["line"] for label in labels]
+    lines = max([*phone, *wide, 0])
+    return max(fonts["row"], lines + 10)
 
 
 def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -501,9 +551,9 @@ def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _item_label(rank: int, title: str, limit: int = 64) -> str:
-    text = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-    return f"{french.rank(int(rank), short=True)} {text}"
+def _item_label(rank: int, title: str) -> str:
+    """Return ``1. Titre`` (the whole title: the axis wraps it)."""
+    return f"{french.rank(int(rank), short=True)} {title}"
 
 
 def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool = False) -> alt.LayerChart:
@@ -511,7 +561,9 @@ def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool
     last, and a rule at 50 % (where the majority grade is read).
 
     ``profile`` has the columns of :func:`labo_dash.results.merit_profiles` (title, order, rank, grade,
-    grade_index, count, share); ``grades`` is the scale, best first. Tied items share their rank.
+    grade_index, count, share); ``grades`` is the scale, best first. Tied items share their rank. The chart
+    fits its container's width: labels wrap; the legend sits below the bars, in as many columns as fit
+    under them (3, one on a phone, where the labels take 60 % of the width).
     """
     fonts = _vote_fonts(large)
     data = profile.sort_values(["order", "grade_index"]).copy()
@@ -522,46 +574,54 @@ def merit_profile_chart(profile: pd.DataFrame, grades: list[str], *, large: bool
     domain = [*grades, "Pas d'avis"]
     colors = [*GRADE_COLORS[len(grades)], NO_OPINION_COLOR]
     items = list(dict.fromkeys(data["item"]))
-    y = alt.Y("item:N", sort=items, title=None, axis=alt.Axis(labelLimit=fonts["limit"],
-                                                              labelFontSize=fonts["label"]))
-    bars = alt.Chart(data).mark_bar(height={"band": 0.75}).encode(
+    step = _row_step(items, fonts)
+    y = alt.Y("item:N", sort=items, title=None, axis=alt.Axis(**_wrapped_labels(fonts, step)))
+    bars = alt.Chart(data).mark_bar(height={"band": BAR_BAND}).encode(
         y=y,
         x=alt.X("start:Q", scale=alt.Scale(domain=[0, 1]), title="Part des votant·e·s",
-                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=fonts["label"],
-                              titleFontSize=fonts["title"])),
+                axis=alt.Axis(format="%", values=[0, 0.5, 1], labelFontSize=_by_width(12, fonts["label"]),
+                              titleFontSize=_by_width(12, fonts["title"]))),
         x2="end:Q",
         color=alt.Color("grade:N", scale=alt.Scale(domain=domain, range=colors), title="Mention",
-                        legend=alt.Legend(orient="top", labelFontSize=fonts["label"],
-                                          titleFontSize=fonts["title"], symbolSize=300 if large else 150,
-                                          columns=4 if large else len(domain))),
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          columns=_by_width(1, 3),
+                                          labelFontSize=_by_width(12, fonts["label"]),
+                                          titleFontSize=_by_width(12, fonts["title"]),
+                                          symbolSize=_by_width(120, 300 if large else 150), labelLimit=0)),
         tooltip=[alt.Tooltip("item:N", title="Élément"), alt.Tooltip("grade:N", title="Mention"),
                  alt.Tooltip("count:Q", title="Votant·e·s"), alt.Tooltip("part:N", title="Part")],
     )
     rule = alt.Chart(pd.DataFrame({"x": [0.5]})).mark_rule(color="#000000", strokeDash=[6, 4], size=2)
     rule = rule.encode(x="x:Q")
-    return _high_contrast((bars + rule).properties(height=alt.Step(fonts["row"])))
+    chart = (bars + rule).properties(height=alt.Step(step), width="container", autosize=FIT_WIDTH)
+    return _high_contrast(chart)
 
 
 def vote_totals_chart(results: pd.DataFrame, unit: str, *, large: bool = False) -> alt.LayerChart:
     """Horizontal bars of dots (or approvals) per item, best first, the count written at the end.
 
     ``results`` has the columns of :func:`labo_dash.results.round_results` (rank, title, value, tied).
+    The chart fits its container's width: labels wrap, fewer ticks and smaller type on a phone.
     """
     fonts = _vote_fonts(large)
     data = results.copy()
     data["item"] = [_item_label(r, t) for r, t in zip(data["rank"], data["title"], strict=True)]
     order = list(data["item"])
+    top = max(int(data["value"].max()) if len(data) else 0, 1)
+    step = _row_step(order, fonts)
     base = alt.Chart(data).encode(
-        y=alt.Y("item:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=fonts["limit"], labelFontSize=fonts["label"])),
-        x=alt.X("value:Q", title=unit, axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=fonts["label"],
-                                                   titleFontSize=fonts["title"])),
+        y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(**_wrapped_labels(fonts, step))),
+        x=alt.X("value:Q", title=unit, scale=alt.Scale(domain=[0, top * 1.12], nice=False),
+                axis=alt.Axis(tickMinStep=1, format="d", tickCount=_by_width(3, 8),
+                              labelFontSize=_by_width(12, fonts["label"]),
+                              titleFontSize=_by_width(12, fonts["title"]))),
         tooltip=[alt.Tooltip("item:N", title="Élément"), alt.Tooltip("value:Q", title=unit, format="d")],
     )
-    bars = base.mark_bar(color=VOTE_COLOR, height={"band": 0.75})
-    labels = base.mark_text(align="left", dx=6, fontSize=fonts["text"], fontWeight="bold")
+    bars = base.mark_bar(color=VOTE_COLOR, height={"band": BAR_BAND})
+    labels = base.mark_text(align="left", dx=4, fontSize=_by_width(13, fonts["text"]), fontWeight="bold")
     labels = labels.encode(text="value:Q")
-    return _high_contrast((bars + labels).properties(height=alt.Step(fonts["row"])))
+    chart = (bars + labels).properties(height=alt.Step(step), width="container", autosize=FIT_WIDTH)
+    return _high_contrast(chart)
 
 
 def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.LayerChart:
@@ -579,7 +639,8 @@ def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.L
     label = alt.Chart(pd.DataFrame({"x": [total / 2], "t": [f"{voters} sur {registered}"]})).mark_text(
         fontSize=fonts["text"], fontWeight="bold", color="#000000"
     ).encode(x="x:Q", text="t:N")
-    return (bars + label).properties(height=70 if large else 40).configure_view(stroke=None)
+    chart = (bars + label).properties(height=70 if large else 40, width="container")
+    return chart.configure_view(stroke=None)
 
 
 def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.LayerChart:
@@ -611,8 +672,13 @@ def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.
     return _high_contrast((bars + text).properties(height=alt.Step(fonts["row"])))
 
 def objective_spread_strip(spread: pd.DataFrame) -> alt.LayerChart:
-    """One 100 % bar for the projection: the round's support split over the objectives, each segment in
-    its objective's colour and labelled with its short name and share."""
+    """One 100 % bar for the projection: the round's support split over the objectives, in their colours.
+
+    ``spread`` has the columns of :func:`labo_dash.results.objective_spread` (number, short_label,
+    support). Each segment is labelled with its short name and share where they fit (the share alone in
+    a narrow segment, nothing in a sliver: decided from the segment's width in px, so on any screen);
+    the legend below, wrapping on a phone, always names every objective.
+    """
     data = spread.sort_values("number").copy()
     data["objectif"] = [
         objective_label(n, s) for n, s in zip(data["number"], data["short_label"], strict=True)
@@ -621,24 +687,30 @@ def objective_spread_strip(spread: pd.DataFrame) -> alt.LayerChart:
     data["end"] = data["support"].cumsum() / total
     data["start"] = data["end"] - data["support"] / total
     data["middle"] = (data["start"] + data["end"]) / 2
-    shares = data["support"] / total
-    data["part"] = [french.percent(v) for v in shares]
-    # the name and the share where they fit, the share alone in a narrow segment, nothing in a sliver
-    data["texte"] = [f"{s}\n{p}" if v >= 0.12 else p if v >= 0.04 else ""
-                     for s, p, v in zip(data["short_label"], data["part"], shares, strict=True)]
+    data["part"] = [french.percent(v) for v in data["support"] / total]
     data["encre"] = ["#FFFFFF" if n == 1 else "#000000" for n in data["number"]]  # contrast on each colour
+    data = data.drop(columns=["support"])
     labels = list(data["objectif"])
-    bars = alt.Chart(data).mark_bar(height=90).encode(
+    bars = alt.Chart(data).mark_bar().encode(
         x=alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+        y=alt.value(0), y2=alt.value("height"),
         x2="end:Q",
         color=alt.Color("objectif:N", scale=alt.Scale(domain=labels, range=OBJECTIVE_COLORS[: len(labels)]),
-                        legend=None),
+                        legend=alt.Legend(title=None, orient="bottom", direction="horizontal",
+                                          columns=_by_width(2, len(labels)), labelFontSize=_by_width(13, 16),
+                                          symbolSize=_by_width(150, 250), labelLimit=0,
+                                          labelColor="#000000")),
         tooltip=[alt.Tooltip("objectif:N", title="Objectif"), alt.Tooltip("part:N", title="Soutien")],
     )
-    text = alt.Chart(data).mark_text(fontSize=18, fontWeight="bold", lineBreak="\n").encode(
+    text = alt.Chart(data).transform_calculate(
+        pixels="(datum.end - datum.start) * width",
+        texte="datum.pixels >= 8 * length(datum.short_label) + 12 ? [datum.short_label, datum.part] "
+              ": datum.pixels >= 48 ? datum.part : ''",
+    ).mark_text(fontSize=_by_width(13, 18), fontWeight="bold").encode(
         x="middle:Q", text="texte:N", color=alt.Color("encre:N", scale=None)
     )
-    return (bars + text).properties(height=90).configure_view(stroke=None)
+    chart = (bars + text).properties(height=80, width="container", autosize=FIT_WIDTH)
+    return chart.configure_view(stroke=None)
 
 
 # --- Shared diagnosis: findings per objective, territory barometer ------------------------------------

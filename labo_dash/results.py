@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import db, majority
+from labo_dash import db, french, majority
 from labo_dash.french import participant_kind
 from labo_dash.rounds import get_round, round_items
 
@@ -47,10 +47,10 @@ class Turnout:
         return self.voters / self.registered if self.registered else None
 
     def sentence(self) -> str:
-        """Return ``42 votants sur 57 inscrits``."""
-        voters = "votant" if self.voters < 2 else "votants"
-        registered = "inscrit" if self.registered < 2 else "inscrits"
-        return f"{self.voters} {voters} sur {self.registered} {registered}"
+        """Return ``42 votant·e·s sur 57 inscrit·e·s`` (``0 votant·e sur 1 inscrit·e``; domain brief §4)."""
+        voters = "votant·e" if self.voters < 2 else "votant·e·s"
+        registered = "inscrit·e" if self.registered < 2 else "inscrit·e·s"
+        return f"{french.number(self.voters)} {voters} sur {french.number(self.registered)} {registered}"
 
 
 def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:

@@ -46,7 +46,7 @@ def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser
     projector.goto(f"{server.url}/resultats")
     wait_ready(projector)
     turnout = projector.locator(".projo-turnout")
-    expect(turnout).to_contain_text("0 votant sur 80 inscrits", timeout=WAIT)
+    expect(turnout).to_contain_text("0 votant·e sur 80 inscrit·e·s", timeout=WAIT)
     for n, code in enumerate(codes[:3], start=1):
         context = browser.new_context(**PHONE)
         phone = context.new_page()
@@ -67,7 +67,8 @@ def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser
             wait_ready(phone)
             expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
         screenshot(phone, f"vote-telephone-{n}")
-        expect(turnout).to_contain_text(f"{n} votant{'s' if n > 1 else ''} sur 80 inscrits", timeout=3_000)
+        voters = f"{n} votant·e{'·s' if n > 1 else ''} sur 80 inscrit·e·s"
+        expect(turnout).to_contain_text(voters, timeout=3_000)
         context.close()
     expect(projector.locator("[data-testid='stVegaLiteChart']").first).to_be_visible(timeout=WAIT)
     screenshot(projector, "projection-en-direct")
@@ -162,7 +163,8 @@ def test_projection_shows_three_tied_majority_judgment_defis_as_a_tie(demo_templ
     projector = browser.new_context(**PROJECTOR).new_page()
     projector.goto(f"{server.url}/resultats")
     wait_ready(projector)
-    expect(projector.locator(".projo-turnout")).to_contain_text("3 votants sur 80 inscrits", timeout=WAIT)
+    turnout = projector.locator(".projo-turnout")
+    expect(turnout).to_contain_text("3 votant·e·s sur 80 inscrit·e·s", timeout=WAIT)
     chart = projector.locator("[data-testid='stVegaLiteChart'] svg").first  # the merit profile, in SVG
     labels = chart.locator("g[aria-label^='Y-axis'] .role-axis-label text")
     expect(labels).to_have_count(4, timeout=WAIT)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import shutil
 
 import pandas as pd
 import pytest
 import vl_convert
 
-from labo_dash import charts, db, french, seminar, signature
+from labo_dash import charts, db, french, results, seminar, signature
 
 WHEN = dt.date(2026, 11, 26)
 MONTHS = [dt.date(2026, m, 1) for m in range(3, 12)]
@@ -206,3 +208,117 @@ def test_labels(demo):
         "janv. 2027",
     ]
     assert pd.Timestamp(charts.timeline_domain(demo["timeline"], WHEN)[0]).day == 1
+
+
+# --- The projection's vote charts: one spec for a phone, a laptop and a projector --------------------
+
+GRADES = ["Excellent", "Très bien", "Bien", "Passable", "Insuffisant"]
+PHONE_CONTAINER = 350  # px: a 390 px wide phone's chart (the projection's padding is 1rem on each side)
+
+
+@pytest.fixture(scope="module")
+def votes(demo_template, tmp_path_factory):
+    """The demo's dot round (1) and majority-judgment round (2): results, merit profiles, spread."""
+    path = tmp_path_factory.mktemp("votes") / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    data = {"table": results.round_results(con, 1), "profile": results.merit_profiles(con, 2),
+            "spread": results.objective_spread(con, 1), "objectives": seminar.objectives(con)}
+    con.close()
+    return data
+
+
+def on_container(spec: dict, width: int | None) -> dict:
+    """Return the spec as drawn in a container ``width`` px wide (None: no container, as offline)."""
+    text = json.dumps(spec)
+    if width is not None:  # vl-convert has no container: put its width where the chart would read it
+        text = text.replace(json.dumps(charts.CONTAINER)[1:-1], str(width))
+    return json.loads(text) | {"width": (width or 1000) - 40}
+
+
+def axis_labels(svg: str, axis: str) -> list[list[str]]:
+    """Return the lines of each label of an axis of a Vega SVG (``Y`` or ``X``)."""
+    group = re.search(rf'aria-label="{axis}-axis.*?<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg)
+    labels = re.findall(r"<text[^>]*>(.*?)</text>", group.group(1))
+    return [[html.unescape(t) for t in (re.findall(r"<tspan[^>]*>(.*?)</tspan>", label) or [label])]
+            for label in labels]
+
+
+def legend_labels(svg: str) -> list[str]:
+    """Return the labels of the legend of a Vega SVG, in order."""
+    groups = re.findall(r'<g class="mark-text role-legend-label"[^>]*>(.*?)</g>', svg)
+    return [html.unescape(t) for group in groups for t in re.findall(r"<text[^>]*>(.*?)</text>", group)]
+
+
+def legend_box(svg: str) -> tuple[float, float, float]:
+    """Return the legend's width and height and the whole chart's width (px) in a Vega SVG."""
+    legend = re.search(r'role-legend".*?<path class="background"[^>]*d="M0,0h([\d.]+)v([\d.]+)', svg)
+    whole = re.search(r'<svg[^>]*width="([\d.]+)"', svg)
+    return float(legend.group(1)), float(legend.group(2)), float(whole.group(1))
+
+
+def bar_widths(svg: str) -> list[float]:
+    """Return the width (px) of every bar of a Vega SVG (paths ``M x,y h W v H h -W Z``)."""
+    group = re.search(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg)
+    return [float(w) for w in re.findall(r'd="M[-\d.e]+,[-\d.e]+h([-\d.e]+)', group.group(1))]
+
+
+@pytest.mark.parametrize("width", [PHONE_CONTAINER, 900, None])
+def test_vote_totals_wrap_long_titles_and_keep_their_bars_at_every_width(votes, width):
+    # Issue 13: at 390 px the projection showed only cut labels (no bars); at 1280 px long labels were cut.
+    chart = charts.vote_totals_chart(votes["table"], "Gommettes", large=True)
+    spec = chart.to_dict()
+    assert spec["width"] == "container" and spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    svg = vl_convert.vegalite_to_svg(json.dumps(on_container(spec, width)))
+    labels = axis_labels(svg, "Y")
+    table = votes["table"]
+    expected = [f"{french.rank(r, short=True)} {t}"
+                for r, t in zip(table["rank"], table["title"], strict=True)]
+    assert [" ".join(lines) for lines in labels] == expected  # every word, none cut with « … »
+    longest = max(len(line) for lines in labels for line in lines)
+    assert longest <= (charts.PHONE_CHARS + 2 if width == PHONE_CONTAINER else 44)
+    step = spec["height"]["step"]
+    line = charts.PHONE_LINE if width == PHONE_CONTAINER else 22
+    assert max(len(lines) for lines in labels) * line + 10 <= step  # a label's lines stay in its row
+    widths = bar_widths(svg)
+    assert len(widths) == len(expected) and all(w > 0 for w in widths)  # every item has a visible bar
+    ticks = axis_labels(svg, "X")
+    assert 2 <= len(ticks) <= (5 if width == PHONE_CONTAINER else 12)  # fewer ticks on a phone
+
+
+def test_merit_profile_legend_sits_below_and_wraps_on_a_phone(votes):
+    chart = charts.merit_profile_chart(votes["profile"], GRADES, large=True)
+    spec = chart.to_dict()
+    legend = layers(spec)[0]["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom" and legend["labelLimit"] == 0
+    assert legend["columns"] == {"expr": f"{charts.CONTAINER} < {charts.NARROW} ? 1 : 3"}
+    heights = []
+    for width in (PHONE_CONTAINER, 1300):
+        svg = vl_convert.vegalite_to_svg(json.dumps(on_container(spec, width)))
+        assert legend_labels(svg) == [*GRADES, "Pas d'avis"]
+        legend_width, legend_height, whole = legend_box(svg)
+        assert legend_width <= whole  # the legend is not clipped by the chart
+        if width == PHONE_CONTAINER:
+            assert legend_width <= 0.4 * width  # under the bars (the labels take 60 % of a phone's width)
+        heights.append(legend_height)
+        labels = axis_labels(svg, "Y")
+        assert [lines[0].split(" ", 1)[0] for lines in labels][:3] == ["1.", "2.", "3."]
+        assert all(not lines[-1].endswith("…") for lines in labels)
+    assert heights[0] > heights[1]  # on a phone the legend wraps: 6 rows of 1 instead of 2 rows of 3
+
+
+@pytest.mark.parametrize("width", [PHONE_CONTAINER, 1400])
+def test_objective_strip_names_every_objective_at_every_width(votes, width):
+    chart = charts.objective_spread_strip(votes["spread"])
+    spec = chart.to_dict()
+    svg = vl_convert.vegalite_to_svg(json.dumps(on_container(spec, width)))
+    names = charts.objective_labels(votes["objectives"])
+    assert legend_labels(svg) == names  # the legend below always names the five objectives
+    inside = re.search(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', svg).group(1)
+    shares = [french.percent(v) for v in votes["spread"].sort_values("number")["support"]
+              / votes["spread"]["support"].sum()]
+    assert all(html.escape(s) in inside for s in shares)  # each share is written in its segment
+    short = [o["short_label"] for o in votes["objectives"]]
+    written = [s for s in short if f">{html.escape(s)}<" in inside]
+    assert written == (short if width == 1400 else [])  # the names inside only where they fit
+    assert len(bar_widths(svg)) == 5

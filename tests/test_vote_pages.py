@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
+
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import db, rounds, settings, voting
+from labo_dash import challenges, db, rounds, settings, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
 
@@ -134,13 +136,80 @@ def test_walk_in_self_registration_puts_the_code_in_the_link(app_db):
     assert at.query_params["code"] == row[0]["code"]
 
 
-def test_projection_shows_turnout_and_join_link(app_db):
+def html_texts(at: AppTest) -> str:
+    """Return the text of every st.html block of the page (the projection writes its figures in HTML)."""
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
+def test_projection_of_a_closed_round_shows_vote_clos_instead_of_the_qr_code(app_db):
     at = open_page("pages/resultats.py")
     assert "Positionnement de clôture" in at.title[0].value
-    texts = " ".join(h.proto.body for h in at.get("html"))
-    assert "60 votants sur 80 inscrits" in texts and "/bulletin" in texts  # the QR code's light ballot
+    texts = html_texts(at)
+    assert "60 votant·e·s sur 80 inscrit·e·s" in texts
+    assert "data-testid='projo-closed'>Vote clos<" in texts
+    assert "/bulletin" not in texts and "Scannez pour voter" not in texts and "projo-qr'" not in texts
     at = open_page("pages/resultats.py", {"tour": "1"})
     assert "plénière de 12h" in at.title[0].value
+
+
+def test_projection_before_the_first_ballot_shows_what_is_voted_on(app_db):
+    prepare(app_db, dots_per_voter=4, max_per_item=2)
+    sql = ("SELECT c.title FROM round_items i JOIN challenges c ON c.id = i.item_id WHERE i.round_id = 3 "
+           "ORDER BY i.position")
+    titles = [r["title"] for r in read(app_db, sql)]
+    at = open_page("pages/resultats.py")
+    assert "Tour de test" in at.title[0].value
+    texts = html_texts(at)
+    assert "0 votant·e sur 80 inscrit·e·s" in texts and "En attente" not in texts
+    assert "4 gommettes, au plus 2 par défi" in texts
+    assert "Scannez pour voter" in texts and "data-testid='projo-qr'" in texts
+    assert "src='data:image/png;base64," in texts  # the QR code
+    assert "/bulletin" in texts  # the QR code's light ballot, its address written under it
+    agenda = texts[texts.index("<ol class='projo-items'>"):]
+    places = [agenda.index(f"<span class='what'>{html.escape(t)}</span>") for t in titles]
+    assert places == sorted(places)  # numbered in the round's order
+    assert len(titles) == 10 and agenda.count("<li>") == 10
+    assert html.escape("Passer de financements par projets") in agenda  # the défi's description
+
+
+def test_projection_before_the_first_ballot_of_a_majority_judgment_round_lists_the_grades(app_db):
+    prepare(app_db, target="solutions", method="majority_judgment", grade_scale=7)
+    texts = html_texts(open_page("pages/resultats.py"))
+    assert "Une mention pour chaque solution" in texts
+    grades = ["Excellent", "Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter",
+              "Pas d&#x27;avis"]
+    assert "<ul class='projo-grades'>" + "".join(f"<li>{g}</li>" for g in grades) + "</ul>" in texts
+    assert html.escape("Défi : Financer durablement l'animation des coopérations") in texts  # solution's défi
+
+
+def test_projection_agenda_shows_typed_markup_as_text(app_db):
+    hostile = "<img src=x onerror=alert(1)>**gras**"
+    con = db.open_database(app_db)
+    challenge = challenges.create_challenge(
+        con, ORGANISER_ACTOR, title=f"{hostile} défi", description=hostile, workshop_id=1, weights={1: 100},
+        finding_ids=[],
+    )
+    rounds.set_status(con, ORGANISER_ACTOR,
+                      rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Tour"), [challenge, 1]), "open")
+    con.close()
+    texts = html_texts(open_page("pages/resultats.py"))
+    assert f"<span class='what'>{html.escape(hostile)} défi</span>" in texts and "<img src=x" not in texts
+
+
+def test_projection_shows_the_chart_from_the_first_ballot_on(app_db):
+    round_id = prepare(app_db, method="dots")
+    con = db.open_database(app_db)
+    first = rounds.round_items(con, round_id)[0]
+    voting.submit_ballot(con, ORGANISER_ACTOR, round_id, first_code(app_db), {first["id"]: (1, False)})
+    con.close()
+    at = open_page("pages/resultats.py")
+    texts = html_texts(at)
+    assert "1 votant·e sur 80 inscrit·e·s" in texts and "<ol class='projo-items'>" not in texts
+    assert "/bulletin" in texts  # still open: people keep joining
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
+              for chart in at.get("vega_lite_chart") for d in chart.proto.datasets]
+    totals = next(frame for frame in frames if "item" in frame.columns)
+    assert totals.loc[totals["value"] == 1, "item"].tolist() == [f"1. {first['title']}"]
 
 
 def test_projection_hides_results_until_the_organisers_reveal_them(app_db):
@@ -151,8 +220,8 @@ def test_projection_hides_results_until_the_organisers_reveal_them(app_db):
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
     con.close()
     at = open_page("pages/resultats.py", {"tour": str(round_id)})
-    texts = " ".join(h.proto.body for h in at.get("html"))
-    assert "résultats sont masqués" in texts and "1 votant sur 80 inscrits" in texts
+    texts = html_texts(at)
+    assert "résultats sont masqués" in texts and "1 votant·e sur 80 inscrit·e·s" in texts
     next(b for b in at.button if b.label == "Révéler les résultats").click()
     at.run()
     assert "résultats sont masqués" not in " ".join(h.proto.body for h in at.get("html"))
@@ -181,7 +250,7 @@ def test_admin_results_show_tie_breaks_and_split(app_db):
     at = open_page("pages/admin.py", {"onglet": "Résultats"})
     labels = [m.label for m in at.metric]
     assert "Participation" in labels
-    assert any("60 votants sur 80 inscrits" in m.value for m in at.markdown)
+    assert any("60 votant·e·s sur 80 inscrit·e·s" in m.value for m in at.markdown)
     assert any("p (au-dessus)" in str(df.value.columns.tolist()) for df in at.dataframe)
     sentences = [m.value for m in at.markdown if "mention majoritaire" in m.value]
     assert len(sentences) >= 10

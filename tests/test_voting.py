@@ -184,7 +184,7 @@ def test_approval_results_and_split_by_kind(con):
 
 def test_demo_results_are_full(con):
     dots, mj = (r["id"] for r in sorted(rounds.list_rounds(con), key=lambda r: r["id"]))
-    assert results.turnout(con, dots).sentence() == "68 votants sur 80 inscrits"
+    assert results.turnout(con, dots).sentence() == "68 votant·e·s sur 80 inscrit·e·s"
     table = results.round_results(con, dots)
     assert table["tied"].sum() == 2 and table["value"].sum() == 201
     mj_table = results.round_results(con, mj)

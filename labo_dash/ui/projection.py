@@ -6,14 +6,16 @@ The live part is a fragment (``run_every=2``): only it reruns, and its figures c
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
 import streamlit as st
 
-from labo_dash import badges, charts, db, french, results, rounds
+from labo_dash import badges, charts, db, french, results, rounds, voting
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
+from labo_dash.majority import GRADE_SCALES
 from labo_dash.ui.common import connection
 from labo_dash.ui.results import bundle, result_chart
 
@@ -31,8 +33,30 @@ h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !
 .projo-turnout { font-size: 2.6rem; font-weight: 800; line-height: 1.05; color: #003F73; }
 .projo-turnout small { display: block; font-size: 1.4rem; font-weight: 600; color: #000000; }
 .projo-big { font-size: 2rem; font-weight: 700; line-height: 1.3; }
+.projo-qr { display: block; width: 100%; height: auto; image-rendering: pixelated; margin: 0 0 .6rem 0; }
 .projo-link { font-size: 1.25rem; font-weight: 700; word-break: break-all; }
 .projo-countdown { font-size: 2.2rem; font-weight: 800; color: #A63D00; margin: 0; }
+.projo-closed { font-size: 2.6rem; font-weight: 800; color: #ffffff; background: #333333;
+                border-radius: .5rem; padding: .6rem 1rem; text-align: center; }
+.projo-rule { font-size: 1.9rem; font-weight: 800; color: #003F73; margin: 0 0 .2rem 0; }
+.projo-howto { font-size: 1.25rem; margin: 0 0 .8rem 0; }
+.projo-grades { display: flex; flex-wrap: wrap; gap: .4rem; margin: 0 0 .8rem 0; padding: 0;
+                list-style: none; }
+.projo-grades li { font-size: 1.3rem; font-weight: 700; border: 2px solid #003F73; border-radius: .4rem;
+                   padding: .1rem .6rem; }
+.projo-items { font-size: 1.45rem; line-height: 1.25; margin: 0; padding-left: 2.4rem; }
+.projo-items li { margin: 0 0 .5rem 0; }
+.projo-items .what { font-weight: 700; }
+.projo-items .desc { display: block; font-size: 1.05rem; color: #333333; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: .6rem 1rem 1rem 1rem; }
+  h1 { font-size: 1.7rem !important; }
+  .projo-big, .projo-rule { font-size: 1.3rem; }
+  .projo-turnout, .projo-closed, .projo-countdown { font-size: 1.7rem; }
+  .projo-turnout small { font-size: 1.1rem; }
+  .projo-items { font-size: 1.1rem; padding-left: 1.6rem; }
+  .projo-items .desc, .projo-howto, .projo-grades li { font-size: .95rem; }
+}
 </style>
 """
 
@@ -43,16 +67,60 @@ def hide_chrome() -> None:
 
 
 @st.cache_data(show_spinner=False)
-def _qr_png(link: str) -> bytes:
-    return badges.qr_png(link, scale=10)
+def _qr_data_uri(link: str) -> str:
+    return "data:image/png;base64," + base64.b64encode(badges.qr_png(link, scale=10)).decode("ascii")
 
 
-def join_panel() -> None:
-    """The QR code (and the address) to join the vote from a phone."""
+def join_panel(max_width: int = 260) -> None:
+    """The QR code (the column's width, ``max_width`` px at most) and the short address to join the vote."""
     link = badges.join_link()
-    st.image(_qr_png(link), width=220)
-    st.html(f"<div class='projo-big'>Scannez pour voter</div>"
+    st.html(f"<img class='projo-qr' data-testid='projo-qr' style='max-width: {int(max_width)}px' "
+            f"src='{_qr_data_uri(link)}' alt='QR code vers {html.escape(link)}'>"
+            f"<div class='projo-big'>Scannez pour voter</div>"
             f"<div class='projo-link'>{html.escape(link)}</div>")
+
+
+def closed_panel() -> None:
+    """What replaces the QR code once the round is closed: nobody can vote any more."""
+    st.html("<div class='projo-closed' data-testid='projo-closed'>Vote clos</div>"
+            "<p class='projo-howto'>Merci de votre participation !</p>")
+
+
+def _count(number: int, word: str) -> str:
+    """Return ``3 gommettes``, ``1 gommette`` (French plural: 0 and 1 take the singular)."""
+    return f"{french.number(number)} {word}{'s' if number > 1 else ''}"
+
+
+def rule_headline(rnd: dict[str, Any]) -> str:
+    """Return the round's rule in a few words for the room: « 3 gommettes, au plus 1 par défi »."""
+    noun = "défi" if rnd["target"] == "challenges" else "solution"
+    if rnd["method"] == "dots":
+        return f"{_count(rnd['dots_per_voter'], 'gommette')}, au plus {rnd['max_per_item']} par {noun}"
+    if rnd["method"] == "approval":
+        return f"Approuvez chaque {noun} que vous soutenez"
+    return f"Une mention pour chaque {noun}"
+
+
+def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    """What is being voted on, before the first ballot: the rule, the grades, the numbered items.
+
+    ``items`` are :func:`labo_dash.rounds.round_items` rows (title, description, challenge of a solution).
+    """
+    grades = ""
+    if rnd["method"] == "majority_judgment":
+        grades = "<ul class='projo-grades'>" + "".join(
+            f"<li>{html.escape(g)}</li>" for g in (*GRADE_SCALES[rnd["grade_scale"]], "Pas d'avis")
+        ) + "</ul>"
+    rows = []
+    for item in items:
+        desc = item["description"] or ""
+        if item.get("challenge"):
+            desc = f"Défi : {item['challenge']}" + (f" — {desc}" if desc else "")
+        rows.append(f"<li><span class='what'>{html.escape(item['title'])}</span>"
+                    + (f"<span class='desc'>{html.escape(desc)}</span>" if desc else "") + "</li>")
+    st.html(f"<div data-testid='projo-agenda'><p class='projo-rule'>{html.escape(rule_headline(rnd))}</p>"
+            f"{grades}<p class='projo-howto'>{html.escape(voting.instructions(rnd))}</p>"
+            f"<ol class='projo-items'>{''.join(rows)}</ol></div>")
 
 
 def _state_line(rnd: dict[str, Any]) -> None:
@@ -103,8 +171,8 @@ def _chart_specs(db_key: str, round_id: int, version: tuple) -> dict[str, dict]:
         specs["result"] = result_chart(data, large=True)
         specs["spread"] = charts.objective_spread_strip(data["spread"])
     built = {name: chart.to_dict(validate=False) for name, chart in specs.items()}  # tested in test_charts
-    if "result" in built:  # drawn in SVG: sharp labels at any projector size, readable as text (« 1. 1. 1. »)
-        built["result"]["usermeta"] = {"embedOptions": {"renderer": "svg"}}
+    for spec in built.values():  # drawn in SVG: sharp at any projector size, labels readable as text
+        spec["usermeta"] = {"embedOptions": {"renderer": "svg"}}
     return built
 
 
@@ -122,7 +190,8 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     specs = _chart_specs(str(db.default_path()), round_id, results.version(con, round_id))
     _state_line(rnd)
     _countdown_line(live)
-    left, right = st.columns([3, 1], gap="large")
+    before_first = rnd["status"] != "closed" and not turnout.voters
+    left, right = st.columns([3, 2] if before_first else [3, 1], gap="large")
     with right:
         share = "" if turnout.share is None else (
             f"<small>{html.escape(french.percent(turnout.share))} de participation</small>"
@@ -130,14 +199,19 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         st.html(f"<div class='projo-turnout' data-testid='projo-turnout'>{html.escape(turnout.sentence())}"
                 f"{share}</div>")
         st.vega_lite_chart(specs["turnout"], width="stretch")
-        join_panel()
+        if rnd["status"] == "closed":
+            closed_panel()
+        else:
+            join_panel(460 if before_first else 260)
     with left:
-        if not rounds.results_visible(rnd):
+        if before_first:
+            agenda(rnd, rounds.round_items(con, round_id))
+        elif not rounds.results_visible(rnd):
             st.html("<div class='projo-big'>🔒 Les résultats sont masqués jusqu'à leur révélation, après la "
                     "clôture du vote.</div>")
             _reveal_button(rnd, actor)
         elif not turnout.voters:
-            st.html("<div class='projo-big'>En attente des premiers votes…</div>")
+            st.html("<div class='projo-big'>Aucun vote n'a été enregistré dans ce tour.</div>")
         else:
             st.vega_lite_chart(specs["result"], width="stretch")
     if rounds.results_visible(rnd) and turnout.voters:

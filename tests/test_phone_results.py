@@ -57,7 +57,7 @@ def test_results_reach_the_phones_only_once_revealed(phone):
     revealed = client.get("/bulletin", params={"code": code}).text
     assert "Résultats : Plénière de clôture" in revealed
     registered = db.query(con, "SELECT count(*) AS n FROM participants")[0]["n"]
-    assert f"3 votants sur {registered} inscrits" in revealed
+    assert f"3 votant·e·s sur {registered} inscrit·e·s" in revealed
     assert ranks(revealed) == ["1.", "1.", "1.", "4."]  # three identical merit profiles: one tie
 
 

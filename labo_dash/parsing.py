@@ -19,6 +19,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pandas as pd
+
 from labo_dash.errors import ValidationError
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
@@ -60,7 +62,7 @@ def parse_decimal(value: Any, label: str, *, unit: str | None = None) -> Decimal
     so 0.1 is 0.1) or a Decimal. ``unit`` ("percent" or "euro") is the one unit sign accepted after the
     number; any other sign is refused. ``label`` names the field in the message.
     """
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:  # blank cells of pandas columns
         return None
     if isinstance(value, bool):
         raise NumberError(f"{label} : « {shown(value)} » n'est pas un nombre.")
@@ -158,6 +160,15 @@ def parse_integer(value: Any, label: str, *, low: int | None = None, high: int |
             f"d'au moins {low}" if low is not None else f"d'au plus {high}")
         raise NumberError(f"{label} : « {shown(value)} » lu, un nombre entier {span} attendu.")
     return int(number)
+
+
+def typed_amount(value: Any) -> str:
+    """Return a stored amount as typed back in a text cell: « 8 000 € », « 8 000,50 € »; blank gives ""."""
+    text = typed(value)
+    if not text:
+        return ""
+    whole, _, cents = text.partition(",")
+    return f"{whole},{cents:0<2}\u00a0€" if cents else f"{whole}\u00a0€"
 
 
 def typed(value: Any) -> str:

@@ -13,7 +13,7 @@ from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 pytestmark = pytest.mark.browser
 
 ROW, HEADER, TITLE_X = 35, 35, 200  # data editor: row and header heights, a point in the title column
-PROGRESS, COMMENT, SECURED = 2, 4, 14  # moves right from the title to these columns
+PROGRESS, COMMENT, PLANNED, SECURED = 2, 4, 13, 14  # moves right from the title to these columns
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +215,58 @@ def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
     expect(page.get_by_text("2 × 45 000 € = 90 000 € ajoutés au budget prévu").first).to_be_visible()
     expect(form.get_by_role("textbox", name="Budget prévu par action (€)")).to_have_value("45 000")
     screenshot(page, "actions-create-budget-total")
+
+
+def test_letters_and_a_pasted_percentage_are_read_as_typed(start_server, browser, demo_db):
+    """Letters in a number cell became 0 and a pasted « 100 % » became 1 %, both saved with « Enregistré »:
+    numbers are text cells read by labo_dash.parsing, so letters are refused and « 100 % » reads 100."""
+    import duckdb
+
+    def state() -> tuple:
+        con = duckdb.connect(str(demo_db), read_only=True)
+        try:
+            return (con.execute("SELECT count(*) FROM progress_updates").fetchone()[0],
+                    con.execute("SELECT budget_planned FROM actions WHERE id = 3").fetchone()[0])
+        finally:
+            con.close()
+
+    before = state()
+    server = start_server(demo_db)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    open_page(tab, server, "actions")
+    select_cell(tab, 4, PROGRESS)  # N° 5, 30 %
+    tab.keyboard.type("abc", delay=100)
+    tab.keyboard.press("Enter")
+    select_cell(tab, 2, PLANNED)  # N° 3, « Budget prévu »
+    tab.keyboard.type("huit mille", delay=60)
+    tab.keyboard.press("Enter")
+    tab.wait_for_timeout(800)
+    tab.get_by_role("button", name="Enregistrer les modifications").click()
+    wait_ready(tab)
+    expect(tab.get_by_text("2 ligne(s) refusée(s) : rien n'a été enregistré")).to_be_visible()
+    expect(tab.get_by_text("Avancement : un nombre entier de 0 à 100 attendu, « abc » lu")).to_be_visible()
+    expect(tab.get_by_text("Budget prévu : « huit mille » n'est pas un nombre")).to_be_visible()
+    viewport_shot(tab, "actions-table-letters-refused")
+    assert cell_text(tab, 4, PROGRESS) == "abc"  # kept as typed
+    edit_cell(tab, 2, PLANNED, "150 000 €")  # put the budget back as it was
+    select_cell(tab, 4, PROGRESS)
+    tab.evaluate("navigator.clipboard.writeText('100 %')")
+    tab.keyboard.press("Control+V")  # as Excel users paste a cell shown « 100 % »
+    tab.wait_for_timeout(800)
+    assert cell_text(tab, 4, PROGRESS) == "100 %"
+    tab.get_by_role("button", name="Enregistrer les modifications").click()
+    wait_ready(tab)
+    expect(tab.get_by_text("Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)")).to_be_visible()
+    viewport_shot(tab, "actions-table-pasted-percent")
+    context.close()
+    server.stop()
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        latest = con.execute("SELECT progress FROM progress_updates WHERE action_id = 5 "
+                             "ORDER BY id DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    assert latest == 100  # not 1
+    assert state() == (before[0] + 1, before[1])  # one point, the budget unchanged

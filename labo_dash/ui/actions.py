@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, db, french
+from labo_dash import action_table, actions, db, french, parsing
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.common import md_escape
@@ -78,8 +78,13 @@ def flags(row: pd.Series, last_review: dt.date | None) -> str:
 def editor_frame(table: pd.DataFrame) -> pd.DataFrame:
     """Return the table the data editor shows: one row per action, indexed by its number."""
     frame = table.set_index("id").copy()
-    frame["progress"] = frame["progress"].astype("float64")
-    frame["bar"] = frame["progress"]
+    frame["bar"] = frame["progress"].astype("float64")
+    # Numbers are text cells, read by labo_dash.parsing on save: a number cell of the grid would turn
+    # « abc » into 0, a pasted « 100 % » into 1, or clamp what is typed; text is kept as typed.
+    frame["progress"] = [f"{parsing.typed(p)}\u00a0%" if parsing.typed(p) else "" for p in frame["progress"]]
+    for name in ("budget_planned", "budget_secured"):
+        frame[name] = [parsing.typed_amount(v) for v in frame[name]]
+    frame["weight"] = [parsing.typed(v) for v in frame["weight"]]
     frame["comment"] = ""
     frame["evidence_url"] = ""
     frame["flags"] = [flags(row, table.attrs.get("last_review")) for _, row in frame.iterrows()]
@@ -92,8 +97,10 @@ def editor_frame(table: pd.DataFrame) -> pd.DataFrame:
 def column_config() -> dict:
     """Return the French column types of the action table.
 
-    Numeric columns carry no range nor step: the grid would clamp or round what is typed (150 became
-    100 or 0). What is typed is kept as typed and the server refuses it in French, naming row and column.
+    Numbers (%, budgets, weight) and the evidence link are text cells: the grid's number and link cells
+    would clamp, round, zero or drop what is typed (150 became 100 or 0, « abc » 0, a pasted « 100 % » 1,
+    a link without https:// nothing). What is typed is kept as typed; the server reads it with
+    labo_dash.parsing and refuses it in French, naming row and column.
     """
     cc = st.column_config
     return {
@@ -102,11 +109,11 @@ def column_config() -> dict:
         "status": cc.SelectboxColumn(
             "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
         ),
-        "progress": cc.NumberColumn(
+        "progress": cc.TextColumn(
             "Avancement",
-            format="%g %%",
             width=110,  # the whole label: refusals name the column « Avancement »
-            help="Avancement en %, un nombre entier de 0 à 100 ; vide = non mesuré",
+            alignment="right",
+            help="Avancement en %, un nombre entier de 0 à 100 (« 40 » ou « 40 % ») ; vide = non mesuré",
         ),
         "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),
         "comment": cc.TextColumn(
@@ -115,11 +122,10 @@ def column_config() -> dict:
             width="medium",
             help="Enregistré avec le nouveau point d'avancement",
         ),
-        "evidence_url": cc.LinkColumn(
+        "evidence_url": cc.TextColumn(
             "Lien de preuve",
-            validate=r"^https?://.+",
             width="small",
-            help="Adresse web d'un compte rendu, d'un livrable…",
+            help="Adresse web complète (https://…) d'un compte rendu, d'un livrable…",
         ),
         "flags": cc.TextColumn("Alertes", width="medium"),
         "last_update": cc.DateColumn("Dernier point", format="localized"),
@@ -128,11 +134,16 @@ def column_config() -> dict:
         "pilot_structure": cc.TextColumn("Structure pilote", max_chars=200),
         "pilot_person": cc.TextColumn("Personne pilote", max_chars=200),
         "next_step": cc.TextColumn("Prochaine étape", max_chars=500, width="medium"),
-        "budget_planned": cc.NumberColumn("Budget prévu", format="euro"),
-        "budget_secured": cc.NumberColumn("Budget acquis", format="euro"),
+        "budget_planned": cc.TextColumn("Budget prévu", alignment="right", help="En euros : « 45 000 » ou "
+                                        "« 45 000,50 € »"),
+        "budget_secured": cc.TextColumn("Budget acquis", alignment="right", help="En euros : « 45 000 » ou "
+                                        "« 45 000,50 € »"),
         "funders": cc.TextColumn("Financeurs", max_chars=500),
         "contributors": cc.TextColumn("Contributeur·ice·s", max_chars=1000),
-        "weight": cc.NumberColumn("Poids", help="Poids dans l'agrégation, au-dessus de 0 (vide = 1)"),
+        "weight": cc.TextColumn(
+            "Poids", alignment="right",
+            help="Poids dans l'agrégation, au-dessus de 0, « 1,5 » par exemple (vide = 1)",
+        ),
         "challenge": cc.TextColumn("Défi", width="medium"),
         "description": cc.TextColumn("Description", max_chars=2000, width="large"),
     }

@@ -291,7 +291,7 @@ def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]
     latest = db.query(
         con,
         "SELECT status, progress, reported_on FROM progress_points WHERE action_id = ? "
-        "ORDER BY reported_on DESC, id DESC LIMIT 1",
+        "ORDER BY reported_on DESC, seq DESC LIMIT 1",
         [action_id],
     )
     state = latest[0] if latest else {"status": "a_lancer", "progress": None, "reported_on": None}

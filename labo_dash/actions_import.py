@@ -67,7 +67,7 @@ _CURRENT = """
     FROM actions a
     LEFT JOIN (
         SELECT action_id, status, progress, reported_on FROM progress_points
-        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
+        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, seq DESC) = 1
     ) u ON u.action_id = a.id
 """
 

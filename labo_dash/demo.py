@@ -1122,7 +1122,7 @@ def _write_withdrawal(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], ac
     aid = action_ids[number - 1]
     day, reporter = cur.execute(
         "SELECT reported_on, reported_by FROM progress_points WHERE action_id = ? AND reported_on < ? "
-        "ORDER BY reported_on DESC, id DESC LIMIT 1",
+        "ORDER BY reported_on DESC, seq DESC LIMIT 1",
         [aid, dt.date(2026, 11, 1)],
     ).fetchone()
     (uid,) = _allocate(cur, "seq_updates", 1)

@@ -85,7 +85,7 @@ _STATES = """
         SELECT d.as_of, u.action_id, u.status, u.progress, u.reported_on
         FROM dates d JOIN progress_points u ON u.reported_on <= d.as_of
         QUALIFY row_number() OVER (
-            PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.id DESC) = 1
+            PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.seq DESC) = 1
     )
     SELECT d.as_of, a.id, a.title, a.solution_id, s.challenge_id, s.seminar_id, a.weight, a.start_date,
            a.due_date, timezone(?, timezone('UTC', a.created_at))::DATE AS created_on,  -- local date

@@ -185,7 +185,7 @@ def compare(
         SELECT a.id, c.title AS challenge, s.title AS solution,
                concat_ws(' · ', a.pilot_structure, a.pilot_person) AS pilot,
                (SELECT u.comment FROM progress_points u WHERE u.action_id = a.id AND u.reported_on <= ?
-                ORDER BY u.reported_on DESC, u.id DESC LIMIT 1) AS comment
+                ORDER BY u.reported_on DESC, u.seq DESC LIMIT 1) AS comment
         FROM actions a JOIN solutions s ON s.id = a.solution_id JOIN challenges c ON c.id = s.challenge_id
         """,
         [as_of],

@@ -93,9 +93,9 @@ challenge_progress AS (
 
 _LATEST = """
 as_of_dates AS (SELECT DISTINCT unnest(?::DATE[]) AS as_of),
-latest AS (  -- each action's latest update on or before the date (the later id on the same day)
+latest AS (  -- each action's latest update on or before the date (the later point on the same day, by seq)
     SELECT d.as_of, u.action_id,
-           arg_max({'status': u.status, 'progress': u.progress}, (u.reported_on, u.id)) AS last
+           arg_max({'status': u.status, 'progress': u.progress}, (u.reported_on, u.seq)) AS last
     FROM as_of_dates d JOIN progress_points u ON u.reported_on <= d.as_of
     GROUP BY d.as_of, u.action_id
 )"""

@@ -303,3 +303,23 @@ def test_the_demo_holds_one_withdrawn_point_that_counts_nowhere(con):
     history = actions.history(con, withdrawn["action_id"])
     assert history["withdrawn"].sum() == 1
 
+
+
+def test_a_correction_takes_the_place_of_the_point_it_replaces(unwithdrawn):
+    """Two points on one date, the older one wrong: replacing it must not make the correction the latest."""
+    con, study = unwithdrawn.con, unwithdrawn.study
+    day = dt.date(2026, 10, 25)
+    older = actions.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
+                                  progress_value=30, today=TODAY)
+    actions.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
+                          progress_value=40, comment="Plus tard le même jour", today=TODAY)
+    first = corrections.replace_update(con, STEERING_ACTOR, older, REASON, status="en_cours",
+                                       progress_value="10", today=TODAY)
+    assert actions.get_action(con, study)["progress"] == 40  # not 10: the correction sits where 30 was
+    assert progress.action_states(con, TODAY).set_index("id").loc[study, "progress"] == 40
+    corrections.replace_update(con, STEERING_ACTOR, first, REASON, status="en_cours", progress_value=15,
+                               today=TODAY)  # a correction of the correction keeps the same place
+    assert actions.get_action(con, study)["progress"] == 40
+    order = db.query(con, "SELECT progress FROM progress_points WHERE action_id = ? AND reported_on = ? "
+                          "ORDER BY seq", [study, day])
+    assert [row["progress"] for row in order] == [15, 40]

@@ -140,7 +140,7 @@ def percent_cell(value: Any, number_format: str | None) -> Any:
         and "%" in _FORMAT_LITERALS.sub("", number_format)
     ):
         number = parse_decimal(value, "Cellule") * 100
-        return f"{number.normalize():f} %"
+        return f"{number.normalize():f}".replace(".", ",") + "\u00a0%"  # quoted the French way: « 90,5 % »
     return value
 
 

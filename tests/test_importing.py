@@ -189,7 +189,7 @@ def test_xlsx_cells_are_read_as_excel_shows_them():
     workbook.save(buffer)
     rows = read_table(buffer.getvalue(), **COLUMNS).rows
     assert [r["atelier"] for r in rows] == [
-        "100 %", "40.5 %", "40", "2026-11-26", "10000000000000000", "45000.5", "0012", "0.1"]
+        "100\u00a0%", "40,5\u00a0%", "40", "2026-11-26", "10000000000000000", "45000.5", "0012", "0.1"]
 
 
 def book(*sheets: tuple[str, str, list[list[object]]], active: int = 0) -> bytes:

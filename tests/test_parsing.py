@@ -120,7 +120,7 @@ def test_parse_integer_refuses_decimals_and_out_of_bounds():
 
 
 def test_percent_cells_read_as_a_person_sees_them():
-    assert percent_cell(1, "0%") == "100 %" and percent_cell(0.405, "0.0%") == "40.5 %"
+    assert percent_cell(1, "0%") == "100\u00a0%" and percent_cell(0.405, "0.0%") == "40,5\u00a0%"
     assert parse_percent(percent_cell(0.405, "0.0%"), "Avancement") == Decimal("40.5")
     assert percent_cell(40, "General") == 40 and percent_cell("40 %", "0%") == "40 %"
 

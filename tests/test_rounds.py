@@ -356,8 +356,8 @@ def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db)
     next(b for b in at.button if b.label == "Créer le tour").click()
     at.run()
     box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
-    next(n for n in box.number_input if n.label == "Minutes").set_value(1)
-    next(n for n in box.number_input if n.label == "Secondes").set_value(30)
+    next(n for n in box.text_input if n.label == "Minutes").input("1")
+    next(n for n in box.text_input if n.label == "Secondes").input("30")
     next(b for b in box.button if b.label == "Lancer le compte à rebours").click()
     at.run()
     assert any("Compte à rebours lancé" in s.value for s in at.success)
@@ -365,6 +365,32 @@ def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db)
     projection = open_page("pages/resultats.py")
     html = " ".join(h.proto.body for h in projection.get("html"))
     assert "Vote ouvert" in html and "Il reste 1 min" in html and "pour voter" in html
+
+
+@pytest.mark.parametrize(("minutes", "seconds", "message"), [
+    ("200", "0", "La durée du compte à rebours doit être comprise entre 5 secondes et 3 heures."),
+    ("deux", "0", "Minutes : « deux » n'est pas un nombre"),
+    ("1", "75", "Secondes : « 75 » lu, un nombre entier de 0 à 59 attendu."),
+])
+def test_a_wrong_countdown_is_refused_in_french_and_kept(app_db, minutes, seconds, message):
+    """200 minutes showed an English range tooltip and a button that did nothing."""
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    title = next(t for t in at.text_input if t.key.startswith("rules-new") and t.key.endswith("-title"))
+    title.input("Plénière minutée")
+    next(b for b in at.button if b.label == "Créer le tour").click()
+    at.run()
+    box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
+    next(n for n in box.text_input if n.label == "Minutes").input(minutes)
+    next(n for n in box.text_input if n.label == "Secondes").input(seconds)
+    next(b for b in box.button if b.label == "Lancer le compte à rebours").click()
+    at.run()
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+    box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
+    assert next(n for n in box.text_input if n.label == "Minutes").value == minutes
+    con = db.open_database(app_db)
+    row = next(r for r in rounds.list_rounds(con) if r["title"] == "Plénière minutée")
+    assert row["status"] == "draft" and row["closes_at"] is None
+    con.close()
 
 
 def test_the_full_vote_page_shows_the_time_left(app_db):

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from labo_dash import french, results, rounds, signature
+from labo_dash import french, parsing, results, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
@@ -252,15 +252,22 @@ def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     key = f"countdown-{rnd['id']}"
     with st.form(key, border=False):
         cols = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
-        cols[0].number_input("Minutes", 0, 180, 2, key=f"{key}-min")
-        cols[1].number_input("Secondes", 0, 59, 0, key=f"{key}-sec")
+        # Text read by labo_dash.parsing: a number input range shows an English tooltip, blocks the button.
+        cols[0].text_input("Minutes", value="2", key=f"{key}-min")
+        cols[1].text_input("Secondes", value="0", key=f"{key}-sec")
         cols[2].checkbox("Clore quand tout le monde a voté", key=f"{key}-all",
                          help="Dès que chaque inscrit·e (personne ayant un code) a voté.")
         started = cols[3].form_submit_button("Lancer le compte à rebours", icon="⏱️", width="stretch")
     if not started:
         return
     state = st.session_state
-    duration = dt.timedelta(minutes=int(state[f"{key}-min"]), seconds=int(state[f"{key}-sec"]))
+    try:
+        minutes = parsing.parse_integer(state[f"{key}-min"], "Minutes", low=0) or 0
+        seconds = parsing.parse_integer(state[f"{key}-sec"], "Secondes", low=0, high=59) or 0
+    except parsing.NumberError as exc:
+        st.error(f"Compte à rebours non lancé : {exc}", icon="⚠️")  # the typed values stay in the form
+        return
+    duration = dt.timedelta(minutes=minutes, seconds=seconds)
     _act(rounds.start_countdown, con, actor, rnd["id"], duration, bool(state[f"{key}-all"]),
          done=f"Compte à rebours lancé : le vote « {md_escape(rnd['title'])} » se clôt de lui-même à la fin.")
     st.rerun()

@@ -198,6 +198,39 @@ def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict
     return ids
 
 
+def creation_errors(
+    titles: list[str],
+    fields: dict[str, Any],
+    *,
+    status: str = "a_lancer",
+    progress_value: Any = None,
+    reported_on: dt.date,
+    today: dt.date,
+) -> dict[str, str]:
+    """Return a French message per invalid field of :func:`create_actions`'s input (empty when valid).
+
+    Checks the titles (one at least, none too long, no two alike; blank lines are skipped), the fields
+    (:func:`check_fields`) and, when the actions start with a status other than À lancer or a %, the
+    first point (:func:`check_update`, the one status/% rule). Writes nothing.
+    """
+    titles = [t for t in (clean(t) for t in titles) if t]
+    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
+    errors = check_fields({**values, "title": titles[0] if titles else None})
+    if not titles:
+        errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
+    errors.pop("title", None)
+    long = [t for t in titles if len(t) > FIELDS["title"][1]]
+    if long:
+        limit = FIELDS["title"][1]
+        errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
+    if len(set(titles)) != len(titles):
+        errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
+    progress_value = clean(progress_value)
+    if status != "a_lancer" or progress_value is not None:
+        errors |= check_update(status, progress_value, reported_on, None, None, today)
+    return errors
+
+
 def create_actions(
     con: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -222,24 +255,14 @@ def create_actions(
     """
     access.require(actor, "actions.write")
     solution = solutions.get_solution(con, solution_id)
-    titles = [t for t in (clean(t) for t in titles) if t]
-    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
-    errors = check_fields({**values, "title": titles[0] if titles else None})
-    if not titles:
-        errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
-    errors.pop("title", None)
-    long = [t for t in titles if len(t) > FIELDS["title"][1]]
-    if long:
-        limit = FIELDS["title"][1]
-        errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
-    if len(set(titles)) != len(titles):
-        errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
-    progress_value = clean(progress_value)
-    initial = status != "a_lancer" or progress_value is not None
-    if initial:
-        errors |= check_update(status, progress_value, reported_on, None, None, today)
+    errors = creation_errors(titles, fields, status=status, progress_value=progress_value,
+                             reported_on=reported_on, today=today)
     if errors:
         raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+    titles = [t for t in (clean(t) for t in titles) if t]
+    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
+    progress_value = clean(progress_value)
+    initial = status != "a_lancer" or progress_value is not None
     values, _ = read_numbers(values)
     with db.transaction(con) as cur:
         created = cur.execute(

@@ -175,6 +175,22 @@ def test_starting_progress_out_of_range_is_refused_and_kept(app, demo_db, status
     assert count(demo_db, "SELECT count(*) FROM actions") == before
 
 
+def test_every_mistake_is_reported_before_the_budget_total_is_confirmed(app, demo_db):
+    """A wrong starting % came out only after ticking « Je confirme » for the budget total."""
+    at = app(ACTIONS_PAGE)
+    before = count(demo_db, "SELECT count(*) FROM actions")
+    key = "create_1_0"
+    at.text_area(key=f"{key}_titles").input("Cartographier les fonds existants\nRéunir les financeurs")
+    at.text_input(key=f"{key}_bp").input("45 000")
+    at.selectbox(key=f"{key}_status").set_value("en_cours")
+    at.text_input(key=f"{key}_progress").input("150")
+    at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
+    at.run()
+    assert OUT_OF_RANGE in errors(at)
+    assert not any("ajoutés au budget prévu" in e for e in errors(at))  # the total comes once all is right
+    assert count(demo_db, "SELECT count(*) FROM actions") == before
+
+
 def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_db):
     at = app(ACTIONS_PAGE)
     con = db.connect(demo_db)

@@ -292,6 +292,12 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         "next_step": next_step,
         "weight": weight,
     }
+    errors = actions.creation_errors(titles.splitlines(), fields, status=status, progress_value=value,
+                                     reported_on=today, today=today)
+    if errors:  # every mistake first; the budget total is confirmed only for an otherwise valid form
+        show_errors(ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors),
+                    slots)
+        return
     if not _amounts_confirmed(fields, titles.splitlines(), confirmed, slots, f"{key}_shown"):
         return
     try:

@@ -49,15 +49,22 @@ def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) 
     return round_percentages(shares)
 
 
-def read_weights(weights: Mapping[int, Any]) -> dict[int, Decimal]:
+def read_weights(weights: Mapping[int, Any], labels: Mapping[int, str] | None = None) -> dict[int, Decimal]:
     """Return each objective's weight in % read exactly (« 33,33 », « 40 % », 40.0; blank is 0).
 
-    Raises NumberError (French, quoting what was read) for a value that is not a number from 0 to 100.
+    Raises NumberError (French, quoting what was read) naming every value that is not a number from 0 to
+    100, each with its objective when ``labels`` (objective id -> « objectif 2 · Financement ») is given.
     """
-    return {
-        objective: parse_percent(value, "Pondération") or Decimal(0)
-        for objective, value in weights.items()
-    }
+    read, errors = {}, []
+    for objective, value in weights.items():
+        label = f"Pondération ({labels[objective]})" if labels and objective in labels else "Pondération"
+        try:
+            read[objective] = parse_percent(value, label) or Decimal(0)
+        except NumberError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise NumberError(" ".join(errors))
+    return read
 
 
 def weights_total(weights: Mapping[int, Any]) -> Decimal | None:
@@ -68,13 +75,14 @@ def weights_total(weights: Mapping[int, Any]) -> Decimal | None:
         return None
 
 
-def weights_error(weights: Mapping[int, Any]) -> str | None:
+def weights_error(weights: Mapping[int, Any], labels: Mapping[int, str] | None = None) -> str | None:
     """Return the French message for weights (in %) out of range or not summing to 100, else None.
 
-    The total is exact (Decimal) and must be 100 % to within WEIGHTS_TOLERANCE (0,01 point).
+    The total is exact (Decimal) and must be 100 % to within WEIGHTS_TOLERANCE (0,01 point); every
+    unreadable value is named, with its objective when ``labels`` is given (see :func:`read_weights`).
     """
     try:
-        total = sum(read_weights(weights).values(), Decimal(0))
+        total = sum(read_weights(weights, labels).values(), Decimal(0))
     except NumberError as exc:  # also refuses NaN ("nan" in an imported file) and values above 100
         return str(exc)
     if abs(total - 100) > WEIGHTS_TOLERANCE:
@@ -114,11 +122,13 @@ def validate_challenge(
         w["id"] for w in seminar.workshops(con, seminar_id, SESSION)
     }:
         errors["workshop"] = "Choisissez un atelier du matin."
-    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
-    if not set(weights) <= known:
+    labels = {
+        o["id"]: f"objectif {o['number']} · {o['short_label']}" for o in seminar.objectives(con, seminar_id)
+    }
+    if not set(weights) <= set(labels):
         errors["weights"] = "Objectif inconnu : les pondérations portent sur les cinq objectifs du séminaire."
     else:
-        message = weights_error(weights)
+        message = weights_error(weights, labels)
         if message:
             errors["weights"] = message
     finding_ids = sorted(set(finding_ids))

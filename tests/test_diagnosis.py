@@ -246,7 +246,8 @@ def test_weights_total_is_exact_to_the_stated_tolerance(empty, weights, error):
         with pytest.raises(ValidationError) as info:
             challenges.create_challenge(empty, SYSTEM, title="Un défi", description="", workshop_id=None,
                                         weights=typed)
-        assert info.value.fields["weights"] == error
+        # the form names the objective of an unreadable weight: « Pondération (objectif 2 · …) : »
+        assert info.value.fields["weights"].replace(" (objectif 2 · Animation territoriale)", "") == error
         assert empty.execute("SELECT count(*) FROM challenges").fetchone()[0] == 0
 
 
@@ -469,3 +470,13 @@ def test_findings_of_a_hidden_first_sheet_are_not_imported(empty):
     preview = diagnosis_import.parse_findings(empty, data, "constats.xlsx")
     assert [r["text"] for r in preview.rows] == ["Fonds mutualisé"]
     assert preview.source == "feuille « Constats » ; non lue(s) : « Brouillon » (masquée)"
+
+
+def test_every_wrong_weight_is_named_with_its_objective(con):
+    """150 and -50 gave only « Pondération : « 150 » lu… », without the objective and without the -50."""
+    with pytest.raises(ValidationError) as error:
+        challenges.validate_challenge(con, title="Défi aux poids faux", description=None, workshop_id=None,
+                                      weights={1: "150", 2: "-50"})
+    message = error.value.fields["weights"]
+    assert "Pondération (objectif 1 · " in message and "« 150 » lu" in message
+    assert "Pondération (objectif 2 · " in message and "« -50 » lu" in message

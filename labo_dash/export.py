@@ -28,6 +28,9 @@ from labo_dash import clock, db, spreadsheet
 
 # Rounds published: rehearsals (« tours d'essai ») and archived rounds never are (domain brief §4).
 _PUBLISHED = "NOT coalesce(rehearsal, false) AND archived_at IS NULL"
+# Vote totals published: closed rounds whose results are public (live, or hidden then revealed): a hidden
+# round's totals stay private until the reveal, and an open round's until its close.
+_RESULTS_PUBLIC = f"{_PUBLISHED} AND status = 'closed' AND (results_visibility = 'live' OR revealed)"
 
 # file name -> query (fixed text, no value in it); ORDER BY keeps files stable from one export to the next.
 EXPORTS: dict[str, str] = {
@@ -57,7 +60,7 @@ EXPORTS: dict[str, str] = {
     f"WHERE round_id IN (SELECT id FROM rounds WHERE {_PUBLISHED}) ORDER BY round_id, position",
     "ballot_totals": f"""
         WITH current_ballots AS (
-            SELECT id, round_id FROM ballots WHERE round_id IN (SELECT id FROM rounds WHERE {_PUBLISHED})
+            SELECT id, round_id FROM ballots WHERE round_id IN (SELECT id FROM rounds WHERE {_RESULTS_PUBLIC})
             QUALIFY row_number() OVER (PARTITION BY round_id, participant_id
                                        ORDER BY submitted_at DESC, id DESC) = 1
         )

@@ -158,3 +158,26 @@ def test_withdrawn_points_are_left_out_of_the_open_data(tmp_path):
     rows = read_csv(next(f for f in files if f.name == "progress_updates.csv"))
     assert data.wrong not in {int(r["id"]) for r in rows} and len(rows) == 3
     assert "ne sont pas publiés" in export.descriptions()[("progress_updates", "")]
+
+
+def test_hidden_results_stay_out_of_the_open_data_until_revealed(con):
+    """A hidden round's totals were in ballot_totals.csv before the reveal (and an open round's too)."""
+    from labo_dash import rounds, voting
+    from labo_dash.access import ORGANISER, PARTICIPANT, Actor
+
+    organiser = Actor(ORGANISER, "Hélène")
+    items = [c["id"] for c in rounds.candidate_items(con, "challenges")][:3]
+    round_id = rounds.create_round(con, organiser, rounds.RoundRules("Masqué", results_visibility="hidden"),
+                                   items)
+    rounds.set_status(con, organiser, round_id, "open")
+    code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+    voting.submit_ballot(con, Actor(PARTICIPANT, "P"), round_id, code, {items[0]: (1, False)})
+
+    def published() -> set:
+        return set(export.open_data_tables(con)["ballot_totals"].column("round_id").to_pylist())
+
+    assert round_id not in published()  # open
+    rounds.set_status(con, organiser, round_id, "closed")
+    assert round_id not in published()  # closed, not revealed
+    rounds.set_visibility(con, organiser, round_id, "hidden", revealed=True)
+    assert round_id in published()

@@ -133,8 +133,9 @@ def signup_form(values: Mapping[str, str], errors: Mapping[str, str], target: st
     """Return the walk-in registration form, keeping what was typed; ``target`` as :func:`code_form`."""
     def field(name: str, label: str) -> str:
         error = f"<span class='err'>{escape(errors[name])}</span>" if name in errors else ""
+        # no maxlength: a browser would cut a pasted text silently; the server refuses it and keeps it
         return (f"<label for='s-{name}'>{label}</label>{error}<input type='text' id='s-{name}' name='{name}' "
-                f"maxlength='160' value='{escape(values.get(name, ''), quote=True)}'>")
+                f"value='{escape(values.get(name, ''), quote=True)}'>")
     kinds = "".join(
         f"<option value='{code}'{' selected' if values.get('kind') == code else ''}>{escape(label)}</option>"
         for code, label in PARTICIPANT_KINDS.items()

@@ -201,8 +201,9 @@ def update_round(
 
 # A plain (re)opening has no countdown; a close keeps the countdown's end for the record.
 _TRANSITIONS = {
+    # Reopening hides a hidden round's results again until the next close and reveal.
     "open": "UPDATE rounds SET status = 'open', opened_at = coalesce(opened_at, current_timestamp), "
-    "closed_at = NULL, closes_at = NULL, close_when_all_voted = false WHERE id = ?",
+    "closed_at = NULL, closes_at = NULL, close_when_all_voted = false, revealed = false WHERE id = ?",
     "closed": "UPDATE rounds SET status = 'closed', closed_at = current_timestamp WHERE id = ?",
 }
 

@@ -210,6 +210,8 @@ def test_visibility_and_reveal(con):
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
     rounds.set_visibility(con, ORGANISER_ACTOR, round_id, "hidden", revealed=True)
     assert rounds.results_visible(rounds.get_round(con, round_id))
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")  # reopened: hidden again while people vote
+    assert not rounds.results_visible(rounds.get_round(con, round_id))
 
 
 def test_200_concurrent_voters_submit_and_resubmit(con):

@@ -33,7 +33,10 @@ h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !
 .projo-turnout { font-size: 2.6rem; font-weight: 800; line-height: 1.05; color: #003F73; }
 .projo-turnout small { display: block; font-size: 1.4rem; font-weight: 600; color: #000000; }
 .projo-big { font-size: 2rem; font-weight: 700; line-height: 1.3; }
-.projo-qr { display: block; width: 100%; height: auto; image-rendering: pixelated; margin: 0 0 .6rem 0; }
+.projo-qr { display: block; width: 100%; height: auto; image-rendering: pixelated; margin: 0 0 .6rem 0;
+            max-height: 45vh; object-fit: contain; object-position: left; }  /* whole on a 720 px screen */
+/* The 2 s refresh must not grey the room's screen while phones vote (Streamlit fades stale elements). */
+[data-stale="true"] { opacity: 1 !important; transition: none !important; }
 .projo-link { font-size: 1.25rem; font-weight: 700; word-break: break-all; }
 .projo-countdown { font-size: 2.2rem; font-weight: 800; color: #A63D00; margin: 0; }
 .projo-closed { font-size: 2.6rem; font-weight: 800; color: #ffffff; background: #333333;
@@ -48,6 +51,12 @@ h1 { font-size: 2.6rem !important; font-weight: 800 !important; padding-top: 0 !
 .projo-items li { margin: 0 0 .5rem 0; }
 .projo-items .what { font-weight: 700; }
 .projo-items .desc { display: block; font-size: 1.05rem; color: #333333; }
+@media (max-height: 800px) and (min-width: 641px) {  /* a 1280×720 projector: smaller type */
+  h1 { font-size: 2rem !important; }
+  .projo-turnout, .projo-closed { font-size: 2rem; }
+  .projo-items { font-size: 1.2rem; }
+  .projo-rule { font-size: 1.5rem; }
+}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: .6rem 1rem 1rem 1rem; }
   h1 { font-size: 1.7rem !important; }

@@ -356,6 +356,29 @@ class Projection:
         self._playwright.stop()
 
 
+def server_rows(record: Record, rss: tuple[int, int, int], cpu: tuple[float, float], cpu_share: float,
+                loads: tuple[float, float]) -> list[tuple[str, str]]:
+    """Return the rows every scenario ends with: server memory (idle, peak, after) and CPU, load, failures."""
+    mb = 1024 * 1024
+    return [
+        ("Server RSS idle / peak / after", " / ".join(f"{value / mb:.0f}" for value in rss) + " MB"),
+        ("Server CPU during the window",
+         f"{cpu_share * 100:.0f} % of one core ({cpu[1] - cpu[0]:.0f} s in all)"),
+        ("Machine: cores / load average at start, end",
+         f"{os.cpu_count()} / {loads[0]:.1f}, {loads[1]:.1f} (other work competes for the cores)"),
+        ("Failures",
+         f"{len(record.failures)}" + (f" (first: {record.failures[0]})" if record.failures else "")),
+    ]
+
+
+def print_table(rows: list[tuple[str, str]]) -> None:
+    """Print (measure, value) rows as a two-column table."""
+    width = max(len(name) for name, _ in rows)
+    print(f"{'measure':<{width}}  value")
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+
+
 def quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -465,7 +488,6 @@ def findings_scenario(args: argparse.Namespace) -> None:
     peak = max((rss for _, rss, _ in record.memory), default=0)
     during = [(t, cpu) for t, _, cpu in record.memory if start <= t <= end + 5]
     cpu_share = ((during[-1][1] - during[0][1]) / (during[-1][0] - during[0][0])) if len(during) > 1 else 0.0
-    mb = 1024 * 1024
     rows = [
         ("Phones / window",
          f"{args.voters} in {args.window:.0f} s, the wall projected (following by itself), "
@@ -479,18 +501,9 @@ def findings_scenario(args: argparse.Namespace) -> None:
         ("Acceptance -> shown on the wall p50 / p95 / max", spread(wall_delays(record), 2)),
         ("Acceptances: count / findings in database", f"{len(record.accepted)} / {made}"),
         ("Acceptance (submit -> page redrawn) p50 / p95 / max", spread(record.saves, 2)),
-        ("Server RSS idle / peak / after", f"{idle_rss / mb:.0f} / {peak / mb:.0f} / {busy_rss / mb:.0f} MB"),
-        ("Server CPU during the window", f"{cpu_share * 100:.0f} % of one core "
-                                         f"({busy_cpu - idle_cpu:.0f} s in all)"),
-        ("Machine: cores / load average at start, end",
-         f"{os.cpu_count()} / {load_before:.1f}, {load_after:.1f} (other work competes for the cores)"),
-        ("Failures",
-         f"{len(record.failures)}" + (f" (first: {record.failures[0]})" if record.failures else "")),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows + server_rows(record, (idle_rss, peak, busy_rss), (idle_cpu, busy_cpu), cpu_share,
+                                   (load_before, load_after)))
     if in_db != len(record.acks) or made != len(record.accepted):
         raise SystemExit("an acknowledged post or acceptance is missing from the database")
 
@@ -555,7 +568,6 @@ def main() -> None:
     peak = max((rss for _, rss, _ in record.memory), default=0)
     during = [(t, cpu) for t, _, cpu in record.memory if start <= t <= end + 5]
     cpu_share = ((during[-1][1] - during[0][1]) / (during[-1][0] - during[0][0])) if len(during) > 1 else 0.0
-    mb = 1024 * 1024
     rows = [
         ("Voters / window",
          f"{args.voters} in {args.window:.0f} s, 1 projection, {args.organisers} organisers "
@@ -575,18 +587,9 @@ def main() -> None:
         ("Organiser saves: count / in database / p50 / p95",
          f"{len(record.saves)} / {updates_in_db} / {quantile(record.saves, .5):.2f} / "
          f"{quantile(record.saves, .95):.2f} s"),
-        ("Server RSS idle / peak / after", f"{idle_rss / mb:.0f} / {peak / mb:.0f} / {busy_rss / mb:.0f} MB"),
-        ("Server CPU during the window", f"{cpu_share * 100:.0f} % of one core "
-                                         f"({busy_cpu - idle_cpu:.0f} s in all)"),
-        ("Machine: cores / load average at start, end",
-         f"{os.cpu_count()} / {load_before:.1f}, {load_after:.1f} (other work competes for the cores)"),
-        ("Failures",
-         f"{len(record.failures)}" + (f" (first: {record.failures[0]})" if record.failures else "")),
     ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    print_table(rows + server_rows(record, (idle_rss, peak, busy_rss), (idle_cpu, busy_cpu), cpu_share,
+                                   (load_before, load_after)))
     if in_db != len(record.acks) or updates_in_db != len(record.updates):
         raise SystemExit("an acknowledged ballot or update is missing from the database")
 

@@ -276,19 +276,29 @@ def moderator(url: str, name: str, until: float, pause: float, record: Record) -
 _FINDINGS = re.compile(r"(\d+) constats? · tous les ateliers")
 
 
-class Wall:
-    """/diagnostic?vue=mur open in a real Chromium tab, as on the room's projector (nobody touches it)."""
+class ProjectorTab:
+    """A page open in a real Chromium tab, as on the room's projector (nobody touches it)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, address: str) -> None:
         self._playwright = sync_playwright().start()
         self._browser = self._playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        tab = self._browser.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-        tab.set_default_timeout(120_000)
-        tab.goto(f"{url}/diagnostic?vue=mur")
-        self.heading = tab.get_by_text(_FINDINGS).first
+        self.tab = self._browser.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
+        self.tab.set_default_timeout(120_000)
+        self.tab.goto(address)
+
+    def close(self) -> None:
+        self._browser.close()
+        self._playwright.stop()
+
+
+class Wall(ProjectorTab):
+    """/diagnostic?vue=mur on the projector."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url}/diagnostic?vue=mur")
+        self.heading = self.tab.get_by_text(_FINDINGS).first
         self.heading.wait_for()
-        self.tab = tab
 
     def watch(self, deadline: float, record: Record) -> None:
         """Note when each new count of findings appears on the wall, until ``deadline``."""
@@ -301,10 +311,6 @@ class Wall:
                 with record.lock:
                     record.wall.append((time.monotonic(), value))
             self.tab.wait_for_timeout(200)
-
-    def close(self) -> None:
-        self._browser.close()
-        self._playwright.stop()
 
 
 def wall_delays(record: Record) -> list[float]:
@@ -323,18 +329,12 @@ def wall_delays(record: Record) -> list[float]:
 _VOTERS = re.compile(r"(\d[\d\s\u00a0\u202f]*) votant")
 
 
-class Projection:
-    """/resultats open in a real Chromium tab, as on the room's projector."""
+class Projection(ProjectorTab):
+    """/resultats on the projector."""
 
     def __init__(self, url: str) -> None:
-        self._playwright = sync_playwright().start()
-        self._browser = self._playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        tab = self._browser.new_page(viewport={"width": 1366, "height": 768}, locale="fr-FR")
-        tab.set_default_timeout(120_000)
-        tab.goto(f"{url}/resultats")
-        self.tab = tab
-        self.turnout = tab.locator(".projo-turnout").first
+        super().__init__(f"{url}/resultats")
+        self.turnout = self.tab.locator(".projo-turnout").first
         self.turnout.wait_for()
 
     def watch(self, until_count: int, deadline: float, record: Record) -> None:
@@ -350,10 +350,6 @@ class Projection:
             if value >= until_count:
                 return
             self.tab.wait_for_timeout(100)
-
-    def close(self) -> None:
-        self._browser.close()
-        self._playwright.stop()
 
 
 def server_rows(record: Record, rss: tuple[int, int, int], cpu: tuple[float, float], cpu_share: float,

@@ -20,8 +20,13 @@ Targets (issue 14): warm rerun <= 150 ms of server time at 1× and <= 400 ms at 
 at 1×; each write <= 300 ms at 1×; no page fails at 100×. Verdicts compare the CPU time (the wall time on
 a shared machine mostly measures waiting for a core).
 
-    .venv/bin/python bench/bench_pages.py                     # 1× only (what `make bench` runs)
-    .venv/bin/python bench/bench_pages.py --scales 1,10,100   # the full run, about 15 min on 2 cores
+    .venv/bin/python bench/bench_pages.py                     # 1× only (what `make bench` runs), ~4 min
+    .venv/bin/python bench/bench_pages.py --scales 1,10,100   # the full run
+    .venv/bin/python bench/bench_pages.py --scales 10 --pages /actions,/suivi --no-browser
+
+1× and 10× take about 7 min on the shared 2-core machine; at 100× the results pages alone take many
+minutes (BENCHMARKS.md), so the full run exceeds 15 min until they are fixed. The figures are printed
+page by page as they come, then one table per scale and one for the writes.
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-import streamlit.logger  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from scaling import build_template, scaled_copy  # noqa: E402
@@ -75,6 +79,9 @@ DIAGNOSTIC_VIEWS = ("saisie", "mur", "propositions", "defis", "barometre", "impo
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 STABLE_S = 0.5  # the script state must read notRunning this long to count as idle
 WRITE_TARGET_MS = 300
+# Their warnings ("no runtime", "missing ScriptRunContext") are expected with AppTest and cache clearing.
+QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context")
 
 
 @dataclass(frozen=True)
@@ -210,6 +217,7 @@ def measure_browser(path: Path, backups: Path, pages: list[Variant], timings: di
                 for _ in range(loads):
                     try:
                         timing.browser.append(time_to_idle(tab, variant.url(server.url), timeout_s))
+                        print(f"  Chromium {variant.label}: {timing.browser[-1]:.1f} s", flush=True)
                     except (PlaywrightError, TimeoutError) as exc:
                         timing.failures.append(short(f"Chromium : {exc}"))
                         break
@@ -338,6 +346,13 @@ def fmt(value: float | None, spec: str = ".0f") -> str:
     return "-" if value is None else format(value, spec)
 
 
+def summary(t: PageTiming) -> str:
+    """One line of a page's AppTest figures, printed as they come."""
+    line = (f"first {fmt(t.first_cpu)} ms CPU, {fmt(t.first_wall)} ms wall; "
+            f"warm {fmt(t.warm_cpu)} ms CPU, {fmt(t.warm_wall)} ms wall ({t.warm_runs} runs)")
+    return line + (f"; FAILED: {t.failures[0]}" if t.failures else "")
+
+
 def print_pages(
     factor: int, sizes: dict[str, int], pages: list[Variant], timings: dict[str, PageTiming]
 ) -> None:
@@ -396,12 +411,15 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=15.0,
                         help="seconds of warm reruns per page before stopping early (at least one rerun)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--pages", default="",
+                        help="only the pages whose address contains one of these comma-separated parts")
     args = parser.parse_args()
     factors = [int(f) for f in args.scales.split(",")]
     for name in [n for n in os.environ if n.startswith("LABO_") and n.endswith("_PASSCODE_HASH")]:
         del os.environ[name]  # the local demo mode: an organiser, without sign-in
     os.environ.pop("LABO_NOW", None)
-    streamlit.logger.set_log_level(logging.ERROR)  # AppTest's and cache clearing's "no runtime" warnings
+    for name in QUIET_LOGGERS:  # Streamlit resets log levels at each config load, not this flag
+        logging.getLogger(name).disabled = True
     for module in pkgutil.walk_packages(labo_dash.ui.__path__, "labo_dash.ui."):
         importlib.import_module(module.name)  # imports are not part of any page's first run
 
@@ -422,15 +440,19 @@ def main() -> int:
             backup.ensure_daily(con)  # the first page of the day backs the base up: not part of a page's time
             sizes = sizes_of(con)
             code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
-            pages = variants(code)
+            wanted = [p for p in args.pages.split(",") if p]
+            pages = [v for v in variants(code) if not wanted or any(p in v.label for p in wanted)]
             timeout = 60.0 if factor < 100 else 180.0
             measure_apptest(Variant("pages/connexion.py", "connexion"), 1, 0, timeout)  # warm-up, unmeasured
             timings = {}
             for variant in pages:
-                timings[variant.label] = measure_apptest(variant, args.runs, args.budget, timeout)
+                t = timings[variant.label] = measure_apptest(variant, args.runs, args.budget, timeout)
+                print(f"[{factor}×] {variant.label}: {summary(t)}", flush=True)
             print(f"[{factor}×] AppTest done after {time.monotonic() - started:.0f} s; load: {load()}",
                   flush=True)
-            write_rows += [(factor, w) for w in measure_writes(con, args.runs, timeout)]
+            writes = [(factor, w) for w in measure_writes(con, args.runs, timeout)]
+            print_writes(writes)
+            write_rows += writes
             db.close()
             print(f"[{factor}×] writes done after {time.monotonic() - started:.0f} s; load: {load()}",
                   flush=True)
@@ -440,7 +462,7 @@ def main() -> int:
                 print(f"[{factor}×] Chromium done after {time.monotonic() - started:.0f} s; load: {load()}",
                       flush=True)
             print_pages(factor, sizes, pages, timings)
-        print_writes(write_rows)
+        print_writes(write_rows)  # every scale together
     finally:
         db.close()
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,474 @@
+"""Time of every page of the app for an organiser, and of each write, at 1×, 10× and 100× the demo (issue 14).
+
+For each scale the demo is built (then scaled, bench/scaling.py) in a temp folder, and:
+
+1. AppTest, in this process (server time): every page through app.py and ``switch_page``, in the local demo
+   mode (organiser), and every tab that the address selects (``/diagnostic?vue=``, ``/admin?onglet=``).
+   « first » = the page's first run in a new session with Streamlit's data caches emptied (what the first
+   visit after a change costs); « warm » = the median of up to ``--runs`` reruns of that session (what a
+   click costs when nothing changed). CPU = ``time.process_time`` (all threads of this process: the work,
+   even when other processes hold the cores); wall = ``time.perf_counter``. A page that raises is recorded
+   with its exception, and the run goes on.
+2. Chromium (Playwright, /usr/bin/chromium) against ``streamlit run serve.py`` on a copy of the same
+   database: for each page, the time from ``goto`` to idle (the app's ``data-test-script-state`` reads
+   ``notRunning`` and stays so for 0.5 s), on the page's first load and on a second one.
+3. Writes, timed directly on the domain functions behind each save (finding, défi, round, solution, action
+   creation, progress update, bulk table save), then one write through AppTest: the progress update form of
+   /actions, from the click to the confirmation (the submit run and the rerun it triggers).
+
+Targets (issue 14): warm rerun <= 150 ms of server time at 1× and <= 400 ms at 10×; first run <= 500 ms
+at 1×; each write <= 300 ms at 1×; no page fails at 100×. Verdicts compare the CPU time (the wall time on
+a shared machine mostly measures waiting for a core).
+
+    .venv/bin/python bench/bench_pages.py                     # 1× only (what `make bench` runs), ~4 min
+    .venv/bin/python bench/bench_pages.py --scales 1,10,100   # the full run
+    .venv/bin/python bench/bench_pages.py --scales 10 --pages /actions,/suivi --no-browser
+
+1× and 10× take about 7 min on the shared 2-core machine; at 100× the results pages alone take many
+minutes (BENCHMARKS.md), so the full run exceeds 15 min until they are fixed. The figures are printed
+page by page as they come, then one table per scale and one for the writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import logging
+import os
+import pkgutil
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from scaling import build_template, scaled_copy  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+import labo_dash.ui  # noqa: E402
+from labo_dash import (  # noqa: E402
+    action_table,
+    actions,
+    backup,
+    challenges,
+    clock,
+    db,
+    diagnosis,
+    rounds,
+    seminar,
+    solutions,
+)
+from labo_dash.access import ORGANISER, Actor  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+
+ACTOR = Actor(ORGANISER, "Banc d'essai")
+ADMIN_TABS = ("Participant·e·s et badges", "Tours de vote", "Résultats", "Défis retenus", "Accès",
+              "Journal des modifications")
+DIAGNOSTIC_VIEWS = ("saisie", "mur", "propositions", "defis", "barometre", "import")
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+STABLE_S = 0.5  # the script state must read notRunning this long to count as idle
+WRITE_TARGET_MS = 300
+# Their warnings ("no runtime", "missing ScriptRunContext") are expected with AppTest and cache clearing.
+QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One page as an address: its script, URL path and query."""
+
+    script: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The address as printed (a participant's code shown as CODE)."""
+        shown = [f"{k}={'CODE' if k == 'code' else v}" for k, v in self.query]
+        return "/" + self.path + ("?" + "&".join(shown) if shown else "")
+
+    def url(self, base: str) -> str:
+        return f"{base}/{self.path}" + ("?" + urllib.parse.urlencode(self.query) if self.query else "")
+
+
+@dataclass
+class PageTiming:
+    """Figures of one page at one scale (ms for AppTest, s for Chromium); None when not measured."""
+
+    first_cpu: float | None = None
+    first_wall: float | None = None
+    warm_cpu: float | None = None
+    warm_wall: float | None = None
+    warm_runs: int = 0
+    browser: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def variants(code: str) -> list[Variant]:
+    """Every page of the app and every tab the address selects; ``code`` is a participant's code."""
+    return [
+        Variant("pages/accueil.py", ""),
+        *[Variant("pages/diagnostic.py", "diagnostic", (("vue", v),)) for v in DIAGNOSTIC_VIEWS],
+        Variant("pages/vote.py", "vote"),
+        Variant("pages/vote.py", "vote", (("code", code), ("complet", "1"))),  # the Streamlit ballot page
+        Variant("pages/resultats.py", "resultats"),
+        Variant("pages/actions.py", "actions"),
+        Variant("pages/suivi.py", "suivi"),
+        Variant("pages/partenaires.py", "partenaires"),
+        *[Variant("pages/admin.py", "admin", (("onglet", t),)) for t in ADMIN_TABS],
+    ]
+
+
+def short(text: str, size: int = 160) -> str:
+    """Return the first line of ``text``, cut to ``size`` characters."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= size else line[: size - 1] + "…"
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Call ``fn``; return (CPU ms of this process, wall ms)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    fn()
+    return (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+
+
+def run_failures(at: AppTest) -> list[str]:
+    """Return the exceptions the page showed."""
+    return [short(e.value) for e in at.exception]
+
+
+def measure_apptest(variant: Variant, runs: int, budget_s: float, timeout: float) -> PageTiming:
+    """Time a page's first run (empty data caches) and its warm reruns in one AppTest session."""
+    timing = PageTiming()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params.update(dict(variant.query))
+    at.switch_page(variant.script)
+    try:
+        timing.first_cpu, timing.first_wall = timed(at.run)
+        timing.failures = run_failures(at)
+        if timing.failures:
+            return timing
+        cpus, walls, spent = [], [], 0.0
+        while len(cpus) < runs and (not cpus or spent < budget_s):
+            cpu, wall = timed(at.run)
+            cpus.append(cpu)
+            walls.append(wall)
+            spent += wall / 1000
+            timing.failures = run_failures(at)
+            if timing.failures:
+                return timing
+        timing.warm_cpu, timing.warm_wall = statistics.median(cpus), statistics.median(walls)
+        timing.warm_runs = len(cpus)
+    except Exception as exc:  # a timeout or a crash of the page: recorded, the benchmark goes on
+        timing.failures = [short(f"{type(exc).__name__}: {exc}")]
+    return timing
+
+
+def time_to_idle(tab, url: str, timeout_s: float) -> float:
+    """Open ``url`` in ``tab``; return the seconds from ``goto`` until the script is idle and stays so.
+
+    Raises TimeoutError when the page is not idle within ``timeout_s``.
+    """
+    start = time.monotonic()
+    tab.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    tab.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
+                          timeout=timeout_s * 1000)
+    tab.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", state="attached",
+                          timeout=timeout_s * 1000)
+    idle_since = None
+    while True:
+        now = time.monotonic()
+        if tab.locator(IDLE).count():
+            idle_since = idle_since or now
+            if now - idle_since >= STABLE_S:
+                return idle_since - start
+        else:
+            idle_since = None
+        if now - start > timeout_s:
+            raise TimeoutError(f"pas au repos après {timeout_s:.0f} s")
+        tab.wait_for_timeout(50)  # polling interval of the state, not a wait for the result
+
+
+def measure_browser(path: Path, backups: Path, pages: list[Variant], timings: dict[str, PageTiming],
+                    loads: int, timeout_s: float) -> None:
+    """Serve ``path`` with `streamlit run serve.py` and time each page in Chromium (``loads`` loads each)."""
+    server = Server(path, {"LABO_BACKUP_DIR": str(backups)})
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
+            tab = context.new_page()
+            # Unmeasured: the browser caches the front end, the server imports the app and takes its backup.
+            time_to_idle(tab, f"{server.url}/connexion", timeout_s)
+            for variant in pages:
+                timing = timings[variant.label]
+                for _ in range(loads):
+                    try:
+                        timing.browser.append(time_to_idle(tab, variant.url(server.url), timeout_s))
+                        print(f"  Chromium {variant.label}: {timing.browser[-1]:.1f} s", flush=True)
+                    except (PlaywrightError, TimeoutError) as exc:
+                        timing.failures.append(short(f"Chromium : {exc}"))
+                        break
+                    shown = tab.locator("[data-testid='stException']")
+                    if shown.count():
+                        timing.failures.append(short(f"Chromium : {shown.first.inner_text()}"))
+                        break
+            context.close()
+            browser.close()
+    finally:
+        server.stop()
+
+
+@dataclass
+class WriteTiming:
+    name: str
+    cpu: float | None = None
+    wall: float | None = None
+    runs: int = 0
+    failure: str | None = None
+
+    def record(self, cpus: list[float], walls: list[float]) -> None:
+        """Keep the medians of the runs (ms), if any."""
+        if cpus:
+            self.cpu, self.wall, self.runs = statistics.median(cpus), statistics.median(walls), len(cpus)
+
+
+def measure_writes(con, runs: int, timeout: float) -> list[WriteTiming]:
+    """Time each domain write (median of ``runs``, each with new content) and the /actions update form."""
+    day = clock.today(con)
+    workshop = seminar.workshops(con, session=diagnosis.SESSION)[0]["id"]
+    challenge = rounds.candidate_items(con, "challenges")[0]["id"]
+    solution = db.query(con, "SELECT min(id) AS id FROM solutions WHERE deleted_at IS NULL")[0]["id"]
+    action_ids = [r["id"] for r in db.query(con, "SELECT id FROM actions ORDER BY id LIMIT 5")]
+    stamp = f"{time.time_ns()}"
+
+    def items() -> list[int]:
+        return [c["id"] for c in rounds.candidate_items(con, "challenges")]
+
+    writes: dict[str, Callable[[int], object]] = {
+        "constat (diagnosis.add_finding)": lambda n: diagnosis.add_finding(
+            con, ACTOR, workshop_id=workshop, kind="frein", text=f"Banc d'essai {stamp}-{n}",
+            objective_ids=[1, 3]),
+        "défi (challenges.create_challenge)": lambda n: challenges.create_challenge(
+            con, ACTOR, title=f"Défi du banc d'essai {stamp}-{n}", description=None, workshop_id=workshop,
+            weights={1: 60, 2: 40}),
+        "tour de vote (rounds.create_round, tous les défis)": lambda n: rounds.create_round(
+            con, ACTOR, rounds.RoundRules(f"Tour du banc d'essai {stamp}-{n}"), items()),
+        "solution (solutions.add_solution)": lambda n: solutions.add_solution(
+            con, ACTOR, challenge, f"Solution du banc d'essai {stamp}-{n}"),
+        "création d'action (actions.create_actions)": lambda n: actions.create_actions(
+            con, ACTOR, solution, [f"Action du banc d'essai {stamp}-{n}"], {"pilot_structure": "Labo"},
+            reported_on=day, reported_by=None, today=day),
+        "point d'avancement (actions.record_update)": lambda n: actions.record_update(
+            con, ACTOR, action_ids[0], reported_on=day, status="en_cours", progress_value=str(10 + n),
+            comment=f"Point du banc d'essai {n}", today=day),
+        "tableau, 5 lignes (action_table.save_changes)": lambda n: action_table.save_changes(
+            con, ACTOR,
+            {a: {"next_step": f"Étape {stamp}-{n}", "comment": f"Tableau {n}"} for a in action_ids},
+            reported_on=day, reported_by=None, today=day),
+    }
+    results = []
+    for name, write in writes.items():
+        timing = WriteTiming(name)
+        cpus, walls = [], []
+        try:
+            for n in range(runs):
+                cpu, wall = timed(lambda write=write, n=n: write(n))
+                cpus.append(cpu)
+                walls.append(wall)
+        except Exception as exc:  # recorded, the benchmark goes on
+            timing.failure = short(f"{type(exc).__name__}: {exc}")
+        timing.record(cpus, walls)
+        results.append(timing)
+    results.append(update_form_write(action_ids[1], max(1, runs - 2), timeout))
+    return results
+
+
+def update_form_write(action_id: int, runs: int, timeout: float) -> WriteTiming:
+    """Time the update form of /actions through AppTest: from the click to the confirmation shown."""
+    timing = WriteTiming("point d'avancement, formulaire /actions (AppTest : clic -> confirmation)")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params["action"] = str(action_id)
+    at.switch_page("pages/actions.py")
+    cpus, walls = [], []
+    try:
+        at.run()
+        for n in range(runs):
+            submit = next(b for b in at.button if str(b.key).startswith(f"FormSubmitter:update_{action_id}_"))
+            form = submit.key.removeprefix("FormSubmitter:").split("-")[0]
+            at.text_area(key=f"{form}_comment").input(f"Point du banc d'essai, formulaire {n}")
+            submit.click()
+            cpu, wall = timed(at.run)
+            if at.exception or not any("Point d'avancement du" in s.value for s in at.success):
+                problems = run_failures(at) or [short(e.value) for e in at.error] or ["pas de confirmation"]
+                raise RuntimeError(problems[0])
+            cpus.append(cpu)
+            walls.append(wall)
+    except Exception as exc:  # recorded, the benchmark goes on
+        timing.failure = short(f"{type(exc).__name__}: {exc}")
+    timing.record(cpus, walls)
+    return timing
+
+
+def targets(factor: int) -> tuple[float | None, float | None]:
+    """Return the (first run, warm rerun) targets in ms of CPU at this scale (None: none but no failure)."""
+    return {1: (500.0, 150.0), 10: (None, 400.0)}.get(factor, (None, None))
+
+
+def verdict(timing: PageTiming, factor: int) -> tuple[str, str]:
+    """Return the target's text and « ok », « over: ... » or « FAILED » for a page at a scale."""
+    first, warm = targets(factor)
+    parts = [f"1st<={first:.0f}" if first else "", f"warm<={warm:.0f}" if warm else ""]
+    text = " ".join(p for p in parts if p) or "no failure"
+    if timing.failures:
+        return text, "FAILED"
+    over = []
+    if first and timing.first_cpu is not None and timing.first_cpu > first:
+        over.append("1st")
+    if warm and timing.warm_cpu is not None and timing.warm_cpu > warm:
+        over.append("warm")
+    return text, "over: " + ", ".join(over) if over else "ok"
+
+
+def fmt(value: float | None, spec: str = ".0f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def summary(t: PageTiming) -> str:
+    """One line of a page's AppTest figures, printed as they come."""
+    line = (f"first {fmt(t.first_cpu)} ms CPU, {fmt(t.first_wall)} ms wall; "
+            f"warm {fmt(t.warm_cpu)} ms CPU, {fmt(t.warm_wall)} ms wall ({t.warm_runs} runs)")
+    return line + (f"; FAILED: {t.failures[0]}" if t.failures else "")
+
+
+def print_pages(
+    factor: int, sizes: dict[str, int], pages: list[Variant], timings: dict[str, PageTiming]
+) -> None:
+    print(f"\n== {factor}× the demo: " + ", ".join(f"{n} {name}" for name, n in sizes.items()))
+    header = (f"{'page':<42} {'1st CPU':>8} {'1st wall':>8} {'warm CPU':>8} {'warm wall':>9} {'n':>2} "
+              f"{'Chromium s (1st, 2nd)':>21}  {'target (ms CPU)':<22} verdict")
+    print(header)
+    print("-" * len(header))
+    notes = []
+    for variant in pages:
+        t = timings[variant.label]
+        target, result = verdict(t, factor)
+        browser = ", ".join(f"{s:.1f}" for s in t.browser) or "-"
+        print(f"{variant.label:<42} {fmt(t.first_cpu):>8} {fmt(t.first_wall):>8} {fmt(t.warm_cpu):>8} "
+              f"{fmt(t.warm_wall):>9} {t.warm_runs:>2} {browser:>21}  {target:<22} {result}")
+        notes += [f"  {variant.label}: {f}" for f in t.failures]
+    if notes:
+        print("failures:")
+        print("\n".join(notes))
+
+
+def print_writes(rows: list[tuple[int, WriteTiming]]) -> None:
+    print("\n== Writes (server side; target <= 300 ms at 1×)")
+    header = f"{'size':>5}  {'write':<72} {'CPU ms':>7} {'wall ms':>8} {'n':>2}  verdict"
+    print(header)
+    print("-" * len(header))
+    for factor, w in rows:
+        if w.failure:
+            result = f"FAILED: {w.failure}"
+        elif factor == 1 and w.cpu is not None:
+            result = "ok" if w.cpu <= WRITE_TARGET_MS else "over"
+        else:
+            result = "-"
+        print(f"{factor:>4}×  {w.name:<72} {fmt(w.cpu):>7} {fmt(w.wall):>8} {w.runs:>2}  {result}")
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
+def sizes_of(con) -> dict[str, int]:
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM challenges), (SELECT count(*) FROM participants), "
+        "(SELECT count(*) FROM ballots), (SELECT count(*) FROM solutions), (SELECT count(*) FROM actions), "
+        "(SELECT count(*) FROM progress_points), (SELECT count(*) FROM findings)"
+    ).fetchone()
+    return dict(zip(("défis", "participants", "ballots", "solutions", "actions", "updates", "findings"),
+                    row, strict=True))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1", help="comma-separated factors of the demo (default: 1)")
+    parser.add_argument("--runs", type=int, default=5, help="warm reruns per page and runs per write")
+    parser.add_argument("--budget", type=float, default=15.0,
+                        help="seconds of warm reruns per page before stopping early (at least one rerun)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measures")
+    parser.add_argument("--pages", default="",
+                        help="only the pages whose address contains one of these comma-separated parts")
+    args = parser.parse_args()
+    factors = [int(f) for f in args.scales.split(",")]
+    for name in [n for n in os.environ if n.startswith("LABO_") and n.endswith("_PASSCODE_HASH")]:
+        del os.environ[name]  # the local demo mode: an organiser, without sign-in
+    os.environ.pop("LABO_NOW", None)
+    for name in QUIET_LOGGERS:  # Streamlit resets log levels at each config load, not this flag
+        logging.getLogger(name).disabled = True
+    for module in pkgutil.walk_packages(labo_dash.ui.__path__, "labo_dash.ui."):
+        importlib.import_module(module.name)  # imports are not part of any page's first run
+
+    started = time.monotonic()
+    print(f"bench_pages, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, scales {factors}; "
+          f"load at start: {load()}")
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    write_rows: list[tuple[int, WriteTiming]] = []
+    try:
+        template = build_template(folder / "demo.duckdb")
+        for factor in factors:
+            path = scaled_copy(template, folder / f"x{factor}.duckdb", factor)
+            served = folder / f"x{factor}-served.duckdb"
+            shutil.copy(path, served)
+            backups = folder / f"backups-{factor}"
+            os.environ["LABO_DB"], os.environ["LABO_BACKUP_DIR"] = str(path), str(backups)
+            con = db.connect(path)
+            backup.ensure_daily(con)  # the first page of the day backs the base up: not part of a page's time
+            sizes = sizes_of(con)
+            code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+            wanted = [p for p in args.pages.split(",") if p]
+            pages = [v for v in variants(code) if not wanted or any(p in v.label for p in wanted)]
+            timeout = 60.0 if factor < 100 else 180.0
+            measure_apptest(Variant("pages/connexion.py", "connexion"), 1, 0, timeout)  # warm-up, unmeasured
+            timings = {}
+            for variant in pages:
+                t = timings[variant.label] = measure_apptest(variant, args.runs, args.budget, timeout)
+                print(f"[{factor}×] {variant.label}: {summary(t)}", flush=True)
+            print(f"[{factor}×] AppTest done after {time.monotonic() - started:.0f} s; load: {load()}",
+                  flush=True)
+            writes = [(factor, w) for w in measure_writes(con, args.runs, timeout)]
+            print_writes(writes)
+            write_rows += writes
+            db.close()
+            print(f"[{factor}×] writes done after {time.monotonic() - started:.0f} s; load: {load()}",
+                  flush=True)
+            if not args.no_browser:
+                measure_browser(served, folder / f"backups-served-{factor}", pages, timings,
+                                loads=2 if factor < 100 else 1, timeout_s=timeout)
+                print(f"[{factor}×] Chromium done after {time.monotonic() - started:.0f} s; load: {load()}",
+                      flush=True)
+            print_pages(factor, sizes, pages, timings)
+        print_writes(write_rows)  # every scale together
+    finally:
+        db.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"\ntotal {time.monotonic() - started:.0f} s; load at the end: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -198,7 +198,7 @@ def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFram
 
 
 def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
-    """Return the results per participant kind: kind label, voters, item title, score text, value.
+    """Return the results per participant kind: kind label, voters, item_id, item title, score, value.
 
     Dots: share of that kind's dots; approval: share of that kind's voters who approved; majority
     judgment: the majority grade within that kind (value = grade index, 0 = best).
@@ -217,7 +217,8 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
             counts = grade_counts(group, item_ids, scale)
             for item in items:
                 grade = majority.majority_grade(counts[item["id"]])
-                rows.append({"kind": label, "voters": voters, "title": item["title"], "value": grade,
+                rows.append({"kind": label, "voters": voters, "item_id": item["id"], "title": item["title"],
+                             "value": grade,
                              "score": majority.GRADE_SCALES[scale][grade] if grade is not None else "–"})
             continue
         totals = graded.groupby("item_id")["value"].sum()
@@ -225,9 +226,10 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
         for item in items:
             share = float(totals.get(item["id"], 0)) / denominator if denominator else 0.0
             rows.append(
-                {"kind": label, "voters": voters, "title": item["title"], "value": share, "score": share}
+                {"kind": label, "voters": voters, "item_id": item["id"], "title": item["title"],
+                 "value": share, "score": share}
             )
-    return pd.DataFrame(rows, columns=["kind", "voters", "title", "value", "score"])
+    return pd.DataFrame(rows, columns=["kind", "voters", "item_id", "title", "value", "score"])
 
 
 def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, float]:

@@ -326,3 +326,20 @@ def test_admin_results_and_selection_show_the_tie(app_db):
     shown = ["1er ex æquo · Excellent"] * 3 + ["4e · Bien"]
     assert labels[:4] == [f"{title} — {rank}" for title, rank in zip(titles[:4], shown, strict=True)]
     assert not any("ᵉ" in label for label in labels)
+
+
+def test_admin_results_of_two_solutions_with_the_same_title(app_db):
+    """Two solutions of two défis may share a title: the split by participant type raised « duplicate »."""
+    from tests.actions_data import add_solution
+
+    con = db.open_database(app_db)
+    challenges = [c["id"] for c in rounds.candidate_items(con, "challenges")][:2]
+    same = [add_solution(con, c, "Un fonds territorial") for c in challenges]
+    round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Solutions", target="solutions"), same)
+    rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
+    code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+    voting.submit_ballot(con, ORGANISER_ACTOR, round_id, code, {same[0]: (1, False)})
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Résultats"})
+    assert at.selectbox(key="results-round").value == round_id
+    assert any(df.value.index.tolist() == ["Un fonds territorial"] * 2 for df in at.dataframe)

@@ -107,7 +107,9 @@ def results_details(round_id: int) -> None:
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
     if rnd["method"] != "majority_judgment":
         split["score"] = [french.percent(v) for v in split["value"]]
-    pivot = split.pivot(index="title", columns="colonne", values="score").reindex(table["title"])
+    # by item id: two items may share a title (solutions of two défis)
+    pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])
+    pivot.index = table["title"].tolist()
     st.dataframe(pivot.rename_axis(index="Élément", columns=None), width="stretch")
     st.caption("Entre parenthèses, le nombre de votant·e·s de chaque type. "
                + ("Mention majoritaire au sein de chaque type." if rnd["method"] == "majority_judgment"

@@ -16,6 +16,9 @@ asked = st.query_params.get("tour", "")
 known = {r["id"]: r for r in rounds.list_rounds(con)}
 pinned = asked.isdigit() and int(asked) in known
 rnd = known[int(asked)] if pinned else rounds.projected_round(con)
+if asked and not pinned:  # an unknown or archived round: say it rather than show another one silently
+    st.warning(f"Le tour n° {md_escape(asked)} n'existe pas ou est archivé : voici le tour en cours.",
+               icon="🔎")
 if rnd is None:
     st.title("📊 Résultats en direct")
     st.info("Aucun tour de vote n'existe encore : créez-en un dans l'administration, puis ouvrez-le.",

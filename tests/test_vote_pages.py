@@ -343,3 +343,14 @@ def test_admin_results_of_two_solutions_with_the_same_title(app_db):
     at = open_page("pages/admin.py", {"onglet": "Résultats"})
     assert at.selectbox(key="results-round").value == round_id
     assert any(df.value.index.tolist() == ["Un fonds territorial"] * 2 for df in at.dataframe)
+
+
+def test_projection_of_an_unknown_or_archived_round_says_so(app_db):
+    """``?tour=`` of an archived round showed another round without a word."""
+    con = db.open_database(app_db)
+    archived = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Répétition"),
+                                   [c["id"] for c in rounds.candidate_items(con, "challenges")][:2])
+    rounds.set_archived(con, ORGANISER_ACTOR, archived, True)
+    con.close()
+    at = open_page("pages/resultats.py", {"tour": str(archived)})
+    assert any(f"Le tour n° {archived} n'existe pas ou est archivé" in w.value for w in at.warning)

@@ -31,9 +31,10 @@ SUPPORT_HELP = (
     "(un avancement inconnu compte pour 0). " + ROLLUP_EXPLANATION
 )
 NO_ROUND = (
-    "Aucun tour de positionnement sur les défis n'a encore de résultats publics : le soutien aux défis "
-    "apparaîtra ici dès l'ouverture du vote (page Administration, où les organisateur·ice·s choisissent "
-    "le tour de référence ; les tours d'essai et les tours archivés ne comptent jamais)."
+    "Aucun tour de positionnement sur les défis ne donne encore de soutien : il faut un tour aux résultats "
+    "publics (en direct dès l'ouverture, ou masqués puis révélés après la clôture). Les organisateur·ice·s "
+    "choisissent le tour de référence dans l'administration ; les tours d'essai et les tours archivés ne "
+    "comptent jamais."
 )
 NO_VOTE = "Aucun vote n'a encore été exprimé dans ce tour : les barres apparaîtront avec les premiers votes."
 

@@ -427,7 +427,8 @@ def test_home_page_before_any_vote_says_what_comes(fresh_db, monkeypatch):
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.run()
     assert not at.exception
-    assert any("le soutien aux défis apparaîtra ici" in i.value for i in at.info)
+    assert any("ne donne encore de soutien" in i.value and "masqués puis révélés après la clôture" in i.value
+               for i in at.info)
     con = db.open_database(fresh_db)
     with db.transaction(con) as cur:  # an open round without ballots yet
         cur.execute("INSERT INTO challenges (id, seminar_id, title) VALUES (1, 1, 'Défi')")

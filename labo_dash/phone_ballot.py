@@ -31,6 +31,8 @@ from urllib.parse import urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -76,6 +78,20 @@ def _same_origin(request: Request) -> bool:
     if not source or source == "null":
         return not source
     return urlsplit(source).netloc == request.headers.get("host", "")
+
+
+async def _form(request: Request) -> FormData | None:
+    """Return the posted form, or None when Starlette cannot read it (a field over its 1 MB limit)."""
+    try:
+        return await request.form()
+    except (MultiPartException, HTTPException):  # HTTPException(400) when mounted in an app
+        return None
+
+
+def _too_large() -> HTMLResponse:
+    text = ("Texte bien trop long (ou formulaire illisible) : rien n'a été enregistré. Revenez en arrière "
+            "et raccourcissez-le (quelques centaines de caractères suffisent).")
+    return _respond(phone_html.notice("err", text), 413)
 
 
 def _refused() -> HTMLResponse:
@@ -170,7 +186,9 @@ async def ballot(request: Request) -> Response:
     if request.method == "POST":
         if not _same_origin(request):
             return _refused()
-        form = await request.form()
+        form = await _form(request)
+        if form is None:
+            return _too_large()
         code = str(form.get("code") or "")
         round_id = str(form.get("round") or "")
         if not re.fullmatch(r"[0-9]{1,9}", round_id):
@@ -211,7 +229,9 @@ async def signup(request: Request) -> Response:
     """POST: register a walk-in, then show their ballot with their new code."""
     if not _same_origin(request):
         return _refused()
-    form = await request.form()
+    form = await _form(request)
+    if form is None:
+        return _too_large()
     values = {k: str(form.get(k) or "") for k in ("name", "structure", "kind", "territory")}
     target = "contribuer" if form.get("suite") == "contribuer" else "bulletin"
     result = await run_in_threadpool(_signup, values, target)
@@ -309,7 +329,9 @@ async def contribute(request: Request) -> Response:
     if request.method == "POST":
         if not _same_origin(request):
             return _refused()
-        form = await request.form()
+        form = await _form(request)
+        if form is None:
+            return _too_large()
         code = voting.normalise_code(str(form.get("code") or ""))
         result = await run_in_threadpool(_post, code, _posted(form))
         if isinstance(result, str):

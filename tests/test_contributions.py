@@ -249,6 +249,19 @@ def test_the_light_page_posts_a_finding_then_thanks_and_lists_it(phone):
     assert "value='1' checked" in thanks.text and "value='levier' checked" in thanks.text  # kept for the next
 
 
+@pytest.mark.parametrize("page", ["/contribuer", "/bulletin", "/inscription"])
+def test_a_text_over_a_megabyte_is_refused_in_french(phone, page):
+    """Starlette answered a field over 1 MB with an English « Field exceeded maximum size of 1024KB. »."""
+    client, code = phone
+    form = {"code": code, "post": "finding", "workshop": "1", "kind": "levier", "objective": "2",
+            "text": "x" * 1_100_000, "name": "y" * 1_100_000, "round": "1"}
+    answer = client.post(page, data=form, follow_redirects=False)
+    assert answer.status_code == 413
+    assert "Texte bien trop long (ou formulaire illisible) : rien n&#x27;a été enregistré." in answer.text
+    assert "exceeded" not in answer.text
+    assert not queued()
+
+
 def test_a_refused_post_shows_the_form_again_with_what_was_typed_escaped(phone):
     client, code = phone
     typed = "<script>alert('x')</script> Les élu·e·s & les financeurs"

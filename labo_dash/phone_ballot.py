@@ -80,12 +80,15 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(source).netloc == request.headers.get("host", "")
 
 
-async def _form(request: Request) -> FormData | None:
-    """Return the posted form, or None when Starlette cannot read it (a field over its 1 MB limit)."""
+async def _form(request: Request) -> FormData | Response:
+    """Return a POST's form, or the French refusal to send: another site's form (403), or a form Starlette
+    cannot read, e.g. a field over its 1 MB limit (413)."""
+    if not _same_origin(request):
+        return _refused()
     try:
         return await request.form()
     except (MultiPartException, HTTPException):  # HTTPException(400) when mounted in an app
-        return None
+        return _too_large()
 
 
 def _too_large() -> HTMLResponse:
@@ -184,11 +187,9 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
 async def ballot(request: Request) -> Response:
     """GET: the ballot page. POST: save the ballot and redirect to it."""
     if request.method == "POST":
-        if not _same_origin(request):
-            return _refused()
         form = await _form(request)
-        if form is None:
-            return _too_large()
+        if isinstance(form, Response):
+            return form
         code = str(form.get("code") or "")
         round_id = str(form.get("round") or "")
         if not re.fullmatch(r"[0-9]{1,9}", round_id):
@@ -227,11 +228,9 @@ def _signup(values: dict[str, str], target: str) -> tuple[str, int] | str:
 
 async def signup(request: Request) -> Response:
     """POST: register a walk-in, then show their ballot with their new code."""
-    if not _same_origin(request):
-        return _refused()
     form = await _form(request)
-    if form is None:
-        return _too_large()
+    if isinstance(form, Response):
+        return form
     values = {k: str(form.get(k) or "") for k in ("name", "structure", "kind", "territory")}
     target = "contribuer" if form.get("suite") == "contribuer" else "bulletin"
     result = await run_in_threadpool(_signup, values, target)
@@ -327,11 +326,9 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
 async def contribute(request: Request) -> Response:
     """GET: the posts page. POST: queue one post for moderation, then redirect to the page."""
     if request.method == "POST":
-        if not _same_origin(request):
-            return _refused()
         form = await _form(request)
-        if form is None:
-            return _too_large()
+        if isinstance(form, Response):
+            return form
         code = voting.normalise_code(str(form.get("code") or ""))
         result = await run_in_threadpool(_post, code, _posted(form))
         if isinstance(result, str):

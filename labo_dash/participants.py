@@ -2,22 +2,30 @@
 
 A personal code is the participant's only credential (``/vote?code=CODE``): 8 characters drawn with
 :mod:`secrets` from an alphabet without look-alikes (no 0/O, 1/I/L), i.e. 31^8 ≈ 8.5 × 10^11 codes.
+
+Presence (the seminar day): a participant is present once checked in (``participants.checked_in_at``, a
+UTC instant; NULL: absent). Check-in happens when they open their light ballot or posts page with their
+code (:func:`check_in`, from :mod:`labo_dash.phone_ballot`), register on the spot, submit a ballot
+(:mod:`labo_dash.voting`), or when organisers mark them present on /admin (:func:`set_presence`).
+« Clore quand tout le monde a voté » waits for the present participants only (:mod:`labo_dash.rounds`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from labo_dash import access, backup, db, importing, settings
+from labo_dash import access, backup, clock, db, importing, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, ValidationError
-from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.french import PARTICIPANT_KINDS, number
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -86,17 +94,21 @@ def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _insert(
-    cur: duckdb.DuckDBPyConnection, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool
+    cur: duckdb.DuckDBPyConnection, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool,
+    checked_in_at: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Insert cleaned participants with fresh codes in one statement; return their id and code."""
+    """Insert cleaned participants with fresh codes in one statement; return their id and code.
+
+    ``checked_in_at`` (naive UTC, as stored): the check-in of a walk-in, present by registering.
+    """
     codes = _fresh_codes(cur, len(rows))
     columns = {key: [row[key] for row in rows] for key in ("name", "structure", "kind", "territory", "email")}
     inserted = cur.execute(
         "INSERT INTO participants "
-        "(seminar_id, name, structure, kind, territory, email, code, self_registered) "
+        "(seminar_id, name, structure, kind, territory, email, code, self_registered, checked_in_at) "
         "SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-        "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ? RETURNING id, code",
-        [seminar_id, *columns.values(), codes, self_registered],
+        "unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?, ? RETURNING id, code",
+        [seminar_id, *columns.values(), codes, self_registered, checked_in_at],
     ).fetchall()
     by_code = {code: pid for pid, code in inserted}
     return [{**row, "id": by_code[code], "code": code} for row, code in zip(rows, codes, strict=True)]
@@ -123,7 +135,10 @@ def self_register(
     values: Mapping[str, Any],
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> dict[str, Any]:
-    """Register a walk-in from their phone, when organisers allow it; return the row with its ``code``."""
+    """Register a walk-in from their phone, when organisers allow it; return the row with its ``code``.
+
+    The walk-in is in the room: they are checked in (present) at once, at :func:`labo_dash.clock.now`.
+    """
     access.require(actor, "participants.self_register")
     if not settings.get_setting(con, SELF_REGISTRATION):
         raise ValidationError(
@@ -131,32 +146,128 @@ def self_register(
         )
     row = clean_participant({**values, "email": None})
     with db.transaction(con) as cur:
-        created = _insert(cur, seminar_id, [row], self_registered=True)[0]
+        created = _insert(cur, seminar_id, [row], self_registered=True, checked_in_at=clock.stored_now())[0]
         db.audit(cur, actor, "participants", created["id"], "self_register", None, row)
     return created
 
 
 def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
-    """Return the participant holding ``code`` (spaces, dashes and case ignored), or None."""
+    """Return the participant holding ``code`` (spaces, dashes and case ignored), or None.
+
+    Keys: id, seminar_id, name, structure, kind, territory, code, checked_in_at (naive UTC or None).
+    """
     code = re.sub(r"[\s\-.]", "", code or "").upper()
     if len(code) != CODE_LENGTH:
         return None
     rows = db.query(
         con,
-        "SELECT id, seminar_id, name, structure, kind, territory, code FROM participants WHERE code = ?",
+        "SELECT id, seminar_id, name, structure, kind, territory, code, checked_in_at FROM participants "
+        "WHERE code = ?",
         [code],
     )
     return rows[0] if rows else None
 
 
 def list_participants(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> pd.DataFrame:
-    """Return the seminar's participants in alphabetical order, with their code."""
+    """Return the seminar's participants in alphabetical order, with their code.
+
+    Columns: id, name, structure, kind, territory, email, code, self_registered, created_at,
+    checked_in_at (naive UTC; NaT when absent).
+    """
     return db.query_df(
         con,
-        "SELECT id, name, structure, kind, territory, email, code, self_registered, created_at "
-        "FROM participants WHERE seminar_id = ? ORDER BY name, id",
+        "SELECT id, name, structure, kind, territory, email, code, self_registered, created_at, "
+        "checked_in_at FROM participants WHERE seminar_id = ? ORDER BY name, id",
         [seminar_id],
     )
+
+
+# --- Presence ---------------------------------------------------------------------------------------------
+
+# Check one participant in (parameters: the stored UTC instant, the participant's id); an earlier check-in
+# is kept. Run by check_in and, in the ballot's own transaction, by voting.submit_ballot.
+CHECK_IN_SQL = "UPDATE participants SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL"
+
+
+def check_in(
+    con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], now: dt.datetime | None = None
+) -> None:
+    """Check ``person`` in (present) at ``now`` (aware UTC, default :func:`labo_dash.clock.now`).
+
+    ``person`` is a row of :func:`participant_by_code`. Nothing is written when they are already checked
+    in; otherwise one UPDATE, idempotent (an earlier check-in is kept), not audited: it is what opening
+    one's own page means, on every phone of the room. Called by the light pages, no Streamlit session.
+    """
+    if person.get("checked_in_at") is not None:
+        return
+    with db.transaction(con) as cur:
+        cur.execute(CHECK_IN_SQL, [clock.stored(now or clock.now()), person["id"]])
+
+
+def set_presence(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    present_ids: Sequence[int],
+    seminar_id: int = DEFAULT_SEMINAR,
+    now: dt.datetime | None = None,
+) -> int:
+    """Make exactly ``present_ids`` the seminar's present participants, in one transaction; audited.
+
+    A newly present participant is checked in at ``now`` (aware UTC, default :func:`labo_dash.clock.now`),
+    one already present keeps their check-in instant, one left out is checked out (absent). Returns the
+    number of participants whose presence changed (0: nothing written). Raises ValidationError (French) for
+    an id that is not a participant of the seminar (nothing written).
+    """
+    access.require(actor, "participants.write")
+    wanted = sorted(set(present_ids))
+    stamp = clock.stored(now or clock.now())
+    with db.transaction(con) as cur:
+        rows = cur.execute(
+            "SELECT id, checked_in_at IS NOT NULL FROM participants WHERE seminar_id = ?", [seminar_id]
+        ).fetchall()
+        known = {pid for pid, _ in rows}
+        unknown = [pid for pid in wanted if pid not in known]
+        if unknown:
+            raise ValidationError("Certaines personnes cochées ne sont plus inscrites : rechargez la page.")
+        before = sorted(pid for pid, present in rows if present)
+        arriving = sorted(set(wanted) - set(before))
+        leaving = sorted(set(before) - set(wanted))
+        if not arriving and not leaving:
+            return 0
+        cur.execute(
+            "UPDATE participants "
+            "SET checked_in_at = CASE WHEN list_contains(?::INTEGER[], id) THEN ?::TIMESTAMP END "
+            "WHERE list_contains(?::INTEGER[], id)",
+            [arriving, stamp, arriving + leaving],
+        )
+        db.audit(cur, actor, "participants", None, "presence",
+                 {"present": before}, {"present": wanted, "arrived": arriving, "left": leaving})
+    return len(arriving) + len(leaving)
+
+
+@dataclass(frozen=True)
+class Presence:
+    """How many of the seminar's registered participants are present (checked in)."""
+
+    present: int
+    registered: int
+
+    def sentence(self) -> str:
+        """Return ``54 présent·e·s sur 68 inscrit·e·s`` (``1 présent·e sur 1 inscrit·e``)."""
+        present = "présent·e" if self.present < 2 else "présent·e·s"
+        registered = "inscrit·e" if self.registered < 2 else "inscrit·e·s"
+        return f"{number(self.present)} {present} sur {number(self.registered)} {registered}"
+
+
+def presence(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> Presence:
+    """Return the seminar's count of present participants among the registered ones."""
+    row = db.query(
+        con,
+        "SELECT count(checked_in_at) AS present, count(*) AS registered FROM participants "
+        "WHERE seminar_id = ?",
+        [seminar_id],
+    )[0]
+    return Presence(row["present"], row["registered"])
 
 
 def read_participants(

@@ -4,7 +4,9 @@ A Streamlit page costs a websocket, a 2 MB front end and ~100 ms of server CPU p
 ballot is one small HTML page and one POST, backed by the same :mod:`labo_dash.voting` module and the
 same personal codes. Routes (mounted by ``serve.py`` through ``st.App``):
 
-- ``GET /bulletin?code=CODE`` the ballot (or the code form, or the walk-in registration form);
+- ``GET /bulletin?code=CODE`` the ballot (or the code form, or the walk-in registration form); opening
+  it, or the posts page, with one's code checks the participant in (present, :func:`participants.check_in`:
+  one UPDATE the first time, nothing after);
 - ``POST /bulletin`` saves a ballot in one transaction, then redirects (303) to the ballot with a
   confirmation, so a reload never sends it twice (and a resent identical ballot writes nothing anyway);
 - ``POST /inscription`` registers a walk-in when organisers allow it (every route sits at the root, so
@@ -117,6 +119,7 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
         else:
             body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
         return "<h1>🗳️ Voter</h1>" + body, 200 if not code else 404
+    participants.check_in(con, person)  # opening one's own page: present (no write once checked in)
     head = f"<h1>🗳️ Voter</h1><p>Bonjour <b>{escape(person['name'])}</b> !</p>"
     head += phone_html.notice(kind, message) if message else ""
     rnd = rounds.open_round(con, person["seminar_id"])
@@ -273,6 +276,7 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         else:
             body += phone_html.NO_BADGE
         return phone_html.HEADINGS["contribuer"] + body, 200 if not code else 404
+    participants.check_in(con, person)
     seminar_id = person["seminar_id"]
     posts = contributions.participant_contributions(con, person["id"])
     latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)

@@ -15,9 +15,10 @@ Timed vote: :func:`start_countdown` opens a round until ``closes_at`` (a UTC ins
 on a ballot is refused (:mod:`labo_dash.voting` checks it in the ballot's transaction); the round is
 closed lazily, by :func:`close_due_rounds`, which every read of rounds here runs first, so a round past
 its end always reads closed. With « clore quand tout le monde a voté », it also closes once every
-registered participant (every participant of the seminar holding a personal code: the people who can
-vote; there is no check-in) has a current ballot. Times come from :func:`labo_dash.clock.now` (aware UTC),
-which the domain functions take as a ``now`` parameter so that tests inject the clock.
+PRESENT participant (checked in, :mod:`labo_dash.participants`: a registered person who did not come never
+holds the vote open) has a ballot in the round, with at least one present (:func:`present_votes` counts
+them). Times come from :func:`labo_dash.clock.now` (aware UTC), which the domain functions take as a
+``now`` parameter so that tests inject the clock.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import duckdb
 from labo_dash import access, clock, db
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.errors import NotFound, ValidationError
+from labo_dash.french import number
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.seminar import DEFAULT_SEMINAR
 
@@ -202,9 +204,10 @@ def update_round(
 # A plain (re)opening has no countdown; a close keeps the countdown's end for the record.
 _TRANSITIONS = {
     # Reopening hides a hidden round's results again until the next close and reveal.
-    "open": "UPDATE rounds SET status = 'open', opened_at = coalesce(opened_at, current_timestamp), "
+    # Parameters: the app clock's instant (stored UTC), the round's id.
+    "open": "UPDATE rounds SET status = 'open', opened_at = coalesce(opened_at, ?), "
     "closed_at = NULL, closes_at = NULL, close_when_all_voted = false, revealed = false WHERE id = ?",
-    "closed": "UPDATE rounds SET status = 'closed', closed_at = current_timestamp WHERE id = ?",
+    "closed": "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
 }
 
 
@@ -224,7 +227,10 @@ def _may_open(cur: duckdb.DuckDBPyConnection, before: Mapping[str, Any]) -> None
 
 
 def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, status: str) -> None:
-    """Open (or reopen, without a countdown) a round, or close it. One round at most is open per seminar."""
+    """Open (or reopen, without a countdown) a round, or close it, at :func:`labo_dash.clock.now`.
+
+    One round at most is open per seminar.
+    """
     access.require(actor, "rounds.write")
     if status not in _TRANSITIONS:
         raise ValidationError("Un tour ne peut qu'être ouvert ou clos.")
@@ -235,7 +241,7 @@ def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, stat
             return
         if status == "open":
             _may_open(cur, before)
-        cur.execute(_TRANSITIONS[status], [round_id])
+        cur.execute(_TRANSITIONS[status], [clock.stored_now(), round_id])
         db.audit(cur, actor, "rounds", round_id, status, {"status": before["status"]}, {"status": status})
 
 
@@ -250,9 +256,9 @@ def start_countdown(
     """Open the round (if needed) until ``now + duration``; return that end, an aware UTC instant.
 
     ``duration`` runs from 5 seconds to 3 hours; with ``close_when_all_voted`` the round also closes as
-    soon as every registered participant has voted. A ballot is refused from the end on; the round then
-    closes by itself (:func:`close_due_rounds`). Raises ValidationError (French) for a duration out of
-    range, an archived round or another round open.
+    soon as every present (checked-in) participant has voted. A ballot is refused from the end on; the
+    round then closes by itself (:func:`close_due_rounds`). Raises ValidationError (French) for a
+    duration out of range, an archived round or another round open.
     """
     access.require(actor, "rounds.write")
     if not COUNTDOWN_MIN <= duration <= COUNTDOWN_MAX:
@@ -302,20 +308,48 @@ def remaining_text(seconds: int) -> str:
     return "Il reste " + " ".join(parts)
 
 
-# Open rounds to close now: their countdown has ended, or everybody holding a code has voted.
+# Open rounds to close now: their countdown has ended, or every present participant (at least one) has voted.
 _DUE_SQL = """
 SELECT r.id, r.closes_at, coalesce(r.closes_at <= ?, false) AS timed_out
 FROM rounds r
 WHERE r.status = 'open' AND (
     r.closes_at <= ?
     OR (r.close_when_all_voted
-        AND EXISTS (SELECT 1 FROM participants p WHERE p.seminar_id = r.seminar_id AND p.code IS NOT NULL)
+        AND EXISTS (SELECT 1 FROM participants p
+                    WHERE p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL)
         AND NOT EXISTS (
             SELECT 1 FROM participants p
-            WHERE p.seminar_id = r.seminar_id AND p.code IS NOT NULL
+            WHERE p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id AND b.participant_id = p.id))))
 ORDER BY r.id
 """
+
+
+@dataclass(frozen=True)
+class PresentVotes:
+    """Where « clore quand tout le monde a voté » stands: present participants with a ballot, and present."""
+
+    votes: int
+    present: int
+
+    def sentence(self) -> str:
+        """Return ``41 votes sur 54 présent·e·s`` (``1 vote sur 1 présent·e``)."""
+        votes = "vote" if self.votes < 2 else "votes"
+        present = "présent·e" if self.present < 2 else "présent·e·s"
+        return f"{number(self.votes)} {votes} sur {number(self.present)} {present}"
+
+
+def present_votes(con: duckdb.DuckDBPyConnection, round_id: int) -> PresentVotes:
+    """Return how many present (checked-in) participants of the round's seminar have voted in it, of all."""
+    row = db.query(
+        con,
+        "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id "
+        "AND b.participant_id = p.id)) AS votes, count(p.id) AS present "
+        "FROM rounds r JOIN participants p ON p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL "
+        "WHERE r.id = ?",
+        [round_id],
+    )[0]
+    return PresentVotes(row["votes"], row["present"])
 
 
 def close_due_rounds(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None) -> list[int]:

@@ -3,11 +3,13 @@ follow-up actions progress. One SQL query per view; every figure is a fraction (
 
 Definitions
 - Support round (:func:`support_round`): the round on défis that organisers chose as the reference
-  (``seminars.reference_round_id``); when none is chosen, the seminar's latest closed round on défis,
-  else its latest open one, a round with ballots always before one without (an empty round never hides
-  a plenary's votes). Either way only a round whose results are public (shown live, or hidden
-  until the close and then revealed) that is neither a rehearsal nor archived gives support; a chosen
-  round whose results are not public yet gives none (no silent fallback on another round).
+  (``seminars.reference_round_id``); when none is chosen, the seminar's closed round on défis that
+  gathered the MOST voters (ties: the latest closed), else (no closed round) its open one, a round with
+  ballots always before one without (so neither an empty round nor a forgotten 3-voter test round closed
+  after a 68-voter plenary takes over support). Either way only a round whose results are public (shown
+  live, or hidden until the close and then revealed) that is neither a rehearsal nor archived gives
+  support; a chosen round whose results are not public yet gives none (no silent fallback on another
+  round).
 - support(d): the share of the round's votes that went to défi d, counting each participant's current
   ballot only (their latest, ballots being append-only), over the round's défis that are not deleted.
   Dots and approval: dots (approvals) given to d / all dots given.
@@ -228,16 +230,21 @@ SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_databa
 
 
 _SUPPORT_ROUND_SQL = """
-SELECT r.id, r.title, r.method, r.status, r.opened_at, r.closed_at,
-       (SELECT count(DISTINCT b.participant_id) FROM ballots b WHERE b.round_id = r.id) AS voters,
-       s.reference_round_id IS NOT NULL AS chosen
-FROM rounds r JOIN seminars s ON s.id = r.seminar_id
-WHERE r.seminar_id = ? AND r.target = 'challenges' AND r.status IN ('closed', 'open')
-  AND (r.results_visibility = 'live' OR r.revealed)
-  AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL
-  AND (s.reference_round_id IS NULL OR r.id = s.reference_round_id)
-ORDER BY EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) DESC, r.status = 'closed' DESC,
-         coalesce(r.closed_at, r.opened_at, r.created_at) DESC, r.id DESC
+WITH eligible AS (
+    SELECT r.id, r.title, r.method, r.status, r.opened_at, r.closed_at, r.created_at,
+           (SELECT count(DISTINCT b.participant_id) FROM ballots b WHERE b.round_id = r.id) AS voters,
+           s.reference_round_id
+    FROM rounds r JOIN seminars s ON s.id = r.seminar_id
+    WHERE r.seminar_id = ? AND r.target = 'challenges' AND r.status IN ('closed', 'open')
+      AND (r.results_visibility = 'live' OR r.revealed)
+      AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL
+)
+SELECT id, title, method, status, opened_at, closed_at, voters, reference_round_id IS NOT NULL AS chosen,
+       (SELECT count(*) FROM eligible WHERE voters > 0) AS candidates
+FROM eligible
+WHERE reference_round_id IS NULL OR id = reference_round_id
+ORDER BY voters > 0 DESC, status = 'closed' DESC, voters DESC,
+         coalesce(closed_at, opened_at, created_at) DESC, id DESC
 LIMIT 1
 """
 
@@ -245,13 +252,21 @@ LIMIT 1
 def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
     """Return THE round that gives support to the défis, or None (rule in this module's docstring).
 
-    Keys: id, title, method, status, opened_at, closed_at, voters (participants with a ballot) and
-    chosen (True when organisers chose it, False for the automatic choice). Rehearsals and archived
-    rounds never give support. Rounds past their countdown are closed first.
+    Keys: id, title, method, status, opened_at, closed_at, voters (participants with a ballot), chosen
+    (True when organisers chose it, False for the automatic choice) and candidates (how many rounds with
+    ballots could give support; above 1, organisers should choose the reference round explicitly, see
+    :func:`should_choose_reference`). Rehearsals and archived rounds never give support. Rounds past
+    their countdown are closed first.
     """
     rounds.close_due_rounds(con)
     rows = db.query(con, _SUPPORT_ROUND_SQL, [seminar_id])
     return rows[0] if rows else None
+
+
+def should_choose_reference(found: dict[str, Any] | None) -> bool:
+    """Tell whether organisers should choose the reference round: the choice is automatic and more than
+    one round with ballots could give support (``found``: a :func:`support_round` row, or None)."""
+    return found is not None and not found["chosen"] and found["candidates"] > 1
 
 
 def support_source(found: dict[str, Any]) -> str:
@@ -263,8 +278,18 @@ def support_source(found: dict[str, Any]) -> str:
     voters = found["voters"]
     people = f"{french.number(voters)} votant·e{'·s' if voters > 1 else ''}"
     how = ("tour de référence choisi par les organisateur·ice·s" if found["chosen"] else
-           "choisi automatiquement : le dernier tour sur les défis aux résultats publics")
+           "choisi automatiquement : le tour sur les défis qui a réuni le plus de votant·e·s")
     return f"Soutien tiré du tour « {found['title']} » ({people}), {how}."
+
+
+def reference_invitation(found: dict[str, Any]) -> str:
+    """Return the French invitation to choose the reference round, for :func:`should_choose_reference`.
+
+    E.g. ``3 tours sur les défis peuvent donner le soutien : choisissez explicitement le tour de
+    référence (la plénière, en général).``
+    """
+    return (f"{french.number(found['candidates'])} tours sur les défis peuvent donner le soutien : "
+            "choisissez explicitement le tour de référence (la plénière, en général).")
 
 
 def months(

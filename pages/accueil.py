@@ -3,7 +3,8 @@
 import streamlit as st
 
 from labo_dash import charts, clock, french, seminar
-from labo_dash.ui.common import connection, md_escape, page_header, today
+from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
+from labo_dash.ui.home import reference_round_invitation
 from labo_dash.ui.signature import render_signature
 
 con = connection()
@@ -76,4 +77,5 @@ with right:
         st.info("Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.")
 
 st.divider()
+reference_round_invitation(con, current_actor())
 render_signature(con, key="accueil")

@@ -11,7 +11,18 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import clock, db, export, report_pdf, reports, rounds, signature, solutions, voting
+from labo_dash import (
+    clock,
+    db,
+    export,
+    participants,
+    report_pdf,
+    reports,
+    rounds,
+    signature,
+    solutions,
+    voting,
+)
 from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from labo_dash.rounds import RoundRules
@@ -56,14 +67,15 @@ def audit_ops(con, round_id: int) -> list[str]:
 
 
 def test_a_rehearsal_never_feeds_support_reports_exports_or_volunteers(con):
-    # The issue's example: a 3-voter test round, closed after the plenary, silently became the support.
+    # A test of the phones where the whole room (80) voted, after the 68-voter plenary: it has the most
+    # voters, so it gives support until it is marked as a rehearsal.
     main = plenary(con)
-    rehearsal = voted_round(con, "Test micro", voters=3)
-    assert signature.support_round(con)["id"] == rehearsal  # the fault, before marking it
+    rehearsal = voted_round(con, "Test micro", voters=80)
+    assert signature.support_round(con)["id"] == rehearsal
     rounds.set_rehearsal(con, ORG, rehearsal, True)
     found = signature.support_round(con)
     assert found["id"] == main and found["title"] == "Positionnement sur les défis (plénière de 12h)"
-    assert found["voters"] > 3 and not found["chosen"]
+    assert found["voters"] == 68 and not found["chosen"]
     report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
     assert report.support_round["id"] == main
     tables = export.open_data_tables(con)
@@ -79,7 +91,7 @@ def test_a_rehearsal_never_feeds_support_reports_exports_or_volunteers(con):
 
 
 def test_unmarking_a_rehearsal_makes_it_count_again(con):
-    rehearsal = voted_round(con, "Test micro")
+    rehearsal = voted_round(con, "Test micro", voters=80)
     rounds.set_rehearsal(con, ORG, rehearsal, True)
     rounds.set_rehearsal(con, ORG, rehearsal, False)
     assert signature.support_round(con)["id"] == rehearsal
@@ -112,7 +124,7 @@ def test_duplicate_keeps_rules_and_items_under_a_new_title(con):
 
 
 def test_archived_round_is_hidden_everywhere_but_kept(con):
-    old = voted_round(con, "Ancien tour")
+    old = voted_round(con, "Ancien tour", voters=80)
     assert signature.support_round(con)["id"] == old
     rounds.set_archived(con, ORG, old, True, now=T0)
     assert old not in [r["id"] for r in rounds.list_rounds(con)]
@@ -121,7 +133,7 @@ def test_archived_round_is_hidden_everywhere_but_kept(con):
     assert signature.support_round(con)["id"] == plenary(con)
     assert old not in export.open_data_tables(con)["rounds"]["id"].to_pylist()
     kept = rounds.get_round(con, old)  # still in the database, with its ballots
-    assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 3
+    assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 80
     with pytest.raises(ValidationError, match="archivé"):
         rounds.set_status(con, ORG, old, "open")
     rounds.set_archived(con, ORG, old, False)
@@ -160,22 +172,24 @@ def test_delete_only_without_ballots(con):
 
 def test_the_reference_round_is_chosen_explicitly(con):
     main = plenary(con)
-    later = voted_round(con, "Tour de l'après-midi")
-    assert signature.support_round(con)["id"] == later  # automatic: the latest closed round
-    rounds.set_reference_round(con, ORG, main)
+    later = voted_round(con, "Tour de l'après-midi")  # 3 voters, closed after the 68-voter plenary
     found = signature.support_round(con)
-    assert found["id"] == main and found["chosen"]
-    assert [r["id"] for r in rounds.list_rounds(con) if r["reference"]] == [main]
+    assert found["id"] == main and not found["chosen"]  # automatic: the most voters, not the latest
+    assert signature.should_choose_reference(found)
+    rounds.set_reference_round(con, ORG, later)  # the organisers' choice overrides the automatic one
+    found = signature.support_round(con)
+    assert found["id"] == later and found["chosen"] and not signature.should_choose_reference(found)
+    assert [r["id"] for r in rounds.list_rounds(con) if r["reference"]] == [later]
     for refused, match in [
-        (lambda: rounds.set_rehearsal(con, ORG, main, True), "tour de référence"),
-        (lambda: rounds.set_archived(con, ORG, main, True), "tour de référence"),
+        (lambda: rounds.set_rehearsal(con, ORG, later, True), "tour de référence"),
+        (lambda: rounds.set_archived(con, ORG, later, True), "tour de référence"),
     ]:
         with pytest.raises(ValidationError, match=match):
             refused()
     rounds.set_reference_round(con, ORG, None)
-    assert signature.support_round(con)["id"] == later
+    assert signature.support_round(con)["id"] == main
     log = db.query(con, "SELECT before, after FROM audit_log WHERE operation = 'reference_round' ORDER BY id")
-    assert [json.loads(r["after"])["reference_round_id"] for r in log] == [main, None]
+    assert [json.loads(r["after"])["reference_round_id"] for r in log] == [later, None]
 
 
 def test_a_reference_round_must_be_a_real_round_on_défis(con):
@@ -268,21 +282,65 @@ def test_a_plain_reopening_has_no_countdown(con):
     assert rounds.remaining_seconds(rnd) is None
 
 
-def test_close_when_everybody_holding_a_code_has_voted(fresh_db):
+def presence_seminar(fresh_db):
+    """Two défis and four code holders: Ana, Bob and Chloé come, Dan (registered) does not."""
     con = db.open_database(fresh_db)
     with db.transaction(con) as cur:
         cur.execute("INSERT INTO challenges (id, seminar_id, title) VALUES (1, 1, 'Un'), (2, 1, 'Deux')")
         cur.execute("INSERT INTO participants (seminar_id, name, kind, code) VALUES "
                     "(1, 'Ana', 'autre', 'AAAA2222'), (1, 'Bob', 'autre', 'BBBB3333'), "
-                    "(1, 'Sans code', 'autre', NULL)")
-    round_id = rounds.create_round(con, ORG, RoundRules("Tout le monde"), [1, 2])
-    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
-    voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
-    assert rounds.get_round(con, round_id)["status"] == "open"  # Bob has not voted yet
-    voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
-    assert rounds.get_round(con, round_id)["status"] == "closed"  # the one without a code cannot vote
+                    "(1, 'Chloé', 'autre', 'CCCC4444'), (1, 'Dan', 'autre', 'DDDD5555')")
+    return con
+
+
+def test_close_when_every_present_participant_has_voted(fresh_db):
+    """Dan, registered with a code, did not come: he no longer holds the vote open; a present
+    non-voter does."""
+    con = presence_seminar(fresh_db)
+    with clock.frozen(T0):
+        round_id = rounds.create_round(con, ORG, RoundRules("Tout le monde"), [1, 2])
+        rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
+    for code, minute in (("BBBB3333", 1), ("CCCC4444", 2)):  # Bob and Chloé open their page: present
+        person = participants.participant_by_code(con, code)
+        participants.check_in(con, person, T0 + dt.timedelta(minutes=minute))
+    with clock.frozen(T0 + dt.timedelta(minutes=3)):
+        voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})  # a ballot checks Ana in
+        assert rounds.get_round(con, round_id)["status"] == "open"  # Bob and Chloé, present, have not voted
+        assert rounds.present_votes(con, round_id).sentence() == "1 vote sur 3 présent·e·s"
+        voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
+        assert rounds.get_round(con, round_id)["status"] == "open"  # Chloé is present and has not voted
+    with clock.frozen(T0 + dt.timedelta(minutes=4)):
+        voting.submit_ballot(con, ORG, round_id, "CCCC4444", {2: (1, False)})
+        rnd = rounds.get_round(con, round_id)
+    assert rnd["status"] == "closed" and rnd["closed_at"] == dt.datetime(2026, 11, 26, 11, 4)  # Dan absent
+    assert rounds.present_votes(con, round_id).sentence() == "3 votes sur 3 présent·e·s"
     reason = db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]["after"]
     assert json.loads(reason)["reason"] == "all_voted"
+    con.close()
+
+
+def test_nobody_present_never_closes_the_round_early(fresh_db):
+    con = presence_seminar(fresh_db)
+    with clock.frozen(T0):
+        round_id = rounds.create_round(con, ORG, RoundRules("Personne"), [1, 2])
+        rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
+    assert rounds.close_due_rounds(con, T0 + dt.timedelta(minutes=9)) == []  # at least one present needed
+    assert rounds.present_votes(con, round_id).sentence() == "0 vote sur 0 présent·e"
+    assert rounds.close_due_rounds(con, T0 + dt.timedelta(minutes=10)) == [round_id]  # the countdown ends it
+    con.close()
+
+
+def test_an_organiser_marking_someone_present_holds_the_close(fresh_db):
+    con = presence_seminar(fresh_db)
+    with clock.frozen(T0):
+        round_id = rounds.create_round(con, ORG, RoundRules("Pointage"), [1, 2])
+        rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
+        ids = {r["name"]: r["id"] for r in db.query(con, "SELECT id, name FROM participants")}
+        participants.set_presence(con, ORG, [ids["Ana"], ids["Dan"]])  # Dan came after all, without phone
+        voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
+        assert rounds.get_round(con, round_id)["status"] == "open"  # Dan is present: his paper ballot awaited
+        participants.set_presence(con, ORG, [ids["Ana"]])  # he left: organisers uncheck him
+        assert rounds.get_round(con, round_id)["status"] == "closed"
     con.close()
 
 
@@ -327,14 +385,16 @@ def test_a_timed_round_closing_by_itself_keeps_the_reveal_button_in_view(app_db)
 
 def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_db):
     con = db.open_database(app_db)
-    trial = voted_round(con, "Test micro")
+    trial = voted_round(con, "Test micro", voters=80)  # more voters than the plenary: it gives support
     con.close()
     at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
-    assert any("Soutien tiré du tour « Test micro »" in i.value for i in at.info)  # the fault, named
+    assert any("Soutien tiré du tour « Test micro »" in w.value for w in at.warning)  # named, and
+    assert any("choisissez explicitement le tour de référence" in w.value for w in at.warning)  # an invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
     next(b for b in box.button if b.label == "Marquer comme tour d'essai").click()
     at.run()
     assert any("Soutien tiré du tour « Positionnement sur les défis" in i.value for i in at.info)
+    assert not any("choisissez explicitement" in w.value for w in at.warning)  # one round left: no invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
     assert "Tour d'essai" in box.label
     next(b for b in box.button if b.label == "Archiver").click()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import clock, corrections, db, progress, signature
+from labo_dash import clock, corrections, db, progress, signature, voting
 from labo_dash import rounds as rounds_module
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import signature_tables as tables
@@ -180,9 +180,15 @@ def expected_progress(challenge: int, when: dt.date) -> float | None:
 # --- The tests ---------------------------------------------------------------------------------------
 
 
-def test_support_round_is_the_latest_closed_public_round(data):
+def test_support_round_is_the_closed_public_round_with_the_most_voters(data):
     con, rounds = data
-    assert signature.support_round(con)["id"] == rounds["dots"]
+    with db.transaction(con) as cur:  # the 1-voter round now closed after the 4-voter one: not the latest
+        cur.execute("UPDATE rounds SET closed_at = TIMESTAMP '2026-03-24 13:00' WHERE id = ?",
+                    [rounds["old"]])
+    found = signature.support_round(con)
+    assert (found["id"], found["voters"], found["chosen"]) == (rounds["dots"], 4, False)
+    assert found["candidates"] == 2
+    assert signature.should_choose_reference(found)  # two rounds could give support: choose one
     with db.transaction(con) as cur:  # without closed rounds, an open live round gives support
         cur.execute("UPDATE rounds SET status = 'open' WHERE id IN (?, ?)", [rounds["old"], rounds["dots"]])
         cur.execute("UPDATE rounds SET closed_at = NULL")
@@ -190,6 +196,34 @@ def test_support_round_is_the_latest_closed_public_round(data):
     with db.transaction(con) as cur:  # a round whose results are hidden (not revealed) never does
         cur.execute("UPDATE rounds SET status = 'draft' WHERE id IN (?, ?)", [rounds["old"], rounds["dots"]])
     assert signature.support_round(con) is None
+
+
+def test_a_tie_on_voters_goes_to_the_latest_closed_round(data):
+    con, rounds = data
+    with db.transaction(con) as cur:  # "old" (closed at 11:00) gets 4 voters too, like "dots" (12:00)
+        for participant in (2, 3, 4):
+            (bid,) = cur.execute(
+                "INSERT INTO ballots (round_id, participant_id, fingerprint) VALUES (?, ?, 'x') RETURNING id",
+                [rounds["old"], participant],
+            ).fetchone()
+            cur.execute("INSERT INTO ballot_entries VALUES (?, 1, 1, false)", [bid])
+    assert signature.support_round(con)["id"] == rounds["dots"]
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE rounds SET closed_at = TIMESTAMP '2026-03-24 12:30' WHERE id = ?",
+                    [rounds["old"]])
+    assert signature.support_round(con)["id"] == rounds["old"]
+
+
+def test_a_lone_round_needs_no_explicit_choice(data):
+    con, rounds = data
+    rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["old"], True)
+    found = signature.support_round(con)
+    assert found["id"] == rounds["dots"] and found["candidates"] == 1
+    assert not signature.should_choose_reference(found)
+    rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["old"], False)
+    rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["dots"])
+    assert not signature.should_choose_reference(signature.support_round(con))  # chosen explicitly
+    assert not signature.should_choose_reference(None)
 
 
 def test_rehearsal_and_archived_rounds_never_give_support(data):
@@ -215,8 +249,8 @@ def test_the_organisers_reference_round_gives_support_and_is_named(data):
     con, rounds = data
     found = signature.support_round(con)
     assert signature.support_source(found) == (
-        "Soutien tiré du tour « dots » (4 votant·e·s), choisi automatiquement : le dernier tour sur les "
-        "défis aux résultats publics."
+        "Soutien tiré du tour « dots » (4 votant·e·s), choisi automatiquement : le tour sur les défis "
+        "qui a réuni le plus de votant·e·s."
     )
     rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["old"])
     found = signature.support_round(con)
@@ -465,4 +499,35 @@ def test_signature_ignores_a_withdrawn_point(tmp_path):
     assert first["realised"].tolist() == pytest.approx([0.15, 0.15])
     timeline = signature.action_timeline(con, OCTOBER_END).drop_duplicates("action_id").set_index("action_id")
     assert timeline.loc[data.study, "progress"] == RIGHT
+    con.close()
+
+
+def test_a_small_test_round_closed_after_the_plenary_never_takes_over_support(fresh_db):
+    """The tester's example: a 68-voter plenary closed at 11:00, a 3-voter test round (not marked as a
+    rehearsal) closed at 11:30: the plenary gives support, and organisers are invited to choose."""
+    con = db.open_database(fresh_db)
+    with db.transaction(con) as cur:
+        cur.execute("INSERT INTO challenges (id, seminar_id, title) VALUES (1, 1, 'Un'), (2, 1, 'Deux')")
+        cur.execute("INSERT INTO participants (seminar_id, name, kind, code) "
+                    "SELECT 1, 'P' || i, 'autre', 'CODE' || lpad(i::VARCHAR, 4, '0') FROM range(1, 69) t(i)")
+    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id")]
+    plenary, test = (rounds_module.create_round(con, ORGANISER_ACTOR,
+                                                rounds_module.RoundRules(title, method="approval"), [1, 2])
+                     for title in ("Plénière", "Test"))
+    for round_id, voters, closes in ((plenary, codes, "2026-11-26T10:00:00Z"),
+                                     (test, codes[:3], "2026-11-26T10:30:00Z")):
+        rounds_module.set_status(con, ORGANISER_ACTOR, round_id, "open")
+        for code in voters:
+            voting.submit_ballot(con, ORGANISER_ACTOR, round_id, code, {1: (1, False)})
+        with clock.frozen(closes):  # 11:00 and 11:30 in Paris
+            rounds_module.set_status(con, ORGANISER_ACTOR, round_id, "closed")
+    found = signature.support_round(con)
+    assert (found["id"], found["voters"], found["chosen"]) == (plenary, 68, False)
+    assert signature.support_source(found) == (
+        "Soutien tiré du tour « Plénière » (68 votant·e·s), choisi automatiquement : le tour sur les défis "
+        "qui a réuni le plus de votant·e·s."
+    )
+    assert signature.should_choose_reference(found)
+    latest = db.query(con, "SELECT id FROM rounds ORDER BY closed_at DESC LIMIT 1")[0]["id"]
+    assert latest == test  # the test round is the latest closed: the old rule took it
     con.close()

@@ -1,4 +1,5 @@
-"""/admin, tab « Participant·e·s et badges »: register, import, walk-in setting, badges PDF, the list."""
+"""/admin, tab « Participant·e·s et badges »: register, import, walk-in setting, badges PDF, the list with
+who is present (checked in; saved in one write, participants.set_presence)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import badges, network, participants, seminar, settings
+from labo_dash import badges, clock, french, network, participants, seminar, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
@@ -35,14 +36,59 @@ def participants_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if people.empty:
         st.info("Personne n'est encore inscrit : ajoutez des personnes ci-dessus ou importez un fichier.")
         return
-    st.dataframe(
-        pd.DataFrame({
-            "Nom": people["name"], "Structure": people["structure"],
-            "Type": [participant_kind(k) for k in people["kind"]], "Territoire": people["territory"],
-            "Code": people["code"], "Inscription sur place": people["self_registered"],
-        }),
-        hide_index=True, width="stretch",
-    )
+    _presence_list(con, actor, people)
+
+
+_PRESENCE_MESSAGE = "_presence_message"
+
+
+def _save_presence(con: duckdb.DuckDBPyConnection, actor: Actor, present_ids: list[int]) -> None:
+    """Save who is present in one write; keep a French message for the next run."""
+    try:
+        changed = participants.set_presence(con, actor, present_ids)
+    except LaboError as exc:
+        st.session_state[_PRESENCE_MESSAGE] = ("error", str(exc))
+        return
+    done = (f"Présences enregistrées ({number(changed)} changement{'s' if changed > 1 else ''}) : "
+            if changed else "Aucun changement : ")
+    st.session_state[_PRESENCE_MESSAGE] = ("success", done + participants.presence(con).sentence() + ".")
+
+
+def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.DataFrame) -> None:
+    """The list of registered people, with a « Présent·e » check box each, saved in one write."""
+    kind, message = st.session_state.pop(_PRESENCE_MESSAGE, (None, ""))
+    if kind:
+        (st.success if kind == "success" else st.error)(message, icon="✅" if kind == "success" else "⚠️")
+    count = participants.presence(con)
+    st.markdown(f"**{count.sentence()}**")
+    st.caption("Une personne est présente dès qu'elle ouvre sa page de vote ou de contribution avec son "
+               "code, s'inscrit sur place ou vote ; cochez ici celles qui votent autrement. « Clore quand "
+               "tout le monde a voté » attend les présent·e·s seulement.")
+    zone = clock.zone(con)
+    arrived = [None if pd.isna(t) else french.clock(clock.local(t, zone).time())
+               for t in people["checked_in_at"]]
+    table = pd.DataFrame({
+        "Présent·e": people["checked_in_at"].notna(), "Nom": people["name"],
+        "Structure": people["structure"], "Type": [participant_kind(k) for k in people["kind"]],
+        "Territoire": people["territory"], "Code": people["code"],
+        "Inscription sur place": people["self_registered"], "Arrivée": arrived,
+    })
+    table.index = people["id"]
+    with st.form("presence", border=False):
+        edited = st.data_editor(
+            table, hide_index=True, width="stretch",
+            disabled=[c for c in table.columns if c != "Présent·e"],
+            column_config={"Présent·e": st.column_config.CheckboxColumn(
+                "Présent·e", help="Cochez les personnes présentes, puis enregistrez.")},
+        )
+        row = st.container(horizontal=True)
+        with row:
+            save = st.form_submit_button("Enregistrer les présences", type="primary", icon="💾")
+            everyone = st.form_submit_button("Tout marquer présent", icon="🙋")
+    if save or everyone:
+        present = people["id"] if everyone else edited.index[edited["Présent·e"].fillna(False).astype(bool)]
+        _save_presence(con, actor, [int(i) for i in present])
+        st.rerun()
 
 
 def _register(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:

@@ -146,8 +146,10 @@ def _countdown_line(rnd: dict[str, Any]) -> None:
     """The time left on a timed vote (server-rendered; the fragment's refresh updates it)."""
     left = rounds.remaining_seconds(rnd)
     if left is not None:
+        count = (f" · {rounds.present_votes(connection(), rnd['id']).sentence()}"  # closes when all voted
+                 if rnd["close_when_all_voted"] else "")
         st.html(f"<p class='projo-countdown' data-testid='projo-countdown'>⏱️ "
-                f"{html.escape(rounds.remaining_text(left))} pour voter</p>")
+                f"{html.escape(rounds.remaining_text(left))} pour voter{html.escape(count)}</p>")
 
 
 def _reveal(actor: Actor, round_id: int) -> None:

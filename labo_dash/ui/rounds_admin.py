@@ -163,7 +163,8 @@ def _round_controls(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     st.caption(rules_summary(rnd))
     left = rounds.remaining_seconds(rnd)
     if left is not None:
-        until = " ou dès que tout le monde a voté" if rnd["close_when_all_voted"] else ""
+        until = (f" ou dès que tout le monde a voté ({rounds.present_votes(con, rnd['id']).sentence()})"
+                 if rnd["close_when_all_voted"] else "")
         st.warning(f"{rounds.remaining_text(left)} : le vote se clôt de lui-même à la fin du compte à "
                    f"rebours{until}.", icon="⏱️")
     live = rnd["archived_at"] is None
@@ -212,7 +213,7 @@ def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[s
     if rnd["target"] == "challenges" and not rnd["rehearsal"] and not archived:
         if rnd["reference"]:
             row.button("Revenir au choix automatique", key=f"unref-{rid}", icon="↩️",
-                       help="Le soutien viendra du dernier tour sur les défis aux résultats publics.",
+                       help="Le soutien viendra du tour sur les défis qui a réuni le plus de votant·e·s.",
                        on_click=_act, args=(rounds.set_reference_round, con, actor, None),
                        kwargs={"done": "Le soutien aux défis vient de nouveau du choix automatique."})
         else:
@@ -256,7 +257,8 @@ def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
         cols[0].text_input("Minutes", value="2", key=f"{key}-min")
         cols[1].text_input("Secondes", value="0", key=f"{key}-sec")
         cols[2].checkbox("Clore quand tout le monde a voté", key=f"{key}-all",
-                         help="Dès que chaque inscrit·e (personne ayant un code) a voté.")
+                         help="Dès que chaque personne présente a voté (présence : onglet « Participant·e·s "
+                              "et badges »).")
         started = cols[3].form_submit_button("Lancer le compte à rebours", icon="⏱️", width="stretch")
     if not started:
         return
@@ -289,14 +291,15 @@ def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
 
 
 def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[dict[str, Any]]) -> None:
-    """Say which round gives support, and invite organisers to choose it when nobody has."""
+    """Say which round gives support; invite organisers to choose it when several rounds could give it."""
     found = signature.support_round(con)
     chosen = next((r for r in all_rounds if r["reference"]), None)
-    if found is not None:
-        invite = "" if found["chosen"] else (
-            " Choisissez le tour de référence avec « Choisir comme tour de référence » (plénière du matin)."
-        )
-        st.info(md_escape(signature.support_source(found) + invite), icon="⭐")
+    if signature.should_choose_reference(found):
+        invite = f"{signature.support_source(found)} {signature.reference_invitation(found)}"
+        st.warning(md_escape(invite) + " Ouvrez le tour voulu ci-dessous et cliquez sur « Choisir comme tour "
+                   "de référence ».", icon="⭐")
+    elif found is not None:
+        st.info(md_escape(signature.support_source(found)), icon="⭐")
     elif chosen is not None:
         st.info(f"Tour de référence pour le soutien aux défis : « {md_escape(chosen['title'])} ». Ses "
                 "résultats ne sont pas encore publics : le soutien apparaîtra à leur révélation.", icon="⭐")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+import warnings
 
+import pandas as pd
 import pytest
 
-from labo_dash import db, participants, settings
+from labo_dash import clock, db, participants, settings
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTNER, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
 
@@ -216,3 +220,85 @@ def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
     assert ok.returncode == 0, ok.stderr
     assert ("1 participant·e(s) inscrit·e(s), avec un code, depuis inscrits.xlsx "
             "(feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée))") in ok.stdout
+
+
+# --- Presence ----------------------------------------------------------------------------------------------
+
+T0 = dt.datetime(2026, 11, 26, 8, 45, tzinfo=dt.UTC)
+
+
+def present(con) -> dict[str, dt.datetime | None]:
+    rows = db.query(con, "SELECT code, checked_in_at FROM participants")
+    return {r["code"]: r["checked_in_at"] for r in rows}
+
+
+@pytest.fixture
+def light(demo_db, monkeypatch):
+    """A Starlette test client on the light pages of a demo database; yields (client, con)."""
+    from starlette.applications import Starlette
+
+    from labo_dash import phone_ballot
+
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    con = db.connect(demo_db)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
+        from starlette.testclient import TestClient
+
+        client = TestClient(Starlette(routes=phone_ballot.routes()))
+    with client:
+        yield client, con
+    db.close(demo_db)
+
+
+def test_opening_the_light_ballot_with_ones_code_checks_in_once(light):
+    client, con = light
+    code, other = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 2")]
+    assert participants.presence(con) == participants.Presence(0, 80)
+    with clock.frozen(T0):
+        assert client.get("/bulletin", params={"code": code}).status_code == 200
+    assert present(con)[code] == dt.datetime(2026, 11, 26, 8, 45) and present(con)[other] is None
+    with clock.frozen(T0 + dt.timedelta(hours=2)):
+        client.get("/bulletin", params={"code": code})  # back later: the first check-in stays
+        client.get("/contribuer", params={"code": other})  # the posts page checks in too
+    assert present(con)[code] == dt.datetime(2026, 11, 26, 8, 45)
+    assert present(con)[other] == dt.datetime(2026, 11, 26, 10, 45)
+    assert participants.presence(con).sentence() == "2 présent·e·s sur 80 inscrit·e·s"
+    client.get("/bulletin", params={"code": "ZZZZ9999"})  # an unknown code checks nobody in
+    assert participants.presence(con).present == 2
+    assert not db.query(con, "SELECT 1 FROM audit_log WHERE entity = 'participants'")  # not audited
+
+
+def test_a_walk_in_is_present_from_registration(con):
+    settings.set_setting(con, ORGANISER_ACTOR, participants.SELF_REGISTRATION, True)
+    with clock.frozen(T0):
+        created = participants.self_register(con, WALK_IN, {"name": "Léa Petit", "kind": "autre"})
+    assert present(con)[created["code"]] == dt.datetime(2026, 11, 26, 8, 45)
+    registered = participants.register_participant(con, ORGANISER_ACTOR, {"name": "Inscrit", "kind": "autre"})
+    assert present(con)[registered["code"]] is None  # registered ahead by organisers: not there yet
+
+
+def test_organisers_mark_presence_in_one_audited_write(con):
+    people = participants.list_participants(con)
+    first, second, third = (int(i) for i in people["id"][:3])
+    with clock.frozen(T0):
+        participants.check_in(con, {"id": first, "checked_in_at": None})  # came with their phone
+    with clock.frozen(T0 + dt.timedelta(minutes=30)):
+        assert participants.set_presence(con, ORGANISER_ACTOR, [first, second, third]) == 2
+        assert participants.set_presence(con, ORGANISER_ACTOR, [third, second, first]) == 0  # no change
+    rows = participants.list_participants(con).set_index("id")["checked_in_at"]
+    assert rows[first] == pd.Timestamp("2026-11-26 08:45")  # kept: the earlier check-in
+    assert rows[second] == rows[third] == pd.Timestamp("2026-11-26 09:15")
+    assert participants.set_presence(con, ORGANISER_ACTOR, [first]) == 2  # second and third left
+    assert participants.presence(con).sentence() == "1 présent·e sur 80 inscrit·e·s"
+    log = db.query(con, "SELECT after FROM audit_log WHERE operation = 'presence' ORDER BY id")
+    assert [json.loads(r["after"])["arrived"] for r in log] == [[second, third], []]
+    assert json.loads(log[-1]["after"])["left"] == [second, third]
+    with pytest.raises(ValidationError, match="ne sont plus inscrites"):
+        participants.set_presence(con, ORGANISER_ACTOR, [first, 99999])
+    assert participants.presence(con).present == 1  # the refused write changed nothing
+    with pytest.raises(PermissionDenied):
+        participants.set_presence(con, Actor(PARTNER, "x"), [])
+    everyone = [int(i) for i in people["id"]]
+    assert participants.set_presence(con, ORGANISER_ACTOR, everyone) == 79
+    assert participants.presence(con).sentence() == "80 présent·e·s sur 80 inscrit·e·s"

@@ -23,9 +23,10 @@ from labo_dash import (
     solutions,
     voting,
 )
-from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, Actor
+from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from labo_dash.rounds import RoundRules
+from tests import test_roles
 
 ORG = Actor(ORGANISER, "Hélène")
 T0 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
@@ -471,3 +472,79 @@ def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (" in text
     assert "Test micro" not in text
+
+
+def test_the_home_page_invites_organisers_to_choose_the_reference_round(app_db):
+    con = db.open_database(app_db)
+    voted_round(con, "Test micro")  # 3 voters, closed after the 68-voter plenary
+    con.close()
+    at = open_page("pages/accueil.py")
+    invite = [w.value.replace("\\", "") for w in at.warning if "choisissez explicitement" in w.value]
+    assert invite == ["Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (68 "
+                      "votant·e·s), choisi automatiquement : le tour sur les défis qui a réuni le plus de "
+                      "votant·e·s. 2 tours sur les défis peuvent donner le soutien : choisissez "
+                      "explicitement le tour de référence (la plénière, en général)."]
+    link = next(e.proto for e in at.get("page_link") if e.proto.label.startswith("Choisir le tour"))
+    assert (link.page, link.query_string) == ("admin", "onglet=Tours+de+vote")
+    con = db.open_database(app_db)
+    rounds.set_reference_round(con, ORG, plenary(con))
+    con.close()
+    at = open_page("pages/accueil.py")
+    assert not any("choisissez explicitement" in w.value for w in at.warning)  # chosen: no invitation
+
+
+@pytest.fixture
+def signed_in(demo_db, monkeypatch):
+    """Passcodes configured (no demo mode: each session has a role), a private demo database."""
+    from labo_dash import auth
+
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    for role, code in test_roles.PASSCODES.items():
+        monkeypatch.setenv(auth.PASSCODE_VARIABLES[role], auth.hash_passcode(code))
+    yield demo_db
+    db.close(demo_db)
+
+
+@pytest.mark.parametrize(("role", "invited"), [(ORGANISER, True), (PARTNER, False), (STEERING, False)])
+def test_the_invitation_is_only_for_those_who_can_choose(signed_in, role, invited):
+    con = db.open_database(signed_in)
+    voted_round(con, "Test micro")
+    con.close()
+    at = test_roles.app(role)
+    at.run()
+    at.switch_page("pages/accueil.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Soutien tiré du tour « Positionnement" in c.value for c in at.caption)  # the page is shown
+    assert any("choisissez explicitement" in w.value for w in at.warning) == invited
+    assert any(e.proto.label.startswith("Choisir le tour") for e in at.get("page_link")) == invited
+
+
+def test_admin_marks_everyone_present_and_counts_them(app_db):
+    at = open_page("pages/admin.py", {"onglet": "Participant·e·s et badges"})
+    assert any(m.value == "**0 présent·e sur 80 inscrit·e·s**" for m in at.markdown)
+    next(b for b in at.button if b.label == "Tout marquer présent").click()
+    at.run()
+    assert not at.exception
+    assert any("80 présent·e·s sur 80 inscrit·e·s" in s.value for s in at.success)
+    assert any(m.value == "**80 présent·e·s sur 80 inscrit·e·s**" for m in at.markdown)
+    con = db.open_database(app_db)
+    assert participants.presence(con) == participants.Presence(80, 80)
+    assert db.query(con, "SELECT count(*) AS n FROM audit_log WHERE operation = 'presence'")[0]["n"] == 1
+    con.close()
+
+
+def test_the_admin_countdown_and_the_projection_state_present_votes(app_db):
+    con = db.open_database(app_db)
+    round_id = rounds.create_round(con, ORG, RoundRules("Plénière minutée"), items(con))
+    rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=5), close_when_all_voted=True)
+    people = participants.list_participants(con)
+    participants.set_presence(con, ORG, [int(i) for i in people["id"][:54]])
+    for code in people["code"][:41]:
+        voting.submit_ballot(con, ORG, round_id, code, {items(con)[0]: (1, False)})
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    assert any("ou dès que tout le monde a voté (41 votes sur 54 présent·e·s)" in w.value for w in at.warning)
+    projection = open_page("pages/resultats.py")
+    html = " ".join(h.proto.body for h in projection.get("html"))
+    assert "pour voter · 41 votes sur 54 présent·e·s" in html

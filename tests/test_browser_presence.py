@@ -51,8 +51,9 @@ def test_home_invitation_and_presence_list(server, page):
     invite.scroll_into_view_if_needed()
     screenshot(page, "presence-home-invitation")
     page.get_by_role("link", name="Choisir le tour de référence").click()
-    expect(page.get_by_role("button", name="Choisir comme tour de référence").first).to_be_attached()
+    expect(page.get_by_text("Ouvrez le tour voulu ci-dessous")).to_be_visible()  # /admin « Tours de vote »
     assert "onglet=Tours" in page.url
+    screenshot(page, "presence-admin-rounds-invitation")
 
     page.goto(f"{server.url}/admin?onglet=Participant%C2%B7e%C2%B7s+et+badges")
     wait_ready(page)
@@ -60,7 +61,10 @@ def test_home_invitation_and_presence_list(server, page):
     grid = page.locator("[data-testid='stDataFrame']").last
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + 35 + 17)  # the first row's « Présent·e » cell
+    cell = grid.get_by_test_id("glide-cell-0-0")  # the grid's accessible copy of the first « Présent·e »
+    expect(cell).to_have_text("true" if first_present else "false")
+    page.mouse.click(box["x"] + 49, box["y"] + 35 + 17)  # the first row's box (centred in its cell)
+    expect(cell).to_have_text("false" if first_present else "true")
     page.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_text("Présences enregistrées")).to_be_visible()
     after = 3 - 1 if first_present else 3 + 1  # the first row's box was ticked: now unticked, or the reverse

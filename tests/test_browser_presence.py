@@ -46,13 +46,14 @@ def test_home_invitation_and_presence_list(server, page):
     wait_ready(page)
     invite = page.get_by_text("choisissez explicitement le tour de référence")
     expect(invite).to_be_visible()
-    expect(page.get_by_text("Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) »").first
+    expect(page.get_by_text("vient du tour « Positionnement sur les défis (plénière de 12h) »")
            ).to_be_visible()
     invite.scroll_into_view_if_needed()
     screenshot(page, "presence-home-invitation")
     page.get_by_role("link", name="Choisir le tour de référence").click()
     expect(page.get_by_text("Ouvrez le tour voulu ci-dessous")).to_be_visible()  # /admin « Tours de vote »
     assert "onglet=Tours" in page.url
+    wait_ready(page)
     screenshot(page, "presence-admin-rounds-invitation")
 
     page.goto(f"{server.url}/admin?onglet=Participant%C2%B7e%C2%B7s+et+badges")
@@ -69,6 +70,8 @@ def test_home_invitation_and_presence_list(server, page):
     expect(page.get_by_text("Présences enregistrées")).to_be_visible()
     after = 3 - 1 if first_present else 3 + 1  # the first row's box was ticked: now unticked, or the reverse
     expect(page.get_by_text(f"{after} présent·e·s sur 80 inscrit·e·s").first).to_be_visible()
+    wait_ready(page)
+    grid.scroll_into_view_if_needed()
     screenshot(page, "presence-participants-tab")
     page.get_by_role("button", name="Tout marquer présent").click()
     expect(page.get_by_text("80 présent·e·s sur 80 inscrit·e·s").first).to_be_visible()

@@ -480,10 +480,9 @@ def test_the_home_page_invites_organisers_to_choose_the_reference_round(app_db):
     con.close()
     at = open_page("pages/accueil.py")
     invite = [w.value.replace("\\", "") for w in at.warning if "choisissez explicitement" in w.value]
-    assert invite == ["Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (68 "
-                      "votant·e·s), choisi automatiquement : le tour sur les défis qui a réuni le plus de "
-                      "votant·e·s. 2 tours sur les défis peuvent donner le soutien : choisissez "
-                      "explicitement le tour de référence (la plénière, en général)."]
+    assert invite == ["Le soutien ci-dessous vient du tour « Positionnement sur les défis (plénière de "
+                      "12h) », choisi automatiquement. 2 tours sur les défis peuvent donner le soutien : "
+                      "choisissez explicitement le tour de référence (la plénière, en général)."]
     link = next(e.proto for e in at.get("page_link") if e.proto.label.startswith("Choisir le tour"))
     assert (link.page, link.query_string) == ("admin", "onglet=Tours+de+vote")
     con = db.open_database(app_db)

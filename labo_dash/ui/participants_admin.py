@@ -68,10 +68,10 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
     arrived = [None if pd.isna(t) else french.clock(clock.local(t, zone).time())
                for t in people["checked_in_at"]]
     table = pd.DataFrame({
-        "Présent·e": people["checked_in_at"].notna(), "Nom": people["name"],
+        "Présent·e": people["checked_in_at"].notna(), "Arrivée": arrived, "Nom": people["name"],
         "Structure": people["structure"], "Type": [participant_kind(k) for k in people["kind"]],
         "Territoire": people["territory"], "Code": people["code"],
-        "Inscription sur place": people["self_registered"], "Arrivée": arrived,
+        "Inscription sur place": people["self_registered"],
     })
     table.index = people["id"]
     with st.form("presence", border=False):

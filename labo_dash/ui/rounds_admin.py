@@ -353,18 +353,16 @@ def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     on_challenges = [r for r in rounds.list_rounds(con)
                      if r["target"] == "challenges" and r["voters"] and not r["rehearsal"]]
-    # The reference round first, else (like the automatic support round) the one with the most voters,
-    # the latest on a tie (list_rounds gives the most recent first; the sort is stable).
-    on_challenges.sort(key=lambda r: (not r["reference"], -r["voters"]))
+    on_challenges.sort(key=lambda r: not r["reference"])  # the reference round first, else the latest
     scores: dict[int, str] = {}
     if on_challenges:
-        ranked = on_challenges[0]
-        table = results.round_results(con, ranked["id"])
+        latest = on_challenges[0]
+        table = results.round_results(con, latest["id"])
         rank = {int(i): int(r) for i, r in zip(table["item_id"], table["rank"], strict=True)}
         rows = zip(table["item_id"], table["rank"], table["tied"], table["score"], strict=True)
         scores = {int(i): f"{french.rank(r, t)} · {s}" for i, r, t, s in rows}
-        turnout = results.turnout(con, ranked["id"]).sentence()
-        st.caption(f"Classement du tour « {md_escape(ranked['title'])} » ({turnout}).")
+        turnout = results.turnout(con, latest["id"]).sentence()
+        st.caption(f"Classement du tour « {md_escape(latest['title'])} » ({turnout}).")
         candidates = sorted(candidates, key=lambda c: rank.get(c["id"], len(rank) + 1))
     with st.form("selection"):
         st.markdown("Cochez les défis retenus pour les ateliers de l'après-midi.")

@@ -165,7 +165,7 @@ def test_projection_before_the_first_ballot_shows_what_is_voted_on(app_db):
     assert "Scannez pour voter" in texts and "data-testid='projo-qr'" in texts
     assert "src='data:image/png;base64," in texts  # the QR code
     assert "/bulletin" in texts  # the QR code's light ballot, its address written under it
-    agenda = texts[texts.index("<ol class='projo-items'>"):]
+    agenda = texts[texts.index("<ol class='projo-items"):]
     places = [agenda.index(f"<span class='what'>{html.escape(t)}</span>") for t in titles]
     assert places == sorted(places)  # numbered in the round's order
     assert len(titles) == 10 and agenda.count("<li>") == 10

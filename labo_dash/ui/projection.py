@@ -31,6 +31,7 @@ _STYLE = """
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 2rem .5rem 2rem; max-width: 100%; }
 [data-testid="stApp"] { background: #ffffff; color: #000000; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .6rem; }  /* every pixel counts at 720 */
 h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !important;
      padding: 0 !important; line-height: 1.2 !important; }
 .projo-state { font-size: .8em; font-weight: 700; color: #ffffff; background: #0072B2;
@@ -66,6 +67,7 @@ h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !impor
 .projo-items .desc { display: block; font-size: .75em; color: #333333; }
 .projo-items.many { columns: 2; column-gap: 2.6rem; font-size: clamp(1rem, 2.3vh, 1.6rem); }
 .projo-items.many li { margin-bottom: .3rem; }
+.projo-items.many .desc { display: none; }  /* many items on a screen nobody scrolls: the titles only */
 .projo-more { font-size: clamp(1rem, 2.4vh, 1.6rem); font-weight: 700; margin: .2rem 0 0 0; }
 /* One ranking per kind of screen (see SCREENS): a phone's, a short projected screen's, a tall one's. */
 .st-key-projo-result-phone, .st-key-projo-result-tall { display: none !important; }
@@ -80,13 +82,14 @@ h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !impor
   .projo-turnout, .projo-closed { font-size: 1.7rem; }
   .projo-turnout small { font-size: 1.1rem; }
   .projo-items, .projo-items.many { font-size: 1.1rem; padding-left: 1.6rem; columns: 1; }
+  .projo-items.many .desc { display: block; }  /* a phone scrolls: the descriptions too */
   .projo-items .desc, .projo-howto, .projo-grades li { font-size: .95rem; }
   .st-key-projo-result-short, .st-key-projo-result-tall { display: none !important; }
   .st-key-projo-result-phone { display: block !important; }
 }
 </style>
 """
-MANY_ITEMS = 8  # more items than this before the first ballot: two columns, titles only
+MANY_ITEMS = 8  # more items than this before the first ballot: two columns, titles only (but on a phone)
 AGENDA_MAX = 20  # at most this many items listed before the first ballot (the others counted)
 
 
@@ -135,6 +138,8 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
     """What is being voted on, before the first ballot: the rule, the grades, the numbered items.
 
     ``items`` are :func:`labo_dash.rounds.round_items` rows (title, description, challenge of a solution).
+    More than MANY_ITEMS: two columns, the descriptions only on a phone (a projected page must fit its
+    screen); more than AGENDA_MAX: the first ones, and how many others are on the phones' ballot.
     """
     grades = ""
     if rnd["method"] == "majority_judgment":
@@ -146,8 +151,7 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
         desc = item["description"] or ""
         if item.get("challenge"):
             desc = f"Défi : {item['challenge']}" + (f" — {desc}" if desc else "")
-        # many items: the titles only, in two columns
-        desc = f"<span class='desc'>{html.escape(desc)}</span>" if desc and len(items) <= MANY_ITEMS else ""
+        desc = f"<span class='desc'>{html.escape(desc)}</span>" if desc else ""
         rows.append(f"<li><span class='what'>{html.escape(item['title'])}</span>{desc}</li>")
     many = " many" if len(items) > MANY_ITEMS else ""
     more = ""

@@ -24,7 +24,8 @@ REFRESH_SECONDS = 2
 # server the viewport's size): a phone's (rows as tall as its wrapped labels, the page scrolls), and
 # projected screens' (a page the room cannot scroll): the chart's height is the viewport's height less
 # what the page shows above and below it (title, state line, paddings, the demo mode's caption).
-SCREENS = {"phone": None, "short": 720 - 200, "tall": 1080 - 240}  # chart height (px) per screen
+# The first chart in the page is the one most screens show (a laptop's, a windowed projector's).
+SCREENS = {"short": 720 - 200, "tall": 1080 - 240, "phone": None}  # chart height (px) per screen
 _STYLE = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],

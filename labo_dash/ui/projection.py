@@ -204,6 +204,7 @@ def _chart_specs(db_key: str, round_id: int, version: tuple) -> dict[str, dict]:
 
     A refresh without a new ballot then costs no chart building at all: building and validating three
     Altair charts every 2 s took about half a core and slowed the phones' ballots down (bench_load.py).
+    The ranking is built once per kind of screen (``result-short``, ``result-tall``, ``result-phone``).
     """
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]

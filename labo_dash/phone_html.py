@@ -45,6 +45,8 @@ a{color:#005a8e}textarea{width:100%;min-height:120px;font:inherit;padding:8px;bo
 border-radius:8px;margin:4px 0 2px}fieldset{border:0;margin:0 0 10px;padding:0}legend{font-weight:700;
 padding:0;margin-bottom:4px}span.err{display:block;margin:4px 0;padding:6px 10px}
 form.card button{margin-top:8px}.links a{display:block;min-height:48px;line-height:48px}
+#countdown{position:sticky;top:0;z-index:2;margin:0 -14px 10px;border-radius:0;background:#e8f1fb;
+font-weight:700;box-shadow:0 2px 6px rgba(0,0,0,.18)}
 """
 COUNTER = """
 (function(){var f=document.getElementById('ballot');if(!f)return;
@@ -105,7 +107,8 @@ def countdown(seconds: int, text: str, code: str) -> str:
     """Return a timed vote's line (``text``, e.g. « Il reste 1 min 20 s ») and a reload at its end.
 
     The meta refresh (works without JavaScript) reloads the participant's ballot page one second after
-    the end, which then says that the vote is closed.
+    the end, which then says that the vote is closed. The line sticks to the top of the screen while the
+    ballot scrolls under it (CSS ``position: sticky``: in the flow, so it covers no item at rest).
     """
     link = escape("bulletin?" + urlencode({"code": code}), quote=True)
     return (f"<meta http-equiv='refresh' content='{int(seconds) + 1};url={link}'>"

@@ -322,3 +322,57 @@ def test_objective_strip_names_every_objective_at_every_width(votes, width):
     written = [s for s in short if f">{html.escape(s)}<" in inside]
     assert written == (short if width == 1400 else [])  # the names inside only where they fit
     assert len(bar_widths(svg)) == 5
+
+
+# --- A projected screen's height budget (issue 13: the ranking fell below the fold at 1280×720) --------
+
+def svg_height(svg: str) -> float:
+    return float(re.search(r'<svg[^>]*height="([\d.]+)"', svg).group(1))
+
+
+def test_rows_keep_the_largest_type_that_fits():
+    labels = [f"{n}. Un titre court" for n in range(1, 6)]
+    kept, fonts, step = charts.fit_rows(labels, [1, 2, 3, 4, 5], 1000)
+    assert (kept, fonts["label"]) == (5, 18) and step * 5 <= 1000
+    kept, fonts, step = charts.fit_rows(labels, [1, 2, 3, 4, 5], 5 * 25)  # 25 px a row: 16 px type
+    assert (kept, fonts["label"], step) == (5, 16, 24)
+
+
+def test_rows_left_out_at_the_smallest_type_never_split_a_tie():
+    labels = [f"{n}. Titre" for n in range(1, 11)]
+    ranks = [1, 2, 3, 3, 3, 6, 7, 8, 9, 10]
+    kept, fonts, step = charts.fit_rows(labels, ranks, 4 * 22)  # room for 4 rows of 14 px type (22 px)
+    assert fonts["label"] == 14 and step == 22
+    assert kept == 2  # rows 3 to 5 are tied: shown together or not at all
+    kept, _, _ = charts.fit_rows(labels, [1] * 10, 4 * 22)  # the first rank's tie alone does not fit
+    assert kept == 4
+
+
+@pytest.mark.parametrize("height", [300, 520])
+def test_projected_totals_never_grow_past_their_height_and_count_what_is_left_out(votes, height):
+    chart = charts.vote_totals_chart(votes["table"], "Gommettes", large=True, height=height)
+    svg = vl_convert.vegalite_to_svg(json.dumps(on_container(chart.to_dict(), 900)))
+    assert svg_height(svg) <= height
+    labels = axis_labels(svg, "Y")
+    table = votes["table"]
+    expected = [f"{french.rank(r, short=True)} {t}"
+                for r, t in zip(table["rank"], table["title"], strict=True)]
+    drawn = [" ".join(lines) for lines in labels]
+    assert drawn == expected[: len(drawn)]  # the first ones, whole
+    others = len(expected) - len(drawn)
+    if height == 300:
+        assert others > 0
+        first = table["rank"].iloc[len(drawn)]
+        note = f"… et {others} autre{'s' if others > 1 else ''}, à partir du rang {first}"
+        assert html.escape(note, quote=False) in svg  # never silently dropped
+    else:
+        assert others == 0 and "… et " not in svg
+
+
+def test_projected_merit_profile_fits_its_height_with_its_legend(votes):
+    chart = charts.merit_profile_chart(votes["profile"], GRADES, large=True, height=520)
+    svg = vl_convert.vegalite_to_svg(json.dumps(on_container(chart.to_dict(), 900)))
+    assert svg_height(svg) <= 520
+    assert legend_labels(svg) == [*GRADES, "Pas d'avis"]
+    legend_width, _, whole = legend_box(svg)
+    assert legend_width <= whole  # three columns in a 900 px chart: no grade cut off

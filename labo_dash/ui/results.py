@@ -46,13 +46,16 @@ def bundle(round_id: int) -> dict[str, Any]:
     return _bundle(str(db.default_path()), round_id, results.version(con, round_id))
 
 
-def result_chart(data: dict[str, Any], *, large: bool = False):
-    """Return the round's main chart: the merit profile (majority judgment) or the totals."""
+def result_chart(data: dict[str, Any], *, large: bool = False, height: int | None = None):
+    """Return the round's main chart: the merit profile (majority judgment) or the totals.
+
+    ``height``: a projected screen's height budget for the chart (px), see :func:`charts.fit_rows`.
+    """
     rnd = data["round"]
     if rnd["method"] == "majority_judgment":
         grades = list(GRADE_SCALES[rnd["grade_scale"]])
-        return charts.merit_profile_chart(data["profile"], grades, large=large)
-    return charts.vote_totals_chart(data["table"], UNITS[rnd["method"]], large=large)
+        return charts.merit_profile_chart(data["profile"], grades, large=large, height=height)
+    return charts.vote_totals_chart(data["table"], UNITS[rnd["method"]], large=large, height=height)
 
 
 def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:

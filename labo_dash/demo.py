@@ -642,6 +642,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]
         morning_voters = _write_morning_round(cur, rng, counts, people, challenge_ids)
         solution_ids = _write_solutions(cur, rng, counts, challenge_ids)
         _write_closing_round(cur, rng, counts, people, morning_voters, solution_ids)
+        _write_presence(cur)
         action_ids = _write_actions(cur, counts, solution_ids)
         _write_progress(cur, rng, counts, action_ids)
         _write_withdrawal(cur, counts, action_ids)
@@ -737,6 +738,17 @@ def _write_participants(
         rows,
     )
     return [(row[0], row[4]) for row in rows]
+
+
+def _write_presence(cur: duckdb.DuckDBPyConnection) -> None:
+    """Check in who was in the room: the walk-ins when they registered, the others at their first ballot."""
+    cur.execute(
+        "UPDATE participants p SET checked_in_at = CASE WHEN p.self_registered THEN p.created_at ELSE "
+        "(SELECT min(b.submitted_at) FROM ballots b WHERE b.participant_id = p.id) END "
+        "WHERE p.seminar_id = ? AND (p.self_registered OR EXISTS "
+        "(SELECT 1 FROM ballots b WHERE b.participant_id = p.id))",
+        [SEMINAR_ID],
+    )
 
 
 def _write_diagnosis(cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int]) -> list[int]:

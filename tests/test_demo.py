@@ -105,6 +105,21 @@ def test_counts_are_in_the_expected_ranges(built: tuple[duckdb.DuckDBPyConnectio
     ]
 
 
+def test_who_voted_or_walked_in_is_checked_in(con: duckdb.DuckDBPyConnection) -> None:
+    """« Clore quand tout le monde a voté » needs the room's presence: the demo's voters and walk-ins."""
+    (present, voters, absent_voters), = rows(
+        con,
+        "SELECT count(*) FILTER (WHERE checked_in_at IS NOT NULL), "
+        "count(*) FILTER (WHERE id IN (SELECT participant_id FROM ballots)), "
+        "count(*) FILTER (WHERE checked_in_at IS NULL AND id IN (SELECT participant_id FROM ballots)) "
+        "FROM participants",
+    )
+    assert absent_voters == 0
+    assert voters <= present < 80
+    walk_ins_absent = "SELECT count(*) FROM participants WHERE self_registered AND checked_in_at IS NULL"
+    assert rows(con, walk_ins_absent) == [(0,)]
+
+
 def test_participants_have_unique_well_formed_codes(con: duckdb.DuckDBPyConnection) -> None:
     codes = [code for (code,) in rows(con, "SELECT code FROM participants")]
     assert len(codes) == len(set(codes))

@@ -324,11 +324,28 @@ def test_admin_results_and_selection_show_the_tie(app_db):
     ranking = next(df.value for df in at.dataframe if "Rang" in df.value.columns)
     assert ranking["Rang"].tolist() == ["1er ex æquo"] * 3 + ["4e"] + ["5e ex æquo"] * 6
     assert ranking["Élément"].tolist()[:4] == titles[:4]
+    con = db.open_database(app_db)  # the 3-voter round ranks the défis once organisers make it the reference
+    tied = rounds.open_round(con)["id"]
+    rounds.set_reference_round(con, ORGANISER_ACTOR, tied)
+    con.close()
     at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
     labels = [box.label for box in at.checkbox]
     shown = ["1er ex æquo · Excellent"] * 3 + ["4e · Bien"]
     assert labels[:4] == [f"{title} — {rank}" for title, rank in zip(titles[:4], shown, strict=True)]
     assert not any("ᵉ" in label for label in labels)
+
+
+def test_selection_ranks_by_the_round_with_the_most_voters(app_db):
+    """A later 3-voter test round (not the reference) does not take over the ranking of « Défis retenus »."""
+    tied_round(app_db)
+    con = db.open_database(app_db)
+    rounds.set_status(con, ORGANISER_ACTOR, rounds.open_round(con)["id"], "closed")
+    on_challenges = [r for r in rounds.list_rounds(con) if r["target"] == "challenges"]
+    plenary = max(on_challenges, key=lambda r: r["voters"])
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
+    ranked_by = next(c.value for c in at.caption if c.value.startswith("Classement du tour"))
+    assert f"({plenary['voters']} votant·e·s" in ranked_by and "Tour de test" not in ranked_by
 
 
 def test_admin_results_of_two_solutions_with_the_same_title(app_db):

@@ -353,7 +353,10 @@ def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         return
     on_challenges = [r for r in rounds.list_rounds(con)
                      if r["target"] == "challenges" and r["voters"] and not r["rehearsal"]]
-    on_challenges.sort(key=lambda r: not r["reference"])  # the reference round first, else the latest
+    # The support rule (signature.support_round): the reference round, else the closed one with the most
+    # voters, ties to the latest; here private results count too (organisers choose before revealing).
+    on_challenges.sort(key=lambda r: (not r["reference"], r["status"] != "closed", -r["voters"],
+                                      -(r["closed_at"] or r["opened_at"] or r["created_at"]).timestamp()))
     scores: dict[int, str] = {}
     if on_challenges:
         latest = on_challenges[0]

@@ -36,7 +36,7 @@ def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
         "spread": results.objective_spread(con, round_id),
     }
     if rnd["method"] == "majority_judgment":
-        bundle["profile"] = results.merit_profiles(con, round_id)
+        bundle["profile"] = results.merit_profiles(con, round_id, bundle["table"])
     return bundle
 
 
@@ -47,12 +47,18 @@ def bundle(round_id: int) -> dict[str, Any]:
 
 
 def result_chart(data: dict[str, Any], *, large: bool = False):
-    """Return the round's main chart: the merit profile (majority judgment) or the totals."""
+    """Return the round's main chart: the merit profile (majority judgment) or the totals.
+
+    Only the first ``charts.MAX_CHART_ROWS`` items of the ranking are drawn; a note under the chart says
+    so (the ranking's table lists them all).
+    """
     rnd = data["round"]
     if rnd["method"] == "majority_judgment":
         grades = list(GRADE_SCALES[rnd["grade_scale"]])
-        return charts.merit_profile_chart(data["profile"], grades, large=large)
-    return charts.vote_totals_chart(data["table"], UNITS[rnd["method"]], large=large)
+        profile, note = charts.first_rows(data["profile"], "order", "éléments du classement")
+        return charts.noted(charts.merit_profile_chart(profile, grades, large=large), note)
+    table, note = charts.first_rows(data["table"], "item_id", "éléments du classement")
+    return charts.noted(charts.vote_totals_chart(table, UNITS[rnd["method"]], large=large), note)
 
 
 def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
@@ -100,8 +106,10 @@ def results_details(round_id: int) -> None:
     sentences = [(rank, title, sentence) for rank, title, sentence in rows if sentence]
     if sentences:
         with st.expander("Comment les égalités de mention ont été départagées", expanded=True):
-            for rank, title, sentence in sentences:
-                st.markdown(f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}")
+            st.markdown("\n\n".join(  # one element, not one per item (1 500 items at 100× the demo)
+                f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}"
+                for rank, title, sentence in sentences
+            ))
     st.subheader("Par type de participant")
     split = results.split_by_kind(con, round_id)
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import json
 import logging
 import os
 import pkgutil
@@ -79,6 +80,7 @@ DIAGNOSTIC_VIEWS = ("saisie", "mur", "propositions", "defis", "barometre", "impo
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 STABLE_S = 0.5  # the script state must read notRunning this long to count as idle
 WRITE_TARGET_MS = 300
+BEFORE = ROOT / "bench" / "pages_before.json"  # the figures before issue 14, from BENCHMARKS.md
 # Their warnings ("no runtime", "missing ScriptRunContext") are expected with AppTest and cache clearing.
 QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
                  "streamlit.runtime.scriptrunner_utils.script_run_context")
@@ -119,6 +121,7 @@ def variants(code: str) -> list[Variant]:
     """Every page of the app and every tab the address selects; ``code`` is a participant's code."""
     return [
         Variant("pages/accueil.py", ""),
+        Variant("pages/connexion.py", "connexion"),
         *[Variant("pages/diagnostic.py", "diagnostic", (("vue", v),)) for v in DIAGNOSTIC_VIEWS],
         Variant("pages/vote.py", "vote"),
         Variant("pages/vote.py", "vote", (("code", code), ("complet", "1"))),  # the Streamlit ballot page
@@ -374,6 +377,35 @@ def print_pages(
         print("\n".join(notes))
 
 
+def load_before(path: Path = BEFORE) -> dict[str, dict[str, dict]]:
+    """Return the previous figures: {scale: {page label: {first_cpu, warm_cpu, failed?}}} (ms of CPU)."""
+    return json.loads(path.read_text(encoding="utf-8"))["scales"] if path.exists() else {}
+
+
+def print_before_after(factor: int, pages: list[Variant], timings: dict[str, PageTiming],
+                       before: dict[str, dict[str, dict]]) -> None:
+    """Print the previous figures (bench/pages_before.json) and this run's side by side (ms of CPU)."""
+    previous = before.get(str(factor), {})
+    print(f"\n== {factor}× before / after ({BEFORE.name}; ms of CPU; « FAILED » = the page raised)")
+    header = f"{'page':<42} {'1st before':>10} {'1st now':>8} {'warm before':>11} {'warm now':>9}  warm ×"
+    print(header)
+    print("-" * len(header))
+    for variant in pages:
+        now, was = timings[variant.label], previous.get(variant.label)
+        if was is None:
+            old_first = old_warm = "n/m"  # not measured before
+        elif was.get("failed"):
+            old_first, old_warm = fmt(was.get("first_cpu")), "FAILED"
+        else:
+            old_first, old_warm = fmt(was.get("first_cpu")), fmt(was.get("warm_cpu"))
+        new_first = "FAILED" if now.failures and now.first_cpu is None else fmt(now.first_cpu)
+        new_warm = "FAILED" if now.failures else fmt(now.warm_cpu)
+        ratio = ""
+        if was and not was.get("failed") and was.get("warm_cpu") and now.warm_cpu and not now.failures:
+            ratio = f"{now.warm_cpu / was['warm_cpu']:.2f}"
+        print(f"{variant.label:<42} {old_first:>10} {new_first:>8} {old_warm:>11} {new_warm:>9}  {ratio}")
+
+
 def print_writes(rows: list[tuple[int, WriteTiming]]) -> None:
     print("\n== Writes (server side; target <= 300 ms at 1×)")
     header = f"{'size':>5}  {'write':<72} {'CPU ms':>7} {'wall ms':>8} {'n':>2}  verdict"
@@ -423,6 +455,7 @@ def main() -> int:
     for module in pkgutil.walk_packages(labo_dash.ui.__path__, "labo_dash.ui."):
         importlib.import_module(module.name)  # imports are not part of any page's first run
 
+    before = load_before()
     started = time.monotonic()
     print(f"bench_pages, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, scales {factors}; "
           f"load at start: {load()}")
@@ -462,6 +495,7 @@ def main() -> int:
                 print(f"[{factor}×] Chromium done after {time.monotonic() - started:.0f} s; load: {load()}",
                       flush=True)
             print_pages(factor, sizes, pages, timings)
+            print_before_after(factor, pages, timings, before)
         print_writes(write_rows)  # every scale together
     finally:
         db.close()

@@ -110,6 +110,16 @@ def chart_title(title: str, subtitle: str | list[str] | None = None) -> dict:
     return params
 
 
+def titled(spec: dict, title: str, subtitle: str | None = None) -> dict:
+    """Return the chart ``spec`` with a top-level title; the note of :func:`noted` (rows left out) stays,
+    as the last line of the subtitle."""
+    note = spec.get("title")
+    lines = [subtitle] if subtitle else []
+    if isinstance(note, dict) and note.get("orient") == "bottom":
+        lines.append(note["text"])
+    return spec | {"title": chart_title(title, lines or None)}
+
+
 def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Configure a top-level chart: French number and date formats, projector-size fonts."""
     return (

@@ -46,6 +46,18 @@ def bundle(round_id: int) -> dict[str, Any]:
     return _bundle(str(db.default_path()), round_id, results.version(con, round_id))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _details(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
+    """Return what only the organisers' view adds, built once per version: the split by participant kind
+    and the Vega-Lite specs of its two charts (building and validating them cost ~100 ms per run)."""
+    data = _bundle(db_key, round_id, version)
+    return {
+        "split": results.split_by_kind(connection(), round_id),
+        "result": result_chart(data).to_dict(validate=False),  # validated in test_charts
+        "spread": charts.objective_spread_chart(data["spread"]).to_dict(validate=False),
+    }
+
+
 def result_chart(data: dict[str, Any], *, large: bool = False):
     """Return the round's main chart: the merit profile (majority judgment) or the totals.
 
@@ -84,7 +96,8 @@ def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
 def results_details(round_id: int) -> None:
     """The organisers' view of a round: turnout, ranking, tie-breaks, chart, split by kind, volunteers."""
     con = connection()
-    data = bundle(round_id)
+    key = (str(db.default_path()), round_id, results.version(con, round_id))
+    data = _bundle(*key)
     rnd, turnout, table = data["round"], data["turnout"], data["table"]
     cols = st.columns(3)
     cols[0].metric("Participation", french.percent(turnout.share), help=turnout.sentence())
@@ -96,7 +109,8 @@ def results_details(round_id: int) -> None:
         st.info("Aucun bulletin pour l'instant : les résultats apparaîtront avec les premiers votes.",
                 icon="⏳")
         return
-    st.altair_chart(result_chart(data), width="stretch")
+    details = _details(*key)
+    st.vega_lite_chart(details["result"], width="stretch")
     if rnd["method"] == "majority_judgment":
         st.caption("Profil de mérite : une barre par élément, de la meilleure mention (à gauche) à la plus "
                    "basse ; « Pas d'avis » compte comme la mention la plus basse. La mention lue sur la "
@@ -111,7 +125,7 @@ def results_details(round_id: int) -> None:
                 for rank, title, sentence in sentences
             ))
     st.subheader("Par type de participant")
-    split = results.split_by_kind(con, round_id)
+    split = details["split"].copy()
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
     if rnd["method"] != "majority_judgment":
         split["score"] = [french.percent(v) for v in split["value"]]
@@ -126,7 +140,7 @@ def results_details(round_id: int) -> None:
     if rnd["target"] == "solutions":
         _volunteers(con, round_id, table)
     st.subheader("Soutien par objectif")
-    st.altair_chart(charts.objective_spread_chart(data["spread"]), width="stretch")
+    st.vega_lite_chart(details["spread"], width="stretch")
     st.caption("Part du soutien exprimé qui va à chaque objectif : le soutien de chaque élément est réparti "
                "selon les poids de son défi sur les cinq objectifs.")
 

@@ -48,11 +48,23 @@ def bundle(round_id: int) -> dict[str, Any]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _details(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
-    """Return what only the organisers' view adds, built once per version: the split by participant kind
-    and the Vega-Lite specs of its two charts (building and validating them cost ~100 ms per run)."""
+    """Return what only the organisers' view adds, built once per results version: the ranking table, the
+    tie-break sentences, the split by participant kind, the volunteers (markdown) and the specs of the two
+    charts (building, validating and writing them cost most of a rerun: 380 ms at 100× the demo)."""
+    con = connection()
     data = _bundle(db_key, round_id, version)
+    rnd, table = data["round"], data["table"]
+    rows = zip(table["rank"], table["title"], table["explanation"], strict=True)
+    sentences = "\n\n".join(  # one element, not one per item (1 500 items at 100× the demo)
+        f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}"
+        for rank, title, sentence in rows if sentence
+    )
     return {
-        "split": results.split_by_kind(connection(), round_id),
+        "ranking": _ranking_frame(rnd, table),
+        "sentences": sentences,
+        "split": _split_frame(rnd, table, results.split_by_kind(con, round_id)),
+        "volunteers": _volunteer_lines(results.volunteers(con, round_id), table)
+        if rnd["target"] == "solutions" else None,
         "result": result_chart(data).to_dict(validate=False),  # validated in test_charts
         "spread": charts.objective_spread_chart(data["spread"]).to_dict(validate=False),
     }
@@ -98,7 +110,7 @@ def results_details(round_id: int) -> None:
     con = connection()
     key = (str(db.default_path()), round_id, results.version(con, round_id))
     data = _bundle(*key)
-    rnd, turnout, table = data["round"], data["turnout"], data["table"]
+    rnd, turnout = data["round"], data["turnout"]
     cols = st.columns(3)
     cols[0].metric("Participation", french.percent(turnout.share), help=turnout.sentence())
     cols[1].metric("Méthode", rounds.METHODS[rnd["method"]])
@@ -115,45 +127,47 @@ def results_details(round_id: int) -> None:
         st.caption("Profil de mérite : une barre par élément, de la meilleure mention (à gauche) à la plus "
                    "basse ; « Pas d'avis » compte comme la mention la plus basse. La mention lue sur la "
                    "ligne des 50 % est la mention majoritaire.")
-    st.dataframe(_ranking_frame(rnd, table), hide_index=True, width="stretch")
-    rows = zip(table["rank"], table["title"], table["explanation"], strict=True)
-    sentences = [(rank, title, sentence) for rank, title, sentence in rows if sentence]
-    if sentences:
+    st.dataframe(details["ranking"], hide_index=True, width="stretch")
+    if details["sentences"]:
         with st.expander("Comment les égalités de mention ont été départagées", expanded=True):
-            st.markdown("\n\n".join(  # one element, not one per item (1 500 items at 100× the demo)
-                f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}"
-                for rank, title, sentence in sentences
-            ))
+            st.markdown(details["sentences"])
     st.subheader("Par type de participant")
-    split = details["split"].copy()
-    split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
-    if rnd["method"] != "majority_judgment":
-        split["score"] = [french.percent(v) for v in split["value"]]
-    # by item id: two items may share a title (solutions of two défis)
-    pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])
-    pivot.index = table["title"].tolist()
-    st.dataframe(pivot.rename_axis(index="Élément", columns=None), width="stretch")
+    st.dataframe(details["split"], width="stretch")
     st.caption("Entre parenthèses, le nombre de votant·e·s de chaque type. "
                + ("Mention majoritaire au sein de chaque type." if rnd["method"] == "majority_judgment"
                   else "Part des gommettes de chaque type." if rnd["method"] == "dots"
                   else "Part des votant·e·s de chaque type qui soutiennent l'élément."))
-    if rnd["target"] == "solutions":
-        _volunteers(con, round_id, table)
+    if details["volunteers"] is not None:
+        st.subheader("Volontaires « je veux contribuer »")
+        if details["volunteers"]:
+            st.markdown(details["volunteers"])
+        else:
+            st.caption("Personne n'a encore coché « je veux contribuer ».")
     st.subheader("Soutien par objectif")
     st.vega_lite_chart(details["spread"], width="stretch")
     st.caption("Part du soutien exprimé qui va à chaque objectif : le soutien de chaque élément est réparti "
                "selon les poids de son défi sur les cinq objectifs.")
 
 
-def _volunteers(con, round_id: int, table: pd.DataFrame) -> None:
-    st.subheader("Volontaires « je veux contribuer »")
-    names = results.volunteers(con, round_id)
-    if names.empty:
-        st.caption("Personne n'a encore coché « je veux contribuer ».")
-        return
+def _split_frame(rnd: dict[str, Any], table: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
+    """Return the split by participant kind as shown: a row per item (ranking order), a column per kind."""
+    split = split.copy()
+    split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
+    if rnd["method"] != "majority_judgment":
+        split["score"] = [french.percent(v) for v in split["value"]]
+    # by item id: two items may share a title (solutions of two défis)
+    pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])
+    pivot.index = table["title"].tolist()
+    return pivot.rename_axis(index="Élément", columns=None)
+
+
+def _volunteer_lines(names: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Return one markdown line per item with volunteers: « **Titre** (2) : Nom (Structure), … »."""
     titles = dict(zip(table["item_id"], table["title"], strict=True))
+    lines = []
     for item_id, group in names.groupby("item_id", sort=False):
         pairs = zip(group["name"], group["structure"], strict=True)
         people = ", ".join(f"{name} ({where})" if where else name for name, where in pairs)
         title = md_escape(titles.get(item_id, str(item_id)))
-        st.markdown(f"**{title}** ({len(group)}) : {md_escape(people)}")
+        lines.append(f"**{title}** ({len(group)}) : {md_escape(people)}")
+    return "\n\n".join(lines)

@@ -395,3 +395,18 @@ def test_results_chart_of_fifteen_hundred_items_draws_the_first_thirty(votes):
     table["title"] = [f"{t} ({i})" for i, t in enumerate(table["title"])]
     spec = result_chart({"round": {"method": "dots"}, "table": table}).to_dict()
     assert len(values(spec, layers(spec)[0])) == 30 and "sur 1\u00a0000" in spec["title"]["text"]
+
+
+def test_results_chart_draws_one_bar_per_item_when_titles_repeat(votes):
+    """Two solutions of two défis may share a title and a rank: they were drawn as one bar."""
+    from labo_dash.ui.results import result_chart
+
+    profile = votes["profile"].copy()
+    profile["title"] = "Un fonds territorial"
+    profile["rank"] = 1
+    rnd = {"method": "majority_judgment", "grade_scale": 5}
+    spec = result_chart({"round": rnd, "profile": profile}).to_dict()
+    labels = list(dict.fromkeys(r["item"] for r in values(spec, layers(spec)[0])))
+    items = profile["order"].nunique()
+    numbered = [f"1. Un fonds territorial ({n})" for n in range(2, items + 1)]
+    assert labels == ["1. Un fonds territorial", *numbered]

@@ -80,9 +80,21 @@ def result_chart(data: dict[str, Any], *, large: bool = False):
     if rnd["method"] == "majority_judgment":
         grades = list(GRADE_SCALES[rnd["grade_scale"]])
         profile, note = charts.first_rows(data["profile"], "order", "éléments du classement")
+        profile = _distinct_titles(profile, "order")
         return charts.noted(charts.merit_profile_chart(profile, grades, large=large), note)
     table, note = charts.first_rows(data["table"], "item_id", "éléments du classement")
+    table = _distinct_titles(table, "item_id")
     return charts.noted(charts.vote_totals_chart(table, UNITS[rnd["method"]], large=large), note)
+
+
+def _distinct_titles(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Number the 2nd, 3rd... item sharing a title (« Titre (2) »): the charts draw one bar per label, and
+    two solutions of two défis may share a title and a rank (they were drawn as one bar)."""
+    items = frame.drop_duplicates(key)[[key, "title"]]
+    seen = items.groupby("title").cumcount() + 1
+    pairs = zip(items[key], items["title"], seen, strict=True)
+    renamed = {k: f"{t} ({n})" if n > 1 else t for k, t, n in pairs}
+    return frame.assign(title=frame[key].map(renamed))
 
 
 def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:

@@ -24,9 +24,11 @@ a shared machine mostly measures waiting for a core).
     .venv/bin/python bench/bench_pages.py --scales 1,10,100   # the full run
     .venv/bin/python bench/bench_pages.py --scales 10 --pages /actions,/suivi --no-browser
 
-1× and 10× take about 7 min on the shared 2-core machine; at 100× the results pages alone take many
-minutes (BENCHMARKS.md), so the full run exceeds 15 min until they are fixed. The figures are printed
-page by page as they come, then one table per scale and one for the writes.
+The full run took 24 min on the shared 2-core machine at a load average of 14 to 23 (29 November 2026),
+6 of them waiting for /actions at 100× (an AppTest timeout of 180 s, twice, then Chromium's); a page that
+failed in AppTest is no longer loaded in Chromium, nor is the /actions form timed when /actions failed,
+which brings it under 20 min. The figures are printed page by page as they come, then one table per
+scale, the previous figures side by side (bench/pages_before.json, from BENCHMARKS.md), and the writes.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import json
 import logging
 import os
 import pkgutil
@@ -79,6 +82,8 @@ DIAGNOSTIC_VIEWS = ("saisie", "mur", "propositions", "defis", "barometre", "impo
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 STABLE_S = 0.5  # the script state must read notRunning this long to count as idle
 WRITE_TARGET_MS = 300
+UPDATE_FORM = "point d'avancement, formulaire /actions (AppTest : clic -> confirmation)"
+BEFORE = ROOT / "bench" / "pages_before.json"  # the figures before issue 14, from BENCHMARKS.md
 # Their warnings ("no runtime", "missing ScriptRunContext") are expected with AppTest and cache clearing.
 QUIET_LOGGERS = ("streamlit.runtime.caching.cache_data_api",
                  "streamlit.runtime.scriptrunner_utils.script_run_context")
@@ -119,6 +124,7 @@ def variants(code: str) -> list[Variant]:
     """Every page of the app and every tab the address selects; ``code`` is a participant's code."""
     return [
         Variant("pages/accueil.py", ""),
+        Variant("pages/connexion.py", "connexion"),
         *[Variant("pages/diagnostic.py", "diagnostic", (("vue", v),)) for v in DIAGNOSTIC_VIEWS],
         Variant("pages/vote.py", "vote"),
         Variant("pages/vote.py", "vote", (("code", code), ("complet", "1"))),  # the Streamlit ballot page
@@ -214,6 +220,9 @@ def measure_browser(path: Path, backups: Path, pages: list[Variant], timings: di
             time_to_idle(tab, f"{server.url}/connexion", timeout_s)
             for variant in pages:
                 timing = timings[variant.label]
+                if timing.failures:  # it raised or timed out in AppTest: a browser would wait as long
+                    print(f"  Chromium {variant.label}: not loaded (failed in AppTest)", flush=True)
+                    continue
                 for _ in range(loads):
                     try:
                         timing.browser.append(time_to_idle(tab, variant.url(server.url), timeout_s))
@@ -245,8 +254,9 @@ class WriteTiming:
             self.cpu, self.wall, self.runs = statistics.median(cpus), statistics.median(walls), len(cpus)
 
 
-def measure_writes(con, runs: int, timeout: float) -> list[WriteTiming]:
-    """Time each domain write (median of ``runs``, each with new content) and the /actions update form."""
+def measure_writes(con, runs: int, timeout: float, actions_page: bool = True) -> list[WriteTiming]:
+    """Time each domain write (median of ``runs``, each with new content) and the /actions update form
+    (unless ``actions_page`` is False: the page failed at this scale, the form would wait as long)."""
     day = clock.today(con)
     workshop = seminar.workshops(con, session=diagnosis.SESSION)[0]["id"]
     challenge = rounds.candidate_items(con, "challenges")[0]["id"]
@@ -292,13 +302,16 @@ def measure_writes(con, runs: int, timeout: float) -> list[WriteTiming]:
             timing.failure = short(f"{type(exc).__name__}: {exc}")
         timing.record(cpus, walls)
         results.append(timing)
-    results.append(update_form_write(action_ids[1], max(1, runs - 2), timeout))
+    if actions_page:
+        results.append(update_form_write(action_ids[1], max(1, runs - 2), timeout))
+    else:
+        results.append(WriteTiming(UPDATE_FORM, failure="not measured: /actions failed at this scale"))
     return results
 
 
 def update_form_write(action_id: int, runs: int, timeout: float) -> WriteTiming:
     """Time the update form of /actions through AppTest: from the click to the confirmation shown."""
-    timing = WriteTiming("point d'avancement, formulaire /actions (AppTest : clic -> confirmation)")
+    timing = WriteTiming(UPDATE_FORM)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     at.query_params["action"] = str(action_id)
     at.switch_page("pages/actions.py")
@@ -374,6 +387,35 @@ def print_pages(
         print("\n".join(notes))
 
 
+def load_before(path: Path = BEFORE) -> dict[str, dict[str, dict]]:
+    """Return the previous figures: {scale: {page label: {first_cpu, warm_cpu, failed?}}} (ms of CPU)."""
+    return json.loads(path.read_text(encoding="utf-8"))["scales"] if path.exists() else {}
+
+
+def print_before_after(factor: int, pages: list[Variant], timings: dict[str, PageTiming],
+                       before: dict[str, dict[str, dict]]) -> None:
+    """Print the previous figures (bench/pages_before.json) and this run's side by side (ms of CPU)."""
+    previous = before.get(str(factor), {})
+    print(f"\n== {factor}× before / after ({BEFORE.name}; ms of CPU; « FAILED » = the page raised)")
+    header = f"{'page':<42} {'1st before':>10} {'1st now':>8} {'warm before':>11} {'warm now':>9}  warm ×"
+    print(header)
+    print("-" * len(header))
+    for variant in pages:
+        now, was = timings[variant.label], previous.get(variant.label)
+        if was is None:
+            old_first = old_warm = "n/m"  # not measured before
+        elif was.get("failed"):
+            old_first, old_warm = fmt(was.get("first_cpu")), "FAILED"
+        else:
+            old_first, old_warm = fmt(was.get("first_cpu")), fmt(was.get("warm_cpu"))
+        new_first = "FAILED" if now.failures and now.first_cpu is None else fmt(now.first_cpu)
+        new_warm = "FAILED" if now.failures else fmt(now.warm_cpu)
+        ratio = ""
+        if was and not was.get("failed") and was.get("warm_cpu") and now.warm_cpu and not now.failures:
+            ratio = f"{now.warm_cpu / was['warm_cpu']:.2f}"
+        print(f"{variant.label:<42} {old_first:>10} {new_first:>8} {old_warm:>11} {new_warm:>9}  {ratio}")
+
+
 def print_writes(rows: list[tuple[int, WriteTiming]]) -> None:
     print("\n== Writes (server side; target <= 300 ms at 1×)")
     header = f"{'size':>5}  {'write':<72} {'CPU ms':>7} {'wall ms':>8} {'n':>2}  verdict"
@@ -423,6 +465,7 @@ def main() -> int:
     for module in pkgutil.walk_packages(labo_dash.ui.__path__, "labo_dash.ui."):
         importlib.import_module(module.name)  # imports are not part of any page's first run
 
+    before = load_before()
     started = time.monotonic()
     print(f"bench_pages, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, scales {factors}; "
           f"load at start: {load()}")
@@ -450,7 +493,8 @@ def main() -> int:
                 print(f"[{factor}×] {variant.label}: {summary(t)}", flush=True)
             print(f"[{factor}×] AppTest done after {time.monotonic() - started:.0f} s; load: {load()}",
                   flush=True)
-            writes = [(factor, w) for w in measure_writes(con, args.runs, timeout)]
+            actions_page = not (timings.get("/actions") and timings["/actions"].failures)
+            writes = [(factor, w) for w in measure_writes(con, args.runs, timeout, actions_page)]
             print_writes(writes)
             write_rows += writes
             db.close()
@@ -462,6 +506,7 @@ def main() -> int:
                 print(f"[{factor}×] Chromium done after {time.monotonic() - started:.0f} s; load: {load()}",
                       flush=True)
             print_pages(factor, sizes, pages, timings)
+            print_before_after(factor, pages, timings, before)
         print_writes(write_rows)  # every scale together
     finally:
         db.close()

@@ -278,21 +278,28 @@ def list_challenges(
 
 def provenance(con: duckdb.DuckDBPyConnection, challenge_id: int) -> list[dict[str, Any]]:
     """Return the findings a défi comes from, with their state and, for merged ones, their sources."""
+    return provenances(con, [challenge_id])[challenge_id]
+
+
+def provenances(con: duckdb.DuckDBPyConnection, challenge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Return :func:`provenance` for several défis in one query: {challenge id: findings, by finding id}."""
     rows = db.query(
         con,
         """
-        SELECT f.id, f.kind, f.text, f.group_label, w.number AS workshop_number, f.merged_into,
-               f.deleted_at IS NOT NULL AS deleted,
+        SELECT cf.challenge_id, f.id, f.kind, f.text, f.group_label, w.number AS workshop_number,
+               f.merged_into, f.deleted_at IS NOT NULL AS deleted,
                list(s.text ORDER BY s.id) FILTER (s.id IS NOT NULL) AS source_texts
         FROM challenge_findings cf
         JOIN findings f ON f.id = cf.finding_id
         JOIN workshops w ON w.id = f.workshop_id
         LEFT JOIN findings s ON s.merged_into = f.id
-        WHERE cf.challenge_id = ?
-        GROUP BY ALL ORDER BY f.id
+        WHERE list_contains(?, cf.challenge_id)
+        GROUP BY ALL ORDER BY cf.challenge_id, f.id
         """,
-        [challenge_id],
+        [list(challenge_ids)],
     )
+    found: dict[int, list[dict[str, Any]]] = {int(i): [] for i in challenge_ids}
     for row in rows:
         row["source_texts"] = row["source_texts"] or []
-    return rows
+        found[int(row.pop("challenge_id"))].append(row)
+    return found

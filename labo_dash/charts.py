@@ -110,6 +110,16 @@ def chart_title(title: str, subtitle: str | list[str] | None = None) -> dict:
     return params
 
 
+def titled(spec: dict, title: str, subtitle: str | None = None) -> dict:
+    """Return the chart ``spec`` with a top-level title; the note of :func:`noted` (rows left out) stays,
+    as the last line of the subtitle."""
+    note = spec.get("title")
+    lines = [subtitle] if subtitle else []
+    if isinstance(note, dict) and note.get("orient") == "bottom":
+        lines.append(note["text"])
+    return spec | {"title": chart_title(title, lines or None)}
+
+
 def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Configure a top-level chart: French number and date formats, projector-size fonts."""
     return (
@@ -118,6 +128,37 @@ def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         .configure_axis(labelFontSize=13, titleFontSize=13)
         .configure_view(stroke=None)
     )
+
+
+MAX_CHART_ROWS = 30  # bars (défis, actions, items) drawn in one chart; the note under it gives the total
+
+
+def first_rows(
+    data: pd.DataFrame, key: str, noun: str, *, feminine: bool = False, limit: int = MAX_CHART_ROWS
+) -> tuple[pd.DataFrame, str | None]:
+    """Keep the rows of the first ``limit`` values of ``key`` (in the rows' order: rank, table order).
+
+    Returns the kept rows and the French note that says what the chart leaves out, e.g. « Seuls les 30
+    premiers défis sur 1 000 sont dessinés. » (``noun`` plural: « défis »; None when nothing is left out).
+    A chart of thousands of bars is unreadable, and Altair refuses data of more than 5 000 rows.
+    """
+    keys = list(dict.fromkeys(data[key]))
+    if len(keys) <= limit:
+        return data, None
+    kept = data[data[key].isin(set(keys[:limit]))]
+    if feminine:
+        note = f"Seules les {limit} premières {noun} sur {french.number(len(keys))} sont dessinées."
+    else:
+        note = f"Seuls les {limit} premiers {noun} sur {french.number(len(keys))} sont dessinés."
+    return kept, note
+
+
+def noted(chart: alt.TopLevelMixin, note: str | None) -> alt.TopLevelMixin:
+    """Return ``chart`` with ``note`` written under it (a chart that leaves data out says so)."""
+    if not note:
+        return chart
+    return chart.properties(title=alt.TitleParams(note, orient="bottom", anchor="start", fontSize=13,
+                                                  fontWeight="normal", color="#333333"))
 
 
 def support_by_challenge_chart(
@@ -133,9 +174,11 @@ def support_by_challenge_chart(
 
     ``df`` comes from signature.support_by_challenge; each défi's title is written above its bar and its
     figures at the right edge, so that the chart reads at any width. A click on a bar selects the défi
-    (param ``defi``). ``legend=False`` leaves the objectives' legend to the page.
+    (param ``defi``). ``legend=False`` leaves the objectives' legend to the page. Only the first
+    ``MAX_CHART_ROWS`` défis (in ``df``'s order) are drawn; a note under the chart says so.
     """
     labels = objective_labels(objectives)
+    df, note = first_rows(df, "challenge_id", "défis")
     data = df.copy()
     data["objectif"] = [objective_label(n, s) for n, s in zip(data["objective_number"], data["objective"],
                                                               strict=True)]
@@ -222,7 +265,7 @@ def support_by_challenge_chart(
             opacity=alt.Opacity("emphasis:Q", scale=None),
         )
     )
-    return finish(alt.layer(*layers).properties(height=alt.Step(50)))
+    return finish(noted(alt.layer(*layers).properties(height=alt.Step(50)), note))
 
 
 def _month_labels(months: list) -> list[str]:
@@ -322,9 +365,11 @@ def weights_heatmap(
     """Défi × objective grid: each cell in its objective's colour, as opaque as the weight (from 0 to 1).
 
     ``df`` comes from signature.challenge_weights; each défi's title is written above its row (readable at
-    any width). A click on a cell selects it (param ``cellule``).
+    any width). A click on a cell selects it (param ``cellule``). Only the first ``MAX_CHART_ROWS`` défis
+    are drawn; a note under the chart says so.
     """
     labels = objective_labels(objectives)
+    df, note = first_rows(df, "challenge_id", "défis")
     data = df.copy()
     data["objectif"] = [objective_label(n, s) for n, s in zip(data["objective_number"], data["objective"],
                                                               strict=True)]
@@ -374,7 +419,7 @@ def weights_heatmap(
                      alt.Tooltip("t_support:N", title="Soutien du défi")],
         ),
     ]
-    return finish(alt.layer(*layers).properties(height=alt.Step(54)))
+    return finish(noted(alt.layer(*layers).properties(height=alt.Step(54)), note))
 
 
 def action_timeline_part(
@@ -390,8 +435,10 @@ def action_timeline_part(
 
     Each action's title is written above its bar (readable at any width). Overdue actions are outlined in
     red and marked « en retard »; a dashed rule marks ``as_of``. ``df`` holds that objective's rows of
-    signature.action_timeline; ``domain`` is the (first, last) date shown.
+    signature.action_timeline; ``domain`` is the (first, last) date shown. Only the first
+    ``MAX_CHART_ROWS`` actions are drawn; the title (or a note under the chart) says so.
     """
+    df, note = first_rows(df, "action_id", "actions", feminine=True)
     data = df.copy()
     data["start"] = pd.to_datetime(data["start"])
     data["end"] = pd.to_datetime(data["due_date"]).fillna(pd.Timestamp(as_of))
@@ -449,7 +496,11 @@ def action_timeline_part(
             UNASSIGNED_COLOR if label == UNASSIGNED
             else OBJECTIVE_COLORS[(int(objective["number"]) - 1) % len(OBJECTIVE_COLORS)]
         )
-        chart = chart.properties(title=alt.TitleParams(label, anchor="start", fontSize=15, color=color))
+        title = alt.TitleParams(label, anchor="start", fontSize=15, color=color,
+                                subtitle=note or alt.Undefined, subtitleFontSize=13, subtitleColor="#333333")
+        chart = chart.properties(title=title)
+    else:
+        chart = noted(chart, note)
     return chart.properties(width=width) if width else chart
 
 
@@ -905,8 +956,10 @@ def progress_bars_chart(
     """Horizontal 0–100 % bars of rolled-up progress, one per row, labelled with the % or « non mesuré ».
 
     ``data`` has ``label`` (row order kept), ``progress`` (fraction or None), ``actions`` and ``measured``;
-    ``colors`` gives one colour per row (the objectives' fixed colours), else one neutral colour.
+    ``colors`` gives one colour per row (the objectives' fixed colours), else one neutral colour. Only the
+    first ``MAX_CHART_ROWS`` rows are drawn; the subtitle says so.
     """
+    data, note = first_rows(data.assign(row=range(len(data))), "row", "lignes", feminine=True)
     frame = data[["label", "progress", "actions", "measured"]].copy()
     frame["value"] = frame["progress"].astype("float64").fillna(0.0)
     frame["text"] = frame["progress"].map(_progress_label)
@@ -930,7 +983,8 @@ def progress_bars_chart(
     text = base.mark_text(align="left", dx=6, fontSize=13, fontWeight="bold").encode(x=x, text="text:N")
     chart = alt.layer(track.transform_calculate(one="1"), bars, text)
     return (
-        chart.properties(height=alt.Step(32), title=alt.TitleParams(title, anchor="start", fontSize=16))
+        chart.properties(height=alt.Step(32), title=alt.TitleParams(title, anchor="start", fontSize=16,
+                                                                    subtitle=note or alt.Undefined))
         .configure(locale=FRENCH_LOCALE)
         .configure_view(stroke=None)
     )

@@ -14,10 +14,18 @@ Rules (domain brief §4):
 The last rule makes each item's comparison key a sequence, one step per removed vote: (majority grade,
 gauge) at each step, where the gauge is +p when p > q and -q otherwise. Comparing these sequences
 lexicographically applies the three rules at once, and depends on nothing but the item's own tally.
+
+The sequence has one step per voter, so it is never built: the removed votes always form a window in
+the middle of the item's sorted votes, so any step is computed from the grade counts in O(grades), and
+two items' first differing step is found by evaluating O(grades) steps (``_first_difference``). Ranking
+costs O(items × log items × grades) whatever the number of voters (it was items × voters).
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -65,19 +73,70 @@ def gauge(counts: Sequence[int]) -> Gauge | None:
     return Gauge(grade, Fraction(sum(counts[:grade]), total), Fraction(sum(counts[grade + 1 :]), total))
 
 
-def _steps(counts: Sequence[int]) -> list[Gauge]:
-    """Return the gauge after removing 0, 1, 2, ... majority-grade votes, until no vote is left."""
-    remaining = list(counts)
-    steps = []
-    while (step := gauge(remaining)) is not None:
-        steps.append(step)
-        remaining[step.grade] -= 1
-    return steps
+class _Profile:
+    """An item's grade counts, read as the sorted list of its votes (best first) without building it."""
+
+    __slots__ = ("counts", "cumulative", "thresholds", "voters")
+
+    def __init__(self, counts: Sequence[int]) -> None:
+        self.counts = tuple(int(c) for c in counts)
+        self.cumulative = list(itertools.accumulate(self.counts))  # votes with grade <= g
+        self.voters = self.cumulative[-1] if self.cumulative else 0
+        n = self.voters
+        # Step i depends on i only through m = n - i, and every comparison in it is between m's halves
+        # (P, S below) and a prefix sum or its complement: between two such thresholds each quantity is
+        # constant or moves by one every two steps.
+        values = {0, *self.cumulative, *(n - c for c in self.cumulative)}
+        self.thresholds = {n - m for v in values for m in range(2 * v - 5, 2 * v + 6) if 0 < m <= n}
+
+    def step(self, i: int) -> tuple[int, int, int]:
+        """Return (majority grade, votes strictly above, votes strictly below) after ``i`` removals.
+
+        Removing the lower median one vote at a time removes a window from the middle of the sorted
+        votes: after i removals, m = n - i votes remain, the first P = ceil(m / 2) and the last
+        S = floor(m / 2) of the list. The lower median is the last of the first part when m is odd, the
+        first of the last part when m is even.
+        """
+        n, m = self.voters, self.voters - i
+        first, last = (m + 1) // 2, m // 2
+        position = first if m % 2 else n - last + 1  # 1-based, in the sorted votes
+        grade = bisect.bisect_left(self.cumulative, position)
+        above = self.cumulative[grade - 1] if grade else 0  # votes with a better grade, in all
+        below = n - self.cumulative[grade]
+        if m % 2:  # the median ends the first part: every better vote remains, some worse ones are gone
+            below = min(last, below)
+        else:
+            above = min(first, above)
+        return grade, above, below
+
+    def key_at(self, i: int) -> tuple[int, int]:
+        """Return step i of the sort key, as integers (the shares' common denominator is n - i)."""
+        grade, above, below = self.step(i)
+        return grade, (-above if above > below else below)
+
+    def gauge_at(self, i: int) -> Gauge:
+        grade, above, below = self.step(i)
+        m = self.voters - i
+        return Gauge(grade, Fraction(above, m), Fraction(below, m))
 
 
-def _key(counts: Sequence[int]) -> tuple[tuple[int, Fraction], ...]:
-    """Return the item's sort key: smaller is better."""
-    return tuple((step.grade, -step.signed) for step in _steps(counts))
+def _first_difference(a: _Profile, b: _Profile) -> int | None:
+    """Return the first step at which the two profiles' keys differ, or None when they never do.
+
+    Between two consecutive thresholds of either profile, each key component is, on the steps of one
+    parity, constant or affine in the step with slope 1/2 (see ``_Profile``): two keys equal on the
+    first two steps of each parity are equal on the whole interval. O(grades) steps are evaluated.
+    """
+    if a.counts == b.counts:
+        return None
+    if a.key_at(0) != b.key_at(0):  # most pairs: the majority grade or the largest share decides
+        return 0
+    bounds = sorted({0, a.voters} | a.thresholds | b.thresholds)
+    for start, end in itertools.pairwise(bounds):
+        for i in range(start, min(start + 4, end)):
+            if a.key_at(i) != b.key_at(i):
+                return i
+    raise AssertionError("two different tallies differ at some step")  # the steps' grades are the votes
 
 
 def _check(tallies: Mapping[Hashable, Sequence[int]]) -> None:
@@ -103,7 +162,15 @@ def rank_majority_judgment(tallies: Mapping[Hashable, Sequence[int]]) -> list[Ha
     have the same number of grades and voters.
     """
     _check(tallies)
-    return sorted(tallies, key=lambda item: (_key(tallies[item]), _sort_id(item)))
+    profiles = {item: _Profile(counts) for item, counts in tallies.items()}
+
+    def compare(x: Hashable, y: Hashable) -> int:
+        step = _first_difference(profiles[x], profiles[y])
+        if step is None:
+            return -1 if _sort_id(x) < _sort_id(y) else int(_sort_id(x) > _sort_id(y))
+        return -1 if profiles[x].key_at(step) < profiles[y].key_at(step) else 1
+
+    return sorted(tallies, key=functools.cmp_to_key(compare))
 
 
 @dataclass(frozen=True)
@@ -206,15 +273,15 @@ def _explain(above: str, below: str, a: Sequence[int], b: Sequence[int], grades:
     step before the one that decides, then what decided, with the shares and their counts.
     """
     A, B = _quoted(above), _quoted(below)
-    key_a, key_b = _key(a), _key(b)
-    if key_a == key_b:
+    pa, pb = _Profile(a), _Profile(b)
+    step = _first_difference(pa, pb)
+    if step is None:
         return f"{A} et {B} sont ex æquo : leurs profils de mérite sont identiques."
-    step = next(i for i, (x, y) in enumerate(zip(key_a, key_b, strict=True)) if x != y)
-    steps_a, steps_b, voters = _steps(a), _steps(b), sum(a)
-    decision = _decision(A, B, steps_a[step], steps_b[step], voters - step, grades)
+    voters = pa.voters
+    decision = _decision(A, B, pa.gauge_at(step), pb.gauge_at(step), voters - step, grades)
     if step == 0:
         return decision[0].upper() + decision[1:]
-    text = _same_largest(A, B, steps_a[0], steps_b[0], voters, grades)
+    text = _same_largest(A, B, pa.gauge_at(0), pb.gauge_at(0), voters, grades)
     if step > 1:
         text += (
             " L'égalité de mention majoritaire et de plus grande part demeure après le retrait de "
@@ -242,7 +309,7 @@ def explain_majority_judgment(
             result.append(RankedItem(item, 1, False, gauge(tallies[item]), ""))
             continue
         previous = result[-1]
-        tied = _key(tallies[item]) == _key(tallies[previous.item])
+        tied = list(tallies[item]) == list(tallies[previous.item])  # equal keys: equal tallies
         sentence = _explain(
             labels[previous.item], labels[item], tallies[previous.item], tallies[item], grades
         )

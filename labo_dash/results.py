@@ -22,16 +22,48 @@ from labo_dash import db, french, majority
 from labo_dash.french import participant_kind
 from labo_dash.rounds import get_round, round_items
 
-_CURRENT_ENTRIES = """
+_CURRENT = """
 WITH current AS (
     SELECT id, participant_id FROM ballots WHERE round_id = ?
     QUALIFY row_number() OVER (PARTITION BY participant_id ORDER BY id DESC) = 1
 )
-SELECT c.participant_id, p.kind, e.item_id, e.value, e.contribute
-FROM current c
-JOIN participants p ON p.id = c.participant_id
-LEFT JOIN ballot_entries e ON e.ballot_id = c.id
 """
+# One row per participant kind × item × value: DuckDB counts, Python never sees a single ballot entry.
+_COUNTS = _CURRENT + """
+SELECT p.kind, e.item_id, e.value, count(*) AS n, count(*) FILTER (WHERE e.contribute) AS volunteers
+FROM current c JOIN participants p ON p.id = c.participant_id JOIN ballot_entries e ON e.ballot_id = c.id
+GROUP BY ALL
+"""
+_VOTERS = _CURRENT + """
+SELECT p.kind, count(*) AS voters FROM current c JOIN participants p ON p.id = c.participant_id GROUP BY ALL
+"""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The round's current ballots, aggregated in SQL.
+
+    ``entries``: one row per participant kind, item and value: kind, item_id, value, n (entries),
+    volunteers (entries with « je veux contribuer »); ``voters``: participants with a current ballot,
+    per kind (a ballot may hold no entry).
+    """
+
+    entries: pd.DataFrame
+    voters: dict[str, int]
+
+    @property
+    def total_voters(self) -> int:
+        return sum(self.voters.values())
+
+    def of_kind(self, kind: str) -> Counts:
+        """Return the counts of one participant kind."""
+        return Counts(self.entries[self.entries["kind"] == kind], {kind: self.voters[kind]})
+
+
+def ballot_counts(con: duckdb.DuckDBPyConnection, round_id: int) -> Counts:
+    """Return the round's current ballots counted per participant kind, item and value."""
+    voters = db.query(con, _VOTERS, [round_id])
+    return Counts(db.query_df(con, _COUNTS, [round_id]), {r["kind"]: int(r["voters"]) for r in voters})
 
 
 @dataclass(frozen=True)
@@ -65,17 +97,12 @@ def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:
     return Turnout(row[0]["voters"], row[0]["registered"]) if row else Turnout(0, 0)
 
 
-def current_entries(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
-    """Return the entries of the current ballots (participant, kind, item, value, contribute)."""
-    return db.query_df(con, _CURRENT_ENTRIES, [round_id])
-
-
-def grade_counts(entries: pd.DataFrame, item_ids: list[int], scale: int) -> dict[int, list[int]]:
+def grade_counts(tally: Counts, item_ids: list[int], scale: int) -> dict[int, list[int]]:
     """Return, per item, the number of voters per grade best first; "Pas d'avis" counts as the lowest."""
-    voters = entries["participant_id"].nunique()
+    voters = tally.total_voters
     counts = {item: [0] * scale for item in item_ids}
-    graded = entries.dropna(subset=["item_id"])
-    for (item, value), n in graded.groupby(["item_id", "value"]).size().items():
+    per_grade = tally.entries.groupby(["item_id", "value"])["n"].sum()
+    for (item, value), n in per_grade.items():
         if int(item) in counts:
             counts[int(item)][min(int(value), scale - 1)] += int(n)
     for item in item_ids:  # a voter without an entry for an item said nothing: "Pas d'avis"
@@ -83,11 +110,16 @@ def grade_counts(entries: pd.DataFrame, item_ids: list[int], scale: int) -> dict
     return counts
 
 
-def _no_opinion(entries: pd.DataFrame, item_ids: list[int], scale: int) -> dict[int, int]:
-    voters = entries["participant_id"].nunique()
-    graded = entries.dropna(subset=["item_id"])
-    given = graded[graded["value"] < scale].groupby("item_id").size()
-    return {item: voters - int(given.get(item, 0)) for item in item_ids}
+def _no_opinion(tally: Counts, item_ids: list[int], scale: int) -> dict[int, int]:
+    entries = tally.entries
+    given = entries[entries["value"] < scale].groupby("item_id")["n"].sum()
+    return {item: tally.total_voters - int(given.get(item, 0)) for item in item_ids}
+
+
+def _totals(tally: Counts) -> pd.Series:
+    """Return the dots (or approvals) per item: Σ value × entries."""
+    entries = tally.entries
+    return (entries["value"] * entries["n"]).groupby(entries["item_id"]).sum()
 
 
 def _competition_ranks(scores: pd.Series) -> pd.Series:
@@ -109,15 +141,14 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     rnd = get_round(con, round_id)
     columns = ["id", "position", "title", "description", "challenge"]
     items = pd.DataFrame(round_items(con, round_id), columns=columns)
-    entries = current_entries(con, round_id)
-    graded = entries.dropna(subset=["item_id"])
+    tally = ballot_counts(con, round_id)
     item_ids = [int(i) for i in items["id"]]
-    volunteers = graded[graded["contribute"].astype(bool)].groupby("item_id").size()
+    volunteers = tally.entries.groupby("item_id")["volunteers"].sum()
     base = items.rename(columns={"id": "item_id"})[["item_id", "title", "challenge", "position"]]
     base["volunteers"] = [int(volunteers.get(i, 0)) for i in item_ids]
     if rnd["method"] == "majority_judgment":
         scale = rnd["grade_scale"]
-        tallies = grade_counts(entries, item_ids, scale)
+        tallies = grade_counts(tally, item_ids, scale)
         labels = dict(zip(item_ids, base["title"], strict=True))
         ranked = majority.explain_majority_judgment(tallies, labels, scale) if item_ids else []
         grades = majority.GRADE_SCALES[scale]
@@ -137,9 +168,9 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
         result = ranking.merge(base, on="item_id")
         result["tied"] = result["rank"].duplicated(keep=False)
         return result.drop(columns="position")
-    totals = graded.groupby("item_id")["value"].sum()
+    totals = _totals(tally)
     base["value"] = [int(totals.get(i, 0)) for i in item_ids]
-    voters = entries["participant_id"].nunique()
+    voters = tally.total_voters
     if rnd["method"] == "dots":
         total = base["value"].sum()
         base["share"] = base["value"] / total if total else 0.0
@@ -162,24 +193,28 @@ def ranking(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
     return round_results(con, round_id)[["item_id", "rank", "tied"]]
 
 
-def merit_profiles(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def merit_profiles(
+    con: duckdb.DuckDBPyConnection, round_id: int, ranked: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the merit profile of a majority-judgment round: item, rank, grade (with "Pas d'avis"), share.
 
     Columns: item_id, title, order (0 = first line), rank, tied (from :func:`ranking`), grade,
     grade_index, count, share (of the voters). Rows come item by item in the ranking's order, grades
     best first and "Pas d'avis" last (it counts as the lowest grade, next to which it is drawn).
+    ``ranked``: the round's :func:`ranking` (or :func:`round_results`) when the caller has it already.
     """
     rnd = get_round(con, round_id)
     scale = rnd["grade_scale"]
     grades = majority.GRADE_SCALES[scale]
     items = round_items(con, round_id)
     item_ids = [i["id"] for i in items]
-    entries = current_entries(con, round_id)
-    tallies = grade_counts(entries, item_ids, scale)
-    silent = _no_opinion(entries, item_ids, scale)
-    voters = entries["participant_id"].nunique()
+    tally = ballot_counts(con, round_id)
+    tallies = grade_counts(tally, item_ids, scale)
+    silent = _no_opinion(tally, item_ids, scale)
+    voters = tally.total_voters
     titles = {i["id"]: i["title"] for i in items}
-    ranked = ranking(con, round_id) if item_ids else pd.DataFrame(columns=["item_id", "rank", "tied"])
+    if ranked is None:
+        ranked = ranking(con, round_id) if item_ids else pd.DataFrame(columns=["item_id", "rank", "tied"])
     rows: list[dict[str, Any]] = []
     for order, (item, rank, tied) in enumerate(zip(ranked["item_id"], ranked["rank"], ranked["tied"],
                                                    strict=True)):
@@ -206,22 +241,22 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     rnd = get_round(con, round_id)
     items = round_items(con, round_id)
     item_ids = [i["id"] for i in items]
-    entries = current_entries(con, round_id)
+    tally = ballot_counts(con, round_id)
     rows: list[dict[str, Any]] = []
-    for kind, group in entries.groupby("kind"):
-        voters = group["participant_id"].nunique()
+    for kind in sorted(tally.voters):
+        group = tally.of_kind(kind)
+        voters = group.total_voters
         label = participant_kind(str(kind))
-        graded = group.dropna(subset=["item_id"])
         if rnd["method"] == "majority_judgment":
             scale = rnd["grade_scale"]
-            counts = grade_counts(group, item_ids, scale)
+            tallies = grade_counts(group, item_ids, scale)
             for item in items:
-                grade = majority.majority_grade(counts[item["id"]])
+                grade = majority.majority_grade(tallies[item["id"]])
                 rows.append({"kind": label, "voters": voters, "item_id": item["id"], "title": item["title"],
                              "value": grade,
                              "score": majority.GRADE_SCALES[scale][grade] if grade is not None else "–"})
             continue
-        totals = graded.groupby("item_id")["value"].sum()
+        totals = _totals(group)
         denominator = totals.sum() if rnd["method"] == "dots" else voters
         for item in items:
             share = float(totals.get(item["id"], 0)) / denominator if denominator else 0.0
@@ -236,13 +271,13 @@ def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, f
     """Return each item's share of the round's support (summing to 1; all 0 before any vote)."""
     rnd = get_round(con, round_id)
     item_ids = [i["id"] for i in round_items(con, round_id)]
-    entries = current_entries(con, round_id)
+    tally = ballot_counts(con, round_id)
     if rnd["method"] == "majority_judgment":
         scale = rnd["grade_scale"]
-        counts = grade_counts(entries, item_ids, scale)
-        raw = {i: sum(n * (scale - 1 - g) for g, n in enumerate(c)) / (scale - 1) for i, c in counts.items()}
+        grades = grade_counts(tally, item_ids, scale)
+        raw = {i: sum(n * (scale - 1 - g) for g, n in enumerate(c)) / (scale - 1) for i, c in grades.items()}
     else:
-        totals = entries.dropna(subset=["item_id"]).groupby("item_id")["value"].sum()
+        totals = _totals(tally)
         raw = {i: float(totals.get(i, 0)) for i in item_ids}
     total = sum(raw.values())
     return {i: (v / total if total else 0.0) for i, v in raw.items()}

@@ -376,3 +376,91 @@ def test_projected_merit_profile_fits_its_height_with_its_legend(votes):
     assert legend_labels(svg) == [*GRADES, "Pas d'avis"]
     legend_width, _, whole = legend_box(svg)
     assert legend_width <= whole  # three columns in a 900 px chart: no grade cut off
+
+
+# --- Thousands of rows (100× the demo): a chart draws the first 30 and says so ------------------------------
+
+
+def copies(frame: pd.DataFrame, key: str, times: int) -> pd.DataFrame:
+    """Return ``frame`` repeated ``times`` times, each copy with new ids in ``key``."""
+    return pd.concat([frame.assign(**{key: frame[key] + k * 1_000_000}) for k in range(times)],
+                     ignore_index=True)
+
+
+def test_first_rows_keeps_the_first_thirty_keys_in_order_and_names_the_total():
+    data = pd.DataFrame({"id": [i // 2 for i in range(6000)], "v": range(6000)})  # 3 000 ids, 2 rows each
+    kept, note = charts.first_rows(data, "id", "défis")
+    assert kept["id"].unique().tolist() == list(range(30)) and len(kept) == 60
+    assert note == "Seuls les 30 premiers défis sur 3\u00a0000 sont dessinés."
+    _, note = charts.first_rows(data, "id", "actions", feminine=True)
+    assert note == "Seules les 30 premières actions sur 3\u00a0000 sont dessinées."
+    exact, none = charts.first_rows(data[data["id"] < 30], "id", "défis")
+    assert none is None and len(exact) == 60
+
+
+def test_signature_charts_of_a_thousand_challenges_draw_thirty(demo):
+    """At 100× the demo the heat map had 5 000 rows and more (Altair's limit: MaxRowsError)."""
+    for build, frame in ((charts.support_by_challenge_chart, demo["bars"]),
+                         (charts.weights_heatmap, demo["weights"])):
+        many = copies(frame, "challenge_id", 100)
+        spec = build(many, demo["objectives"]).to_dict()  # the default data transformer: no MaxRowsError
+        drawn = list(dict.fromkeys(r["challenge_id"] for r in values(spec, layers(spec)[0])))
+        assert drawn == list(dict.fromkeys(many["challenge_id"]))[:30]
+        total = french.number(many["challenge_id"].nunique())
+        assert spec["title"]["text"] == f"Seuls les 30 premiers défis sur {total} sont dessinés."
+        assert spec["title"]["orient"] == "bottom"
+        exported = charts.titled(spec, "Soutien par défi", "26 novembre 2026")
+        assert exported["title"]["text"] == "Soutien par défi"
+        assert exported["title"]["subtitle"] == ["26 novembre 2026", spec["title"]["text"]]
+    assert "title" not in charts.weights_heatmap(demo["weights"], demo["objectives"]).to_dict()
+
+
+def test_timeline_and_progress_bars_of_hundreds_of_rows_draw_thirty(demo):
+    objective = demo["objectives"][2]
+    part = copies(demo["timeline"][demo["timeline"]["objective_number"] == 3], "action_id", 100)
+    domain = charts.timeline_domain(part, WHEN)
+    spec = charts.finish(charts.action_timeline_part(part, objective, domain=domain, as_of=WHEN)).to_dict()
+    assert len({r["action_id"] for r in values(spec, layers(spec)[2])}) == 30
+    total = french.number(part["action_id"].nunique())
+    assert spec["title"]["text"] == "3 · Financement"
+    assert spec["title"]["subtitle"] == f"Seules les 30 premières actions sur {total} sont dessinées."
+    bars = pd.DataFrame({"label": [f"Défi {i}" for i in range(1000)], "progress": [0.5] * 1000,
+                         "actions": [2] * 1000, "measured": [1] * 1000})
+    spec = charts.progress_bars_chart(bars, title="Par défi").to_dict()
+    assert [r["label"] for r in values(spec, layers(spec)[0])] == [f"Défi {i}" for i in range(30)]
+    assert spec["title"]["subtitle"] == "Seules les 30 premières lignes sur 1\u00a0000 sont dessinées."
+
+
+def test_results_chart_of_fifteen_hundred_items_draws_the_first_thirty(votes):
+    """At 100× the demo /resultats failed with MaxRowsError (1 500 solutions × 6 grades = 9 000 rows)."""
+    from labo_dash.ui.results import result_chart
+
+    profile = votes["profile"]
+    items = profile["order"].max() + 1
+    many = pd.concat([profile.assign(order=profile["order"] + k * items, title=profile["title"] + f" ({k})")
+                      for k in range(100)], ignore_index=True)
+    rnd = {"method": "majority_judgment", "grade_scale": 5}
+    spec = result_chart({"round": rnd, "profile": many}).to_dict()
+    bars = values(spec, layers(spec)[0])
+    assert len({r["item"] for r in bars}) == 30 and len(bars) == 30 * 6
+    total = french.number(many["order"].nunique())
+    assert spec["title"]["text"] == f"Seuls les 30 premiers éléments du classement sur {total} sont dessinés."
+    table = copies(votes["table"], "item_id", 100)
+    table["title"] = [f"{t} ({i})" for i, t in enumerate(table["title"])]
+    spec = result_chart({"round": {"method": "dots"}, "table": table}).to_dict()
+    assert len(values(spec, layers(spec)[0])) == 30 and "sur 1\u00a0000" in spec["title"]["text"]
+
+
+def test_results_chart_draws_one_bar_per_item_when_titles_repeat(votes):
+    """Two solutions of two défis may share a title and a rank: they were drawn as one bar."""
+    from labo_dash.ui.results import result_chart
+
+    profile = votes["profile"].copy()
+    profile["title"] = "Un fonds territorial"
+    profile["rank"] = 1
+    rnd = {"method": "majority_judgment", "grade_scale": 5}
+    spec = result_chart({"round": rnd, "profile": profile}).to_dict()
+    labels = list(dict.fromkeys(r["item"] for r in values(spec, layers(spec)[0])))
+    items = profile["order"].nunique()
+    numbered = [f"1. Un fonds territorial ({n})" for n in range(2, items + 1)]
+    assert labels == ["1. Un fonds territorial", *numbered]

@@ -282,3 +282,62 @@ def test_a_sentence_never_claims_a_false_equality(tallies):
 ])
 def test_examples_claim_only_true_equalities(tallies):
     test_a_sentence_never_claims_a_false_equality.hypothesis.inner_test(tallies)
+
+
+# --- The fast key (O(grades) per comparison) against the rule applied vote by vote ----------------------
+
+
+def _reference_key(counts: list[int]) -> tuple[tuple[int, Fraction], ...]:
+    """Independent reference: remove one majority-grade vote at a time, keep (grade, -gauge) each step."""
+    remaining, key = list(counts), []
+    while (g := gauge(remaining)) is not None:
+        key.append((g.grade, -(g.p if g.p > g.q else -g.q)))
+        remaining[g.grade] -= 1
+    return tuple(key)
+
+
+def _reference_ranking(tallies: dict) -> list:
+    return sorted(tallies, key=lambda item: (_reference_key(tallies[item]), item))
+
+
+@st.composite
+def skewed_tallies(draw):
+    """Items with many voters, often sharing grades in a few places (long equal runs, alternations)."""
+    scale = draw(st.sampled_from([5, 7]))
+    voters = draw(st.integers(min_value=0, max_value=120))
+    shape = st.lists(st.integers(0, 6), min_size=scale, max_size=scale)
+    shapes = draw(st.lists(shape, min_size=2, max_size=6))
+    tallies = {}
+    for item, shape in enumerate(shapes):
+        total = sum(shape) or 1
+        counts = [voters * w // total for w in shape]
+        counts[draw(st.integers(0, scale - 1))] += voters - sum(counts)
+        tallies[item] = counts
+    return tallies
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(tallies_strategy(min_items=2), close_tallies(), skewed_tallies()))
+def test_fast_ranking_and_sentences_equal_the_vote_by_vote_rule(tallies):
+    assert rank_majority_judgment(tallies) == _reference_ranking(tallies)
+    scale = len(next(iter(tallies.values())))
+    ranked = explain_majority_judgment(tallies, {k: f"Défi {k}" for k in tallies}, scale)
+    for previous, current in itertools.pairwise(ranked):
+        key_a, key_b = _reference_key(tallies[previous.item]), _reference_key(tallies[current.item])
+        assert current.tied_with_previous == (key_a == key_b)
+        if key_a != key_b:  # the sentence names the step where the keys first differ
+            step = next(i for i, (x, y) in enumerate(zip(key_a, key_b, strict=True)) if x != y)
+            removed = re.search(r"Après avoir retiré (\d+) mentions? majoritaires?", current.explanation)
+            assert (int(removed.group(1)) if removed else 0) == step
+
+
+def test_many_voters_mostly_without_opinion_like_a_hundred_fold_seminar():
+    # 100× the demo: each item graded by a few voters, « Pas d'avis » from thousands, many identical items
+    import random
+
+    rng = random.Random(14)
+    shapes = [[rng.randrange(0, 30) for _ in range(4)] for _ in range(10)]
+    tallies = {item: [*shapes[item % 10], 3000 - sum(shapes[item % 10])] for item in range(40)}
+    assert rank_majority_judgment(tallies) == _reference_ranking(tallies)
+    ranked = explain_majority_judgment(tallies, {k: f"Solution {k}" for k in tallies})
+    assert [r.rank for r in ranked[:4]] == [1, 1, 1, 1]  # the four copies of the best shape: ex æquo

@@ -252,7 +252,7 @@ def test_admin_results_show_tie_breaks_and_split(app_db):
     assert "Participation" in labels
     assert any("60 votant·e·s sur 80 inscrit·e·s" in m.value for m in at.markdown)
     assert any("p (au-dessus)" in str(df.value.columns.tolist()) for df in at.dataframe)
-    sentences = [m.value for m in at.markdown if "mention majoritaire" in m.value]
+    sentences = [line for m in at.markdown for line in m.value.split("\n\n") if "mention majoritaire" in line]
     assert len(sentences) >= 10
 
 

@@ -31,8 +31,7 @@ def spec(_build: Build, version: tuple, name: str, *args: Any) -> dict:
 
 def _image(build: Build, title: str, subtitle: str | None, width: int | None, fmt: str) -> bytes:
     """Render the chart with its title to PNG or SVG (runs when the download button is clicked)."""
-    exported = build().to_dict()
-    exported["title"] = charts.chart_title(title, subtitle)
+    exported = charts.titled(build().to_dict(), title, subtitle)
     if width and "width" not in exported:
         exported["width"] = width
     text = json.dumps(exported, ensure_ascii=False)

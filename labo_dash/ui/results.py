@@ -36,7 +36,7 @@ def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
         "spread": results.objective_spread(con, round_id),
     }
     if rnd["method"] == "majority_judgment":
-        bundle["profile"] = results.merit_profiles(con, round_id)
+        bundle["profile"] = results.merit_profiles(con, round_id, bundle["table"])
     return bundle
 
 
@@ -46,16 +46,57 @@ def bundle(round_id: int) -> dict[str, Any]:
     return _bundle(str(db.default_path()), round_id, results.version(con, round_id))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _details(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
+    """Return what only the organisers' view adds, built once per results version: the ranking table, the
+    tie-break sentences, the split by participant kind, the volunteers (markdown) and the specs of the two
+    charts (building, validating and writing them cost most of a rerun: 380 ms at 100× the demo)."""
+    con = connection()
+    data = _bundle(db_key, round_id, version)
+    rnd, table = data["round"], data["table"]
+    rows = zip(table["rank"], table["title"], table["explanation"], strict=True)
+    sentences = "\n\n".join(  # one element, not one per item (1 500 items at 100× the demo)
+        f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}"
+        for rank, title, sentence in rows if sentence
+    )
+    return {
+        "ranking": _ranking_frame(rnd, table),
+        "sentences": sentences,
+        "split": _split_frame(rnd, table, results.split_by_kind(con, round_id)),
+        "volunteers": _volunteer_lines(results.volunteers(con, round_id), table)
+        if rnd["target"] == "solutions" else None,
+        "result": result_chart(data).to_dict(validate=False),  # validated in test_charts
+        "spread": charts.objective_spread_chart(data["spread"]).to_dict(validate=False),
+    }
+
+
 def result_chart(data: dict[str, Any], *, large: bool = False, height: int | None = None):
     """Return the round's main chart: the merit profile (majority judgment) or the totals.
 
-    ``height``: a projected screen's height budget for the chart (px), see :func:`charts.fit_rows`.
+    Only the first ``charts.MAX_CHART_ROWS`` items of the ranking are drawn; a note under the chart says
+    so (the ranking's table lists them all). ``height``: a projected screen's height budget for the chart
+    (px), see :func:`charts.fit_rows`.
     """
     rnd = data["round"]
     if rnd["method"] == "majority_judgment":
         grades = list(GRADE_SCALES[rnd["grade_scale"]])
-        return charts.merit_profile_chart(data["profile"], grades, large=large, height=height)
-    return charts.vote_totals_chart(data["table"], UNITS[rnd["method"]], large=large, height=height)
+        profile, note = charts.first_rows(data["profile"], "order", "éléments du classement")
+        profile = _distinct_titles(profile, "order")
+        return charts.noted(charts.merit_profile_chart(profile, grades, large=large, height=height), note)
+    table, note = charts.first_rows(data["table"], "item_id", "éléments du classement")
+    table = _distinct_titles(table, "item_id")
+    chart = charts.vote_totals_chart(table, UNITS[rnd["method"]], large=large, height=height)
+    return charts.noted(chart, note)
+
+
+def _distinct_titles(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Number the 2nd, 3rd... item sharing a title (« Titre (2) »): the charts draw one bar per label, and
+    two solutions of two défis may share a title and a rank (they were drawn as one bar)."""
+    items = frame.drop_duplicates(key)[[key, "title"]]
+    seen = items.groupby("title").cumcount() + 1
+    pairs = zip(items[key], items["title"], seen, strict=True)
+    renamed = {k: f"{t} ({n})" if n > 1 else t for k, t, n in pairs}
+    return frame.assign(title=frame[key].map(renamed))
 
 
 def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +122,9 @@ def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
 def results_details(round_id: int) -> None:
     """The organisers' view of a round: turnout, ranking, tie-breaks, chart, split by kind, volunteers."""
     con = connection()
-    data = bundle(round_id)
-    rnd, turnout, table = data["round"], data["turnout"], data["table"]
+    key = (str(db.default_path()), round_id, results.version(con, round_id))
+    data = _bundle(*key)
+    rnd, turnout = data["round"], data["turnout"]
     cols = st.columns(3)
     cols[0].metric("Participation", french.percent(turnout.share), help=turnout.sentence())
     cols[1].metric("Méthode", rounds.METHODS[rnd["method"]])
@@ -93,48 +135,53 @@ def results_details(round_id: int) -> None:
         st.info("Aucun bulletin pour l'instant : les résultats apparaîtront avec les premiers votes.",
                 icon="⏳")
         return
-    st.altair_chart(result_chart(data), width="stretch")
+    details = _details(*key)
+    st.vega_lite_chart(details["result"], width="stretch")
     if rnd["method"] == "majority_judgment":
         st.caption("Profil de mérite : une barre par élément, de la meilleure mention (à gauche) à la plus "
                    "basse ; « Pas d'avis » compte comme la mention la plus basse. La mention lue sur la "
                    "ligne des 50 % est la mention majoritaire.")
-    st.dataframe(_ranking_frame(rnd, table), hide_index=True, width="stretch")
-    rows = zip(table["rank"], table["title"], table["explanation"], strict=True)
-    sentences = [(rank, title, sentence) for rank, title, sentence in rows if sentence]
-    if sentences:
+    st.dataframe(details["ranking"], hide_index=True, width="stretch")
+    if details["sentences"]:
         with st.expander("Comment les égalités de mention ont été départagées", expanded=True):
-            for rank, title, sentence in sentences:
-                st.markdown(f"**{french.rank(rank, short=True)} {md_escape(title)}** — {md_escape(sentence)}")
+            st.markdown(details["sentences"])
     st.subheader("Par type de participant")
-    split = results.split_by_kind(con, round_id)
+    st.dataframe(details["split"], width="stretch")
+    st.caption("Entre parenthèses, le nombre de votant·e·s de chaque type. "
+               + ("Mention majoritaire au sein de chaque type." if rnd["method"] == "majority_judgment"
+                  else "Part des gommettes de chaque type." if rnd["method"] == "dots"
+                  else "Part des votant·e·s de chaque type qui soutiennent l'élément."))
+    if details["volunteers"] is not None:
+        st.subheader("Volontaires « je veux contribuer »")
+        if details["volunteers"]:
+            st.markdown(details["volunteers"])
+        else:
+            st.caption("Personne n'a encore coché « je veux contribuer ».")
+    st.subheader("Soutien par objectif")
+    st.vega_lite_chart(details["spread"], width="stretch")
+    st.caption("Part du soutien exprimé qui va à chaque objectif : le soutien de chaque élément est réparti "
+               "selon les poids de son défi sur les cinq objectifs.")
+
+
+def _split_frame(rnd: dict[str, Any], table: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
+    """Return the split by participant kind as shown: a row per item (ranking order), a column per kind."""
+    split = split.copy()
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
     if rnd["method"] != "majority_judgment":
         split["score"] = [french.percent(v) for v in split["value"]]
     # by item id: two items may share a title (solutions of two défis)
     pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])
     pivot.index = table["title"].tolist()
-    st.dataframe(pivot.rename_axis(index="Élément", columns=None), width="stretch")
-    st.caption("Entre parenthèses, le nombre de votant·e·s de chaque type. "
-               + ("Mention majoritaire au sein de chaque type." if rnd["method"] == "majority_judgment"
-                  else "Part des gommettes de chaque type." if rnd["method"] == "dots"
-                  else "Part des votant·e·s de chaque type qui soutiennent l'élément."))
-    if rnd["target"] == "solutions":
-        _volunteers(con, round_id, table)
-    st.subheader("Soutien par objectif")
-    st.altair_chart(charts.objective_spread_chart(data["spread"]), width="stretch")
-    st.caption("Part du soutien exprimé qui va à chaque objectif : le soutien de chaque élément est réparti "
-               "selon les poids de son défi sur les cinq objectifs.")
+    return pivot.rename_axis(index="Élément", columns=None)
 
 
-def _volunteers(con, round_id: int, table: pd.DataFrame) -> None:
-    st.subheader("Volontaires « je veux contribuer »")
-    names = results.volunteers(con, round_id)
-    if names.empty:
-        st.caption("Personne n'a encore coché « je veux contribuer ».")
-        return
+def _volunteer_lines(names: pd.DataFrame, table: pd.DataFrame) -> str:
+    """Return one markdown line per item with volunteers: « **Titre** (2) : Nom (Structure), … »."""
     titles = dict(zip(table["item_id"], table["title"], strict=True))
+    lines = []
     for item_id, group in names.groupby("item_id", sort=False):
         pairs = zip(group["name"], group["structure"], strict=True)
         people = ", ".join(f"{name} ({where})" if where else name for name, where in pairs)
         title = md_escape(titles.get(item_id, str(item_id)))
-        st.markdown(f"**{title}** ({len(group)}) : {md_escape(people)}")
+        lines.append(f"**{title}** ({len(group)}) : {md_escape(people)}")
+    return "\n\n".join(lines)

@@ -263,6 +263,7 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.info("Aucun défi pour l'instant : sélectionnez des constats ci-dessus puis « Formuler un défi », "
                 "ou importez une liste de défis (onglet « Import »).")
         return
+    origins = challenges.provenances(con, [item["id"] for item in items])  # one query, not one per défi
     for number, item in enumerate(items, start=1):
         with st.container(border=True):
             origin = item["workshop_title"] or "Plusieurs ateliers"
@@ -275,7 +276,7 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 f"{percent(w, 0)}" for n, w in sorted(item["weights"].items(), key=lambda x: -x[1])
             ), unsafe_allow_html=True)
             with st.expander(f"Provenance : {item['finding_count']} constat(s)"):
-                for finding in challenges.provenance(con, item["id"]):
+                for finding in origins[item["id"]]:
                     note = " (supprimé)" if finding["deleted"] else (
                         f" (fusionné dans le n° {finding['merged_into']})" if finding["merged_into"] else "")
                     st.markdown(f"- n° {finding['id']} · A{finding['workshop_number']} · "

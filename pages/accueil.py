@@ -11,8 +11,11 @@ from labo_dash.ui.signature import render_signature, render_support_by_challenge
 SUMMARY_TOP = 5  # défis in the summary's chart (ties kept); the « Signature » tab shows them all
 
 
-def programme_tab(con, slots: list[dict], now_position: int | None) -> None:
-    """The day's programme (the slot running now highlighted) and the five objectives in their colours."""
+def programme_tab(con, info: dict, slots: list[dict], now_position: int | None) -> None:
+    """The seminar's purpose, the day's programme (the slot running now highlighted) and the five objectives
+    in their colours."""
+    if info["description"]:
+        st.markdown(md_escape(info["description"]))
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("Programme de la journée", anchor=False)
@@ -62,7 +65,7 @@ page_header(
 
 when = f"le {french.date(info['held_on'])}" if info["held_on"] else "à une date à préciser"
 where = f", {info['venue']}" if info["venue"] else ""
-st.markdown(f"**Séminaire {when}{where}.** {md_escape(info['description'] or '')}")
+st.markdown(f"**Séminaire {when}{where}.**")
 
 figures = seminar.key_figures(con, today(con))
 cols = st.columns(5)
@@ -98,7 +101,7 @@ render_support_by_challenge(
 )
 
 TABS = {
-    "Programme et objectifs": lambda: programme_tab(con, slots, now_position),
+    "Programme et objectifs": lambda: programme_tab(con, info, slots, now_position),
     "Actions de suivi": lambda: actions_tab(con, figures),
     "Signature, mois après mois": lambda: render_signature(con, key="accueil", heading=None),
 }

@@ -85,27 +85,30 @@ def render_support_by_challenge(
     today = current_day(con)
     if heading:
         st.subheader(heading, help=SUPPORT_HELP, anchor=False)
+    notes = []
     if round_id is None:
         found = signature.support_round(con, seminar_id)
         if found is None:
             st.info(NO_ROUND, icon="🗳️")
             return None
         round_id = found["id"]
-        st.caption(md_escape(signature.support_source(found)))
+        notes.append(md_escape(signature.support_source(found)))
     section = views.Section(con, key, seminar_id)
     month = month or dt.date(today.year, today.month, 1)
     when = signature.as_of(month, today)
     df = section.view("bars", round_id, when)
-    if df.empty or not df["score"].sum():
-        st.info(NO_VOTE, icon="🗳️")
-        return None
-    shown = df if top is None else df[df["rank"] <= top]
-    views.bars(section, shown, round_id, when, show_progress, interactive=True, top=top)
+    shown = df if top is None or df.empty else df[df["rank"] <= top]
     if shown["challenge_id"].nunique() < df["challenge_id"].nunique():
-        st.caption(
+        notes.append(
             f"Les {french.number(shown['challenge_id'].nunique())} défis les plus soutenus, sur "
             f"{french.number(df['challenge_id'].nunique())} (ex æquo compris)."
         )
+    if notes:
+        st.caption(" ".join(notes))
+    if df.empty or not df["score"].sum():
+        st.info(NO_VOTE, icon="🗳️")
+        return None
+    views.bars(section, shown, round_id, when, show_progress, interactive=True, top=top)
     if details:
         views.bars_details(section, shown, month, when, show_progress)
     return df

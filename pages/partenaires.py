@@ -22,21 +22,21 @@ months = review.review_months(con, day)
 choice, _ = st.columns([1, 2])
 with choice:
     month = review_ui.month_picker(months)
-report = partners.monthly_report(con, month, day)
-partners.downloads(con, month, day)
+version = partners.version(con)
+report = partners.monthly_report(con, month, day, version)
+partners.downloads(con, month, day, version)
 if report.comparison.actions.empty:
     st.info("Aucune action de suivi n'est encore enregistrée : cet espace se remplira avec les premières "
             "actions décidées après le séminaire.")
     st.stop()
 
-data = review_ui.review_data(con, month, day)
 st.header(f"{french.month(month).capitalize()} en chiffres", anchor=False)
 figures, chart = st.columns([3, 2], gap="large")
 with figures:
     partners.key_figures(report)
 with chart:
     st.markdown(f"**Avancement par objectif au {french.date(report.as_of)}**")
-    review_ui.objectives_chart(data)
+    review_ui.objectives_chart(report.objectives, (*version, "rapport", month, report.as_of))
 
 
 def changes_tab() -> None:
@@ -47,7 +47,9 @@ def changes_tab() -> None:
 
 TABS = {
     "Ce qui a changé": changes_tab,
-    "Avancement par objectif et par défi": lambda: review_ui.progress_section(data, seminar.objectives(con)),
+    "Avancement par objectif et par défi": lambda: review_ui.progress_section(
+        review_ui.review_data(con, month, day), seminar.objectives(con)
+    ),
     "Relevé de décisions": lambda: partners.decisions(report),
     "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),
 }

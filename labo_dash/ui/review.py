@@ -205,9 +205,12 @@ def changes(data: dict[str, Any]) -> None:
                 st.dataframe(_rows(frames[code]), column_config=COLUMNS, hide_index=True, placeholder="–")
 
 
-def objectives_chart(data: dict[str, Any]) -> None:
-    """Show the rolled-up progress of each objective at the month (bars in the objectives' colours)."""
-    objectives = data["objectives"]
+def objectives_chart(objectives: pd.DataFrame, version: tuple) -> None:
+    """Show the rolled-up progress of each objective (bars in the objectives' colours).
+
+    ``objectives`` comes from progress.progress_by_objective; ``version`` identifies it (the chart's cache
+    key: database, data version, month and reading date).
+    """
     frame = objectives.assign(
         label=[
             f"{int(n)} · {s}" for n, s in zip(objectives["number"], objectives["short_label"], strict=True)
@@ -218,8 +221,8 @@ def objectives_chart(data: dict[str, Any]) -> None:
             lambda: charts.progress_bars_chart(
                 frame, colors=charts.OBJECTIVE_COLORS[: len(frame)], title="Par objectif"
             ),
-            data["version"],
-            "review-objectives",
+            version,
+            "progress-objectives",
         ),
         width="stretch",
     )
@@ -231,7 +234,7 @@ def progress_section(data: dict[str, Any], objectives_list: list[dict]) -> None:
     st.markdown(f"**Avancement agrégé au {french.date(data['comparison'].as_of)}**")
     left, right = st.columns(2, gap="large")
     with left:
-        objectives_chart(data)
+        objectives_chart(objectives, data["version"])
     with right:
         st.vega_lite_chart(
             spec(

@@ -239,7 +239,15 @@ def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) 
         (label for o, label in zip(groups, labels, strict=True) if o["number"] == chosen["objective"]), None
     )
     domain = charts.timeline_domain(df, when)
-    for tab, o, part in zip(st.tabs(labels, default=opened), groups, parts, strict=True):
+    tabs = st.tabs(  # only the open tab builds its chart; a new filter opens its objective's tab
+        labels,
+        default=opened,
+        key=f"{section.key}-timeline-{chosen['challenge']}-{chosen['objective']}",
+        on_change="rerun",
+    )
+    for tab, o, part in zip(tabs, groups, parts, strict=True):
+        if not tab.open:
+            continue
         tab.vega_lite_chart(
             section.spec(
                 lambda part=part: charts.finish(

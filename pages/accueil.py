@@ -88,8 +88,8 @@ cols[4].metric(
 )
 slots = seminar.programme(con)
 now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
-for now_slot in [s for s in slots if s["position"] == now_position]:
-    st.success(
+for now_slot in [s for s in slots if s["position"] == now_position]:  # the programme tab highlights it too
+    st.info(
         f"**En ce moment** · {french.clock(now_slot['starts_at'])} – {french.clock(now_slot['ends_at'])} · "
         f"{md_escape(now_slot['title'])}",
         icon="▶️",

@@ -119,3 +119,15 @@ def test_monthly_review_summary_then_the_changes_tab(demo_db, monkeypatch):
     at.query_params["onglet"] = "Relevé de décisions"
     at.run()
     assert "**Ajouter une décision**" in [m.value for m in at.markdown]
+
+
+def test_home_summary_names_the_slot_running_now_on_the_day(demo_db, monkeypatch):
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    monkeypatch.setenv("LABO_NOW", "2026-03-24T10:30:00Z")  # 11h30 in Paris, the seminar's day
+    at = open_tab(PAGES[0].script)
+    assert [i.value for i in at.info if "En ce moment" in i.value] == [
+        "**En ce moment** · 11h – 12h · Ateliers participatifs – Diagnostic partagé de l'accompagnement des "
+        "coopérations dans les territoires ; formulation de défis à relever"
+    ]
+    monkeypatch.setenv("LABO_NOW", "2026-03-25T10:30:00Z")  # the day after: no slot is running
+    assert not [i for i in open_tab(PAGES[0].script).info if "En ce moment" in i.value]

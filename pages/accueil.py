@@ -1,11 +1,15 @@
-"""Accueil: what the seminar is, its programme (current slot highlighted), key figures and the signature."""
+"""Accueil: what the seminar is and where it stands, in the first screen (key figures, the slot running now,
+the support for the défis and its realisation); the programme, the objectives, the actions by status and
+the full signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens one)."""
 
 import streamlit as st
 
-from labo_dash import charts, clock, french, seminar
+from labo_dash import clock, french, seminar
 from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
-from labo_dash.ui.home import reference_round_invitation
-from labo_dash.ui.signature import render_signature
+from labo_dash.ui.home import actions_tab, programme_tab, reference_round_invitation
+from labo_dash.ui.signature import render_signature, render_support_by_challenge
+
+SUMMARY_TOP = 5  # défis in the summary's chart (ties kept); the « Signature » tab shows them all
 
 con = connection()
 info = seminar.get_seminar(con)
@@ -13,10 +17,11 @@ page_header(
     f"« {info['title']} »",
     f"{info['subtitle']} · organisé par {info['organiser']} · étude-action soutenue par {info['funder']}",
 )
+reference_round_invitation(con, current_actor())  # a choice left to the organisers, above the summary
 
 when = f"le {french.date(info['held_on'])}" if info["held_on"] else "à une date à préciser"
 where = f", {info['venue']}" if info["venue"] else ""
-st.markdown(f"**Séminaire {when}{where}.** {md_escape(info['description'] or '')}")
+st.markdown(f"**Séminaire {when}{where}.**")
 
 figures = seminar.key_figures(con, today(con))
 cols = st.columns(5)
@@ -37,45 +42,27 @@ cols[4].metric(
     french.number(figures["actions"]),
     help=f"dont {figures['actions_overdue']} en retard sur leur échéance",
 )
+slots = seminar.programme(con)
+now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
+for now_slot in [s for s in slots if s["position"] == now_position]:  # the programme tab highlights it too
+    st.info(
+        f"**En ce moment** · {french.clock(now_slot['starts_at'])} – {french.clock(now_slot['ends_at'])} · "
+        f"{md_escape(now_slot['title'])}",
+        icon="▶️",
+    )
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("Programme de la journée")
-    slots = seminar.programme(con)
-    now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
-    st.caption("Le jour du séminaire, le moment en cours est mis en évidence.")
-    for slot in slots:
-        hours = f"{french.clock(slot['starts_at'])} – {french.clock(slot['ends_at'])}"
-        line = f"**{hours}** · {md_escape(slot['title'])}"
-        if slot["details"]:
-            line += f"  \n:small[{md_escape(slot['details'])}]"
-        if slot["position"] == now_position:
-            st.success(f"**En ce moment** · {line}", icon="▶️")
-        else:
-            st.markdown(line)
-with right:
-    st.subheader("Les cinq objectifs généraux")
-    for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
-        st.markdown(
-            f"<span style='color:{color};font-size:1.3em'>■</span> "
-            f"**Objectif {obj['number']}** · {md_escape(obj['title'])}",
-            unsafe_allow_html=True,
-        )
-    st.subheader("Actions de suivi par statut")
-    if figures["actions"]:
-        st.altair_chart(charts.actions_by_status(figures["actions_by_status"]), width="stretch")
-        st.caption(
-            f"Situation au {french.date(today(con))} : "
-            + ", ".join(
-                f"{french.status(code).lower()} : {n}"
-                for code, n in figures["actions_by_status"].items()
-                if n
-            )
-            + f" ; {figures['actions_overdue']} en retard."
-        )
-    else:
-        st.info("Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.")
+render_support_by_challenge(
+    con, key="accueil-resume", details=False, top=SUMMARY_TOP,
+    heading="Le soutien de la salle aux défis, et sa réalisation",
+)
 
-st.divider()
-reference_round_invitation(con, current_actor())
-render_signature(con, key="accueil")
+TABS = {
+    "Programme et objectifs": lambda: programme_tab(con, info, slots, now_position),
+    "Actions de suivi": lambda: actions_tab(con, figures),
+    "Signature, mois après mois": lambda: render_signature(con, key="accueil", heading=None),
+}
+for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),
+                       TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()

@@ -1,5 +1,6 @@
-"""Espace partenaires: read-only progress per objective and défi, what changed, key figures, the signature
-view, and the monthly report and open data to download."""
+"""Espace partenaires (read only). First screen: the month, the reports to download, its key figures and
+the progress of each objective; what changed, the progress per défi, the steering group's decisions and the
+signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens one)."""
 
 import streamlit as st
 
@@ -21,23 +22,39 @@ months = review.review_months(con, day)
 choice, _ = st.columns([1, 2])
 with choice:
     month = review_ui.month_picker(months)
-report = partners.monthly_report(con, month, day)
-partners.downloads(con, month, day)
+version = partners.version(con)
+report = partners.monthly_report(con, month, day, version)
+partners.downloads(con, month, day, version)
 if report.comparison.actions.empty:
     st.info("Aucune action de suivi n'est encore enregistrée : cet espace se remplira avec les premières "
             "actions décidées après le séminaire.")
     st.stop()
 
 st.header(f"{french.month(month).capitalize()} en chiffres", anchor=False)
-partners.key_figures(report)
+figures, chart = st.columns([3, 2], gap="large")
+with figures:
+    partners.key_figures(report)
+with chart:
+    st.markdown(f"**Avancement par objectif au {french.date(report.as_of)}**")
+    review_ui.objectives_chart(report.objectives, (*version, "rapport", month, report.as_of))
 
-st.subheader(f"Ce qui a changé depuis la revue {reports.of_month(report.comparison.previous)}", anchor=False)
-partners.changes(report)
 
-st.subheader(f"Avancement par objectif et par défi à la fin {reports.of_month(month)}", anchor=False)
-review_ui.progress_section(review_ui.review_data(con, month, day), seminar.objectives(con))
+def changes_tab() -> None:
+    previous = reports.of_month(report.comparison.previous)
+    st.subheader(f"Ce qui a changé depuis la revue {previous}", anchor=False)
+    partners.changes(report)
 
-st.subheader("Relevé de décisions du comité de pilotage", anchor=False)
-partners.decisions(report)
 
-render_signature(con, key="partenaires", month=month)
+TABS = {
+    "Ce qui a changé": changes_tab,
+    "Avancement par objectif et par défi": lambda: review_ui.progress_section(
+        review_ui.review_data(con, month, day), seminar.objectives(con)
+    ),
+    "Relevé de décisions": lambda: partners.decisions(report),
+    "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),
+}
+for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),
+                       TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()

@@ -1,4 +1,6 @@
-"""Comité de pilotage: the monthly review (what changed, progress at that month, decisions, export)."""
+"""Comité de pilotage: the monthly review. First screen: the month, its key figures and the actions that
+changed; the aggregated progress, the decisions and the signature behind tabs (only the open tab runs;
+``?onglet=`` in the address opens one, ``?mois=AAAA-MM`` the month)."""
 
 import streamlit as st
 
@@ -33,21 +35,26 @@ with export:
 st.header(f"Revue de {french.month(month)}", anchor=False)
 ui.summary(data)
 
-st.subheader("Ce qui a changé depuis la revue précédente", anchor=False)
-ui.changes(data)
 
-st.subheader(f"Avancement agrégé à la fin de {french.month(month)}", anchor=False)
-ui.progress_section(data, seminar.objectives(con))
+def decisions_tab() -> None:
+    decisions, meeting = st.columns([3, 2], gap="large")
+    with decisions:
+        ui.decisions_section(con, actor, month, data)
+    with meeting:
+        if actor.can("reviews.write"):
+            ui.meeting_form(con, actor, month, data["meeting"])
+        elif data["meeting"] and data["meeting"]["notes"]:
+            st.markdown(f"**Notes de séance** : {md_escape(data['meeting']['notes'])}")
 
-st.subheader("Relevé de décisions", anchor=False)
-decisions, meeting = st.columns([3, 2], gap="large")
-with decisions:
-    ui.decisions_section(con, actor, month, data)
-with meeting:
-    if actor.can("reviews.write"):
-        ui.meeting_form(con, actor, month, data["meeting"])
-    elif data["meeting"] and data["meeting"]["notes"]:
-        st.markdown(f"**Notes de séance** : {md_escape(data['meeting']['notes'])}")
 
-st.divider()
-render_signature(con, key="suivi", month=month, control=False)
+TABS = {
+    "Ce qui a changé": lambda: ui.changes(data),
+    "Avancement par objectif et par défi": lambda: ui.progress_section(data, seminar.objectives(con)),
+    "Relevé de décisions": decisions_tab,
+    "Signature": lambda: render_signature(con, key="suivi", month=month, control=False, heading=None),
+}
+for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),
+                       TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            render()

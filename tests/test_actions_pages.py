@@ -323,11 +323,13 @@ def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):
     assert metrics["Terminées"] == "2" and metrics["Abandonnées"] == "1"
     labels = [t.label for t in at.tabs]
     assert "Terminées (2)" in labels and "Abandonnées (1)" in labels
+    at.query_params["onglet"] = "Relevé de décisions"
+    at.run()
     assert "Abandonner l'application mobile et réaffecter son budget" in texts(at)  # September's decisions
 
 
 def test_record_a_decision_tied_to_an_action(app, demo_db):
-    at = app(REVIEW_PAGE)
+    at = app(REVIEW_PAGE, onglet="Relevé de décisions")
     month = at.selectbox(key="review_month").value
     decisions = count(demo_db, "SELECT count(*) FROM decisions")
     key = f"decision_{month:%Y%m}_0"

@@ -80,8 +80,8 @@ PAGES = {
     "vote?code={code}&complet=1": ["participante", "défi", "tour"],
     "resultats": [],
     "actions?action={action}": ["action", "solution", "défi", "commentaire"],
-    "suivi": ["décision", "notes"],
-    "partenaires": ["notes"],
+    "suivi?onglet=Relev%C3%A9+de+d%C3%A9cisions": ["décision", "notes"],  # the decisions' tab
+    "partenaires?onglet=Relev%C3%A9+de+d%C3%A9cisions": ["notes"],
     "admin": [],
 }
 

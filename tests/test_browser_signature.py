@@ -12,6 +12,7 @@ from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 pytestmark = pytest.mark.browser
 
 BARS = "[class*='st-key-accueil-bars-'] [data-testid='stVegaLiteChart']"
+SIGNATURE_TAB = "?onglet=Signature%2C+mois+apr%C3%A8s+mois"  # the home page's « Signature, mois après mois »
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,11 @@ def chart_image(page, selector: str, name: str) -> bytes:
 def test_home_month_control_replays_the_history(server, tab):
     tab.goto(server.url)
     wait_ready(tab)
+    tab.get_by_role("tab", name="Signature, mois après mois").click()  # only the open tab computes
+    wait_ready(tab)
     assert tab.locator("[data-testid='stException']").count() == 0
-    assert tab.get_by_role("heading", name="Signature : le soutien aux défis et sa réalisation").is_visible()
+    assert "onglet=Signature" in tab.url  # the open tab is kept in the address
+    assert tab.get_by_role("tab", name="Soutien aux défis, réparti par objectif", selected=True).is_visible()
     latest = chart_image(tab, BARS, "signature-barres-dernier-mois")
     slider = tab.locator(".st-key-accueil-month").get_by_role("slider")
     slider.focus()
@@ -70,7 +74,7 @@ def test_home_month_control_replays_the_history(server, tab):
 
 
 def test_click_on_a_défi_filters_the_other_views(server, tab):
-    tab.goto(server.url)
+    tab.goto(server.url + SIGNATURE_TAB)
     wait_ready(tab)
     chart = tab.locator(BARS).first
     chart.scroll_into_view_if_needed()
@@ -81,8 +85,11 @@ def test_click_on_a_défi_filters_the_other_views(server, tab):
     notice = tab.get_by_text("Filtre : défi « Financer durablement l'animation des coopérations »")
     assert notice.is_visible()
     screenshot(tab, "signature-accueil-filtre-defi")
+    tab.get_by_role("tab", name="Calendrier des actions par objectif").click()
+    wait_ready(tab)
+    assert notice.is_visible()  # the filter holds from one view to the other
     # The Gantt keeps that défi's 6 actions, under its objectives (2 and 3) only.
-    tabs = [t.strip() for t in tab.get_by_role("tab").all_inner_texts()]
+    tabs = [t.strip() for t in tab.get_by_role("tab").all_inner_texts() if t.strip()[:1].isdigit()]
     assert [t.split(" (")[0] for t in tabs] == ["2 · Animation territoriale", "3 · Financement"], tabs
     assert all(t.split(" (")[1].startswith("6") for t in tabs), tabs
     assert tab.get_by_role("button", name="Tout afficher").is_visible()
@@ -95,11 +102,9 @@ def test_click_on_a_défi_filters_the_other_views(server, tab):
     not any(p.url_path == "suivi" for p in PAGES), reason="the monthly review page is not there"
 )
 def test_monthly_review_month_changes_the_signature(server, tab):
-    tab.goto(f"{server.url}/suivi")
+    tab.goto(f"{server.url}/suivi?onglet=Signature")
     wait_ready(tab)
     assert tab.locator("[data-testid='stException']").count() == 0
-    heading = tab.get_by_role("heading", name="Signature : le soutien aux défis et sa réalisation")
-    heading.scroll_into_view_if_needed()
     before = chart_image(
         tab, "[class*='st-key-suivi-bars-'] [data-testid='stVegaLiteChart']", "signature-suivi-avant"
     )
@@ -110,6 +115,7 @@ def test_monthly_review_month_changes_the_signature(server, tab):
     picker.press("Enter")
     wait_ready(tab)
     assert tab.get_by_text("avancement au 30 juin 2026").is_visible()
+    assert "onglet=Signature" in tab.url and "mois=2026-06" in tab.url  # the tab stays open
     after = chart_image(
         tab, "[class*='st-key-suivi-bars-'] [data-testid='stVegaLiteChart']", "signature-suivi-juin"
     )
@@ -121,7 +127,7 @@ def test_signature_at_phone_width(server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 2400}, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(120_000)
-    page.goto(server.url)
+    page.goto(server.url + SIGNATURE_TAB)
     wait_ready(page)
     chart_image(page, BARS, "signature-barres-telephone")
     box = page.locator(BARS).first.bounding_box()

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from labo_dash import clock, corrections, db, progress, signature, voting
 from labo_dash import rounds as rounds_module
 from labo_dash.access import ORGANISER, Actor
+from labo_dash.ui import signature as signature_ui
 from labo_dash.ui import signature_tables as tables
 from tests.withdrawal_data import OCTOBER_END, RIGHT
 from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
@@ -433,27 +434,36 @@ def test_empty_seminar_has_no_support_round(fresh_db):
 # --- The home page (AppTest): the month control changes the figures -----------------------------------
 
 
+SIGNATURE_TAB = "Signature, mois après mois"
+
+
 def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     monkeypatch.setenv("LABO_DB", str(demo_db))
     at = AppTest.from_file("../app.py", default_timeout=90)
+    at.query_params["onglet"] = SIGNATURE_TAB
     at.run()
     assert not at.exception
     slider = at.select_slider(key="accueil-month")
     today = clock.today(db.connect(demo_db))  # the seminar's local date
     assert slider.value == D(today.year, today.month, 1)  # the current month by default
     assert slider.options[0] == "mars 2026"  # from the seminar's month
-    assert "Signature : le soutien aux défis et sa réalisation" in [h.value for h in at.header]
     captions = " ".join(c.value for c in at.caption)
     assert "Longueur de la barre" in captions
     assert "Soutien tiré du tour « Positionnement sur les défis \\(plénière de 12h\\) » \\(" in captions
+    assert [t.label for t in at.tabs][-4:] == list(signature_ui.VIEWS)
     slider.set_value(D(2026, 5, 1))
     next(b for b in at.button if b.label == "Afficher ce mois").click()
     at.run()
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "avancement des actions au 31 mai 2026" in captions
-    labels = [e.label for e in at.expander]
-    assert "Les chiffres : soutien aux défis" in labels and "Les chiffres : actions par objectif" in labels
+    assert "Les chiffres : soutien aux défis" in [e.label for e in at.expander]
+    at.query_params["vue"] = "Calendrier des actions par objectif"  # the month stays when the view changes
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="accueil-month").value == D(2026, 5, 1)
+    assert "Les chiffres : actions par objectif" in [e.label for e in at.expander]
+    assert "Les chiffres : soutien aux défis" not in [e.label for e in at.expander]  # only the open view runs
 
 
 def test_home_page_before_any_vote_says_what_comes(fresh_db, monkeypatch):

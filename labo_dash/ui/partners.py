@@ -22,9 +22,16 @@ def _report(_con: duckdb.DuckDBPyConnection, path: str, version: tuple, month: d
     return reports.build_report(_con, month, today)
 
 
-def monthly_report(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> reports.MonthlyReport:
-    """Return the report of ``month``, from the cache while the data does not change."""
-    return _report(con, str(db.default_path()), actions.data_version(con), month, today)
+def version(con: duckdb.DuckDBPyConnection) -> tuple[str, tuple]:
+    """Return what the page's caches are keyed on: the database path and its follow-up data version."""
+    return str(db.default_path()), actions.data_version(con)
+
+
+def monthly_report(
+    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, data_version: tuple[str, tuple]
+) -> reports.MonthlyReport:
+    """Return the report of ``month``, from the cache while ``data_version`` (:func:`version`) holds."""
+    return _report(con, *data_version, month, today)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -36,9 +43,10 @@ def _file(_con: duckdb.DuckDBPyConnection, path: str, version: tuple, month: dt.
     return report_pdf.report_pdf(report) if kind == "pdf" else report_xlsx.report_xlsx(report)
 
 
-def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> None:
+def downloads(
+    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, data_version: tuple[str, tuple]
+) -> None:
     """Offer the monthly report (PDF, Excel) and the open data (ZIP), built only when clicked."""
-    version = (str(db.default_path()), actions.data_version(con))
     name = f"rapport-mensuel-{month:%Y-%m}"
     columns = iter(st.columns(3))
     for label, kind, file_name, mime, icon in [
@@ -47,9 +55,9 @@ def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) ->
         ("Données ouvertes (CSV et Parquet)", "open-data", f"donnees-ouvertes-{today:%Y-%m-%d}.zip",
          "application/zip", "🗂️"),
     ]:
-        next(columns).download_button(label, data=functools.partial(_file, con, *version, month, today, kind),
-                           file_name=file_name, mime=mime, icon=icon, on_click="ignore", width="stretch",
-                           key=f"download-{kind}")
+        build = functools.partial(_file, con, *data_version, month, today, kind)
+        next(columns).download_button(label, data=build, file_name=file_name, mime=mime, icon=icon,
+                                      on_click="ignore", width="stretch", key=f"download-{kind}")
 
 
 def key_figures(report: reports.MonthlyReport) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import duckdb
@@ -13,6 +14,7 @@ from labo_dash import charts, db, french, progress, review, review_print, semina
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import fraction, version_of
+from labo_dash.ui.chart_export import spec
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
@@ -49,7 +51,12 @@ def month_picker(months: list[dt.date]) -> dt.date:
 def load_review(
     _con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, month: dt.date, today: dt.date
 ) -> dict[str, Any]:
-    """Return everything the review of ``month`` shows (cached per database, data version and month)."""
+    """Return everything the review of ``month`` shows (cached per database, data version and month).
+
+    Keys: comparison (review.Comparison), objectives and challenges (roll-ups at the month's reading date,
+    with ``progress_before`` at the previous review), history, meeting, decisions, and version (the
+    cache key of the charts built from them).
+    """
     comparison = review.compare(_con, month, today)
     months = [m for m in review.review_months(_con, today) if m <= month]
     objectives = progress.progress_by_objective(_con, comparison.as_of)
@@ -67,6 +74,7 @@ def load_review(
         "history": review.objective_history(_con, months, today),
         "meeting": review.get_review(_con, month),
         "decisions": review.decisions(_con, month),
+        "version": (path, data_version, month, comparison.as_of),
     }
 
 
@@ -197,26 +205,47 @@ def changes(data: dict[str, Any]) -> None:
                 st.dataframe(_rows(frames[code]), column_config=COLUMNS, hide_index=True, placeholder="–")
 
 
+def objectives_chart(objectives: pd.DataFrame, version: tuple) -> None:
+    """Show the rolled-up progress of each objective (bars in the objectives' colours).
+
+    ``objectives`` comes from progress.progress_by_objective; ``version`` identifies it (the chart's cache
+    key: database, data version, month and reading date).
+    """
+    frame = objectives.assign(
+        label=[
+            f"{int(n)} · {s}" for n, s in zip(objectives["number"], objectives["short_label"], strict=True)
+        ]
+    )
+    st.vega_lite_chart(
+        spec(
+            lambda: charts.progress_bars_chart(
+                frame, colors=charts.OBJECTIVE_COLORS[: len(frame)], title="Par objectif"
+            ),
+            version,
+            "progress-objectives",
+        ),
+        width="stretch",
+    )
+
+
 def progress_section(data: dict[str, Any], objectives_list: list[dict]) -> None:
     """Show the rolled-up progress by objective and by défi at the month, and by objective over the months."""
     objectives, challenges = data["objectives"], data["challenges"]
+    st.markdown(f"**Avancement agrégé au {french.date(data['comparison'].as_of)}**")
     left, right = st.columns(2, gap="large")
     with left:
-        frame = objectives.assign(
-            label=[
-                f"{int(n)} · {s}"
-                for n, s in zip(objectives["number"], objectives["short_label"], strict=True)
-            ]
-        )
-        st.altair_chart(
-            charts.progress_bars_chart(
-                frame, colors=charts.OBJECTIVE_COLORS[: len(frame)], title="Par objectif"
+        objectives_chart(objectives, data["version"])
+    with right:
+        st.vega_lite_chart(
+            spec(
+                lambda: charts.progress_bars_chart(
+                    challenges.assign(label=challenges["title"]), title="Par défi"
+                ),
+                data["version"],
+                "review-challenges",
             ),
             width="stretch",
         )
-    with right:
-        frame = challenges.assign(label=challenges["title"])
-        st.altair_chart(charts.progress_bars_chart(frame, title="Par défi"), width="stretch")
     st.caption(progress.ROLLUP_EXPLANATION)
     with st.expander("Les chiffres, et leur évolution depuis la revue précédente"):
         table = pd.concat(
@@ -257,7 +286,15 @@ def progress_section(data: dict[str, Any], objectives_list: list[dict]) -> None:
         )
     if data["history"]["month"].nunique() > 1:
         st.markdown("**Avancement agrégé par objectif, fin de chaque mois**")
-        st.altair_chart(charts.progress_trend_chart(data["history"], objectives_list), width="stretch")
+        st.vega_lite_chart(
+            spec(
+                lambda: charts.progress_trend_chart(data["history"], objectives_list),
+                data["version"],
+                "review-history",
+                tuple(o["number"] for o in objectives_list),
+            ),
+            width="stretch",
+        )
 
 
 def meeting_form(con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, meeting: dict | None) -> None:
@@ -364,10 +401,10 @@ def decisions_section(
                 st.rerun()
 
 
-def export_button(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> None:
-    """Offer the review as a print-ready HTML document."""
+def _print_document(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> bytes:
+    """Return the print-ready HTML of the review (built when the download button is clicked)."""
     comparison = data["comparison"]
-    document = review_print.render(
+    return review_print.render(
         seminar.get_seminar(con),
         comparison,
         data["objectives"],
@@ -375,11 +412,15 @@ def export_button(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: d
         data["decisions"],
         data["meeting"],
         today,
-    )
+    ).encode("utf-8")
+
+
+def export_button(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> None:
+    """Offer the review as a print-ready HTML document, built only when clicked."""
     st.download_button(
         "Télécharger le relevé imprimable (HTML)",
-        document.encode("utf-8"),
-        file_name=f"comite-de-pilotage-{comparison.month:%Y-%m}.html",
+        functools.partial(_print_document, con, data, today),
+        file_name=f"comite-de-pilotage-{data['comparison'].month:%Y-%m}.html",
         mime="text/html",
         icon="🖨️",
         on_click="ignore",

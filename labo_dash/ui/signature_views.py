@@ -39,7 +39,7 @@ class Section:
     """What every view of one section shares: the connection, data version, objectives and filter key."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, key: str, seminar_id: int) -> None:
-        self.con, self.key = con, key
+        self.con, self.key, self.seminar_id = con, key, seminar_id
         self.version = signature.data_version(con)
         self.objectives = seminar.objectives(con, seminar_id)
         self.labels = tuple(charts.objective_labels(self.objectives))
@@ -72,9 +72,18 @@ def explain(when: dt.date, show_progress: bool) -> str:
 
 
 def bars(
-    section: Section, df: pd.DataFrame, round_id: int, when: dt.date, show_progress: bool, interactive: bool
+    section: Section,
+    df: pd.DataFrame,
+    round_id: int,
+    when: dt.date,
+    show_progress: bool,
+    interactive: bool,
+    top: int | None = None,
 ) -> None:
-    """Show the per-défi bars, the objectives' legend above them (it wraps on a phone)."""
+    """Show the per-défi bars, the objectives' legend above them (it wraps on a phone).
+
+    ``top``: the rank ``df`` was cut at (None = every défi), part of the chart's cache key.
+    """
     chosen = picks.current(section.key)
     st.caption(explain(when, show_progress))
     items = list(zip(section.labels, charts.OBJECTIVE_COLORS, strict=False))
@@ -95,6 +104,7 @@ def bars(
         round_id,
         when,
         show_progress,
+        top,
     )
     if interactive:
         picks.clickable(chart, section.key, "bars", "defi", BARS_TITLE)
@@ -167,7 +177,6 @@ def trend_details(
 
 def weights(section: Section, df: pd.DataFrame, round_id: int) -> None:
     chosen = picks.current(section.key)
-    st.subheader("Poids des objectifs dans chaque défi", anchor=False)
     explain = (
         "Chaque défi répartit son soutien entre les objectifs selon ces poids (défis rangés par soutien)"
     )
@@ -197,7 +206,6 @@ def weights(section: Section, df: pd.DataFrame, round_id: int) -> None:
 def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) -> None:
     """Show the Gantt of the actions, one tab per objective (the filtered objective's tab open)."""
     chosen = picks.current(section.key)
-    st.subheader("Calendrier des actions par objectif", anchor=False)
     if chosen["challenge"] is not None:
         df = df[df["challenge_id"] == chosen["challenge"]]
     if df.empty:
@@ -231,7 +239,15 @@ def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) 
         (label for o, label in zip(groups, labels, strict=True) if o["number"] == chosen["objective"]), None
     )
     domain = charts.timeline_domain(df, when)
-    for tab, o, part in zip(st.tabs(labels, default=opened), groups, parts, strict=True):
+    tabs = st.tabs(  # only the open tab builds its chart; a new filter opens its objective's tab
+        labels,
+        default=opened,
+        key=f"{section.key}-timeline-{chosen['challenge']}-{chosen['objective']}",
+        on_change="rerun",
+    )
+    for tab, o, part in zip(tabs, groups, parts, strict=True):
+        if not tab.open:
+            continue
         tab.vega_lite_chart(
             section.spec(
                 lambda part=part: charts.finish(

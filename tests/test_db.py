@@ -95,3 +95,75 @@ def test_reference_data_matches_the_seed(fresh_db):
     assert slots[0]["starts_at"].hour == 9 and slots[-1]["ends_at"].hour == 16
     assert "Déjeuner sur place" in text and any(s["title"] == "Déjeuner sur place" for s in slots)
     con.close()
+
+
+def test_every_topic_has_a_version_and_versions_reads_them_in_order(fresh_db):
+    con = db.open_database(fresh_db)
+    topics = [row[0] for row in con.execute("SELECT topic FROM data_versions").fetchall()]
+    assert sorted(topics) == sorted(str(topic) for topic in db.Topic)
+    every = db.versions(con)
+    assert len(every) == len(db.Topic)
+    assert db.versions(con, db.Topic.PEOPLE, db.Topic.VOTES) == (
+        every[list(db.Topic).index(db.Topic.PEOPLE)], every[list(db.Topic).index(db.Topic.VOTES)]
+    )
+    con.close()
+
+
+def test_a_transaction_bumps_only_the_topics_it_names(fresh_db):
+    con = db.open_database(fresh_db)
+    before = dict(zip(db.Topic, db.versions(con), strict=True))
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
+        cur.execute("INSERT INTO participants (seminar_id, name, kind) VALUES (1, ?, 'ptce')", ["Awa"])
+    after = dict(zip(db.Topic, db.versions(con), strict=True))
+    assert after[db.Topic.PEOPLE] > before[db.Topic.PEOPLE]
+    assert {t: v for t, v in after.items() if t != db.Topic.PEOPLE} == {
+        t: v for t, v in before.items() if t != db.Topic.PEOPLE
+    }
+    con.close()
+
+
+def test_a_transaction_naming_no_topic_bumps_them_all(fresh_db):
+    con = db.open_database(fresh_db)
+    before = db.versions(con)
+    with db.transaction(con) as cur:
+        cur.execute("INSERT INTO participants (seminar_id, name, kind) VALUES (1, ?, 'ptce')", ["Awa"])
+    assert all(new > old for new, old in zip(db.versions(con), before, strict=True))
+    con.close()
+
+
+def test_a_rolled_back_transaction_bumps_nothing(fresh_db):
+    con = db.open_database(fresh_db)
+    before = db.versions(con)
+    with pytest.raises(ValueError), db.transaction(con, db.Topic.PEOPLE) as cur:
+        cur.execute("INSERT INTO participants (seminar_id, name, kind) VALUES (1, ?, 'ptce')", ["Awa"])
+        raise ValueError("boom")
+    assert db.versions(con) == before
+    con.close()
+
+
+def test_another_process_reads_the_new_version(fresh_db):
+    con = db.open_database(fresh_db)
+    with db.transaction(con, db.Topic.VOTES) as cur:
+        cur.execute("UPDATE seminars SET title = title")
+    expected = db.versions(con, db.Topic.VOTES)[0]
+    con.close()
+    root = Path(__file__).resolve().parents[1]
+    code = "import sys; from labo_dash import db; print(db.versions(db.open_database(sys.argv[1]))[0])"
+    out = subprocess.run([sys.executable, "-c", code, str(fresh_db)], capture_output=True, text=True,
+                         check=True, cwd=root)
+    assert int(out.stdout) == expected
+    # And a write of that other process is seen here once the file is opened again.
+    code = ("import sys; from labo_dash import db\n"
+            "with db.transaction(db.open_database(sys.argv[1]), 'votes') as cur:\n"
+            "    cur.execute('UPDATE seminars SET title = title')")
+    subprocess.run([sys.executable, "-c", code, str(fresh_db)], check=True, cwd=root)
+    con = db.open_database(fresh_db)
+    assert db.versions(con, db.Topic.VOTES)[0] > expected
+    con.close()
+
+
+def test_database_path_names_the_file_of_a_connection_and_of_its_cursors(fresh_db):
+    con = db.open_database(fresh_db)
+    assert db.database_path(con) == str(fresh_db.resolve())
+    assert db.database_path(con.cursor()) == str(fresh_db.resolve())
+    con.close()

@@ -124,7 +124,7 @@ def save_changes(
     """
     access.require(actor, "actions.write")
     reported_by = clean(reported_by) or actor.name
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute(_CURRENT, [list(changes)])
         names = [d[0] for d in cur.description]
         current = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}

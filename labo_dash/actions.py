@@ -264,7 +264,7 @@ def create_actions(
     progress_value = clean(progress_value)
     initial = status != "a_lancer" or progress_value is not None
     values, _ = read_numbers(values)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         created = cur.execute(
             "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
             "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight, "
@@ -396,7 +396,7 @@ def record_update(
     row = {"action_id": action_id, "reported_on": reported_on, "status": status,
            "progress": progress_value, "comment": comment,
            "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return append_updates(cur, actor, [row])[0]
 
 

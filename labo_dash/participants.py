@@ -111,7 +111,7 @@ def register_participant(
     """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
     access.require(actor, "participants.write")
     row = clean_participant(values)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=False)[0]
         db.audit(cur, actor, "participants", created["id"], "create", None, row)
     return created
@@ -130,7 +130,7 @@ def self_register(
             "L'inscription sur place n'est pas ouverte : demandez votre code à l'accueil du séminaire."
         )
     row = clean_participant({**values, "email": None})
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=True)[0]
         db.audit(cur, actor, "participants", created["id"], "self_register", None, row)
     return created
@@ -218,7 +218,7 @@ def import_participants(
     access.require(actor, "participants.write")
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, rows, self_registered=False)
         db.audit(cur, actor, "participants", None, "import", None, {"file": filename, "rows": len(created)})
     return created

@@ -431,17 +431,3 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         )
     table.attrs["last_review"] = last_review
     return table.reset_index(drop=True)
-
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """Return a cheap fingerprint of the follow-up data that changes with every write (for page caches)."""
-    row = db.query(
-        con,
-        "SELECT (SELECT max(id) FROM audit_log) AS audit, (SELECT max(id) FROM progress_points) AS updates, "
-        "(SELECT max(id) FROM actions) AS actions, (SELECT max(id) FROM solutions) AS solutions, "
-        "(SELECT max(id) FROM decisions) AS decisions, (SELECT count(*) FROM reviews) AS reviews, "
-        "(SELECT max(id) FROM ballots) AS ballots, "
-        "(SELECT count(*) FROM challenges WHERE selected) AS selected",
-    )[0]
-    return tuple(row.values())

@@ -284,8 +284,3 @@ def objective_counts(
         """,
         [workshop_id, workshop_id, seminar_id, kind, kind],
     )
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Return a number that changes with every recorded edit (for caches of the wall)."""
-    return db.query(con, "SELECT coalesce(max(id), 0) AS v FROM audit_log")[0]["v"]

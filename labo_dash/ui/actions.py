@@ -8,9 +8,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, db, french, parsing
+from labo_dash import action_table, actions, french, parsing
 from labo_dash.access import Actor
+from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, version
 
@@ -45,22 +47,14 @@ def fraction(value: float | None) -> str:
     return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
 
 
-def version_of(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Return the data version the page caches are keyed on."""
-    return actions.data_version(con)
+# What the follow-up's pages read: actions and points, the défis' titles and weights, the time zone.
+FOLLOW_UP_TOPICS = (Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTINGS)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def load_tracker(
-    _con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, today: dt.date
-) -> pd.DataFrame:
-    """Return the tracker table (cached per database and data version)."""
-    return actions.tracker(_con, today)
-
-
+@by_version(*FOLLOW_UP_TOPICS, max_entries=32)
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
-    """Return the tracker table of the current database, from the cache when nothing changed."""
-    return load_tracker(con, str(db.default_path()), version_of(con), today)
+    """Return the tracker table (:func:`labo_dash.actions.tracker`), cached until a follow-up write."""
+    return actions.tracker(con, today)
 
 
 def flags(row: pd.Series, last_review: dt.date | None) -> str:

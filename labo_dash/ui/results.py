@@ -1,19 +1,22 @@
 """Results of a round on screen: the organisers' detailed view and the live projection's parts.
 
-Aggregates only (never a single ballot). The figures are cached per round and per "version" (latest
-ballot, state, visibility, registrations), so the projection's refresh every 2 s recomputes nothing
-while nobody votes.
+Aggregates only (never a single ballot). The figures are cached per round until a write of what they read
+(ballots and rounds, registrations, items' titles: RESULTS_TOPICS), so the projection's refresh every 2 s
+recomputes nothing while nobody votes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, db, french, results, rounds
+from labo_dash import charts, french, results, rounds
+from labo_dash.db import Topic
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection, md_escape
 
 UNITS = {"dots": "Gommettes", "approval": "Approbations"}
@@ -24,10 +27,13 @@ def round_label(rnd: dict[str, Any]) -> str:
     return f"{rnd['title']} · {rounds.METHODS[rnd['method']]} · {rounds.STATUSES[rnd['status']]}"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
-    """Compute everything a results view shows (cached: ``version`` changes with every new ballot)."""
-    con = connection()
+# What results read: ballots and rounds, registrations (turnout), items' titles and objective weights.
+RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS, Topic.FOLLOW_UP)
+
+
+@by_version(*RESULTS_TOPICS, max_entries=64)
+def _bundle(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
+    """Compute everything a results view shows (cached until a write of one of RESULTS_TOPICS)."""
     rnd = rounds.get_round(con, round_id)
     bundle: dict[str, Any] = {
         "round": rnd,
@@ -42,8 +48,7 @@ def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
 
 def bundle(round_id: int) -> dict[str, Any]:
     """Return the round's cached results."""
-    con = connection()
-    return _bundle(str(db.default_path()), round_id, results.version(con, round_id))
+    return _bundle(connection(), round_id)
 
 
 def result_chart(data: dict[str, Any], *, large: bool = False):

@@ -9,10 +9,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, db, french, progress, review, review_print, seminar
+from labo_dash import charts, french, progress, review, review_print, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import fraction, version_of
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
@@ -45,10 +46,8 @@ def month_picker(months: list[dt.date]) -> dt.date:
     return month
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_review(
-    _con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, month: dt.date, today: dt.date
-) -> dict[str, Any]:
+@by_version(*FOLLOW_UP_TOPICS, max_entries=64)
+def load_review(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
     """Return everything the review of ``month`` shows (cached per database, data version and month)."""
     comparison = review.compare(_con, month, today)
     months = [m for m in review.review_months(_con, today) if m <= month]
@@ -72,7 +71,7 @@ def load_review(
 
 def review_data(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
     """Return the review of ``month`` for the current database, from the cache when nothing changed."""
-    return load_review(con, str(db.default_path()), version_of(con), month, today)
+    return load_review(con, month, today)
 
 
 def _points(after: float | None, before: float | None) -> str | None:

@@ -8,30 +8,26 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, db, french, progress, solutions
+from labo_dash import actions, french, progress, solutions
 from labo_dash.access import Actor
+from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import STATUS_CODES, fraction, tracker, version_of
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _load(_con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, today: dt.date) -> dict:
-    return {
-        "challenges": solutions.challenges_for_solutions(_con),
-        "solutions": solutions.list_solutions(_con),
-        "volunteers": solutions.volunteers(_con),
-        "by_challenge": progress.progress_by_challenge(_con, today).set_index("challenge_id"),
-    }
-
-
+@by_version(*FOLLOW_UP_TOPICS, Topic.VOTES, Topic.PEOPLE, max_entries=32)
 def solutions_data(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict:
-    """Return the défis open to solutions, the solutions, their volunteers and each défi's progress.
-
-    Cached per database and data version (every write changes it), so a rerun of /actions reads nothing.
-    """
-    return _load(con, str(db.default_path()), version_of(con), today)
+    """Return the défis open to solutions, the solutions, their volunteers (ballots of the closing vote:
+    votes and participants) and each défi's progress; cached until one of those changes."""
+    return {
+        "challenges": solutions.challenges_for_solutions(con),
+        "solutions": solutions.list_solutions(con),
+        "volunteers": solutions.volunteers(con),
+        "by_challenge": progress.progress_by_challenge(con, today).set_index("challenge_id"),
+    }
 
 
 def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: list[dict]) -> None:

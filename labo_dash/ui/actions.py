@@ -13,7 +13,7 @@ import streamlit as st
 from labo_dash import action_table, actions, french, parsing
 from labo_dash.access import Actor
 from labo_dash.db import Topic
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import LaboError
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, version
@@ -177,6 +177,8 @@ def _filter(table: pd.DataFrame) -> pd.DataFrame:
 
 
 EDITS = "action_table_edits"  # session key: the cells typed in the table and not saved yet
+REFUSAL = "action_table_refusal"  # session key: the last refused save and the edits it refused
+GIVEN = "action_table_given"  # session key: (grid key, the pending edits written in the data it was given)
 
 
 def pending_edits() -> dict[int, dict[str, Any]]:
@@ -201,7 +203,8 @@ def with_edits(frame: pd.DataFrame, edits: dict[int, dict[str, Any]]) -> pd.Data
 
 
 def _discard_edits() -> None:
-    st.session_state.pop(EDITS, None)
+    for name in (EDITS, REFUSAL, GIVEN):
+        st.session_state.pop(name, None)
     next_version("action_table")
 
 
@@ -242,11 +245,15 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
     )
     reported_by = right.text_input("Rapporté par", value=actor.name, key="table_reported_by")
     edits = pending_edits()
-    # One grid per set of rows: the grid's own edits are positions in the rows it was given.
-    rows = zlib.crc32(",".join(map(str, frame.index)).encode())
+    # One grid per set of rows: the grid's own edits are positions in the rows it was given. A new grid
+    # (first run, back from another tab) starts from the pending edits; its data then stays as it was
+    # given, so that a rerun after each edit never redraws a grid in which someone is typing.
+    key = f"action_table_{version('action_table')}_{zlib.crc32(','.join(map(str, frame.index)).encode())}"
+    if key not in st.session_state or st.session_state.get(GIVEN, (None,))[0] != key:
+        st.session_state[GIVEN] = (key, {action_id: dict(cells) for action_id, cells in edits.items()})
     edited = st.data_editor(
-        with_edits(frame, edits),
-        key=f"action_table_{version('action_table')}_{rows}",
+        with_edits(frame, st.session_state[GIVEN][1]),
+        key=key,
         column_config=column_config(),
         disabled=READ_ONLY,
         num_rows="fixed",
@@ -267,22 +274,34 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         hidden = len(set(edits) - set(map(int, frame.index)))
         note.caption(f"{french.number(len(edits))} action(s) modifiée(s), non enregistrée(s)"
                      + (f", dont {french.number(hidden)} masquée(s) par les filtres." if hidden else "."))
-    if not submitted:
-        return
-    if not edits:
+    if submitted:
+        _save(con, actor, edits, reported_on, reported_by, today)
+    # The grid reruns the page by itself after a click (it sends its cells again): a refusal is shown
+    # until the edits it refused change, not for one run only.
+    refusal = st.session_state.get(REFUSAL)
+    if refusal is not None and refusal["edits"] != edits:
+        st.session_state.pop(REFUSAL)
+    elif refusal is not None and not refusal["edits"]:
         errors.info("Aucune modification à enregistrer.")
+    elif refusal is not None:
+        with errors:
+            st.error(md_escape(refusal["message"]), icon="⚠️")
+            st.markdown("\n".join(f"- {md_escape(message)}" for message in refusal["fields"]))
+
+
+def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[str, Any]],
+          reported_on: dt.date, reported_by: str, today: dt.date) -> None:
+    """Save the pending edits (all or nothing); keep a refusal in the session, with the edits it refused."""
+    if not edits:
+        st.session_state[REFUSAL] = {"edits": {}}
         return
     try:
         summary = action_table.save_changes(
             con, actor, dict(edits), reported_on=reported_on, reported_by=reported_by, today=today
         )
-    except ValidationError as exc:
-        with errors:
-            st.error(md_escape(str(exc)), icon="⚠️")
-            st.markdown("\n".join(f"- {md_escape(message)}" for message in exc.fields.values()))
-        return
     except LaboError as exc:
-        errors.error(str(exc), icon="⚠️")
+        st.session_state[REFUSAL] = {"edits": {k: dict(v) for k, v in edits.items()}, "message": str(exc),
+                                     "fields": list(getattr(exc, "fields", {}).values())}
         return
     flash(
         f"Enregistré : {summary['updates']} point(s) d'avancement, {summary['actions']} fiche(s) modifiée(s)."

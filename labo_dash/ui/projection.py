@@ -19,7 +19,7 @@ from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection
-from labo_dash.ui.results import RESULTS_TOPICS, bundle, result_chart
+from labo_dash.ui.results import RESULTS_TOPICS, bundle, result_chart, titles_version
 
 REFRESH_SECONDS = 2
 _STYLE = """
@@ -169,7 +169,7 @@ def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
 
 
 @by_version(*RESULTS_TOPICS, max_entries=16)
-def _chart_specs(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, dict]:
+def _chart_specs(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, dict]:
     """Return the Vega-Lite specs of the projection's charts, built once per results version.
 
     A refresh without a new ballot then costs no chart building at all: building and validating three
@@ -198,7 +198,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     live = rounds.get_round(con, round_id)  # read fresh: closes a round past its countdown first
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]
-    specs = _chart_specs(con, round_id)
+    specs = _chart_specs(con, round_id, titles_version(con, round_id))
     _state_line(rnd)
     _countdown_line(live)
     before_first = rnd["status"] != "closed" and not turnout.voters

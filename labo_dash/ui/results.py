@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, results, rounds
+from labo_dash import charts, db, french, results, rounds
 from labo_dash.db import Topic
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.ui.cache import by_version
@@ -27,13 +27,22 @@ def round_label(rnd: dict[str, Any]) -> str:
     return f"{rnd['title']} · {rounds.METHODS[rnd['method']]} · {rounds.STATUSES[rnd['status']]}"
 
 
-# What results read: ballots and rounds, registrations (turnout), items' titles and objective weights.
-RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS, Topic.FOLLOW_UP)
+# What results read: ballots and rounds, registrations (turnout), défis' titles and objective weights; a
+# round on solutions also reads their titles (the follow-up's topic: see titles_version).
+RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS)
+
+
+def titles_version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int, ...]:
+    """Return the follow-up's version for a round on solutions (their titles), () for a round on défis: a
+    progress update during a vote on défis leaves the projection's cache warm."""
+    on_solutions = rounds.get_round(con, round_id)["target"] == "solutions"
+    return db.versions(con, Topic.FOLLOW_UP) if on_solutions else ()
 
 
 @by_version(*RESULTS_TOPICS, max_entries=64)
-def _bundle(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
-    """Compute everything a results view shows (cached until a write of one of RESULTS_TOPICS)."""
+def _bundle(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
+    """Compute everything a results view shows (cached until a write of one of RESULTS_TOPICS, or of the
+    solutions' titles: ``titles`` is :func:`titles_version`)."""
     rnd = rounds.get_round(con, round_id)
     bundle: dict[str, Any] = {
         "round": rnd,
@@ -48,7 +57,8 @@ def _bundle(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
 
 def bundle(round_id: int) -> dict[str, Any]:
     """Return the round's cached results."""
-    return _bundle(connection(), round_id)
+    con = connection()
+    return _bundle(con, round_id, titles_version(con, round_id))
 
 
 def result_chart(data: dict[str, Any], *, large: bool = False):

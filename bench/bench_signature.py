@@ -73,7 +73,7 @@ def main() -> int:
                     signature.challenge_weights, con, round_id
                 ),
                 "actions timeline (action_timeline)": partial(signature.action_timeline, con, TODAY),
-                "cache key (data_version)": partial(signature.data_version, con),
+                "cache key (db.versions)": partial(db.versions, con),
             }
             for name, fn in views.items():
                 rows.append(

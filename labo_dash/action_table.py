@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from labo_dash import access, db
@@ -62,16 +63,20 @@ _UPDATE = """
 def table_changes(original: pd.DataFrame, edited: pd.DataFrame) -> dict[int, dict[str, Any]]:
     """Return {action id: {column: new value}} for the cells of ``edited`` that differ from ``original``.
 
-    Both frames have an ``id`` column; only editable columns (FIELDS and UPDATE_FIELDS) are compared.
+    Both frames have an ``id`` column; only editable columns (FIELDS and UPDATE_FIELDS) are compared, as
+    :func:`labo_dash.actions.clean` reads them (blank = None, text stripped). Cells equal as they are
+    are skipped at once: a rerun of a 300-row grid costs a few ms.
     """
     columns = [c for c in [*FIELDS, *UPDATE_FIELDS] if c in edited.columns]
-    before = original.set_index("id")
+    ids = edited["id"].tolist()
+    before = original.set_index("id").loc[ids, columns].to_numpy(dtype=object)
+    after = edited[columns].to_numpy(dtype=object)
+    same = (before == after) | (pd.isna(before) & pd.isna(after))
     changes: dict[int, dict[str, Any]] = {}
-    for _, row in edited.iterrows():
-        action_id = int(row["id"])
-        diff = {c: clean(row[c]) for c in columns if clean(row[c]) != clean(before.at[action_id, c])}
-        if diff:
-            changes[action_id] = diff
+    for row, column in zip(*np.nonzero(~same), strict=True):
+        new = clean(after[row, column])
+        if new != clean(before[row, column]):
+            changes.setdefault(int(ids[row]), {})[columns[column]] = new
     return changes
 
 
@@ -124,7 +129,7 @@ def save_changes(
     """
     access.require(actor, "actions.write")
     reported_by = clean(reported_by) or actor.name
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute(_CURRENT, [list(changes)])
         names = [d[0] for d in cur.description]
         current = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}

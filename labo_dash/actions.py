@@ -264,7 +264,7 @@ def create_actions(
     progress_value = clean(progress_value)
     initial = status != "a_lancer" or progress_value is not None
     values, _ = read_numbers(values)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         created = cur.execute(
             "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
             "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight, "
@@ -396,7 +396,7 @@ def record_update(
     row = {"action_id": action_id, "reported_on": reported_on, "status": status,
            "progress": progress_value, "comment": comment,
            "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return append_updates(cur, actor, [row])[0]
 
 
@@ -431,17 +431,3 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
         )
     table.attrs["last_review"] = last_review
     return table.reset_index(drop=True)
-
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """Return a cheap fingerprint of the follow-up data that changes with every write (for page caches)."""
-    row = db.query(
-        con,
-        "SELECT (SELECT max(id) FROM audit_log) AS audit, (SELECT max(id) FROM progress_points) AS updates, "
-        "(SELECT max(id) FROM actions) AS actions, (SELECT max(id) FROM solutions) AS solutions, "
-        "(SELECT max(id) FROM decisions) AS decisions, (SELECT count(*) FROM reviews) AS reviews, "
-        "(SELECT max(id) FROM ballots) AS ballots, "
-        "(SELECT count(*) FROM challenges WHERE selected) AS selected",
-    )[0]
-    return tuple(row.values())

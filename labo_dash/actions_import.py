@@ -330,7 +330,7 @@ def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, file
     access.require(actor, "actions.write")
     if not plan_import(con, data, filename, today, actor.name).empty:  # a refused file raises: no backup
         backup.before_import(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         plan = plan_import(con, data, filename, today, actor.name)
         for change in plan.changes:
             if change.fields:

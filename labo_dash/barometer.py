@@ -70,7 +70,7 @@ def rate(
         raise ValidationError("Vos réponses ne sont pas enregistrées : corrigez les champs signalés.", errors)
     objective_ids = sorted(ratings)
     scores = [ratings[o] for o in objective_ids]
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         before = None
         if participant_id is not None:
             before = dict(cur.execute(

@@ -170,7 +170,7 @@ def create_challenge(
     """Save a new défi (title, description, workshop_id, weights in %, finding_ids); return its id."""
     require(actor, "diagnosis.write")
     values = validate_challenge(con, seminar_id=seminar_id, **fields)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         challenge_id = cur.execute(
             "INSERT INTO challenges (seminar_id, workshop_id, title, description) VALUES (?, ?, ?, ?) "
             "RETURNING id",
@@ -223,7 +223,7 @@ def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id:
             {"workshop": "L'atelier d'origine d'un défi ne change pas après sa création : "
                          "recréez le défi s'il vient d'un autre atelier."},
         )
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute(
             "UPDATE challenges SET title = ?, description = ? WHERE id = ?",
             [values["title"], values["description"], challenge_id],
@@ -247,7 +247,7 @@ def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id:
             "Ce défi a déjà été soumis à un tour de vote : il ne peut plus être supprimé "
             "(modifiez-le plutôt).", {"challenge": "Défi déjà soumis au vote."}
         )
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute("UPDATE challenges SET deleted_at = current_timestamp WHERE id = ?", [challenge_id])
         db.audit(cur, actor, "challenge", challenge_id, "delete", _snapshot(before), None)
 

@@ -103,7 +103,7 @@ def _insert(con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], post: Map
     """Write a post in one INSERT; the same post sent twice while pending (a double tap) is kept once."""
     params = [person["seminar_id"], person["id"], post["kind"], post["workshop_id"], post["challenge_id"],
               post["objective_ids"], post["text"], post["description"]]
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         row = cur.execute(
             """
             INSERT INTO contributions (seminar_id, participant_id, kind, workshop_id, challenge_id,
@@ -252,7 +252,7 @@ def update_contribution(
     post = _pending(con, contribution_id)
     values = _checked(con, post, edits)
     changed = _as_post(values)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         found = cur.execute(
             "UPDATE contributions SET kind = ?, workshop_id = ?, challenge_id = ?, "
             "objective_ids = ?::INTEGER[], text = ?, description = ? "
@@ -279,7 +279,7 @@ def accept_contribution(
     One transaction creates the finding (workshop, kind, text, objectives, and the author's participant
     kind; through :func:`labo_dash.diagnosis.record_finding`) or the solution (through
     :func:`labo_dash.solutions.record_solution`), marks the post accepted by ``actor`` now (UTC) and
-    audits both; the wall's cache key (:func:`labo_dash.diagnosis.data_version`) changes with it. With
+    audits both (a solution also bumps the follow-up's data version). With
     ``merge_into`` (an active finding), the new finding is then merged with it by
     :func:`labo_dash.diagnosis.merge_findings` (the suggested merge: longest text, union of objectives)
     and the merged finding's id is returned. Raises ValidationError, NotFound or PermissionDenied.
@@ -296,7 +296,8 @@ def accept_contribution(
         if target["deleted_at"] is not None or target["merged_into"] is not None:
             raise NotFound(f"Le constat n° {merge_into} a été supprimé ou fusionné entre-temps.")
     changed = _as_post(values)
-    with db.transaction(con) as cur:
+    topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post["kind"] == SOLUTION else (db.Topic.DIAGNOSIS,)
+    with db.transaction(con, *topics) as cur:
         if post["kind"] == SOLUTION:
             created = solutions.record_solution(cur, actor, post["seminar_id"], values)
             link, finding_id, solution_id = "solution_id", None, created
@@ -329,7 +330,7 @@ def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contributi
     """
     require(actor, "diagnosis.write")
     post = _pending(con, contribution_id)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         found = cur.execute(
             "UPDATE contributions SET status = 'rejected', moderated_by = ?, "
             "moderated_at = now() AT TIME ZONE 'UTC' WHERE id = ? AND status = 'pending' RETURNING id",

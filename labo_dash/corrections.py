@@ -99,7 +99,7 @@ def withdraw_update(
     errors = _check_reason(reason)
     if errors:
         raise ValidationError("Le point n'a pas été retiré : corrigez les champs signalés.", errors)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         _withdraw(cur, actor, _point(cur, update_id), reason, today, None)
 
 
@@ -128,7 +128,7 @@ def replace_update(
     reason, comment, evidence_url = clean(reason), clean(comment), clean(evidence_url)
     reported_by, progress_value = clean(reported_by), clean(progress_value)
     errors = _check_reason(reason)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         point = _point(cur, update_id)
         errors |= check_update(status, progress_value, point["reported_on"], comment, evidence_url, today)
         progress_value = None if "progress" in errors else read_progress(progress_value)

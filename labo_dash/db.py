@@ -2,7 +2,9 @@
 
 One read-write connection per process and per file (DuckDB allows a single writer process); every
 caller takes its own ``cursor()``. Writes go through :func:`transaction`, which serialises them with a
-process-wide lock so that concurrent sessions never conflict on the same row.
+process-wide lock so that concurrent sessions never conflict on the same row, and bumps, in the same
+transaction, the version of each :class:`Topic` it names (table ``data_versions``): page caches are keyed by
+these versions (:func:`versions`, ``labo_dash.ui.cache.by_version``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import json
 import os
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,20 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _connect_lock = threading.Lock()
 _write_lock = threading.RLock()
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_paths: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
+
+
+class Topic(StrEnum):
+    """A topic of data with its own version (a row of ``data_versions``, migration 0013).
+
+    A write transaction names the topics of the tables it writes; a cache names the topics it reads.
+    """
+
+    VOTES = "votes"  # rounds, round items, ballots, check-ins
+    FOLLOW_UP = "follow_up"  # actions, progress points and withdrawals, solutions, decisions, reviews
+    DIAGNOSIS = "diagnosis"  # findings, contributions, challenges, objective weights, barometer
+    PEOPLE = "people"  # participants, accounts
+    SETTINGS = "settings"  # settings, seminar, objectives, workshops
 
 
 def default_path() -> Path:
@@ -52,6 +70,7 @@ def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duck
     # column is converted with the session's TimeZone, which is the host's unless set (GLOBAL: every
     # cursor is its own session). Local times are only made for display (labo_dash.clock).
     con.execute("SET GLOBAL TimeZone = 'UTC'")
+    _paths[con] = str(path.resolve())
     if migrate:
         apply_migrations(con)
     return con
@@ -132,13 +151,26 @@ def write_lock() -> threading.RLock:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a cursor inside one transaction: committed on success, rolled back on any error."""
+def transaction(con: duckdb.DuckDBPyConnection, *topics: Topic) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a cursor inside one transaction: committed on success, rolled back on any error.
+
+    Before committing, the version of each of ``topics`` (every topic when none is named: the safe
+    default) is bumped in the same transaction, so a rolled back write bumps nothing and every process
+    that opens the file sees the new versions with the new data. A bumped version is at least the
+    transaction's instant in microseconds since 1970 (UTC): a database restored from an older backup never
+    reuses a version that a cache already holds for other data.
+    """
+    bumped = [str(topic) for topic in dict.fromkeys(Topic(t) for t in topics or Topic)]
     with _write_lock:
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
             yield cur
+            cur.execute(
+                "UPDATE data_versions SET version = greatest(version + 1, epoch_us(current_timestamp)) "
+                "WHERE list_contains(?, topic)",
+                [bumped],
+            )
         except BaseException:
             cur.execute("ROLLBACK")
             raise
@@ -146,6 +178,33 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             cur.execute("COMMIT")
         finally:
             cur.close()
+
+
+def versions(con: duckdb.DuckDBPyConnection, *topics: Topic) -> tuple[int, ...]:
+    """Return the versions of ``topics`` (of every topic, in :class:`Topic` order, when none is named),
+    read in one statement. A version only grows; it changes with every committed write of its topic."""
+    cur = con.cursor()
+    try:
+        rows = dict(cur.execute("SELECT topic, version FROM data_versions").fetchall())
+    finally:
+        cur.close()
+    return tuple(rows[str(topic)] for topic in topics or Topic)
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> str:
+    """Return the resolved path of the file behind ``con`` (remembered for connections opened here)."""
+    path = _paths.get(con)
+    if path is None:
+        cur = con.cursor()
+        try:
+            row = cur.execute(
+                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+            ).fetchone()
+        finally:
+            cur.close()
+        path = str(Path(row[0]).resolve()) if row and row[0] else ":memory:"
+        _paths[con] = path
+    return path
 
 
 def query(

@@ -625,7 +625,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]
     """Write the whole demo into an empty, migrated database in one transaction; return rows per table."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}
-    with db.transaction(con) as cur:
+    with db.transaction(con, *db.Topic) as cur:
         (participants,) = cur.execute("SELECT count(*) FROM participants").fetchone()
         (findings,) = cur.execute("SELECT count(*) FROM findings").fetchone()
         if participants or findings:

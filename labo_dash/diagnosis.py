@@ -91,7 +91,7 @@ def add_finding(
     """Save one finding (workshop_id, kind, text, objective_ids, group_label, participant_kind)."""
     require(actor, "diagnosis.write")
     values = validate_finding(con, seminar_id=seminar_id, **fields)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         return record_finding(cur, actor, seminar_id, values)
 
 
@@ -145,7 +145,7 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     require(actor, "diagnosis.write")
     before = _active(con, finding_id)
     values = validate_finding(con, seminar_id=before["seminar_id"], **fields)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         if values["workshop_id"] != before["workshop_id"]:
             new_id = _insert_finding(cur, before["seminar_id"], values, before["created_at"])
             cur.execute(
@@ -176,7 +176,7 @@ def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     """Delete an active finding (soft: it stays in the défis' provenance and the audit log)."""
     require(actor, "diagnosis.write")
     before = _active(con, finding_id)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = ?", [finding_id])
         db.audit(cur, actor, "finding", finding_id, "delete", _snapshot(before), None)
 
@@ -208,7 +208,7 @@ def merge_findings(
     sources = [_active(con, i) for i in ids]
     seminar_id = sources[0]["seminar_id"]
     values = validate_finding(con, seminar_id=seminar_id, **fields)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         merged_id = _insert_finding(cur, seminar_id, values)
         cur.execute("UPDATE findings SET merged_into = ? WHERE id IN (SELECT unnest(?))", [merged_id, ids])
         db.audit(cur, actor, "finding", merged_id, "merge", None, {**values, "sources": ids})
@@ -284,8 +284,3 @@ def objective_counts(
         """,
         [workshop_id, workshop_id, seminar_id, kind, kind],
     )
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """Return a number that changes with every recorded edit (for caches of the wall)."""
-    return db.query(con, "SELECT coalesce(max(id), 0) AS v FROM audit_log")[0]["v"]

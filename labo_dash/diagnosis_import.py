@@ -148,7 +148,7 @@ def import_findings(
     require(actor, "diagnosis.write")
     rows = parse_findings(con, data, filename, seminar_id).rows
     backup.before_import(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         ids = _allocate(cur, "findings", len(rows))
         columns = ["workshop_id", "kind", "text", "group_label", "participant_kind"]
         cur.execute(
@@ -239,7 +239,7 @@ def import_challenges(
     require(actor, "diagnosis.write")
     rows = parse_challenges(con, data, filename, seminar_id).rows
     backup.before_import(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         ids = _allocate(cur, "challenges", len(rows))
         cur.execute(
             "INSERT INTO challenges (id, seminar_id, workshop_id, title, description) "

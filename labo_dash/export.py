@@ -91,6 +91,7 @@ PRIVATE_TABLES = {
     "contributions": "propositions nominatives des participant·e·s (celles acceptées sont dans findings "
     "et solutions)",
     "schema_migrations": "suivi technique du schéma",
+    "data_versions": "suivi technique des versions des données (caches des pages)",
 }
 
 README = """Données ouvertes du séminaire « {title} »

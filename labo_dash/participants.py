@@ -123,7 +123,7 @@ def register_participant(
     """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
     access.require(actor, "participants.write")
     row = clean_participant(values)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=False)[0]
         db.audit(cur, actor, "participants", created["id"], "create", None, row)
     return created
@@ -145,7 +145,7 @@ def self_register(
             "L'inscription sur place n'est pas ouverte : demandez votre code à l'accueil du séminaire."
         )
     row = clean_participant({**values, "email": None})
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=True, checked_in_at=clock.stored_now())[0]
         db.audit(cur, actor, "participants", created["id"], "self_register", None, row)
     return created
@@ -200,7 +200,7 @@ def check_in(
     """
     if person.get("checked_in_at") is not None:
         return
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
         cur.execute(CHECK_IN_SQL, [clock.stored(now or clock.now()), person["id"]])
 
 
@@ -221,7 +221,7 @@ def set_presence(
     access.require(actor, "participants.write")
     wanted = sorted(set(present_ids))
     stamp = clock.stored(now or clock.now())
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
         rows = cur.execute(
             "SELECT id, checked_in_at IS NOT NULL FROM participants WHERE seminar_id = ?", [seminar_id]
         ).fetchall()
@@ -329,7 +329,7 @@ def import_participants(
     access.require(actor, "participants.write")
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, rows, self_registered=False)
         db.audit(cur, actor, "participants", None, "import", None, {"file": filename, "rows": len(created)})
     return created

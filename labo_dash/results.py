@@ -318,16 +318,3 @@ def volunteers(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
         "JOIN participants p ON p.id = c.participant_id ORDER BY e.item_id, p.name",
         [round_id],
     )
-
-
-def version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[Any, ...]:
-    """Return what the results depend on (latest ballot, state, visibility, registrations): a cache key."""
-    row = db.query(
-        con,
-        "SELECT r.status, r.results_visibility, r.revealed, "
-        "(SELECT max(id) FROM ballots WHERE round_id = r.id) AS ballot, "
-        "(SELECT max(id) FROM participants WHERE seminar_id = r.seminar_id) AS participant "
-        "FROM rounds r WHERE r.id = ?",
-        [round_id],
-    )
-    return tuple(row[0].values()) if row else ()

@@ -235,7 +235,7 @@ def save_review(
     if errors:
         raise ValidationError("La revue n'a pas été enregistrée : corrigez les champs signalés.", errors)
     before = get_review(con, month, seminar_id)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month, seminar_id)
         cur.execute("UPDATE reviews SET held_on = ?, notes = ? WHERE id = ?", [held_on, notes, review_id])
         old = {"held_on": before["held_on"], "notes": before["notes"]} if before else None
@@ -279,7 +279,7 @@ def add_decision(
     if errors:
         raise ValidationError("La décision n'a pas été enregistrée : corrigez les champs signalés.", errors)
     after = {"text": text, "action_id": action_id, "owner": owner, "due_date": due_date}
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month_start(month), seminar_id)
         decision_id = cur.execute(
             "INSERT INTO decisions (review_id, action_id, text, owner, due_date) VALUES (?, ?, ?, ?, ?) "
@@ -297,6 +297,6 @@ def delete_decision(con: duckdb.DuckDBPyConnection, actor: Actor, decision_id: i
                     [decision_id])
     if not rows:
         raise NotFound(f"La décision n° {decision_id} n'existe pas.")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
         db.audit(cur, actor, "decision", decision_id, "delete", rows[0], None)

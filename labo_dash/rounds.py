@@ -138,7 +138,7 @@ def create_round(
     """Create a round in preparation (draft) on ``item_ids``, in that order; return its id."""
     access.require(actor, "rounds.write")
     validate_rules(rules, item_ids)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         return _insert_round(cur, actor, rules, item_ids, seminar_id, {})
 
 
@@ -183,7 +183,7 @@ def update_round(
     """Change a round's rules and items; refused once a ballot exists (the rules are then locked)."""
     access.require(actor, "rounds.write")
     validate_rules(rules, item_ids)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if _ballot_count(cur, round_id):
             raise ValidationError(
@@ -235,7 +235,7 @@ def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, stat
     if status not in _TRANSITIONS:
         raise ValidationError("Un tour ne peut qu'être ouvert ou clos.")
     close_due_rounds(con)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if before["status"] == status:
             return
@@ -269,7 +269,7 @@ def start_countdown(
     instant = now or clock.now()
     ends = instant + duration
     close_due_rounds(con, instant)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         _may_open(cur, before)
         cur.execute(
@@ -363,7 +363,7 @@ def close_due_rounds(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = N
     if not db.query(con, _DUE_SQL, [stored, stored]):
         return []
     closed = []
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         for round_id, closes_at, timed_out in cur.execute(_DUE_SQL, [stored, stored]).fetchall():
             cur.execute(
                 "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
@@ -382,7 +382,7 @@ def set_visibility(
     access.require(actor, "rounds.write")
     if visibility not in VISIBILITIES:
         raise ValidationError("Choisissez des résultats en direct ou masqués jusqu'à la clôture.")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if revealed and visibility == "hidden" and before["status"] != "closed":
             raise ValidationError(
@@ -423,7 +423,7 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
     marked after the fact); audited.
     """
     access.require(actor, "rounds.write")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if bool(before["rehearsal"]) == rehearsal:
             return
@@ -441,7 +441,7 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
     title or items deleted since.
     """
     access.require(actor, "rounds.write")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         source = round_row(cur, round_id)
         rules = RoundRules(
             title=title, target=source["target"], method=source["method"],
@@ -472,7 +472,7 @@ def set_archived(
     """
     access.require(actor, "rounds.write")
     close_due_rounds(con, now)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if (before["archived_at"] is not None) == archived:
             return
@@ -497,7 +497,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
     access.require(actor, "rounds.write")
     close_due_rounds(con)
     with db.write_lock():
-        with db.transaction(con) as cur:
+        with db.transaction(con, db.Topic.VOTES) as cur:
             before = round_row(cur, round_id)
             if _ballot_count(cur, round_id):
                 raise ValidationError(
@@ -513,7 +513,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
             ).fetchall()]
             cur.execute("DELETE FROM round_items WHERE round_id = ?", [round_id])
             db.audit(cur, actor, "rounds", round_id, "delete", {**before, "items": items}, None)
-        with db.transaction(con) as cur:
+        with db.transaction(con, db.Topic.VOTES) as cur:
             cur.execute("DELETE FROM rounds WHERE id = ?", [round_id])
 
 
@@ -526,7 +526,7 @@ def set_reference_round(
     choice is read by :func:`labo_dash.signature.support_round`.
     """
     access.require(actor, "rounds.write")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES, db.Topic.SETTINGS) as cur:
         if round_id is not None:
             rnd = round_row(cur, round_id)
             if rnd["seminar_id"] != seminar_id:
@@ -649,7 +649,7 @@ def select_challenges(
 ) -> None:
     """Mark exactly ``challenge_ids`` as the défis selected for the afternoon workshops."""
     access.require(actor, "rounds.write")
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         before = [r[0] for r in cur.execute(
             "SELECT id FROM challenges WHERE seminar_id = ? AND selected ORDER BY id", [seminar_id]
         ).fetchall()]

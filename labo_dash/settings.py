@@ -108,7 +108,7 @@ def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: 
     access.require(actor, "seminar.admin")
     setting = _setting(name)
     check_value(setting, value)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.SETTINGS) as cur:
         row = cur.execute("SELECT value FROM settings WHERE name = ?", [name]).fetchone()
         before = setting.default if row is None else json.loads(row[0])
         if row is not None and before == value:

@@ -216,19 +216,6 @@ ORDER BY o.number NULLS LAST, start, a.id
 """
 )
 
-DATA_VERSION_SQL = """
-SELECT (SELECT path FROM duckdb_databases() WHERE database_name = current_database()),
-       (SELECT max(id) FROM audit_log), (SELECT max(id) FROM ballots), (SELECT count(*) FROM ballots),
-       (SELECT max(id) FROM progress_points), (SELECT count(*) FROM progress_points),
-       (SELECT max(id) FROM actions), (SELECT count(*) FROM actions), (SELECT max(id) FROM challenges),
-       (SELECT sum(hash(challenge_id, objective_id, weight)) FROM challenge_objectives),
-       (SELECT sum(hash(id, status, closed_at, results_visibility, revealed)) FROM rounds),
-       (SELECT sum(hash(id, deleted_at, selected)) FROM challenges),
-       (SELECT sum(hash(id, deleted_at, challenge_id)) FROM solutions),
-       (SELECT sum(hash(id, start_date, due_date, weight)) FROM actions)
-"""
-
-
 _SUPPORT_ROUND_SQL = """
 WITH eligible AS (
     SELECT r.id, r.title, r.method, r.status, r.opened_at, r.closed_at, r.created_at,
@@ -363,12 +350,3 @@ def action_timeline(
     ``start`` falls back on the first update, then on the creation date.
     """
     return db.query_df(con, ACTION_TIMELINE_SQL, [[when], clock.zone_name(con), seminar_id])
-
-
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """Return a cheap fingerprint of the database file and of everything the views read (for caches)."""
-    cur = con.cursor()
-    try:
-        return tuple(cur.execute(DATA_VERSION_SQL).fetchone())
-    finally:
-        cur.close()

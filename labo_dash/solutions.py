@@ -168,7 +168,7 @@ def add_solution(
     """Record a solution answering ``challenge_id``; return its id."""
     access.require(actor, "solutions.write")
     values = validate_solution(con, challenge_id, title, description, seminar_id)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return record_solution(cur, actor, seminar_id, values)
 
 
@@ -179,7 +179,7 @@ def update_solution(
     access.require(actor, "solutions.write")
     title, description = _check(title, description)
     before = get_solution(con, solution_id)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute(
             "UPDATE solutions SET title = ?, description = ? WHERE id = ?", [title, description, solution_id]
         )
@@ -200,6 +200,6 @@ def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: i
             f"La solution « {before['title']} » porte déjà {count} action(s) de suivi : "
             "elle ne peut pas être supprimée."
         )
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute("UPDATE solutions SET deleted_at = current_timestamp WHERE id = ?", [solution_id])
         db.audit(cur, actor, "solution", solution_id, "delete", {"title": before["title"]}, None)

@@ -172,7 +172,7 @@ def submit_ballot(
     """
     access.require(actor, "ballot.submit")
     code = normalise_code(code)
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.VOTES) as cur:
         cur.execute(_BALLOT_CONTEXT, [code, round_id])
         row = cur.fetchone()
         if row is None:

@@ -42,35 +42,33 @@ if len(table):
     )
     cols[4].metric("Avancement agrégé", ui.fraction(overall), help=progress.ROLLUP_EXPLANATION)
 
-tab_names = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
-# The tab opened first: the card when the URL names an action; kept for the session so that a rerun
-# (after a save) never switches tabs under the user's feet.
-first = tab_names[1 if st.query_params.get("action") else 0]
-default = st.session_state.setdefault("actions_first_tab", first)
-tab_table, tab_card, tab_solutions = st.tabs(tab_names, default=default)
+TAB_NAMES = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
 
-with tab_table:
+
+def table_tab() -> None:
     ui.action_table_section(con, actor, day)
 
-with tab_card:
+
+def card_tab() -> None:
     if table.empty:
         st.info("Aucune action à afficher : créez-en à partir d'une solution (onglet « Solutions »).")
-    else:
-        action_id = card.pick_action(table)
-        left, right = st.columns(2, gap="large")
-        with left:
-            action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
-            if actor.can("actions.write"):
-                card.update_form(con, actor, action, day)
-                with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):
-                    card.edit_form(con, actor, action, day)
-        with right:
-            card.timeline(con, action_id)
-            if actor.can("actions.write"):
-                with st.expander("↩️ Retirer ou corriger un point"):
-                    card.withdraw_form(con, actor, action, day)
+        return
+    action_id = card.pick_action(table)
+    left, right = st.columns(2, gap="large")
+    with left:
+        action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
+        if actor.can("actions.write"):
+            card.update_form(con, actor, action, day)
+            with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):
+                card.edit_form(con, actor, action, day)
+    with right:
+        card.timeline(con, action_id)
+        if actor.can("actions.write"):
+            with st.expander("↩️ Retirer ou corriger un point"):
+                card.withdraw_form(con, actor, action, day)
 
-with tab_solutions:
+
+def solutions_tab() -> None:
     challenges = solutions_data(con, day)["challenges"]
     listing, forms = st.columns([3, 2], gap="large")
     with forms:
@@ -81,6 +79,18 @@ with tab_solutions:
             create_actions_section(con, actor, day)
     with listing:
         solutions_section(con, actor, day, challenges)
+
+
+# Only the open tab runs (a tab switch reruns the page). The tab opened first: the card when the URL names
+# an action; kept for the session so that a rerun (after a save) never switches tabs under the user's feet.
+# Edits typed in the table survive a tab switch: they are kept in the session (ui.action_table_section).
+first = TAB_NAMES[1 if st.query_params.get("action") else 0]
+default = st.session_state.setdefault("actions_first_tab", first)
+tabs = st.tabs(TAB_NAMES, default=default, key="actions_tab", on_change="rerun")
+for tab, render in zip(tabs, (table_tab, card_tab, solutions_tab), strict=True):
+    if tab.open:
+        with tab:
+            render()
 
 if actor.can("actions.write"):
     with st.expander("📥 Mettre à jour depuis Excel : export, modification, réimport"):

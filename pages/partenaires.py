@@ -22,9 +22,8 @@ months = review.review_months(con, day)
 choice, _ = st.columns([1, 2])
 with choice:
     month = review_ui.month_picker(months)
-version = partners.version(con)
-report = partners.monthly_report(con, month, day, version)
-partners.downloads(con, month, day, version)
+report = partners.monthly_report(con, month, day)
+partners.downloads(con, month, day)
 if report.comparison.actions.empty:
     st.info("Aucune action de suivi n'est encore enregistrée : cet espace se remplira avec les premières "
             "actions décidées après le séminaire.")
@@ -36,7 +35,7 @@ with figures:
     partners.key_figures(report)
 with chart:
     st.markdown(f"**Avancement par objectif au {french.date(report.as_of)}**")
-    review_ui.objectives_chart(report.objectives, (*version, "rapport", month, report.as_of))
+    review_ui.objectives_chart(con, report.objectives, ("rapport", month, report.as_of))
 
 
 def changes_tab() -> None:
@@ -48,7 +47,7 @@ def changes_tab() -> None:
 TABS = {
     "Ce qui a changé": changes_tab,
     "Avancement par objectif et par défi": lambda: review_ui.progress_section(
-        review_ui.review_data(con, month, day), seminar.objectives(con)
+        con, review_ui.review_data(con, month, day), seminar.objectives(con)
     ),
     "Relevé de décisions": lambda: partners.decisions(report),
     "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),

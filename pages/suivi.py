@@ -49,7 +49,7 @@ def decisions_tab() -> None:
 
 TABS = {
     "Ce qui a changé": lambda: ui.changes(data),
-    "Avancement par objectif et par défi": lambda: ui.progress_section(data, seminar.objectives(con)),
+    "Avancement par objectif et par défi": lambda: ui.progress_section(con, data, seminar.objectives(con)),
     "Relevé de décisions": decisions_tab,
     "Signature": lambda: render_signature(con, key="suivi", month=month, control=False, heading=None),
 }

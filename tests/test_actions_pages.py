@@ -13,6 +13,9 @@ from streamlit.testing.v1 import AppTest
 from labo_dash import actions, clock, db, reports, review
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
+TABLE_TAB, CARD_TAB, SOLUTIONS_TAB = (
+    "📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"
+)
 OUT_OF_RANGE = "Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu (vide = non mesuré)."
 NOT_STARTED = ("Statut « À lancer » mais avancement de 10 % (attendu : 0 %) : mettez 0 % (ou laissez "
                "l'avancement vide) ou choisissez En cours.")
@@ -33,11 +36,13 @@ def app(demo_db, monkeypatch):
     if signature is not None:
         monkeypatch.setattr(signature, "render_signature", lambda *args, **kwargs: None)
 
-    def open_page(script: str, **query: str) -> AppTest:
+    def open_page(script: str, tab: str | None = None, **query: str) -> AppTest:
         at = AppTest.from_file("../app.py", default_timeout=60)
         for name, value in query.items():
             at.query_params[name] = value
         at.switch_page(script)
+        if tab is not None:  # /actions: only the open tab runs
+            at.session_state["actions_tab"] = tab
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -84,19 +89,18 @@ def test_actions_page_shows_the_tracker(app):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Actions"] == "30" and metrics["En retard"] == "7"
     assert metrics["Avancement agrégé"].endswith("%")
-    assert [t.label for t in at.tabs][:3] == [
-        "📋 Tableau de suivi",
-        "🔎 Fiche et historique",
-        "💡 Solutions et création d'actions",
-    ]
+    assert [t.label for t in at.tabs][:3] == [TABLE_TAB, CARD_TAB, SOLUTIONS_TAB]
+    solution = "Un fonds territorial pluriannuel pour l'animation des coopérations"
+    # Only the open tab runs: the table's, first; neither the solutions nor the card's forms.
+    assert not any(solution in e.label for e in at.expander)
+    assert not [b for b in at.button if str(b.key).startswith("FormSubmitter:update_")]
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     assert "moyenne pondérée" in texts(at)  # the roll-up rule is explained on the page
-    assert "Un fonds territorial pluriannuel pour l'animation des coopérations" in " ".join(
-        e.label for e in at.expander
-    )
+    assert solution in " ".join(e.label for e in at.expander)
 
 
 def test_create_actions_from_a_solution(app, demo_db):
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     before = count(demo_db, "SELECT count(*) FROM actions")
     key = "create_1_0"
     assert "Solution de départ" in [s.label for s in at.selectbox]
@@ -122,7 +126,7 @@ def test_create_actions_from_a_solution(app, demo_db):
 
 
 def test_an_added_solution_is_listed_and_offered_at_once(app, demo_db):
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     before = count(demo_db, "SELECT count(*) FROM solutions")
     at.selectbox(key="solution_0_c").set_value(1)  # the first défi
     at.text_input(key="solution_0_t").input("Un guichet unique des financeurs")
@@ -136,7 +140,7 @@ def test_an_added_solution_is_listed_and_offered_at_once(app, demo_db):
 
 
 def test_refused_actions_keep_what_was_typed(app, demo_db):
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     before = count(demo_db, "SELECT count(*) FROM actions")
     key = "create_1_0"
     at.text_area(key=f"{key}_titles").input("Action datée à l'envers")
@@ -160,7 +164,7 @@ def test_refused_actions_keep_what_was_typed(app, demo_db):
     ],
 )
 def test_starting_progress_out_of_range_is_refused_and_kept(app, demo_db, status, typed, message):
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     before = count(demo_db, "SELECT count(*) FROM actions")
     key = "create_1_0"
     at.text_area(key=f"{key}_titles").input("Action mesurée dès sa création")
@@ -177,7 +181,7 @@ def test_starting_progress_out_of_range_is_refused_and_kept(app, demo_db, status
 
 def test_every_mistake_is_reported_before_the_budget_total_is_confirmed(app, demo_db):
     """A wrong starting % came out only after ticking « Je confirme » for the budget total."""
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     before = count(demo_db, "SELECT count(*) FROM actions")
     key = "create_1_0"
     at.text_area(key=f"{key}_titles").input("Cartographier les fonds existants\nRéunir les financeurs")
@@ -192,7 +196,7 @@ def test_every_mistake_is_reported_before_the_budget_total_is_confirmed(app, dem
 
 
 def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_db):
-    at = app(ACTIONS_PAGE)
+    at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     con = db.connect(demo_db)
     today = clock.today(con)
     planned = reports.build_report(con, today.replace(day=1), today).figures["planned"]

@@ -270,3 +270,35 @@ def test_letters_and_a_pasted_percentage_are_read_as_typed(start_server, browser
         con.close()
     assert latest == 100  # not 1
     assert state() == (before[0] + 1, before[1])  # one point, the budget unchanged
+
+
+def test_table_edits_survive_a_tab_switch(start_server, page, demo_db):
+    """Only the open tab runs, so the table's grid is gone while the card's tab is open: what was typed in it
+    is kept in the session, shown again on coming back, and saved."""
+    import duckdb
+
+    comment = "Relance des partenaires avant le comité"
+    server = start_server(demo_db)
+    open_page(page, server, "actions")
+    edit_cell(page, 5, COMMENT, comment)
+    expect(page.get_by_text("1 action(s) modifiée(s), non enregistrée(s).")).to_be_visible()
+    page.get_by_role("tab", name="Fiche et historique").click()
+    wait_ready(page)
+    expect(page.get_by_text("Nouveau point d'avancement")).to_be_visible()
+    expect(page.get_by_role("button", name="Enregistrer les modifications")).to_have_count(0)  # not run
+    page.get_by_role("tab", name="Tableau de suivi").click()
+    wait_ready(page)
+    expect(page.get_by_text("1 action(s) modifiée(s), non enregistrée(s).")).to_be_visible()
+    assert cell_text(page, 5, COMMENT) == comment
+    viewport_shot(page, "actions-table-edit-kept-across-tabs")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    wait_ready(page)
+    expect(page.get_by_text("Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)")).to_be_visible()
+    expect(page.get_by_text("non enregistrée(s)")).to_have_count(0)
+    server.stop()
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        stored = con.execute("SELECT count(*) FROM progress_updates WHERE comment = ?", [comment]).fetchone()
+    finally:
+        con.close()
+    assert stored[0] == 1

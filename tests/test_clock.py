@@ -280,6 +280,8 @@ def test_the_forms_default_date_is_the_local_date(demo_db, monkeypatch, host_zon
             at.run()
             assert not at.exception, [e.value for e in at.exception]
             assert at.date_input(key="update_2_0_date").value == dt.date(2026, 10, 1)
+            at.session_state["actions_tab"] = "📋 Tableau de suivi"  # only the open tab runs
+            at.run()
             assert at.date_input(key="table_reported_on").value == dt.date(2026, 10, 1)
     finally:
         db.close(demo_db)

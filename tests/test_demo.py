@@ -34,12 +34,14 @@ def build(path: Path, seed: int = 42) -> tuple[duckdb.DuckDBPyConnection, dict[s
 
 
 def dump(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every row of every table except schema_migrations, in a stable order."""
+    """Return every row of every table except the bookkeeping ones (schema_migrations, and data_versions:
+    instants), in a stable order."""
     names = [
         name
         for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = 'main' AND table_name <> 'schema_migrations' ORDER BY table_name"
+            "WHERE table_schema = 'main' AND table_name NOT IN ('schema_migrations', 'data_versions') "
+            "ORDER BY table_name"
         ).fetchall()
     ]
     return {name: sorted(con.table(name).fetchall(), key=repr) for name in names}

@@ -397,22 +397,24 @@ def test_months_and_month_ends(data):
     assert signature.as_of(D(2026, 7, 1), D(2026, 7, 3)) == D(2026, 7, 3)
 
 
-def test_data_version_changes_with_the_data(data):
+def test_the_views_cache_key_changes_with_the_weights_and_the_progress(data):
+    from labo_dash.ui.signature_views import SIGNATURE_TOPICS
+
     con, _ = data
-    before = signature.data_version(con)
-    assert signature.data_version(con) == before
-    with db.transaction(con) as cur:
+    before = db.versions(con, *SIGNATURE_TOPICS)
+    assert db.versions(con, *SIGNATURE_TOPICS) == before
+    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute(
             "UPDATE challenge_objectives SET weight = 0.4 WHERE challenge_id = 3 AND objective_id = 4"
         )
-    changed = signature.data_version(con)
+    changed = db.versions(con, *SIGNATURE_TOPICS)
     assert changed != before
-    with db.transaction(con) as cur:
+    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute(
             "INSERT INTO progress_updates (action_id, reported_on, status, progress) "
             "VALUES (3, DATE '2026-07-01', 'en_cours', 70)"
         )
-    assert signature.data_version(con) != changed
+    assert db.versions(con, *SIGNATURE_TOPICS) != changed
 
 
 def test_a_round_on_solutions_gives_no_support_to_défis(data):
@@ -491,9 +493,9 @@ def test_signature_ignores_a_withdrawn_point(tmp_path):
     """support(Fonds) = 3/4 dots; its progress (20 + 60) / 2 = 40 %, not 75 %: realised = 0.75 × 0.5 × 0.4."""
     data = build_withdrawal(tmp_path, withdraw=False)
     con = data.con
-    version = signature.data_version(con)
+    version = db.versions(con, db.Topic.FOLLOW_UP)
     corrections.withdraw_update(con, WITHDRAWAL_ACTOR, data.wrong, "Mauvaise action", today=OCTOBER_END)
-    assert signature.data_version(con) != version  # the cached views are read again
+    assert db.versions(con, db.Topic.FOLLOW_UP) > version  # the cached views are read again
     round_id = signature.support_round(con)["id"]
     bars = signature.support_by_challenge(con, round_id, OCTOBER_END)
     fund = bars[bars["challenge_id"] == data.fund].set_index("objective_number")

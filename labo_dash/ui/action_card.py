@@ -13,7 +13,8 @@ import streamlit as st
 from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import STATUS_CODES
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
@@ -155,28 +156,36 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
     st.rerun()
 
 
+@by_version(*FOLLOW_UP_TOPICS, max_entries=64)
+def history(con: duckdb.DuckDBPyConnection, action_id: int) -> tuple[pd.DataFrame, dict | None]:
+    """Return an action's points (:func:`labo_dash.actions.history`, withdrawn ones included) and the
+    Vega-Lite spec of its chart of the points in force (None without any), cached until a follow-up write."""
+    points = actions.history(con, action_id)
+    in_force = points[~points["withdrawn"]]
+    return points, charts.action_history_chart(in_force).to_dict() if len(in_force) else None
+
+
 def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
     """Show the history of an action: its % over time and every update, newest first.
 
     A withdrawn point stays in the list, struck through, with « retiré le … par … : raison »; the chart
     and the deltas use the points in force only (as every roll-up does).
     """
-    history = actions.history(con, action_id)
+    points, chart = history(con, action_id)
     st.markdown("**Historique des points d'avancement**")
-    if history.empty:
+    if points.empty:
         st.info(
             "Aucun point d'avancement : cette action n'a jamais été mesurée (elle ne compte pas dans "
             "les avancements agrégés)."
         )
         return
-    in_force = history[~history["withdrawn"]]
-    if len(in_force):
-        st.altair_chart(charts.action_history_chart(in_force), width="stretch")
-    dates = dict(zip(history["id"], history["reported_on"], strict=True))
+    if chart is not None:
+        st.vega_lite_chart(chart, width="stretch")
+    dates = dict(zip(points["id"], points["reported_on"], strict=True))
     tz = clock.zone(con)
     previous = None
     lines = []
-    for row in history.itertuples():
+    for row in points.itertuples():
         value = None if pd.isna(row.progress) else int(row.progress)
         delta = ""
         if not row.withdrawn and value is not None and previous is not None and value != previous:
@@ -230,8 +239,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
     Without « Remplacer par un point corrigé », the point is withdrawn; with it, it is replaced by a
     point of the same date (one transaction). A refused form keeps what was typed.
     """
-    history = actions.history(con, action["id"])
-    points = history[~history["withdrawn"]]
+    points, _ = history(con, action["id"])
+    points = points[~points["withdrawn"]]
     if points.empty:
         return
     key = f"withdraw_{action['id']}_{version('withdraw_form')}"

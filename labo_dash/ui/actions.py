@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, db, french, parsing
+from labo_dash import action_table, actions, french, parsing
 from labo_dash.access import Actor
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.db import Topic
+from labo_dash.errors import LaboError
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, version
 
@@ -45,32 +49,24 @@ def fraction(value: float | None) -> str:
     return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
 
 
-def version_of(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Return the data version the page caches are keyed on."""
-    return actions.data_version(con)
+# What the follow-up's pages read: actions and points, the défis' titles and weights, the time zone.
+FOLLOW_UP_TOPICS = (Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTINGS)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def load_tracker(
-    _con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, today: dt.date
-) -> pd.DataFrame:
-    """Return the tracker table (cached per database and data version)."""
-    return actions.tracker(_con, today)
-
-
+@by_version(*FOLLOW_UP_TOPICS, max_entries=32)
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
-    """Return the tracker table of the current database, from the cache when nothing changed."""
-    return load_tracker(con, str(db.default_path()), version_of(con), today)
+    """Return the tracker table (:func:`labo_dash.actions.tracker`), cached until a follow-up write."""
+    return actions.tracker(con, today)
 
 
-def flags(row: pd.Series, last_review: dt.date | None) -> str:
-    """Return the alerts of one tracker row as short French text with icons."""
+def flags(overdue: bool, mismatch: str | None, stale: bool, last_review: dt.date | None) -> str:
+    """Return the alerts of one tracker row (its columns of those names) as short French text with icons."""
     out = []
-    if row["overdue"]:
+    if overdue:
         out.append("⏰ en retard")
-    if isinstance(row["mismatch"], str):
+    if isinstance(mismatch, str):
         out.append("⚠️ statut et % en désaccord")
-    if row["stale"] and last_review:
+    if stale and last_review:
         out.append(f"💤 pas de point depuis le {french.date(last_review)}")
     return " · ".join(out)
 
@@ -87,7 +83,9 @@ def editor_frame(table: pd.DataFrame) -> pd.DataFrame:
     frame["weight"] = [parsing.typed(v) for v in frame["weight"]]
     frame["comment"] = ""
     frame["evidence_url"] = ""
-    frame["flags"] = [flags(row, table.attrs.get("last_review")) for _, row in frame.iterrows()]
+    last_review = table.attrs.get("last_review")
+    frame["flags"] = [flags(overdue, mismatch, stale, last_review) for overdue, mismatch, stale
+                      in zip(frame["overdue"], frame["mismatch"], frame["stale"], strict=True)]
     frame.index.name = "id"
     frame = frame[TABLE_COLUMNS]
     frame.attrs = {}  # Streamlit serialises attrs: keep them out of the widget
@@ -178,8 +176,43 @@ def _filter(table: pd.DataFrame) -> pd.DataFrame:
     return table[keep]
 
 
+EDITS = "action_table_edits"  # session key: the cells typed in the table and not saved yet
+REFUSAL = "action_table_refusal"  # session key: the last refused save and the edits it refused
+GIVEN = "action_table_given"  # session key: (grid key, the pending edits written in the data it was given)
+
+
+def pending_edits() -> dict[int, dict[str, Any]]:
+    """Return the cells typed in the action table and not saved yet, {action id: {column: value}}.
+
+    Kept in the session, not in the grid's widget state: they survive a tab switch (the table's tab does
+    not run while another tab is open, and Streamlit forgets a widget that does not run) and a filter.
+    """
+    return st.session_state.setdefault(EDITS, {})
+
+
+def with_edits(frame: pd.DataFrame, edits: dict[int, dict[str, Any]]) -> pd.DataFrame:
+    """Return ``frame`` (indexed by action id) with the pending ``edits`` of its rows written in."""
+    shown = frame.copy()
+    for action_id, cells in edits.items():
+        if action_id in shown.index:
+            for column, value in cells.items():
+                if pd.api.types.is_datetime64_any_dtype(shown[column]):  # keep the column's type
+                    value = pd.NaT if value is None else pd.Timestamp(value)
+                shown.at[action_id, column] = value
+    return shown
+
+
+def _discard_edits() -> None:
+    for name in (EDITS, REFUSAL, GIVEN):
+        st.session_state.pop(name, None)
+    next_version("action_table")
+
+
 def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
-    """Show every action in an editable table; save all edited rows at once, or none with the reasons."""
+    """Show every action in an editable table; save all edited rows at once, or none with the reasons.
+
+    What is typed is kept (:func:`pending_edits`) until it is saved or discarded.
+    """
     table = tracker(con, today)
     if table.empty:
         st.info(
@@ -198,50 +231,80 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
     st.caption(
         "Modifiez les cellules puis enregistrez : chaque changement de statut ou de % (ou un commentaire) "
         "devient un nouveau point d'avancement daté, les autres champs sont mis à jour et tout est "
-        "journalisé. Enregistrez avant de changer de filtre."
+        "journalisé. Les modifications restent en attente, même d'un onglet ou d'un filtre à l'autre, "
+        "jusqu'à leur enregistrement."
     )
     errors = st.container()
-    key = f"action_table_{version('action_table')}"
-    with st.form("action_table_form"):
-        left, right, _ = st.columns([1, 1, 2])
-        reported_on = left.date_input(
-            "Date des points d'avancement",
-            value=today,
-            max_value=today,
-            format="DD/MM/YYYY",
-            key="table_reported_on",
-        )
-        reported_by = right.text_input("Rapporté par", value=actor.name, key="table_reported_by")
-        edited = st.data_editor(
-            frame,
-            key=key,
-            column_config=column_config(),
-            disabled=READ_ONLY,
-            num_rows="fixed",
-            height=min(38 + 35 * len(frame), 700),
-            placeholder="–",
-        )
-        submitted = st.form_submit_button("Enregistrer les modifications", type="primary", icon="💾")
-    if not submitted:
-        return
-    changes = action_table.table_changes(frame.reset_index(), edited.reset_index())
-    if not changes:
+    left, right, _ = st.columns([1, 1, 2])
+    reported_on = left.date_input(
+        "Date des points d'avancement",
+        value=today,
+        max_value=today,
+        format="DD/MM/YYYY",
+        key="table_reported_on",
+    )
+    reported_by = right.text_input("Rapporté par", value=actor.name, key="table_reported_by")
+    edits = pending_edits()
+    # One grid per set of rows: the grid's own edits are positions in the rows it was given. A new grid
+    # (first run, back from another tab) starts from the pending edits; its data then stays as it was
+    # given, so that a rerun after each edit never redraws a grid in which someone is typing.
+    key = f"action_table_{version('action_table')}_{zlib.crc32(','.join(map(str, frame.index)).encode())}"
+    if key not in st.session_state or st.session_state.get(GIVEN, (None,))[0] != key:
+        st.session_state[GIVEN] = (key, {action_id: dict(cells) for action_id, cells in edits.items()})
+    edited = st.data_editor(
+        with_edits(frame, st.session_state[GIVEN][1]),
+        key=key,
+        column_config=column_config(),
+        disabled=READ_ONLY,
+        num_rows="fixed",
+        height=min(38 + 35 * len(frame), 700),
+        placeholder="–",
+    )
+    typed = action_table.table_changes(frame.reset_index(), edited.reset_index())
+    for action_id in map(int, frame.index):
+        if action_id in typed:
+            edits[action_id] = typed[action_id]
+        else:
+            edits.pop(action_id, None)
+    save, discard, note = st.columns([2, 2, 3], vertical_alignment="center")
+    submitted = save.button("Enregistrer les modifications", type="primary", icon="💾", key="table_save")
+    if edits:
+        discard.button("Abandonner les modifications", icon="↩️", key="table_discard",
+                       on_click=_discard_edits)
+        hidden = len(set(edits) - set(map(int, frame.index)))
+        note.caption(f"{french.number(len(edits))} action(s) modifiée(s), non enregistrée(s)"
+                     + (f", dont {french.number(hidden)} masquée(s) par les filtres." if hidden else "."))
+    if submitted:
+        _save(con, actor, edits, reported_on, reported_by, today)
+    # The grid reruns the page by itself after a click (it sends its cells again): a refusal is shown
+    # until the edits it refused change, not for one run only.
+    refusal = st.session_state.get(REFUSAL)
+    if refusal is not None and refusal["edits"] != edits:
+        st.session_state.pop(REFUSAL)
+    elif refusal is not None and not refusal["edits"]:
         errors.info("Aucune modification à enregistrer.")
+    elif refusal is not None:
+        with errors:
+            st.error(md_escape(refusal["message"]), icon="⚠️")
+            st.markdown("\n".join(f"- {md_escape(message)}" for message in refusal["fields"]))
+
+
+def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[str, Any]],
+          reported_on: dt.date, reported_by: str, today: dt.date) -> None:
+    """Save the pending edits (all or nothing); keep a refusal in the session, with the edits it refused."""
+    if not edits:
+        st.session_state[REFUSAL] = {"edits": {}}
         return
     try:
         summary = action_table.save_changes(
-            con, actor, changes, reported_on=reported_on, reported_by=reported_by, today=today
+            con, actor, dict(edits), reported_on=reported_on, reported_by=reported_by, today=today
         )
-    except ValidationError as exc:
-        with errors:
-            st.error(md_escape(str(exc)), icon="⚠️")
-            st.markdown("\n".join(f"- {md_escape(message)}" for message in exc.fields.values()))
-        return
     except LaboError as exc:
-        errors.error(str(exc), icon="⚠️")
+        st.session_state[REFUSAL] = {"edits": {k: dict(v) for k, v in edits.items()}, "message": str(exc),
+                                     "fields": list(getattr(exc, "fields", {}).values())}
         return
     flash(
         f"Enregistré : {summary['updates']} point(s) d'avancement, {summary['actions']} fiche(s) modifiée(s)."
     )
-    next_version("action_table")
+    _discard_edits()
     st.rerun()

@@ -1,5 +1,5 @@
-"""Chart helpers shared by sections: specs built once per data version, PNG and SVG downloads rendered
-offline with vl-convert only when asked for, the figures behind a chart as a table.
+"""Chart helpers shared by sections: specs built once per data version (labo_dash.ui.cache), PNG and SVG
+downloads rendered offline with vl-convert only when asked for, the figures behind a chart as a table.
 """
 
 from __future__ import annotations
@@ -10,21 +10,24 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
+import duckdb
 import pandas as pd
 import streamlit as st
 import vl_convert
 
 from labo_dash import charts
+from labo_dash.ui.cache import by_version
 
 EXPORT_WIDTH = 1000
 Build = Callable[[], alt.TopLevelMixin]
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def spec(_build: Build, version: tuple, name: str, *args: Any) -> dict:
+@by_version(max_entries=512)  # every topic: this helper does not know what a chart shows
+def spec(_con: duckdb.DuckDBPyConnection, _build: Build, name: str, *args: Any) -> dict:
     """Return the Vega-Lite spec of ``_build()``, built (and validated) once per data version and arguments.
 
-    ``version`` and ``args`` must identify everything the chart shows: they are the cache key.
+    ``name`` and ``args`` must identify everything the chart shows from the data of ``_con``: with the
+    database's data versions, they are the cache key.
     """
     return _build().to_dict()
 

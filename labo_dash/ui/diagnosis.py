@@ -14,8 +14,10 @@ import streamlit as st
 
 from labo_dash import charts, contributions, db, diagnosis, seminar
 from labo_dash.access import Actor
+from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 
 KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
@@ -142,28 +144,27 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 # --- wall -----------------------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _wall_data(path: str, version: int, workshop_id: int | None, kind: str | None,
+@by_version(Topic.DIAGNOSIS, Topic.SETTINGS, max_entries=32)
+def _wall_data(con: duckdb.DuckDBPyConnection, workshop_id: int | None, kind: str | None,
                objective: int | None, large: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Return the wall's findings and the Vega-Lite spec of its chart (cached until the next recorded edit).
 
     The spec is built once per version and filter: building and validating the Altair chart on every
     click on « Afficher » cost ~0.3 s of the interpreter that the phones' posts share.
     """
-    con = db.connect(path)
     findings = diagnosis.list_findings(con, workshop_id=workshop_id, kind=kind, objective_number=objective)
     counts = diagnosis.objective_counts(con, workshop_id=workshop_id, kind=kind)
     return findings, charts.findings_per_objective(counts, large=large).to_dict()
 
 
 @st.fragment(run_every=WALL_POLL)
-def _follow(version: int) -> None:
+def _follow(version: tuple[int, ...]) -> None:
     """Redraw the whole wall once a recorded edit (a capture, an accepted post) changed its data.
 
     Every ``WALL_POLL`` s this fragment reads the data version only (one small query): the wall itself
     is redrawn when something changed, not on every look.
     """
-    if diagnosis.data_version(db.connect()) != version:
+    if db.versions(db.connect(), Topic.DIAGNOSIS) != version:
         st.rerun()
 
 
@@ -186,8 +187,8 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
                                       placeholder="Tous les objectifs", key="wall_objective")
         large = cols[3].toggle("Grand écran", key="wall_large", help="Texte agrandi pour la projection")
         cols[4].form_submit_button("Afficher", icon="🔄", width="stretch")
-    version = diagnosis.data_version(con)
-    findings, spec = _wall_data(str(db.default_path()), version, workshop_id, kind, objective, large)
+    version = db.versions(con, Topic.DIAGNOSIS)  # read first: a later edit is always followed
+    findings, spec = _wall_data(con, workshop_id, kind, objective, large)
     _follow(version)
     st.html(WALL_CSS)
     scope = workshops[workshop_id] if workshop_id else "tous les ateliers"

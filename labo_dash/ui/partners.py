@@ -9,43 +9,29 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, db, export, french, report_pdf, report_xlsx, reports, review
+from labo_dash import export, french, report_pdf, report_xlsx, reports, review
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGE_ORDER = ("nouvelle", "progresse", "terminee", "abandonnee", "point_mort")
 
 
-@st.cache_data(show_spinner="Préparation du rapport…", max_entries=32)
-def _report(_con: duckdb.DuckDBPyConnection, path: str, version: tuple, month: dt.date,
-            today: dt.date) -> reports.MonthlyReport:
-    return reports.build_report(_con, month, today)
+@by_version(show_spinner="Préparation du rapport…", max_entries=32)  # every topic: support, progress
+def monthly_report(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> reports.MonthlyReport:
+    """Return the report of ``month``, from the cache while the data does not change."""
+    return reports.build_report(con, month, today)
 
 
-def version(con: duckdb.DuckDBPyConnection) -> tuple[str, tuple]:
-    """Return what the page's caches are keyed on: the database path and its follow-up data version."""
-    return str(db.default_path()), actions.data_version(con)
-
-
-def monthly_report(
-    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, data_version: tuple[str, tuple]
-) -> reports.MonthlyReport:
-    """Return the report of ``month``, from the cache while ``data_version`` (:func:`version`) holds."""
-    return _report(con, *data_version, month, today)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _file(_con: duckdb.DuckDBPyConnection, path: str, version: tuple, month: dt.date, today: dt.date,
-          kind: str) -> bytes:
+@by_version(max_entries=16)
+def _file(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, kind: str) -> bytes:
     if kind == "open-data":
         return export.open_data_zip(_con)
     report = reports.build_report(_con, month, today)
     return report_pdf.report_pdf(report) if kind == "pdf" else report_xlsx.report_xlsx(report)
 
 
-def downloads(
-    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, data_version: tuple[str, tuple]
-) -> None:
+def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> None:
     """Offer the monthly report (PDF, Excel) and the open data (ZIP), built only when clicked."""
     name = f"rapport-mensuel-{month:%Y-%m}"
     columns = iter(st.columns(3))
@@ -55,9 +41,9 @@ def downloads(
         ("Données ouvertes (CSV et Parquet)", "open-data", f"donnees-ouvertes-{today:%Y-%m-%d}.zip",
          "application/zip", "🗂️"),
     ]:
-        build = functools.partial(_file, con, *data_version, month, today, kind)
-        next(columns).download_button(label, data=build, file_name=file_name, mime=mime, icon=icon,
-                                      on_click="ignore", width="stretch", key=f"download-{kind}")
+        next(columns).download_button(label, data=functools.partial(_file, con, month, today, kind),
+                           file_name=file_name, mime=mime, icon=icon, on_click="ignore", width="stretch",
+                           key=f"download-{kind}")
 
 
 def key_figures(report: reports.MonthlyReport) -> None:

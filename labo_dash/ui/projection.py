@@ -10,14 +10,16 @@ import base64
 import html
 from typing import Any
 
+import duckdb
 import streamlit as st
 
-from labo_dash import badges, charts, db, french, results, rounds, voting
+from labo_dash import badges, charts, french, rounds, voting
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection
-from labo_dash.ui.results import bundle, result_chart
+from labo_dash.ui.results import RESULTS_TOPICS, bundle, result_chart, titles_version
 
 REFRESH_SECONDS = 2
 # The ranking is drawn once per kind of screen and CSS shows the one that fits (Streamlit cannot tell the
@@ -200,8 +202,8 @@ def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
                   on_click=_reveal, args=(actor, rnd["id"]))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _chart_specs(db_key: str, round_id: int, version: tuple) -> dict[str, dict]:
+@by_version(*RESULTS_TOPICS, max_entries=16)
+def _chart_specs(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, dict]:
     """Return the Vega-Lite specs of the projection's charts, built once per results version.
 
     A refresh without a new ballot then costs no chart building at all: building and validating three
@@ -232,7 +234,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     live = rounds.get_round(con, round_id)  # read fresh: closes a round past its countdown first
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]
-    specs = _chart_specs(str(db.default_path()), round_id, results.version(con, round_id))
+    specs = _chart_specs(con, round_id, titles_version(con, round_id))
     _state_line(rnd, live)
     before_first = rnd["status"] != "closed" and not turnout.voters
     shown = rounds.results_visible(rnd) and turnout.voters > 0

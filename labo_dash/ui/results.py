@@ -1,19 +1,22 @@
 """Results of a round on screen: the organisers' detailed view and the live projection's parts.
 
-Aggregates only (never a single ballot). The figures are cached per round and per "version" (latest
-ballot, state, visibility, registrations), so the projection's refresh every 2 s recomputes nothing
-while nobody votes.
+Aggregates only (never a single ballot). The figures are cached per round until a write of what they read
+(ballots and rounds, registrations, items' titles: RESULTS_TOPICS), so the projection's refresh every 2 s
+recomputes nothing while nobody votes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from labo_dash import charts, db, french, results, rounds
+from labo_dash.db import Topic
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection, md_escape
 
 UNITS = {"dots": "Gommettes", "approval": "Approbations"}
@@ -24,10 +27,22 @@ def round_label(rnd: dict[str, Any]) -> str:
     return f"{rnd['title']} · {rounds.METHODS[rnd['method']]} · {rounds.STATUSES[rnd['status']]}"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
-    """Compute everything a results view shows (cached: ``version`` changes with every new ballot)."""
-    con = connection()
+# What results read: ballots and rounds, registrations (turnout), défis' titles and objective weights; a
+# round on solutions also reads their titles (the follow-up's topic: see titles_version).
+RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS)
+
+
+def titles_version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int, ...]:
+    """Return the follow-up's version for a round on solutions (their titles), () for a round on défis: a
+    progress update during a vote on défis leaves the projection's cache warm."""
+    on_solutions = rounds.get_round(con, round_id)["target"] == "solutions"
+    return db.versions(con, Topic.FOLLOW_UP) if on_solutions else ()
+
+
+@by_version(*RESULTS_TOPICS, max_entries=64)
+def _bundle(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
+    """Compute everything a results view shows (cached until a write of one of RESULTS_TOPICS, or of the
+    solutions' titles: ``titles`` is :func:`titles_version`)."""
     rnd = rounds.get_round(con, round_id)
     bundle: dict[str, Any] = {
         "round": rnd,
@@ -43,16 +58,15 @@ def _bundle(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
 def bundle(round_id: int) -> dict[str, Any]:
     """Return the round's cached results."""
     con = connection()
-    return _bundle(str(db.default_path()), round_id, results.version(con, round_id))
+    return _bundle(con, round_id, titles_version(con, round_id))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _details(db_key: str, round_id: int, version: tuple) -> dict[str, Any]:
+@by_version(*RESULTS_TOPICS, max_entries=64)
+def _details(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
     """Return what only the organisers' view adds, built once per results version: the ranking table, the
     tie-break sentences, the split by participant kind, the volunteers (markdown) and the specs of the two
     charts (building, validating and writing them cost most of a rerun: 380 ms at 100× the demo)."""
-    con = connection()
-    data = _bundle(db_key, round_id, version)
+    data = _bundle(con, round_id, titles)
     rnd, table = data["round"], data["table"]
     rows = zip(table["rank"], table["title"], table["explanation"], strict=True)
     sentences = "\n\n".join(  # one element, not one per item (1 500 items at 100× the demo)
@@ -122,7 +136,7 @@ def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
 def results_details(round_id: int) -> None:
     """The organisers' view of a round: turnout, ranking, tie-breaks, chart, split by kind, volunteers."""
     con = connection()
-    key = (str(db.default_path()), round_id, results.version(con, round_id))
+    key = (con, round_id, titles_version(con, round_id))
     data = _bundle(*key)
     rnd, turnout = data["round"], data["turnout"]
     cols = st.columns(3)

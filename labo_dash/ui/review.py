@@ -10,10 +10,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, db, french, progress, review, review_print, seminar
+from labo_dash import charts, french, progress, review, review_print, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import fraction, version_of
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import spec
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
@@ -47,15 +48,13 @@ def month_picker(months: list[dt.date]) -> dt.date:
     return month
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def load_review(
-    _con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, month: dt.date, today: dt.date
-) -> dict[str, Any]:
+@by_version(*FOLLOW_UP_TOPICS, max_entries=64)
+def load_review(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
     """Return everything the review of ``month`` shows (cached per database, data version and month).
 
     Keys: comparison (review.Comparison), objectives and challenges (roll-ups at the month's reading date,
-    with ``progress_before`` at the previous review), history, meeting, decisions, and version (the
-    cache key of the charts built from them).
+    with ``progress_before`` at the previous review), history, meeting, decisions, and chart_key (what,
+    with the database's data versions, identifies the charts built from them: month and reading date).
     """
     comparison = review.compare(_con, month, today)
     months = [m for m in review.review_months(_con, today) if m <= month]
@@ -74,13 +73,13 @@ def load_review(
         "history": review.objective_history(_con, months, today),
         "meeting": review.get_review(_con, month),
         "decisions": review.decisions(_con, month),
-        "version": (path, data_version, month, comparison.as_of),
+        "chart_key": (month, comparison.as_of),
     }
 
 
 def review_data(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
     """Return the review of ``month`` for the current database, from the cache when nothing changed."""
-    return load_review(con, str(db.default_path()), version_of(con), month, today)
+    return load_review(con, month, today)
 
 
 def _points(after: float | None, before: float | None) -> str | None:
@@ -205,11 +204,11 @@ def changes(data: dict[str, Any]) -> None:
                 st.dataframe(_rows(frames[code]), column_config=COLUMNS, hide_index=True, placeholder="–")
 
 
-def objectives_chart(objectives: pd.DataFrame, version: tuple) -> None:
+def objectives_chart(con: duckdb.DuckDBPyConnection, objectives: pd.DataFrame, key: tuple) -> None:
     """Show the rolled-up progress of each objective (bars in the objectives' colours).
 
-    ``objectives`` comes from progress.progress_by_objective; ``version`` identifies it (the chart's cache
-    key: database, data version, month and reading date).
+    ``objectives`` comes from progress.progress_by_objective on ``con``; ``key`` identifies it (with the
+    database's data versions, the chart's cache key: e.g. month and reading date).
     """
     frame = objectives.assign(
         label=[
@@ -218,31 +217,35 @@ def objectives_chart(objectives: pd.DataFrame, version: tuple) -> None:
     )
     st.vega_lite_chart(
         spec(
+            con,
             lambda: charts.progress_bars_chart(
                 frame, colors=charts.OBJECTIVE_COLORS[: len(frame)], title="Par objectif"
             ),
-            version,
             "progress-objectives",
+            *key,
         ),
         width="stretch",
     )
 
 
-def progress_section(data: dict[str, Any], objectives_list: list[dict]) -> None:
+def progress_section(
+    con: duckdb.DuckDBPyConnection, data: dict[str, Any], objectives_list: list[dict]
+) -> None:
     """Show the rolled-up progress by objective and by défi at the month, and by objective over the months."""
     objectives, challenges = data["objectives"], data["challenges"]
     st.markdown(f"**Avancement agrégé au {french.date(data['comparison'].as_of)}**")
     left, right = st.columns(2, gap="large")
     with left:
-        objectives_chart(objectives, data["version"])
+        objectives_chart(con, objectives, data["chart_key"])
     with right:
         st.vega_lite_chart(
             spec(
+                con,
                 lambda: charts.progress_bars_chart(
                     challenges.assign(label=challenges["title"]), title="Par défi"
                 ),
-                data["version"],
                 "review-challenges",
+                *data["chart_key"],
             ),
             width="stretch",
         )
@@ -288,9 +291,10 @@ def progress_section(data: dict[str, Any], objectives_list: list[dict]) -> None:
         st.markdown("**Avancement agrégé par objectif, fin de chaque mois**")
         st.vega_lite_chart(
             spec(
+                con,
                 lambda: charts.progress_trend_chart(data["history"], objectives_list),
-                data["version"],
                 "review-history",
+                *data["chart_key"],
                 tuple(o["number"] for o in objectives_list),
             ),
             width="stretch",

@@ -4,7 +4,7 @@ views that filter one another on a click, the figures as a table under each char
 Pages call :func:`render_signature` (every view, one per tab: only the open one computes) or
 :func:`render_support_by_challenge` (the per-défi bars alone, e.g. live on the projection or as the home
 page's summary). View data and chart specs are cached per database file and
-data version (signature.data_version), so a rerun recomputes nothing unless the data changed.
+data versions (labo_dash.ui.cache.by_version), so a rerun recomputes nothing unless the data changed.
 """
 
 from __future__ import annotations

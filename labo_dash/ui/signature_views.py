@@ -1,8 +1,9 @@
 """The views of the signature section (used by labo_dash.ui.signature): per-défi bars, per-objective
 panels, the weights heatmap and the actions' Gantt, each with its figures table and downloads.
 
-Data and chart specs are cached per database file and data version (signature.data_version) and per
-filter, so a rerun recomputes nothing unless the data, the month or the filter changed.
+Data and chart specs are cached per database file and versions of what they read (SIGNATURE_TOPICS,
+labo_dash.ui.cache) and per filter, so a rerun recomputes nothing unless the data, the month or the filter
+changed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import charts, french, seminar, signature
+from labo_dash.db import Topic
 from labo_dash.ui import signature_filter as picks
 from labo_dash.ui import signature_tables as tables
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import downloads, figures_table, spec
 
 _VIEWS = {
@@ -29,29 +32,32 @@ _VIEWS = {
 BARS_TITLE = "Soutien aux défis, réparti par objectif"
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _view(_con: duckdb.DuckDBPyConnection, version: tuple, name: str, *args: Any) -> pd.DataFrame:
-    """Return a view's data; ``version`` (database path + data fingerprint) keys the cache."""
-    return _VIEWS[name](_con, *args)
+# What the signature reads: support (votes), progress (follow-up), défis and weights, objectives and zone.
+SIGNATURE_TOPICS = (Topic.VOTES, Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTINGS)
+
+
+@by_version(*SIGNATURE_TOPICS, max_entries=256)
+def _view(con: duckdb.DuckDBPyConnection, name: str, *args: Any) -> pd.DataFrame:
+    """Return a view's data (cached until a write of one of SIGNATURE_TOPICS)."""
+    return _VIEWS[name](con, *args)
 
 
 class Section:
-    """What every view of one section shares: the connection, data version, objectives and filter key."""
+    """What every view of one section shares: the connection, objectives and filter key."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, key: str, seminar_id: int) -> None:
         self.con, self.key, self.seminar_id = con, key, seminar_id
-        self.version = signature.data_version(con)
         self.objectives = seminar.objectives(con, seminar_id)
         self.labels = tuple(charts.objective_labels(self.objectives))
 
     def view(self, name: str, *args: Any) -> pd.DataFrame:
         """Return the data of a view (cached)."""
-        return _view(self.con, self.version, name, *args)
+        return _view(self.con, name, *args)
 
     def spec(self, build: Any, name: str, *args: Any) -> dict:
         """Return the spec of ``build()`` (cached per data version, filter, ``name`` and ``args``)."""
         chosen = picks.current(self.key)
-        return spec(build, self.version, name, self.labels, chosen["challenge"], chosen["objective"], *args)
+        return spec(self.con, build, name, self.labels, chosen["challenge"], chosen["objective"], *args)
 
 
 def color_legend(items: list[tuple[str, str]]) -> None:

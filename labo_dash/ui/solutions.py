@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, db, french, progress, solutions
+from labo_dash import actions, french, progress, solutions
 from labo_dash.access import Actor
+from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import STATUS_CODES, fraction, tracker, version_of
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _load(_con: duckdb.DuckDBPyConnection, path: str, data_version: tuple, today: dt.date) -> dict:
-    return {
-        "challenges": solutions.challenges_for_solutions(_con),
-        "solutions": solutions.list_solutions(_con),
-        "volunteers": solutions.volunteers(_con),
-        "by_challenge": progress.progress_by_challenge(_con, today).set_index("challenge_id"),
-    }
-
-
+@by_version(*FOLLOW_UP_TOPICS, Topic.VOTES, Topic.PEOPLE, max_entries=32)
 def solutions_data(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict:
-    """Return the défis open to solutions, the solutions, their volunteers and each défi's progress.
-
-    Cached per database and data version (every write changes it), so a rerun of /actions reads nothing.
-    """
-    return _load(con, str(db.default_path()), version_of(con), today)
+    """Return the défis open to solutions, the solutions, their volunteers (ballots of the closing vote:
+    votes and participants) and each défi's progress; cached until one of those changes."""
+    return {
+        "challenges": solutions.challenges_for_solutions(con),
+        "solutions": solutions.list_solutions(con),
+        "volunteers": solutions.volunteers(con),
+        "by_challenge": progress.progress_by_challenge(con, today).set_index("challenge_id"),
+    }
 
 
 def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: list[dict]) -> None:
@@ -70,15 +67,22 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
     st.rerun()
 
 
-def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, row: pd.Series) -> None:
-    """Show the small form correcting or deleting one solution."""
-    with st.form(f"edit_solution_{row['id']}", border=False):
-        title = st.text_input("Intitulé", value=row["title"], key=f"sol_title_{row['id']}")
+def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.DataFrame) -> None:
+    """Show the form correcting or deleting one solution, chosen in a list (one form for all: a form per
+    solution cost 1,4 s per rerun at 150 solutions)."""
+    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
+    solution_id = st.selectbox("Solution", list(labels), format_func=labels.get, index=None,
+                               placeholder="Choisissez la solution à corriger", key="edit_solution_choice")
+    if solution_id is None:
+        return
+    row = listed.set_index("id").loc[solution_id]
+    with st.form(f"edit_solution_{solution_id}", border=False):
+        title = st.text_input("Intitulé", value=row["title"], key=f"sol_title_{solution_id}")
         description = st.text_area(
             "Description",
             value=row["description"] if isinstance(row["description"], str) else "",
             height=70,
-            key=f"sol_desc_{row['id']}",
+            key=f"sol_desc_{solution_id}",
         )
         save, delete = st.columns(2)
         saved = save.form_submit_button("Enregistrer", icon="💾")
@@ -90,12 +94,13 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, row: pd.Series)
         )
     try:
         if saved:
-            solutions.update_solution(con, actor, int(row["id"]), title, description)
+            solutions.update_solution(con, actor, solution_id, title, description)
             flash("Solution modifiée.")
             st.rerun()
         if deleted:
-            solutions.delete_solution(con, actor, int(row["id"]))
+            solutions.delete_solution(con, actor, solution_id)
             flash(f"Solution « {row['title']} » supprimée.")
+            st.session_state.pop("edit_solution_choice", None)
             st.rerun()
     except LaboError as exc:
         st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
@@ -118,50 +123,51 @@ def solutions_section(
         )
     data = solutions_data(con, today)
     listed, helpers, by_challenge = data["solutions"], data["volunteers"], data["by_challenge"]
-    states = tracker(con, today)
+    if actor.can("solutions.write") and len(listed):
+        with st.expander("✏️ Corriger ou supprimer une solution"):
+            _edit_solution(con, actor, listed)
+    # Grouped once (a filter per solution cost O(solutions × actions) on every rerun).
+    solutions_of: dict[int, list] = defaultdict(list)
+    for row in listed.itertuples():
+        solutions_of[row.challenge_id].append(row)
+    actions_of: dict[int, list] = defaultdict(list)
+    for action in tracker(con, today).itertuples():
+        actions_of[action.solution_id].append(action)
+    people_of: dict[int, list[str]] = defaultdict(list)
+    for p in helpers.itertuples():
+        name = f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name
+        people_of[p.solution_id].append(name)
     st.caption(progress.ROLLUP_EXPLANATION)
     for challenge in challenges:
-        rows = listed[listed["challenge_id"] == challenge["id"]]
+        rows = solutions_of[challenge["id"]]
         rolled = by_challenge["progress"].get(challenge["id"])
         st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
             f"{len(rows)} solution(s) · avancement agrégé du défi : **{fraction(rolled)}**",
             help=progress.ROLLUP_EXPLANATION,
         )
-        if rows.empty:
+        if not rows:
             st.info(
                 "Pas encore de solution pour ce défi : ajoutez-la avec le formulaire "
                 "« Ajouter une solution »."
             )
-        for _, row in rows.iterrows():
-            mine = states[states["solution_id"] == row["id"]]
-            people = helpers[helpers["solution_id"] == row["id"]]
-            rolled = progress.rollup(zip(mine["progress"], mine["weight"], mine["status"], strict=True))
+        for row in rows:
+            mine, people = actions_of[row.id], people_of[row.id]
+            rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
             label = (
-                f"💡 {md_escape(row['title'])} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
+                f"💡 {md_escape(row.title)} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
                 f"avancement {fraction(rolled)}"
             )
             with st.expander(label):
-                if isinstance(row["description"], str):
-                    st.markdown(md_escape(row["description"]))
-                st.markdown(
-                    "**Volontaires « je veux contribuer »** : "
-                    + (
-                        ", ".join(
-                            md_escape(f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name)
-                            for p in people.itertuples()
-                        )
-                        or "aucun·e pour l'instant."
-                    )
-                )
-                for action in mine.itertuples():
-                    value = "non mesuré" if pd.isna(action.progress) else f"{int(action.progress)} %"
-                    st.markdown(
-                        f"- [{md_escape(action.title)}](/actions?action={action.id}) · "
-                        f"{french.status(action.status)} · {value}"
-                    )
-                if actor.can("solutions.write"):
-                    _edit_solution(con, actor, row)
+                lines = [md_escape(row.description)] if isinstance(row.description, str) else []
+                lines.append("**Volontaires « je veux contribuer »** : "
+                             + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
+                items = [
+                    f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
+                    + ("non mesuré" if pd.isna(a.progress) else f"{int(a.progress)} %")
+                    for a in mine
+                ]
+                st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))
 
 
 def _amounts_confirmed(

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, french, parsing, progress, review, solutions
+from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -400,11 +400,23 @@ def record_update(
         return append_updates(cur, actor, [row])[0]
 
 
+def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> dt.date | None:
+    """Return the date of the review the « pas de point depuis la dernière revue » alert compares with.
+
+    It is the latest review held at least ``stale_after_days`` days (setting, default 14) before ``today``
+    (local date): right after a review, pilots get that long to report before their action is flagged,
+    and until then the alert still refers to the review before. None when no review is that old.
+    """
+    days = settings.get_setting(con, settings.STALE_AFTER_DAYS)
+    return review.last_review_date(con, today - dt.timedelta(days=days), seminar_id)
+
+
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
     """Return every action with its fields, provenance, current state and flags at ``today``.
 
     Flags: ``overdue`` (due date passed, not closed), ``mismatch`` (French sentence or None), ``stale``
-    (open and not updated since the latest review meeting).
+    (open, and no point since the review of :func:`stale_since`). ``attrs["last_review"]`` holds that
+    review's date (None when no review is old enough yet).
     """
     fields = db.query_df(
         con,
@@ -419,7 +431,7 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
     table = fields.merge(states, on="id", how="left")
     table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
                                                                        strict=True)]
-    last_review = review.last_review_date(con, today, seminar_id)
+    last_review = stale_since(con, today, seminar_id)
     if last_review is None:
         table["stale"] = False
     else:

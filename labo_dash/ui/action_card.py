@@ -79,7 +79,7 @@ def action_card(
         and (action["last_update"] is None or action["last_update"] <= last_review)
     ):
         st.warning(
-            f"Pas de point d'avancement depuis la dernière revue ({french.date(last_review)}).", icon="💤"
+            f"Pas de point d'avancement depuis la revue du {french.date(last_review)}.", icon="💤"
         )
     details = [
         ("Échéance", french.date(action["due_date"])),

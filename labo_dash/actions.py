@@ -414,13 +414,17 @@ def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int 
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
     """Return every action with its fields, provenance, current state and flags at ``today``.
 
+    ``objectives`` lists the numbers of the objectives its défi is weighted on (ascending, may be empty).
     Flags: ``overdue`` (due date passed, not closed), ``mismatch`` (French sentence or None), ``stale``
     (open, and no point since the review of :func:`stale_since`). ``attrs["last_review"]`` holds that
     review's date (None when no review is old enough yet).
     """
     fields = db.query_df(
         con,
-        "SELECT a.*, c.title AS challenge, s.title AS solution FROM actions a "
+        "SELECT a.*, c.title AS challenge, s.title AS solution, "
+        "(SELECT list(o.number ORDER BY o.number) FROM challenge_objectives co "
+        " JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = c.id AND co.weight > 0) "
+        "AS objectives FROM actions a "
         "JOIN solutions s ON s.id = a.solution_id JOIN challenges c ON c.id = s.challenge_id "
         "WHERE s.seminar_id = ? ORDER BY c.id, s.id, a.id",
         [seminar_id],
@@ -428,6 +432,8 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
     states = progress.action_states(con, today)[
         ["id", "created_on", "status", "progress", "last_update", "overdue"]
     ]
+    fields["objectives"] = [tuple(int(n) for n in v) if hasattr(v, "__len__") else ()  # NULL: no weight
+                            for v in fields["objectives"]]
     table = fields.merge(states, on="id", how="left")
     table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
                                                                        strict=True)]

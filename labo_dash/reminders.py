@@ -152,12 +152,13 @@ def to_csv(rows: pd.DataFrame) -> bytes:
     return importing.template_csv(CSV_HEADERS, lines)
 
 
-def calendar(table: pd.DataFrame) -> bytes:
+def calendar(table: pd.DataFrame, pilot: str | None = None) -> bytes:
     """Return an iCalendar file (RFC 5545) with one all-day event per open action of ``table`` (neither
     done nor abandoned) that has a due date: UID ``action-<id>@…`` (stable, so a re-import updates the
     event), summary = action title, description = défi and pilot. ``table`` needs these columns of
     :func:`labo_dash.actions.tracker`: ``id``, ``title``, ``challenge``, ``pilot_person``,
-    ``pilot_structure``, ``due_date``, ``status``."""
+    ``pilot_structure``, ``due_date``, ``status``. With ``pilot`` (a :func:`pilot_label`), only that
+    pilot's actions."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Le Labo de l'ESS//Tableau de bord du suivi//FR")
     cal.add("version", "2.0")
@@ -165,7 +166,9 @@ def calendar(table: pd.DataFrame) -> bytes:
     stamp = clock.now()
     for _, row in table.iterrows():
         due = _date(row["due_date"])
-        if due is None or row["status"] in progress.CLOSED:
+        if due is None or row["status"] in progress.CLOSED or (
+            pilot is not None and pilot_label(row["pilot_person"], row["pilot_structure"]) != pilot
+        ):
             continue
         event = icalendar.Event()
         event.add("uid", f"action-{int(row['id'])}@{UID_DOMAIN}")

@@ -6,6 +6,7 @@ from labo_dash import french, review, seminar
 from labo_dash.ui import review as ui
 from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
 from labo_dash.ui.feedback import show_flash
+from labo_dash.ui.reminders import reminders_section
 from labo_dash.ui.signature import render_signature
 
 con = connection()
@@ -48,6 +49,8 @@ with meeting:
         ui.meeting_form(con, actor, month, data["meeting"])
     elif data["meeting"] and data["meeting"]["notes"]:
         st.markdown(f"**Notes de séance** : {md_escape(data['meeting']['notes'])}")
+
+reminders_section(con, actor, day)
 
 st.divider()
 render_signature(con, key="suivi", month=month, control=False)

@@ -127,6 +127,9 @@ def test_ics_reads_back_with_one_all_day_event_per_open_due_action(follow):
     assert str(late["summary"]) == "Étude de préfiguration"
     assert str(late["description"]) == f"Défi : Financer l'animation\nPilote : {SANDRINE}"
     assert str(first["version"]) == "2.0" and first["prodid"]
+    mine = icalendar.Calendar.from_ical(reminders.calendar(table, pilot=SANDRINE))
+    summaries = sorted(str(e["summary"]) for e in mine.walk("VEVENT"))
+    assert summaries == ["Tour de table", "Étude de préfiguration"]
 
 
 def test_demo_reminders_match_the_rule_four_days_after_the_review(con):

@@ -11,6 +11,7 @@ import streamlit as st
 from labo_dash import action_table, actions, db, french, parsing
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui.action_filters import filter_form
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, version
 
@@ -149,35 +150,6 @@ def column_config() -> dict:
     }
 
 
-def _filter(table: pd.DataFrame) -> pd.DataFrame:
-    """Show the filter form and return the rows it keeps."""
-    with st.form("action_filters", border=False):
-        left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
-        chosen = left.multiselect(
-            "Défis",
-            sorted(table["challenge"].unique()),
-            key="filter_challenges",
-            placeholder="Tous les défis",
-        )
-        statuses = middle.multiselect(
-            "Statuts",
-            STATUS_CODES,
-            format_func=french.status,
-            key="filter_statuses",
-            placeholder="Tous les statuts",
-        )
-        alerts = right.checkbox("Seulement les actions en alerte", key="filter_alerts")
-        st.form_submit_button("Filtrer", icon="🔎")
-    keep = pd.Series(True, index=table.index)
-    if chosen:
-        keep &= table["challenge"].isin(chosen)
-    if statuses:
-        keep &= table["status"].isin(statuses)
-    if alerts:
-        keep &= table["overdue"] | table["stale"] | table["mismatch"].notna()
-    return table[keep]
-
-
 def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
     """Show every action in an editable table; save all edited rows at once, or none with the reasons."""
     table = tracker(con, today)
@@ -186,8 +158,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
             "Aucune action de suivi pour l'instant : créez-en à partir d'une solution, onglet « Solutions »."
         )
         return
-    view = _filter(table)
-    view.attrs = table.attrs
+    view = filter_form(con, table, actor)
     if view.empty:
         st.warning("Aucune action ne correspond à ces filtres : élargissez-les.")
         return

@@ -70,7 +70,7 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             STALE_AFTER_DAYS,
             14,
-            "Délai avant l'alerte « pas de point depuis la dernière revue » (jours)",
+            "Délai avant de signaler une action sans point depuis la dernière revue (jours)",
             "Une action ouverte est signalée sans point d'avancement quand elle n'en a reçu aucun depuis la "
             "dernière revue du comité de pilotage tenue il y a au moins ce nombre de jours : juste après "
             "une revue, les pilotes ont le temps de faire leur point avant d'être signalé·e·s.",

@@ -113,7 +113,7 @@ def check_fields(values: dict[str, Any]) -> dict[str, str]:
     for name, (label, limit) in FIELDS.items():
         value = values.get(name)
         if limit and value is not None and len(str(value)) > limit:
-            errors[name] = f"{label} : trop long ({len(str(value))} caractères, {limit} au plus)."
+            errors[name] = french.too_long(f"« {label} »", str(value), limit)
     if not values.get("title"):
         errors["title"] = "Intitulé : obligatoire."
     planned, secured = read["budget_planned"], read["budget_secured"]
@@ -170,7 +170,7 @@ def check_update(
     elif reported_on > today:
         errors["reported_on"] = f"Date du point : {french.date(reported_on)} est dans le futur."
     if comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Commentaire : trop long ({COMMENT_MAX} caractères au plus)."
+        errors["comment"] = french.too_long("Le commentaire", comment, COMMENT_MAX)
     if evidence_url:
         parsed = urlparse(evidence_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or len(evidence_url) > 500:
@@ -222,7 +222,7 @@ def creation_errors(
     long = [t for t in titles if len(t) > FIELDS["title"][1]]
     if long:
         limit = FIELDS["title"][1]
-        errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
+        errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], limit)
     if len(set(titles)) != len(titles):
         errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
     progress_value = clean(progress_value)

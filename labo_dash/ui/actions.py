@@ -106,7 +106,7 @@ def column_config() -> dict:
     cc = st.column_config
     return {
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
-        "title": cc.TextColumn("Intitulé", required=True, max_chars=200, width="large", pinned=True),
+        "title": cc.TextColumn("Intitulé", required=True, width="large", pinned=True),
         "status": cc.SelectboxColumn(
             "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
         ),
@@ -119,7 +119,6 @@ def column_config() -> dict:
         "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),
         "comment": cc.TextColumn(
             "Commentaire du point",
-            max_chars=actions.COMMENT_MAX,
             width="medium",
             help="Enregistré avec le nouveau point d'avancement",
         ),
@@ -132,21 +131,21 @@ def column_config() -> dict:
         "last_update": cc.DateColumn("Dernier point", format="localized"),
         "start_date": cc.DateColumn("Début", format="localized"),
         "due_date": cc.DateColumn("Échéance", format="localized"),
-        "pilot_structure": cc.TextColumn("Structure pilote", max_chars=200),
-        "pilot_person": cc.TextColumn("Personne pilote", max_chars=200),
-        "next_step": cc.TextColumn("Prochaine étape", max_chars=500, width="medium"),
+        "pilot_structure": cc.TextColumn("Structure pilote"),
+        "pilot_person": cc.TextColumn("Personne pilote"),
+        "next_step": cc.TextColumn("Prochaine étape", width="medium"),
         "budget_planned": cc.TextColumn("Budget prévu", alignment="right", help="En euros : « 45 000 » ou "
                                         "« 45 000,50 € »"),
         "budget_secured": cc.TextColumn("Budget acquis", alignment="right", help="En euros : « 45 000 » ou "
                                         "« 45 000,50 € »"),
-        "funders": cc.TextColumn("Financeurs", max_chars=500),
-        "contributors": cc.TextColumn("Contributeur·ice·s", max_chars=1000),
+        "funders": cc.TextColumn("Financeurs"),
+        "contributors": cc.TextColumn("Contributeur·ice·s"),
         "weight": cc.TextColumn(
             "Poids", alignment="right",
             help="Poids dans l'agrégation, au-dessus de 0, « 1,5 » par exemple (vide = 1)",
         ),
         "challenge": cc.TextColumn("Défi", width="medium"),
-        "description": cc.TextColumn("Description", max_chars=2000, width="large"),
+        "description": cc.TextColumn("Description", width="large"),
     }
 
 

@@ -97,12 +97,12 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     show_errors(errors, "workshop")
     st.segmented_control("Type", list(FINDING_KINDS), format_func=FINDING_KINDS.get, key=f"{prefix}_kind")
     show_errors(errors, "kind")
-    st.text_area("Texte", key=f"{prefix}_text", max_chars=diagnosis.MAX_TEXT)
+    st.text_area("Texte", key=f"{prefix}_text")
     show_errors(errors, "text")
     st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key=f"{prefix}_objectives",
              format_func=lambda i: objectives[i]["label"])
     show_errors(errors, "objectives")
-    st.text_input("Table ou groupe", key=f"{prefix}_group", max_chars=diagnosis.MAX_GROUP)
+    st.text_input("Table ou groupe", key=f"{prefix}_group")
     show_errors(errors, "group")
     st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
                  format_func=PARTICIPANT_KINDS.get, key=f"{prefix}_participant_kind")
@@ -260,9 +260,9 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
                      findings: list[dict[str, Any]], with_workshop: bool = True) -> None:
     """Draw a défi's fields (keys ``<prefix>_...``): title, description, workshop, weights, findings."""
     workshops = morning_workshops(con)
-    st.text_input("Titre du défi", key=f"{prefix}_title", max_chars=challenges.MAX_TITLE)
+    st.text_input("Titre du défi", key=f"{prefix}_title")
     show_errors(errors, "title")
-    st.text_area("Description", key=f"{prefix}_description", max_chars=challenges.MAX_DESCRIPTION)
+    st.text_area("Description", key=f"{prefix}_description")
     show_errors(errors, "description")
     st.selectbox("Atelier d'origine", list(workshops), format_func=workshops.get, index=None,
                  placeholder="Plusieurs ateliers", key=f"{prefix}_workshop", disabled=not with_workshop)

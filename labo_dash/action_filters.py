@@ -18,10 +18,10 @@ from labo_dash import reminders
 
 # sort key -> (French label, tracker columns sorted on)
 SORTS: dict[str, tuple[str, list[str]]] = {
-    "challenge": ("Défi", ["challenge", "due_date"]),
+    "challenge": ("Défi", ["position"]),  # the tracker's order: défi, solution, action numbers
     "due_date": ("Échéance", ["due_date", "challenge"]),
     "pilot": ("Pilote", ["pilot", "due_date"]),
-    "objective": ("Objectif", ["objective", "challenge"]),
+    "objective": ("Objectif", ["objective", "position"]),
     "status": ("Statut", ["status_order", "due_date"]),
     "overdue": ("En retard d'abord", ["late_first", "due_date"]),
 }
@@ -121,6 +121,7 @@ def apply(table: pd.DataFrame, filters: Filters, sort: str = "challenge", descen
     view = table[keep]
     columns = SORTS[sort][1]
     ordered = view.assign(
+        position=range(len(view)),
         pilot=[_key(label) for label in _pilot_labels(view)],
         late_first=~view["overdue"].astype(bool),
         objective=[min(numbers) if len(numbers) else 99 for numbers in view["objectives"]],

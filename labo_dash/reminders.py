@@ -83,7 +83,8 @@ def reminders(
                                                         strict=True)]
     chosen["due_date"] = [_date(d) for d in chosen["due_date"]]
     chosen["last_update"] = [_date(d) for d in chosen["last_update"]]
-    chosen["progress"] = [None if pd.isna(p) else int(p) for p in chosen["progress"]]
+    chosen["progress"] = pd.Series([None if pd.isna(p) else int(p) for p in chosen["progress"]],
+                                   index=chosen.index, dtype="object")  # whole % or None, never 60.0
     chosen["reason"] = [_reason(row, today, since) for _, row in chosen.iterrows()]
     chosen = chosen.sort_values(["pilot", "due_date", "title"], na_position="last", kind="stable")
     return chosen[COLUMNS].reset_index(drop=True)
@@ -98,6 +99,10 @@ def _reason(row: pd.Series, today: dt.date, since: dt.date | None) -> str:
     if row["silent"]:
         parts.append(f"pas de point depuis la revue du {french.date(since)}")
     return " ; ".join(parts)
+
+
+def _measured(progress_value: int | None) -> str:
+    return "non mesuré" if progress_value is None else f"{progress_value}{french.NBSP}%"
 
 
 def pilots(rows: pd.DataFrame) -> list[str]:
@@ -124,9 +129,8 @@ def body(pilot: str, rows: pd.DataFrame, next_review: dt.date) -> str:
         "",
     ]
     for _, row in rows.iterrows():
-        measured = "non mesuré" if row["progress"] is None else f"{row['progress']} %"
         lines.append(f"- {row['title']} (défi « {row['challenge']} ») : {row['reason']}. "
-                     f"Aujourd'hui : {french.status(row['status'])}, {measured}.")
+                     f"Aujourd'hui : {french.status(row['status'])}, {_measured(row['progress'])}.")
     lines += ["", "Merci d'avance,", "L'équipe d'animation du suivi"]
     return "\r\n".join(lines)
 
@@ -146,7 +150,8 @@ def to_csv(rows: pd.DataFrame) -> bytes:
 
     lines = [
         [row["pilot"], row["title"], row["challenge"], day(row["due_date"]), french.status(row["status"]),
-         "" if row["progress"] is None else f"{row['progress']} %", day(row["last_update"]), row["reason"]]
+         "" if row["progress"] is None else _measured(row["progress"]), day(row["last_update"]),
+         row["reason"]]
         for _, row in rows.iterrows()
     ]
     return importing.template_csv(CSV_HEADERS, lines)

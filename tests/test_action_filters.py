@@ -105,3 +105,9 @@ def test_sorts(table):
     assert by_pilot.index("Yannick Le Bihan") > by_pilot.index("Hélène Marchand")
     by_objective = action_filters.apply(table, Filters(), "objective")["objectives"].tolist()
     assert [min(o) for o in by_objective] == sorted(min(o) for o in by_objective)
+
+
+def test_default_sort_keeps_the_trackers_order_and_descending_reverses_it(table):
+    assert action_filters.apply(table, Filters())["id"].tolist() == table["id"].tolist()
+    reverse = action_filters.apply(table, Filters(), "challenge", descending=True)["id"].tolist()
+    assert reverse == table["id"].tolist()[::-1]

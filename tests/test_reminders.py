@@ -40,8 +40,11 @@ def follow(fresh_db):
                            due_date="2026-11-30"),
         "orphan": add_action(con, solution, "Note de plaidoyer", [("2026-11-25", "a_lancer", 0)],
                              due_date="2026-12-18"),
+        "unmeasured": add_action(con, solution, "Wiki des financeurs", [("2026-09-01", "en_cours", None)],
+                                 due_date="2027-06-30"),
     }
-    pilots = {"late": SANDRINE, "soon": SANDRINE, "silent": HELENE, "fresh": HELENE, "done": HELENE}
+    pilots = {"late": SANDRINE, "soon": SANDRINE, "unmeasured": SANDRINE,
+              "silent": HELENE, "fresh": HELENE, "done": HELENE}
     with db.transaction(con) as cur:
         for name, label in pilots.items():
             person, structure = label.removesuffix(")").split(" (")
@@ -59,7 +62,7 @@ def test_each_pilot_gets_the_actions_due_by_the_next_review_or_without_a_point(f
     assert reminders.pilots(rows) == [HELENE, SANDRINE, "Sans pilote"]
     assert list(zip(rows["pilot"], rows["id"], strict=True)) == [
         (HELENE, ids["silent"]), (SANDRINE, ids["late"]), (SANDRINE, ids["soon"]),
-        ("Sans pilote", ids["orphan"]),
+        (SANDRINE, ids["unmeasured"]), ("Sans pilote", ids["orphan"]),
     ]
     reasons = dict(zip(rows["id"], rows["reason"], strict=True))
     assert reasons == {
@@ -67,6 +70,7 @@ def test_each_pilot_gets_the_actions_due_by_the_next_review_or_without_a_point(f
         ids["late"]: LATE,
         ids["soon"]: "échéance le 15 décembre 2026",
         ids["orphan"]: "échéance le 18 décembre 2026",  # due on the review day itself: still asked
+        ids["unmeasured"]: "pas de point depuis la revue du 20 novembre 2026",
     }
 
 
@@ -90,11 +94,13 @@ def test_mailto_carries_the_french_subject_and_body_percent_encoded(follow):
     assert fields["subject"] == "Comité de pilotage du 18 décembre 2026 : vos actions à mettre à jour"
     body = fields["body"].split("\r\n")
     assert body[0] == "Bonjour Sandrine Lacombe,"
-    assert "le 18 décembre 2026" in body[2] and "les 2 actions suivantes" in body[2]
+    assert "le 18 décembre 2026" in body[2] and "les 3 actions suivantes" in body[2]
     assert body[4] == ("- Étude de préfiguration (défi « Financer l'animation ») : en retard (échéance le "
                        "31 octobre 2026) ; pas de point depuis la revue du 20 novembre 2026. "
-                       "Aujourd'hui : En cours, 40 %.")
+                       "Aujourd'hui : En cours, 40\u00a0%.")
     assert body[5].startswith("- Tour de table (défi « Financer l'animation ») : échéance le 15 décembre")
+    assert body[5].endswith("Aujourd'hui : En cours, 50\u00a0%.")  # whole %, never « 50.0 % »
+    assert body[6].endswith("Aujourd'hui : En cours, non mesuré.")
     single = reminders.body("Sans pilote", rows[rows["pilot"] == "Sans pilote"], NEXT_REVIEW)
     assert single.startswith("Bonjour,\r\n") and "sur l'action suivante :" in single
 
@@ -106,9 +112,10 @@ def test_csv_is_french_excel_with_one_line_per_pilot_and_action(follow):
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert lines[0] == reminders.CSV_HEADERS
     assert lines[2] == [SANDRINE, "Étude de préfiguration", "Financer l'animation", "31/10/2026", "En cours",
-                        "40 %", "20/09/2026",
+                        "40\u00a0%", "20/09/2026",
                         LATE]
-    assert [line[0] for line in lines[1:]] == [HELENE, SANDRINE, SANDRINE, "Sans pilote"]
+    assert [line[0] for line in lines[1:]] == [HELENE, SANDRINE, SANDRINE, SANDRINE, "Sans pilote"]
+    assert lines[3][5] == "50\u00a0%" and lines[4][5] == ""  # never measured: empty
 
 
 def test_ics_reads_back_with_one_all_day_event_per_open_due_action(follow):
@@ -119,7 +126,7 @@ def test_ics_reads_back_with_one_all_day_event_per_open_due_action(follow):
     with clock.frozen("2026-12-01T09:00:00Z"):
         again = icalendar.Calendar.from_ical(reminders.calendar(table))
     events = {str(e["uid"]): e for e in first.walk("VEVENT")}
-    assert len(events) == 5  # the done action has no event
+    assert len(events) == 6  # the done action has no event
     assert [str(e["uid"]) for e in again.walk("VEVENT")] == list(events)  # stable UIDs
     late = events[f"action-{ids['late']}@{reminders.UID_DOMAIN}"]
     assert late.decoded("dtstart") == dt.date(2026, 10, 31)  # a date: an all-day event
@@ -129,7 +136,7 @@ def test_ics_reads_back_with_one_all_day_event_per_open_due_action(follow):
     assert str(first["version"]) == "2.0" and first["prodid"]
     mine = icalendar.Calendar.from_ical(reminders.calendar(table, pilot=SANDRINE))
     summaries = sorted(str(e["summary"]) for e in mine.walk("VEVENT"))
-    assert summaries == ["Tour de table", "Étude de préfiguration"]
+    assert summaries == ["Tour de table", "Wiki des financeurs", "Étude de préfiguration"]
 
 
 def test_demo_reminders_match_the_rule_four_days_after_the_review(con):

@@ -63,7 +63,7 @@ def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Acto
                                    format_func=lambda key: action_filters.SORTS[key][0], key="filter_sort")
         third = st.columns([1, 1, 1, 1], vertical_alignment="center")
         overdue = third[0].checkbox("En retard seulement", key="filter_overdue")
-        alerts = third[1].checkbox("Seulement les actions en alerte", key="filter_alerts",
+        alerts = third[1].checkbox("En alerte seulement", key="filter_alerts",
                                    help="En retard, sans point depuis la revue, ou statut et % en désaccord")
         descending = third[2].checkbox("Ordre décroissant", key="filter_descending")
         third[3].form_submit_button("Filtrer", icon="🔎", width="stretch")

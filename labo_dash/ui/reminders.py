@@ -7,8 +7,9 @@ import datetime as dt
 import duckdb
 import streamlit as st
 
-from labo_dash import actions, french, reminders, review
+from labo_dash import french, reminders, review
 from labo_dash.access import Actor
+from labo_dash.ui.actions import tracker
 from labo_dash.ui.common import md_escape
 
 
@@ -35,7 +36,7 @@ def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.da
         "messagerie, ou copiez son texte."
     )
     rows = reminders.reminders(con, today, next_review)
-    table = actions.tracker(con, today)
+    table = tracker(con, today)  # cached per data version
     stamp = f"{next_review:%Y-%m-%d}"
     csv_col, ics_col = st.columns(2)
     csv_col.download_button(

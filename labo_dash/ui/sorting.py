@@ -227,13 +227,13 @@ def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any
     state = st.session_state
     workshops = morning_workshops(con)
     objectives = {o["number"]: o["label"] for o in objectives_by_id(con).values()}
-    left, middle, right = st.columns([2, 1, 2])
+    left, middle = st.columns([3, 2])
     in_workshops = left.multiselect("Ateliers", list(workshops), format_func=workshops.get,
                                     key="sort_filter_workshops", placeholder="Tous les ateliers",
                                     select_all=False)
     kinds = middle.pills("Types", list(FINDING_KINDS), format_func=FINDING_KINDS.get,
                          selection_mode="multi", key="sort_filter_kinds")
-    numbers = right.pills("Objectifs", list(objectives), format_func=objectives.get, selection_mode="multi",
+    numbers = st.pills("Objectifs", list(objectives), format_func=objectives.get, selection_mode="multi",
                           key="sort_filter_objectives")
     shown = [f for f in findings.values()
              if (not in_workshops or f["workshop_id"] in in_workshops) and (not kinds or f["kind"] in kinds)

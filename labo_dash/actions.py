@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, french, parsing, progress, review, solutions
+from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -113,7 +113,7 @@ def check_fields(values: dict[str, Any]) -> dict[str, str]:
     for name, (label, limit) in FIELDS.items():
         value = values.get(name)
         if limit and value is not None and len(str(value)) > limit:
-            errors[name] = f"{label} : trop long ({len(str(value))} caractères, {limit} au plus)."
+            errors[name] = french.too_long(f"« {label} »", str(value), limit)
     if not values.get("title"):
         errors["title"] = "Intitulé : obligatoire."
     planned, secured = read["budget_planned"], read["budget_secured"]
@@ -170,7 +170,7 @@ def check_update(
     elif reported_on > today:
         errors["reported_on"] = f"Date du point : {french.date(reported_on)} est dans le futur."
     if comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = f"Commentaire : trop long ({COMMENT_MAX} caractères au plus)."
+        errors["comment"] = french.too_long("Le commentaire", comment, COMMENT_MAX)
     if evidence_url:
         parsed = urlparse(evidence_url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or len(evidence_url) > 500:
@@ -222,7 +222,7 @@ def creation_errors(
     long = [t for t in titles if len(t) > FIELDS["title"][1]]
     if long:
         limit = FIELDS["title"][1]
-        errors["titles"] = f"Intitulé trop long ({limit} caractères au plus) : « {long[0][:60]}… »."
+        errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], limit)
     if len(set(titles)) != len(titles):
         errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
     progress_value = clean(progress_value)
@@ -400,15 +400,31 @@ def record_update(
         return append_updates(cur, actor, [row])[0]
 
 
+def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> dt.date | None:
+    """Return the date of the review the « pas de point depuis la dernière revue » alert compares with.
+
+    It is the latest review held at least ``stale_after_days`` days (setting, default 14) before ``today``
+    (local date): right after a review, pilots get that long to report before their action is flagged,
+    and until then the alert still refers to the review before. None when no review is that old.
+    """
+    days = settings.get_setting(con, settings.STALE_AFTER_DAYS)
+    return review.last_review_date(con, today - dt.timedelta(days=days), seminar_id)
+
+
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
     """Return every action with its fields, provenance, current state and flags at ``today``.
 
+    ``objectives`` lists the numbers of the objectives its défi is weighted on (ascending, may be empty).
     Flags: ``overdue`` (due date passed, not closed), ``mismatch`` (French sentence or None), ``stale``
-    (open and not updated since the latest review meeting).
+    (open, and no point since the review of :func:`stale_since`). ``attrs["last_review"]`` holds that
+    review's date (None when no review is old enough yet).
     """
     fields = db.query_df(
         con,
-        "SELECT a.*, c.title AS challenge, s.title AS solution FROM actions a "
+        "SELECT a.*, c.title AS challenge, s.title AS solution, "
+        "(SELECT list(o.number ORDER BY o.number) FROM challenge_objectives co "
+        " JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = c.id AND co.weight > 0) "
+        "AS objectives FROM actions a "
         "JOIN solutions s ON s.id = a.solution_id JOIN challenges c ON c.id = s.challenge_id "
         "WHERE s.seminar_id = ? ORDER BY c.id, s.id, a.id",
         [seminar_id],
@@ -416,10 +432,12 @@ def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1)
     states = progress.action_states(con, today)[
         ["id", "created_on", "status", "progress", "last_update", "overdue"]
     ]
+    fields["objectives"] = [tuple(int(n) for n in v) if hasattr(v, "__len__") else ()  # NULL: no weight
+                            for v in fields["objectives"]]
     table = fields.merge(states, on="id", how="left")
     table["mismatch"] = [progress.mismatch_message(s, p) for s, p in zip(table["status"], table["progress"],
                                                                        strict=True)]
-    last_review = review.last_review_date(con, today, seminar_id)
+    last_review = stale_since(con, today, seminar_id)
     if last_review is None:
         table["stale"] = False
     else:

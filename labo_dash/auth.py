@@ -22,6 +22,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from labo_dash import french
 from labo_dash.access import ORGANISER, PARTNER, STEERING
 from labo_dash.errors import PermissionDenied, ValidationError
 
@@ -164,8 +165,8 @@ def clean_name(name: str) -> str:
         )
     if len(name) > MAX_NAME_LENGTH:
         raise ValidationError(
-            f"Le nom est trop long (au plus {MAX_NAME_LENGTH} caractères).",
-            fields={"name": f"Au plus {MAX_NAME_LENGTH} caractères."},
+            french.too_long("Le nom", name, MAX_NAME_LENGTH),
+            fields={"name": french.too_long("Le nom", name, MAX_NAME_LENGTH)},
         )
     return name
 

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import db, seminar
+from labo_dash import db, french, seminar
 from labo_dash.access import Actor, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
@@ -65,7 +65,7 @@ def rate(
         if participant_kind and participant_kind not in PARTICIPANT_KINDS:
             errors["participant_kind"] = "Type de participant inconnu."
         if territory and len(territory) > MAX_TERRITORY:
-            errors["territory"] = f"Le territoire fait {len(territory)} caractères : {MAX_TERRITORY} au plus."
+            errors["territory"] = french.too_long("Le territoire", territory, MAX_TERRITORY)
     if errors:
         raise ValidationError("Vos réponses ne sont pas enregistrées : corrigez les champs signalés.", errors)
     objective_ids = sorted(ratings)

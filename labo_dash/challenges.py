@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import db, seminar
+from labo_dash import db, french, seminar
 from labo_dash.access import Actor, require
 from labo_dash.diagnosis import SESSION, get_finding
 from labo_dash.errors import NotFound, ValidationError
@@ -108,7 +108,7 @@ def validate_challenge(
     if not title:
         errors["title"] = "Donnez un titre au défi."
     elif len(title) > MAX_TITLE:
-        errors["title"] = f"Le titre fait {len(title)} caractères : {MAX_TITLE} au plus."
+        errors["title"] = french.too_long("Le titre", title, MAX_TITLE)
     elif any(
         header_key(c["title"]) == header_key(title) and c["id"] != challenge_id
         for c in list_challenges(con, seminar_id)
@@ -116,7 +116,7 @@ def validate_challenge(
         errors["title"] = "Un autre défi porte déjà ce titre."
     if description and len(description) > MAX_DESCRIPTION:
         errors["description"] = (
-            f"La description fait {len(description)} caractères : {MAX_DESCRIPTION} au plus."
+            french.too_long("La description", description, MAX_DESCRIPTION)
         )
     if workshop_id is not None and workshop_id not in {
         w["id"] for w in seminar.workshops(con, seminar_id, SESSION)

@@ -38,7 +38,7 @@ def _check_reason(reason: str | None) -> dict[str, str]:
     if not reason:
         return {"reason": "Raison : obligatoire (pourquoi ce point est-il faux ?)."}
     if len(reason) > REASON_MAX:
-        return {"reason": f"Raison : trop longue ({len(reason)} caractères, {REASON_MAX} au plus)."}
+        return {"reason": french.too_long("La raison", reason, REASON_MAX)}
     return {}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import db, seminar
+from labo_dash import db, french, seminar
 from labo_dash.access import Actor, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
@@ -51,14 +51,14 @@ def validate_finding(
     if not text:
         errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
     elif len(text) > MAX_TEXT:
-        errors["text"] = f"Le texte fait {len(text)} caractères : {MAX_TEXT} au plus. Résumez-le."
+        errors["text"] = french.too_long("Le texte", text, MAX_TEXT)
     known = {o["id"] for o in seminar.objectives(con, seminar_id)}
     if not objective_ids:
         errors["objectives"] = "Choisissez au moins un des cinq objectifs."
     elif not set(objective_ids) <= known:
         errors["objectives"] = "Objectif inconnu : choisissez parmi les cinq objectifs du séminaire."
     if group and len(group) > MAX_GROUP:
-        errors["group"] = f"La table ou le groupe fait {len(group)} caractères : {MAX_GROUP} au plus."
+        errors["group"] = french.too_long("La table ou le groupe", group, MAX_GROUP)
     if participant_kind and participant_kind not in PARTICIPANT_KINDS:
         errors["participant_kind"] = "Type de participant inconnu."
     if errors:

@@ -41,6 +41,12 @@ def number(value: float | int | Decimal | None, decimals: int = 0) -> str:
     return text.replace(",", NBSP).replace(".", ",")
 
 
+def too_long(subject: str, text: str, limit: int) -> str:
+    """Return the one refusal of a text over its length limit, e.g. « Le texte fait 3 000 caractères ;
+    500 au plus. » (``subject`` names the field with its article: « Le texte », « La description »)."""
+    return f"{subject} fait {number(len(text))} caractères ; {number(limit)} au plus."
+
+
 def percent(fraction: float | None, decimals: int = 1) -> str:
     """Format a fraction ``0.125`` as ``12,5 %`` (trailing ``,0`` dropped)."""
     if fraction is None:

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, backup, clock, db, importing, settings
+from labo_dash import access, backup, clock, db, french, importing, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number
@@ -76,13 +76,13 @@ def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
     if not name:
         errors["name"] = "Indiquez le nom (prénom et nom)."
     elif len(name) > NAME_MAX:
-        errors["name"] = f"Le nom est trop long ({len(name)} caractères, {NAME_MAX} au plus)."
+        errors["name"] = french.too_long("Le nom", name, NAME_MAX)
     for field, text, label in (
         ("structure", structure, "La structure"),
         ("territory", territory, "Le territoire"),
     ):
         if len(text) > TEXT_MAX:
-            errors[field] = f"{label} est trop long ({len(text)} caractères, {TEXT_MAX} au plus)."
+            errors[field] = french.too_long(label, text, TEXT_MAX)
     if kind is None:
         errors["kind"] = "Choisissez un type de participant : " + ", ".join(PARTICIPANT_KINDS.values()) + "."
     if email and not _EMAIL.match(email):

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, progress
+from labo_dash import access, clock, db, french, progress
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -231,7 +231,7 @@ def save_review(
     if held_on is not None and held_on < month:
         errors["held_on"] = "La réunion ne peut pas précéder le mois qu'elle passe en revue."
     if notes and len(notes) > NOTES_MAX:
-        errors["notes"] = f"Les notes sont trop longues ({NOTES_MAX} caractères au plus)."
+        errors["notes"] = french.too_long("Les notes", notes, NOTES_MAX)
     if errors:
         raise ValidationError("La revue n'a pas été enregistrée : corrigez les champs signalés.", errors)
     before = get_review(con, month, seminar_id)
@@ -271,9 +271,9 @@ def add_decision(
     if not text:
         errors["text"] = "Écrivez la décision prise."
     elif len(text) > TEXT_MAX:
-        errors["text"] = f"La décision est trop longue ({len(text)} caractères, {TEXT_MAX} au plus)."
+        errors["text"] = french.too_long("La décision", text, TEXT_MAX)
     if owner and len(owner) > 200:
-        errors["owner"] = "Le nom du ou de la responsable est trop long (200 caractères au plus)."
+        errors["owner"] = french.too_long("Le nom du ou de la responsable", owner, 200)
     if action_id is not None and not db.query(con, "SELECT 1 FROM actions WHERE id = ?", [action_id]):
         errors["action_id"] = "Cette action n'existe pas : choisissez-en une dans la liste."
     if errors:

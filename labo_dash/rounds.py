@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import access, clock, db
+from labo_dash import access, clock, db, french
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import number
@@ -67,7 +67,7 @@ def validate_rules(rules: RoundRules, item_ids: Sequence[int]) -> None:
     if not rules.title.strip():
         errors["title"] = "Donnez un titre au tour de vote."
     elif len(rules.title) > TITLE_MAX:
-        errors["title"] = f"Le titre est trop long ({len(rules.title)} caractères, {TITLE_MAX} au plus)."
+        errors["title"] = french.too_long("Le titre", rules.title, TITLE_MAX)
     if rules.target not in TARGETS:
         errors["target"] = "Choisissez de voter sur les défis ou sur les solutions."
     if rules.method not in METHODS:

@@ -1,6 +1,7 @@
 """Organisers' settings, declared as data (name, default, French label and help) and stored in DuckDB.
 
-A setting is a yes/no switch, or a text chosen from a list (``choices``), such as the seminar's time zone.
+A setting is a yes/no switch, a text chosen from a list (``choices``), such as the seminar's time zone, or
+a whole number within bounds (``bounds``), such as the days before an action counts as without a point.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from labo_dash.errors import NotFound, ValidationError
 @dataclass(frozen=True)
 class Setting:
     """One setting: its name, default value, French label and help; ``choices`` (a function returning
-    the allowed texts) makes it a text setting, else it is a yes/no switch."""
+    the allowed texts) makes it a text setting, ``bounds`` (lowest, highest, both allowed) a whole-number
+    setting, else it is a yes/no switch."""
 
     name: str
-    default: bool | str
+    default: bool | str | int
     label: str
     help: str
     choices: Callable[[], list[str]] | None = None
+    bounds: tuple[int, int] | None = None
 
 
 @cache
@@ -35,6 +38,8 @@ def time_zones() -> list[str]:
     """Return the IANA time zone names known to Python (system zone data, else the ``tzdata`` package)."""
     return sorted(zoneinfo.available_timezones())
 
+
+STALE_AFTER_DAYS = "stale_after_days"
 
 SETTINGS: dict[str, Setting] = {
     s.name: s
@@ -62,6 +67,15 @@ SETTINGS: dict[str, Setting] = {
             "sont stockés en UTC : changer de fuseau ne modifie aucune donnée.",
             time_zones,
         ),
+        Setting(
+            STALE_AFTER_DAYS,
+            14,
+            "Délai avant de signaler une action sans point depuis la dernière revue (jours)",
+            "Une action ouverte est signalée sans point d'avancement quand elle n'en a reçu aucun depuis la "
+            "dernière revue du comité de pilotage tenue il y a au moins ce nombre de jours : juste après "
+            "une revue, les pilotes ont le temps de faire leur point avant d'être signalé·e·s.",
+            bounds=(0, 90),
+        ),
     ]
 }
 
@@ -72,14 +86,14 @@ def _setting(name: str) -> Setting:
     return SETTINGS[name]
 
 
-def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool | str:
+def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool | str | int:
     """Return the value of setting ``name`` (its default when never set)."""
     setting = _setting(name)
     rows = db.query(con, "SELECT value FROM settings WHERE name = ?", [name])
     return setting.default if not rows else json.loads(rows[0]["value"])
 
 
-def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str]:
+def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str | int]:
     """Return every setting's current value."""
     rows = db.query(con, "SELECT name, value FROM settings")
     stored = {row["name"]: json.loads(row["value"]) for row in rows}
@@ -87,8 +101,17 @@ def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str]:
 
 
 def check_value(setting: Setting, value: object) -> None:
-    """Raise ValidationError (French) unless ``value`` suits ``setting`` (yes/no, or one of its choices)."""
-    if setting.choices is None:
+    """Raise ValidationError (French) unless ``value`` suits ``setting`` (yes/no, one of its choices, or a
+    whole number within its bounds)."""
+    if setting.bounds is not None:
+        low, high = setting.bounds
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(
+                f"Valeur refusée pour « {setting.label} » : un nombre entier de {low} à {high} est attendu, "
+                f"pas « {value} ». Rien n'a été modifié.",
+                {setting.name: f"de {low} à {high}"},
+            )
+    elif setting.choices is None:
         if not isinstance(value, bool):
             raise ValidationError(f"Valeur invalide pour « {setting.label} » : oui ou non attendu.")
     elif not isinstance(value, str) or value not in setting.choices():
@@ -99,7 +122,7 @@ def check_value(setting: Setting, value: object) -> None:
         )
 
 
-def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: bool | str) -> bool:
+def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: bool | str | int) -> bool:
     """Store ``value`` for setting ``name`` (organisers only, audited); return whether it changed.
 
     Raises PermissionDenied for other roles, NotFound for an unknown setting, ValidationError for a value

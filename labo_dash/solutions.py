@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db
+from labo_dash import access, db, french
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -112,9 +112,9 @@ def _check(
     if not title:
         errors["title"] = "Donnez un intitulé à la solution."
     elif len(title) > TITLE_MAX:
-        errors["title"] = f"L'intitulé est trop long ({len(title)} caractères, {TITLE_MAX} au plus)."
+        errors["title"] = french.too_long("L'intitulé", title, TITLE_MAX)
     if description and len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"La description est trop longue ({DESCRIPTION_MAX} caractères au plus)."
+        errors["description"] = french.too_long("La description", description, DESCRIPTION_MAX)
     if errors:
         raise ValidationError("La solution n'a pas été enregistrée : corrigez les champs signalés.", errors)
     return title, description

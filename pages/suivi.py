@@ -8,6 +8,7 @@ from labo_dash import french, review, seminar
 from labo_dash.ui import review as ui
 from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
 from labo_dash.ui.feedback import show_flash
+from labo_dash.ui.reminders import reminders_section
 from labo_dash.ui.signature import render_signature
 
 con = connection()
@@ -51,6 +52,7 @@ TABS = {
     "Ce qui a changé": lambda: ui.changes(data),
     "Avancement par objectif et par défi": lambda: ui.progress_section(con, data, seminar.objectives(con)),
     "Relevé de décisions": decisions_tab,
+    **({"Relances": lambda: reminders_section(con, actor, day)} if actor.can("reviews.write") else {}),
     "Signature": lambda: render_signature(con, key="suivi", month=month, control=False, heading=None),
 }
 for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),

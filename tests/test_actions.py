@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from labo_dash import action_table, actions, actions_import, clock, db, reports, solutions
+from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
 from tests.actions_data import (
@@ -238,6 +239,37 @@ def test_overdue_and_not_updated_since_last_review(small):
     table = actions.tracker(con, TODAY).set_index("id")
     assert table.attrs["last_review"] == dt.date(2026, 10, 25)
     assert table["stale"].to_dict() == {late: True, done: False, fresh: False, silent: True}
+
+
+@pytest.mark.parametrize(
+    ("instant", "flagged", "since"),
+    [
+        # Four days after the review of 25 November: the pilots still have time, the alert compares with
+        # the review of 26 October (3 actions silent since then), not 21 of 30 flagged.
+        ("2026-11-29T10:00:00Z", 3, dt.date(2026, 10, 26)),
+        ("2026-12-08T22:59:00Z", 3, dt.date(2026, 10, 26)),  # 23h59 in Paris: 13 days
+        ("2026-12-08T23:00:00Z", 21, dt.date(2026, 11, 25)),  # 9 December in Paris: 14 days
+    ],
+)
+def test_stale_waits_for_the_threshold_after_a_review_on_the_demo_dates(con, instant, flagged, since):
+    with clock.frozen(instant):
+        table = actions.tracker(con, clock.today(con))
+    assert len(table) == 30 and int(table["stale"].sum()) == flagged
+    assert table.attrs["last_review"] == since
+
+
+def test_stale_threshold_is_a_setting(con):
+    app_settings.set_setting(con, ORGANISER_ACTOR, app_settings.STALE_AFTER_DAYS, 0)
+    with clock.frozen("2026-11-29T10:00:00Z"):
+        table = actions.tracker(con, clock.today(con))
+    assert int(table["stale"].sum()) == 21 and table.attrs["last_review"] == dt.date(2026, 11, 25)
+    app_settings.set_setting(con, ORGANISER_ACTOR, app_settings.STALE_AFTER_DAYS, 60)
+    with clock.frozen("2026-11-29T10:00:00Z"):
+        assert actions.stale_since(con, clock.today(con)) == dt.date(2026, 9, 25)
+    for refused in (-1, 91, 14.5, "14", True):
+        with pytest.raises(ValidationError, match="nombre entier de 0 à 90"):
+            app_settings.set_setting(con, ORGANISER_ACTOR, app_settings.STALE_AFTER_DAYS, refused)
+    assert app_settings.get_setting(con, app_settings.STALE_AFTER_DAYS) == 60
 
 
 # --- bulk edits ----------------------------------------------------------------------------------------

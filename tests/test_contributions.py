@@ -49,7 +49,7 @@ def test_a_post_waits_for_moderation_off_the_wall(con):
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
     ({"text": "   "}, "text", "Le texte est vide"),
-    ({"text": "x" * 501}, "text", "Le texte fait 501 caractères : 500 au plus"),
+    ({"text": "x" * 501}, "text", "Le texte fait 501 caractères ; 500 au plus."),
     ({"objective_ids": []}, "objectives", "au moins un des cinq objectifs"),
     ({"objective_ids": [99]}, "objectives", "Objectif inconnu"),
     ({"workshop_id": 4}, "workshop", "atelier du matin"),  # an afternoon workshop
@@ -88,7 +88,7 @@ def test_a_solution_post_is_for_a_retained_defi_within_the_solutions_limits(con)
     with pytest.raises(ValidationError) as refused:
         contributions.post_solution(con, PHONE, code, challenge_id=8, title="x" * 201)
     assert refused.value.fields["challenge_id"] == contributions.NOT_SELECTED
-    assert "201 caractères, 200 au plus" in refused.value.fields["title"]
+    assert "L'intitulé fait 201 caractères ; 200 au plus." in refused.value.fields["title"]
     post_id = contributions.post_solution(con, PHONE, code, challenge_id=2, title=" Un annuaire partagé ",
                                           description="  ")
     row = contributions.get_contribution(con, post_id)

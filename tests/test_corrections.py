@@ -97,7 +97,7 @@ def test_a_too_long_reason_is_refused(unwithdrawn):
     with pytest.raises(ValidationError) as error:
         corrections.withdraw_update(unwithdrawn.con, STEERING_ACTOR, unwithdrawn.wrong, "x" * 1001,
                                     today=WITHDRAWN_ON)
-    assert error.value.fields["reason"] == "Raison : trop longue (1001 caractères, 1000 au plus)."
+    assert error.value.fields["reason"] == "La raison fait 1\u00a0001 caractères ; 1\u00a0000 au plus."
     assert counts(unwithdrawn.con) == before
 
 

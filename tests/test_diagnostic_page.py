@@ -68,7 +68,8 @@ def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
     con = db.connect()
     picked = [f["id"] for f in diagnosis.list_findings(con, kind="frein")[:3]]
     app.segmented_control(key="diagnostic_view").set_value("defis").run()
-    app.multiselect(key="sort_ids").set_value(picked)
+    for finding_id in picked:
+        app.checkbox(key=f"sort_pick_{finding_id}").check()
     next(b for b in app.button if b.label == "Formuler un défi").click().run()
     assert not app.exception, [e.value for e in app.exception]
     suggested = challenges.suggest_weights(con, picked)
@@ -141,3 +142,28 @@ def test_barometer_paper_answers_are_recorded_then_the_form_clears(app):
     assert app.segmented_control(key="baro_paper_1").value is None
     next(b for b in app.button if b.label == "Enregistrer mes réponses").click().run()
     assert any("au moins un objectif" in e.value for e in app.error)
+
+
+def test_findings_for_a_defi_are_ticked_in_a_filtered_list_and_only_those_are_chosen(app):
+    con = db.connect()
+    app.segmented_control(key="diagnostic_view").set_value("defis").run()
+    assert not [m for m in app.multiselect if m.key == "sort_ids"]  # no search box selecting every match
+    everything = diagnosis.list_findings(con)
+    app.multiselect(key="sort_filter_workshops").set_value([2])
+    app.pills(key="sort_filter_kinds").set_value(["levier"])
+    next(b for b in app.button if b.label == "Filtrer").click().run()
+    levers = [f["id"] for f in diagnosis.list_findings(con, workshop_id=2, kind="levier")]
+    shown = sorted(int(c.key.removeprefix("sort_pick_")) for c in app.checkbox
+                   if c.key.startswith("sort_pick_"))
+    assert shown == sorted(levers) and 2 < len(levers) < len(everything)
+    for finding_id in levers[:2]:
+        app.checkbox(key=f"sort_pick_{finding_id}").check()
+    app.multiselect(key="sort_filter_workshops").set_value([1])  # ticks are kept through a filter change
+    next(b for b in app.button if b.label == "Filtrer").click().run()
+    assert any(c.value.startswith("2 constat(s) choisi(s), dont 2 hors des filtres") for c in app.caption)
+    other = diagnosis.list_findings(con, workshop_id=1, kind="levier")[0]["id"]
+    app.checkbox(key=f"sort_pick_{other}").check()
+    next(b for b in app.button if b.label == "Formuler un défi").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert sorted(app.multiselect(key="ch_findings").value) == sorted([*levers[:2], other])
+    assert app.multiselect(key="ch_findings").proto.select_all == 0  # no « Select N matches » either

@@ -80,7 +80,7 @@ def action_card(
         and (action["last_update"] is None or action["last_update"] <= last_review)
     ):
         st.warning(
-            f"Pas de point d'avancement depuis la dernière revue ({french.date(last_review)}).", icon="💤"
+            f"Pas de point d'avancement depuis la revue du {french.date(last_review)}.", icon="💤"
         )
     details = [
         ("Échéance", french.date(action["due_date"])),
@@ -123,7 +123,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
         )
         for field in ("reported_on", "status", "progress"):  # full width: the columns are narrow
             slots[field] = st.empty()
-        comment = st.text_area("Commentaire", key=f"{key}_comment", max_chars=actions.COMMENT_MAX, height=80)
+        comment = st.text_area("Commentaire", key=f"{key}_comment", height=80)
         slots["comment"] = st.empty()
         left, right = st.columns(2)
         evidence = left.text_input("Lien de preuve (facultatif)", key=f"{key}_url", placeholder="https://…")
@@ -254,7 +254,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         slots = {}
         update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point")
         slots["update_id"] = st.empty()
-        reason = st.text_area("Raison du retrait", key=f"{key}_reason", max_chars=corrections.REASON_MAX,
+        reason = st.text_area("Raison du retrait", key=f"{key}_reason",
                               height=68, placeholder="Par exemple : avancement saisi sur la mauvaise action")
         slots["reason"] = st.empty()
         replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
@@ -293,7 +293,7 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
     key = f"edit_{action['id']}_{version('edit_form')}"
     with st.form(key):
         values = {
-            "title": st.text_input("Intitulé", value=action["title"], max_chars=200, key=f"{key}_title")
+            "title": st.text_input("Intitulé", value=action["title"], key=f"{key}_title")
         }
         left, right = st.columns(2)
         values["pilot_structure"] = left.text_input(

@@ -14,6 +14,7 @@ from labo_dash import action_table, actions, french, parsing
 from labo_dash.access import Actor
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError
+from labo_dash.ui.action_filters import filter_form
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, version
@@ -103,7 +104,7 @@ def column_config() -> dict:
     cc = st.column_config
     return {
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
-        "title": cc.TextColumn("Intitulé", required=True, max_chars=200, width="large", pinned=True),
+        "title": cc.TextColumn("Intitulé", required=True, width="large", pinned=True),
         "status": cc.SelectboxColumn(
             "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
         ),
@@ -116,7 +117,6 @@ def column_config() -> dict:
         "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),
         "comment": cc.TextColumn(
             "Commentaire du point",
-            max_chars=actions.COMMENT_MAX,
             width="medium",
             help="Enregistré avec le nouveau point d'avancement",
         ),
@@ -129,51 +129,22 @@ def column_config() -> dict:
         "last_update": cc.DateColumn("Dernier point", format="localized"),
         "start_date": cc.DateColumn("Début", format="localized"),
         "due_date": cc.DateColumn("Échéance", format="localized"),
-        "pilot_structure": cc.TextColumn("Structure pilote", max_chars=200),
-        "pilot_person": cc.TextColumn("Personne pilote", max_chars=200),
-        "next_step": cc.TextColumn("Prochaine étape", max_chars=500, width="medium"),
+        "pilot_structure": cc.TextColumn("Structure pilote"),
+        "pilot_person": cc.TextColumn("Personne pilote"),
+        "next_step": cc.TextColumn("Prochaine étape", width="medium"),
         "budget_planned": cc.TextColumn("Budget prévu", alignment="right", help="En euros : « 45 000 » ou "
                                         "« 45 000,50 € »"),
         "budget_secured": cc.TextColumn("Budget acquis", alignment="right", help="En euros : « 45 000 » ou "
                                         "« 45 000,50 € »"),
-        "funders": cc.TextColumn("Financeurs", max_chars=500),
-        "contributors": cc.TextColumn("Contributeur·ice·s", max_chars=1000),
+        "funders": cc.TextColumn("Financeurs"),
+        "contributors": cc.TextColumn("Contributeur·ice·s"),
         "weight": cc.TextColumn(
             "Poids", alignment="right",
             help="Poids dans l'agrégation, au-dessus de 0, « 1,5 » par exemple (vide = 1)",
         ),
         "challenge": cc.TextColumn("Défi", width="medium"),
-        "description": cc.TextColumn("Description", max_chars=2000, width="large"),
+        "description": cc.TextColumn("Description", width="large"),
     }
-
-
-def _filter(table: pd.DataFrame) -> pd.DataFrame:
-    """Show the filter form and return the rows it keeps."""
-    with st.form("action_filters", border=False):
-        left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
-        chosen = left.multiselect(
-            "Défis",
-            sorted(table["challenge"].unique()),
-            key="filter_challenges",
-            placeholder="Tous les défis",
-        )
-        statuses = middle.multiselect(
-            "Statuts",
-            STATUS_CODES,
-            format_func=french.status,
-            key="filter_statuses",
-            placeholder="Tous les statuts",
-        )
-        alerts = right.checkbox("Seulement les actions en alerte", key="filter_alerts")
-        st.form_submit_button("Filtrer", icon="🔎")
-    keep = pd.Series(True, index=table.index)
-    if chosen:
-        keep &= table["challenge"].isin(chosen)
-    if statuses:
-        keep &= table["status"].isin(statuses)
-    if alerts:
-        keep &= table["overdue"] | table["stale"] | table["mismatch"].notna()
-    return table[keep]
 
 
 EDITS = "action_table_edits"  # session key: the cells typed in the table and not saved yet
@@ -219,8 +190,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
             "Aucune action de suivi pour l'instant : créez-en à partir d'une solution, onglet « Solutions »."
         )
         return
-    view = _filter(table)
-    view.attrs = table.attrs
+    view = filter_form(con, table, actor)
     if view.empty:
         st.warning("Aucune action ne correspond à ces filtres : élargissez-les.")
         return

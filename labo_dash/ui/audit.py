@@ -72,8 +72,12 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                               mime="text/csv", icon="📥", width="stretch")
 
 
-def _setting_widget(setting: settings.Setting, value: bool | str) -> bool | str:
-    """Show one setting's widget: a toggle for a yes/no setting, a list for a text setting."""
+def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool | str | int:
+    """Show one setting's widget: a toggle for a yes/no setting, a list for a text setting, a number box
+    for a whole-number setting (no bounds in the box: a value out of bounds is refused, never clamped)."""
+    if setting.bounds is not None:
+        return st.number_input(setting.label, value=value, step=1, help=setting.help,
+                               key=f"setting_{setting.name}")
     if setting.choices is None:
         return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
     choices = setting.choices()

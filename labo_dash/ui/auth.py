@@ -148,7 +148,7 @@ def passcode_form(config: AuthConfig) -> None:
     errors: dict[str, str] = st.session_state.get(ERRORS_KEY) or {}
     with st.form("signin"):
         st.text_input(
-            "Votre nom", key="signin_name", max_chars=auth.MAX_NAME_LENGTH,
+            "Votre nom", key="signin_name",
             placeholder="Prénom Nom", help="Il figure dans le journal des modifications.",
         )
         if "name" in errors:

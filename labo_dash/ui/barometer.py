@@ -85,7 +85,7 @@ def barometer_form(
                 if "participant_kind" in errors:
                     st.error(errors["participant_kind"], icon="✋")
             with cols[1]:
-                st.text_input("Territoire", key=f"{key}_territory", max_chars=barometer.MAX_TERRITORY,
+                st.text_input("Territoire", key=f"{key}_territory",
                               placeholder="Ex. : Bretagne")
                 if "territory" in errors:
                     st.error(errors["territory"], icon="✋")

@@ -109,7 +109,7 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
                              format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
         show_errors(errors, "kind")
-        st.text_area("Ce qui a été dit", key="cap_text", max_chars=diagnosis.MAX_TEXT, height=110,
+        st.text_area("Ce qui a été dit", key="cap_text", height=110,
                      placeholder="Ex. : les appels à projets d'un an ne laissent pas le temps de coopérer")
         show_errors(errors, "text")
         st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key="cap_objectives",
@@ -117,7 +117,7 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         show_errors(errors, "objectives")
         cols = st.columns(2)
         with cols[0]:
-            st.text_input("Table ou groupe", key="cap_group", max_chars=diagnosis.MAX_GROUP,
+            st.text_input("Table ou groupe", key="cap_group",
                           placeholder="Ex. : Table 3")
             show_errors(errors, "group")
         with cols[1]:

@@ -122,7 +122,7 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 st.selectbox(label, list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
                              placeholder="Choisissez", key="register_kind")
             else:
-                st.text_input(label, key=f"register_{field}", max_chars=participants.TEXT_MAX)
+                st.text_input(label, key=f"register_{field}")
             if field in errors:
                 st.error(errors[field], icon="✋")
         if "form" in errors:

@@ -318,7 +318,6 @@ def meeting_form(con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, m
             "Notes de séance",
             value=(meeting or {}).get("notes") or "",
             height=120,
-            max_chars=review.NOTES_MAX,
             key=f"{key}_notes",
         )
         slots["notes"] = st.empty()
@@ -358,7 +357,7 @@ def decisions_section(
     with st.form(key):
         st.markdown("**Ajouter une décision**")
         slots = {}
-        text = st.text_area("Décision", height=80, max_chars=review.TEXT_MAX, key=f"{key}_text")
+        text = st.text_area("Décision", height=80, key=f"{key}_text")
         slots["text"] = st.empty()
         action_id = st.selectbox(
             "Action concernée (facultatif)",

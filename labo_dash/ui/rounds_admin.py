@@ -280,7 +280,7 @@ def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     key = f"duplicate-{rnd['id']}"
     with st.popover("Dupliquer", icon="📄"), st.form(key, border=False):
         st.text_input("Titre du nouveau tour (mêmes règles et éléments)", value=f"{rnd['title']} (copie)",
-                      key=f"{key}-title", max_chars=rounds.TITLE_MAX)
+                      key=f"{key}-title")
         submitted = st.form_submit_button("Dupliquer ce tour", icon="📄")
     if not submitted:
         return

@@ -48,10 +48,10 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
             key=f"{key}_c",
         )
         slots["challenge_id"] = st.empty()
-        title = st.text_input("Intitulé de la solution", max_chars=solutions.TITLE_MAX, key=f"{key}_t")
+        title = st.text_input("Intitulé de la solution", key=f"{key}_t")
         slots["title"] = st.empty()
         description = st.text_area(
-            "Description (facultatif)", max_chars=solutions.DESCRIPTION_MAX, height=80, key=f"{key}_d"
+            "Description (facultatif)", height=80, key=f"{key}_d"
         )
         slots["description"] = st.empty()
         submitted = st.form_submit_button("Ajouter la solution", type="primary", icon="💡")

@@ -1,7 +1,9 @@
 """Widgets of the /diagnostic page for organisers: edit, merge and delete findings, formulate défis.
 
-A selection form picks findings; its buttons start an action whose form, prefilled (merge: the longest
-text and every objective; défi: weights suggested from the findings' objectives), appears below it.
+A selection form lists the findings with a check box each, filtered by workshop, kind and objective; its
+buttons start an action whose form, prefilled (merge: the longest text and every objective; défi: weights
+suggested from the findings' objectives), appears below it. The choice is kept in ``sort_ids`` (ids), so
+that a finding ticked then hidden by a filter stays chosen.
 """
 
 from __future__ import annotations
@@ -37,9 +39,27 @@ def _prefill_finding(values: dict[str, Any], prefix: str) -> None:
     state[f"{prefix}_participant_kind"] = values["participant_kind"]
 
 
+def _pick_key(finding_id: int) -> str:
+    return f"sort_pick_{finding_id}"
+
+
+def _commit_checks() -> None:
+    """Form callback: fold the ticks of the findings shown into the choice (``sort_ids``); a finding
+    hidden by the filters keeps its state."""
+    state = st.session_state
+    chosen = set(state.get("sort_ids") or [])
+    for finding_id in state.get("sort_shown", []):
+        if state.get(_pick_key(finding_id)):
+            chosen.add(finding_id)
+        else:
+            chosen.discard(finding_id)
+    state.sort_ids = sorted(chosen)
+
+
 def _start(con: duckdb.DuckDBPyConnection, action: str) -> None:
     """Begin an action on the selected findings: check the selection and prefill the action's form."""
     state = st.session_state
+    _commit_checks()
     ids = sorted(state.get("sort_ids") or [])
     needed = {"edit": (1, 1), "merge": (2, None), "delete": (1, None), "challenge": (0, None)}
     low, high = needed[action]
@@ -77,12 +97,12 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     show_errors(errors, "workshop")
     st.segmented_control("Type", list(FINDING_KINDS), format_func=FINDING_KINDS.get, key=f"{prefix}_kind")
     show_errors(errors, "kind")
-    st.text_area("Texte", key=f"{prefix}_text", max_chars=diagnosis.MAX_TEXT)
+    st.text_area("Texte", key=f"{prefix}_text")
     show_errors(errors, "text")
     st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key=f"{prefix}_objectives",
              format_func=lambda i: objectives[i]["label"])
     show_errors(errors, "objectives")
-    st.text_input("Table ou groupe", key=f"{prefix}_group", max_chars=diagnosis.MAX_GROUP)
+    st.text_input("Table ou groupe", key=f"{prefix}_group")
     show_errors(errors, "group")
     st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
                  format_func=PARTICIPANT_KINDS.get, key=f"{prefix}_participant_kind")
@@ -114,6 +134,8 @@ def weights_fields(con: duckdb.DuckDBPyConnection, prefix: str) -> dict[int, str
 def _finish(message: str) -> None:
     state = st.session_state
     state.sort_done = message
+    for finding_id in state.get("sort_shown", []):
+        state[_pick_key(finding_id)] = False
     state.sort_ids = []
     state.pop("sort_action", None)
 
@@ -164,11 +186,11 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state["sort_ids"] = [i for i in state.get("sort_ids", []) if i in findings]
     errors = state.get("sort_errors", {})
     with st.form("sort_selection"):
-        st.multiselect("Constats sélectionnés", list(findings), key="sort_ids",
-                       format_func=lambda i: finding_label(findings[i]),
-                       placeholder="Tapez un mot ou un numéro pour trouver un constat")
+        _checklist(con, findings)
         show_errors(errors, "selection")
-        cols = st.columns(4)
+        cols = st.columns(5)
+        cols[0].form_submit_button("Filtrer", icon="🔎", width="stretch", on_click=_commit_checks)
+        cols = cols[1:]
         for col, (action, label, icon) in zip(cols, [
             ("challenge", "Formuler un défi", "🎯"), ("merge", "Fusionner", "🔗"),
             ("edit", "Modifier", "✏️"), ("delete", "Supprimer", "🗑️"),
@@ -199,13 +221,48 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         cols[1].form_submit_button("Annuler", width="stretch", on_click=_cancel)
 
 
+def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any]]) -> None:
+    """Draw the filters (workshop, kind, objective) and one check box per finding they keep, with the
+    number of findings chosen (the filters apply and the ticks count at the form's next submit)."""
+    state = st.session_state
+    workshops = morning_workshops(con)
+    objectives = {o["number"]: o["label"] for o in objectives_by_id(con).values()}
+    left, middle = st.columns([3, 2])
+    in_workshops = left.multiselect("Ateliers", list(workshops), format_func=workshops.get,
+                                    key="sort_filter_workshops", placeholder="Tous les ateliers",
+                                    select_all=False)
+    kinds = middle.pills("Types", list(FINDING_KINDS), format_func=FINDING_KINDS.get,
+                         selection_mode="multi", key="sort_filter_kinds")
+    numbers = st.pills("Objectifs", list(objectives), format_func=objectives.get, selection_mode="multi",
+                          key="sort_filter_objectives")
+    shown = [f for f in findings.values()
+             if (not in_workshops or f["workshop_id"] in in_workshops) and (not kinds or f["kind"] in kinds)
+             and (not numbers or set(numbers) & set(f["objective_numbers"]))]
+    state.sort_shown = [f["id"] for f in shown]
+    chosen = set(state.sort_ids)
+    hidden = len(chosen - set(state.sort_shown))
+    st.caption(f"{len(chosen)} constat(s) choisi(s)" + (f", dont {hidden} hors des filtres" if hidden else "")
+               + f" · {len(shown)} constat(s) affiché(s) sur {len(findings)}.")
+    if not shown:
+        st.info("Aucun constat ne correspond à ces filtres : élargissez-les.")
+    with st.container(height=min(60 + 34 * len(shown), 420), border=True):
+        for finding in shown:
+            state.setdefault(_pick_key(finding["id"]), finding["id"] in chosen)  # re-shown: its choice
+            objectives_text = ", ".join(str(n) for n in finding["objective_numbers"])
+            st.checkbox(
+                f"n° {finding['id']} · A{finding['workshop_number']} · {FINDING_KINDS[finding['kind']]} · "
+                f"{md_escape(finding['text'])} :small[(objectifs {objectives_text})]",
+                key=_pick_key(finding["id"]),
+            )
+
+
 def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str, str],
                      findings: list[dict[str, Any]], with_workshop: bool = True) -> None:
     """Draw a défi's fields (keys ``<prefix>_...``): title, description, workshop, weights, findings."""
     workshops = morning_workshops(con)
-    st.text_input("Titre du défi", key=f"{prefix}_title", max_chars=challenges.MAX_TITLE)
+    st.text_input("Titre du défi", key=f"{prefix}_title")
     show_errors(errors, "title")
-    st.text_area("Description", key=f"{prefix}_description", max_chars=challenges.MAX_DESCRIPTION)
+    st.text_area("Description", key=f"{prefix}_description")
     show_errors(errors, "description")
     st.selectbox("Atelier d'origine", list(workshops), format_func=workshops.get, index=None,
                  placeholder="Plusieurs ateliers", key=f"{prefix}_workshop", disabled=not with_workshop)
@@ -220,7 +277,7 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
     st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.get,
-                   key=f"{prefix}_findings")
+                   key=f"{prefix}_findings", select_all=False, filter_mode="contains")
     show_errors(errors, "findings")
 
 

@@ -56,13 +56,13 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
     st.subheader("Pas de badge ? Inscrivez-vous")
     errors: dict[str, str] = st.session_state.get("vote_signup_errors", {})
     with st.form("vote_signup"):
-        st.text_input("Prénom et nom", key="vote_signup_name", max_chars=participants.NAME_MAX)
+        st.text_input("Prénom et nom", key="vote_signup_name")
         _field_error(errors, "name")
-        st.text_input("Structure", key="vote_signup_structure", max_chars=participants.TEXT_MAX)
+        st.text_input("Structure", key="vote_signup_structure")
         st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
                      placeholder="Choisissez", key="vote_signup_kind")
         _field_error(errors, "kind")
-        st.text_input("Territoire", key="vote_signup_territory", max_chars=participants.TEXT_MAX,
+        st.text_input("Territoire", key="vote_signup_territory",
                       placeholder="Ex. : Bretagne")
         _field_error(errors, "form")
         submitted = st.form_submit_button("M'inscrire et recevoir mon code", icon="🎫", width="stretch")

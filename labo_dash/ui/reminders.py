@@ -1,0 +1,73 @@
+"""The « Relances » section of /suivi: per pilot, what to send before the next steering review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import streamlit as st
+
+from labo_dash import french, reminders, review
+from labo_dash.access import Actor
+from labo_dash.ui.actions import tracker
+from labo_dash.ui.common import md_escape
+
+
+def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+    """Show, for the organisers and the steering group, each pilot's reminder for the next review: the
+    e-mail (a ``mailto:`` link and its text to copy), the CSV of every reminder and the due dates (.ics)."""
+    if not actor.can("reviews.write"):
+        return
+    st.subheader("Relances avant le prochain comité", anchor=False)
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    next_review = left.date_input(
+        "Date du prochain comité",
+        value=reminders.suggested_next_review(con, today),
+        min_value=today,
+        format="DD/MM/YYYY",
+        key="reminders_next_review",
+    )
+    last = review.last_review_date(con, today)
+    since = f"depuis la revue du {french.date(last)}" if last else "(aucune revue enregistrée)"
+    right.caption(
+        "Pour chaque pilote : ses actions ouvertes dont l'échéance tombe d'ici le "
+        f"{french.date(next_review)} (ou est dépassée), ou sans point d'avancement {since}. "
+        "Aucun courriel n'est envoyé par l'application : ouvrez le message préparé dans votre "
+        "messagerie, ou copiez son texte."
+    )
+    rows = reminders.reminders(con, today, next_review)
+    table = tracker(con, today)  # cached per data version
+    stamp = f"{next_review:%Y-%m-%d}"
+    csv_col, ics_col = st.columns(2)
+    csv_col.download_button(
+        "Télécharger les relances (CSV)", reminders.to_csv(rows), f"relances-{stamp}.csv", mime="text/csv",
+        icon="📥", width="stretch", on_click="ignore", disabled=rows.empty,
+    )
+    ics_col.download_button(
+        "Échéances de toutes les actions (.ics)", reminders.calendar(table), "echeances-actions.ics",
+        mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
+        help="Un événement sur la journée par échéance d'action ouverte, à importer dans un agenda "
+        "(Outlook, Google Agenda, Thunderbird…). Réimporter le fichier met les événements à jour.",
+    )
+    if rows.empty:
+        st.success("Aucune relance à faire : chaque action ouverte a un point récent et aucune échéance "
+                   "ne tombe d'ici le prochain comité.", icon="✅")
+        return
+    pilots = reminders.pilots(rows)
+    st.caption(f"{french.number(len(rows))} action(s) à relancer, {french.number(len(pilots))} pilote(s).")
+    for number, pilot in enumerate(pilots):
+        mine = rows[rows["pilot"] == pilot]
+        with st.expander(f"{pilot} · {french.number(len(mine))} action(s)"):
+            st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
+                                  for _, r in mine.iterrows()))
+            mail, agenda = st.columns(2)
+            mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
+                             width="stretch")
+            agenda.download_button(
+                "Ses échéances (.ics)", reminders.calendar(table, pilot=pilot),
+                f"echeances-{number + 1}.ics", mime="text/calendar", icon="📅", width="stretch",
+                on_click="ignore", key=f"reminders_ics_{number}",
+            )
+            st.caption(f"Objet : {reminders.subject(next_review)}")
+            st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
+                    wrap_lines=True)

@@ -1,0 +1,82 @@
+"""Browser: the follow-up a steering group runs, on a real server with the demo's clock (29 November 2026):
+the action table's filters, the « Relances » of /suivi, ticking findings for a défi, and a 3 000-character
+paste that the browser lets in and the server refuses in French, keeping it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+NOW = "2026-11-29T10:00:00Z"  # four days after the review of 25 November 2026
+LONG = ("Une phrase collée depuis un compte rendu. " * 72)[:2999] + "."  # 3 000 characters
+
+
+@pytest.fixture(scope="module")
+def server(demo_template, tmp_path_factory):
+    """One `streamlit run` on a private copy of the demo, clock frozen at NOW, for the whole module."""
+    path = tmp_path_factory.mktemp("browser-follow") / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    running = Server(path, {"LABO_NOW": NOW})
+    yield running
+    running.stop()
+
+
+def open_page(tab, server: Server, path: str) -> None:
+    tab.set_default_timeout(90_000)
+    tab.goto(f"{server.url}/{path}")
+    wait_ready(tab)
+
+
+def test_late_actions_filter(page, server):
+    open_page(page, server, "actions")
+    form = page.get_by_test_id("stForm").filter(has_text="Trier par")
+    form.get_by_text("En retard seulement").click()
+    form.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_text("7 action(s) sur 30 selon ces filtres.")).to_be_visible()
+    screenshot(page, "follow-actions-late")
+
+
+def test_reminders_section(page, server):
+    open_page(page, server, "suivi")
+    heading = page.get_by_role("heading", name="Relances avant le prochain comité")
+    heading.scroll_into_view_if_needed()
+    date = page.get_by_role("group", name="Date du prochain comité")
+    expect(date).to_contain_text("25")
+    expect(date).to_contain_text("12")
+    pilot = page.get_by_text("Sandrine Lacombe (Région Occitanie) · 1 action(s)")
+    pilot.click()
+    href = page.get_by_role("link", name="Écrire le courriel").first.get_attribute("href")
+    assert href.startswith("mailto:?subject=Comit%C3%A9%20de%20pilotage%20du%2025%20d%C3%A9cembre%202026")
+    expect(page.get_by_text("Bonjour Sandrine Lacombe,")).to_be_visible()
+    pilot.evaluate("element => element.scrollIntoView({block: 'start'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "follow-reminders.png"))  # the viewport: one pilot's reminder
+
+
+def test_tick_findings_for_a_defi(page, server):
+    open_page(page, server, "diagnostic?vue=defis")
+    boxes = page.get_by_test_id("stCheckbox")
+    boxes.nth(0).click()
+    boxes.nth(2).click()
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_text("2 constat(s) choisi(s)")).to_be_visible()
+    page.get_by_role("button", name="Formuler un défi").click()
+    expect(page.get_by_text("Constats d'origine (provenance)")).to_be_visible()
+    screenshot(page, "follow-defi-checklist")
+
+
+def test_a_long_paste_is_let_in_refused_and_kept(page, server):
+    open_page(page, server, "diagnostic?vue=saisie")
+    text = page.get_by_label("Ce qui a été dit")
+    text.fill(LONG)
+    expect(text).to_have_value(LONG)  # no client limit cuts or blocks it
+    page.get_by_role("button", name="Enregistrer le constat").click()
+    expect(page.get_by_text("Le texte fait 3\u00a0000 caractères ; 500 au plus.")).to_be_visible()
+    expect(page.get_by_label("Ce qui a été dit")).to_have_value(LONG)
+    screenshot(page, "follow-too-long")

@@ -57,8 +57,8 @@ def action_card(
     cols[1].metric("Avancement", "non mesuré" if action["progress"] is None else f"{action['progress']} %")
     cols[2].metric(
         "Budget acquis",
-        french.euros(action["budget_secured"]),
-        help=f"sur {french.euros(action['budget_planned'])} prévus",
+        french.amount(action["budget_secured"]),
+        help=f"sur {french.amount(action['budget_planned'])} prévus",
     )
     overdue = (
         action["due_date"] is not None
@@ -304,10 +304,10 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
             "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
         )
         values["budget_planned"] = left.text_input(
-            "Budget prévu (€)", value=parsing.typed(action["budget_planned"]), key=f"{key}_bp"
+            "Budget prévu (€)", value=parsing.typed_amount(action["budget_planned"]), key=f"{key}_bp"
         )
         values["budget_secured"] = right.text_input(
-            "Budget acquis (€)", value=parsing.typed(action["budget_secured"]), key=f"{key}_bs"
+            "Budget acquis (€)", value=parsing.typed_amount(action["budget_secured"]), key=f"{key}_bs"
         )
         values["next_step"] = left.text_input(
             "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"

@@ -125,7 +125,8 @@ def solutions_section(
         rolled = by_challenge["progress"].get(challenge["id"])
         st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
-            f"{len(rows)} solution(s) · avancement agrégé du défi : **{fraction(rolled)}**",
+            french.plural(len(rows), "solution", "solutions")
+            + f" · avancement agrégé du défi : **{fraction(rolled)}**",
             help=progress.ROLLUP_EXPLANATION,
         )
         if rows.empty:
@@ -138,7 +139,8 @@ def solutions_section(
             people = helpers[helpers["solution_id"] == row["id"]]
             rolled = progress.rollup(zip(mine["progress"], mine["weight"], mine["status"], strict=True))
             label = (
-                f"💡 {md_escape(row['title'])} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
+                f"💡 {md_escape(row['title'])} — {french.plural(len(mine), 'action', 'actions')} · "
+                f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
                 f"avancement {fraction(rolled)}"
             )
             with st.expander(label):
@@ -182,7 +184,7 @@ def _amounts_confirmed(
     st.session_state[shown_key] = shown
     labels = {"budget_planned": "budget prévu", "budget_secured": "budget acquis"}
     parts = [
-        f"{count} × {french.euros(total / count)} = {french.euros(total)} ajoutés au {labels[name]}"
+        f"{count} × {french.amount(total / count)} = {french.amount(total)} ajoutés au {labels[name]}"
         for name, total in added.items()
     ]
     st.error(
@@ -238,6 +240,7 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
             "Volontaires à associer",
             names,
             key=f"{key}_volunteers",
+            select_all=False,
             placeholder="Volontaires du vote de clôture" if names else "Aucun·e volontaire",
         )
         others = right.text_input("Autres contributeur·ice·s", key=f"{key}_others")
@@ -317,7 +320,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         show_errors(exc, slots)
         return
     flash(
-        f"{len(ids)} action(s) créée(s) à partir de « {solution['title']} » : N° "
+        french.plural(len(ids), "action créée", "actions créées")
+        + f" à partir de « {solution['title']} » : N° "
         + ", ".join(str(i) for i in ids)
         + "."
     )

@@ -322,3 +322,14 @@ def test_objective_strip_names_every_objective_at_every_width(votes, width):
     written = [s for s in short if f">{html.escape(s)}<" in inside]
     assert written == (short if width == 1400 else [])  # the names inside only where they fit
     assert len(bar_widths(svg)) == 5
+
+
+def test_every_chart_writes_percentages_the_french_way():
+    """« 20 % » on the axes of /suivi's and /partenaires' charts (they showed « 20% »): the theme's locale."""
+    data = pd.DataFrame({"label": ["Défi A", "Défi B"], "progress": [0.2, None], "actions": [2, 1],
+                         "measured": [2, 0]})
+    spec = charts.progress_bars_chart(data, title="Par défi").to_dict()
+    assert spec["config"]["locale"] == french.VEGA_LOCALE
+    svg = vl_convert.vegalite_to_svg(spec)
+    labels = re.findall(r">(\d+)(\s|&#160;|&nbsp;)?%<", svg.replace("\u00a0", "&#160;"))
+    assert labels and all(space for _, space in labels), labels  # « 20 % », never « 20% »

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 NBSP = "\u00a0"  # keeps "1 234,5", "12,5 %" and "45 000,00 €" on one line, and goes before ":"
@@ -75,6 +76,27 @@ def guillemets(text: str) -> str:
     """Quote ``text`` with French guillemets and narrow no-break spaces inside: ``«\u202ftext\u202f»``
     (a line never breaks after « nor before »)."""
     return f"«{NNBSP}{text}{NNBSP}»"
+
+
+_SPACED = re.compile(r"(«) +| +(»)| +([:%€])| +([;!?])")
+
+
+def spaces(text: str) -> str:
+    """Put French typography's no-break spaces into ``text``: narrow ones inside « » and before ; ! ?,
+    ordinary no-break ones before : % € (only where a space already is: « a : b » -> « a\u00a0: b »).
+
+    For text shown to people (a line never starts with « : » or ends with « « »); never for text they
+    typed and may send back.
+    """
+    def space(match: re.Match[str]) -> str:
+        opening, closing, wide, narrow = match.groups()
+        if opening:
+            return opening + NNBSP
+        if closing:
+            return NNBSP + closing
+        return NBSP + wide if wide else NNBSP + narrow
+
+    return _SPACED.sub(space, text)
 
 
 def rank(position: int, tied: bool = False, *, short: bool = False) -> str:

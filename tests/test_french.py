@@ -82,3 +82,22 @@ def test_the_charts_locale_writes_french_numbers_and_months():
     assert (number["decimal"], number["thousands"], number["percent"]) == (",", NB, f"{NB}%")
     assert french.VEGA_LOCALE["time"]["months"][10] == "novembre"
     assert len(french.VEGA_LOCALE["time"]["shortMonths"]) == 12
+
+
+def test_no_break_spaces_where_french_typography_wants_them():
+    text = "Donnez une mention. « Pas d'avis » compte : 20 % ; 45 € ! Vraiment ?"
+    assert french.spaces(text) == (f"Donnez une mention. «{NNB}Pas d'avis{NNB}» compte{NB}: 20{NB}% ; "
+                                   .replace(" ;", f"{NNB};") + f"45{NB}€{NNB}! Vraiment{NNB}?")
+    assert french.spaces("http://x?code=AB:CD") == "http://x?code=AB:CD", "no space, nothing added"
+    assert french.spaces(french.spaces(text)) == french.spaces(text)
+
+
+def test_the_phone_pages_never_break_a_line_inside_guillemets():
+    from labo_dash import phone_html
+
+    body = phone_html.notice("note", "Choisissez « Sans avis » : rien ne se perd !")
+    body += "<textarea name='t'>« tel quel » !</textarea>"
+    html = phone_html.page("Vote", body, "n0nce")
+    assert f"«{NNB}Sans avis{NNB}»{NB}: rien ne se perd{NNB}!" in html
+    assert "<textarea name='t'>« tel quel » !</textarea>" in html, "typed text is sent back as typed"
+    assert "« " not in html.split("<main>")[1].split("<textarea")[0]

@@ -118,8 +118,8 @@ def _summary(workbook: Workbook, report: MonthlyReport) -> None:
         ("Financements acquis", f["secured"], EUROS),
         ("Part du budget acquise", f["secured_share"], PERCENT),
     ] + [
-        (f"{label} depuis la revue précédente", len(report.comparison.category(code)), INTEGER)
-        for code, (label, _) in review.CATEGORIES.items()
+        (f"{label} ({meaning})", len(report.comparison.category(code)), INTEGER)
+        for code, (label, meaning) in review.CATEGORIES.items()
     ]
     for label, value, fmt in rows:
         sheet.append([label, value])

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, db
+from labo_dash import access, db, french
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -197,7 +197,8 @@ def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: i
     count = db.query(con, "SELECT count(*) AS n FROM actions WHERE solution_id = ?", [solution_id])[0]["n"]
     if count:
         raise ValidationError(
-            f"La solution « {before['title']} » porte déjà {count} action(s) de suivi : "
+            f"La solution « {before['title']} » porte déjà "
+            f"{french.plural(count, 'action', 'actions')} de suivi : "
             "elle ne peut pas être supprimée."
         )
     with db.transaction(con) as cur:

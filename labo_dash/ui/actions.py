@@ -157,6 +157,7 @@ def _filter(table: pd.DataFrame) -> pd.DataFrame:
             "Défis",
             sorted(table["challenge"].unique()),
             key="filter_challenges",
+            select_all=False,
             placeholder="Tous les défis",
         )
         statuses = middle.multiselect(
@@ -164,6 +165,7 @@ def _filter(table: pd.DataFrame) -> pd.DataFrame:
             STATUS_CODES,
             format_func=french.status,
             key="filter_statuses",
+            select_all=False,
             placeholder="Tous les statuts",
         )
         alerts = right.checkbox("Seulement les actions en alerte", key="filter_alerts")
@@ -241,7 +243,8 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         errors.error(str(exc), icon="⚠️")
         return
     flash(
-        f"Enregistré : {summary['updates']} point(s) d'avancement, {summary['actions']} fiche(s) modifiée(s)."
+        "Enregistré : " + french.plural(summary["updates"], "point d'avancement", "points d'avancement")
+        + ", " + french.plural(summary["actions"], "fiche modifiée", "fiches modifiées") + "."
     )
     next_version("action_table")
     st.rerun()

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import badges, network, participants, seminar, settings
+from labo_dash import badges, french, network, participants, seminar, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
@@ -116,7 +116,8 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             st.dataframe(report, hide_index=True, width="stretch")
         return
     rows = preview.rows
-    st.markdown(f"**Aperçu : {len(rows)} personne(s) à inscrire depuis « {md_escape(upload.name)} »** "
+    people = french.plural(len(rows), "personne", "personnes")
+    st.markdown(f"**Aperçu : {people} à inscrire depuis « {md_escape(upload.name)} »** "
                 f"(lu : {md_escape(preview.source)}).")
     st.dataframe(
         pd.DataFrame([{"Ligne": r["line"], "Nom": r["name"], "Structure": r["structure"],

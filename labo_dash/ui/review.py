@@ -109,7 +109,7 @@ def summary(data: dict[str, Any]) -> None:
     cols[5].metric(
         "En retard",
         french.number(len(late)),
-        delta=f"{int(late['newly_late'].sum())} nouvelle(s)" if len(late) else None,
+        delta=french.plural(int(late["newly_late"].sum()), "nouvelle", "nouvelles") if len(late) else None,
         delta_color="inverse",
         help="Échéance dépassée, ni terminées ni abandonnées",
     )

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from labo_dash import challenges, diagnosis
+from labo_dash import challenges, diagnosis, french
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
@@ -132,7 +132,7 @@ def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         elif action == "delete":
             for finding_id in ids:
                 diagnosis.delete_finding(con, actor, finding_id)
-            _finish(f"{len(ids)} constat(s) supprimé(s).")
+            _finish(f"{french.plural(len(ids), 'constat supprimé', 'constats supprimés')}.")
         elif action == "challenge":
             challenge_id = challenges.create_challenge(
                 con, actor, title=state.ch_title, description=state.ch_description,
@@ -164,7 +164,7 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state["sort_ids"] = [i for i in state.get("sort_ids", []) if i in findings]
     errors = state.get("sort_errors", {})
     with st.form("sort_selection"):
-        st.multiselect("Constats sélectionnés", list(findings), key="sort_ids",
+        st.multiselect("Constats sélectionnés", list(findings), key="sort_ids", select_all=False,
                        format_func=lambda i: finding_label(findings[i]),
                        placeholder="Tapez un mot ou un numéro pour trouver un constat")
         show_errors(errors, "selection")
@@ -180,7 +180,8 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     action, ids = state.sort_action
     errors = state.get("action_errors", {})
     titles = {"edit": "Modifier le constat", "merge": f"Fusionner {len(ids)} constats",
-              "delete": f"Supprimer {len(ids)} constat(s) ?", "challenge": "Formuler un défi"}
+              "delete": f"Supprimer {french.plural(len(ids), 'constat', 'constats')}\u202f?",
+              "challenge": "Formuler un défi"}
     with st.form(f"sort_{action}"):
         st.subheader(titles[action])
         if action in ("merge", "delete"):
@@ -220,7 +221,7 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
     st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.get,
-                   key=f"{prefix}_findings")
+                   key=f"{prefix}_findings", select_all=False)
     show_errors(errors, "findings")
 
 
@@ -274,7 +275,7 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 f"<span style='color:{objectives[n]['color']}'>■</span> {md_escape(objectives[n]['label'])} "
                 f"{percent(w, 0)}" for n, w in sorted(item["weights"].items(), key=lambda x: -x[1])
             ), unsafe_allow_html=True)
-            with st.expander(f"Provenance : {item['finding_count']} constat(s)"):
+            with st.expander(f"Provenance : {french.plural(item['finding_count'], 'constat', 'constats')}"):
                 for finding in challenges.provenance(con, item["id"]):
                     note = " (supprimé)" if finding["deleted"] else (
                         f" (fusionné dans le n° {finding['merged_into']})" if finding["merged_into"] else "")

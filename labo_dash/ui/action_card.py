@@ -26,7 +26,7 @@ def pick_action(table: pd.DataFrame) -> int:
     index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
     return st.selectbox(
         "Action", ids, index=index, format_func=lambda i: f"N° {i} · {labels[i]}", key="action_choice",
-        on_change=_link_action,
+        on_change=_link_action, placeholder="Choisissez…",
     )
 
 
@@ -111,7 +111,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             STATUS_CODES,
             index=STATUS_CODES.index(action["status"]),
             format_func=french.status,
-            key=f"{key}_status",
+            key=f"{key}_status", placeholder="Choisissez…",
         )
         value = right.text_input(
             "Avancement (%)",
@@ -243,7 +243,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
             "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
         )
         slots = {}
-        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point")
+        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point",
+                                 placeholder="Choisissez…")
         slots["update_id"] = st.empty()
         reason = st.text_area("Raison du retrait", key=f"{key}_reason", max_chars=corrections.REASON_MAX,
                               height=68, placeholder="Par exemple : avancement saisi sur la mauvaise action")
@@ -251,7 +252,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
         left, right = st.columns(2)
         status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action["status"]),
-                                format_func=french.status, key=f"{key}_status")
+                                format_func=french.status, key=f"{key}_status", placeholder="Choisissez…")
         slots["status"] = left.empty()
         value = right.text_input("Avancement corrigé (%)", value=parsing.typed(action["progress"]),
                                  placeholder="non mesuré (ex. 40 ou 40 %)", key=f"{key}_progress")

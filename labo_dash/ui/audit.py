@@ -98,7 +98,7 @@ def _setting_widget(setting: settings.Setting, value: bool | str) -> bool | str:
         return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
     choices = setting.choices()
     return st.selectbox(setting.label, choices, index=choices.index(value) if value in choices else None,
-                        help=setting.help, key=f"setting_{setting.name}")
+                        help=setting.help, key=f"setting_{setting.name}", placeholder="Choisissez…")
 
 
 def render_access_settings(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:

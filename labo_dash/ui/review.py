@@ -39,7 +39,7 @@ def month_picker(months: list[dt.date]) -> dt.date:
         latest_first,
         index=index,
         key="review_month",
-        format_func=lambda m: french.month(m).capitalize(),
+        format_func=lambda m: french.month(m).capitalize(), placeholder="Choisissez…",
     )
     st.query_params["mois"] = f"{month:%Y-%m}"
     return month

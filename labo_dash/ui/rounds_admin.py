@@ -337,7 +337,8 @@ def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     with st.form("results-pick", border=False):
         cols = st.columns([4, 1], vertical_alignment="bottom")
         chosen = cols[0].selectbox("Tour", list(by_id), index=list(by_id).index(default),
-                                   format_func=lambda i: round_label(by_id[i]), key="results-round")
+                                   format_func=lambda i: round_label(by_id[i]), key="results-round",
+                                   placeholder="Choisissez…")
         cols[1].form_submit_button("Afficher", width="stretch")
     results_details(chosen)
 

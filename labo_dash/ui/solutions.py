@@ -207,7 +207,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from")
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
+                               placeholder="Choisissez…")
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
         f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
@@ -261,7 +262,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
         slots["due_date"] = right.empty()
         status = left.selectbox(
-            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status"
+            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status",
+            placeholder="Choisissez…"
         )
         slots["status"] = left.empty()
         value = right.text_input(

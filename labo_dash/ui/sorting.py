@@ -73,7 +73,8 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     """Draw the fields of a finding (keys ``<prefix>_...``) with their error messages."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
-    st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{prefix}_workshop")
+    st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{prefix}_workshop",
+                 placeholder="Choisissez…")
     show_errors(errors, "workshop")
     st.segmented_control("Type", list(FINDING_KINDS), format_func=FINDING_KINDS.get, key=f"{prefix}_kind")
     show_errors(errors, "kind")

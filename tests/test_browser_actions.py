@@ -99,7 +99,7 @@ def test_table_edit_reaches_the_timeline_and_the_review(server, page):
     page.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(page)
     assert shows(page, "1 ligne refusée : rien n'a été enregistré")
-    assert shows(page, "Budget acquis (50 000 €) supérieur au budget prévu (8 000 €)")
+    assert shows(page, "Budget acquis (50 000,00 €) supérieur au budget prévu (8 000,00 €)")
     viewport_shot(page, "actions-table-refused")
 
     # The edits are kept: correct the one bad cell only, and save again.
@@ -212,7 +212,7 @@ def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
     form.get_by_role("textbox", name="Budget prévu par action (€)").fill("45 000")
     form.get_by_role("button", name="Créer les actions").click()
     wait_ready(page)
-    expect(page.get_by_text("2 × 45 000 € = 90 000 € ajoutés au budget prévu").first).to_be_visible()
+    expect(page.get_by_text("2 × 45 000,00 € = 90 000,00 € ajoutés au budget prévu").first).to_be_visible()
     expect(form.get_by_role("textbox", name="Budget prévu par action (€)")).to_have_value("45 000")
     screenshot(page, "actions-create-budget-total")
 

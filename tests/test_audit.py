@@ -140,3 +140,21 @@ def test_csv_and_excel_exports(logged):
     assert sheet.max_row == len(frame) + 1
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[1] == dt.datetime(2026, 10, 5, 9, 30) and last[2] == "Marie Lefèvre"
+
+
+def test_the_admin_tab_shows_the_log_in_french_words(logged, demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    logged.close()  # the page opens the file itself
+    monkeypatch.setenv("LABO_DB", str(demo_db))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.run()
+    at.switch_page("pages/admin.py")
+    at.query_params["onglet"] = "Journal des modifications"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["id", "logged_at", "actor", "role", "entity", "record", "operation", "changes"]
+    assert set(table["entity"]) == {"Action", "Point d'avancement", "Constat", "Réglages"}
+    assert "Statut : En cours" in " ".join(table["changes"]) and "None" not in " ".join(table["record"])
+    assert any("Cochez une ligne" in c.value for c in at.caption)

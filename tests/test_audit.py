@@ -154,7 +154,8 @@ def test_the_admin_tab_shows_the_log_in_french_words(logged, demo_db, monkeypatc
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
-    assert list(table.columns) == ["id", "logged_at", "actor", "role", "entity", "record", "operation", "changes"]
+    assert list(table.columns) == ["id", "logged_at", "actor", "role", "entity", "record", "operation",
+                                   "changes"]
     assert set(table["entity"]) == {"Action", "Point d'avancement", "Constat", "Réglages"}
     assert "Statut : En cours" in " ".join(table["changes"]) and "None" not in " ".join(table["record"])
     assert any("Cochez une ligne" in c.value for c in at.caption)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,12 +117,11 @@ class AuditFilter:
 def entities(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Return the kinds of records (codes) present in the log, in the order of their French names."""
     codes = [r["entity"] for r in db.query(con, "SELECT DISTINCT entity FROM audit_log")]
-    return sorted(codes, key=lambda code: strip_accents(entity_label(code)))
+    return sorted(codes, key=lambda code: _sort_key(entity_label(code)))
 
 
-def strip_accents(text: str) -> str:
-    """Return ``text`` lower-cased without accents, to sort French words (« Défi » between « Constat »
-    and « Import »)."""
+def _sort_key(text: str) -> str:
+    """``text`` lower-cased without accents: « Défi » sorts between « Constat » and « Import »."""
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
 
 
@@ -153,18 +154,19 @@ def value_text(entity: str, field: str, value: Any, zone: str = "UTC") -> str:
     if field in REFERENCES:
         numbers = value if isinstance(value, list) else [value]
         return "n° " + ", ".join(str(n) for n in numbers)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if field in AMOUNTS | PERCENTS and isinstance(value, str):  # a Decimal logged as its text
+        with contextlib.suppress(InvalidOperation):
+            value = float(Decimal(value))
+    if isinstance(value, int | float):
         if field in AMOUNTS:
             return french.amount(value)
         if field in PERCENTS:
             return french.percent(value / 100, 0)
-        return french.number(value, 0 if float(value).is_integer() else 2)
+        return french.number(value, 0) if float(value).is_integer() else french.number(value, 2).rstrip("0")
     if isinstance(value, str):
         when = _moment(value, zone)
         if when is not None:
             return when
-        if field in AMOUNTS:
-            return french.amount(float(value))
     if isinstance(value, dict):
         return ", ".join(f"{k} : {value_text(entity, '', v, zone)}" for k, v in value.items())
     if isinstance(value, list):

@@ -159,3 +159,10 @@ def test_the_admin_tab_shows_the_log_in_french_words(logged, demo_db, monkeypatc
     assert set(table["entity"]) == {"Action", "Point d'avancement", "Constat", "Réglages"}
     assert "Statut : En cours" in " ".join(table["changes"]) and "None" not in " ".join(table["record"])
     assert any("Cochez une ligne" in c.value for c in at.caption)
+
+
+def test_numbers_logged_as_text_are_written_as_numbers():
+    assert audit.value_text("action", "budget_planned", "45000.00") == "45\u00a0000,00\u00a0€"
+    assert audit.value_text("progress_update", "progress", "40") == "40\u00a0%"
+    assert audit.value_text("action", "weight", 0.5) == "0,5"
+    assert audit.value_text("action", "budget_planned", "beaucoup") == "«\u202fbeaucoup\u202f»"  # as text

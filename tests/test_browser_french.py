@@ -1,10 +1,11 @@
 """Browser: not a word of Streamlit's English on any page, for any role, on a desktop and on a phone.
 
-Every page each role may open is visited at 1920 and 390 px wide, every tab opened (nested tabs too) and
-every multiselect unrolled; the visible text, the placeholders and the titles are searched for the
-English strings of the installed Streamlit frontend, extracted from its JavaScript bundle (so an upgrade
-that adds or renames a string is caught). Charts and tables are hovered: their English toolbar
-(« Download as PNG », « Search »...) must stay hidden (labo_dash/ui/french.css).
+Every page each role may open is visited at 1920 and 390 px wide, every tab and view opened (nested ones
+too, the diagnostic's « Import » with its file uploader) and every multiselect unrolled; the visible
+text, the placeholders and the titles are searched for the English strings of the installed Streamlit
+frontend, extracted from its JavaScript bundle (so an upgrade that adds or renames a string is caught).
+Charts and tables are hovered: their English toolbar (« Download as PNG », « Search »...) must stay hidden
+(labo_dash/ui/french.css).
 """
 
 from __future__ import annotations
@@ -224,17 +225,24 @@ def hover_toolbars(tab) -> list[str]:
     return shown
 
 
+# What switches a page's view: tabs, and the segmented controls that act as tabs.
+VIEW_SWITCHES = (
+    "[data-testid='stMain'] :is([role='tab'], [role='radiogroup']:is([aria-label='Vue'], "
+    "[aria-label='Que voulez-vous importer ?'], [aria-label='Sur quoi vote-t-on ?']) [role='radio'])"
+)
+
+
 def survey(tab, where: str, seen_tabs: set[str]) -> dict[str, list[str]]:
-    """Check the current view, then open each tab not yet opened and check it (nested tabs too)."""
+    """Check the current view, then open each tab (or view) not yet opened and check it, nested ones too."""
     report = {where: english_in(tab) + unroll_multiselects(tab) + hover_toolbars(tab)}
-    for _ in range(40):  # opening a tab may show new (nested) tabs: look again after each
-        names = [n.strip() for n in tab.locator("[data-testid='stMain'] [role='tab']").all_inner_texts()]
+    for _ in range(60):  # opening a tab may show new (nested) tabs: look again after each
+        names = [n.strip() for n in tab.locator(VIEW_SWITCHES).all_inner_texts()]
         todo = [n for n in names if f"{where} › {n}" not in seen_tabs]
         if not todo:
             break
         name = todo[0]
         seen_tabs.add(f"{where} › {name}")
-        tab.locator("[data-testid='stMain'] [role='tab']", has_text=name).first.click()
+        tab.locator(VIEW_SWITCHES, has_text=name).first.click()
         wait_ready(tab)
         report[f"{where} › {name}"] = english_in(tab) + unroll_multiselects(tab) + hover_toolbars(tab)
     return report

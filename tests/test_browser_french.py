@@ -236,7 +236,8 @@ def survey(tab, where: str, seen_tabs: set[str]) -> dict[str, list[str]]:
     """Check the current view, then open each tab (or view) not yet opened and check it, nested ones too."""
     report = {where: english_in(tab) + unroll_multiselects(tab) + hover_toolbars(tab)}
     for _ in range(60):  # opening a tab may show new (nested) tabs: look again after each
-        names = [n.strip() for n in tab.locator(VIEW_SWITCHES).all_inner_texts()]
+        # A view's name without its icon (a segmented control's icon is a line of its own).
+        names = [n.strip().split("\n")[-1] for n in tab.locator(VIEW_SWITCHES).all_inner_texts()]
         todo = [n for n in names if f"{where} › {n}" not in seen_tabs]
         if not todo:
             break

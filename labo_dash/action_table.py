@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from labo_dash import access, db
+from labo_dash import access, db, french
 from labo_dash.access import Actor
 from labo_dash.actions import (
     FIELDS,
@@ -149,7 +149,8 @@ def save_changes(
                 updates.append(update)
         if errors:
             raise ValidationError(
-                f"{len(errors)} ligne(s) refusée(s) : rien n'a été enregistré. Corrigez-les puis enregistrez "
+                f"{french.plural(len(errors), 'ligne refusée', 'lignes refusées')} : "
+                "rien n'a été enregistré. Corrigez-les puis enregistrez "
                 "à nouveau (vos modifications sont conservées).",
                 errors,
             )

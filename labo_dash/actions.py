@@ -120,8 +120,8 @@ def check_fields(values: dict[str, Any]) -> dict[str, str]:
     readable = not errors.keys() & {"budget_planned", "budget_secured"}
     if readable and planned is not None and secured is not None and secured > planned:
         errors["budget_secured"] = (
-            f"Budget acquis ({french.euros(secured)}) supérieur au budget prévu "
-            f"({french.euros(planned)}) : augmentez le budget prévu."
+            f"Budget acquis ({french.amount(secured)}) supérieur au budget prévu "
+            f"({french.amount(planned)}) : augmentez le budget prévu."
         )
     start, due = values.get("start_date"), values.get("due_date")
     if start is not None and due is not None and due < start:

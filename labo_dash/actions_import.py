@@ -319,7 +319,8 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
     if bad:
         note = next((table.note for table in tables.values() if table.note), "")
         raise ImportRejected(
-            f"{len(bad)} ligne(s) refusée(s) : rien n'a été importé. Corrigez-les dans le fichier puis "
+            f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} : rien n'a été importé. "
+            "Corrigez-les dans le fichier puis "
             f"importez-le à nouveau (lu : {source}).{note}", rows=sorted(bad))
     return ImportPlan(changes, updates, list(tables), exported_at, source)
 

@@ -21,9 +21,14 @@ STATUS_COLORS = {
     "Terminée": "#009E73",
     "Abandonnée": "#5F5F5F",
 }
-FRENCH_LOCALE = {
-    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]},
-}
+FRENCH_LOCALE = french.VEGA_LOCALE
+
+
+@alt.theme.register("labo_francais", enable=True)
+def french_theme() -> dict:
+    """Every chart's numbers and dates in French (« 20 % », « 1 234,5 », « nov. 2026 »): Vega's locale,
+    set once for all charts (Altair applies the enabled theme to each chart it writes out)."""
+    return {"config": {"locale": FRENCH_LOCALE}}
 
 
 def objective_scale(labels: list[str]) -> alt.Scale:
@@ -61,23 +66,6 @@ UNASSIGNED_COLOR = "#BBBBBB"
 OVERDUE_COLOR = "#B00020"
 PALE = 0.35  # opacity of the support still to realise (the dark part of a bar is the support realised)
 DIMMED = 0.15  # opacity of what a filter leaves in the background
-FRENCH_TIME_LOCALE = {
-    "dateTime": "%A %e %B %Y à %X",
-    "date": "%d/%m/%Y",
-    "time": "%H:%M:%S",
-    "periods": ["", ""],
-    "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-    "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-    "months": list(french.MONTHS),
-    "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
-                    "déc."],
-}
-SIGNATURE_LOCALE = {
-    "number": {**FRENCH_LOCALE["number"], "percent": "\u00a0%"},
-    "time": FRENCH_TIME_LOCALE,
-}
-
-
 def objective_label(number: float | None, short_label: str | None) -> str:
     """Return the label of an objective in every chart and legend: ``3 · Financement``."""
     if number is None or pd.isna(number):
@@ -121,10 +109,9 @@ def titled(spec: dict, title: str, subtitle: str | None = None) -> dict:
 
 
 def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Configure a top-level chart: French number and date formats, projector-size fonts."""
+    """Configure a top-level chart: projector-size fonts (French formats: the theme, french_theme)."""
     return (
-        chart.configure(locale=SIGNATURE_LOCALE)
-        .configure_legend(labelFontSize=14, titleFontSize=14, symbolSize=200, labelLimit=260)
+        chart.configure_legend(labelFontSize=14, titleFontSize=14, symbolSize=200, labelLimit=260)
         .configure_axis(labelFontSize=13, titleFontSize=13)
         .configure_view(stroke=None)
     )
@@ -196,7 +183,8 @@ def support_by_challenge_chart(
     data["t_progress"] = data["progress"].map(_pct)
     data["t_realised"] = data["realised"].map(french.percent)
     data["t_actions"] = [
-        f"{m} mesurée(s) sur {n}" for m, n in zip(data["measured"], data["actions"], strict=True)
+        f"{french.plural(m, 'mesurée', 'mesurées')} sur {n}"
+        for m, n in zip(data["measured"], data["actions"], strict=True)
     ]
     data["t_title"] = [
         f"{french.rank(int(r), short=True)} {t}" for r, t in zip(data["rank"], data["challenge"], strict=True)
@@ -270,7 +258,7 @@ def support_by_challenge_chart(
 
 def _month_labels(months: list) -> list[str]:
     """Short French month labels for an axis: ``mars 2026``, ``avr.``, … ``janv. 2027``."""
-    short = FRENCH_TIME_LOCALE["shortMonths"]
+    short = FRENCH_LOCALE["time"]["shortMonths"]
     return [
         f"{short[m.month - 1]} {m.year}" if i == 0 or m.month == 1 else short[m.month - 1]
         for i, m in enumerate(months)
@@ -659,8 +647,7 @@ def _row_step(labels: list[str], fonts: dict[str, int]) -> int:
 def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """French number format, black text (projector contrast), no frame."""
     return (
-        chart.configure(locale=SIGNATURE_LOCALE)
-        .configure_axis(labelColor="#000000", titleColor="#000000", domainColor="#000000",
+        chart.configure_axis(labelColor="#000000", titleColor="#000000", domainColor="#000000",
                         tickColor="#000000")
         .configure_legend(labelColor="#000000", titleColor="#000000")
         .configure_view(stroke=None)
@@ -964,7 +951,8 @@ def progress_bars_chart(
     frame["value"] = frame["progress"].astype("float64").fillna(0.0)
     frame["text"] = frame["progress"].map(_progress_label)
     frame["counted"] = [
-        f"{m} mesurée(s) sur {n}" for m, n in zip(frame["measured"], frame["actions"], strict=True)
+        f"{french.plural(m, 'mesurée', 'mesurées')} sur {n}"
+        for m, n in zip(frame["measured"], frame["actions"], strict=True)
     ]
     frame = frame.drop(columns=["progress"])
     labels = frame["label"].tolist()
@@ -1023,7 +1011,6 @@ def progress_trend_chart(history: pd.DataFrame, objectives: list[dict]) -> alt.C
                      alt.Tooltip("text:N", title="Avancement")],
         )
         .properties(height=300)
-        .configure(locale=FRENCH_LOCALE)
         .configure_view(stroke=None)
     )
 
@@ -1062,6 +1049,5 @@ def action_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     )
     return (
         alt.layer(line, points).properties(height=240)
-        .configure(locale=FRENCH_LOCALE)
         .configure_view(stroke=None)
     )

@@ -102,15 +102,16 @@ def _report(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import access, actions_import, clock, diagnosis_import, participants
+    from labo_dash import access, actions_import, clock, diagnosis_import, french, participants
 
     importers = {  # the reader gives the preview's source (the sheet read), the importer writes
         "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,
-                     "constat(s) importé(s)"),
+                     ("constat importé", "constats importés")),
         "challenges": (diagnosis_import.parse_challenges, diagnosis_import.import_challenges,
-                       "défi(s) importé(s)"),
+                       ("défi importé", "défis importés")),
         "participants": (participants.read_participants, participants.import_participants,
-                         "participant·e(s) inscrit·e(s), avec un code,"),
+                         ("participant·e inscrit·e, avec un code,",
+                          "participant·e·s inscrit·e·s, avec un code,")),
     }
     path = Path(args.file)
     if not path.is_file():
@@ -122,8 +123,9 @@ def _import(args: argparse.Namespace) -> int:
             plan = actions_import.apply_import(con, actor, path.read_bytes(), path.name, clock.today(con))
             edited = sum(1 for change in plan.changes if change.fields)
             added = sum(1 for change in plan.changes if change.update) + len(plan.updates)
-            print(f"{edited} fiche(s) d'action modifiée(s) et {added} point(s) d'avancement ajouté(s) depuis "
-                  f"{path.name} ({plan.source}) dans {args.db}.")
+            edited_text = french.plural(edited, "fiche d'action modifiée", "fiches d'action modifiées")
+            added_text = french.plural(added, "point d'avancement ajouté", "points d'avancement ajoutés")
+            print(f"{edited_text} et {added_text} depuis {path.name} ({plan.source}) dans {args.db}.")
             return 0
         reader, importer, noun = importers[args.what]
         data = path.read_bytes()
@@ -131,7 +133,7 @@ def _import(args: argparse.Namespace) -> int:
         created = importer(con, access.SYSTEM, data, path.name)
     finally:
         con.close()
-    print(f"{len(created)} {noun} depuis {path.name} ({source}) dans {args.db}.")
+    print(f"{french.plural(len(created), *noun)} depuis {path.name} ({source}) dans {args.db}.")
     if args.what == "participants":
         print(f"Badges à imprimer : python -m labo_dash badges --db {args.db} --out badges.pdf")
     return 0
@@ -140,7 +142,7 @@ def _import(args: argparse.Namespace) -> int:
 def _badges(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import badges, participants, seminar
+    from labo_dash import badges, french, participants, seminar
 
     con = db.open_database(args.db)
     try:
@@ -152,7 +154,8 @@ def _badges(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(badges.badges_pdf(people, title, args.base_url))
     with_code = sum(1 for person in people if person.get("code"))
-    print(f"{with_code} badge(s) écrit(s) dans {out} (liens vers {badges.vote_link(base=args.base_url)}).")
+    written = french.plural(with_code, "badge écrit", "badges écrits")
+    print(f"{written} dans {out} (liens vers {badges.vote_link(base=args.base_url)}).")
     return 0
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import backup, challenges, db, diagnosis, seminar
+from labo_dash import backup, challenges, db, diagnosis, french, seminar
 from labo_dash.access import Actor, require
 from labo_dash.errors import ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
@@ -133,7 +133,8 @@ def parse_findings(
             parsed.append({"line": row.line, **values})
     if bad:
         raise table.rejected(
-            f"{len(bad)} ligne(s) sur {len(table.rows)} refusée(s) : aucun constat n'a été importé. "
+            f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} sur {len(table.rows)} : "
+            "aucun constat n'a été importé. "
             "Corrigez le fichier et importez-le de nouveau.",
             bad,
         )
@@ -224,7 +225,8 @@ def parse_challenges(
         parsed.append({"line": row.line, **values})
     if bad:
         raise table.rejected(
-            f"{len(bad)} ligne(s) sur {len(table.rows)} refusée(s) : aucun défi n'a été importé. "
+            f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} sur {len(table.rows)} : "
+            "aucun défi n'a été importé. "
             "Corrigez le fichier et importez-le de nouveau.",
             bad,
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
-NBSP = "\u00a0"  # keeps "1 234,5" and "12,5 %" on one line
+NBSP = "\u00a0"  # keeps "1 234,5", "12,5 %" and "45 000,00 €" on one line, and goes before ":"
+NNBSP = "\u202f"  # narrow no-break space: inside « », before ; ! ?
 
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -57,6 +59,52 @@ def percent(fraction: float | None, decimals: int = 1) -> str:
     return f"{text}{NBSP}%"
 
 
+def ordinal(n: int, feminine: bool = False) -> str:
+    """Write an ordinal number the French way: ``1er`` (``1re`` when ``feminine``), ``2e``, ``11e``.
+
+    Never « 1ᵉ » nor « 1ème » (Imprimerie nationale's rules).
+    """
+    if n == 1:
+        return "1re" if feminine else "1er"
+    return f"{n}e"
+
+
+def plural(n: int, singular: str, plural: str) -> str:
+    """Return ``n`` and the words that agree with it: ``plural(3, "constat importé", "constats importés")``
+    gives ``3 constats importés``; 0 and 1 take the singular (« 0 constat importé »), as French does.
+
+    Words written out, never « constat(s) »; ``n`` is formatted by :func:`number` (« 1 234 »).
+    """
+    return f"{number(n)} {singular if abs(n) < 2 else plural}"
+
+
+def guillemets(text: str) -> str:
+    """Quote ``text`` with French guillemets and narrow no-break spaces inside: ``«\u202ftext\u202f»``
+    (a line never breaks after « nor before »)."""
+    return f"«{NNBSP}{text}{NNBSP}»"
+
+
+_SPACED = re.compile(r"(«) +| +(»)| +([:%€])| +([;!?])")
+
+
+def spaces(text: str) -> str:
+    """Put French typography's no-break spaces into ``text``: narrow ones inside « » and before ; ! ?,
+    ordinary no-break ones before : % € (only where a space already is: « a : b » -> « a\u00a0: b »).
+
+    For text shown to people (a line never starts with « : » or ends with « « »); never for text they
+    typed and may send back.
+    """
+    def space(match: re.Match[str]) -> str:
+        opening, closing, wide, narrow = match.groups()
+        if opening:
+            return opening + NNBSP
+        if closing:
+            return NNBSP + closing
+        return NBSP + wide if wide else NNBSP + narrow
+
+    return _SPACED.sub(space, text)
+
+
 def rank(position: int, tied: bool = False, *, short: bool = False) -> str:
     """Format a rank: ``1er``, ``2e``, ``1er ex æquo`` (``tied``: the rank is shared), or ``1.`` (``short``).
 
@@ -67,20 +115,23 @@ def rank(position: int, tied: bool = False, *, short: bool = False) -> str:
     """
     if short:
         return f"{position}."
-    text = "1er" if position == 1 else f"{position}e"
+    text = ordinal(position)
     return f"{text} ex æquo" if tied else text
 
 
-def euros(value: float | Decimal | None) -> str:
-    """Format an amount as ``12 500 €``."""
-    return "–" if value is None else f"{number(value)}{NBSP}€"
+def amount(value: float | Decimal | None) -> str:
+    """Format an amount in euros with its cents: ``45 000,00 €`` (no-break spaces; ``–`` for none).
+
+    The one money formatter of the app: fields, tables, metrics and reports.
+    """
+    return "–" if value is None else f"{number(value, 2)}{NBSP}€"
 
 
 def date(value: dt.date | dt.datetime | None) -> str:
     """Format a date as ``26 novembre 2026`` (``1er`` for the first of the month)."""
     if value is None:
         return "–"
-    day = "1er" if value.day == 1 else str(value.day)
+    day = ordinal(1) if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
 
 
@@ -109,3 +160,22 @@ def datetime(value: dt.datetime | None) -> str:
     if value is None:
         return "–"
     return f"{date(value)} à {clock(value.time())}"
+
+
+# Vega's number and time locale in French (d3-format / d3-time-format definitions), for every chart's axes
+# and tooltips: « 20 % », « 1 234,5 », « nov. 2026 » (labo_dash.charts registers it as the charts' theme).
+VEGA_LOCALE = {
+    "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", f"{NBSP}€"],
+               "percent": f"{NBSP}%"},
+    "time": {
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["", ""],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": list(MONTHS),
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                        "nov.", "déc."],
+    },
+}

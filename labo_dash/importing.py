@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from labo_dash import spreadsheet
+from labo_dash import french, spreadsheet
 from labo_dash.errors import ImportRejected
 from labo_dash.parsing import percent_cell
 
@@ -88,7 +88,8 @@ class Table:
     def source(self) -> str:
         """Say in French how the file was read, for previews: the sheet, or the CSV's separator."""
         if self.file_format == "xlsx":
-            others = f" ; non lue(s) : {', '.join(self.unread)}" if self.unread else ""
+            unread = "non lue" if len(self.unread) == 1 else "non lues"
+            others = f" ; {unread} : {', '.join(self.unread)}" if self.unread else ""
             return f"feuille « {self.sheet} »{others}"
         hint = f" (annoncé par la ligne « sep={self.separator} »)" if self.hinted else ""
         return f"CSV, séparateur {HINTED_SEPARATORS[self.separator or ';']}{hint}, {self.encoding}"
@@ -385,7 +386,8 @@ def _build_table(
                 "(attendu : « ; » comme dans les CSV d'Excel, ou « , »)."
             )
         raise origin.rejected(
-            f"Colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. "
+            f"{'Colonne obligatoire absente' if len(missing) == 1 else 'Colonnes obligatoires absentes'} : "
+            f"{', '.join(missing)}. "
             f"En-tête attendu : {expected}.{hint} Lu : {origin.source}.",
             [(header_line, "en-tête lu : " + " | ".join(h for h in headers if h))],
         )
@@ -406,7 +408,8 @@ def _build_table(
         values = {name: fields[i] if i < len(fields) else "" for name, i in positions.items()}
         rows.append(Row(number, values))
     if bad:
-        raise origin.rejected(f"{len(bad)} ligne(s) mal découpée(s) : le fichier n'est pas importé.", bad)
+        raise origin.rejected(f"{french.plural(len(bad), 'ligne mal découpée', 'lignes mal découpées')} : "
+                              "le fichier n'est pas importé.", bad)
     if not rows and not allow_empty:
         where = f" (feuille « {origin.sheet} »)" if origin.sheet else ""
         raise ImportRejected(f"Le fichier ne contient aucune ligne sous l'en-tête{where}.", rows=[])

@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from labo_dash import french
 from labo_dash.errors import ValidationError
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
@@ -163,12 +164,10 @@ def parse_integer(value: Any, label: str, *, low: int | None = None, high: int |
 
 
 def typed_amount(value: Any) -> str:
-    """Return a stored amount as typed back in a text cell: « 8 000 € », « 8 000,50 € »; blank gives ""."""
-    text = typed(value)
-    if not text:
-        return ""
-    whole, _, cents = text.partition(",")
-    return f"{whole},{cents:0<2}\u00a0€" if cents else f"{whole}\u00a0€"
+    """Return a stored amount as shown in a field or a text cell: « 8 000,00 € »
+    (:func:`labo_dash.french.amount`, which :func:`parse_amount` reads back unchanged); blank gives ""."""
+    number = parse_decimal(value, "Valeur")
+    return "" if number is None else french.amount(number)
 
 
 def typed(value: Any) -> str:

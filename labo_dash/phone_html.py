@@ -8,11 +8,13 @@ server and a meta refresh reloads the page when the vote ends). User text is alw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
+from labo_dash import french
 from labo_dash.contributions import KINDS, STATUSES
 from labo_dash.diagnosis import MAX_TEXT
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
@@ -65,13 +67,22 @@ if(s>0)setTimeout(t,1000)}setTimeout(t,1000)})();
 """
 
 
+# The text between two tags, outside a text area (what a person typed is sent back as typed).
+_TEXT = re.compile(r"(<textarea[^>]*>.*?</textarea>)|>([^<]+)<", re.DOTALL)
+
+
+def _typeset(body: str) -> str:
+    """Put French no-break spaces (french.spaces) into the text of ``body``, not into its markup."""
+    return _TEXT.sub(lambda m: m.group(1) or f">{french.spaces(m.group(2))}<", body)
+
+
 def page(title: str, body: str, nonce: str) -> str:
-    """Return a whole HTML page."""
+    """Return a whole HTML page (its text with French no-break spaces: « », before : ; ! ? % €)."""
     return (
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{escape(title)}</title><style nonce='{nonce}'>{STYLE}</style></head>"
-        f"<body><main>{body}</main><script nonce='{nonce}'>{COUNTER}{TICKER}</script></body></html>"
+        f"<body><main>{_typeset(body)}</main><script nonce='{nonce}'>{COUNTER}{TICKER}</script></body></html>"
     )
 
 

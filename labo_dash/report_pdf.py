@@ -78,12 +78,12 @@ def _figures(pdf: _Document, report: MonthlyReport) -> None:
     boxes = [
         ("Actions suivies", french.number(f["actions"]),
          f"{f['running']} en cours · {f['to_start']} à lancer"),
-        ("Terminées", french.number(f["done"]), f"{f['abandoned']} abandonnée(s)"),
+        ("Terminées", french.number(f["done"]), french.plural(f["abandoned"], "abandonnée", "abandonnées")),
         ("En retard", french.number(f["late"]), f"dont {f['newly_late']} depuis la revue précédente"),
         ("Avancement global", french.percent(f["progress"], 0) if f["progress"] is not None else "–",
          "moyenne pondérée des actions"),
-        ("Budget prévu", french.euros(f["planned"]), "hors actions abandonnées"),
-        ("Financements acquis", french.euros(f["secured"]), f"du budget prévu{share}"),
+        ("Budget prévu", french.amount(f["planned"]), "hors actions abandonnées"),
+        ("Financements acquis", french.amount(f["secured"]), f"du budget prévu{share}"),
     ]
     width, top = (pdf.w - pdf.l_margin - pdf.r_margin - 10) / 3, pdf.get_y()
     for i, (label, value, note) in enumerate(boxes):
@@ -115,7 +115,8 @@ def _changes(pdf: _Document, report: MonthlyReport) -> None:
             state = f"{french.status(row['status'])}, {_pct(row['progress'])}"
             pdf.paragraph(f"   • {row['title']} ({state})", size=9)
         if len(part) > 12:
-            pdf.paragraph(f"   … et {len(part) - 12} autre(s) : voir le tableau des actions.", size=8.5)
+            others = french.plural(len(part) - 12, "autre", "autres")
+            pdf.paragraph(f"   … et {others} : voir le tableau des actions.", size=8.5)
     late = comparison.late()
     pdf.font(10, bold=True, color=RED if len(late) else (0, 0, 0))
     pdf.cell(0, 6, pdf.text_of(f"En retard sur leur échéance : {len(late)}"), new_x="LMARGIN", new_y="NEXT")

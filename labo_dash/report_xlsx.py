@@ -21,7 +21,7 @@ from labo_dash import french, review, spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reports import MonthlyReport
 
-DATE, EUROS, PERCENT, INTEGER = "DD/MM/YYYY", '#,##0 "€"', "0%", "0"
+DATE, EUROS, PERCENT, INTEGER = "DD/MM/YYYY", '#,##0.00 "€"', "0%", "0"
 ABOUT_SHEET = "À propos"
 READ_AT_LABEL = "Situation au"
 # French header -> (column of the report's actions frame, number format, width); N° first.
@@ -118,8 +118,8 @@ def _summary(workbook: Workbook, report: MonthlyReport) -> None:
         ("Financements acquis", f["secured"], EUROS),
         ("Part du budget acquise", f["secured_share"], PERCENT),
     ] + [
-        (f"{label} depuis la revue précédente", len(report.comparison.category(code)), INTEGER)
-        for code, (label, _) in review.CATEGORIES.items()
+        (f"{label} ({meaning})", len(report.comparison.category(code)), INTEGER)
+        for code, (label, meaning) in review.CATEGORIES.items()
     ]
     for label, value, fmt in rows:
         sheet.append([label, value])

@@ -26,7 +26,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "terminee": ("Terminées", "passées au statut « Terminée » depuis la revue précédente"),
     "abandonnee": ("Abandonnées", "passées au statut « Abandonnée » depuis la revue précédente"),
     "a_venir": ("À venir", "pas encore lancées, début prévu plus tard"),
-    "close": ("Closes avant", "déjà terminées ou abandonnées à la revue précédente"),
+    "close": ("Déjà closes", "terminées ou abandonnées avant la revue précédente"),
 }
 TEXT_MAX = 1000
 NOTES_MAX = 5000

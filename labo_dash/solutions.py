@@ -197,7 +197,8 @@ def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: i
     count = db.query(con, "SELECT count(*) AS n FROM actions WHERE solution_id = ?", [solution_id])[0]["n"]
     if count:
         raise ValidationError(
-            f"La solution « {before['title']} » porte déjà {count} action(s) de suivi : "
+            f"La solution « {before['title']} » porte déjà "
+            f"{french.plural(count, 'action', 'actions')} de suivi : "
             "elle ne peut pas être supprimée."
         )
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:

@@ -430,7 +430,7 @@ def test_one_bad_row_refuses_the_whole_save(table):
              ids[2]: {"title": None}},
             reported_on=TODAY, reported_by="Hélène", today=TODAY,
         )
-    assert "2 ligne(s) refusée(s)" in str(error.value) and "rien n'a été enregistré" in str(error.value)
+    assert "2 lignes refusées" in str(error.value) and "rien n'a été enregistré" in str(error.value)
     assert set(error.value.fields) == {str(ids[1]), str(ids[2])}
     assert "Avancement" in error.value.fields[str(ids[1])] and "Échéance" in error.value.fields[str(ids[1])]
     assert "Intitulé" in error.value.fields[str(ids[2])]

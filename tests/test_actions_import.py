@@ -221,7 +221,7 @@ def test_cli_imports_an_edited_export_and_refuses_a_bad_one(demo_db, tmp_path):
     assert f"action n° {target}" in refused.stderr and "Traceback" not in refused.stderr
     ok = subprocess.run([*run, str(edited), "--db", str(demo_db), "--par", "Paul Martin"],
                         capture_output=True, text=True, cwd=root)
-    assert ok.returncode == 0 and "1 point(s) d'avancement ajouté(s)" in ok.stdout, ok.stdout + ok.stderr
+    assert ok.returncode == 0 and "1 point d'avancement ajouté" in ok.stdout, ok.stdout + ok.stderr
     assert "depuis rapport.xlsx (feuilles « Actions » et « Points d'avancement »)" in ok.stdout
     con = db.open_database(demo_db)
     latest = db.query(con, "SELECT action_id, progress, reported_by FROM progress_updates "

@@ -115,7 +115,7 @@ def test_create_actions_from_a_solution(app, demo_db):
     at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
     at.run()
     assert not at.exception
-    assert any("2 action(s) créée(s)" in s for s in successes(at))
+    assert any("2 actions créées" in s for s in successes(at))
     assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
     con = db.connect(demo_db)
     new = actions.get_action(con, before + 1)
@@ -207,7 +207,7 @@ def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_
     at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
     at.run()
     assert not at.exception
-    total = f"2 × 45{NBSP}000{NBSP}€ = 90{NBSP}000{NBSP}€ ajoutés au budget prévu"
+    total = f"2 × 45{NBSP}000,00{NBSP}€ = 90{NBSP}000,00{NBSP}€ ajoutés au budget prévu"
     assert any(e.startswith("Aucune action n'a été créée") and total in e for e in errors(at))
     assert count(demo_db, "SELECT count(*) FROM actions") == before
     assert at.text_input(key=f"{key}_bp").value == "45 000"
@@ -216,13 +216,13 @@ def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_
     at.checkbox(key=f"{key}_confirm").check()  # ticked before the new total was shown: not enough
     at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
     at.run()
-    total = f"2 × 22{NBSP}500{NBSP}€ = 45{NBSP}000{NBSP}€ ajoutés au budget prévu"
+    total = f"2 × 22{NBSP}500,00{NBSP}€ = 45{NBSP}000,00{NBSP}€ ajoutés au budget prévu"
     assert any(total in e for e in errors(at))
     assert count(demo_db, "SELECT count(*) FROM actions") == before
     at.button(key=f"FormSubmitter:{key}-Créer les actions").click()
     at.run()
     assert not at.exception
-    assert any("2 action(s) créée(s)" in s for s in successes(at))
+    assert any("2 actions créées" in s for s in successes(at))
     assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
     after = reports.build_report(con, today.replace(day=1), today).figures["planned"]
     assert Decimal(repr(after)) - Decimal(repr(planned)) == Decimal("45000")
@@ -285,7 +285,7 @@ def test_update_with_a_wrong_percentage_is_refused_and_kept(app, demo_db, status
 def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
     key = "edit_2_0"
-    assert at.text_input(key=f"{key}_bp").value == f"8{NBSP}000"  # the stored 8 000,00 € as typed back
+    assert at.text_input(key=f"{key}_bp").value == f"8{NBSP}000,00{NBSP}€"  # stored 8000.00
     audits = count(demo_db, "SELECT count(*) FROM audit_log")
     at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
     at.run()

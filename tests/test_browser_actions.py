@@ -98,15 +98,15 @@ def test_table_edit_reaches_the_timeline_and_the_review(server, page):
     viewport_shot(page, "actions-table-edits")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(page)
-    assert shows(page, "1 ligne(s) refusée(s) : rien n'a été enregistré")
-    assert shows(page, "Budget acquis (50 000 €) supérieur au budget prévu (8 000 €)")
+    assert shows(page, "1 ligne refusée : rien n'a été enregistré")
+    assert shows(page, "Budget acquis (50 000,00 €) supérieur au budget prévu (8 000,00 €)")
     viewport_shot(page, "actions-table-refused")
 
     # The edits are kept: correct the one bad cell only, and save again.
     edit_cell(page, 1, SECURED, "8000")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(page)
-    assert shows(page, "Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)")
+    assert shows(page, "Enregistré : 1 point d'avancement, 0 fiche modifiée")
     screenshot(page, "actions-table-saved")
 
     page.reload()
@@ -177,7 +177,7 @@ def test_percentage_typed_at_human_speed_is_refused_and_kept(start_server, page,
     wait_ready(page)
     refusal = (f"N° 5 « {title} » — Avancement : un nombre entier de 0 à 100 attendu, « 150 » lu "
                "(vide = non mesuré).")
-    expect(page.get_by_text("1 ligne(s) refusée(s) : rien n'a été enregistré")).to_be_visible()
+    expect(page.get_by_text("1 ligne refusée : rien n'a été enregistré")).to_be_visible()
     expect(page.get_by_text(refusal)).to_be_visible()
     expect(page.get_by_text("Enregistré :")).to_have_count(0)
     viewport_shot(page, "actions-table-150-refused")
@@ -212,7 +212,7 @@ def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
     form.get_by_role("textbox", name="Budget prévu par action (€)").fill("45 000")
     form.get_by_role("button", name="Créer les actions").click()
     wait_ready(page)
-    expect(page.get_by_text("2 × 45 000 € = 90 000 € ajoutés au budget prévu").first).to_be_visible()
+    expect(page.get_by_text("2 × 45 000,00 € = 90 000,00 € ajoutés au budget prévu").first).to_be_visible()
     expect(form.get_by_role("textbox", name="Budget prévu par action (€)")).to_have_value("45 000")
     screenshot(page, "actions-create-budget-total")
 
@@ -245,7 +245,7 @@ def test_letters_and_a_pasted_percentage_are_read_as_typed(start_server, browser
     tab.wait_for_timeout(800)
     tab.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(tab)
-    expect(tab.get_by_text("2 ligne(s) refusée(s) : rien n'a été enregistré")).to_be_visible()
+    expect(tab.get_by_text("2 lignes refusées : rien n'a été enregistré")).to_be_visible()
     expect(tab.get_by_text("Avancement : un nombre entier de 0 à 100 attendu, « abc » lu")).to_be_visible()
     expect(tab.get_by_text("Budget prévu : « huit mille » n'est pas un nombre")).to_be_visible()
     viewport_shot(tab, "actions-table-letters-refused")
@@ -258,7 +258,7 @@ def test_letters_and_a_pasted_percentage_are_read_as_typed(start_server, browser
     assert cell_text(tab, 4, PROGRESS) == "100 %"
     tab.get_by_role("button", name="Enregistrer les modifications").click()
     wait_ready(tab)
-    expect(tab.get_by_text("Enregistré : 1 point(s) d'avancement, 0 fiche(s) modifiée(s)")).to_be_visible()
+    expect(tab.get_by_text("Enregistré : 1 point d'avancement, 0 fiche modifiée")).to_be_visible()
     viewport_shot(tab, "actions-table-pasted-percent")
     context.close()
     server.stop()

@@ -70,11 +70,11 @@ def test_import_a_french_excel_csv_then_a_bad_one(server, page, tmp_path):
     open_view(page, server, "import")
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
     wait_ready(page)
-    assert page.get_by_text("Aperçu : 2 constat(s) prêts à être importés").is_visible()
+    assert page.get_by_text("Aperçu : 2 constats prêts à être importés").is_visible()
     screenshot(page, "diagnostic-import-apercu")
-    page.get_by_role("button", name="Importer les 2 constat(s)").click()
+    page.get_by_role("button", name="Importer les 2 constats").click()
     wait_ready(page)
-    assert page.get_by_text("2 constat(s) importé(s)").is_visible()
+    assert page.get_by_text("2 constats importés").is_visible()
     bad = tmp_path / "mauvais.csv"
     bad.write_bytes(b"atelier;type;texte;objectifs\r\n1;frein;ok;1\r\n9;frein;atelier inconnu;1\r\n"
                     b"1;frein;x;7\r\n")

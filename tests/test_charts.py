@@ -464,3 +464,14 @@ def test_results_chart_draws_one_bar_per_item_when_titles_repeat(votes):
     items = profile["order"].nunique()
     numbered = [f"1. Un fonds territorial ({n})" for n in range(2, items + 1)]
     assert labels == ["1. Un fonds territorial", *numbered]
+
+
+def test_every_chart_writes_percentages_the_french_way():
+    """« 20 % » on the axes of /suivi's and /partenaires' charts (they showed « 20% »): the theme's locale."""
+    data = pd.DataFrame({"label": ["Défi A", "Défi B"], "progress": [0.2, None], "actions": [2, 1],
+                         "measured": [2, 0]})
+    spec = charts.progress_bars_chart(data, title="Par défi").to_dict()
+    assert spec["config"]["locale"] == french.VEGA_LOCALE
+    svg = vl_convert.vegalite_to_svg(spec)
+    labels = re.findall(r">(\d+)(\s|&#160;|&nbsp;)?%<", svg.replace("\u00a0", "&#160;"))
+    assert labels and all(space for _, space in labels), labels  # « 20 % », never « 20% »

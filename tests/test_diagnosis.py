@@ -306,7 +306,7 @@ def test_import_findings_from_french_excel_csv(empty, encoding):
     [
         (b"", "vide"),
         (b"atelier|type|texte|objectifs\r\n1|frein|a|1\r\n", "séparateur"),
-        (b"atelier;type;texte\r\n1;frein;a\r\n", "absente(s) : objectifs"),
+        (b"atelier;type;texte\r\n1;frein;a\r\n", "absente : objectifs"),
         ("atelier;type;texte;objectifs\r\n1;frein;déjà\r\n".encode() + "2;frein;élu;1\r\n".encode("cp1252"),
          "mélange"),
         (b"atelier;type;texte;objectifs\r\n1;frein;a;1\r\n1;frein;b;Objectif 9\r\n",
@@ -382,7 +382,7 @@ def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
     bad.write_bytes(b"atelier;type;texte;objectifs\r\n7;frein;a;1\r\n")
     run = [sys.executable, "-m", "labo_dash", "import", "findings"]
     ok = subprocess.run([*run, str(good), "--db", str(fresh_db)], capture_output=True, text=True, cwd=ROOT)
-    assert ok.returncode == 0 and "3 constat(s) importé(s)" in ok.stdout
+    assert ok.returncode == 0 and "3 constats importés" in ok.stdout
     assert "depuis constats.csv (CSV, séparateur « ; », Windows-1252)" in ok.stdout
     refused = subprocess.run([*run, str(bad), "--db", str(fresh_db)], capture_output=True, text=True,
                              cwd=ROOT)
@@ -469,7 +469,7 @@ def test_findings_of_a_hidden_first_sheet_are_not_imported(empty):
                           ("Constats", "visible", [header, [2, "levier", "Fonds mutualisé", 3]]))
     preview = diagnosis_import.parse_findings(empty, data, "constats.xlsx")
     assert [r["text"] for r in preview.rows] == ["Fonds mutualisé"]
-    assert preview.source == "feuille « Constats » ; non lue(s) : « Brouillon » (masquée)"
+    assert preview.source == "feuille « Constats » ; non lue : « Brouillon » (masquée)"
 
 
 def test_every_wrong_weight_is_named_with_its_objective(con):

@@ -1,11 +1,13 @@
 """French formatting of numbers, percentages, amounts and dates."""
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from labo_dash import french
+from labo_dash import french, parsing
 
 NB = "\u00a0"
+NNB = "\u202f"
 
 
 def test_number_uses_comma_and_grouped_thousands():
@@ -18,10 +20,19 @@ def test_percent_from_fraction():
     assert french.percent(0.125) == f"12,5{NB}%"
     assert french.percent(0.5) == f"50{NB}%"
     assert french.percent(1) == f"100{NB}%"
+    assert french.percent(0.2, 0) == f"20{NB}%"
 
 
-def test_euros_and_dates():
-    assert french.euros(12500) == f"12{NB}500{NB}€"
+def test_amounts_with_cents_and_no_break_spaces():
+    assert french.amount(45000) == f"45{NB}000,00{NB}€"
+    assert french.amount(Decimal("12500.5")) == f"12{NB}500,50{NB}€"
+    assert french.amount(0) == f"0,00{NB}€"
+    assert french.amount(None) == "–"
+    typed = french.amount(Decimal("45000.10"))
+    assert parsing.parse_amount(typed, "Budget", high=10**8) == Decimal("45000.10"), "read back unchanged"
+
+
+def test_dates():
     assert french.date(dt.date(2026, 11, 26)) == "26 novembre 2026"
     assert french.date(dt.date(2026, 3, 1)) == "1er mars 2026"
     assert french.month(dt.date(2026, 8, 1)) == "août 2026"
@@ -46,3 +57,47 @@ def test_rank_long_and_short_forms():
     ranks = [(1, True), (1, True), (1, True), (4, False)]
     assert " ".join(french.rank(r, t, short=True) for r, t in ranks) == "1. 1. 1. 4."
     assert "ᵉ" not in "".join(french.rank(r, t) for r, t in ranks)
+
+
+def test_ordinals_masculine_and_feminine():
+    assert [french.ordinal(n) for n in (1, 2, 3, 21)] == ["1er", "2e", "3e", "21e"]
+    assert french.ordinal(1, feminine=True) == "1re" and french.ordinal(2, feminine=True) == "2e"
+    assert "ᵉ" not in "".join(french.ordinal(n, f) for n in range(1, 30) for f in (False, True))
+
+
+def test_plurals_written_out():
+    assert french.plural(0, "constat importé", "constats importés") == "0 constat importé"
+    assert french.plural(1, "nouvelle", "nouvelles") == "1 nouvelle"
+    assert french.plural(2, "nouvelle", "nouvelles") == "2 nouvelles"
+    assert french.plural(1234, "action", "actions") == f"1{NB}234 actions"
+
+
+def test_guillemets_hold_their_text_with_narrow_no_break_spaces():
+    assert french.guillemets("Plénière") == f"«{NNB}Plénière{NNB}»"
+    assert " " not in french.guillemets("Défi"), "no ordinary space: a line never breaks inside"
+
+
+def test_the_charts_locale_writes_french_numbers_and_months():
+    number = french.VEGA_LOCALE["number"]
+    assert (number["decimal"], number["thousands"], number["percent"]) == (",", NB, f"{NB}%")
+    assert french.VEGA_LOCALE["time"]["months"][10] == "novembre"
+    assert len(french.VEGA_LOCALE["time"]["shortMonths"]) == 12
+
+
+def test_no_break_spaces_where_french_typography_wants_them():
+    text = "Donnez une mention. « Pas d'avis » compte : 20 % ; 45 € ! Vraiment ?"
+    assert french.spaces(text) == (f"Donnez une mention. «{NNB}Pas d'avis{NNB}» compte{NB}: 20{NB}% ; "
+                                   .replace(" ;", f"{NNB};") + f"45{NB}€{NNB}! Vraiment{NNB}?")
+    assert french.spaces("http://x?code=AB:CD") == "http://x?code=AB:CD", "no space, nothing added"
+    assert french.spaces(french.spaces(text)) == french.spaces(text)
+
+
+def test_the_phone_pages_never_break_a_line_inside_guillemets():
+    from labo_dash import phone_html
+
+    body = phone_html.notice("note", "Choisissez « Sans avis » : rien ne se perd !")
+    body += "<textarea name='t'>« tel quel » !</textarea>"
+    html = phone_html.page("Vote", body, "n0nce")
+    assert f"«{NNB}Sans avis{NNB}»{NB}: rien ne se perd{NNB}!" in html
+    assert "<textarea name='t'>« tel quel » !</textarea>" in html, "typed text is sent back as typed"
+    assert "« " not in html.split("<main>")[1].split("<textarea")[0]

@@ -87,7 +87,7 @@ def test_xlsx_is_recognised_by_content_whatever_its_name():
         (b"", "vide.csv", "vide"),
         (b"\xef\xbb\xbf\r\n  \r\n", "vide.csv", "vide"),
         (b"atelier;type;texte\r\n", "entete.csv", "aucune ligne"),
-        (b"atelier;type\r\n1;frein\r\n", "x.csv", "absente(s) : texte"),
+        (b"atelier;type\r\n1;frein\r\n", "x.csv", "absente : texte"),
         (b"atelier|type|texte\r\n1|frein|a\r\n", "x.csv", "séparateur"),
         (b"atelier;type;texte;atelier\r\n1;frein;a;2\r\n", "x.csv", "deux fois"),
         (b"\x00\x01\x02binaire\x00", "x.csv", "encodage non reconnu"),
@@ -215,7 +215,7 @@ def test_a_hidden_first_sheet_is_not_read_the_active_visible_one_is():
                 ("Atelier 2", "visible", [HEADER, [2, "levier", "visible"]]), active=1)
     table = read_table(data, **COLUMNS)
     assert [r["texte"] for r in table.rows] == ["visible"] and table.sheet == "Atelier 2"
-    assert table.source == "feuille « Atelier 2 » ; non lue(s) : « Ancienne liste » (masquée)"
+    assert table.source == "feuille « Atelier 2 » ; non lue : « Ancienne liste » (masquée)"
 
 
 def test_the_template_sheet_wins_over_the_active_one_unless_hidden():

@@ -137,7 +137,7 @@ def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
     run = [sys.executable, "-m", "labo_dash"]
     ok = subprocess.run([*run, "import", "participants", str(people), "--db", str(fresh_db)],
                         capture_output=True, text=True, cwd=root)
-    assert ok.returncode == 0 and "2 participant·e(s) inscrit·e(s)" in ok.stdout
+    assert ok.returncode == 0 and "2 participant·e·s inscrit·e·s" in ok.stdout
     again = subprocess.run([*run, "import", "participants", str(people), "--db", str(fresh_db)],
                            capture_output=True, text=True, cwd=root)
     assert again.returncode == 1 and "ligne 2 : Élise Martin (Réseau Cap) est déjà inscrit·e." in again.stderr
@@ -147,7 +147,7 @@ def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
     printed = subprocess.run([*run, "badges", "--db", str(fresh_db), "--out", str(sheet),
                               "--base-url", "https://vote.exemple.org/"],
                              capture_output=True, text=True, cwd=root)
-    assert printed.returncode == 0 and "2 badge(s)" in printed.stdout
+    assert printed.returncode == 0 and "2 badges" in printed.stdout
     text = PdfReader(sheet).pages[0].extract_text()
     con = db.open_database(fresh_db)
     codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY name")]
@@ -184,7 +184,7 @@ def test_a_hidden_first_sheet_is_not_registered_the_visible_active_one_is(con):
     data = people_workbook(("Liste 2025", "hidden", [HEADER, old]),
                            ("Inscrits 2026", "visible", [HEADER, new]), active=1)
     preview = participants.read_participants(con, data, "inscrits.xlsx")
-    assert preview.source == "feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée)"
+    assert preview.source == "feuille « Inscrits 2026 » ; non lue : « Liste 2025 » (masquée)"
     created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
     assert [p["name"] for p in created] == ["Nouvelle Venue"] and count(con) == before + 1
 
@@ -218,8 +218,9 @@ def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
     run = [sys.executable, "-m", "labo_dash", "import", "participants", str(people), "--db", str(fresh_db)]
     ok = subprocess.run(run, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert ok.returncode == 0, ok.stderr
-    assert ("1 participant·e(s) inscrit·e(s), avec un code, depuis inscrits.xlsx "
-            "(feuille « Inscrits 2026 » ; non lue(s) : « Liste 2025 » (masquée))") in ok.stdout
+    assert ("1 participant·e inscrit·e, avec un code, depuis inscrits.xlsx "
+            "(feuille « Inscrits 2026 » ; non lue : « Liste 2025 » (masquée))") in ok.stdout
+
 
 
 # --- Presence ----------------------------------------------------------------------------------------------

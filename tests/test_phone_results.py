@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from labo_dash import db, rounds, voting
+from labo_dash import db, french, rounds, voting
 from labo_dash.access import ORGANISER, PARTICIPANT, Actor
 from labo_dash.rounds import RoundRules
 
@@ -50,12 +50,12 @@ def test_results_reach_the_phones_only_once_revealed(phone):
     client, con, round_id, code = phone
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
     closed = client.get("/bulletin", params={"code": code}).text
-    assert "« Plénière de clôture » est clos" in closed
+    assert french.spaces("« Plénière de clôture » est clos") in closed  # no line break after «
     assert "Résultats" not in closed and ranks(closed) == []
     assert "http-equiv='refresh'" in closed  # the waiting page reloads itself: the reveal shows up alone
     rounds.set_visibility(con, ORGANISER_ACTOR, round_id, "hidden", revealed=True)
     revealed = client.get("/bulletin", params={"code": code}).text
-    assert "Résultats : Plénière de clôture" in revealed
+    assert french.spaces("Résultats : Plénière de clôture") in revealed
     registered = db.query(con, "SELECT count(*) AS n FROM participants")[0]["n"]
     assert f"3 votant·e·s sur {registered} inscrit·e·s" in revealed
     assert ranks(revealed) == ["1.", "1.", "1.", "4."]  # three identical merit profiles: one tie

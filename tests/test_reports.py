@@ -125,7 +125,7 @@ def test_pdf_pages_and_text(files, expected):
     assert expected["seminar"].split()[0] in flat and "Accompagner pour coopérer" in flat
     assert "Situation au 31 octobre 2026" in flat
     assert "revue de septembre 2026" in flat
-    assert f"{french.number(expected['planned'])} €".replace("\u00a0", " ") in flat.replace("\u00a0", " ")
+    assert french.amount(expected["planned"]).replace("\u00a0", " ") in flat.replace("\u00a0", " ")
     assert "Relevé de décisions" in flat and "Les actions au 31 octobre 2026" in flat
     assert f"Page 1 / {len(reader.pages)}" in flat
     for action in expected["actions"][:5]:
@@ -161,7 +161,7 @@ def test_workbook_sheets_headers_and_values(files, expected, demo_template):
         assert row[header["Statut"]] in french.STATUSES.values()
     due = actions.cell(2, header["Échéance"] + 1)
     assert due.is_date and due.number_format == "DD/MM/YYYY"
-    assert actions.cell(2, header["Budget prévu (€)"] + 1).number_format == '#,##0 "€"'
+    assert actions.cell(2, header["Budget prévu (€)"] + 1).number_format == '#,##0.00 "€"'  # 45 000,00 €
     assert book["Points d'avancement"].max_row - 1 == expected["updates"]
     summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Terminées"] == expected["done"] and summary["En retard"] == expected["late"]

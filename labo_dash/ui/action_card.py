@@ -27,7 +27,7 @@ def pick_action(table: pd.DataFrame) -> int:
     index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
     return st.selectbox(
         "Action", ids, index=index, format_func=lambda i: f"N° {i} · {labels[i]}", key="action_choice",
-        on_change=_link_action,
+        on_change=_link_action, placeholder="Choisissez…",
     )
 
 
@@ -58,8 +58,8 @@ def action_card(
     cols[1].metric("Avancement", "non mesuré" if action["progress"] is None else f"{action['progress']} %")
     cols[2].metric(
         "Budget acquis",
-        french.euros(action["budget_secured"]),
-        help=f"sur {french.euros(action['budget_planned'])} prévus",
+        french.amount(action["budget_secured"]),
+        help=f"sur {french.amount(action['budget_planned'])} prévus",
     )
     overdue = (
         action["due_date"] is not None
@@ -112,7 +112,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             STATUS_CODES,
             index=STATUS_CODES.index(action["status"]),
             format_func=french.status,
-            key=f"{key}_status",
+            key=f"{key}_status", placeholder="Choisissez…",
         )
         value = right.text_input(
             "Avancement (%)",
@@ -252,7 +252,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
             "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
         )
         slots = {}
-        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point")
+        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point",
+                                 placeholder="Choisissez…")
         slots["update_id"] = st.empty()
         reason = st.text_area("Raison du retrait", key=f"{key}_reason",
                               height=68, placeholder="Par exemple : avancement saisi sur la mauvaise action")
@@ -260,7 +261,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
         left, right = st.columns(2)
         status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action["status"]),
-                                format_func=french.status, key=f"{key}_status")
+                                format_func=french.status, key=f"{key}_status", placeholder="Choisissez…")
         slots["status"] = left.empty()
         value = right.text_input("Avancement corrigé (%)", value=parsing.typed(action["progress"]),
                                  placeholder="non mesuré (ex. 40 ou 40 %)", key=f"{key}_progress")
@@ -313,10 +314,10 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
             "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
         )
         values["budget_planned"] = left.text_input(
-            "Budget prévu (€)", value=parsing.typed(action["budget_planned"]), key=f"{key}_bp"
+            "Budget prévu (€)", value=parsing.typed_amount(action["budget_planned"]), key=f"{key}_bp"
         )
         values["budget_secured"] = right.text_input(
-            "Budget acquis (€)", value=parsing.typed(action["budget_secured"]), key=f"{key}_bs"
+            "Budget acquis (€)", value=parsing.typed_amount(action["budget_secured"]), key=f"{key}_bs"
         )
         values["next_step"] = left.text_input(
             "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"

@@ -274,7 +274,8 @@ def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[st
                                      "fields": list(getattr(exc, "fields", {}).values())}
         return
     flash(
-        f"Enregistré : {summary['updates']} point(s) d'avancement, {summary['actions']} fiche(s) modifiée(s)."
+        "Enregistré : " + french.plural(summary["updates"], "point d'avancement", "points d'avancement")
+        + ", " + french.plural(summary["actions"], "fiche modifiée", "fiches modifiées") + "."
     )
     _discard_edits()
     st.rerun()

@@ -38,10 +38,10 @@ def _preview(plan: actions_import.ImportPlan) -> None:
         for u in plan.updates
     ]
     if rows:
-        st.markdown(f"**{len(rows)} champ(s) modifié(s)**")
+        st.markdown(f"**{french.plural(len(rows), 'champ modifié', 'champs modifiés')}**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if updates:
-        st.markdown(f"**{len(updates)} nouveau(x) point(s) d'avancement** "
+        st.markdown(f"**{french.plural(len(updates), 'nouveau point', 'nouveaux points')} d'avancement** "
                     "(l'historique existant est conservé)")
         st.dataframe(pd.DataFrame(updates), hide_index=True, width="stretch",
                      column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
@@ -83,5 +83,6 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
             return
         fields = sum(bool(c.fields) for c in done.changes)
         points = sum(bool(c.update) for c in done.changes) + len(done.updates)
-        st.success(f"Import terminé : {fields} fiche(s) modifiée(s), {points} point(s) d'avancement "
-                   "ajouté(s).", icon="✅")
+        st.success(f"Import terminé : {french.plural(fields, 'fiche modifiée', 'fiches modifiées')}, "
+                   + french.plural(points, "point d'avancement ajouté", "points d'avancement ajoutés") + ".",
+                   icon="✅")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from labo_dash import audit, clock, french, settings
 from labo_dash.access import Actor
-from labo_dash.ui.common import french_errors
+from labo_dash.ui.common import french_errors, md_escape
 
 SHOWN = 500  # rows shown on screen; the export holds every matching row
 
@@ -16,10 +17,11 @@ def _filter_form(con: duckdb.DuckDBPyConnection) -> audit.AuditFilter:
     with st.form("audit-filter"):
         left, middle, right = st.columns(3)
         entities = left.multiselect("Objets", audit.entities(con), key="audit_entities",
-                                    placeholder="Tous les objets")
+                                    format_func=audit.entity_label, placeholder="Tous les objets",
+                                    select_all=False)
         operations = middle.multiselect(
             "Opérations", list(audit.OPERATIONS), format_func=lambda o: audit.OPERATIONS[o],
-            key="audit_operations", placeholder="Toutes les opérations",
+            key="audit_operations", placeholder="Toutes les opérations", select_all=False,
         )
         who = right.text_input("Qui (nom ou partie du nom)", key="audit_who", max_chars=80)
         dates = left.date_input("Période", value=(), key="audit_dates", format="DD/MM/YYYY")
@@ -43,10 +45,13 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             st.info("Aucune modification ne correspond à ces filtres : élargissez la période ou les objets.")
             return
         shown = frame.head(SHOWN)
-        st.dataframe(
-            shown.drop(columns=["before", "after"]),
+        table = st.dataframe(
+            shown[["id", "logged_at", "actor", "role", "entity", "record", "operation", "changes"]],
             hide_index=True,
             width="stretch",
+            key="audit_table",
+            on_select="rerun",
+            selection_mode="single-row",
             column_config={
                 "id": st.column_config.NumberColumn("N°", format="%d", width="small"),
                 "logged_at": st.column_config.DatetimeColumn(  # local time (audit.audit_log)
@@ -55,11 +60,12 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 "actor": "Qui",
                 "role": "Rôle",
                 "entity": "Objet",
-                "entity_id": st.column_config.NumberColumn("Identifiant", format="%d", width="small"),
+                "record": "Fiche",
                 "operation": "Opération",
                 "changes": st.column_config.TextColumn("Modifications", width="large"),
             },
         )
+        _selected_entry(shown, table.selection.rows)
         if len(frame) > SHOWN:
             st.caption(f"{french.number(SHOWN)} entrées les plus récentes affichées sur "
                        f"{french.number(len(frame))} : le téléchargement les contient toutes.")
@@ -72,6 +78,20 @@ def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                               mime="text/csv", icon="📥", width="stretch")
 
 
+def _selected_entry(shown: pd.DataFrame, rows: list[int]) -> None:
+    """Under the table: the selected entry's changes in full and a link to its record's page."""
+    if not rows:
+        st.caption("Cochez une ligne pour lire la modification en entier et ouvrir sa fiche.")
+        return
+    entry = shown.iloc[rows[0]]
+    st.markdown(f"**{md_escape(entry['record'])} · {md_escape(entry['operation'])}** — "
+                f"{md_escape(entry['changes'])}")
+    link = audit.record_link(entry["entity_code"], entry["entity_id"], entry["before"], entry["after"])
+    if link is not None:
+        page, params = link
+        st.page_link(page, label=f"Ouvrir : {entry['record']}", icon="🔗", query_params=params or None)
+
+
 def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool | str | int:
     """Show one setting's widget: a toggle for a yes/no setting, a list for a text setting, a number box
     for a whole-number setting (no bounds in the box: a value out of bounds is refused, never clamped)."""
@@ -82,7 +102,7 @@ def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool 
         return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
     choices = setting.choices()
     return st.selectbox(setting.label, choices, index=choices.index(value) if value in choices else None,
-                        help=setting.help, key=f"setting_{setting.name}")
+                        help=setting.help, key=f"setting_{setting.name}", placeholder="Choisissez…")
 
 
 def render_access_settings(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:

@@ -1,10 +1,12 @@
-"""Shared page helpers: the database connection, the current actor, French errors and page headers."""
+"""Shared page helpers: the database connection, the current actor, French errors, page headers and the
+stylesheet that puts Streamlit's own English texts into French."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import streamlit as st
@@ -28,6 +30,15 @@ def _through_router() -> None:
         from labo_dash.ui.navigation import guard_current_page  # navigation imports this module
 
         guard_current_page(auth.current_actor())
+
+
+FRENCH_CSS = Path(__file__).with_name("french.css")
+
+
+def french_style() -> None:
+    """Inject the stylesheet that replaces or hides Streamlit's untranslatable English texts (french.css:
+    one commented rule per text). app.py calls it once per run, for every page; it takes no room."""
+    st.html(FRENCH_CSS)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

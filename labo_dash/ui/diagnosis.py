@@ -104,7 +104,8 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     errors = state.get("cap_errors", {})
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("capture", border=True):
-        st.selectbox("Atelier", list(workshops), format_func=workshops.get, key="cap_workshop")
+        st.selectbox("Atelier", list(workshops), format_func=workshops.get, key="cap_workshop",
+                     placeholder="Choisissez…")
         show_errors(errors, "workshop")
         st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
                              format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
@@ -289,7 +290,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
         if solution:
             retained = choices.challenges
             st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
-                         index=_position(retained, post["challenge_id"]))
+                         index=_position(retained, post["challenge_id"]), placeholder="Choisissez…")
             show_errors(errors, "challenge_id")
             st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
             show_errors(errors, "title")
@@ -298,7 +299,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
         else:
             workshops = choices.workshops
             st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
-                         index=_position(workshops, post["workshop_id"]))
+                         index=_position(workshops, post["workshop_id"]), placeholder="Choisissez…")
             show_errors(errors, "workshop")
             st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
                                  format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import diagnosis_import
+from labo_dash import diagnosis_import, french
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
@@ -83,11 +83,13 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.error(str(exc), icon="🚫")
         return
     rows = preview.rows
-    noun = "constat(s)" if what == "findings" else "défi(s)"
-    st.markdown(f"**Aperçu : {len(rows)} {noun} prêts à être importés depuis « {md_escape(upload.name)} »** "
+    one, many = ("constat", "constats") if what == "findings" else ("défi", "défis")
+    ready = french.plural(len(rows), f"{one} prêt à être importé", f"{many} prêts à être importés")
+    st.markdown(f"**Aperçu : {ready} depuis « {md_escape(upload.name)} »** "
                 f"(lu : {md_escape(preview.source)}).")
     st.dataframe(_preview(con, what, rows), hide_index=True, width="stretch")
-    if st.button(f"Importer les {len(rows)} {noun}", type="primary", icon="📥"):
+    label = f"Importer le {one}" if len(rows) == 1 else f"Importer les {french.plural(len(rows), one, many)}"
+    if st.button(label, type="primary", icon="📥"):
         importer = (
             diagnosis_import.import_findings if what == "findings" else diagnosis_import.import_challenges
         )
@@ -96,6 +98,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         except LaboError as exc:
             st.error(str(exc), icon="🚫")
             return
-        state.import_done = f"{len(ids)} {noun} importé(s) depuis « {upload.name} »."
+        done = french.plural(len(ids), f"{one} importé", f"{many} importés")
+        state.import_done = f"{done} depuis « {upload.name} »."
         state.import_round = state.get("import_round", 0) + 1
         st.rerun()

@@ -162,7 +162,8 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             st.dataframe(report, hide_index=True, width="stretch")
         return
     rows = preview.rows
-    st.markdown(f"**Aperçu : {len(rows)} personne(s) à inscrire depuis « {md_escape(upload.name)} »** "
+    people = french.plural(len(rows), "personne", "personnes")
+    st.markdown(f"**Aperçu : {people} à inscrire depuis « {md_escape(upload.name)} »** "
                 f"(lu : {md_escape(preview.source)}).")
     st.dataframe(
         pd.DataFrame([{"Ligne": r["line"], "Nom": r["name"], "Structure": r["structure"],

@@ -119,19 +119,15 @@ def join_panel(small: bool = False) -> None:
 def closed_panel() -> None:
     """What replaces the QR code once the round is closed: nobody can vote any more."""
     st.html("<div class='projo-closed' data-testid='projo-closed'>Vote clos</div>"
-            "<p class='projo-thanks'>Merci de votre participation !</p>")
-
-
-def _count(number: int, word: str) -> str:
-    """Return ``3 gommettes``, ``1 gommette`` (French plural: 0 and 1 take the singular)."""
-    return f"{french.number(number)} {word}{'s' if number > 1 else ''}"
+            "<p class='projo-thanks'>Merci de votre participation\u202f!</p>")
 
 
 def rule_headline(rnd: dict[str, Any]) -> str:
     """Return the round's rule in a few words for the room: « 3 gommettes, au plus 1 par défi »."""
     noun = "défi" if rnd["target"] == "challenges" else "solution"
     if rnd["method"] == "dots":
-        return f"{_count(rnd['dots_per_voter'], 'gommette')}, au plus {rnd['max_per_item']} par {noun}"
+        dots = french.plural(rnd["dots_per_voter"], "gommette", "gommettes")
+        return f"{dots}, au plus {rnd['max_per_item']} par {noun}"
     if rnd["method"] == "approval":
         return f"Approuvez chaque {noun} que vous soutenez"
     return f"Une mention pour chaque {noun}"

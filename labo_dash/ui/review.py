@@ -42,7 +42,7 @@ def month_picker(months: list[dt.date]) -> dt.date:
         latest_first,
         index=index,
         key="review_month",
-        format_func=lambda m: french.month(m).capitalize(),
+        format_func=lambda m: french.month(m).capitalize(), placeholder="Choisissez…",
     )
     st.query_params["mois"] = f"{month:%Y-%m}"
     return month
@@ -116,7 +116,7 @@ def summary(data: dict[str, Any]) -> None:
     cols[5].metric(
         "En retard",
         french.number(len(late)),
-        delta=f"{int(late['newly_late'].sum())} nouvelle(s)" if len(late) else None,
+        delta=french.plural(int(late["newly_late"].sum()), "nouvelle", "nouvelles") if len(late) else None,
         delta_color="inverse",
         help="Échéance dépassée, ni terminées ni abandonnées",
     )

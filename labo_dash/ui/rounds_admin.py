@@ -94,7 +94,8 @@ def _rules_form(
         st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
                  index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
         st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
-                       format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items")
+                       format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
+                       select_all=False)
         _error(errors, "items")
         submitted = st.form_submit_button("Modifier les règles" if rnd else "Créer le tour", type="primary")
     if not submitted:
@@ -339,7 +340,8 @@ def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     with st.form("results-pick", border=False):
         cols = st.columns([4, 1], vertical_alignment="bottom")
         chosen = cols[0].selectbox("Tour", list(by_id), index=list(by_id).index(default),
-                                   format_func=lambda i: round_label(by_id[i]), key="results-round")
+                                   format_func=lambda i: round_label(by_id[i]), key="results-round",
+                                   placeholder="Choisissez…")
         cols[1].form_submit_button("Afficher", width="stretch")
     results_details(chosen)
 

@@ -143,7 +143,8 @@ def solutions_section(
         rolled = by_challenge["progress"].get(challenge["id"])
         st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
-            f"{len(rows)} solution(s) · avancement agrégé du défi : **{fraction(rolled)}**",
+            french.plural(len(rows), "solution", "solutions")
+            + f" · avancement agrégé du défi : **{fraction(rolled)}**",
             help=progress.ROLLUP_EXPLANATION,
         )
         if not rows:
@@ -155,7 +156,8 @@ def solutions_section(
             mine, people = actions_of[row.id], people_of[row.id]
             rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
             label = (
-                f"💡 {md_escape(row.title)} — {len(mine)} action(s) · {len(people)} volontaire(s) · "
+                f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
+                f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
                 f"avancement {fraction(rolled)}"
             )
             with st.expander(label):
@@ -188,7 +190,7 @@ def _amounts_confirmed(
     st.session_state[shown_key] = shown
     labels = {"budget_planned": "budget prévu", "budget_secured": "budget acquis"}
     parts = [
-        f"{count} × {french.euros(total / count)} = {french.euros(total)} ajoutés au {labels[name]}"
+        f"{count} × {french.amount(total / count)} = {french.amount(total)} ajoutés au {labels[name]}"
         for name, total in added.items()
     ]
     st.error(
@@ -211,7 +213,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from")
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
+                               placeholder="Choisissez…")
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
         f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
@@ -244,6 +247,7 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
             "Volontaires à associer",
             names,
             key=f"{key}_volunteers",
+            select_all=False,
             placeholder="Volontaires du vote de clôture" if names else "Aucun·e volontaire",
         )
         others = right.text_input("Autres contributeur·ice·s", key=f"{key}_others")
@@ -264,7 +268,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
         slots["due_date"] = right.empty()
         status = left.selectbox(
-            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status"
+            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status",
+            placeholder="Choisissez…"
         )
         slots["status"] = left.empty()
         value = right.text_input(
@@ -323,7 +328,8 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         show_errors(exc, slots)
         return
     flash(
-        f"{len(ids)} action(s) créée(s) à partir de « {solution['title']} » : N° "
+        french.plural(len(ids), "action créée", "actions créées")
+        + f" à partir de « {solution['title']} » : N° "
         + ", ".join(str(i) for i in ids)
         + "."
     )

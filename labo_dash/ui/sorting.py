@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from labo_dash import challenges, diagnosis
+from labo_dash import challenges, diagnosis, french
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
@@ -93,7 +93,8 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     """Draw the fields of a finding (keys ``<prefix>_...``) with their error messages."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
-    st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{prefix}_workshop")
+    st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{prefix}_workshop",
+                 placeholder="Choisissez…")
     show_errors(errors, "workshop")
     st.segmented_control("Type", list(FINDING_KINDS), format_func=FINDING_KINDS.get, key=f"{prefix}_kind")
     show_errors(errors, "kind")
@@ -154,7 +155,7 @@ def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         elif action == "delete":
             for finding_id in ids:
                 diagnosis.delete_finding(con, actor, finding_id)
-            _finish(f"{len(ids)} constat(s) supprimé(s).")
+            _finish(f"{french.plural(len(ids), 'constat supprimé', 'constats supprimés')}.")
         elif action == "challenge":
             challenge_id = challenges.create_challenge(
                 con, actor, title=state.ch_title, description=state.ch_description,
@@ -202,7 +203,8 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     action, ids = state.sort_action
     errors = state.get("action_errors", {})
     titles = {"edit": "Modifier le constat", "merge": f"Fusionner {len(ids)} constats",
-              "delete": f"Supprimer {len(ids)} constat(s) ?", "challenge": "Formuler un défi"}
+              "delete": f"Supprimer {french.plural(len(ids), 'constat', 'constats')}\u202f?",
+              "challenge": "Formuler un défi"}
     with st.form(f"sort_{action}"):
         st.subheader(titles[action])
         if action in ("merge", "delete"):
@@ -332,7 +334,7 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 f"<span style='color:{objectives[n]['color']}'>■</span> {md_escape(objectives[n]['label'])} "
                 f"{percent(w, 0)}" for n, w in sorted(item["weights"].items(), key=lambda x: -x[1])
             ), unsafe_allow_html=True)
-            with st.expander(f"Provenance : {item['finding_count']} constat(s)"):
+            with st.expander(f"Provenance : {french.plural(item['finding_count'], 'constat', 'constats')}"):
                 for finding in origins[item["id"]]:
                     note = " (supprimé)" if finding["deleted"] else (
                         f" (fusionné dans le n° {finding['merged_into']})" if finding["merged_into"] else "")

@@ -1,0 +1,270 @@
+"""Browser: not a word of Streamlit's English on any page, for any role, on a desktop and on a phone.
+
+Every page each role may open is visited at 1920 and 390 px wide, every tab and view opened (nested ones
+too, the diagnostic's « Import » with its file uploader) and every multiselect unrolled; the visible
+text, the placeholders and the titles are searched for the English strings of the installed Streamlit
+frontend, extracted from its JavaScript bundle (so an upgrade that adds or renames a string is caught).
+Charts and tables are hovered: their English toolbar (« Download as PNG », « Search »...) must stay hidden
+(labo_dash/ui/french.css).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+import streamlit
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from labo_dash import auth, db, settings
+from labo_dash.access import ORGANISER, Actor
+from tests.conftest import Server, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
+PASSCODES = {"organisateur": "organisation-2026", "pilotage": "pilotage-2026",
+             "partenaire": "partenaire-2026"}
+ROLES = ["organisateur", "pilotage", "partenaire", "anonyme"]
+PROJECTION = "Résultats en direct"
+WIDTHS = [1920, 390]
+# Words of the bundle that are French words too, or names, as the app writes them.
+FRENCH_TOO = {"Distance", "Euro", "Maximum", "Minimum", "Page"}
+
+
+# What precedes a label in the bundle: `label:`, `"aria-label":`, `children:[`...
+LABEL_KEY = re.compile(
+    r"""(?:label|placeholder|title|children|content|tooltip|message|text)["']?\s*:\s*\[?$"""
+)
+
+
+def _literal_pieces(source: str) -> list[tuple[str, bool]]:
+    """Return the literal text of every JavaScript template literal in ``source`` (split at ``${...}``),
+    each with whether it is an interface label (the value of a ``label:``, ``title:``, ``children:``...).
+
+    Streamlit's minified bundle writes its interface strings as template literals (`Select all`,
+    `${size} per file`); nested literals inside ``${...}`` are followed, quoted strings and comments
+    skipped.
+    """
+    special = re.compile(r"[`'\"{}]|/[/*]")
+    pieces: list[tuple[str, bool]] = []
+    closers: list[int] = []  # brace depth at which each open ${ closes
+    depth = i = 0
+    while (match := special.search(source, i)) is not None:
+        char, at = match.group(), match.start()
+        if char == "`" or (char == "}" and closers and closers[-1] == depth):
+            if char == "}":
+                closers.pop()
+            k = start = at + 1
+            while k < len(source) and source[k] != "`" and not source.startswith("${", k):
+                k += 2 if source[k] == "\\" else 1
+            pieces.append((source[start:k], bool(LABEL_KEY.search(source, max(0, at - 30), at))))
+            if source.startswith("${", k):
+                closers.append(depth)
+                k += 1
+            i = k + 1
+        elif char in "'\"":
+            k = at + 1
+            while k < len(source) and source[k] not in (char, "\n"):
+                k += 2 if source[k] == "\\" else 1
+            i = k + 1
+        elif char in ("//", "/*"):
+            end = source.find("\n" if char == "//" else "*/", at + 2)
+            i = len(source) if end < 0 else end + 2
+        else:
+            depth += 1 if char == "{" else -1
+            i = at + 1
+    return pieces
+
+
+@functools.cache
+def streamlit_strings() -> frozenset[str]:
+    """Return the English interface strings of the installed Streamlit frontend (a few thousand).
+
+    A string is kept when it reads as words: letters, spaces, apostrophes, hyphens, slashes, at most 8
+    words with one of 3 letters or more. A single word must be an interface label (`Upload`, `Search`),
+    capitalised, and not a French word too (FRENCH_TOO).
+    """
+    wordy = re.compile(r"[A-Za-z][A-Za-z'’ /-]*[A-Za-z]")
+    found: set[str] = set()
+    for path in sorted(BUNDLE.glob("*.js")):
+        for piece, label in _literal_pieces(path.read_text(encoding="utf-8", errors="replace")):
+            piece = piece.strip(" .:•…,!?()+")
+            if len(piece) > 80 or not wordy.fullmatch(piece) or len(piece.split()) > 8 \
+                    or not re.search(r"[A-Za-z]{3}", piece):
+                continue
+            if " " not in piece and not (label and piece[0].isupper()
+                                         and not re.search(r"[a-z][A-Z]|[-/]", piece)):
+                continue
+            found.add(piece)
+    return frozenset(found - FRENCH_TOO)
+
+
+@functools.cache
+def english_pattern() -> re.Pattern[str]:
+    """Return one regex finding any of :func:`streamlit_strings` as whole words, longest first."""
+    phrases = sorted(streamlit_strings(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w'’-])")
+
+
+def test_the_bundle_yields_streamlit_s_own_strings():
+    strings = streamlit_strings()
+    assert len(strings) > 1000
+    for known in ["Upload", "per file", "Press Enter to", "Select", "Search", "Show data",
+                  "Download as PNG", "Copy Vega-Lite spec", "Show/hide columns", "Fullscreen", "Clear all"]:
+        assert known in strings, known
+    assert english_pattern().search("Appuyez sur Entrée. Select 5 matches").group() == "Select"
+    assert english_pattern().search("200MB per file • CSV").group() == "per file"
+    assert english_pattern().search("Page 2 · Minimum 3 · Calendrier des actions · Module") is None
+
+
+VISIBLE_TEXTS = """() => {
+  const shown = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)
+    && getComputedStyle(e).visibility !== 'hidden';
+  const texts = [document.body.innerText];
+  for (const e of document.querySelectorAll('[placeholder], [title]')) {
+    if (shown(e)) texts.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '');
+  }
+  return texts.join('\\n');
+}"""
+
+
+def english_in(tab) -> list[str]:
+    """Return the lines of the page (visible text, placeholders, titles) holding Streamlit English."""
+    text = tab.evaluate(VISIBLE_TEXTS)
+    return sorted({line.strip() for line in text.splitlines() if english_pattern().search(line)})
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_template):
+    """One server for the module, on a private copy of the demo, with the three role passcodes and the
+    public projection on (so that anonymous visitors see /resultats too)."""
+    path = tmp_path_factory.mktemp("french") / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    try:
+        settings.set_setting(con, Actor(ORGANISER, "Test"), "public_projection", True)
+    finally:
+        con.close()
+    env = {auth.PASSCODE_VARIABLES[role]: auth.hash_passcode(code) for role, code in PASSCODES.items()}
+    running = Server(path, env)
+    yield running
+    running.stop()
+
+
+def sign_in(tab, server: Server, role: str) -> None:
+    """Open a new session signed in with ``role`` (« anonyme »: not signed in), on its landing page."""
+    tab.goto(server.url if role == "anonyme" else f"{server.url}/connexion")
+    wait_ready(tab)
+    if role == "anonyme":
+        return
+    tab.get_by_label("Votre nom", exact=True).fill(f"Test {role}")
+    tab.get_by_label("Code d'accès", exact=True).fill(PASSCODES[role])
+    tab.get_by_role("button", name="Se connecter").click()
+    wait_ready(tab)
+
+
+def slug(text: str) -> str:
+    """« Résultats en direct » -> ``resultats-en-direct`` (screenshot names)."""
+    plain = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]+", "-", plain).strip("-")
+
+
+def menu_links(tab) -> list[str]:
+    """Return the menu's page titles (without their icons)."""
+    links = tab.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    return [text.strip().split("\n")[-1] for text in links]
+
+
+def open_page(tab, server: Server, role: str, link: str, width: int) -> None:
+    """Sign in, follow a menu link (a typed address would start a new, signed-out session), then narrow
+    the window to ``width``. A fresh sign-in for each page: a session lives as long as its connection."""
+    tab.set_viewport_size({"width": 1920, "height": 1000})
+    sign_in(tab, server, role)
+    tab.locator("[data-testid='stSidebarNav'] a", has_text=link).first.click()
+    wait_ready(tab)
+    tab.set_viewport_size({"width": width, "height": 1000})
+    wait_ready(tab)
+
+
+def unroll_multiselects(tab) -> list[str]:
+    """Open each visible multiselect's list, return its English lines, close it."""
+    found: list[str] = []
+    boxes = tab.locator("[data-testid='stMain'] [data-testid='stMultiSelect'] input")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        if not box.is_visible() or not box.is_enabled():
+            continue
+        box.click()
+        # A list whose every option is chosen opens nothing (or a note): its text is read all the same.
+        with contextlib.suppress(PlaywrightTimeout):
+            tab.locator("[role='listbox']").first.wait_for(state="visible", timeout=5_000)
+        found += english_in(tab)
+        tab.keyboard.press("Escape")
+    return found
+
+
+def hover_toolbars(tab) -> list[str]:
+    """Hover every chart and table: return the ones whose (English) toolbar shows."""
+    shown: list[str] = []
+    items = tab.locator("[data-testid='stMain'] :is([data-testid='stVegaLiteChart'], "
+                        "[data-testid='stDataFrame'])")
+    for i in range(items.count()):
+        item = items.nth(i)
+        if not item.is_visible():
+            continue
+        item.hover(force=True)
+        toolbar = tab.locator("[data-testid='stElementToolbar']:visible")
+        if toolbar.count():
+            shown.append(item.get_attribute("data-testid") or "?")
+    return shown
+
+
+# What switches a page's view: tabs, and the segmented controls that act as tabs.
+VIEW_SWITCHES = (
+    "[data-testid='stMain'] :is([role='tab'], [role='radiogroup']:is([aria-label='Vue'], "
+    "[aria-label='Que voulez-vous importer ?'], [aria-label='Sur quoi vote-t-on ?']) [role='radio'])"
+)
+
+
+def survey(tab, where: str, seen_tabs: set[str]) -> dict[str, list[str]]:
+    """Check the current view, then open each tab (or view) not yet opened and check it, nested ones too."""
+    report = {where: english_in(tab) + unroll_multiselects(tab) + hover_toolbars(tab)}
+    for _ in range(60):  # opening a tab may show new (nested) tabs: look again after each
+        # A view's name without its icon (a segmented control's icon is a line of its own).
+        names = [n.strip().split("\n")[-1] for n in tab.locator(VIEW_SWITCHES).all_inner_texts()]
+        todo = [n for n in names if f"{where} › {n}" not in seen_tabs]
+        if not todo:
+            break
+        name = todo[0]
+        seen_tabs.add(f"{where} › {name}")
+        tab.locator(VIEW_SWITCHES, has_text=name).first.click()
+        wait_ready(tab)
+        report[f"{where} › {name}"] = english_in(tab) + unroll_multiselects(tab) + hover_toolbars(tab)
+    return report
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_tab_is_free_of_streamlit_english(server, page, role, width):
+    page.set_default_timeout(120_000)
+    sign_in(page, server, role)
+    # The projection hides the menu: it comes last.
+    links = sorted(menu_links(page), key=lambda link: link == PROJECTION)
+    if role == "anonyme":
+        assert PROJECTION in links, "the public projection is on"
+    assert links, "the menu lists the role's pages"
+    report: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for link in links:
+        open_page(page, server, role, link, width)
+        report.update(survey(page, link, seen))
+        screenshot(page, f"francais-{role}-{width}-{slug(link)}")
+    english = {where: lines for where, lines in report.items() if lines}
+    assert not english, f"Streamlit English on screen ({role}, {width} px): {english}"
+    assert len(report) >= len(links)

@@ -65,10 +65,9 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
                "code, s'inscrit sur place ou vote ; cochez ici celles qui votent autrement. « Clore quand "
                "tout le monde a voté » attend les présent·e·s seulement.")
     zone = clock.zone(con)
-    arrived = [None if pd.isna(t) else french.clock(clock.local(t, zone).time())
-               for t in people["checked_in_at"]]
+    arrived = [None if pd.isna(t) else french.datetime(clock.local(t, zone)) for t in people["checked_in_at"]]
     table = pd.DataFrame({
-        "Présent·e": people["checked_in_at"].notna(), "Arrivée": arrived, "Nom": people["name"],
+        "Présent·e": people["present"], "Arrivée": arrived, "Nom": people["name"],
         "Structure": people["structure"], "Type": [participant_kind(k) for k in people["kind"]],
         "Territoire": people["territory"], "Code": people["code"],
         "Inscription sur place": people["self_registered"],
@@ -78,15 +77,28 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
         edited = st.data_editor(
             table, hide_index=True, width="stretch",
             disabled=[c for c in table.columns if c != "Présent·e"],
-            column_config={"Présent·e": st.column_config.CheckboxColumn(
-                "Présent·e", help="Cochez les personnes présentes, puis enregistrez.")},
+            column_config={
+                "Présent·e": st.column_config.CheckboxColumn(
+                    "Présent·e", help="Présent·e aujourd'hui : cochez les personnes présentes, "
+                                      "puis enregistrez."),
+                "Arrivée": st.column_config.TextColumn(
+                    "Arrivée", help="Dernière arrivée enregistrée (heure locale du séminaire) ; une arrivée "
+                                    "d'un autre jour ne compte pas comme présence aujourd'hui."),
+            },
         )
         row = st.container(horizontal=True)
         with row:
             save = st.form_submit_button("Enregistrer les présences", type="primary", icon="💾")
             everyone = st.form_submit_button("Tout marquer présent", icon="🙋")
-    if save or everyone:
-        present = people["id"] if everyone else edited.index[edited["Présent·e"].fillna(False).astype(bool)]
+    with st.popover("Tout marquer absent", icon="🚪", disabled=not count.present,
+                    help="Personne n'est présent·e aujourd'hui." if not count.present else None):
+        st.markdown(f"Marquer absent·e·s les {number(count.present)} présent·e·s d'aujourd'hui ? « Clore "
+                    "quand tout le monde a voté » attendra les personnes qui reviennent ouvrir leur page ou "
+                    "que vous cochez.")
+        nobody = st.button("Oui, tout marquer absent", key="presence-none", type="primary")
+    if save or everyone or nobody:
+        present = (people["id"] if everyone else [] if nobody
+                   else edited.index[edited["Présent·e"].fillna(False).astype(bool)])
         _save_presence(con, actor, [int(i) for i in present])
         st.rerun()
 

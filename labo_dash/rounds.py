@@ -418,7 +418,7 @@ def _is_reference(cur: duckdb.DuckDBPyConnection, rnd: Mapping[str, Any]) -> boo
     return row is not None and row[0] == rnd["id"]
 
 
-_REFERENCE_FIRST = (
+REFERENCE_FIRST = (
     "C'est le tour de référence pour le soutien aux défis : choisissez d'abord un autre tour de référence "
     "(ou revenez au choix automatique)."
 )
@@ -436,7 +436,7 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
         if bool(before["rehearsal"]) == rehearsal:
             return
         if rehearsal and _is_reference(cur, before):
-            raise ValidationError(_REFERENCE_FIRST)
+            raise ValidationError(REFERENCE_FIRST)
         cur.execute("UPDATE rounds SET rehearsal = ? WHERE id = ?", [rehearsal, round_id])
         db.audit(cur, actor, "rounds", round_id, "rehearsal",
                  {"rehearsal": bool(before["rehearsal"])}, {"rehearsal": rehearsal})
@@ -487,7 +487,7 @@ def set_archived(
         if archived and before["status"] == "open":
             raise ValidationError("Ce tour est ouvert : clôturez-le avant de l'archiver.")
         if archived and _is_reference(cur, before):
-            raise ValidationError(_REFERENCE_FIRST)
+            raise ValidationError(REFERENCE_FIRST)
         stamp = clock.stored(now or clock.now()) if archived else None
         cur.execute("UPDATE rounds SET archived_at = ? WHERE id = ?", [stamp, round_id])
         db.audit(cur, actor, "rounds", round_id, "archive" if archived else "unarchive",
@@ -515,7 +515,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
             if before["status"] == "open":
                 raise ValidationError("Ce tour est ouvert : clôturez-le avant de le supprimer.")
             if _is_reference(cur, before):
-                raise ValidationError(_REFERENCE_FIRST)
+                raise ValidationError(REFERENCE_FIRST)
             items = [r[0] for r in cur.execute(
                 "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
             ).fetchall()]

@@ -338,4 +338,5 @@ def test_presence_is_per_day_a_rehearsal_check_in_does_not_count_today(con):
     assert present(con)[people.loc[first, "code"]] == dt.datetime(2026, 11, 25, 23, 30)
     assert participants.presence(con, now=T0).present == 1
     assert participants.list_participants(con, now=T0).set_index("id").loc[first, "present"]
-    assert participants.today_window(con, T0) == (dt.datetime(2026, 11, 25, 23), dt.datetime(2026, 11, 26, 23))
+    assert participants.today_window(con, T0) == (dt.datetime(2026, 11, 25, 23),
+                                                  dt.datetime(2026, 11, 26, 23))

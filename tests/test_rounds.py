@@ -413,13 +413,21 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
     assert any("Soutien tiré du tour « Test micro »" in w.value for w in at.warning)  # named, and
     assert any("choisissez explicitement le tour de référence" in w.value for w in at.warning)  # an invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
-    next(b for b in box.button if b.label == "Marquer comme tour d'essai").click()
+    # It gives support (automatic choice): the button asks first, naming where support would go.
+    assert "Ce tour donne aujourd'hui le soutien aux défis (choix automatique). Le soutien passera au tour " \
+           "« Positionnement sur les défis (plénière de 12h) » (68 votant·e·s)." in [
+               w.value.replace("\\", "") for w in box.warning]  # markdown escapes taken off
+    assert not any(b.label == "Marquer comme tour d'essai" for b in box.button)  # a popover, not a click
+    con = db.open_database(app_db)
+    assert not rounds.get_round(con, trial)["rehearsal"]
+    con.close()
+    next(b for b in box.button if b.label == "Confirmer : marquer comme tour d'essai").click()
     at.run()
     assert any("Soutien tiré du tour « Positionnement sur les défis" in i.value for i in at.info)
     assert not any("choisissez explicitement" in w.value for w in at.warning)  # one round left: no invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
     assert "Tour d'essai" in box.label
-    next(b for b in box.button if b.label == "Archiver").click()
+    next(b for b in box.button if b.label == "Archiver").click()  # a rehearsal gives no support: no question
     at.run()
     assert not any(e.label.startswith("Test micro") for e in at.expander)
     at.toggle(key="rounds-show-archived").set_value(True)
@@ -429,6 +437,23 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
     row = rounds.get_round(con, trial)
     assert row["rehearsal"] and row["archived_at"] is not None
     con.close()
+
+
+def test_admin_disabled_lifecycle_buttons_say_why(app_db):
+    """The reference round cannot become a rehearsal nor be archived, a round with ballots cannot be
+    deleted: the buttons are disabled and their tooltip says why, instead of refusing after the click."""
+    con = db.open_database(app_db)
+    plenary = signature.support_round(con)["id"]
+    rounds.set_reference_round(con, ORG, plenary)
+    title = rounds.get_round(con, plenary)["title"]
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    box = next(e for e in at.expander if e.label.startswith(title))
+    buttons = {b.label: b for b in box.button}
+    for label in ("Marquer comme tour d'essai", "Archiver"):
+        assert buttons[label].disabled and buttons[label].help == rounds.REFERENCE_FIRST
+    assert buttons["Supprimer"].disabled
+    assert buttons["Supprimer"].help.startswith("Ce tour a reçu des bulletins")
 
 
 def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db):

@@ -193,22 +193,21 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 def phone_address_notice() -> None:
     """Warn, in French, when the badges' and the projection's QR codes point to this machine only."""
     url = badges.base_url()
-    if network.is_loopback_url(url):
-        st.warning(
-            f"Les QR codes (badges, projection) pointent vers {url}, une adresse locale qu'aucun téléphone "
-            "ne peut joindre. Lancez l'application sur une machine reliée au réseau du lieu (l'adresse est "
-            "alors détectée au démarrage) ou indiquez l'adresse publique dans la variable LABO_BASE_URL.",
-            icon="📵",
-        )
+    if not network.is_loopback_url(url):
+        return
+    fix = ("Lancez l'application sur une machine reliée au réseau du lieu (l'adresse est alors détectée au "
+           "démarrage) ou indiquez l'adresse publique dans la variable LABO_BASE_URL." if network.detected()
+           else "Cette adresse vient de la variable LABO_BASE_URL : indiquez-y l'adresse que les téléphones "
+                "joignent (celle de la machine sur le réseau du lieu, ou une adresse publique).")
+    st.warning(f"Les QR codes (badges, projection) pointent vers {url}, une adresse locale qu'aucun "
+               f"téléphone ne peut joindre. {fix}", icon="📵")
 
 
 def _badges_section(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
     st.subheader("Badges à imprimer")
     example = badges.vote_link("CODE")
     st.caption(f"Une page A4 pour 8 badges, avec le nom, la structure, le code personnel et un QR code vers "
-               f"{example}. L'adresse est celle de cette machine sur le réseau du lieu, détectée au "
-               "démarrage ; la variable d'environnement LABO_BASE_URL la remplace (une adresse publique, "
-               "par exemple).")
+               f"{example}. {network.address_origin()}")
     if people.empty:
         return
     title = seminar.get_seminar(con)["title"]

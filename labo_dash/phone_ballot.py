@@ -119,7 +119,7 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
         else:
             body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
         return "<h1>🗳️ Voter</h1>" + body, 200 if not code else 404
-    participants.check_in(con, person)  # opening one's own page: present (no write once checked in)
+    participants.check_in(con, person)  # opening one's own page: present (no write once checked in today)
     head = f"<h1>🗳️ Voter</h1><p>Bonjour <b>{escape(person['name'])}</b> !</p>"
     head += phone_html.notice(kind, message) if message else ""
     rnd = rounds.open_round(con, person["seminar_id"])

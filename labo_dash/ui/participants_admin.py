@@ -61,9 +61,10 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
         (st.success if kind == "success" else st.error)(message, icon="✅" if kind == "success" else "⚠️")
     count = participants.presence(con)
     st.markdown(f"**{count.sentence()}**")
-    st.caption("Une personne est présente dès qu'elle ouvre sa page de vote ou de contribution avec son "
-               "code, s'inscrit sur place ou vote ; cochez ici celles qui votent autrement. « Clore quand "
-               "tout le monde a voté » attend les présent·e·s seulement.")
+    st.caption("Une personne est présente aujourd'hui dès qu'elle ouvre sa page de vote ou de contribution "
+               "avec son code, s'inscrit sur place ou vote (une arrivée d'un autre jour, à une répétition, "
+               "ne compte pas) ; cochez ici celles qui votent autrement. « Clore quand tout le monde a "
+               "voté » attend les présent·e·s seulement.")
     zone = clock.zone(con)
     arrived = [None if pd.isna(t) else french.datetime(clock.local(t, zone)) for t in people["checked_in_at"]]
     table = pd.DataFrame({

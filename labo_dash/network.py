@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import ifaddr
 
 LOOPBACK_URL = "http://localhost:{port}"
+DETECTED_VARIABLE = "LABO_BASE_URL_DETECTED"  # "1" when configure_base_url found LABO_BASE_URL itself
 
 
 def lan_addresses() -> list[str]:
@@ -42,13 +43,36 @@ def detect_base_url(port: int, bind_address: str | None = None) -> str:
 
 
 def configure_base_url(port: int, bind_address: str | None = None) -> tuple[str, bool]:
-    """Set ``LABO_BASE_URL`` for this process unless set; return (the URL, whether it was detected)."""
+    """Set ``LABO_BASE_URL`` for this process unless set; return (the URL, whether it was detected).
+
+    A detected address is marked (``LABO_BASE_URL_DETECTED=1``) so that the pages say where it comes from
+    (:func:`address_origin`)."""
     configured = (os.environ.get("LABO_BASE_URL") or "").strip()
     if configured:
+        os.environ.pop(DETECTED_VARIABLE, None)
         return configured.rstrip("/"), False
     url = detect_base_url(port, bind_address)
     os.environ["LABO_BASE_URL"] = url
+    os.environ[DETECTED_VARIABLE] = "1"
     return url, True
+
+
+def detected() -> bool:
+    """Tell whether this process's ``LABO_BASE_URL`` was detected at start-up (not set by the organisers)."""
+    return os.environ.get(DETECTED_VARIABLE) == "1" or not (os.environ.get("LABO_BASE_URL") or "").strip()
+
+
+def address_origin() -> str:
+    """Return the French sentence saying where the phones' address comes from, for the badges and /admin.
+
+    Detected (or no ``LABO_BASE_URL`` at all): ``L'adresse est celle de cette machine sur le réseau du lieu,
+    détectée au démarrage ; ...``; set by the organisers: ``L'adresse vient de la variable ...``.
+    """
+    if detected():
+        return ("L'adresse est celle de cette machine sur le réseau du lieu, détectée au démarrage ; la "
+                "variable d'environnement LABO_BASE_URL la remplace (une adresse publique, par exemple).")
+    return ("L'adresse vient de la variable d'environnement LABO_BASE_URL, fixée au lancement de "
+            "l'application ; changez-la pour utiliser une autre adresse.")
 
 
 def is_loopback_url(url: str) -> bool:

@@ -3,8 +3,10 @@
 A personal code is the participant's only credential (``/vote?code=CODE``): 8 characters drawn with
 :mod:`secrets` from an alphabet without look-alikes (no 0/O, 1/I/L), i.e. 31^8 ≈ 8.5 × 10^11 codes.
 
-Presence (the seminar day): a participant is present once checked in (``participants.checked_in_at``, a
-UTC instant; NULL: absent). Check-in happens when they open their light ballot or posts page with their
+Presence is per day: a participant is present when checked in (``participants.checked_in_at``, a UTC
+instant; NULL: never) during the seminar's local day of today (:func:`today_window`, :data:`PRESENT_SQL`);
+a check-in of a rehearsal the day before counts for nothing today, the day's first check-in replaces it.
+Check-in happens when they open their light ballot or posts page with their
 code (:func:`check_in`, from :mod:`labo_dash.phone_ballot`), register on the spot, submit a ballot
 (:mod:`labo_dash.voting`), or when organisers mark them present on /admin (:func:`set_presence`).
 « Clore quand tout le monde a voté » waits for the present participants only (:mod:`labo_dash.rounds`).
@@ -168,40 +170,87 @@ def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, 
     return rows[0] if rows else None
 
 
-def list_participants(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> pd.DataFrame:
+def list_participants(
+    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
+) -> pd.DataFrame:
     """Return the seminar's participants in alphabetical order, with their code.
 
     Columns: id, name, structure, kind, territory, email, code, self_registered, created_at,
-    checked_in_at (naive UTC; NaT when absent).
+    checked_in_at (naive UTC, the last check-in, maybe of another day; NaT when never), present (bool:
+    checked in on the seminar's local day of ``now``, :data:`PRESENT_SQL`).
     """
     return db.query_df(
         con,
-        "SELECT id, name, structure, kind, territory, email, code, self_registered, created_at, "
-        "checked_in_at FROM participants WHERE seminar_id = ? ORDER BY name, id",
-        [seminar_id],
+        "SELECT p.id, p.name, p.structure, p.kind, p.territory, p.email, p.code, p.self_registered, "
+        f"p.created_at, p.checked_in_at, coalesce({PRESENT_SQL}, false) AS present "
+        "FROM participants p WHERE p.seminar_id = ? ORDER BY p.name, p.id",
+        [*today_window(con, now), seminar_id],
     )
 
 
 # --- Presence ---------------------------------------------------------------------------------------------
 
-# Check one participant in (parameters: the stored UTC instant, the participant's id); an earlier check-in
-# is kept. Run by check_in and, in the ballot's own transaction, by voting.submit_ballot.
-CHECK_IN_SQL = "UPDATE participants SET checked_in_at = ? WHERE id = ? AND checked_in_at IS NULL"
+# A participant row ``p`` is present: checked in during today's local day (parameters: today_window()).
+PRESENT_SQL = "(p.checked_in_at >= ? AND p.checked_in_at < ?)"
+
+# Check one participant in (parameters: check_in_parameters()); a check-in of the same day is kept, an
+# older one (another day) is replaced. Run by check_in and, in the ballot's transaction, by voting.
+CHECK_IN_SQL = (
+    "UPDATE participants p SET checked_in_at = ? WHERE p.id = ? AND NOT coalesce(" + PRESENT_SQL + ", false)"
+)
+
+
+def today_window(
+    con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """Return the seminar's local day holding ``now`` (aware, default :func:`labo_dash.clock.now`) as stored
+    instants ``(start, end)``: naive UTC, start included, end excluded; the parameters of :data:`PRESENT_SQL`.
+
+    The day is the one of the seminar's time zone (:func:`labo_dash.clock.zone`), so a day of 23 or 25 hours
+    at a daylight-saving change is right.
+    """
+    zone = clock.zone(con)
+    day = clock.local(now or clock.now(), zone).date()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return clock.stored(start), clock.stored(end)
+
+
+def check_in_parameters(
+    con: duckdb.DuckDBPyConnection, participant_id: int, now: dt.datetime | None = None
+) -> list[Any]:
+    """Return the parameters of :data:`CHECK_IN_SQL` to check ``participant_id`` in at ``now`` (aware UTC)."""
+    now = now or clock.now()
+    return [clock.stored(now), participant_id, *today_window(con, now)]
+
+
+def is_present(
+    con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], now: dt.datetime | None = None
+) -> bool:
+    """Whether ``person`` (a row with ``checked_in_at``: naive UTC or None) checked in on today's local
+    day (the seminar's, at ``now``)."""
+    checked = person.get("checked_in_at")
+    if checked is None or pd.isna(checked):
+        return False
+    start, end = today_window(con, now)
+    return start <= pd.Timestamp(checked).to_pydatetime() < end
 
 
 def check_in(
     con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], now: dt.datetime | None = None
 ) -> None:
-    """Check ``person`` in (present) at ``now`` (aware UTC, default :func:`labo_dash.clock.now`).
+    """Check ``person`` in (present today) at ``now`` (aware UTC, default :func:`labo_dash.clock.now`).
 
-    ``person`` is a row of :func:`participant_by_code`. Nothing is written when they are already checked
-    in; otherwise one UPDATE, idempotent (an earlier check-in is kept), not audited: it is what opening
-    one's own page means, on every phone of the room. Called by the light pages, no Streamlit session.
+    ``person`` is a row of :func:`participant_by_code`. Nothing is written when they already checked in
+    today (seminar's local day); otherwise one UPDATE, idempotent within the day (the day's first check-in
+    is kept, another day's is replaced), not audited: it is what opening one's own page means, on every
+    phone of the room. Called by the light pages, no Streamlit session.
     """
-    if person.get("checked_in_at") is not None:
+    now = now or clock.now()
+    if is_present(con, person, now):
         return
     with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
-        cur.execute(CHECK_IN_SQL, [clock.stored(now or clock.now()), person["id"]])
+        cur.execute(CHECK_IN_SQL, check_in_parameters(con, person["id"], now))
 
 
 def set_presence(
@@ -211,19 +260,22 @@ def set_presence(
     seminar_id: int = DEFAULT_SEMINAR,
     now: dt.datetime | None = None,
 ) -> int:
-    """Make exactly ``present_ids`` the seminar's present participants, in one transaction; audited.
+    """Make exactly ``present_ids`` the seminar's present participants today, in one transaction; audited.
 
     A newly present participant is checked in at ``now`` (aware UTC, default :func:`labo_dash.clock.now`),
-    one already present keeps their check-in instant, one left out is checked out (absent). Returns the
-    number of participants whose presence changed (0: nothing written). Raises ValidationError (French) for
-    an id that is not a participant of the seminar (nothing written).
+    one already present today keeps their check-in instant, one present today and left out is checked out
+    (absent); ``[]`` marks everyone absent. Returns the number of participants whose presence changed (0:
+    nothing written). Raises ValidationError (French) for an id that is not a participant of the seminar
+    (nothing written).
     """
     access.require(actor, "participants.write")
     wanted = sorted(set(present_ids))
-    stamp = clock.stored(now or clock.now())
+    now = now or clock.now()
+    window = today_window(con, now)
     with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
         rows = cur.execute(
-            "SELECT id, checked_in_at IS NOT NULL FROM participants WHERE seminar_id = ?", [seminar_id]
+            f"SELECT p.id, coalesce({PRESENT_SQL}, false) FROM participants p WHERE p.seminar_id = ?",
+            [*window, seminar_id],
         ).fetchall()
         known = {pid for pid, _ in rows}
         unknown = [pid for pid in wanted if pid not in known]
@@ -238,7 +290,7 @@ def set_presence(
             "UPDATE participants "
             "SET checked_in_at = CASE WHEN list_contains(?::INTEGER[], id) THEN ?::TIMESTAMP END "
             "WHERE list_contains(?::INTEGER[], id)",
-            [arriving, stamp, arriving + leaving],
+            [arriving, clock.stored(now), arriving + leaving],
         )
         db.audit(cur, actor, "participants", None, "presence",
                  {"present": before}, {"present": wanted, "arrived": arriving, "left": leaving})
@@ -247,7 +299,7 @@ def set_presence(
 
 @dataclass(frozen=True)
 class Presence:
-    """How many of the seminar's registered participants are present (checked in)."""
+    """How many of the seminar's registered participants are present (checked in today)."""
 
     present: int
     registered: int
@@ -259,13 +311,15 @@ class Presence:
         return f"{number(self.present)} {present} sur {number(self.registered)} {registered}"
 
 
-def presence(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> Presence:
-    """Return the seminar's count of present participants among the registered ones."""
+def presence(
+    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
+) -> Presence:
+    """Return the seminar's count of participants present today (at ``now``) among the registered ones."""
     row = db.query(
         con,
-        "SELECT count(checked_in_at) AS present, count(*) AS registered FROM participants "
-        "WHERE seminar_id = ?",
-        [seminar_id],
+        f"SELECT count(*) FILTER (WHERE {PRESENT_SQL}) AS present, count(*) AS registered "
+        "FROM participants p WHERE p.seminar_id = ?",
+        [*today_window(con, now), seminar_id],
     )[0]
     return Presence(row["present"], row["registered"])
 

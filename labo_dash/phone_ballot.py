@@ -119,7 +119,7 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
         else:
             body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
         return "<h1>🗳️ Voter</h1>" + body, 200 if not code else 404
-    participants.check_in(con, person)  # opening one's own page: present (no write once checked in)
+    participants.check_in(con, person)  # opening one's own page: present (no write once checked in today)
     head = f"<h1>🗳️ Voter</h1><p>Bonjour <b>{escape(person['name'])}</b> !</p>"
     head += phone_html.notice(kind, message) if message else ""
     rnd = rounds.open_round(con, person["seminar_id"])
@@ -280,8 +280,9 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
     seminar_id = person["seminar_id"]
     posts = contributions.participant_contributions(con, person["id"])
     latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)
-    finding_values: dict[str, Any] = {  # like the scribes' form: the workshop and kind stay chosen
-        "workshop": str(latest["workshop_id"]), "kind": latest["kind"]} if latest else {}
+    # The workshop stays chosen (like the scribes' form); the kind never: a kind chosen ahead (a levier
+    # after a frein) turned the next post into the wrong kind unnoticed, so each post chooses its own.
+    finding_values: dict[str, Any] = {"workshop": str(latest["workshop_id"])} if latest else {}
     solution_values: dict[str, Any] = {}
     finding_errors: dict[str, str] = {}
     solution_errors: dict[str, str] = {}

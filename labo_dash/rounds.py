@@ -15,10 +15,10 @@ Timed vote: :func:`start_countdown` opens a round until ``closes_at`` (a UTC ins
 on a ballot is refused (:mod:`labo_dash.voting` checks it in the ballot's transaction); the round is
 closed lazily, by :func:`close_due_rounds`, which every read of rounds here runs first, so a round past
 its end always reads closed. With « clore quand tout le monde a voté », it also closes once every
-PRESENT participant (checked in, :mod:`labo_dash.participants`: a registered person who did not come never
-holds the vote open) has a ballot in the round, with at least one present (:func:`present_votes` counts
-them). Times come from :func:`labo_dash.clock.now` (aware UTC), which the domain functions take as a
-``now`` parameter so that tests inject the clock.
+PRESENT participant (checked in today, :mod:`labo_dash.participants`: a registered person who did not
+come, or came only to yesterday's rehearsal, never holds the vote open) has a ballot in the round, with
+at least one present (:func:`present_votes` counts them). Times come from :func:`labo_dash.clock.now`
+(aware UTC), which the domain functions take as a ``now`` parameter so that tests inject the clock.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import access, clock, db, french
+from labo_dash import access, clock, db, french, participants
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import number
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.participants import PRESENT_SQL
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 METHODS = {"dots": "Gommettes", "majority_judgment": "Jugement majoritaire", "approval": "Approbation"}
@@ -309,6 +310,7 @@ def remaining_text(seconds: int) -> str:
 
 
 # Open rounds to close now: their countdown has ended, or every present participant (at least one) has voted.
+# Parameters: now twice, then today_window() twice (present: checked in today, participants.PRESENT_SQL).
 _DUE_SQL = """
 SELECT r.id, r.closes_at, coalesce(r.closes_at <= ?, false) AS timed_out
 FROM rounds r
@@ -316,10 +318,10 @@ WHERE r.status = 'open' AND (
     r.closes_at <= ?
     OR (r.close_when_all_voted
         AND EXISTS (SELECT 1 FROM participants p
-                    WHERE p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL)
+                    WHERE p.seminar_id = r.seminar_id AND """ + PRESENT_SQL + """)
         AND NOT EXISTS (
             SELECT 1 FROM participants p
-            WHERE p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL
+            WHERE p.seminar_id = r.seminar_id AND """ + PRESENT_SQL + """
               AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id AND b.participant_id = p.id))))
 ORDER BY r.id
 """
@@ -339,15 +341,18 @@ class PresentVotes:
         return f"{number(self.votes)} {votes} sur {number(self.present)} {present}"
 
 
-def present_votes(con: duckdb.DuckDBPyConnection, round_id: int) -> PresentVotes:
-    """Return how many present (checked-in) participants of the round's seminar have voted in it, of all."""
+def present_votes(
+    con: duckdb.DuckDBPyConnection, round_id: int, now: dt.datetime | None = None
+) -> PresentVotes:
+    """Return how many present participants (checked in on the local day of ``now``) of the round's seminar
+    have voted in it, of all present."""
     row = db.query(
         con,
         "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id "
         "AND b.participant_id = p.id)) AS votes, count(p.id) AS present "
-        "FROM rounds r JOIN participants p ON p.seminar_id = r.seminar_id AND p.checked_in_at IS NOT NULL "
+        "FROM rounds r JOIN participants p ON p.seminar_id = r.seminar_id AND " + PRESENT_SQL + " "
         "WHERE r.id = ?",
-        [round_id],
+        [*participants.today_window(con, now), round_id],
     )[0]
     return PresentVotes(row["votes"], row["present"])
 
@@ -359,12 +364,15 @@ def close_due_rounds(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = N
     everybody voted at ``now``; each close is audited (actor « clôture automatique »). Runs first in every
     read of rounds below, so a round never reads open past its end. Cheap when nothing is due (one read).
     """
-    stored = clock.stored(now or clock.now())
-    if not db.query(con, _DUE_SQL, [stored, stored]):
+    now = now or clock.now()
+    stored = clock.stored(now)
+    window = participants.today_window(con, now)
+    parameters = [stored, stored, *window, *window]
+    if not db.query(con, _DUE_SQL, parameters):
         return []
     closed = []
     with db.transaction(con, db.Topic.VOTES) as cur:
-        for round_id, closes_at, timed_out in cur.execute(_DUE_SQL, [stored, stored]).fetchall():
+        for round_id, closes_at, timed_out in cur.execute(_DUE_SQL, parameters).fetchall():
             cur.execute(
                 "UPDATE rounds SET status = 'closed', closed_at = ? WHERE id = ?",
                 [closes_at if timed_out else stored, round_id],
@@ -410,7 +418,7 @@ def _is_reference(cur: duckdb.DuckDBPyConnection, rnd: Mapping[str, Any]) -> boo
     return row is not None and row[0] == rnd["id"]
 
 
-_REFERENCE_FIRST = (
+REFERENCE_FIRST = (
     "C'est le tour de référence pour le soutien aux défis : choisissez d'abord un autre tour de référence "
     "(ou revenez au choix automatique)."
 )
@@ -428,7 +436,7 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
         if bool(before["rehearsal"]) == rehearsal:
             return
         if rehearsal and _is_reference(cur, before):
-            raise ValidationError(_REFERENCE_FIRST)
+            raise ValidationError(REFERENCE_FIRST)
         cur.execute("UPDATE rounds SET rehearsal = ? WHERE id = ?", [rehearsal, round_id])
         db.audit(cur, actor, "rounds", round_id, "rehearsal",
                  {"rehearsal": bool(before["rehearsal"])}, {"rehearsal": rehearsal})
@@ -479,7 +487,7 @@ def set_archived(
         if archived and before["status"] == "open":
             raise ValidationError("Ce tour est ouvert : clôturez-le avant de l'archiver.")
         if archived and _is_reference(cur, before):
-            raise ValidationError(_REFERENCE_FIRST)
+            raise ValidationError(REFERENCE_FIRST)
         stamp = clock.stored(now or clock.now()) if archived else None
         cur.execute("UPDATE rounds SET archived_at = ? WHERE id = ?", [stamp, round_id])
         db.audit(cur, actor, "rounds", round_id, "archive" if archived else "unarchive",
@@ -507,7 +515,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
             if before["status"] == "open":
                 raise ValidationError("Ce tour est ouvert : clôturez-le avant de le supprimer.")
             if _is_reference(cur, before):
-                raise ValidationError(_REFERENCE_FIRST)
+                raise ValidationError(REFERENCE_FIRST)
             items = [r[0] for r in cur.execute(
                 "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
             ).fetchall()]

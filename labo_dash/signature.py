@@ -225,6 +225,7 @@ WITH eligible AS (
     WHERE r.seminar_id = ? AND r.target = 'challenges' AND r.status IN ('closed', 'open')
       AND (r.results_visibility = 'live' OR r.revealed)
       AND NOT coalesce(r.rehearsal, false) AND r.archived_at IS NULL
+      AND r.id IS DISTINCT FROM ?  -- the round left out by support_round(without=...), if any
 )
 SELECT id, title, method, status, opened_at, closed_at, voters, reference_round_id IS NOT NULL AS chosen,
        (SELECT count(*) FROM eligible WHERE voters > 0) AS candidates
@@ -236,8 +237,13 @@ LIMIT 1
 """
 
 
-def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
+def support_round(
+    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, without: int | None = None
+) -> dict[str, Any] | None:
     """Return THE round that gives support to the défis, or None (rule in this module's docstring).
+
+    ``without``: a round id to leave out, i.e. the round that WOULD give support once that round is made a
+    rehearsal, archived or deleted (same rule, same query).
 
     Keys: id, title, method, status, opened_at, closed_at, voters (participants with a ballot), chosen
     (True when organisers chose it, False for the automatic choice) and candidates (how many rounds with
@@ -246,8 +252,26 @@ def support_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMI
     their countdown are closed first.
     """
     rounds.close_due_rounds(con)
-    rows = db.query(con, _SUPPORT_ROUND_SQL, [seminar_id])
+    rows = db.query(con, _SUPPORT_ROUND_SQL, [seminar_id, without])
     return rows[0] if rows else None
+
+
+def support_move_warning(con: duckdb.DuckDBPyConnection, round_id: int,
+                         seminar_id: int = DEFAULT_SEMINAR) -> str | None:
+    """Return the French warning to confirm before round ``round_id`` stops counting (rehearsal, archive,
+    deletion), or None when it does not give support now (nothing moves).
+
+    E.g. ``Ce tour donne le soutien aux défis (choix automatique). Le soutien passera au tour « Tour de
+    test » (3 votant·e·s).`` or ``... Plus aucun tour ne donnera le soutien aux défis.`` The reference
+    round chosen by organisers cannot stop counting (rounds.py refuses it), so the choice is automatic here.
+    """
+    now = support_round(con, seminar_id)
+    if now is None or now["id"] != round_id:
+        return None
+    after = support_round(con, seminar_id, without=round_id)
+    then = ("Plus aucun tour ne donnera le soutien aux défis." if after is None else
+            f"Le soutien passera au tour « {after['title']} » ({_voters(after['voters'])}).")
+    return f"Ce tour donne aujourd'hui le soutien aux défis (choix automatique). {then}"
 
 
 def should_choose_reference(found: dict[str, Any] | None) -> bool:
@@ -256,14 +280,18 @@ def should_choose_reference(found: dict[str, Any] | None) -> bool:
     return found is not None and not found["chosen"] and found["candidates"] > 1
 
 
+def _voters(count: int) -> str:
+    """Return ``68 votant·e·s`` (``1 votant·e``)."""
+    return f"{french.number(count)} votant·e{'·s' if count > 1 else ''}"
+
+
 def support_source(found: dict[str, Any]) -> str:
     """Return the French sentence naming the support round (every view that shows support says it).
 
     E.g. ``Soutien tiré du tour « Plénière » (68 votant·e·s), tour de référence choisi par les
     organisateur·ice·s.``
     """
-    voters = found["voters"]
-    people = f"{french.number(voters)} votant·e{'·s' if voters > 1 else ''}"
+    people = _voters(found["voters"])
     how = ("tour de référence choisi par les organisateur·ice·s" if found["chosen"] else
            "choisi automatiquement : le tour sur les défis qui a réuni le plus de votant·e·s")
     return f"Soutien tiré du tour « {found['title']} » ({people}), {how}."

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import access, clock, db, participants, rounds
+from labo_dash import access, db, participants, rounds
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import rank_majority_judgment as rank_majority_judgment  # public re-export
@@ -168,7 +168,7 @@ def submit_ballot(
     countdown has ended at ``now`` (aware UTC, default :func:`labo_dash.clock.now`; checked
     in the same transaction as the write, even before the round is closed) or the ballot breaks the
     round's rules. A voter is in the room: a new ballot checks its participant in (present, at ``now``),
-    unless already checked in (:mod:`labo_dash.participants`).
+    unless already checked in that day (:mod:`labo_dash.participants`).
     """
     access.require(actor, "ballot.submit")
     code = normalise_code(code)
@@ -202,7 +202,7 @@ def submit_ballot(
             "SELECT ?, unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::BOOLEAN[])",
             [ballot_id, [i for i, _ in ordered], [v for _, (v, _) in ordered], [c for _, (_, c) in ordered]],
         )
-        cur.execute(participants.CHECK_IN_SQL, [clock.stored(now or clock.now()), participant_id])
+        cur.execute(participants.CHECK_IN_SQL, participants.check_in_parameters(con, participant_id, now))
         db.audit(
             cur, actor, "ballots", ballot_id, "submit" if rnd["latest_id"] is None else "change", None,
             {"round_id": round_id, "participant_id": participant_id, "entries": len(entries)},

@@ -286,3 +286,38 @@ def test_the_phone_keeps_the_countdown_in_view_while_the_ballot_scrolls(crowded,
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the viewport only: screenshot() would unroll the page
     phone.screenshot(path=str(SCREENSHOTS / "vote-telephone-compte-a-rebours-colle.png"))
     context.close()
+
+
+@pytest.fixture(scope="module")
+def long_timed(demo_template, tmp_path_factory):
+    """A demo copy with an open round on a long title, timed, closing when everyone present has voted."""
+    path = tmp_path_factory.mktemp("long-timed") / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    title = "Positionnement de l'après-midi sur les défis retenus par les ateliers du matin"
+    round_id = rounds.create_round(con, SYSTEM, RoundRules(title), items)
+    rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(minutes=30), close_when_all_voted=True)
+    con.close()
+    server = Server(path)
+    yield server, round_id
+    server.stop()
+
+
+def test_the_state_line_wraps_on_a_phone_and_nothing_overlaps(long_timed, browser):
+    # Issue 13: at 390×844 « ⏱️ Il reste 2 min 53 s pour voter · 78 votes sur 80 présent·e·s » stayed on one
+    # line (right edge 565 px) and the long title's second line hid under the « Vote ouvert » row.
+    server, round_id = long_timed
+    tab = open_projection(browser, server, (390, 844), round_id)
+    line = tab.locator(".projo-headline")
+    expect(tab.get_by_test_id("projo-countdown")).to_contain_text("présent·e")
+    tab.screenshot(path=str(SCREENSHOTS / "projection-390-ligne-d-etat-longue.png"))
+    for part in (line, line.locator(".projo-state"), tab.get_by_test_id("projo-countdown")):
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, part  # no element wider than the screen
+    assert line.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing runs off to the right
+    title = tab.locator("h1").first
+    title_box, line_box = title.bounding_box(), line.bounding_box()
+    assert title_box["height"] > 60  # the long title takes two lines or more
+    assert title_box["y"] + title_box["height"] <= line_box["y"] + 1, (title_box, line_box)  # below it
+    tab.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import urllib.error
 import urllib.parse
@@ -214,3 +215,33 @@ def test_a_timed_vote_counts_down_on_the_projection_and_a_phone_and_closes_by_it
     screenshot(admin, "admin-tours-cycle-de-vie")
     phone.context.close()
     projector.context.close()
+
+
+
+def test_the_full_vote_page_closes_its_ballot_when_the_countdown_ends(demo_template, tmp_path, browser):
+    # Issue 13: the full /vote page kept an editable ballot after the countdown ended, until reloaded.
+    path = tmp_path / "labo.duckdb"
+    shutil.copy(demo_template, path)
+    con = db.open_database(path)
+    items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    round_id = rounds.create_round(con, SYSTEM, RoundRules("Vote minuté"), items)
+    # The server holds the database file: the countdown starts before it, with room for its start-up.
+    rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(seconds=40))
+    code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+    con.close()
+    server = Server(path)
+    try:
+        phone = browser.new_context(**PHONE).new_page()
+        phone.set_default_timeout(WAIT)
+        phone.goto(f"{server.url}/vote?code={code}&complet=1")
+        wait_ready(phone)
+        expect(phone.get_by_text("pour voter.")).to_be_visible()
+        expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_be_visible()
+        # No reload: the countdown's fragment reruns the page once the round is closed.
+        expect(phone.get_by_text("Le vote « Vote minuté » est clos")).to_be_visible(timeout=90_000)
+        expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_have_count(0)
+        expect(phone.locator("[data-testid='stCheckbox']")).to_have_count(0)
+        screenshot(phone, "vote-complet-clos-a-la-fin-du-compte-a-rebours")
+        phone.context.close()
+    finally:
+        server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import pytest
@@ -247,7 +248,21 @@ def test_the_light_page_posts_a_finding_then_thanks_and_lists_it(phone):
     thanks = client.get(f"/{answer.headers['location']}")
     assert french.spaces("Merci ! Votre proposition est envoyée") in thanks.text
     assert "en attente de relecture" in thanks.text
-    assert "value='1' checked" in thanks.text and "value='levier' checked" in thanks.text  # kept for the next
+    assert "value='1' checked" in thanks.text  # the workshop is kept for the next post, the kind is not:
+    assert "name='kind' value='levier' checked" not in thanks.text and "name='kind'" in thanks.text
+    assert not re.search(r"name='kind' value='\w+' checked", thanks.text)  # no kind chosen by default
+
+
+def test_a_post_without_a_kind_is_refused_in_french_and_keeps_the_text(phone):
+    client, code = phone
+    assert not re.search(r"name='kind' value='\w+' checked",
+                         client.get("/contribuer", params={"code": code}).text)  # nothing pre-selected
+    form = {"code": code, "post": "finding", "workshop": "2", "text": "Des financements trop courts",
+            "objective": "3"}
+    answer = client.post("/contribuer", data=form, follow_redirects=False)
+    assert answer.status_code == 422 and not queued()
+    assert french.spaces("Choisissez le type : frein, levier ou constat.") in answer.text
+    assert "Des financements trop courts" in answer.text and "value='2' checked" in answer.text
 
 
 @pytest.mark.parametrize("page", ["/contribuer", "/bulletin", "/inscription"])

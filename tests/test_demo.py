@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from labo_dash import db, demo, voting
+from labo_dash import db, demo, participants, voting
 from labo_dash.errors import LaboError
 
 TODAY = dt.date(2026, 11, 26)
@@ -120,6 +120,10 @@ def test_who_voted_or_walked_in_is_checked_in(con: duckdb.DuckDBPyConnection) ->
     assert voters <= present < 80
     walk_ins_absent = "SELECT count(*) FROM participants WHERE self_registered AND checked_in_at IS NULL"
     assert rows(con, walk_ins_absent) == [(0,)]
+    # Presence is per day: all of them on the seminar's day, nobody the day after.
+    day = dt.datetime.combine(demo.DAY, dt.time(16), tzinfo=dt.UTC)
+    assert participants.presence(con, now=day) == participants.Presence(present, 80)
+    assert participants.presence(con, now=day + dt.timedelta(days=1)).present == 0
 
 
 def test_participants_have_unique_well_formed_codes(con: duckdb.DuckDBPyConnection) -> None:

@@ -270,9 +270,9 @@ def test_opening_the_light_ballot_with_ones_code_checks_in_once(light):
         client.get("/contribuer", params={"code": other})  # the posts page checks in too
     assert present(con)[code] == dt.datetime(2026, 11, 26, 8, 45)
     assert present(con)[other] == dt.datetime(2026, 11, 26, 10, 45)
-    assert participants.presence(con).sentence() == "2 présent·e·s sur 80 inscrit·e·s"
+    assert participants.presence(con, now=T0).sentence() == "2 présent·e·s sur 80 inscrit·e·s"
     client.get("/bulletin", params={"code": "ZZZZ9999"})  # an unknown code checks nobody in
-    assert participants.presence(con).present == 2
+    assert participants.presence(con, now=T0).present == 2
     assert not db.query(con, "SELECT 1 FROM audit_log WHERE entity = 'participants'")  # not audited
 
 
@@ -297,16 +297,47 @@ def test_organisers_mark_presence_in_one_audited_write(con):
     rows = participants.list_participants(con).set_index("id")["checked_in_at"]
     assert rows[first] == pd.Timestamp("2026-11-26 08:45")  # kept: the earlier check-in
     assert rows[second] == rows[third] == pd.Timestamp("2026-11-26 09:15")
-    assert participants.set_presence(con, ORGANISER_ACTOR, [first]) == 2  # second and third left
-    assert participants.presence(con).sentence() == "1 présent·e sur 80 inscrit·e·s"
+    with clock.frozen(T0 + dt.timedelta(minutes=40)):
+        assert participants.set_presence(con, ORGANISER_ACTOR, [first]) == 2  # second and third left
+        assert participants.presence(con).sentence() == "1 présent·e sur 80 inscrit·e·s"
     log = db.query(con, "SELECT after FROM audit_log WHERE operation = 'presence' ORDER BY id")
     assert [json.loads(r["after"])["arrived"] for r in log] == [[second, third], []]
     assert json.loads(log[-1]["after"])["left"] == [second, third]
-    with pytest.raises(ValidationError, match="ne sont plus inscrites"):
-        participants.set_presence(con, ORGANISER_ACTOR, [first, 99999])
-    assert participants.presence(con).present == 1  # the refused write changed nothing
-    with pytest.raises(PermissionDenied):
-        participants.set_presence(con, Actor(PARTNER, "x"), [])
-    everyone = [int(i) for i in people["id"]]
-    assert participants.set_presence(con, ORGANISER_ACTOR, everyone) == 79
-    assert participants.presence(con).sentence() == "80 présent·e·s sur 80 inscrit·e·s"
+    with clock.frozen(T0 + dt.timedelta(minutes=50)):
+        with pytest.raises(ValidationError, match="ne sont plus inscrites"):
+            participants.set_presence(con, ORGANISER_ACTOR, [first, 99999])
+        assert participants.presence(con).present == 1  # the refused write changed nothing
+        with pytest.raises(PermissionDenied):
+            participants.set_presence(con, Actor(PARTNER, "x"), [])
+        everyone = [int(i) for i in people["id"]]
+        assert participants.set_presence(con, ORGANISER_ACTOR, everyone) == 79
+        assert participants.presence(con).sentence() == "80 présent·e·s sur 80 inscrit·e·s"
+        assert participants.set_presence(con, ORGANISER_ACTOR, []) == 80  # « Tout marquer absent »
+        assert participants.presence(con).sentence() == "0 présent·e sur 80 inscrit·e·s"
+    assert json.loads(db.query(con, "SELECT after FROM audit_log WHERE operation = 'presence' "
+                                    "ORDER BY id DESC LIMIT 1")[0]["after"])["left"] == sorted(everyone)
+
+
+def test_presence_is_per_day_a_rehearsal_check_in_does_not_count_today(con):
+    """Checked in at the rehearsal the day before: absent today; the day's first check-in replaces it, a
+    later one the same day keeps it. The day is the seminar's (Paris): 23:30 UTC on the 25th is the 26th."""
+    before_the_doors_open(con)
+    first = int(participants.list_participants(con)["id"][0])
+    rehearsal = T0 - dt.timedelta(days=1)
+    participants.check_in(con, {"id": first, "checked_in_at": None}, rehearsal)
+    assert participants.presence(con, now=rehearsal).present == 1
+    assert participants.presence(con, now=T0).present == 0  # yesterday's check-in: not present today
+    people = participants.list_participants(con, now=T0).set_index("id")
+    assert not people.loc[first, "present"] and people.loc[first, "checked_in_at"] == pd.Timestamp(
+        "2026-11-25 08:45")
+    just_after_midnight = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)  # 00:30 in Paris, the 26th
+    person = participants.participant_by_code(con, people.loc[first, "code"])
+    participants.check_in(con, person, just_after_midnight)  # a new day: replaces yesterday's
+    assert present(con)[people.loc[first, "code"]] == dt.datetime(2026, 11, 25, 23, 30)
+    person = participants.participant_by_code(con, people.loc[first, "code"])
+    participants.check_in(con, person, T0)  # later the same local day: the day's first check-in stays
+    assert present(con)[people.loc[first, "code"]] == dt.datetime(2026, 11, 25, 23, 30)
+    assert participants.presence(con, now=T0).present == 1
+    assert participants.list_participants(con, now=T0).set_index("id").loc[first, "present"]
+    assert participants.today_window(con, T0) == (dt.datetime(2026, 11, 25, 23),
+                                                  dt.datetime(2026, 11, 26, 23))

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from labo_dash import (
     clock,
     db,
+    demo,
     export,
     participants,
     report_pdf,
@@ -314,7 +315,7 @@ def test_close_when_every_present_participant_has_voted(fresh_db):
         voting.submit_ballot(con, ORG, round_id, "CCCC4444", {2: (1, False)})
         rnd = rounds.get_round(con, round_id)
     assert rnd["status"] == "closed" and rnd["closed_at"] == dt.datetime(2026, 11, 26, 11, 4)  # Dan absent
-    assert rounds.present_votes(con, round_id).sentence() == "3 votes sur 3 présent·e·s"
+    assert rounds.present_votes(con, round_id, T0).sentence() == "3 votes sur 3 présent·e·s"
     reason = db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]["after"]
     assert json.loads(reason)["reason"] == "all_voted"
     con.close()
@@ -328,6 +329,26 @@ def test_nobody_present_never_closes_the_round_early(fresh_db):
     assert rounds.close_due_rounds(con, T0 + dt.timedelta(minutes=9)) == []  # at least one present needed
     assert rounds.present_votes(con, round_id).sentence() == "0 vote sur 0 présent·e"
     assert rounds.close_due_rounds(con, T0 + dt.timedelta(minutes=10)) == [round_id]  # the countdown ends it
+    con.close()
+
+
+def test_a_check_in_of_the_day_before_does_not_hold_the_close(fresh_db):
+    """Dan checked in at yesterday's rehearsal and did not come back: the close does not wait for him;
+    Bob, who opened his page today, is awaited."""
+    con = presence_seminar(fresh_db)
+    dan = participants.participant_by_code(con, "DDDD5555")
+    participants.check_in(con, dan, T0 - dt.timedelta(days=1))  # the rehearsal, the day before
+    with clock.frozen(T0):
+        round_id = rounds.create_round(con, ORG, RoundRules("Le jour J"), [1, 2])
+        rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=10), close_when_all_voted=True)
+        participants.check_in(con, participants.participant_by_code(con, "BBBB3333"))
+        voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
+        assert rounds.present_votes(con, round_id).sentence() == "1 vote sur 2 présent·e·s"  # Ana and Bob
+        assert rounds.get_round(con, round_id)["status"] == "open"  # Bob has not voted
+        voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
+        assert rounds.get_round(con, round_id)["status"] == "closed"  # Dan's rehearsal check-in is ignored
+    assert json.loads(db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]
+                      ["after"])["reason"] == "all_voted"
     con.close()
 
 
@@ -392,13 +413,21 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
     assert any("Soutien tiré du tour « Test micro »" in w.value for w in at.warning)  # named, and
     assert any("choisissez explicitement le tour de référence" in w.value for w in at.warning)  # an invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
-    next(b for b in box.button if b.label == "Marquer comme tour d'essai").click()
+    # It gives support (automatic choice): the button asks first, naming where support would go.
+    assert "Ce tour donne aujourd'hui le soutien aux défis (choix automatique). Le soutien passera au tour " \
+           "« Positionnement sur les défis (plénière de 12h) » (68 votant·e·s)." in [
+               w.value.replace("\\", "") for w in box.warning]  # markdown escapes taken off
+    assert not any(b.label == "Marquer comme tour d'essai" for b in box.button)  # a popover, not a click
+    con = db.open_database(app_db)
+    assert not rounds.get_round(con, trial)["rehearsal"]
+    con.close()
+    next(b for b in box.button if b.label == "Confirmer : marquer comme tour d'essai").click()
     at.run()
     assert any("Soutien tiré du tour « Positionnement sur les défis" in i.value for i in at.info)
     assert not any("choisissez explicitement" in w.value for w in at.warning)  # one round left: no invite
     box = next(e for e in at.expander if e.label.startswith("Test micro"))
     assert "Tour d'essai" in box.label
-    next(b for b in box.button if b.label == "Archiver").click()
+    next(b for b in box.button if b.label == "Archiver").click()  # a rehearsal gives no support: no question
     at.run()
     assert not any(e.label.startswith("Test micro") for e in at.expander)
     at.toggle(key="rounds-show-archived").set_value(True)
@@ -408,6 +437,23 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
     row = rounds.get_round(con, trial)
     assert row["rehearsal"] and row["archived_at"] is not None
     con.close()
+
+
+def test_admin_disabled_lifecycle_buttons_say_why(app_db):
+    """The reference round cannot become a rehearsal nor be archived, a round with ballots cannot be
+    deleted: the buttons are disabled and their tooltip says why, instead of refusing after the click."""
+    con = db.open_database(app_db)
+    plenary = signature.support_round(con)["id"]
+    rounds.set_reference_round(con, ORG, plenary)
+    title = rounds.get_round(con, plenary)["title"]
+    con.close()
+    at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
+    box = next(e for e in at.expander if e.label.startswith(title))
+    buttons = {b.label: b for b in box.button}
+    for label in ("Marquer comme tour d'essai", "Archiver"):
+        assert buttons[label].disabled and buttons[label].help == rounds.REFERENCE_FIRST
+    assert buttons["Supprimer"].disabled
+    assert buttons["Supprimer"].help.startswith("Ce tour a reçu des bulletins")
 
 
 def test_admin_starts_a_countdown_and_the_projection_shows_the_time_left(app_db):
@@ -519,21 +565,51 @@ def test_the_invitation_is_only_for_those_who_can_choose(signed_in, role, invite
     assert any(e.proto.label.startswith("Choisir le tour") for e in at.get("page_link")) == invited
 
 
+# The demo's seminar day, in the afternoon (Paris): its voters and walk-ins are checked in that day.
+DEMO_AFTERNOON = dt.datetime.combine(demo.DAY, dt.time(15), tzinfo=dt.UTC)
+
+
 def test_admin_marks_everyone_present_and_counts_them(app_db):
     con = db.open_database(app_db)
-    before = participants.presence(con)  # the demo checks in its voters and walk-ins
+    before = participants.presence(con, now=DEMO_AFTERNOON)  # the demo checks in its voters and walk-ins
+    assert participants.presence(con, now=DEMO_AFTERNOON + dt.timedelta(days=1)).present == 0  # next day
     con.close()
     assert 0 < before.present < before.registered == 80
-    at = open_page("pages/admin.py", {"onglet": "Participant·e·s et badges"})
-    assert any(m.value == f"**{before.present} présent·e·s sur 80 inscrit·e·s**" for m in at.markdown)
-    next(b for b in at.button if b.label == "Tout marquer présent").click()
-    at.run()
-    assert not at.exception
-    assert any("80 présent·e·s sur 80 inscrit·e·s" in s.value for s in at.success)
-    assert any(m.value == "**80 présent·e·s sur 80 inscrit·e·s**" for m in at.markdown)
+    with clock.frozen(DEMO_AFTERNOON):
+        at = open_page("pages/admin.py", {"onglet": "Participant·e·s et badges"})
+        assert any(m.value == f"**{before.present} présent·e·s sur 80 inscrit·e·s**" for m in at.markdown)
+        next(b for b in at.button if b.label == "Tout marquer présent").click()
+        at.run()
+        assert not at.exception
+        assert any("80 présent·e·s sur 80 inscrit·e·s" in s.value for s in at.success)
+        assert any(m.value == "**80 présent·e·s sur 80 inscrit·e·s**" for m in at.markdown)
+        con = db.open_database(app_db)
+        assert participants.presence(con) == participants.Presence(80, 80)
+        assert db.query(con, "SELECT count(*) AS n FROM audit_log WHERE operation = 'presence'")[0]["n"] == 1
+        con.close()
+
+
+def test_admin_marks_everyone_absent_after_confirming_and_shows_arrival_dates(app_db):
+    """The demo day's check-ins show with their date; « Tout marquer absent » asks first, then writes once."""
     con = db.open_database(app_db)
-    assert participants.presence(con) == participants.Presence(80, 80)
-    assert db.query(con, "SELECT count(*) AS n FROM audit_log WHERE operation = 'presence'")[0]["n"] == 1
+    before = participants.presence(con, now=DEMO_AFTERNOON).present
+    con.close()
+    with clock.frozen(DEMO_AFTERNOON):
+        at = open_page("pages/admin.py", {"onglet": "Participant·e·s et badges"})
+        arrivals = next(df for df in at.dataframe if "Arrivée" in df.value.columns).value["Arrivée"]
+        assert any(str(a).startswith("24 mars 2026 à ") for a in arrivals)
+        assert any(f"les {before} présent·e·s d'aujourd'hui ?" in m.value for m in at.markdown)  # asks first
+        con = db.open_database(app_db)
+        assert participants.presence(con).present == before  # nothing written yet
+        con.close()
+        next(b for b in at.button if b.label == "Oui, tout marquer absent").click()
+        at.run()
+        assert not at.exception
+        assert any("0 présent·e sur 80 inscrit·e·s" in s.value for s in at.success)
+    con = db.open_database(app_db)
+    assert participants.presence(con, now=DEMO_AFTERNOON) == participants.Presence(0, 80)
+    log = db.query(con, "SELECT after FROM audit_log WHERE operation = 'presence'")
+    assert len(log) == 1 and len(json.loads(log[0]["after"])["left"]) == before
     con.close()
 
 

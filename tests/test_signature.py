@@ -542,4 +542,15 @@ def test_a_small_test_round_closed_after_the_plenary_never_takes_over_support(fr
     assert signature.should_choose_reference(found)
     latest = db.query(con, "SELECT id FROM rounds ORDER BY closed_at DESC LIMIT 1")[0]["id"]
     assert latest == test  # the test round is the latest closed: the old rule took it
+    # Demoting the plenary would move support to the test round: the same rule says so, to confirm first.
+    assert signature.support_round(con, without=plenary)["id"] == test
+    assert signature.support_move_warning(con, plenary) == (
+        "Ce tour donne aujourd'hui le soutien aux défis (choix automatique). "
+        "Le soutien passera au tour « Test » (3 votant·e·s)."
+    )
+    assert signature.support_move_warning(con, test) is None  # it gives no support: nothing moves
+    rounds_module.set_rehearsal(con, ORGANISER_ACTOR, test, True)
+    assert signature.support_move_warning(con, plenary).endswith(
+        "Plus aucun tour ne donnera le soutien aux défis.")
+    assert signature.support_round(con)["id"] == plenary  # asking moved nothing
     con.close()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import challenges, db, rounds, settings, voting
+from labo_dash import challenges, clock, db, rounds, settings, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
 
@@ -73,6 +74,27 @@ def test_vote_with_valid_code_and_no_open_round(app_db):
     shown = [i.value.replace("\\", "") for i in at.info]  # markdown escapes aside
     assert any("est clos : merci de votre participation" in text for text in shown)  # the demo's rounds
     assert any(m.value.startswith("Bonjour") for m in at.markdown)
+
+
+def test_a_timed_ballot_gives_way_to_the_close_message_when_the_countdown_ends(app_db):
+    """The full /vote page kept an editable ballot after the countdown ended until reloaded: its next run
+    (the countdown fragment reruns the page once the round is no longer open) shows the close instead."""
+    start = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
+    with clock.frozen(start):
+        round_id = prepare(app_db, dots_per_voter=2)
+        con = db.open_database(app_db)
+        rounds.start_countdown(con, ORGANISER_ACTOR, round_id, dt.timedelta(minutes=2))
+        con.close()
+    with clock.frozen(start + dt.timedelta(seconds=30)):
+        at = open_page("pages/vote.py", {"code": first_code(app_db)})
+        assert len(at.checkbox) == 10 and any(b.label == "Enregistrer mon vote" for b in at.button)
+        assert any(w.value == "Il reste 1 min 30 s pour voter." for w in at.warning)
+    with clock.frozen(start + dt.timedelta(minutes=2, seconds=1)):
+        at.run()
+    assert not at.exception
+    assert not at.checkbox and not any(b.label == "Enregistrer mon vote" for b in at.button)
+    assert any("« Tour de test » est clos" in i.value.replace("\\", "") for i in at.info)
+    assert read(app_db, "SELECT status FROM rounds WHERE id = ?", [round_id])[0]["status"] == "closed"
 
 
 def test_dot_ballot_is_refused_then_saved_and_kept(app_db):

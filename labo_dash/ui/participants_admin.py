@@ -61,14 +61,14 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
         (st.success if kind == "success" else st.error)(message, icon="✅" if kind == "success" else "⚠️")
     count = participants.presence(con)
     st.markdown(f"**{count.sentence()}**")
-    st.caption("Une personne est présente dès qu'elle ouvre sa page de vote ou de contribution avec son "
-               "code, s'inscrit sur place ou vote ; cochez ici celles qui votent autrement. « Clore quand "
-               "tout le monde a voté » attend les présent·e·s seulement.")
+    st.caption("Une personne est présente aujourd'hui dès qu'elle ouvre sa page de vote ou de contribution "
+               "avec son code, s'inscrit sur place ou vote (une arrivée d'un autre jour, à une répétition, "
+               "ne compte pas) ; cochez ici celles qui votent autrement. « Clore quand tout le monde a "
+               "voté » attend les présent·e·s seulement.")
     zone = clock.zone(con)
-    arrived = [None if pd.isna(t) else french.clock(clock.local(t, zone).time())
-               for t in people["checked_in_at"]]
+    arrived = [None if pd.isna(t) else french.datetime(clock.local(t, zone)) for t in people["checked_in_at"]]
     table = pd.DataFrame({
-        "Présent·e": people["checked_in_at"].notna(), "Arrivée": arrived, "Nom": people["name"],
+        "Présent·e": people["present"], "Arrivée": arrived, "Nom": people["name"],
         "Structure": people["structure"], "Type": [participant_kind(k) for k in people["kind"]],
         "Territoire": people["territory"], "Code": people["code"],
         "Inscription sur place": people["self_registered"],
@@ -78,15 +78,28 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
         edited = st.data_editor(
             table, hide_index=True, width="stretch",
             disabled=[c for c in table.columns if c != "Présent·e"],
-            column_config={"Présent·e": st.column_config.CheckboxColumn(
-                "Présent·e", help="Cochez les personnes présentes, puis enregistrez.")},
+            column_config={
+                "Présent·e": st.column_config.CheckboxColumn(
+                    "Présent·e", help="Présent·e aujourd'hui : cochez les personnes présentes, "
+                                      "puis enregistrez."),
+                "Arrivée": st.column_config.TextColumn(
+                    "Arrivée", help="Dernière arrivée enregistrée (heure locale du séminaire) ; une arrivée "
+                                    "d'un autre jour ne compte pas comme présence aujourd'hui."),
+            },
         )
         row = st.container(horizontal=True)
         with row:
             save = st.form_submit_button("Enregistrer les présences", type="primary", icon="💾")
             everyone = st.form_submit_button("Tout marquer présent", icon="🙋")
-    if save or everyone:
-        present = people["id"] if everyone else edited.index[edited["Présent·e"].fillna(False).astype(bool)]
+    with st.popover("Tout marquer absent", icon="🚪", disabled=not count.present,
+                    help="Personne n'est présent·e aujourd'hui." if not count.present else None):
+        st.markdown(f"Marquer absent·e·s les {number(count.present)} présent·e·s d'aujourd'hui ? « Clore "
+                    "quand tout le monde a voté » attendra les personnes qui reviennent ouvrir leur page ou "
+                    "que vous cochez.")
+        nobody = st.button("Oui, tout marquer absent", key="presence-none", type="primary")
+    if save or everyone or nobody:
+        present = (people["id"] if everyone else [] if nobody
+                   else edited.index[edited["Présent·e"].fillna(False).astype(bool)])
         _save_presence(con, actor, [int(i) for i in present])
         st.rerun()
 
@@ -182,22 +195,21 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 def phone_address_notice() -> None:
     """Warn, in French, when the badges' and the projection's QR codes point to this machine only."""
     url = badges.base_url()
-    if network.is_loopback_url(url):
-        st.warning(
-            f"Les QR codes (badges, projection) pointent vers {url}, une adresse locale qu'aucun téléphone "
-            "ne peut joindre. Lancez l'application sur une machine reliée au réseau du lieu (l'adresse est "
-            "alors détectée au démarrage) ou indiquez l'adresse publique dans la variable LABO_BASE_URL.",
-            icon="📵",
-        )
+    if not network.is_loopback_url(url):
+        return
+    fix = ("Lancez l'application sur une machine reliée au réseau du lieu (l'adresse est alors détectée au "
+           "démarrage) ou indiquez l'adresse publique dans la variable LABO_BASE_URL." if network.detected()
+           else "Cette adresse vient de la variable LABO_BASE_URL : indiquez-y l'adresse que les téléphones "
+                "joignent (celle de la machine sur le réseau du lieu, ou une adresse publique).")
+    st.warning(f"Les QR codes (badges, projection) pointent vers {url}, une adresse locale qu'aucun "
+               f"téléphone ne peut joindre. {fix}", icon="📵")
 
 
 def _badges_section(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
     st.subheader("Badges à imprimer")
     example = badges.vote_link("CODE")
     st.caption(f"Une page A4 pour 8 badges, avec le nom, la structure, le code personnel et un QR code vers "
-               f"{example}. L'adresse est celle de cette machine sur le réseau du lieu, détectée au "
-               "démarrage ; la variable d'environnement LABO_BASE_URL la remplace (une adresse publique, "
-               "par exemple).")
+               f"{example}. {network.address_origin()}")
     if people.empty:
         return
     title = seminar.get_seminar(con)["title"]

@@ -37,6 +37,8 @@ _STYLE = """
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: .6rem; }  /* every pixel counts at 720 */
 h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !important;
      padding: 0 !important; line-height: 1.2 !important; }
+/* Streamlit pulls what follows a title up by 1rem: a title on two lines then hid under the state line. */
+[data-testid="stHeading"] [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
 .projo-state { font-size: .8em; font-weight: 700; color: #ffffff; background: #0072B2;
                border-radius: .4rem; padding: .1rem .6rem; margin-right: .6rem; vertical-align: middle; }
 .projo-state.closed { background: #333333; }
@@ -52,7 +54,7 @@ h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !impor
 /* The 2 s refresh must not grey the room's screen while phones vote (Streamlit fades stale elements). */
 [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 .projo-link { font-size: clamp(1.05rem, 2.4vh, 1.6rem); font-weight: 700; word-break: break-all; }
-.projo-countdown { font-weight: 800; color: #A63D00; white-space: nowrap; }
+.projo-countdown { font-weight: 800; color: #A63D00; }  /* wraps: a phone is 390 px wide */
 .projo-closed { font-size: clamp(1.6rem, 4.2vh, 2.8rem); font-weight: 800; color: #ffffff;
                 background: #333333; border-radius: .5rem; padding: .4rem 1rem; text-align: center; }
 .projo-thanks { font-size: clamp(1rem, 2.2vh, 1.5rem); margin: .3rem 0 0 0; }
@@ -82,6 +84,8 @@ h1 { font-size: clamp(1.7rem, 4.4vh, 2.8rem) !important; font-weight: 800 !impor
   [data-testid="stMainBlockContainer"] { padding: .6rem 1rem 1rem 1rem; }
   h1 { font-size: 1.7rem !important; }
   .projo-big, .projo-rule, .projo-headline { font-size: 1.3rem; }
+  .projo-headline { overflow-wrap: anywhere; }
+  .projo-countdown { display: block; margin-top: .3rem; }  /* its own line(s) under the state */
   .projo-turnout, .projo-closed { font-size: 1.7rem; }
   .projo-turnout small { font-size: 1.1rem; }
   .projo-items, .projo-items.many { font-size: 1.1rem; padding-left: 1.6rem; columns: 1; }

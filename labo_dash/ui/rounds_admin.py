@@ -222,31 +222,64 @@ def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[s
                        help="Le soutien aux défis (accueil, suivi, partenaires, rapport) viendra de ce tour.",
                        on_click=_act, args=(rounds.set_reference_round, con, actor, rid),
                        kwargs={"done": f"« {title} » est le tour de référence pour le soutien aux défis."})
+    # The automatic support round about to stop counting: say where support goes, and confirm first.
+    warning = (None if archived or rnd["rehearsal"] or rnd["reference"]
+               else signature.support_move_warning(con, rid))
     if rnd["rehearsal"]:
         row.button("Ce n'est plus un tour d'essai", key=f"real-{rid}", icon="✅",
                    on_click=_act, args=(rounds.set_rehearsal, con, actor, rid, False),
                    kwargs={"done": f"« {title} » compte de nouveau (soutien, rapports, exports)."})
     else:
-        row.button("Marquer comme tour d'essai", key=f"rehearsal-{rid}", icon="🧪",
-                   help="Un tour d'essai ne sert jamais au soutien, aux rapports ni aux exports.",
-                   on_click=_act, args=(rounds.set_rehearsal, con, actor, rid, True),
-                   kwargs={"done": f"« {title} » est un tour d'essai : il ne compte plus nulle part."})
+        _confirmed_button(
+            row, "Marquer comme tour d'essai", f"rehearsal-{rid}", "🧪", warning,
+            why_not=rounds.REFERENCE_FIRST if rnd["reference"] else None,
+            help="Un tour d'essai ne sert jamais au soutien, aux rapports ni aux exports.",
+            action=(rounds.set_rehearsal, con, actor, rid, True),
+            done=f"« {title} » est un tour d'essai : il ne compte plus nulle part.")
     if archived:
         row.button("Désarchiver", key=f"unarchive-{rid}", icon="📤",
                    on_click=_act, args=(rounds.set_archived, con, actor, rid, False),
                    kwargs={"done": f"« {title} » est de nouveau affiché."})
     else:
-        row.button("Archiver", key=f"archive-{rid}", icon="🗄️", disabled=rnd["status"] == "open",
-                   help="Masqué partout, conservé dans la base et le journal (possible une fois clos).",
-                   on_click=_act, args=(rounds.set_archived, con, actor, rid, True),
-                   kwargs={"done": f"« {title} » est archivé : il n'apparaît plus qu'ici."})
-    if not rnd["voters"]:
-        with row.popover("Supprimer", icon="🗑️", disabled=rnd["status"] == "open"):
-            st.markdown(f"Supprimer définitivement le tour « {title} » ? Il n'a reçu aucun "
-                        "bulletin ; le journal garde la trace de la suppression.")
-            st.button("Supprimer ce tour", key=f"delete-{rid}", type="primary",
-                      on_click=_act, args=(rounds.delete_round, con, actor, rid),
-                      kwargs={"done": f"Tour « {title} » supprimé."})
+        _confirmed_button(
+            row, "Archiver", f"archive-{rid}", "🗄️", warning,
+            why_not=(_OPEN_FIRST if rnd["status"] == "open" else
+                     rounds.REFERENCE_FIRST if rnd["reference"] else None),
+            help="Masqué partout, conservé dans la base et le journal.",
+            action=(rounds.set_archived, con, actor, rid, True),
+            done=f"« {title} » est archivé : il n'apparaît plus qu'ici.")
+    why_not = ("Ce tour a reçu des bulletins : archivez-le plutôt (tout est conservé)." if rnd["voters"] else
+               _OPEN_FIRST if rnd["status"] == "open" else
+               rounds.REFERENCE_FIRST if rnd["reference"] else None)
+    if why_not:
+        row.button("Supprimer", key=f"delete-off-{rid}", icon="🗑️", disabled=True, help=why_not)
+        return
+    with row.popover("Supprimer", icon="🗑️"):
+        st.markdown(f"Supprimer définitivement le tour « {title} » ? Il n'a reçu aucun "
+                    "bulletin ; le journal garde la trace de la suppression.")
+        if warning:
+            st.warning(md_escape(warning), icon="⭐")
+        st.button("Supprimer ce tour", key=f"delete-{rid}", type="primary",
+                  on_click=_act, args=(rounds.delete_round, con, actor, rid),
+                  kwargs={"done": f"Tour « {title} » supprimé."})
+
+
+_OPEN_FIRST = "Ce tour est ouvert : clôturez-le d'abord."
+
+
+def _confirmed_button(row, label: str, key: str, icon: str, warning: str | None, *, why_not: str | None,
+                      help: str, action: tuple, done: str) -> None:
+    """One lifecycle button: disabled with its reason (``why_not``), asking for confirmation in a popover
+    when it moves support (``warning``, signature.support_move_warning), else a plain button."""
+    if why_not:
+        row.button(label, key=key, icon=icon, disabled=True, help=why_not)
+    elif warning:
+        with row.popover(label, icon=icon, help=help):
+            st.warning(md_escape(warning), icon="⭐")
+            st.button(f"Confirmer : {label[0].lower()}{label[1:]}", key=key, type="primary",
+                      on_click=_act, args=action, kwargs={"done": done})
+    else:
+        row.button(label, key=key, icon=icon, help=help, on_click=_act, args=action, kwargs={"done": done})
 
 
 def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:

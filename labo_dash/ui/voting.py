@@ -164,13 +164,16 @@ def _dots_left(rnd: dict[str, Any], ballot: dict[int, tuple[int, bool]]) -> str:
 
 @st.fragment(run_every=COUNTDOWN_REFRESH)
 def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
-    """A timed vote's time left, redrawn every second (the ballot form around it keeps its choices)."""
-    rnd = rounds.get_round(con, round_id)
+    """A timed vote's time left, redrawn every second (the ballot form around it keeps its choices).
+
+    Once the round is no longer open (its countdown ended, or organisers closed it), the whole page reruns:
+    the ballot gives way to the close message, nobody keeps editing a ballot that would be refused."""
+    rnd = rounds.get_round(con, round_id)  # closes the round first when its countdown has ended
+    if rnd["status"] != "open":
+        st.rerun()  # from a fragment: the whole page
     left = rounds.remaining_seconds(rnd)
     if left is not None:
         st.warning(f"{rounds.remaining_text(left)} pour voter.", icon="⏱️")
-    else:
-        st.error("Ce vote est clos : rechargez la page.", icon="⏹️")
 
 
 def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """Accueil: what the seminar is and where it stands, in the first screen (key figures, the slot running now,
 the support for the défis and its realisation); the programme, the objectives, the actions by status and
-the full signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens one)."""
+the full signature behind tabs (only the open tab runs; ``?rubrique=`` in the address opens one)."""
 
 import streamlit as st
 
@@ -61,7 +61,9 @@ TABS = {
     "Actions de suivi": lambda: actions_tab(con, figures),
     "Signature, mois après mois": lambda: render_signature(con, key="accueil", heading=None),
 }
-for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),
+# Its own address key, not the other pages' ``onglet``: Streamlit's front end carries a keyed widget's value
+# to the next page, so a link from here to ``/admin?onglet=Tours de vote`` opened /admin's first tab.
+for tab, render in zip(st.tabs(list(TABS), key="rubrique", on_change="rerun", bind="query-params"),
                        TABS.values(), strict=True):
     if tab.open:
         with tab:

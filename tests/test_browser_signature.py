@@ -12,7 +12,7 @@ from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 pytestmark = pytest.mark.browser
 
 BARS = "[class*='st-key-accueil-bars-'] [data-testid='stVegaLiteChart']"
-SIGNATURE_TAB = "?onglet=Signature%2C+mois+apr%C3%A8s+mois"  # the home page's « Signature, mois après mois »
+SIGNATURE_TAB = "?rubrique=Signature%2C+mois+apr%C3%A8s+mois"  # home: « Signature, mois après mois »
 
 
 @pytest.fixture(scope="module")

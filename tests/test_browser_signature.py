@@ -51,7 +51,7 @@ def test_home_month_control_replays_the_history(server, tab):
     tab.get_by_role("tab", name="Signature, mois après mois").click()  # only the open tab computes
     wait_ready(tab)
     assert tab.locator("[data-testid='stException']").count() == 0
-    assert "onglet=Signature" in tab.url  # the open tab is kept in the address
+    assert "rubrique=Signature" in tab.url  # the open tab is kept in the address
     assert tab.get_by_role("tab", name="Soutien aux défis, réparti par objectif", selected=True).is_visible()
     latest = chart_image(tab, BARS, "signature-barres-dernier-mois")
     slider = tab.locator(".st-key-accueil-month").get_by_role("slider")

@@ -27,7 +27,7 @@ import pandas as pd
 from labo_dash import access, backup, clock, db, french, importing, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, ValidationError
-from labo_dash.french import PARTICIPANT_KINDS, number
+from labo_dash.french import PARTICIPANT_KINDS
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -306,9 +306,8 @@ class Presence:
 
     def sentence(self) -> str:
         """Return ``54 présent·e·s sur 68 inscrit·e·s`` (``1 présent·e sur 1 inscrit·e``)."""
-        present = "présent·e" if self.present < 2 else "présent·e·s"
-        registered = "inscrit·e" if self.registered < 2 else "inscrit·e·s"
-        return f"{number(self.present)} {present} sur {number(self.registered)} {registered}"
+        return (f"{french.plural(self.present, 'présent·e', 'présent·e·s')} sur "
+                f"{french.plural(self.registered, 'inscrit·e', 'inscrit·e·s')}")
 
 
 def presence(

@@ -34,7 +34,6 @@ import duckdb
 from labo_dash import access, clock, db, french, participants
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.french import number
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.participants import PRESENT_SQL
 from labo_dash.seminar import DEFAULT_SEMINAR
@@ -336,9 +335,8 @@ class PresentVotes:
 
     def sentence(self) -> str:
         """Return ``41 votes sur 54 présent·e·s`` (``1 vote sur 1 présent·e``)."""
-        votes = "vote" if self.votes < 2 else "votes"
-        present = "présent·e" if self.present < 2 else "présent·e·s"
-        return f"{number(self.votes)} {votes} sur {number(self.present)} {present}"
+        return (f"{french.plural(self.votes, 'vote', 'votes')} sur "
+                f"{french.plural(self.present, 'présent·e', 'présent·e·s')}")
 
 
 def present_votes(

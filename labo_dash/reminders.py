@@ -13,6 +13,8 @@ asks for a point before the next review. The tracker's alert (:func:`labo_dash.a
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from urllib.parse import quote
 
 import duckdb
@@ -76,7 +78,8 @@ def reminders(
     if since is None:
         silent = pd.Series(False, index=table.index)
     else:
-        silent = open_ & (table["last_update"].isna() | (table["last_update"] <= pd.Timestamp(since)))
+        silent = (open_ & (table["created_on"] <= pd.Timestamp(since))  # created since: nothing to ask yet
+                  & (table["last_update"].isna() | (table["last_update"] <= pd.Timestamp(since))))
     chosen = table[due | silent].copy()
     chosen["due"], chosen["silent"] = due[chosen.index], silent[chosen.index]
     chosen["pilot"] = [pilot_label(p, s) for p, s in zip(chosen["pilot_person"], chosen["pilot_structure"],
@@ -186,3 +189,9 @@ def calendar(table: pd.DataFrame, pilot: str | None = None) -> bytes:
         event.add("transp", "TRANSPARENT")  # a deadline, not a busy slot
         cal.add_component(event)
     return cal.to_ical()
+
+
+def calendar_file_name(pilot: str) -> str:
+    """Return the name of ``pilot``'s .ics file, e.g. ``echeances-aminata-kone-coopaname.ics`` (ASCII)."""
+    plain = unicodedata.normalize("NFKD", pilot).encode("ascii", "ignore").decode("ascii")
+    return f"echeances-{re.sub(r'[^0-9A-Za-z]+', '-', plain).strip('-').lower() or 'pilote'}.ics"

@@ -38,7 +38,7 @@ def test_late_actions_filter(page, server):
     form = page.get_by_test_id("stForm").filter(has_text="Trier par")
     form.get_by_text("En retard seulement").click()
     form.get_by_role("button", name="Filtrer").click()
-    expect(page.get_by_text("7 action(s) sur 30 selon ces filtres.")).to_be_visible()
+    expect(page.get_by_text("7 actions sur 30 selon ces filtres.")).to_be_visible()
     screenshot(page, "follow-actions-late")
 
 
@@ -49,7 +49,7 @@ def test_reminders_section(page, server):
     date = page.get_by_role("group", name="Date du prochain comité")
     expect(date).to_contain_text("25")
     expect(date).to_contain_text("12")
-    pilot = page.get_by_text("Sandrine Lacombe (Région Occitanie) · 1 action(s)")
+    pilot = page.get_by_text("Sandrine Lacombe (Région Occitanie) · 1 action")
     pilot.click()
     href = page.get_by_role("link", name="Écrire le courriel").first.get_attribute("href")
     assert href.startswith("mailto:?subject=Comit%C3%A9%20de%20pilotage%20du%2025%20d%C3%A9cembre%202026")
@@ -65,7 +65,7 @@ def test_tick_findings_for_a_defi(page, server):
     boxes.nth(0).click()
     boxes.nth(2).click()
     page.get_by_role("button", name="Filtrer").click()
-    expect(page.get_by_text("2 constat(s) choisi(s)")).to_be_visible()
+    expect(page.get_by_text("2 constats choisis")).to_be_visible()
     page.get_by_role("button", name="Formuler un défi").click()
     expect(page.get_by_text("Constats d'origine (provenance)")).to_be_visible()
     screenshot(page, "follow-defi-checklist")

@@ -160,7 +160,7 @@ def test_findings_for_a_defi_are_ticked_in_a_filtered_list_and_only_those_are_ch
         app.checkbox(key=f"sort_pick_{finding_id}").check()
     app.multiselect(key="sort_filter_workshops").set_value([1])  # ticks are kept through a filter change
     next(b for b in app.button if b.label == "Filtrer").click().run()
-    assert any(c.value.startswith("2 constat(s) choisi(s), dont 2 hors des filtres") for c in app.caption)
+    assert any(c.value.startswith("2 constats choisis, dont 2 hors des filtres") for c in app.caption)
     other = diagnosis.list_findings(con, workshop_id=1, kind="levier")[0]["id"]
     app.checkbox(key=f"sort_pick_{other}").check()
     next(b for b in app.button if b.label == "Formuler un défi").click().run()

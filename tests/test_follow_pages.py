@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import clock, db, reminders, settings
+from labo_dash import clock, db, french, reminders, settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.ui import auth as ui_auth
 
@@ -62,7 +62,8 @@ def test_filters_apply_in_one_submit_and_sort(app, demo_db):
     assert 1 < len(shown) < 30 and pilots_of(demo_db, shown) == {"Sandrine Lacombe"}
     dues = at.dataframe[0].value["due_date"].tolist()
     assert dues == sorted(dues)
-    assert f"{len(shown)} action(s) sur 30 selon ces filtres." in [c.value for c in at.caption]
+    assert f"{french.plural(len(shown), 'action', 'actions')} sur 30 selon ces filtres." in [
+        c.value for c in at.caption]
 
 
 def test_late_only(app):
@@ -107,8 +108,8 @@ def test_review_page_prepares_the_reminders_per_pilot(app, demo_db):
     pilots = [e.label for e in at.expander if " · " in e.label]
     rows = reminders.reminders(db.connect(demo_db), dt.date(2026, 11, 29), dt.date(2026, 12, 25))
     counts = rows.groupby("pilot", sort=False).size()
-    assert pilots == [f"{pilot} · {n} action(s)" for pilot, n in counts.items()]
-    assert "Sandrine Lacombe (Région Occitanie) · 1 action(s)" in pilots
+    assert pilots == [f"{pilot} · {french.plural(n, 'action', 'actions')}" for pilot, n in counts.items()]
+    assert "Sandrine Lacombe (Région Occitanie) · 1 action" in pilots
     links = [e.proto.url for e in at.get("link_button")]
     assert len(links) == len(pilots) and all(u.startswith("mailto:?subject=Comit%C3%A9%20de%20pilotage")
                                              for u in links)

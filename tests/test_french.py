@@ -101,3 +101,25 @@ def test_the_phone_pages_never_break_a_line_inside_guillemets():
     assert f"«{NNB}Sans avis{NNB}»{NB}: rien ne se perd{NNB}!" in html
     assert "<textarea name='t'>« tel quel » !</textarea>" in html, "typed text is sent back as typed"
     assert "« " not in html.split("<main>")[1].split("<textarea")[0]
+
+
+def test_every_list_widget_has_a_french_placeholder_and_no_select_all():
+    """Streamlit's own « Choose an option » (a hidden attribute too) and « Select all » are English: every
+    selectbox and multiselect names its French placeholder, and no multiselect offers « Select all »."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    missing = []
+    for path in [*root.glob("labo_dash/ui/*.py"), *root.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            widget = getattr(node.func, "attr", None) if isinstance(node, ast.Call) else None
+            if widget in ("selectbox", "multiselect"):
+                given = {k.arg: k.value for k in node.keywords}
+                if "placeholder" not in given:
+                    missing.append(f"{path.name}:{node.lineno} placeholder")
+                if widget == "multiselect" and not (
+                    isinstance(given.get("select_all"), ast.Constant) and given["select_all"].value is False
+                ):
+                    missing.append(f"{path.name}:{node.lineno} select_all=False")
+    assert not missing, missing

@@ -74,6 +74,17 @@ def test_each_pilot_gets_the_actions_due_by_the_next_review_or_without_a_point(f
     }
 
 
+def test_an_action_created_after_the_review_is_not_said_silent_since_it(follow):
+    """An action created on 23 November, after the review of the 20th, was listed « pas de point depuis la
+    revue du 20 novembre »: it did not exist then."""
+    con, _ = follow
+    solution = db.query(con, "SELECT min(id) AS id FROM solutions")[0]["id"]
+    new = add_action(con, solution, "Action toute neuve", [], created="2026-11-23", due_date="2027-05-31")
+    rows = reminders.reminders(con, TODAY, NEXT_REVIEW)
+    assert new not in set(rows["id"])
+    assert reminders.calendar_file_name("Aminata Koné (Coopaname)") == "echeances-aminata-kone-coopaname.ics"
+
+
 def test_without_any_review_only_due_actions_are_reminded(follow):
     con, ids = follow
     with db.transaction(con) as cur:

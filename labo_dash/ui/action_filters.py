@@ -25,6 +25,7 @@ def _mine(table: pd.DataFrame, actor: Actor, container) -> str | None:
             "Mes actions (pilote ou contributeur·ice)",
             [ANYONE, *action_filters.people(table)],
             key="filter_mine_who",
+            placeholder="Choisissez une personne",
             help="Mode démonstration local : choisissez une personne ou une structure pour voir les actions "
             "qu'elle pilote ou auxquelles elle contribue.",
         )
@@ -41,18 +42,21 @@ def _mine(table: pd.DataFrame, actor: Actor, container) -> str | None:
 def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     """Show the filters (pilot, objective, défi, status, due dates, late, alerts, mine) and the sort in one
     form (one rerun per « Filtrer »); return the rows kept, in the order chosen, with ``table.attrs``."""
-    objectives = {o["number"]: f"{o['number']}. {o['short_label'] or o['title']}"
+    objectives = {o["number"]: f"{o['number']} · {o['short_label'] or o['title']}"
                   for o in seminar.objectives(con)}
     with st.form("action_filters", border=False):
         first = st.columns(4)
         pilots = first[0].multiselect("Pilotes", action_filters.pilots(table), key="filter_pilots",
-                                      placeholder="Tous les pilotes")
+                                      placeholder="Tous les pilotes", select_all=False)
         chosen_objectives = first[1].multiselect("Objectifs", list(objectives), format_func=objectives.get,
-                                                 key="filter_objectives", placeholder="Tous les objectifs")
+                                                 key="filter_objectives",
+                                                 placeholder="Tous les objectifs", select_all=False)
         challenges = first[2].multiselect("Défis", sorted(table["challenge"].unique()),
-                                          key="filter_challenges", placeholder="Tous les défis")
+                                          key="filter_challenges",
+                                          placeholder="Tous les défis", select_all=False)
         statuses = first[3].multiselect("Statuts", STATUS_CODES, format_func=french.status,
-                                        key="filter_statuses", placeholder="Tous les statuts")
+                                        key="filter_statuses",
+                                        placeholder="Tous les statuts", select_all=False)
         second = st.columns([1, 1, 2, 1], vertical_alignment="bottom")
         due_from = second[0].date_input("Échéance à partir du", value=None, format="DD/MM/YYYY",
                                         key="filter_due_from")
@@ -60,7 +64,8 @@ def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Acto
                                       key="filter_due_to")
         involving = _mine(table, actor, second[2])
         sort = second[3].selectbox("Trier par", list(action_filters.SORTS),
-                                   format_func=lambda key: action_filters.SORTS[key][0], key="filter_sort")
+                                   format_func=lambda key: action_filters.SORTS[key][0], key="filter_sort",
+                                   placeholder="Choisissez un ordre")
         third = st.columns([1, 1, 1, 1], vertical_alignment="center")
         overdue = third[0].checkbox("En retard seulement", key="filter_overdue")
         alerts = third[1].checkbox("En alerte seulement", key="filter_alerts",
@@ -72,7 +77,11 @@ def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Acto
         statuses=tuple(statuses), due_from=due_from, due_to=due_to, overdue=overdue, alerts=alerts,
         involving=involving,
     )
+    if due_from and due_to and due_from > due_to:
+        st.warning(f"L'échéance « à partir du » ({french.date(due_from)}) vient après « jusqu'au » "
+                   f"({french.date(due_to)}) : aucune action ne peut y tomber, inversez les deux dates.")
     view = action_filters.apply(table, filters, sort, descending)
     if len(view) != len(table):
-        st.caption(f"{french.number(len(view))} action(s) sur {french.number(len(table))} selon ces filtres.")
+        st.caption(f"{french.plural(len(view), 'action', 'actions')} sur {french.number(len(table))} "
+                   "selon ces filtres.")
     return view

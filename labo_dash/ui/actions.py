@@ -242,8 +242,10 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         discard.button("Abandonner les modifications", icon="↩️", key="table_discard",
                        on_click=_discard_edits)
         hidden = len(set(edits) - set(map(int, frame.index)))
-        note.caption(f"{french.number(len(edits))} action(s) modifiée(s), non enregistrée(s)"
-                     + (f", dont {french.number(hidden)} masquée(s) par les filtres." if hidden else "."))
+        note.caption(french.plural(len(edits), "action modifiée, non enregistrée",
+                                   "actions modifiées, non enregistrées")
+                     + (f", dont {french.plural(hidden, 'masquée', 'masquées')} par les filtres."
+                        if hidden else "."))
     if submitted:
         _save(con, actor, edits, reported_on, reported_by, today)
     # The grid reruns the page by itself after a click (it sends its cells again): a refusal is shown

@@ -54,20 +54,26 @@ def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.da
                    "ne tombe d'ici le prochain comité.", icon="✅")
         return
     pilots = reminders.pilots(rows)
-    st.caption(f"{french.number(len(rows))} action(s) à relancer, {french.number(len(pilots))} pilote(s).")
+    st.caption(f"{french.plural(len(rows), 'action', 'actions')} à relancer, "
+               f"{french.plural(len(pilots), 'pilote', 'pilotes')}.")
     for number, pilot in enumerate(pilots):
         mine = rows[rows["pilot"] == pilot]
-        with st.expander(f"{pilot} · {french.number(len(mine))} action(s)"):
+        with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
             st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
                                   for _, r in mine.iterrows()))
             mail, agenda = st.columns(2)
             mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
                              width="stretch")
-            agenda.download_button(
-                "Ses échéances (.ics)", reminders.calendar(table, pilot=pilot),
-                f"echeances-{number + 1}.ics", mime="text/calendar", icon="📅", width="stretch",
-                on_click="ignore", key=f"reminders_ics_{number}",
-            )
+            agenda_file = reminders.calendar(table, pilot=pilot)
+            if b"BEGIN:VEVENT" in agenda_file:  # no file without a due date in it
+                agenda.download_button(
+                    "Ses échéances (.ics)", agenda_file,
+                    reminders.calendar_file_name(pilot),
+                    mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
+                    key=f"reminders_ics_{number}",
+                )
+            else:
+                agenda.caption("Aucune échéance datée : pas de fichier d'agenda.")
             st.caption(f"Objet : {reminders.subject(next_review)}")
             st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
                     wrap_lines=True)

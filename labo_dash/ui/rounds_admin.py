@@ -95,7 +95,7 @@ def _rules_form(
                  index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
         st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
                        format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
-                       select_all=False)
+                       select_all=False, placeholder="Choisissez les éléments")
         _error(errors, "items")
         submitted = st.form_submit_button("Modifier les règles" if rnd else "Créer le tour", type="primary")
     if not submitted:

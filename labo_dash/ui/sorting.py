@@ -243,8 +243,10 @@ def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any
     state.sort_shown = [f["id"] for f in shown]
     chosen = set(state.sort_ids)
     hidden = len(chosen - set(state.sort_shown))
-    st.caption(f"{len(chosen)} constat(s) choisi(s)" + (f", dont {hidden} hors des filtres" if hidden else "")
-               + f" · {len(shown)} constat(s) affiché(s) sur {len(findings)}.")
+    st.caption(french.plural(len(chosen), "constat choisi", "constats choisis")
+               + (f", dont {french.number(hidden)} hors des filtres" if hidden else "")
+               + f" · {french.plural(len(shown), 'constat affiché', 'constats affichés')} sur "
+               + f"{french.number(len(findings))}.")
     if not shown:
         st.info("Aucun constat ne correspond à ces filtres : élargissez-les.")
     with st.container(height=min(60 + 34 * len(shown), 420), border=True):
@@ -279,7 +281,8 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
     st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.get,
-                   key=f"{prefix}_findings", select_all=False, filter_mode="contains")
+                   key=f"{prefix}_findings", select_all=False, filter_mode="contains",
+                   placeholder="Tapez un mot ou un numéro de constat")
     show_errors(errors, "findings")
 
 

@@ -44,6 +44,9 @@ def test_late_actions_filter(page, server):
 
 def test_reminders_section(page, server):
     open_page(page, server, "suivi")
+    page.get_by_role("tab", name="Relances").click()  # a tab of /suivi, run only when open
+    wait_ready(page)
+    assert "onglet=Relances" in page.url
     heading = page.get_by_role("heading", name="Relances avant le prochain comité")
     heading.scroll_into_view_if_needed()
     date = page.get_by_role("group", name="Date du prochain comité")

@@ -442,7 +442,7 @@ SIGNATURE_TAB = "Signature, mois après mois"
 def test_home_page_month_control_replays_the_history(demo_db, monkeypatch):
     monkeypatch.setenv("LABO_DB", str(demo_db))
     at = AppTest.from_file("../app.py", default_timeout=90)
-    at.query_params["onglet"] = SIGNATURE_TAB
+    at.query_params["rubrique"] = SIGNATURE_TAB
     at.run()
     assert not at.exception
     slider = at.select_slider(key="accueil-month")

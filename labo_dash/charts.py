@@ -973,7 +973,6 @@ def progress_bars_chart(
     return (
         chart.properties(height=alt.Step(32), title=alt.TitleParams(title, anchor="start", fontSize=16,
                                                                     subtitle=note or alt.Undefined))
-        .configure(locale=FRENCH_LOCALE)
         .configure_view(stroke=None)
     )
 

@@ -2,18 +2,23 @@
 the light phone ballot (``/bulletin``, and ``/vote?code=CODE`` from the badges) of labo_dash.phone_ballot.
 """
 
+import sys
+
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config
-from streamlit.runtime.pages_manager import PagesManager
 
+from labo_dash import config as labo_config
 from labo_dash.network import configure_base_url, is_loopback_url
 from labo_dash.phone_ballot import PhoneBallotMiddleware, routes
+from labo_dash.ui.navigation import leave_legacy_mode
 
-# app.py routes with st.navigation. Streamlit only learns it when app.py first runs, and until then treats
-# the pages/ folder as old-style pages: the first visit after a start to /admin would run pages/admin.py
-# alone, without app.py's access check. Say it from the start.
-PagesManager.uses_pages_directory = False
+try:  # every LABO_* variable is read and checked here, before anything is served
+    labo_config.current()
+except labo_config.ConfigError as exc:
+    sys.exit(f"Erreur : {exc}")
+
+leave_legacy_mode()  # every run goes through app.py's navigation (labo_dash.ui.navigation explains)
 
 # The badges' and the projection's QR codes need an address phones reach: LABO_BASE_URL, else the machine's.
 _url, _detected = configure_base_url(config.get_option("server.port"), config.get_option("server.address"))

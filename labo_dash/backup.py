@@ -1,9 +1,10 @@
 """Backups of the database: taken safely by the process that holds it, kept, verified, restored.
 
 A backup is a folder holding a copy of the DuckDB file, taken after a CHECKPOINT while the process's
-write lock is held (so no transaction is half-written), and a ``manifest.json`` with the row count and
-an order-independent checksum of every table. The app takes one before every migration and import and
-one per day while it runs; the command line takes one on demand and restores one.
+write lock is held (so no transaction is half-written), and a ``manifest.json`` (:class:`Manifest`) with the
+DuckDB version that wrote it, the SHA-256 of the copy, and the row count and an order-independent checksum
+of every table; a restore checks both before replacing anything. The app takes one before every migration
+and import and one per day while it runs; the command line takes one on demand and restores one.
 
 Folder names and the manifest's ``taken_at`` are UTC instants (``20261130-223000-000000-...`` is 22:30
 UTC; ``taken_at`` ends with ``Z``), and "once a day" means once per UTC day: backups are a technical
@@ -15,48 +16,74 @@ clock would otherwise get the same name.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
 import shutil
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
-from labo_dash import db
+from labo_dash import config, dbfile
 from labo_dash.errors import DatabaseLocked, LaboError
 
 MANIFEST = "manifest.json"
 DB_FILE = "labo.duckdb"
-DEFAULT_KEEP = 30
 _NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z0-9-]+$")
 _daily_checked: dict[str, dt.date] = {}
 
 
-def database_path(con: duckdb.DuckDBPyConnection) -> Path:
-    """Return the file behind a connection."""
-    row = con.cursor().execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    return Path(row[0])
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """A table's row count and the order-independent checksum of its rows (``bit_xor(hash(row))``)."""
+
+    rows: int
+    checksum: int
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What ``manifest.json`` records: ``taken_at`` is a UTC instant ending with ``Z``; ``sha256`` is the
+    hex digest of the copy (None in backups made before it was recorded); ``tables`` maps a table's name
+    to its fingerprint."""
+
+    taken_at: str
+    reason: str
+    source: str
+    migrations: list[str]
+    tables: dict[str, Fingerprint]
+    duckdb_version: str | None = None
+    sha256: str | None = None
+
+    def to_json(self) -> str:
+        """Return the manifest as the JSON text of ``manifest.json``."""
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        """Read a ``manifest.json``."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        tables = {name: Fingerprint(**value) for name, value in data.pop("tables").items()}
+        return cls(tables=tables, **data)
 
 
 def default_dir(db_path: Path) -> Path:
     """Return where backups go: ``LABO_BACKUP_DIR`` or ``backups/<file name>/`` beside the database."""
-    configured = os.environ.get("LABO_BACKUP_DIR")
-    return Path(configured) if configured else db_path.parent / "backups" / db_path.stem
+    return config.current().backup_dir or db_path.parent / "backups" / db_path.stem
 
 
-def keep_count() -> int:
-    """Return how many automatic backups to keep (``LABO_BACKUP_KEEP``, default 30)."""
-    try:
-        return max(1, int(os.environ.get("LABO_BACKUP_KEEP", DEFAULT_KEEP)))
-    except ValueError:
-        return DEFAULT_KEEP
+def file_sha256(path: Path) -> str:
+    """Return the hex SHA-256 digest of the file at ``path``."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, Fingerprint]:
     """Return, for every table, its row count and an order-independent checksum of its rows."""
     cur = con.cursor()
     names = [
@@ -68,8 +95,10 @@ def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, in
     ]
     result = {}
     for name in names:
-        count, checksum = cur.table(name).query("r", "SELECT count(*), bit_xor(hash(r)) FROM r").fetchall()[0]
-        result[name] = {"rows": int(count), "checksum": int(checksum or 0)}
+        count, checksum = cur.execute(
+            "SELECT count(*), bit_xor(hash(r)) FROM query_table(?) r", [name]
+        ).fetchall()[0]
+        result[name] = Fingerprint(int(count), int(checksum or 0))
     return result
 
 
@@ -80,7 +109,7 @@ def _real_now() -> dt.datetime:
 
 def snapshot(con: duckdb.DuckDBPyConnection, reason: str, to: Path | None = None) -> Path:
     """Back up the database held by ``con`` into a new folder under ``to``; return the folder."""
-    source = database_path(con)
+    source = Path(dbfile.database_path(con))
     target_root = Path(to) if to else default_dir(source)
     slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-") or "manuelle"
     taken = _real_now()
@@ -88,24 +117,26 @@ def snapshot(con: duckdb.DuckDBPyConnection, reason: str, to: Path | None = None
     partial = folder.with_name(folder.name + ".partielle")  # renamed only once complete
     partial.mkdir(parents=True, exist_ok=False)
     try:
-        with db.write_lock():
+        with dbfile.write_lock():
             cur = con.cursor()
             cur.execute("CHECKPOINT")
             shutil.copy2(source, partial / DB_FILE)
-            manifest = {
-                "taken_at": taken.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "reason": reason,
-                "source": str(source),
-                "migrations": db.applied_migrations(con),
-                "tables": table_fingerprints(con),
-            }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+            manifest = Manifest(
+                taken_at=taken.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                reason=reason,
+                source=str(source),
+                migrations=dbfile.applied_migrations(con),
+                tables=table_fingerprints(con),
+                duckdb_version=duckdb.__version__,
+                sha256=file_sha256(partial / DB_FILE),
+            )
+        (partial / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         partial.rename(folder)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     if to is None:
-        prune(target_root, keep_count())
+        prune(target_root, config.current().backup_keep)
     return folder
 
 
@@ -141,7 +172,7 @@ def ensure_daily(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -
     ``today`` is a UTC date, like the folder names (default: today's UTC date).
     """
     today = today or _real_now().date()
-    source = database_path(con)
+    source = Path(dbfile.database_path(con))
     key = str(source)
     if _daily_checked.get(key) == today:
         return None
@@ -152,21 +183,27 @@ def ensure_daily(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -
     return snapshot(con, "quotidienne")
 
 
-def verify(folder: Path) -> dict[str, Any]:
-    """Check that a backup folder opens and matches its manifest; return the manifest."""
+def verify(folder: Path) -> Manifest:
+    """Check that a backup folder holds a copy matching its manifest (SHA-256, then every table's
+    fingerprint); return the manifest. Raises LaboError (French) otherwise."""
     folder = Path(folder)
     manifest_path, copy = folder / MANIFEST, folder / DB_FILE
     if not manifest_path.exists() or not copy.exists():
         raise LaboError(
             f"« {folder} » n'est pas une sauvegarde : il y manque {MANIFEST} ou {DB_FILE}."
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = Manifest.read(manifest_path)
+    if manifest.sha256 is not None and file_sha256(copy) != manifest.sha256:
+        raise LaboError(
+            f"La sauvegarde « {folder} » est altérée : le fichier {DB_FILE} ne correspond plus à "
+            "l'empreinte SHA-256 de son manifeste."
+        )
     con = duckdb.connect(str(copy), read_only=True)
     try:
         found = table_fingerprints(con)
     finally:
         con.close()
-    if found != manifest["tables"]:
+    if found != manifest.tables:
         raise LaboError(
             f"La sauvegarde « {folder} » est altérée : son contenu ne correspond plus à son manifeste."
         )
@@ -176,15 +213,19 @@ def verify(folder: Path) -> dict[str, Any]:
 def restore(db_path: Path, folder: Path) -> Path | None:
     """Replace the database at ``db_path`` by a verified backup; the current file is backed up first.
 
-    Refuses (DatabaseLocked) while another process, such as the running app, holds the database.
-    Returns the safety backup of the replaced database, if there was one.
+    Refuses, changing nothing, a backup that does not match its manifest (LaboError, :func:`verify`) and
+    (DatabaseLocked) while another process, such as the running app, holds the database. Returns the
+    safety backup of the replaced database, if there was one.
     """
     db_path, folder = Path(db_path), Path(folder)
-    verify(folder)
+    try:
+        verify(folder)
+    except LaboError as exc:
+        raise LaboError(f"Restauration refusée, rien n'a été modifié. {exc}") from None
     safety = None
     if db_path.exists():
         try:
-            con = db.open_database(db_path, migrate=False)
+            con = dbfile.open_file(db_path)
         except DatabaseLocked as exc:
             refused = "Restauration refusée, rien n'a été modifié."
             raise DatabaseLocked(str(db_path), exc.pid, refused=refused) from None

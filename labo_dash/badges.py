@@ -7,7 +7,6 @@ variable (default ``http://localhost:8501``): set it to the address phones reach
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +14,7 @@ from urllib.parse import quote
 import segno
 from fpdf import FPDF
 
-from labo_dash import pdf_fonts
+from labo_dash import config, pdf_fonts
 from labo_dash.french import participant_kind
 
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -29,7 +28,7 @@ QR_SIZE = 38.0
 
 def base_url() -> str:
     """Return the public base URL of the app (``LABO_BASE_URL``), without a trailing slash."""
-    return (os.environ.get("LABO_BASE_URL") or DEFAULT_BASE_URL).strip().rstrip("/")
+    return config.current().base_url or DEFAULT_BASE_URL
 
 
 def vote_link(code: str | None = None, base: str | None = None) -> str:

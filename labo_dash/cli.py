@@ -23,7 +23,8 @@ _FRENCH = {
     "expected one argument": "une valeur est attendue",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
 }
-argparse._ = lambda text: _FRENCH.get(text, text)  # argparse looks up its messages through this name
+# argparse looks up its messages through its module-level name ``_`` (gettext without a catalogue).
+vars(argparse)["_"] = lambda text: _FRENCH.get(text, text)
 
 _TABLE_LABELS = {
     "participants": "participant·e·s", "findings": "constats",
@@ -41,11 +42,8 @@ Handler = Callable[[argparse.Namespace], int]
 def _demo(args: argparse.Namespace) -> int:
     from labo_dash.demo import build_demo
 
-    con = db.open_database(args.db)
-    try:
+    with db.open_database(args.db) as con:
         counts = build_demo(con, seed=args.seed)
-    finally:
-        con.close()
     summary = ", ".join(f"{_TABLE_LABELS.get(table, table)} : {n}" for table, n in counts.items())
     print(f"Démo créée dans {args.db} (graine {args.seed}). {summary}")
     return 0
@@ -70,11 +68,8 @@ def _passcode_hash(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from labo_dash.export import write_open_data
 
-    con = db.open_database(args.db)
-    try:
+    with db.open_database(args.db) as con:
         paths = write_open_data(con, args.to)
-    finally:
-        con.close()
     print(f"Données ouvertes écrites dans {args.to} : {len(paths)} fichiers (CSV, Parquet, dictionnaire).")
     return 0
 
@@ -84,13 +79,10 @@ def _report(args: argparse.Namespace) -> int:
 
     from labo_dash import clock, french, report_pdf, report_xlsx, reports
 
-    con = db.open_database(args.db)
-    try:
+    with db.open_database(args.db) as con:
         today = clock.today(con)
         month = reports.parse_month(args.month, today)
         report = reports.build_report(con, month, today)
-    finally:
-        con.close()
     render = report_pdf.report_pdf if args.format == "pdf" else report_xlsx.report_xlsx
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -102,9 +94,12 @@ def _report(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import access, actions_import, clock, diagnosis_import, french, participants
+    from labo_dash import access, actions_import, clock, diagnosis_import, french, importing, participants
 
-    importers = {  # the reader gives the preview's source (the sheet read), the importer writes
+    # The reader gives the preview's source (the sheet read), the importer writes.
+    Reader = Callable[..., importing.Preview]
+    Importer = Callable[..., Sequence[object]]
+    importers: dict[str, tuple[Reader, Importer, tuple[str, str]]] = {
         "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,
                      ("constat importé", "constats importés")),
         "challenges": (diagnosis_import.parse_challenges, diagnosis_import.import_challenges,
@@ -116,8 +111,7 @@ def _import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise LaboError(f"Le fichier « {path} » est introuvable.")
-    con = db.open_database(args.db)
-    try:
+    with db.open_database(args.db) as con:
         if args.what == "actions":
             actor = access.Actor(access.ORGANISER, args.by)
             plan = actions_import.apply_import(con, actor, path.read_bytes(), path.name, clock.today(con))
@@ -131,8 +125,6 @@ def _import(args: argparse.Namespace) -> int:
         data = path.read_bytes()
         source = reader(con, data, path.name).source
         created = importer(con, access.SYSTEM, data, path.name)
-    finally:
-        con.close()
     print(f"{french.plural(len(created), *noun)} depuis {path.name} ({source}) dans {args.db}.")
     if args.what == "participants":
         print(f"Badges à imprimer : python -m labo_dash badges --db {args.db} --out badges.pdf")
@@ -144,12 +136,9 @@ def _badges(args: argparse.Namespace) -> int:
 
     from labo_dash import badges, french, participants, seminar
 
-    con = db.open_database(args.db)
-    try:
+    with db.open_database(args.db) as con:
         people = participants.list_participants(con).to_dict("records")
         title = seminar.get_seminar(con)["title"]
-    finally:
-        con.close()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(badges.badges_pdf(people, title, args.base_url))
@@ -171,10 +160,8 @@ def _backup(args: argparse.Namespace) -> int:
         refused = ("Sauvegarde refusée, rien n'a été copié : pendant qu'elle tourne, l'application prend "
                    "elle-même une sauvegarde chaque jour et avant chaque import (dossier LABO_BACKUP_DIR).")
         raise DatabaseLocked(exc.path, exc.pid, refused=refused) from None
-    try:
+    with con:
         folder = backup.snapshot(con, "manuelle", to=Path(args.to))
-    finally:
-        con.close()
     print(f"Sauvegarde de {args.db} enregistrée dans {folder}.")
     return 0
 
@@ -191,56 +178,48 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of every command."""
-    parser = argparse.ArgumentParser(
-        prog="python -m labo_dash",
-        description="Tableau de bord du séminaire du Labo de l'ESS : données de démo, imports, exports, "
-        "sauvegardes.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+_DB_HELP = "fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)"
+_IMPORTS = {
+    "findings": "constats des ateliers du matin (atelier ; type ; texte ; objectifs ; ...)",
+    "challenges": "défis (titre ; description ; atelier ; objectif 1 … objectif 5 en %% ; constats)",
+    "participants": "participant·e·s (nom ; structure ; type de participant ; territoire ; email), "
+                    "chacun·e reçoit un code personnel",
+    "actions": "actions et points d'avancement depuis le classeur Excel exporté de /actions, modifié "
+               "(mise à jour par n° d'action)",
+}
+# Each command: (name, help, handler, its own arguments as (flags, add_argument's keywords)); every
+# command but passcode-hash also takes --db.
+_Argument = tuple[tuple[str, ...], dict[str, object]]
+_COMMANDS: list[tuple[str, str, Handler, list[_Argument]]] = [
+    ("demo", "crée une base de démonstration réaliste et reproductible", _demo, [
+        (("--seed",), {"type": int, "default": 42, "help": "graine du tirage (défaut : 42)"})]),
+    ("passcode-hash", "lit un code d'accès (saisi, ou sur l'entrée standard) et affiche son empreinte "
+     "salée, à mettre dans LABO_ORGANISATEUR_PASSCODE_HASH, LABO_PILOTAGE_PASSCODE_HASH ou "
+     "LABO_PARTENAIRE_PASSCODE_HASH", _passcode_hash, []),
+    ("export", "exporte les données ouvertes : un CSV et un Parquet par table, et un dictionnaire", _export, [
+        (("--to",), {"required": True, "metavar": "DOSSIER", "help": "dossier où écrire les fichiers"})]),
+    ("report", "écrit le rapport mensuel du comité de pilotage (PDF, Excel)", _report, [
+        (("--month",), {"required": True, "metavar": "AAAA-MM", "help": "mois du rapport, ex. 2026-11"}),
+        (("--format",), {"required": True, "choices": ["pdf", "xlsx"], "help": "pdf ou xlsx"}),
+        (("--out",), {"required": True, "metavar": "FICHIER", "help": "fichier à écrire"})]),
+    ("badges", "écrit la planche A4 des badges (nom, code, QR code) en PDF", _badges, [
+        (("--out",), {"required": True, "metavar": "FICHIER", "help": "fichier PDF à écrire"}),
+        (("--base-url",), {"default": None, "metavar": "URL",
+                           "help": "adresse publique de l'application (défaut : LABO_BASE_URL)"})]),
+    ("backup", "sauvegarde la base dans un nouveau dossier daté", _backup, [
+        (("--to",), {"required": True, "help": "dossier où créer la sauvegarde"})]),
+    ("restore", "remplace la base par une sauvegarde vérifiée (refusé si l'application la tient)", _restore, [
+        (("--from",), {"dest": "source", "required": True, "help": "dossier de la sauvegarde"})]),
+]
 
-    demo = commands.add_parser("demo", help="crée une base de démonstration réaliste et reproductible")
-    demo.add_argument(
-        "--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)"
-    )
-    demo.add_argument("--seed", type=int, default=42, help="graine du tirage (défaut : 42)")
-    demo.set_defaults(handler=_demo)
 
-    passcode = commands.add_parser(
-        "passcode-hash",
-        help="lit un code d'accès (saisi, ou sur l'entrée standard) et affiche son empreinte salée, à mettre "
-        "dans LABO_ORGANISATEUR_PASSCODE_HASH, LABO_PILOTAGE_PASSCODE_HASH ou LABO_PARTENAIRE_PASSCODE_HASH",
-    )
-    passcode.set_defaults(handler=_passcode_hash)
-
-    export = commands.add_parser(
-        "export", help="exporte les données ouvertes : un CSV et un Parquet par table, et un dictionnaire"
-    )
-    export.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
-    export.add_argument("--to", required=True, metavar="DOSSIER", help="dossier où écrire les fichiers")
-    export.set_defaults(handler=_export)
-
-    report = commands.add_parser("report", help="écrit le rapport mensuel du comité de pilotage (PDF, Excel)")
-    report.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
-    report.add_argument("--month", required=True, metavar="AAAA-MM", help="mois du rapport, ex. 2026-11")
-    report.add_argument("--format", required=True, choices=["pdf", "xlsx"], help="pdf ou xlsx")
-    report.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire")
-    report.set_defaults(handler=_report)
-
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser], db_default: str) -> None:
     importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
     kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)
-    for name, text in [
-        ("findings", "constats des ateliers du matin (atelier ; type ; texte ; objectifs ; ...)"),
-        ("challenges", "défis (titre ; description ; atelier ; objectif 1 … objectif 5 en %% ; constats)"),
-        ("participants", "participant·e·s (nom ; structure ; type de participant ; territoire ; email), "
-                         "chacun·e reçoit un code personnel"),
-        ("actions", "actions et points d'avancement depuis le classeur Excel exporté de /actions, modifié "
-                    "(mise à jour par n° d'action)"),
-    ]:
+    for name, text in _IMPORTS.items():
         kind = kinds.add_parser(name, help=text)
         kind.add_argument("file", metavar="FICHIER", help="fichier .csv (séparateur ; ou ,) ou .xlsx")
-        kind.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
+        kind.add_argument("--db", default=db_default, help=_DB_HELP)
         if name == "actions":
             kind.add_argument(
                 "--par", dest="by", default="import en ligne de commande", metavar="NOM",
@@ -248,32 +227,33 @@ def build_parser() -> argparse.ArgumentParser:
             )
         kind.set_defaults(handler=_import)
 
-    badge = commands.add_parser("badges", help="écrit la planche A4 des badges (nom, code, QR code) en PDF")
-    badge.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB (défaut : LABO_DB)")
-    badge.add_argument("--out", required=True, metavar="FICHIER", help="fichier PDF à écrire")
-    badge.add_argument("--base-url", default=None, metavar="URL",
-                       help="adresse publique de l'application (défaut : LABO_BASE_URL)")
-    badge.set_defaults(handler=_badges)
 
-    saving = commands.add_parser("backup", help="sauvegarde la base dans un nouveau dossier daté")
-    saving.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB à sauvegarder")
-    saving.add_argument("--to", required=True, help="dossier où créer la sauvegarde")
-    saving.set_defaults(handler=_backup)
-
-    restoring = commands.add_parser(
-        "restore", help="remplace la base par une sauvegarde vérifiée (refusé si l'application la tient)"
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command (raises ConfigError for a bad ``LABO_*`` variable)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m labo_dash",
+        description="Tableau de bord du séminaire du Labo de l'ESS : données de démo, imports, exports, "
+        "sauvegardes.",
     )
-    restoring.add_argument("--db", default=str(db.default_path()), help="fichier DuckDB à remplacer")
-    restoring.add_argument("--from", dest="source", required=True, help="dossier de la sauvegarde")
-    restoring.set_defaults(handler=_restore)
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
+    db_default = str(db.default_path())
+    for name, text, handler, arguments in _COMMANDS:
+        command = commands.add_parser(name, help=text)
+        if name != "passcode-hash":
+            command.add_argument("--db", default=db_default, help=_DB_HELP)
+        for flags, options in arguments:
+            command.add_argument(*flags, **options)  # type: ignore[arg-type]  # typeshed lists each keyword
+        command.set_defaults(handler=handler)
+    _add_import(commands, db_default)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; print a French message and return non-zero when it is refused."""
-    args = build_parser().parse_args(argv)
-    handler: Handler = args.handler
+    """Run one command; print a French message and return non-zero when it is refused (a bad ``LABO_*``
+    variable included)."""
     try:
+        args = build_parser().parse_args(argv)
+        handler: Handler = args.handler
         return handler(args)
     except ImportRejected as exc:
         print(exc.report(), file=sys.stderr)

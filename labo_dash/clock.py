@@ -20,72 +20,19 @@ Every "now" of the app comes from :func:`now`, which tests and demos can freeze:
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
 from labo_dash import settings
-from labo_dash.errors import ValidationError
+from labo_dash.config import NOW_VARIABLE, parse_instant
+from labo_dash.instant import frozen, now, stored, stored_now
 
-NOW_VARIABLE = "LABO_NOW"
-_frozen: list[dt.datetime] = []  # a stack: the innermost frozen() wins (shared by the script threads)
-
-
-def parse_instant(text: str) -> dt.datetime:
-    """Return the aware UTC instant written ``text`` (ISO 8601 with an offset, e.g. ``...T22:30:00Z``).
-
-    Raises ValidationError (French) for a text that is not an instant or has no offset (a local time
-    without its zone names no instant).
-    """
-    try:
-        instant = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise ValidationError(
-            f"« {text} » n'est pas un instant ISO 8601 (attendu par exemple 2026-09-30T22:30:00Z)."
-        ) from None
-    if instant.tzinfo is None:
-        raise ValidationError(
-            f"« {text} » n'indique pas son fuseau : ajoutez Z (UTC) ou un décalage comme +02:00."
-        )
-    return instant.astimezone(dt.UTC)
-
-
-def now() -> dt.datetime:
-    """Return the current instant as an aware UTC datetime (frozen by :func:`frozen` or ``LABO_NOW``)."""
-    if _frozen:
-        return _frozen[-1]
-    fixed = os.environ.get(NOW_VARIABLE)
-    if fixed:
-        return parse_instant(fixed)
-    return dt.datetime.now(dt.UTC)
-
-
-@contextmanager
-def frozen(instant: dt.datetime | str) -> Iterator[dt.datetime]:
-    """Stand the clock still at ``instant`` (aware datetime or ISO text) inside the block; for tests."""
-    if isinstance(instant, str):
-        instant = parse_instant(instant)
-    elif instant.tzinfo is None:
-        raise ValueError("frozen() needs an aware datetime (a naive one names no instant)")
-    _frozen.append(instant.astimezone(dt.UTC))
-    try:
-        yield _frozen[-1]
-    finally:
-        _frozen.pop()
-
-
-def stored(instant: dt.datetime) -> dt.datetime:
-    """Return an aware instant as a ``TIMESTAMP`` column holds it: a naive datetime in UTC."""
-    return instant.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def stored_now() -> dt.datetime:
-    """Return :func:`now` as stored in a ``TIMESTAMP`` column: a naive datetime holding UTC."""
-    return stored(now())
+__all__ = [  # the instant itself lives below the database layer (labo_dash.instant, labo_dash.config)
+    "NOW_VARIABLE", "frozen", "local", "local_now", "now", "parse_instant", "stored", "stored_now", "today",
+    "zone", "zone_name",
+]
 
 
 def zone_name(con: duckdb.DuckDBPyConnection) -> str:

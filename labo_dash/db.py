@@ -13,7 +13,6 @@ import json
 import os
 import re
 import threading
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -23,16 +22,14 @@ from typing import Any
 
 import duckdb
 
-from labo_dash.errors import DatabaseLocked, LaboError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = PROJECT_ROOT / "data" / "labo.duckdb"
+from labo_dash import backup, config, instant
+from labo_dash.dbfile import applied_migrations as applied_migrations
+from labo_dash.dbfile import database_path as database_path
+from labo_dash.dbfile import open_file
+from labo_dash.dbfile import write_lock as write_lock
 
 _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _connect_lock = threading.Lock()
-_write_lock = threading.RLock()
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
-_paths: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, str] = weakref.WeakKeyDictionary()
 
 
 class Topic(StrEnum):
@@ -49,28 +46,16 @@ class Topic(StrEnum):
 
 
 def default_path() -> Path:
-    """Return the database path: ``LABO_DB`` when set, else ``data/labo.duckdb``."""
-    return Path(os.environ.get("LABO_DB") or DEFAULT_DB)
+    """Return the database path: ``LABO_DB`` when set, else ``data/labo.duckdb`` (labo_dash.config)."""
+    return config.current().db_path
 
 
 def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a new read-write connection (time zone UTC), translating a lock held elsewhere into
-    DatabaseLocked."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        message = str(exc)
-        if "lock" in message.lower():
-            match = _LOCK_PID.search(message)
-            raise DatabaseLocked(str(path), int(match.group(1)) if match else None) from None
-        raise LaboError(f"Impossible d'ouvrir la base « {path} » : {message}") from exc
-    # Instants are stored in UTC whatever the host's zone: ``current_timestamp`` written into a TIMESTAMP
-    # column is converted with the session's TimeZone, which is the host's unless set (GLOBAL: every
-    # cursor is its own session). Local times are only made for display (labo_dash.clock).
-    con.execute("SET GLOBAL TimeZone = 'UTC'")
-    _paths[con] = str(path.resolve())
+    """Open a new read-write connection (time zone UTC) and apply the pending migrations (``migrate``).
+
+    Raises DatabaseLocked while another process holds the file (labo_dash.dbfile.open_file).
+    """
+    con = open_file(path)
     if migrate:
         apply_migrations(con)
     return con
@@ -104,16 +89,6 @@ def migration_files() -> list[tuple[str, str]]:
     return [(name.removesuffix(".sql"), (folder / name).read_text(encoding="utf-8")) for name in names]
 
 
-def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Return the names of the migrations already applied."""
-    cur = con.cursor()
-    cur.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
-    return [row[0] for row in cur.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
-
-
 def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Return the names of the migrations not applied yet."""
     done = set(applied_migrations(con))
@@ -122,13 +97,15 @@ def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply each pending migration in its own transaction; return the names applied."""
+    con.cursor().execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+    )
     done = set(applied_migrations(con))
     if done and any(name not in done for name, _ in migration_files()):
-        from labo_dash import backup  # a backup before migrating a database that already has a schema
-
-        backup.snapshot(con, "avant-migration")
+        backup.snapshot(con, "avant-migration")  # a database that already has a schema
     applied = []
-    with _write_lock:
+    with write_lock():
         for name, sql in migration_files():
             if name in done:
                 continue
@@ -145,11 +122,6 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def write_lock() -> threading.RLock:
-    """Return the process-wide lock that serialises writes (held by transactions and backups)."""
-    return _write_lock
-
-
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection, *topics: Topic) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a cursor inside one transaction: committed on success, rolled back on any error.
@@ -161,7 +133,7 @@ def transaction(con: duckdb.DuckDBPyConnection, *topics: Topic) -> Iterator[duck
     reuses a version that a cache already holds for other data.
     """
     bumped = [str(topic) for topic in dict.fromkeys(Topic(t) for t in topics or Topic)]
-    with _write_lock:
+    with write_lock():
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
@@ -189,22 +161,6 @@ def versions(con: duckdb.DuckDBPyConnection, *topics: Topic) -> tuple[int, ...]:
     finally:
         cur.close()
     return tuple(rows[str(topic)] for topic in topics or Topic)
-
-
-def database_path(con: duckdb.DuckDBPyConnection) -> str:
-    """Return the resolved path of the file behind ``con`` (remembered for connections opened here)."""
-    path = _paths.get(con)
-    if path is None:
-        cur = con.cursor()
-        try:
-            row = cur.execute(
-                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-            ).fetchone()
-        finally:
-            cur.close()
-        path = str(Path(row[0]).resolve()) if row and row[0] else ":memory:"
-        _paths[con] = path
-    return path
 
 
 def query(
@@ -239,9 +195,7 @@ def audit(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Record one edit in the audit log (inside the caller's transaction), stamped by the app's clock
-    (:func:`labo_dash.clock.now`, stored in UTC)."""
-    from labo_dash import clock  # clock reads the settings, which use this module
-
+    (:func:`labo_dash.instant.now`, stored in UTC)."""
     cur.execute(
         "INSERT INTO audit_log (actor, role, entity, entity_id, operation, before, after, logged_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -253,6 +207,6 @@ def audit(
             operation,
             None if before is None else json.dumps(before, default=str, ensure_ascii=False),
             None if after is None else json.dumps(after, default=str, ensure_ascii=False),
-            clock.stored_now(),
+            instant.stored_now(),
         ],
     )

@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 import ifaddr
 
+from labo_dash import config
+from labo_dash.config import DETECTED_VARIABLE  # "1" when configure_base_url found LABO_BASE_URL itself
+
 LOOPBACK_URL = "http://localhost:{port}"
-DETECTED_VARIABLE = "LABO_BASE_URL_DETECTED"  # "1" when configure_base_url found LABO_BASE_URL itself
 
 
 def lan_addresses() -> list[str]:
@@ -47,19 +49,20 @@ def configure_base_url(port: int, bind_address: str | None = None) -> tuple[str,
 
     A detected address is marked (``LABO_BASE_URL_DETECTED=1``) so that the pages say where it comes from
     (:func:`address_origin`)."""
-    configured = (os.environ.get("LABO_BASE_URL") or "").strip()
+    configured = config.current().base_url
     if configured:
         os.environ.pop(DETECTED_VARIABLE, None)
-        return configured.rstrip("/"), False
+        return configured, False
     url = detect_base_url(port, bind_address)
-    os.environ["LABO_BASE_URL"] = url
+    os.environ["LABO_BASE_URL"] = url  # the process's environment: read again by config.current()
     os.environ[DETECTED_VARIABLE] = "1"
     return url, True
 
 
 def detected() -> bool:
     """Tell whether this process's ``LABO_BASE_URL`` was detected at start-up (not set by the organisers)."""
-    return os.environ.get(DETECTED_VARIABLE) == "1" or not (os.environ.get("LABO_BASE_URL") or "").strip()
+    settings = config.current()
+    return settings.base_url_detected or not settings.base_url
 
 
 def address_origin() -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from labo_dash import backup, clock, db
@@ -22,16 +25,16 @@ def test_snapshot_and_restore_round_trip_keeps_every_row(demo_db, tmp_path):
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
     with db.transaction(con) as cur:
         cur.execute("DELETE FROM decisions")
-    assert backup.table_fingerprints(con)["decisions"]["rows"] == 0
+    assert backup.table_fingerprints(con)["decisions"].rows == 0
     con.close()
 
     manifest = backup.verify(folder)
-    assert manifest["tables"] == before and manifest["tables"]["participants"]["rows"] == 80
+    assert manifest.tables == before and manifest.tables["participants"].rows == 80
     safety = backup.restore(demo_db, folder)
     con = db.open_database(demo_db)
     assert backup.table_fingerprints(con) == before
     con.close()
-    assert backup.verify(safety)["tables"]["decisions"]["rows"] == 0  # the replaced state was kept
+    assert backup.verify(safety).tables["decisions"].rows == 0  # the replaced state was kept
 
 
 def test_tampered_or_missing_backup_is_refused(demo_db, tmp_path):
@@ -75,7 +78,7 @@ def test_a_new_migration_is_preceded_by_a_backup(fresh_db, monkeypatch, tmp_path
     con.close()
     saved = backup.list_backups(tmp_path / "auto")
     assert len(saved) == 1 and saved[0].name.endswith("avant-migration")
-    assert "9999_test" not in backup.verify(saved[0])["migrations"]
+    assert "9999_test" not in backup.verify(saved[0]).migrations
 
 
 def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tmp_path):
@@ -125,5 +128,31 @@ def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
     assert first != second
     named = dt.datetime.strptime(first.name[:22], "%Y%m%d-%H%M%S-%f").replace(tzinfo=dt.UTC)
     assert before <= named <= after
-    taken_at = backup.verify(first)["taken_at"]
+    taken_at = backup.verify(first).taken_at
     assert taken_at.endswith("Z") and before <= dt.datetime.fromisoformat(taken_at) <= after
+
+
+def test_manifest_records_the_duckdb_version_and_the_copys_sha256(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    manifest = backup.verify(folder)
+    assert manifest.duckdb_version == duckdb.__version__
+    digest = hashlib.sha256((folder / backup.DB_FILE).read_bytes()).hexdigest()
+    assert manifest.sha256 == digest and len(digest) == 64
+
+
+def test_restore_refuses_a_copy_whose_sha256_differs_and_changes_nothing(demo_db, tmp_path):
+    con = db.open_database(demo_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    with db.transaction(con) as cur:
+        cur.execute("DELETE FROM decisions")
+    con.close()
+    manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    manifest["sha256"] = "0" * 64  # the copy's rows still match; only its recorded digest differs
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = demo_db.read_bytes()
+    with pytest.raises(LaboError, match=r"Restauration refusée, rien n'a été modifié\. .*SHA-256"):
+        backup.restore(demo_db, folder)
+    assert demo_db.read_bytes() == before
+    assert backup.list_backups(demo_db.parent / "backups" / demo_db.stem) == []  # not even a safety copy

@@ -200,7 +200,7 @@ def check_ledger(path, round_id: int, ledger: Ledger) -> None:
         con.close()
 
 
-def fingerprints(path) -> dict[str, dict[str, int]]:
+def fingerprints(path) -> dict[str, backup.Fingerprint]:
     con = db.open_database(path)
     try:
         return backup.table_fingerprints(con)

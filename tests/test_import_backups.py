@@ -56,7 +56,7 @@ def test_accepted_actions_import_is_preceded_by_a_backup(con, saves):
     actions_import.apply_import(con, access.SYSTEM, actions_file(con, "Intitulé revu", None), "a.xlsx", TODAY)
     assert backup.table_fingerprints(con)["actions"] != before["actions"]
     (folder,) = backup.list_backups(saves)
-    assert folder.name.endswith("-avant-import") and backup.verify(folder)["tables"] == before
+    assert folder.name.endswith("-avant-import") and backup.verify(folder).tables == before
 
 
 def test_refused_actions_import_takes_no_backup(con, saves):
@@ -79,10 +79,10 @@ def test_accepted_import_is_preceded_by_a_backup_of_the_state_before(kind, con, 
     before = backup.table_fingerprints(con)
     importer(con, access.SYSTEM, good.encode("utf-8"), f"{kind}.csv")
     after = backup.table_fingerprints(con)
-    assert after[table]["rows"] == before[table]["rows"] + 1
+    assert after[table].rows == before[table].rows + 1
     (folder,) = backup.list_backups(saves)
     assert folder.name.endswith("-avant-import")
-    assert backup.verify(folder)["tables"] == before  # the backup holds the database as it was
+    assert backup.verify(folder).tables == before  # the backup holds the database as it was
 
 
 @pytest.mark.parametrize("kind", IMPORTERS)

@@ -345,3 +345,26 @@ def test_the_projection_opens_to_visitors_when_organisers_switch_it_on(configure
     at = open_page(app(), projection)
     assert not refused(at)
     assert not refused(open_page(app(), projection)), "every new visitor session"
+
+
+def test_streamlit_still_has_the_legacy_pages_mode_that_navigation_works_around(monkeypatch):
+    """The one workaround (labo_dash.ui.navigation, « legacy pages/ mode ») relies on Streamlit's private
+    ``PagesManager.uses_pages_directory``: set True when a session starts beside a pages/ folder, read by
+    every run to execute the requested page alone. This fails when an upgrade renames or drops it: then
+    look for a supported way again (a configuration option?) and remove the workaround."""
+    from pathlib import Path
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from labo_dash.ui.navigation import leave_legacy_mode
+
+    app_py = str(Path(__file__).resolve().parents[1] / "app.py")
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)  # as when a server starts
+    PagesManager(app_py, setup_watcher=False)
+    assert PagesManager.uses_pages_directory is True  # the legacy mode is still entered...
+    assert "if PagesManager.uses_pages_directory:" in inspect.getsource(script_runner)  # ...and obeyed
+    assert leave_legacy_mode() is True and leave_legacy_mode() is False
+    PagesManager(app_py, setup_watcher=False)
+    assert PagesManager.uses_pages_directory is False  # switched off, a new session does not turn it on
+

@@ -12,14 +12,13 @@ With none of them, the app runs in an explicit local demo mode where everything 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from labo_dash import auth
+from labo_dash import auth, config
 from labo_dash.access import ANONYMOUS, ORGANISER, ROLE_LABELS, Actor
 from labo_dash.errors import LaboError, ValidationError
 
@@ -55,10 +54,10 @@ def _secrets() -> dict[str, Any]:
 
 def auth_config() -> AuthConfig:
     """Read the sign-in configuration (cheap: secrets are parsed once by Streamlit)."""
-    secrets = _secrets()
+    secrets, environment = _secrets(), config.current().passcode_hashes
     passcodes, invalid = {}, []
     for role, variable in auth.PASSCODE_VARIABLES.items():
-        value = str(secrets.get(variable) or os.environ.get(variable) or "").strip()
+        value = str(secrets.get(variable) or environment.get(variable) or "").strip()
         if not value:
             continue
         if auth.is_valid_hash(value):

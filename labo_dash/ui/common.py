@@ -1,5 +1,8 @@
 """Shared page helpers: the database connection, the current actor, French errors, page headers and the
-stylesheet that puts Streamlit's own English texts into French."""
+stylesheet that puts Streamlit's own English texts into French.
+
+:func:`connection` and :func:`current_actor`, which every page calls first, also route a page that
+Streamlit ran alone in its legacy ``pages/`` mode (:func:`labo_dash.ui.navigation.route_legacy_run`)."""
 
 from __future__ import annotations
 
@@ -10,27 +13,14 @@ from pathlib import Path
 
 import duckdb
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-from labo_dash import backup, clock, db
+from labo_dash import clock
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui import auth
-
-
-def _through_router() -> None:
-    """Apply app.py's role check when Streamlit ran this page directly (its legacy ``pages/`` mode).
-
-    Until some run calls st.navigation, Streamlit treats a ``pages/`` folder as a v1 multipage app and
-    runs a requested page without app.py (the first requests after a server start; every page switch of
-    AppTest): check the page here, and switch that mode off so that later runs go through app.py.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        from labo_dash.ui.navigation import guard_current_page  # navigation imports this module
-
-        guard_current_page(auth.current_actor())
-
+from labo_dash.ui.basics import md_escape as md_escape
+from labo_dash.ui.basics import open_connection
+from labo_dash.ui.navigation import route_legacy_run
 
 FRENCH_CSS = Path(__file__).with_name("french.css")
 
@@ -43,24 +33,14 @@ def french_style() -> None:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """Return the process's database connection, or stop the page with a French explanation."""
-    _through_router()
-    try:
-        con = db.connect()
-    except LaboError as exc:
-        st.error(str(exc), icon="🔒")
-        st.stop()
-        raise  # unreachable: st.stop() ends the script run
-    try:
-        backup.ensure_daily(con)
-    except OSError as exc:
-        st.warning(f"La sauvegarde quotidienne de la base a échoué ({exc.strerror or exc}).", icon="💾")
-    return con
+    route_legacy_run()
+    return open_connection()
 
 
 def current_actor() -> Actor:
     """Return who is using this session: a verified sign-in, an anonymous visitor, or (local demo
     mode, when no sign-in is configured) an organiser."""
-    _through_router()
+    route_legacy_run()
     return auth.current_actor()
 
 
@@ -88,11 +68,3 @@ def page_header(title: str, caption: str | None = None) -> None:
             "Mode démo local : aucun accès n'est configuré, toutes les fonctions sont ouvertes.",
             icon="🧪",
         )
-
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~:$&"})
-
-
-def md_escape(text: str) -> str:
-    """Escape user text so that markdown and HTML in it are shown as text, never rendered."""
-    return text.translate(_MD_SPECIAL)

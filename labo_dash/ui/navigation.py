@@ -1,4 +1,5 @@
-"""The pages of the app as data, and the navigation built from them for the current actor."""
+"""The pages of the app as data, the navigation built from them for the current actor, and the one
+workaround for Streamlit's legacy ``pages/`` mode (:func:`route_legacy_run`)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, ROLE_LABELS, STEERING, Actor
 from labo_dash.settings import all_settings
+from labo_dash.ui import auth
 from labo_dash.ui.auth import DEMO_ACTOR
-from labo_dash.ui.common import connection, md_escape
+from labo_dash.ui.basics import md_escape, open_connection
 
 EVERYONE = frozenset({ORGANISER, STEERING, PARTNER, PARTICIPANT, ANONYMOUS})
 SIGNED_IN = frozenset({ORGANISER, STEERING, PARTNER})
@@ -37,9 +40,10 @@ PUBLIC_SETTINGS = {"resultats": "public_projection"}
 class PageSpec:
     """One page: its script, French title, icon, URL path ("" for the home page), who may open it.
 
-    ``roles`` defaults to the ACCESS table above (organisers only for a page it does not list, so a page
-    that forgets to say stays closed); ``public_setting`` names a boolean setting (labo_dash.settings)
-    that, when on, opens the page to anonymous visitors too (default: PUBLIC_SETTINGS);
+    ``roles`` (empty: the default) comes from the ACCESS table above (organisers only for a page it does not
+    list, so a page that forgets to say stays closed); ``public_setting`` names a boolean setting
+    (labo_dash.settings) that, when on, opens the page to anonymous visitors too ("": the default, from
+    PUBLIC_SETTINGS);
     ``in_menu=False`` keeps a page out of the menu (it is reached by a link).
     """
 
@@ -47,15 +51,15 @@ class PageSpec:
     title: str
     icon: str
     url_path: str
-    roles: frozenset[str] | None = None
-    public_setting: str | None = None
+    roles: frozenset[str] = frozenset()
+    public_setting: str = ""
     in_menu: bool = True
 
     def __post_init__(self) -> None:
-        if self.roles is None:
+        if not self.roles:
             object.__setattr__(self, "roles", ACCESS.get(self.url_path, frozenset({ORGANISER})))
-        if self.public_setting is None:
-            object.__setattr__(self, "public_setting", PUBLIC_SETTINGS.get(self.url_path))
+        if not self.public_setting:
+            object.__setattr__(self, "public_setting", PUBLIC_SETTINGS.get(self.url_path, ""))
 
 
 PAGES: list[PageSpec] = [
@@ -87,18 +91,18 @@ def open_pages(actor: Actor) -> list[PageSpec]:
     return [spec for spec in PAGES if may_open(spec, actor, settings)]
 
 
-def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, bool]) -> bool:
+def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, object]) -> bool:
     """Tell whether ``actor`` may open the page (its roles, or a public setting switched on)."""
     if actor.role in spec.roles:
         return True
-    public = spec.public_setting is not None and bool(settings.get(spec.public_setting))
+    public = bool(spec.public_setting) and bool(settings.get(spec.public_setting))
     return actor.role == ANONYMOUS and public
 
 
-def _settings_for(actor: Actor) -> dict[str, bool]:
+def _settings_for(actor: Actor) -> Mapping[str, object]:
     if actor.role != ANONYMOUS or not any(spec.public_setting for spec in PAGES):
         return {}
-    return all_settings(connection())
+    return all_settings(open_connection())
 
 
 def _refuse(spec: PageSpec, actor: Actor) -> None:
@@ -131,13 +135,37 @@ def _sidebar_status(actor: Actor) -> None:
             st.page_link("pages/connexion.py", label="Mon accès · se déconnecter", icon="🔑")
 
 
-def guard_current_page(actor: Actor) -> None:
-    """Refuse the running page, as navigation() does, when ``actor`` may not open it."""
+# --- Streamlit's legacy pages/ mode: the one workaround ---------------------------------------------------
+# A pages/ folder beside the main script (the layout the product asks for) makes Streamlit start in its
+# legacy multipage mode: when the first session starts, PagesManager sets its private class attribute
+# ``uses_pages_directory`` to True, and while it is True every run executes the requested page script
+# alone, without app.py and so without its access check. Only st.navigation() sets it back to False, and
+# it is app.py that calls it, which that mode does not run. Streamlit 1.67 has no option for this
+# (``client.showSidebarNavigation`` only hides the menu). Hence, in this one place:
+# - serve.py calls leave_legacy_mode() at start-up, so a served app never runs a page alone;
+# - a page run that still finds the mode on (AppTest resets it before every run; `streamlit run app.py`)
+#   calls route_legacy_run() first (labo_dash.ui.common), which applies app.py's access check to the page.
+# tests/test_roles.py checks that Streamlit still behaves so: it fails when an upgrade changes it.
+
+
+def leave_legacy_mode() -> bool:
+    """Switch Streamlit's legacy ``pages/`` mode off for this process; return whether it was on."""
+    was_on = bool(PagesManager.uses_pages_directory)
+    PagesManager.uses_pages_directory = False
+    return was_on
+
+
+def route_legacy_run() -> None:
+    """Refuse the running page, as navigation() does, when Streamlit ran it alone in its legacy mode and
+    the current actor may not open it; later runs go through app.py."""
+    if not leave_legacy_mode():
+        return
     ctx = get_script_run_ctx()
     if ctx is None:
         return
-    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {})
-    path = Path(str(info.get("script_path") or ctx.main_script_path))
+    actor = auth.current_actor()
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash)
+    path = Path(str((info and info.get("script_path")) or ctx.main_script_path))
     if path.resolve() == Path(ctx.main_script_path).resolve():
         return  # app.py itself: its navigation() checks the page
     script = path.name

@@ -1,0 +1,129 @@
+"""The app's configuration: every environment variable it reads, parsed and checked in one place.
+
+=========================  =======================================================================
+``LABO_DB``                the DuckDB file (default ``data/labo.duckdb`` beside the code)
+``LABO_BASE_URL``          the address phones reach, for the QR codes (default: detected at start-up,
+                           :mod:`labo_dash.network`)
+``LABO_BASE_URL_DETECTED`` ``1`` when serve.py detected ``LABO_BASE_URL`` itself (set by the app)
+``LABO_BACKUP_DIR``        where automatic backups go (default ``backups/<file name>/`` beside the base)
+``LABO_BACKUP_KEEP``       how many automatic backups are kept: a whole number, at least 1 (default 30)
+``LABO_NOW``               a frozen instant, ISO 8601 with its offset, for tests and demos only
+``LABO_*_PASSCODE_HASH``   the roles' passcode hashes (:mod:`labo_dash.auth`; secrets.toml wins)
+=========================  =======================================================================
+
+:func:`current` parses them once and again only when one of them changes (tests set them one test at a
+time); serve.py and the command line call it at start-up, so that a bad value stops the app before it
+serves anything, with a French message naming the variable (:class:`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from labo_dash.errors import LaboError, ValidationError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "labo.duckdb"
+DEFAULT_BACKUP_KEEP = 30
+NOW_VARIABLE = "LABO_NOW"
+DETECTED_VARIABLE = "LABO_BASE_URL_DETECTED"
+PASSCODE_VARIABLE = re.compile(r"^LABO_[A-Z]+_PASSCODE_HASH$")
+PREFIX = "LABO_"
+
+
+class ConfigError(LaboError):
+    """An environment variable holds a value the app cannot use (the message names it, in French)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The parsed configuration. Paths are as given (relative to the working directory); ``now`` is an
+    aware UTC instant; ``passcode_hashes`` maps a variable name to its (stripped, non-empty) value."""
+
+    db_path: Path = DEFAULT_DB
+    base_url: str | None = None  # without a trailing slash; None when LABO_BASE_URL is not set
+    base_url_detected: bool = False
+    backup_dir: Path | None = None
+    backup_keep: int = DEFAULT_BACKUP_KEEP
+    now: dt.datetime | None = None
+    passcode_hashes: Mapping[str, str] = field(default_factory=dict)
+
+
+def parse_instant(text: str) -> dt.datetime:
+    """Return the aware UTC instant written ``text`` (ISO 8601 with an offset, e.g. ``...T22:30:00Z``).
+
+    Raises ValidationError (French) for a text that is not an instant or has no offset (a local time
+    without its zone names no instant).
+    """
+    try:
+        instant = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(
+            f"« {text} » n'est pas un instant ISO 8601 (attendu par exemple 2026-09-30T22:30:00Z)."
+        ) from None
+    if instant.tzinfo is None:
+        raise ValidationError(
+            f"« {text} » n'indique pas son fuseau : ajoutez Z (UTC) ou un décalage comme +02:00."
+        )
+    return instant.astimezone(dt.UTC)
+
+
+def _backup_keep(text: str) -> int:
+    try:
+        keep = int(text)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise ConfigError(
+            f"La variable d'environnement LABO_BACKUP_KEEP vaut « {text} » : elle doit donner le nombre "
+            "de sauvegardes automatiques à garder, un nombre entier d'au moins 1 (30 si elle est absente)."
+        )
+    return keep
+
+
+def _now(text: str) -> dt.datetime:
+    try:
+        return parse_instant(text)
+    except ValidationError as exc:
+        raise ConfigError(f"La variable d'environnement {NOW_VARIABLE} est invalide : {exc}") from None
+
+
+def load(environ: Mapping[str, str]) -> Config:
+    """Parse the configuration from ``environ`` (variables unset or blank take their default).
+
+    Raises ConfigError for a bad ``LABO_BACKUP_KEEP`` (not a whole number ≥ 1) or ``LABO_NOW``.
+    """
+    values = {name: value.strip() for name, value in environ.items() if name.startswith(PREFIX)}
+    base_url = values.get("LABO_BASE_URL", "").rstrip("/")
+    keep = values.get("LABO_BACKUP_KEEP", "")
+    now = values.get(NOW_VARIABLE, "")
+    return Config(
+        db_path=Path(values.get("LABO_DB") or DEFAULT_DB),
+        base_url=base_url or None,
+        base_url_detected=values.get(DETECTED_VARIABLE) == "1",
+        backup_dir=Path(values["LABO_BACKUP_DIR"]) if values.get("LABO_BACKUP_DIR") else None,
+        backup_keep=_backup_keep(keep) if keep else DEFAULT_BACKUP_KEEP,
+        now=_now(now) if now else None,
+        passcode_hashes={k: v for k, v in values.items() if v and PASSCODE_VARIABLE.match(k)},
+    )
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[tuple[str, str], ...], Config] | None = None
+
+
+def current() -> Config:
+    """Return the configuration of this process's environment, parsed once per distinct set of ``LABO_*``
+    values. Raises ConfigError (see :func:`load`)."""
+    global _cached
+    key = tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith(PREFIX)))
+    with _lock:
+        if _cached is None or _cached[0] != key:
+            _cached = (key, load(dict(key)))
+        return _cached[1]

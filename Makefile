@@ -48,8 +48,11 @@ poppler:
 test: $(VENV)/.dev chromium fonts poppler
 	$(PY) -m pytest -q
 
+# Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -202,7 +202,7 @@ def test_exported_charts_render_offline(demo):
 def test_labels(demo):
     assert charts.objective_label(None, None) == charts.UNASSIGNED
     assert charts.objective_label(4.0, "Compétences") == "4 · Compétences"
-    assert charts._month_labels([dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)]) == [
+    assert charts.month_labels([dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)]) == [
         "nov. 2026",
         "déc.",
         "janv. 2027",

@@ -22,6 +22,8 @@ STATUS_COLORS = {
     "Terminée": "#009E73",
     "Abandonnée": "#5F5F5F",
 }
+UNASSIGNED = "Objectif non renseigné"  # the label of a défi or action without objective
+UNASSIGNED_COLOR = "#BBBBBB"
 FRENCH_LOCALE = cast("alt.theme.LocaleKwds", french.VEGA_LOCALE)  # a nested dict literal of that shape
 
 ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
@@ -48,10 +50,6 @@ def status_scale() -> alt.Scale:
 def objective_color(number: float) -> str:
     """Return the fixed colour of objective ``number`` (1 = the first colour; the palette repeats)."""
     return OBJECTIVE_COLORS[(int(number) - 1) % len(OBJECTIVE_COLORS)]
-
-
-UNASSIGNED = "Objectif non renseigné"
-UNASSIGNED_COLOR = "#BBBBBB"
 
 
 def objective_label(number: float | None, short_label: str | None) -> str:

@@ -229,7 +229,7 @@ def write_morning_round(
     dots = [3] * MORNING_VOTERS
     for position in rng.sample(range(MORNING_VOTERS), TWO_DOT_VOTERS):
         dots[position] = 2
-    targets = [seed[5] for seed in CHALLENGES]
+    targets = [seed.dots for seed in CHALLENGES]
     choices = _dot_choices(rng, [kind for _, kind in voters], dots, targets)
     times = _ballot_times(rng, MORNING_VOTERS, at(DAY, 12, 6), 21)
     ballots = []
@@ -265,8 +265,8 @@ def write_solutions(
     )
     workshop_of = {
         challenge: wid
-        for wid, (*_, challenges) in zip(workshop_ids, AFTERNOON_WORKSHOPS, strict=True)
-        for challenge in challenges
+        for wid, seed in zip(workshop_ids, AFTERNOON_WORKSHOPS, strict=True)
+        for challenge in seed.challenges
     }
     solution_ids = allocate(cur, "seq_solutions", len(SOLUTIONS))
     rows = []
@@ -284,8 +284,8 @@ def write_solutions(
 def _grades(rng: random.Random, kind: str, solution_ids: list[int]) -> dict[int, tuple[int, bool]]:
     """Return one majority-judgment ballot: a grade for every solution, and the wish to contribute."""
     choice = {}
-    for sid, (*_, mean) in zip(solution_ids, SOLUTIONS, strict=True):
-        grade = NO_OPINION if rng.random() < 0.07 else min(max(round(rng.gauss(mean, 0.9)), 0), 4)
+    for sid, seed in zip(solution_ids, SOLUTIONS, strict=True):
+        grade = NO_OPINION if rng.random() < 0.07 else min(max(round(rng.gauss(seed.mean_grade, 0.9)), 0), 4)
         eager = 0.3 if kind in ("accompagnateur", "ptce", "reseau") else 0.15
         contribute = (grade <= 1 and rng.random() < eager) or (grade == 2 and rng.random() < 0.05)
         choice[sid] = (grade, contribute)

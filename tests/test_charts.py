@@ -202,7 +202,7 @@ def test_exported_charts_render_offline(demo):
 def test_labels(demo):
     assert charts.objective_label(None, None) == charts.UNASSIGNED
     assert charts.objective_label(4.0, "Compétences") == "4 · Compétences"
-    assert charts._month_labels([dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)]) == [
+    assert charts.month_labels([dt.date(2026, 11, 1), dt.date(2026, 12, 1), dt.date(2027, 1, 1)]) == [
         "nov. 2026",
         "déc.",
         "janv. 2027",
@@ -236,9 +236,16 @@ def on_container(spec: dict, width: int | None) -> dict:
     return json.loads(text) | {"width": (width or 1000) - 40}
 
 
+def found(pattern: str, svg: str) -> re.Match[str]:
+    """Return the first match of ``pattern`` in a Vega SVG; fail the test when the SVG has none."""
+    match = re.search(pattern, svg)
+    assert match is not None, f"no {pattern!r} in the SVG"
+    return match
+
+
 def axis_labels(svg: str, axis: str) -> list[list[str]]:
     """Return the lines of each label of an axis of a Vega SVG (``Y`` or ``X``)."""
-    group = re.search(rf'aria-label="{axis}-axis.*?<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg)
+    group = found(rf'aria-label="{axis}-axis.*?<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg)
     labels = re.findall(r"<text[^>]*>(.*?)</text>", group.group(1))
     return [[html.unescape(t) for t in (re.findall(r"<tspan[^>]*>(.*?)</tspan>", label) or [label])]
             for label in labels]
@@ -252,14 +259,14 @@ def legend_labels(svg: str) -> list[str]:
 
 def legend_box(svg: str) -> tuple[float, float, float]:
     """Return the legend's width and height and the whole chart's width (px) in a Vega SVG."""
-    legend = re.search(r'role-legend".*?<path class="background"[^>]*d="M0,0h([\d.]+)v([\d.]+)', svg)
-    whole = re.search(r'<svg[^>]*width="([\d.]+)"', svg)
+    legend = found(r'role-legend".*?<path class="background"[^>]*d="M0,0h([\d.]+)v([\d.]+)', svg)
+    whole = found(r'<svg[^>]*width="([\d.]+)"', svg)
     return float(legend.group(1)), float(legend.group(2)), float(whole.group(1))
 
 
 def bar_widths(svg: str) -> list[float]:
     """Return the width (px) of every bar of a Vega SVG (paths ``M x,y h W v H h -W Z``)."""
-    group = re.search(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg)
+    group = found(r'<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg)
     return [float(w) for w in re.findall(r'd="M[-\d.e]+,[-\d.e]+h([-\d.e]+)', group.group(1))]
 
 
@@ -327,7 +334,7 @@ def test_objective_strip_names_every_objective_at_every_width(votes, width):
 # --- A projected screen's height budget (issue 13: the ranking fell below the fold at 1280×720) --------
 
 def svg_height(svg: str) -> float:
-    return float(re.search(r'<svg[^>]*height="([\d.]+)"', svg).group(1))
+    return float(found(r'<svg[^>]*height="([\d.]+)"', svg).group(1))
 
 
 def test_rows_keep_the_largest_type_that_fits():

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from labo_dash import db, demo, participants, voting
+from labo_dash.demo import seeds
 from labo_dash.errors import LaboError
 
 TODAY = dt.date(2026, 11, 26)
@@ -277,3 +278,26 @@ def test_second_build_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LaboError, match="déjà"):
         demo.build_demo(con)
     assert dump(con) == before
+
+
+def test_story_files_are_read_as_typed_records() -> None:
+    """The seed tables come from the data files beside the demo (UTF-8 French, empty cell = None)."""
+    assert sum(s.participants for s in seeds.STRUCTURES) == 80
+    assert len({s.territory for s in seeds.STRUCTURES}) == 12
+    assert len(seeds.FIRST_NAMES) == len(seeds.LAST_NAMES) == 80
+    assert "Gwenaëlle" in seeds.FIRST_NAMES
+    dots = sum(c.dots for c in seeds.CHALLENGES)
+    assert dots == seeds.MORNING_VOTERS * 3 - seeds.TWO_DOT_VOTERS
+    keys = {f.key for f in seeds.FINDINGS}
+    assert {k for c in seeds.CHALLENGES for k in c.findings} <= keys
+    assert all(isinstance(n, int) for c in seeds.CHALLENGES for n in c.weights)
+    assert all(abs(sum(c.weights.values()) - 1) < 1e-9 for c in seeds.CHALLENGES)
+    assert all(1 <= s.challenge <= len(seeds.CHALLENGES) for s in seeds.SOLUTIONS)
+    assert all(1 <= a.solution <= len(seeds.SOLUTIONS) for a in seeds.ACTIONS)
+    first = seeds.ACTIONS[0]
+    assert (first.start, first.weight, first.event_month) == (dt.date(2026, 4, 6), 2.0, 7)
+    optional = [a.funders for a in seeds.ACTIONS] + [a.weight for a in seeds.ACTIONS]
+    assert None in optional and "" not in optional  # an empty cell is None, never ""
+    assert seeds.AFTERNOON_WORKSHOPS[0].challenges == (1, 5)
+    assert seeds.FINDINGS[0].objectives == (1, 2)
+    assert all(d.due is None or d.due.year in (2026, 2027) for r in seeds.REVIEWS for d in r.decisions)

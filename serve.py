@@ -1,5 +1,5 @@
 """Entry point of the server: ``streamlit run serve.py`` serves the Streamlit app (app.py) and, beside it,
-the light phone ballot (``/bulletin``, and ``/vote?code=CODE`` from the badges) of labo_dash.phone_ballot.
+the light phone ballot (``/bulletin``, and ``/vote?code=CODE`` from the badges) of labo_dash.phone.ballot.
 """
 
 import streamlit as st
@@ -8,7 +8,7 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 
 from labo_dash.network import configure_base_url, is_loopback_url
-from labo_dash.phone_ballot import PhoneBallotMiddleware, routes
+from labo_dash.phone.ballot import PhoneBallotMiddleware, routes
 
 # app.py routes with st.navigation. Streamlit only learns it when app.py first runs, and until then treats
 # the pages/ folder as old-style pages: the first visit after a start to /admin would run pages/admin.py

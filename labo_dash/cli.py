@@ -68,7 +68,7 @@ def _passcode_hash(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from labo_dash.export import write_open_data
+    from labo_dash.reporting.open_data import write_open_data
 
     con = db.open_database(args.db)
     try:
@@ -82,16 +82,19 @@ def _export(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import clock, french, report_pdf, report_xlsx, reports
+    from labo_dash import clock, french
+    from labo_dash.reporting import monthly
+    from labo_dash.reporting.pdf import report_pdf
+    from labo_dash.reporting.workbook import report_xlsx
 
     con = db.open_database(args.db)
     try:
         today = clock.today(con)
-        month = reports.parse_month(args.month, today)
-        report = reports.build_report(con, month, today)
+        month = monthly.parse_month(args.month, today)
+        report = monthly.build_report(con, month, today)
     finally:
         con.close()
-    render = report_pdf.report_pdf if args.format == "pdf" else report_xlsx.report_xlsx
+    render = report_pdf if args.format == "pdf" else report_xlsx
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(render(report))
@@ -142,7 +145,8 @@ def _import(args: argparse.Namespace) -> int:
 def _badges(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import badges, french, participants, seminar
+    from labo_dash import french, participants, seminar
+    from labo_dash.reporting import badges
 
     con = db.open_database(args.db)
     try:

@@ -4,7 +4,8 @@ signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens
 
 import streamlit as st
 
-from labo_dash import french, reports, review, seminar
+from labo_dash import french, review, seminar
+from labo_dash.reporting import monthly
 from labo_dash.ui import partners
 from labo_dash.ui import review as review_ui
 from labo_dash.ui.common import connection, page_header, today
@@ -39,7 +40,7 @@ with chart:
 
 
 def changes_tab() -> None:
-    previous = reports.of_month(report.comparison.previous)
+    previous = monthly.of_month(report.comparison.previous)
     st.subheader(f"Ce qui a changé depuis la revue {previous}", anchor=False)
     partners.changes(report)
 

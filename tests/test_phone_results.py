@@ -20,7 +20,7 @@ def phone(demo_db, monkeypatch):
     """A hidden majority-judgment round whose first three défis tie; yields (client, con, round, code)."""
     from starlette.applications import Starlette
 
-    from labo_dash import phone_ballot
+    from labo_dash.phone.ballot import routes
 
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.connect(demo_db)
@@ -36,7 +36,7 @@ def phone(demo_db, monkeypatch):
         warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
         from starlette.testclient import TestClient
 
-        client = TestClient(Starlette(routes=phone_ballot.routes()))
+        client = TestClient(Starlette(routes=routes()))
     with client:
         yield client, con, round_id, codes[0]
     db.close(demo_db)

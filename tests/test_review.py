@@ -8,9 +8,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from labo_dash import actions, clock, db, progress, review, review_print
+from labo_dash import actions, clock, db, progress, review
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
+from labo_dash.reporting import print_review
 from tests.actions_data import (
     ORGANISER_ACTOR,
     TODAY,
@@ -183,7 +184,7 @@ def test_print_ready_review_is_french_and_escapes_user_text(history):
     review.add_decision(con, STEERING_ACTOR, november, "<script>alert('x')</script> Relancer", ids["silent"])
     review.save_review(con, STEERING_ACTOR, november, dt.date(2026, 11, 25), "Séance & bilan")
     result = review.compare(con, november, TODAY)
-    html = review_print.render(
+    html = print_review.render(
         {"title": "Accompagner pour coopérer", "organiser": "Le Labo de l'ESS"}, result,
         progress.progress_by_objective(con, result.as_of), progress.progress_by_challenge(con, result.as_of),
         review.decisions(con, november), review.get_review(con, november), TODAY,

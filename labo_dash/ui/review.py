@@ -10,9 +10,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, progress, review, review_print, seminar
+from labo_dash import charts, french, progress, review, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.reporting import print_review
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import spec
@@ -407,7 +408,7 @@ def decisions_section(
 def _print_document(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> bytes:
     """Return the print-ready HTML of the review (built when the download button is clicked)."""
     comparison = data["comparison"]
-    return review_print.render(
+    return print_review.render(
         seminar.get_seminar(con),
         comparison,
         data["objectives"],

@@ -1,8 +1,8 @@
 """The monthly report as an A4 PDF (fpdf2): key figures, what changed, charts as images, decisions, actions.
 
-Fonts come from :mod:`labo_dash.pdf_fonts` (DejaVu Sans, colour emoji, text shaping for right-to-left
-scripts, « □ » for a character no font has). Table headers never break inside a word: a header too
-wide for its column is set smaller.
+Fonts come from :mod:`labo_dash.reporting.pdf_fonts` (DejaVu Sans, colour emoji, text shaping for
+right-to-left scripts, « □ » for a character no font has). Table headers never break inside a word: a
+header too wide for its column is set smaller.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from labo_dash import french, pdf_fonts, review, signature
+from labo_dash import french, review, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.reports import MonthlyReport, chart_png, of_month, report_charts
+from labo_dash.reporting import pdf_fonts
+from labo_dash.reporting.monthly import MonthlyReport, chart_png, of_month, report_charts
 
 BLUE, GREY, RED = (0, 114, 178), (90, 90, 90), (190, 60, 0)
 TABLE_SIZE, TABLE_PADDING = 8.0, 1.0  # table text size (pt) and cell padding (mm)

@@ -1,4 +1,4 @@
-"""HTML of the light phone ballot (see :mod:`labo_dash.phone_ballot`): French, phone first, no framework.
+"""HTML of the light phone ballot (see :mod:`labo_dash.phone.ballot`): French, phone first, no framework.
 
 Plain server-rendered forms: every choice is a native input inside a large label (the whole card is the
 touch target), and the page works without JavaScript. A few lines of inline script only count the dots

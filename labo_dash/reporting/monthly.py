@@ -2,7 +2,7 @@
 
 Everything is read at the end of the month (today for the current month) with the action tracker's
 functions (review.compare, progress roll-ups) and the signature's views: this module only assembles them.
-The PDF and Excel renderings live in report_pdf.py and report_xlsx.py.
+The PDF and Excel renderings live in reporting/pdf.py and reporting/workbook.py.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from labo_dash import french, review, spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.reports import MonthlyReport
+from labo_dash.reporting.monthly import MonthlyReport
 
 DATE, EUROS, PERCENT, INTEGER = "DD/MM/YYYY", '#,##0.00 "€"', "0%", "0"
 ABOUT_SHEET = "À propos"

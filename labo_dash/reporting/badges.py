@@ -15,8 +15,8 @@ from urllib.parse import quote
 import segno
 from fpdf import FPDF
 
-from labo_dash import pdf_fonts
 from labo_dash.french import participant_kind
+from labo_dash.reporting import pdf_fonts
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 COLUMNS, ROWS = 2, 4

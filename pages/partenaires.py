@@ -4,7 +4,7 @@ signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens
 
 import streamlit as st
 
-from labo_dash import french, review, seminar
+from labo_dash import french, review
 from labo_dash.reporting import monthly
 from labo_dash.ui import partners
 from labo_dash.ui import review as review_ui
@@ -47,9 +47,7 @@ def changes_tab() -> None:
 
 TABS = {
     "Ce qui a changé": changes_tab,
-    "Avancement par objectif et par défi": lambda: review_ui.progress_section(
-        con, review_ui.review_data(con, month, day), seminar.objectives(con)
-    ),
+    "Avancement par objectif et par défi": lambda: review_ui.progress_section(con, report.review),
     "Relevé de décisions": lambda: partners.decisions(report),
     "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),
 }

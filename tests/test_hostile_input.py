@@ -344,7 +344,7 @@ def test_review_forms_store_text_verbatim_or_refuse(hostile, text, owner, notes)
         row = review.decisions(con, month).set_index("id").loc[decision_id]
         assert row["text"] == stored(text)
     if attempt(con, ("reviews",), lambda: review.save_review(con, ACTOR, month, TODAY, notes)) is not None:
-        assert review.get_review(con, month)["notes"] == stored(notes)
+        assert review.get_review(con, month).notes == stored(notes)
 
 
 @EXAMPLES

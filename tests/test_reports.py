@@ -108,11 +108,11 @@ def test_key_figures_match_the_database(con, expected):
     report = monthly.build_report(con, dt.date(2026, 10, 1), TODAY)
     f = report.figures
     assert report.as_of == dt.date(2026, 10, 31)
-    assert f["actions"] == len(expected["actions"])
-    assert (f["done"], f["late"]) == (expected["done"], expected["late"])
-    assert f["planned"] == pytest.approx(expected["planned"]) and f["planned"] > 0
-    assert f["secured"] == pytest.approx(expected["secured"])
-    assert f["secured_share"] == pytest.approx(expected["secured"] / expected["planned"])
+    assert f.total == len(expected["actions"])
+    assert (f.done, f.late) == (expected["done"], expected["late"])
+    assert f.planned == pytest.approx(expected["planned"]) and f.planned > 0
+    assert f.secured == pytest.approx(expected["secured"])
+    assert f.secured_share == pytest.approx(expected["secured"] / expected["planned"])
     assert len(report.updates) == expected["updates"]
     assert set(monthly.report_charts(report)) == {"objectives", "challenges", "history", "signature"}
 
@@ -185,7 +185,7 @@ def test_report_ignores_a_withdrawn_point(tmp_path):
         data.con.close()
     study = report.actions.set_index("id").loc[data.study]
     assert (study["progress"], study["category"]) == (RIGHT, "point_mort")
-    assert report.figures["progress"] == pytest.approx((20 + 60 + 50) / 3 / 100)
+    assert report.figures.progress == pytest.approx((20 + 60 + 50) / 3 / 100)
     assert data.wrong not in set(report.updates["id"]) and len(report.updates) == 3
     assert report.challenges.set_index("challenge_id").loc[data.fund, "progress"] == pytest.approx(0.40)
     assert report.objectives.set_index("number").loc[1, "progress"] == pytest.approx(0.40)

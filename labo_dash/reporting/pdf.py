@@ -75,16 +75,16 @@ class _Document(FPDF):
 
 def _figures(pdf: _Document, report: MonthlyReport) -> None:
     f = report.figures
-    share = f" ({french.percent(f['secured_share'], 0)})" if f["secured_share"] is not None else ""
+    share = f" ({french.percent(f.secured_share, 0)})" if f.secured_share is not None else ""
     boxes = [
-        ("Actions suivies", french.number(f["actions"]),
-         f"{f['running']} en cours · {f['to_start']} à lancer"),
-        ("Terminées", french.number(f["done"]), french.plural(f["abandoned"], "abandonnée", "abandonnées")),
-        ("En retard", french.number(f["late"]), f"dont {f['newly_late']} depuis la revue précédente"),
-        ("Avancement global", french.percent(f["progress"], 0) if f["progress"] is not None else "–",
+        ("Actions suivies", french.number(f.total),
+         f"{f.running} en cours · {f.to_start} à lancer"),
+        ("Terminées", french.number(f.done), french.plural(f.abandoned, "abandonnée", "abandonnées")),
+        ("En retard", french.number(f.late), f"dont {f.newly_late} depuis la revue précédente"),
+        ("Avancement global", french.percent(f.progress, 0) if f.progress is not None else "–",
          "moyenne pondérée des actions"),
-        ("Budget prévu", french.amount(f["planned"]), "hors actions abandonnées"),
-        ("Financements acquis", french.amount(f["secured"]), f"du budget prévu{share}"),
+        ("Budget prévu", french.amount(f.planned), "hors actions abandonnées"),
+        ("Financements acquis", french.amount(f.secured), f"du budget prévu{share}"),
     ]
     width, top = (pdf.w - pdf.l_margin - pdf.r_margin - 10) / 3, pdf.get_y()
     for i, (label, value, note) in enumerate(boxes):
@@ -95,7 +95,7 @@ def _figures(pdf: _Document, report: MonthlyReport) -> None:
         pdf.font(8.5, color=GREY)
         pdf.cell(width - 6, 4, pdf.text_of(label))
         pdf.set_xy(x + 3, y + 7)
-        pdf.font(15, bold=True, color=RED if label == "En retard" and f["late"] else BLUE)
+        pdf.font(15, bold=True, color=RED if label == "En retard" and f.late else BLUE)
         pdf.cell(width - 6, 7, pdf.text_of(value))
         pdf.set_xy(x + 3, y + 15)
         pdf.font(7.5, color=GREY)
@@ -156,8 +156,8 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
 
 def _decisions(pdf: _Document, report: MonthlyReport) -> None:
     pdf.heading(f"Relevé de décisions du comité de pilotage · {french.month(report.month)}")
-    if report.review and report.review.get("notes"):
-        pdf.paragraph(report.review["notes"])
+    if report.meeting and report.meeting.notes:
+        pdf.paragraph(report.meeting.notes)
     if report.decisions.empty:
         pdf.paragraph("Aucune décision enregistrée pour ce mois.", color=GREY)
         return

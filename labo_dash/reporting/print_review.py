@@ -85,16 +85,10 @@ def _actions_table(rows: pd.DataFrame) -> str:
     return "\n".join([*lines, "</table>"])
 
 
-def render(
-    seminar: dict[str, Any],
-    comparison: review.Comparison,
-    by_objective: pd.DataFrame,
-    by_challenge: pd.DataFrame,
-    decisions: pd.DataFrame,
-    meeting: dict[str, Any] | None,
-    generated_on: dt.date,
-) -> str:
-    """Return the review of ``comparison.month`` as a complete HTML document."""
+def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
+    """Return the review of ``data.month`` as a complete HTML document."""
+    seminar, comparison, meeting = data.seminar, data.comparison, data.meeting
+    by_objective, by_challenge, decisions = data.objectives, data.challenges, data.decisions
     month = french.month(comparison.month)
     counts = comparison.actions["category"].value_counts()
     figures = [
@@ -103,7 +97,7 @@ def render(
         if code not in ("a_venir", "close")
     ]
     figures.insert(3, ("En retard", len(comparison.late())))
-    held = f"Réunion du {french.date(meeting['held_on'])}. " if meeting and meeting.get("held_on") else ""
+    held = f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else ""
     parts = [
         "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>",
         f"<title>Comité de pilotage · revue de {escape(month)}</title><style>{_CSS}</style></head><body>",
@@ -155,7 +149,7 @@ def render(
                 f"<td>{due}</td></tr>"
             )
         parts.append("</table>")
-    if meeting and meeting.get("notes"):
-        parts.append(f"<h2>Notes de séance</h2><p>{_e(meeting['notes'])}</p>")
+    if meeting and meeting.notes:
+        parts.append(f"<h2>Notes de séance</h2><p>{_e(meeting.notes)}</p>")
     parts.append(f"<p class='note'>Document généré le {french.date(generated_on)}.</p></body></html>")
     return "\n".join(parts)

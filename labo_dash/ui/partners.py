@@ -53,19 +53,19 @@ def key_figures(report: monthly.MonthlyReport) -> None:
     """Show the month's key figures: actions done and late, overall progress, funds planned and secured."""
     f = report.figures
     cols = st.columns(3) + st.columns(3)
-    cols[0].metric("Actions suivies", french.number(f["actions"]),
-                   help=f"{f['running']} en cours, {f['paused']} en pause, {f['to_start']} à lancer")
-    cols[1].metric("Terminées", french.number(f["done"]),
-                   help=french.plural(f["abandoned"], "abandonnée", "abandonnées"))
-    cols[2].metric("En retard", french.number(f["late"]),
-                   delta=f"{f['newly_late']} depuis la revue précédente" if f["newly_late"] else None,
+    cols[0].metric("Actions suivies", french.number(f.total),
+                   help=f"{f.running} en cours, {f.paused} en pause, {f.to_start} à lancer")
+    cols[1].metric("Terminées", french.number(f.done),
+                   help=french.plural(f.abandoned, "abandonnée", "abandonnées"))
+    cols[2].metric("En retard", french.number(f.late),
+                   delta=f"{f.newly_late} depuis la revue précédente" if f.newly_late else None,
                    delta_color="inverse", help="Échéance dépassée, ni terminées ni abandonnées")
-    overall = french.percent(f["progress"], 0) if f["progress"] is not None else "–"
+    overall = french.percent(f.progress, 0) if f.progress is not None else "–"
     cols[3].metric("Avancement global", overall,
                    help="Moyenne pondérée de l'avancement des actions mesurées (hors abandonnées)")
-    cols[4].metric("Budget prévu", french.amount(f["planned"]), help="Actions non abandonnées")
-    share = french.percent(f["secured_share"], 0) if f["secured_share"] is not None else None
-    cols[5].metric("Financements acquis", french.amount(f["secured"]),
+    cols[4].metric("Budget prévu", french.amount(f.planned), help="Actions non abandonnées")
+    share = french.percent(f.secured_share, 0) if f.secured_share is not None else None
+    cols[5].metric("Financements acquis", french.amount(f.secured),
                    help=f"{share} du budget prévu" if share else None)
 
 
@@ -107,8 +107,8 @@ def changes(report: monthly.MonthlyReport) -> None:
 
 def decisions(report: monthly.MonthlyReport) -> None:
     """Show the steering group's decisions of the month (read only)."""
-    if report.review and report.review.get("notes"):
-        st.markdown(f"**Notes de séance** : {md_escape(report.review['notes'])}")
+    if report.meeting and report.meeting.notes:
+        st.markdown(f"**Notes de séance** : {md_escape(report.meeting.notes)}")
     if report.decisions.empty:
         st.info("Aucune décision enregistrée pour ce mois.")
         return

@@ -179,6 +179,16 @@ def test_demo_november_review_is_visibly_full(con):
     assert len(review.decisions(con, dt.date(2026, 11, 1))) >= 2
 
 
+def test_print_ready_review_escapes_a_challenge_title_and_a_pilot(history):
+    con, ids = history
+    con.execute("UPDATE challenges SET title = ?", ["<script>alert('défi')</script> Coopérer"])
+    con.execute("UPDATE actions SET pilot_person = ? WHERE id = ?", ["<b>Zoé</b>", ids["progressed"]])
+    html = print_review.render(review.monthly_review(con, dt.date(2026, 11, 1), TODAY), TODAY)
+    assert "<script>" not in html and "<b>Zoé</b>" not in html
+    assert "&lt;script&gt;alert(&#x27;défi&#x27;)&lt;/script&gt; Coopérer" in html  # table of défis, actions
+    assert "&lt;b&gt;Zoé&lt;/b&gt;" in html
+
+
 def test_print_ready_review_is_french_and_escapes_user_text(history):
     con, ids = history
     november = dt.date(2026, 11, 1)

@@ -1,72 +1,53 @@
 """The monthly review as a standalone, print-ready HTML document (A4, French) the steering group can send.
 
 Open it in a browser and print it (or « Enregistrer au format PDF »): colours, page breaks and tables are
-set for paper. Every user text is escaped.
+set for paper. The page is the template ``templates/print_review.html`` (autoescaped: every user text is
+escaped) with its stylesheet ``static/print_review.css`` included inline, so the file stands alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import Any
 
 import pandas as pd
 
-from labo_dash import charts, french, progress, review
+from labo_dash import charts, french, progress, review, templating
 
-_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10.5pt; color: #1a1a1a; max-width: 190mm;
-       margin: 0 auto; line-height: 1.35; }
-h1 { font-size: 18pt; margin: 0 0 2mm; }
-h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 2px solid #0072B2; padding-bottom: 1mm;
-     break-after: avoid; }
-.meta { color: #444; margin: 0 0 1mm; }
-.figures { display: flex; flex-wrap: wrap; gap: 2mm; margin: 4mm 0; }
-.figure { border: 1px solid #ccc; border-radius: 2mm; padding: 2mm 3mm; min-width: 24mm; }
-.figure b { display: block; font-size: 15pt; }
-table { width: 100%; border-collapse: collapse; margin: 1mm 0 3mm; break-inside: auto; font-size: 9pt; }
-th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.5mm; border-bottom: 1px solid #ddd;
-         overflow-wrap: break-word; }
-td.bar-cell, td.short { white-space: nowrap; }
-th { background: #f2f4f7; font-weight: bold; }
-tr { break-inside: avoid; }
-.bar { background: #eee; height: 3.5mm; width: 32mm; display: inline-block; vertical-align: middle; }
-.bar span { display: block; height: 100%; }
-.note { color: #555; font-size: 9pt; }
-.late { color: #B00020; font-weight: bold; }
-"""
+_TEMPLATES = templating.environment("labo_dash.reporting")
+# The categories listed one after the other, then the late actions (a flag across categories).
+SECTIONS = ("nouvelle", "progresse", "point_mort", "terminee", "abandonnee")
 
 
-def _e(value: Any) -> str:
-    """Escape any value for HTML, blanks as an en dash."""
+def _text(value: Any) -> str:
+    """Return a value as text, blanks as an en dash."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
-    return escape(str(value))
+    return str(value)
 
 
-def _bar(fraction: float | None, color: str) -> str:
-    """Return a CSS bar of a rolled-up fraction with its French label."""
-    label = "non mesuré" if fraction is None or pd.isna(fraction) else french.percent(fraction)
-    width = 0 if fraction is None or pd.isna(fraction) else round(float(fraction) * 100)
-    return f'<span class="bar"><span style="width:{width}%;background:{color}"></span></span> {label}'
+def _bar(fraction: float | None, color: str) -> dict[str, Any]:
+    """Return a rolled-up fraction as the template's CSS bar: width (%), colour and French label."""
+    if fraction is None or pd.isna(fraction):
+        return {"width": 0, "color": color, "label": "non mesuré"}
+    return {"width": round(float(fraction) * 100), "color": color, "label": french.percent(fraction)}
 
 
 def _value(progress_value: Any) -> str:
+    """Return an action's progress (%) in French, or « non mesuré »."""
     return (
         "non mesuré" if progress_value is None or pd.isna(progress_value) else f"{int(progress_value)}\u00a0%"
     )
 
 
-def _actions_table(rows: pd.DataFrame) -> str:
-    """Return the table of a category's actions (evolution since the previous review)."""
-    if rows.empty:
-        return '<p class="note">Aucune.</p>'
-    lines = [
-        "<table><tr><th>N°</th><th>Action (défi)</th><th>Pilote</th><th>Statut</th>"
-        "<th>Avancement</th><th>Échéance</th><th>Dernier commentaire</th></tr>"
-    ]
+def _due(value: Any) -> str:
+    """Return a due date in French, or an en dash."""
+    return "–" if pd.isna(value) else french.date(pd.Timestamp(value).date())
+
+
+def _action_rows(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a category's actions as the template shows them (evolution since the previous review)."""
+    result = []
     for row in rows.itertuples():
         status = french.status(row.status)
         if isinstance(row.status_before, str) and row.status_before != row.status:
@@ -74,22 +55,28 @@ def _actions_table(rows: pd.DataFrame) -> str:
         evolution = _value(row.progress)
         if row.existed_before and _value(row.progress_before) != evolution:
             evolution = f"{_value(row.progress_before)} → {evolution}"
-        due = french.date(row.due_date.date()) if not pd.isna(row.due_date) else "–"
-        due_cell = f'<span class="late">{due} (en retard)</span>' if row.overdue else due
-        lines.append(
-            f"<tr><td class='short'>{row.id}</td><td><b>{_e(row.title)}</b><br>"
-            f"<span class='note'>{_e(row.challenge)}</span></td><td>{_e(row.pilot)}</td>"
-            f"<td>{_e(status)}</td><td class='short'>{_e(evolution)}</td><td>{due_cell}</td>"
-            f"<td>{_e(row.comment)}</td></tr>"
-        )
-    return "\n".join([*lines, "</table>"])
+        result.append({
+            "id": row.id, "title": _text(row.title), "challenge": _text(row.challenge),
+            "pilot": _text(row.pilot),
+            "status": status, "evolution": evolution, "due": _due(row.due_date), "late": bool(row.overdue),
+            "comment": _text(row.comment),
+        })
+    return result
 
 
-def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
-    """Return the review of ``data.month`` as a complete HTML document."""
-    seminar, comparison, meeting = data.seminar, data.comparison, data.meeting
-    by_objective, by_challenge, decisions = data.objectives, data.challenges, data.decisions
-    month = french.month(comparison.month)
+def _sections(comparison: review.Comparison) -> list[dict[str, Any]]:
+    """Return the sections listing actions: one per category of SECTIONS, then the late ones."""
+    sections = [
+        {"title": label, "note": f"Actions {meaning}.", "rows": _action_rows(comparison.category(code))}
+        for code, (label, meaning) in ((c, review.CATEGORIES[c]) for c in SECTIONS)
+    ]
+    sections.append({"title": "En retard", "note": "Échéance dépassée, action ni terminée ni abandonnée.",
+                     "rows": _action_rows(comparison.late())})
+    return sections
+
+
+def _figures(comparison: review.Comparison) -> list[tuple[str, int]]:
+    """Return the key figures: the number of actions of each category, the late ones fourth."""
     counts = comparison.actions["category"].value_counts()
     figures = [
         (label, int(counts.get(code, 0)))
@@ -97,59 +84,46 @@ def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
         if code not in ("a_venir", "close")
     ]
     figures.insert(3, ("En retard", len(comparison.late())))
-    held = f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else ""
-    parts = [
-        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>",
-        f"<title>Comité de pilotage · revue de {escape(month)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Comité de pilotage · revue de {escape(month)}</h1>",
-        f"<p class='meta'>{_e(seminar['title'])} · {_e(seminar['organiser'])}</p>",
-        f"<p class='meta'>{held}Situation au {french.date(comparison.as_of)}, comparée à la fin de "
-        f"{french.month(comparison.previous)} (revue précédente).</p>",
-        "<div class='figures'>"
-        + "".join(f"<div class='figure'><b>{n}</b>{escape(label)}</div>" for label, n in figures)
-        + "</div>",
-        "<h2>Avancement par objectif</h2><table><tr><th>Objectif</th><th>Avancement agrégé</th>"
-        "<th>Actions comptées</th></tr>",
+    return figures
+
+
+def _progress_rows(data: review.MonthlyReview) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the objectives' and the défis' roll-ups (label, bar, « m sur n ») in the template's shape."""
+    colors = charts.OBJECTIVE_COLORS
+    objectives = [
+        {"label": f"{int(r.number)} · {_text(r.title)}", "counted": f"{r.measured} sur {r.actions}",
+         "bar": _bar(r.progress, colors[(int(r.number) - 1) % len(colors)])}
+        for r in data.objectives.itertuples()
     ]
-    for row in by_objective.itertuples():
-        color = charts.OBJECTIVE_COLORS[(int(row.number) - 1) % len(charts.OBJECTIVE_COLORS)]
-        parts.append(
-            f"<tr><td>{int(row.number)} · {_e(row.title)}</td>"
-            f"<td class='bar-cell'>{_bar(row.progress, color)}</td>"
-            f"<td>{row.measured} sur {row.actions}</td></tr>"
-        )
-    parts.append(
-        "</table><h2>Avancement par défi</h2><table><tr><th>Défi</th><th>Avancement agrégé</th>"
-        "<th>Actions comptées</th></tr>"
+    challenges = [
+        {"label": _text(r.title), "bar": _bar(r.progress, charts.CHALLENGE_BAR_COLOR),
+         "counted": f"{r.measured} sur {r.actions}"}
+        for r in data.challenges.itertuples()
+    ]
+    return objectives, challenges
+
+
+def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
+    """Return the review of ``data.month`` as a complete HTML document."""
+    comparison, meeting = data.comparison, data.meeting
+    objectives, challenges = _progress_rows(data)
+    decisions = [
+        {"text": _text(d.text), "action": _text(d.action), "owner": _text(d.owner), "due": _due(d.due_date)}
+        for d in data.decisions.itertuples()
+    ]
+    return _TEMPLATES.get_template("print_review.html").render(
+        css=templating.stylesheet("labo_dash.reporting", "print_review.css"),
+        month=french.month(comparison.month),
+        seminar=data.seminar,
+        held=f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else "",
+        as_of=french.date(comparison.as_of),
+        previous=french.month(comparison.previous),
+        figures=_figures(comparison),
+        objectives=objectives,
+        challenges=challenges,
+        rollup=progress.ROLLUP_EXPLANATION,
+        sections=_sections(comparison),
+        decisions=decisions,
+        notes=meeting.notes if meeting else None,
+        generated_on=french.date(generated_on),
     )
-    for row in by_challenge.itertuples():
-        parts.append(
-            f"<tr><td>{_e(row.title)}</td>"
-            f"<td class='bar-cell'>{_bar(row.progress, charts.CHALLENGE_BAR_COLOR)}</td>"
-            f"<td>{row.measured} sur {row.actions}</td></tr>"
-        )
-    parts.append(f"</table><p class='note'>{escape(progress.ROLLUP_EXPLANATION)}</p>")
-    for code in ("nouvelle", "progresse", "point_mort", "terminee", "abandonnee"):
-        label, meaning = review.CATEGORIES[code]
-        parts.append(f"<h2>{escape(label)}</h2><p class='note'>Actions {escape(meaning)}.</p>")
-        parts.append(_actions_table(comparison.category(code)))
-    parts.append("<h2>En retard</h2><p class='note'>Échéance dépassée, action ni terminée ni abandonnée.</p>")
-    parts.append(_actions_table(comparison.late()))
-    parts.append("<h2>Relevé de décisions</h2>")
-    if decisions.empty:
-        parts.append("<p class='note'>Aucune décision enregistrée pour ce mois.</p>")
-    else:
-        parts.append(
-            "<table><tr><th>Décision</th><th>Action concernée</th><th>Responsable</th><th>Échéance</th></tr>"
-        )
-        for row in decisions.itertuples():
-            due = french.date(row.due_date.date()) if not pd.isna(row.due_date) else "–"
-            parts.append(
-                f"<tr><td>{_e(row.text)}</td><td>{_e(row.action)}</td><td>{_e(row.owner)}</td>"
-                f"<td>{due}</td></tr>"
-            )
-        parts.append("</table>")
-    if meeting and meeting.notes:
-        parts.append(f"<h2>Notes de séance</h2><p>{_e(meeting.notes)}</p>")
-    parts.append(f"<p class='note'>Document généré le {french.date(generated_on)}.</p></body></html>")
-    return "\n".join(parts)

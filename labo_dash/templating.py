@@ -36,6 +36,6 @@ def environment(package: str) -> Environment:
     )
 
 
-def stylesheet(package: str, name: str) -> Markup:
-    """Return the static stylesheet ``static/<name>`` of ``package``, to include inline in a template."""
+def static(package: str, name: str) -> Markup:
+    """Return the static file ``static/<name>`` of ``package`` (a stylesheet, a script), to include inline."""
     return Markup((resources.files(package) / "static" / name).read_text(encoding="utf-8"))

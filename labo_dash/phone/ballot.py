@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from html import escape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -117,15 +116,15 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
         if settings.get_setting(con, participants.SELF_REGISTRATION):
             body += render.signup_form({}, {})
         else:
-            body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
-        return "<h1>🗳️ Voter</h1>" + body, 200 if not code else 404
+            body += render.NO_BADGE
+        return render.HEADINGS["bulletin"] + body, 200 if not code else 404
     participants.check_in(con, person)  # opening one's own page: present (no write once checked in today)
-    head = f"<h1>🗳️ Voter</h1><p>Bonjour <b>{escape(person['name'])}</b> !</p>"
+    head = render.voter_greeting(person["name"])
     head += render.notice(kind, message) if message else ""
     rnd = rounds.open_round(con, person["seminar_id"])
     link = render.full_version_link(person["code"])
     if rnd is None:
-        refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
+        refresh = render.refresh_button(person["code"])
         waiting = render.notice("note", rounds.waiting_message(con, person["seminar_id"]))
         body = render.waiting_refresh(person["code"]) + head + waiting + _public_results(con, person)
         return body + refresh + render.contribute_link(person["code"]) + link, 200
@@ -175,7 +174,7 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
     con = db.connect()
     person = participants.participant_by_code(con, code)
     if person is None:
-        return "<h1>🗳️ Voter</h1>" + render.code_form(voting.UNKNOWN_CODE), 404
+        return render.HEADINGS["bulletin"] + render.code_form(voting.UNKNOWN_CODE), 404
     choices = None
     try:
         rules = voting.ballot_rules(con, round_id)

@@ -112,7 +112,7 @@ def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
         for d in data.decisions.itertuples()
     ]
     return _TEMPLATES.get_template("print_review.html").render(
-        css=templating.stylesheet("labo_dash.reporting", "print_review.css"),
+        css=templating.static("labo_dash.reporting", "print_review.css"),
         month=french.month(comparison.month),
         seminar=data.seminar,
         held=f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else "",

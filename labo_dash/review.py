@@ -275,6 +275,14 @@ def monthly_review(
     )
 
 
+def _inserted_id(cursor: duckdb.DuckDBPyConnection) -> int:
+    """Return the id given back by an ``INSERT ... RETURNING id`` just run on ``cursor``."""
+    row = cursor.fetchone()
+    if row is None:  # cannot happen: RETURNING gives back the inserted row
+        raise RuntimeError("INSERT ... RETURNING id gave back no row")
+    return int(row[0])
+
+
 def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, seminar_id: int) -> int:
     """Return the id of ``month``'s review, creating it (audited) inside the caller's transaction."""
     row = cur.execute(
@@ -282,9 +290,9 @@ def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date,
     ).fetchone()
     if row:
         return row[0]
-    review_id = cur.execute(
+    review_id = _inserted_id(cur.execute(
         "INSERT INTO reviews (seminar_id, month) VALUES (?, ?) RETURNING id", [seminar_id, month]
-    ).fetchone()[0]
+    ))
     db.audit(cur, actor, "review", review_id, "create", None, {"month": month})
     return review_id
 
@@ -354,11 +362,11 @@ def add_decision(
     after = {"text": text, "action_id": action_id, "owner": owner, "due_date": due_date}
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month_start(month), seminar_id)
-        decision_id = cur.execute(
+        decision_id = _inserted_id(cur.execute(
             "INSERT INTO decisions (review_id, action_id, text, owner, due_date) VALUES (?, ?, ?, ?, ?) "
             "RETURNING id",
             [review_id, action_id, text, owner, due_date],
-        ).fetchone()[0]
+        ))
         db.audit(cur, actor, "decision", decision_id, "create", None, {"review_id": review_id, **after})
     return decision_id
 

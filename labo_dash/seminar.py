@@ -77,6 +77,11 @@ class ActionFigures:
 
     total: int
     by_status: dict[str, int]  # status code -> number of actions, in french.STATUSES order, zeros left out
+    done: int  # by status: terminee, en_cours, en_pause, a_lancer, abandonnee
+    running: int
+    paused: int
+    to_start: int
+    abandoned: int
     late: int  # overdue: due date passed, neither done nor abandoned
     newly_late: int  # late now and not at the previous review (0 for a frame without that comparison)
     stale: int  # open with no progress point since the last review (0 for a frame without that flag)
@@ -84,34 +89,14 @@ class ActionFigures:
     secured: float  # €, funds secured, abandoned actions left out
     progress: float | None  # the one roll-up (progress.rollup), a fraction 0-1; None when nothing is measured
 
-    def count(self, status: str) -> int:
-        """Return the number of actions with ``status`` (a code of french.STATUSES)."""
-        return self.by_status.get(status, 0)
-
-    @property
-    def done(self) -> int:
-        return self.count("terminee")
-
-    @property
-    def running(self) -> int:
-        return self.count("en_cours")
-
-    @property
-    def paused(self) -> int:
-        return self.count("en_pause")
-
-    @property
-    def to_start(self) -> int:
-        return self.count("a_lancer")
-
-    @property
-    def abandoned(self) -> int:
-        return self.count(ABANDONED)
-
     @property
     def secured_share(self) -> float | None:
         """Return the share of the planned budget that is secured (fraction), None without a budget."""
         return self.secured / self.planned if self.planned else None
+
+
+_STATUS_FIELDS = {"done": "terminee", "running": "en_cours", "paused": "en_pause", "to_start": "a_lancer",
+                  "abandoned": ABANDONED}
 
 
 def _sum(actions: pd.DataFrame, column: str, rows: pd.Series | None = None) -> float:
@@ -130,10 +115,12 @@ def action_figures(actions: pd.DataFrame) -> ActionFigures:
     (a review's comparison), ``stale`` (the tracker), ``budget_planned`` and ``budget_secured`` (€).
     """
     counts = actions["status"].value_counts().to_dict() if len(actions) else {}
+    by_status = {code: int(counts[code]) for code in STATUSES if code in counts}
     live = actions["status"] != ABANDONED
     return ActionFigures(
         total=len(actions),
-        by_status={code: int(counts[code]) for code in STATUSES if code in counts},
+        by_status=by_status,
+        **{name: by_status.get(code, 0) for name, code in _STATUS_FIELDS.items()},
         late=int(_sum(actions, "overdue")),
         newly_late=int(_sum(actions, "newly_late")),
         stale=int(_sum(actions, "stale")),

@@ -47,7 +47,7 @@ def changes_tab() -> None:
 
 TABS = {
     "Ce qui a changé": changes_tab,
-    "Avancement par objectif et par défi": lambda: review_ui.progress_section(con, report.review),
+    "Avancement par objectif et par défi": lambda: review_ui.progress_section(con, report),
     "Relevé de décisions": lambda: partners.decisions(report),
     "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),
 }

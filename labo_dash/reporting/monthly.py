@@ -7,6 +7,7 @@ The PDF and Excel renderings live in reporting/pdf.py and reporting/workbook.py.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import vl_convert
 
 from labo_dash import charts, clock, db, french, review, seminar, signature
 from labo_dash.errors import ValidationError
+from labo_dash.review import MonthlyReview
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -48,72 +50,21 @@ def of_month(month: dt.date) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class MonthlyReport:
-    """Everything a monthly report shows: the month's review (review.MonthlyReview, the same model as the
-    /suivi page), read at ``as_of`` (end of ``month``, or today), and what only the report adds.
+class MonthlyReport(MonthlyReview):
+    """Everything a monthly report shows: the month's review (the same model as the /suivi page, read at
+    ``as_of``: end of ``month``, or today) and what only the report adds.
 
     ``actions``: the comparison's actions with their fields (description, pilots, budgets in €, next step);
     ``updates``: every progress point up to ``as_of``; ``support``: support per défi in the reference round
     (signature.support_by_challenge), None when there is none.
     """
 
-    review: review.MonthlyReview
     generated_at: dt.datetime  # the seminar's local time, naive (Excel has no zones)
     figures: seminar.ActionFigures
     actions: pd.DataFrame
     updates: pd.DataFrame
     support_round: dict[str, Any] | None = None
     support: pd.DataFrame | None = None
-
-    @property
-    def seminar(self) -> dict[str, Any]:
-        """Return the seminar row (title, organiser, funder...)."""
-        return self.review.seminar
-
-    @property
-    def month(self) -> dt.date:
-        """Return the month of the report (its first day)."""
-        return self.review.month
-
-    @property
-    def as_of(self) -> dt.date:
-        """Return the reading date: the month's last day, or the day of the report for the current month."""
-        return self.review.as_of
-
-    @property
-    def comparison(self) -> review.Comparison:
-        """Return every action before and after (review.compare)."""
-        return self.review.comparison
-
-    @property
-    def objectives(self) -> pd.DataFrame:
-        """Return the rolled-up progress per objective (review.MonthlyReview.objectives)."""
-        return self.review.objectives
-
-    @property
-    def challenges(self) -> pd.DataFrame:
-        """Return the rolled-up progress per défi (review.MonthlyReview.challenges)."""
-        return self.review.challenges
-
-    @property
-    def history(self) -> pd.DataFrame:
-        """Return the objectives' progress at the end of each month up to this one."""
-        return self.review.history
-
-    @property
-    def decisions(self) -> pd.DataFrame:
-        """Return the steering group's decisions of the month."""
-        return self.review.decisions
-
-    @property
-    def meeting(self) -> review.Meeting | None:
-        """Return the recorded meeting of the month (date, notes), or None."""
-        return self.review.meeting
-
-    @property
-    def objective_list(self) -> list[dict[str, Any]]:
-        """Return the seminar's objectives (id, number, title, short_label)."""
-        return self.review.objective_list
 
     @property
     def title(self) -> str:
@@ -148,7 +99,7 @@ def build_report(
     found = signature.support_round(con, seminar_id)
     support = signature.support_by_challenge(con, found["id"], monthly_review.as_of) if found else None
     return MonthlyReport(
-        review=monthly_review,
+        **{f.name: getattr(monthly_review, f.name) for f in dataclasses.fields(MonthlyReview)},
         generated_at=dt.datetime.combine(today, clock.local_now(con).time()),  # local, naive (Excel)
         figures=seminar.action_figures(actions),
         actions=actions,

@@ -7,8 +7,10 @@ header too wide for its column is set smaller.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+from typing import Any
 
 import pandas as pd
 from fpdf import FPDF
@@ -125,12 +127,14 @@ def _changes(pdf: _Document, report: MonthlyReport) -> None:
         pdf.paragraph(f"   • {row['title']} (échéance : {french.date(_day(row['due_date']))})", size=9)
 
 
-def _day(value: object):
+def _day(value: Any) -> dt.date | None:
+    """Return a cell's date, or None when blank."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _pct(value: object) -> str:
-    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)} %".replace(" ", "\u00a0")
+def _pct(value: float | None) -> str:
+    """Return an action's progress (%) in French, or « non mesuré »."""
+    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)}\u00a0%"
 
 
 def _charts(pdf: _Document, report: MonthlyReport) -> None:
@@ -148,7 +152,7 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
         pdf.set_y(pdf.get_y() + height + 2)
         if name == "objectives":
             pdf.paragraph(ROLLUP_EXPLANATION, size=8, color=GREY)
-        if name == "signature":  # every view of support names its round
+        if name == "signature" and report.support_round:  # every view of support names its round
             pdf.paragraph(signature.support_source(report.support_round), size=8, color=GREY)
         pdf.ln(3)
         width = pdf.w - pdf.l_margin - pdf.r_margin

@@ -49,15 +49,10 @@ ACTION_COLUMNS: dict[str, tuple[str, str | None, int]] = {
     "Dernier commentaire": ("comment", None, 40),
 }
 UPDATE_COLUMNS: dict[str, tuple[str, str | None, int]] = {
-    "N°": ("id", INTEGER, 6),
-    "N° action": ("action_id", INTEGER, 9),
-    "Action": ("action", None, 40),
-    "Date": ("reported_on", DATE, 12),
-    "Statut": ("status_label", None, 12),
-    "Avancement (%)": ("progress", INTEGER, 12),
-    "Commentaire": ("comment", None, 50),
-    "Justificatif": ("evidence_url", None, 30),
-    "Saisi par": ("reported_by", None, 20),
+    "N°": ("id", INTEGER, 6), "N° action": ("action_id", INTEGER, 9), "Action": ("action", None, 40),
+    "Date": ("reported_on", DATE, 12), "Statut": ("status_label", None, 12),
+    "Avancement (%)": ("progress", INTEGER, 12), "Commentaire": ("comment", None, 50),
+    "Justificatif": ("evidence_url", None, 30), "Saisi par": ("reported_by", None, 20),
 }
 _HEADER_FILL = PatternFill("solid", fgColor="0072B2")
 
@@ -98,7 +93,8 @@ def _sheet(workbook: Workbook, title: str, columns: dict[str, tuple[str, str | N
 
 
 def _summary(workbook: Workbook, report: MonthlyReport) -> None:
-    sheet = workbook.active
+    """Fill the first sheet, « Synthèse »: the month's key figures and how many actions of each category."""
+    sheet = workbook.worksheets[0]  # the sheet a new workbook comes with
     sheet.title = "Synthèse"
     f = report.figures
     rows: Sequence[tuple[str, Any, str | None]] = [

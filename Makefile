@@ -32,7 +32,7 @@ chromium:
 	  echo "Installation de Chromium (Debian)…"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-dejavu-core fonts-noto-color-emoji; }
 
-# The PDFs' fonts (labo_dash/pdf_fonts.py): text, then colour emoji as a fallback.
+# The PDFs' fonts (labo_dash/reporting/pdf_fonts.py): text, then colour emoji as a fallback.
 fonts:
 	@{ test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
 	   && test -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf; } || { \

@@ -1,5 +1,5 @@
 """Entry point of the server: ``streamlit run serve.py`` serves the Streamlit app (app.py) and, beside it,
-the light phone ballot (``/bulletin``, and ``/vote?code=CODE`` from the badges) of labo_dash.phone_ballot.
+the light phone ballot (``/bulletin``, and ``/vote?code=CODE`` from the badges) of labo_dash.phone.ballot.
 """
 
 import sys
@@ -10,7 +10,7 @@ from streamlit import config
 
 from labo_dash import config as labo_config
 from labo_dash.network import configure_base_url, is_loopback_url
-from labo_dash.phone_ballot import PhoneBallotMiddleware, routes
+from labo_dash.phone.ballot import PhoneBallotMiddleware, routes
 from labo_dash.ui.navigation import leave_legacy_mode
 
 try:  # every LABO_* variable is read and checked here, before anything is served

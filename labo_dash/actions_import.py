@@ -1,7 +1,7 @@
 """Re-import of the Excel/CSV export of actions and progress updates: a round trip by N°.
 
-Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement", see report_xlsx.py) of
-the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
+Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement", see reporting/workbook)
+of the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
 changed fields update the action (audited before/after) and a changed status or % becomes a new progress
 update dated today. On "Points d'avancement", a row without N° is a new update; a row with a N° must be
 unchanged (the history is never rewritten). Every row is checked with the action tracker's rules first
@@ -39,7 +39,7 @@ from labo_dash.actions import (
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.importing import Table, header_key, read_table, workbook_sheets
 from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
-from labo_dash.report_xlsx import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
+from labo_dash.reporting.workbook import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
 
 ACTIONS_SHEET, UPDATES_SHEET = "Actions", "Points d'avancement"
 _EDITABLE = {header: source for header, (source, _, _) in ACTION_COLUMNS.items() if source in FIELDS}

@@ -66,7 +66,7 @@ def _passcode_hash(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from labo_dash.export import write_open_data
+    from labo_dash.reporting.open_data import write_open_data
 
     with db.open_database(args.db) as con:
         paths = write_open_data(con, args.to)
@@ -77,13 +77,16 @@ def _export(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import clock, french, report_pdf, report_xlsx, reports
+    from labo_dash import clock, french
+    from labo_dash.reporting import monthly
+    from labo_dash.reporting.pdf import report_pdf
+    from labo_dash.reporting.workbook import report_xlsx
 
     with db.open_database(args.db) as con:
         today = clock.today(con)
-        month = reports.parse_month(args.month, today)
-        report = reports.build_report(con, month, today)
-    render = report_pdf.report_pdf if args.format == "pdf" else report_xlsx.report_xlsx
+        month = monthly.parse_month(args.month, today)
+        report = monthly.build_report(con, month, today)
+    render = report_pdf if args.format == "pdf" else report_xlsx
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(render(report))
@@ -134,7 +137,8 @@ def _import(args: argparse.Namespace) -> int:
 def _badges(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import badges, french, participants, seminar
+    from labo_dash import french, participants, seminar
+    from labo_dash.reporting import badges
 
     with db.open_database(args.db) as con:
         people = participants.list_participants(con).to_dict("records")

@@ -7,7 +7,7 @@ Presence is per day: a participant is present when checked in (``participants.ch
 instant; NULL: never) during the seminar's local day of today (:func:`today_window`, :data:`PRESENT_SQL`);
 a check-in of a rehearsal the day before counts for nothing today, the day's first check-in replaces it.
 Check-in happens when they open their light ballot or posts page with their
-code (:func:`check_in`, from :mod:`labo_dash.phone_ballot`), register on the spot, submit a ballot
+code (:func:`check_in`, from :mod:`labo_dash.phone.ballot`), register on the spot, submit a ballot
 (:mod:`labo_dash.voting`), or when organisers mark them present on /admin (:func:`set_presence`).
 « Clore quand tout le monde a voté » waits for the present participants only (:mod:`labo_dash.rounds`).
 """

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, french, progress
+from labo_dash import access, clock, db, french, progress, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
@@ -86,14 +86,24 @@ def reviews(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame
     )
 
 
-def get_review(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A recorded review: its month (first day), the steering group's meeting date and notes."""
+
+    id: int
+    month: dt.date
+    held_on: dt.date | None
+    notes: str | None
+
+
+def get_review(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> Meeting | None:
     """Return the review recorded for ``month``, or None."""
     rows = db.query(
         con,
         "SELECT id, month, held_on, notes FROM reviews WHERE seminar_id = ? AND month = ?",
         [seminar_id, month_start(month)],
     )
-    return rows[0] if rows else None
+    return Meeting(**rows[0]) if rows else None
 
 
 def previous_review_month(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> dt.date:
@@ -118,7 +128,7 @@ def last_review_date(con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id:
     return max(past) if past else None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """A month's review: its reading dates and one row per action with before/after state and category."""
 
@@ -202,6 +212,77 @@ def objective_history(
     return frame.assign(month=[month_start(d) for d in frame["as_of"]])
 
 
+@dataclass(frozen=True, slots=True)
+class MonthlyReview:
+    """The steering group's review of one month: the one model behind the /suivi page, its print version,
+    and the monthly report (PDF and workbook). Built by :func:`monthly_review`.
+
+    ``objectives`` and ``challenges`` are progress.progress_by_objective / progress_by_challenge at the
+    reading date, plus ``progress_before`` (the rolled-up fraction at the previous review's month end);
+    ``history`` is :func:`objective_history` over the months up to this one; ``decisions`` is
+    :func:`decisions`; ``objective_list`` the seminar's objectives (id, number, title, short_label).
+    """
+
+    seminar: dict[str, Any]
+    comparison: Comparison
+    objectives: pd.DataFrame
+    challenges: pd.DataFrame
+    history: pd.DataFrame
+    meeting: Meeting | None
+    decisions: pd.DataFrame
+    objective_list: list[dict[str, Any]]
+
+    @property
+    def month(self) -> dt.date:
+        """Return the month reviewed (its first day)."""
+        return self.comparison.month
+
+    @property
+    def as_of(self) -> dt.date:
+        """Return the reading date: the month's last day, or today for the current month."""
+        return self.comparison.as_of
+
+
+def _with_before(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Return the roll-up ``now`` with the column ``progress_before`` taken from ``before`` (same ``key``)."""
+    return now.merge(before[[key, "progress"]], on=key, how="left", suffixes=("", "_before"))
+
+
+def monthly_review(
+    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = 1
+) -> MonthlyReview:
+    """Return the review of ``month`` (read at its end, or ``today`` for the current month)."""
+    comparison = compare(con, month, today, seminar_id)
+    as_of, baseline = comparison.as_of, comparison.baseline
+    months = [m for m in review_months(con, today, seminar_id) if m <= comparison.month]
+    return MonthlyReview(
+        seminar=seminar.get_seminar(con, seminar_id),
+        comparison=comparison,
+        objectives=_with_before(
+            progress.progress_by_objective(con, as_of, seminar_id),
+            progress.progress_by_objective(con, baseline, seminar_id),
+            "objective_id",
+        ),
+        challenges=_with_before(
+            progress.progress_by_challenge(con, as_of, seminar_id),
+            progress.progress_by_challenge(con, baseline, seminar_id),
+            "challenge_id",
+        ),
+        history=objective_history(con, months, today, seminar_id),
+        meeting=get_review(con, comparison.month, seminar_id),
+        decisions=decisions(con, comparison.month, seminar_id),
+        objective_list=seminar.objectives(con, seminar_id),
+    )
+
+
+def _inserted_id(cursor: duckdb.DuckDBPyConnection) -> int:
+    """Return the id given back by an ``INSERT ... RETURNING id`` just run on ``cursor``."""
+    row = cursor.fetchone()
+    if row is None:  # cannot happen: RETURNING gives back the inserted row
+        raise RuntimeError("INSERT ... RETURNING id gave back no row")
+    return int(row[0])
+
+
 def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, seminar_id: int) -> int:
     """Return the id of ``month``'s review, creating it (audited) inside the caller's transaction."""
     row = cur.execute(
@@ -209,9 +290,9 @@ def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date,
     ).fetchone()
     if row:
         return row[0]
-    review_id = cur.execute(
+    review_id = _inserted_id(cur.execute(
         "INSERT INTO reviews (seminar_id, month) VALUES (?, ?) RETURNING id", [seminar_id, month]
-    ).fetchone()[0]
+    ))
     db.audit(cur, actor, "review", review_id, "create", None, {"month": month})
     return review_id
 
@@ -238,7 +319,7 @@ def save_review(
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month, seminar_id)
         cur.execute("UPDATE reviews SET held_on = ?, notes = ? WHERE id = ?", [held_on, notes, review_id])
-        old = {"held_on": before["held_on"], "notes": before["notes"]} if before else None
+        old = {"held_on": before.held_on, "notes": before.notes} if before else None
         db.audit(cur, actor, "review", review_id, "update", old, {"held_on": held_on, "notes": notes})
     return review_id
 
@@ -281,11 +362,11 @@ def add_decision(
     after = {"text": text, "action_id": action_id, "owner": owner, "due_date": due_date}
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month_start(month), seminar_id)
-        decision_id = cur.execute(
+        decision_id = _inserted_id(cur.execute(
             "INSERT INTO decisions (review_id, action_id, text, owner, due_date) VALUES (?, ?, ?, ?, ?) "
             "RETURNING id",
             [review_id, action_id, text, owner, due_date],
-        ).fetchone()[0]
+        ))
         db.audit(cur, actor, "decision", decision_id, "create", None, {"review_id": review_id, **after})
     return decision_id
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from labo_dash import db
 from labo_dash.errors import NotFound
 from labo_dash.french import STATUSES
-from labo_dash.progress import action_states
+from labo_dash.progress import ABANDONED, action_states, rollup
 
 DEFAULT_SEMINAR = 1
 
@@ -69,9 +71,82 @@ def current_slot(
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class ActionFigures:
+    """Key figures of a set of follow-up actions read at one date (built by :func:`action_figures`)."""
+
+    total: int
+    by_status: dict[str, int]  # status code -> number of actions, in french.STATUSES order, zeros left out
+    done: int  # by status: terminee, en_cours, en_pause, a_lancer, abandonnee
+    running: int
+    paused: int
+    to_start: int
+    abandoned: int
+    late: int  # overdue: due date passed, neither done nor abandoned
+    newly_late: int  # late now and not at the previous review (0 for a frame without that comparison)
+    stale: int  # open with no progress point since the last review (0 for a frame without that flag)
+    planned: float  # €, budget planned, abandoned actions left out
+    secured: float  # €, funds secured, abandoned actions left out
+    progress: float | None  # the one roll-up (progress.rollup), a fraction 0-1; None when nothing is measured
+
+    @property
+    def secured_share(self) -> float | None:
+        """Return the share of the planned budget that is secured (fraction), None without a budget."""
+        return self.secured / self.planned if self.planned else None
+
+
+_STATUS_FIELDS = {"done": "terminee", "running": "en_cours", "paused": "en_pause", "to_start": "a_lancer",
+                  "abandoned": ABANDONED}
+
+
+def _sum(actions: pd.DataFrame, column: str, rows: pd.Series | None = None) -> float:
+    """Return the sum of a numeric column (0 when the frame has no such column)."""
+    if column not in actions:
+        return 0.0
+    values = actions[column] if rows is None else actions.loc[rows, column]
+    return float(values.astype("float64").fillna(0).sum())
+
+
+def action_figures(actions: pd.DataFrame) -> ActionFigures:
+    """Return the key figures of ``actions``: the one count of the home page, the tracker and the reports.
+
+    ``actions``: one row per action with ``status``, ``progress`` (%), ``weight`` and ``overdue``
+    (progress.action_states, actions.tracker, review.Comparison.actions); optional columns ``newly_late``
+    (a review's comparison), ``stale`` (the tracker), ``budget_planned`` and ``budget_secured`` (€).
+    """
+    counts = actions["status"].value_counts().to_dict() if len(actions) else {}
+    by_status = {code: int(counts[code]) for code in STATUSES if code in counts}
+    live = actions["status"] != ABANDONED
+    return ActionFigures(
+        total=len(actions),
+        by_status=by_status,
+        **{name: by_status.get(code, 0) for name, code in _STATUS_FIELDS.items()},
+        late=int(_sum(actions, "overdue")),
+        newly_late=int(_sum(actions, "newly_late")),
+        stale=int(_sum(actions, "stale")),
+        planned=_sum(actions, "budget_planned", live),
+        secured=_sum(actions, "budget_secured", live),
+        progress=rollup(zip(actions["progress"], actions["weight"], actions["status"], strict=True)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarFigures:
+    """The home page's figures (ballots and voters leave out rehearsal and archived rounds)."""
+
+    participants: int
+    findings: int
+    challenges: int
+    selected_challenges: int
+    ballots: int
+    voters: int
+    solutions: int
+    actions: ActionFigures  # the seminar's actions today
+
+
 def key_figures(
     con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
-) -> dict[str, Any]:
+) -> SeminarFigures:
     """Return the home page's figures: counts of participants, findings, défis, ballots and actions.
 
     Ballots and voters leave out rehearsal (« tour d'essai ») and archived rounds.
@@ -99,8 +174,5 @@ def key_figures(
         [seminar_id] * 7,
     )[0]
     states = action_states(con, today)
-    row["actions"] = len(states)
-    counts = states["status"].value_counts().to_dict() if len(states) else {}
-    row["actions_by_status"] = {code: int(counts[code]) for code in STATUSES if code in counts}
-    row["actions_overdue"] = int(states["overdue"].sum()) if len(states) else 0
-    return row
+    states = states[states["seminar_id"] == seminar_id]
+    return SeminarFigures(**{k: int(v) for k, v in row.items()}, actions=action_figures(states))

@@ -25,22 +25,22 @@ st.markdown(f"**Séminaire {when}{where}.**")
 
 figures = seminar.key_figures(con, today(con))
 cols = st.columns(5)
-cols[0].metric("Participant·e·s", french.number(figures["participants"]))
-cols[1].metric("Constats, freins et leviers", french.number(figures["findings"]))
+cols[0].metric("Participant·e·s", french.number(figures.participants))
+cols[1].metric("Constats, freins et leviers", french.number(figures.findings))
 cols[2].metric(
     "Défis formulés",
-    french.number(figures["challenges"]),
-    help=f"dont {figures['selected_challenges']} retenus pour les ateliers de l'après-midi",
+    french.number(figures.challenges),
+    help=f"dont {figures.selected_challenges} retenus pour les ateliers de l'après-midi",
 )
 cols[3].metric(
     "Positionnements",
-    french.number(figures["ballots"]),
-    help=f"{figures['voters']} votant·e·s distinct·e·s, tous tours confondus",
+    french.number(figures.ballots),
+    help=f"{figures.voters} votant·e·s distinct·e·s, tous tours confondus",
 )
 cols[4].metric(
     "Actions de suivi",
-    french.number(figures["actions"]),
-    help=f"dont {figures['actions_overdue']} en retard sur leur échéance",
+    french.number(figures.actions.total),
+    help=f"dont {figures.actions.late} en retard sur leur échéance",
 )
 slots = seminar.programme(con)
 now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
@@ -58,7 +58,7 @@ render_support_by_challenge(
 
 TABS = {
     "Programme et objectifs": lambda: programme_tab(con, info, slots, now_position),
-    "Actions de suivi": lambda: actions_tab(con, figures),
+    "Actions de suivi": lambda: actions_tab(con, figures.actions),
     "Signature, mois après mois": lambda: render_signature(con, key="accueil", heading=None),
 }
 # Its own address key, not the other pages' ``onglet``: Streamlit's front end carries a keyed widget's value

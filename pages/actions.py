@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from labo_dash import french, progress
+from labo_dash import french, progress, seminar
 from labo_dash.ui import action_card as card
 from labo_dash.ui import actions as ui
 from labo_dash.ui.actions_import import import_section
@@ -27,20 +27,19 @@ show_flash()
 
 table = ui.tracker(con, day)
 if len(table):
-    overall = progress.rollup(zip(table["progress"], table["weight"], table["status"], strict=True))
+    figures = seminar.action_figures(table)
     last_review = table.attrs.get("last_review")
     cols = st.columns(5)
-    cols[0].metric("Actions", french.number(len(table)),
-                   help=f"dont {int((table['status'] == 'en_cours').sum())} en cours")
-    cols[1].metric("Terminées", french.number(int((table["status"] == "terminee").sum())))
-    cols[2].metric("En retard", french.number(int(table["overdue"].sum())),
+    cols[0].metric("Actions", french.number(figures.total), help=f"dont {figures.running} en cours")
+    cols[1].metric("Terminées", french.number(figures.done))
+    cols[2].metric("En retard", french.number(figures.late),
                    help="Échéance dépassée, action ni terminée ni abandonnée")
     cols[3].metric(
-        "Sans point depuis la revue", french.number(int(table["stale"].sum())),
+        "Sans point depuis la revue", french.number(figures.stale),
         help=f"Actions ouvertes sans point d'avancement depuis la revue du {french.date(last_review)}"
         if last_review else "Aucune revue du comité de pilotage n'est encore enregistrée",
     )
-    cols[4].metric("Avancement agrégé", ui.fraction(overall), help=progress.ROLLUP_EXPLANATION)
+    cols[4].metric("Avancement agrégé", ui.fraction(figures.progress), help=progress.ROLLUP_EXPLANATION)
 
 TAB_NAMES = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
 

@@ -4,7 +4,8 @@ signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens
 
 import streamlit as st
 
-from labo_dash import french, reports, review, seminar
+from labo_dash import french, review
+from labo_dash.reporting import monthly
 from labo_dash.ui import partners
 from labo_dash.ui import review as review_ui
 from labo_dash.ui.common import connection, page_header, today
@@ -39,16 +40,14 @@ with chart:
 
 
 def changes_tab() -> None:
-    previous = reports.of_month(report.comparison.previous)
+    previous = monthly.of_month(report.comparison.previous)
     st.subheader(f"Ce qui a changé depuis la revue {previous}", anchor=False)
     partners.changes(report)
 
 
 TABS = {
     "Ce qui a changé": changes_tab,
-    "Avancement par objectif et par défi": lambda: review_ui.progress_section(
-        con, review_ui.review_data(con, month, day), seminar.objectives(con)
-    ),
+    "Avancement par objectif et par défi": lambda: review_ui.progress_section(con, report),
     "Relevé de décisions": lambda: partners.decisions(report),
     "Signature": lambda: render_signature(con, key="partenaires", month=month, heading=None),
 }

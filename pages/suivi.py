@@ -4,7 +4,7 @@ changed; the aggregated progress, the decisions and the signature behind tabs (o
 
 import streamlit as st
 
-from labo_dash import french, review, seminar
+from labo_dash import french, review
 from labo_dash.ui import review as ui
 from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
 from labo_dash.ui.feedback import show_flash
@@ -26,12 +26,12 @@ top, export = st.columns([2, 1], vertical_alignment="bottom")
 with top:
     month = ui.month_picker(months)
 data = ui.review_data(con, month, day)
-if data["comparison"].actions.empty:
+if data.comparison.actions.empty:
     st.info("Aucune action de suivi à passer en revue : créez-les sur la page « Actions de suivi », "
             "à partir des solutions de l'après-midi.")
     st.stop()
 with export:
-    ui.export_button(con, data, day)
+    ui.export_button(data, day)
 
 st.header(f"Revue de {french.month(month)}", anchor=False)
 ui.summary(data)
@@ -43,14 +43,14 @@ def decisions_tab() -> None:
         ui.decisions_section(con, actor, month, data)
     with meeting:
         if actor.can("reviews.write"):
-            ui.meeting_form(con, actor, month, data["meeting"])
-        elif data["meeting"] and data["meeting"]["notes"]:
-            st.markdown(f"**Notes de séance** : {md_escape(data['meeting']['notes'])}")
+            ui.meeting_form(con, actor, month, data.meeting)
+        elif data.meeting and data.meeting.notes:
+            st.markdown(f"**Notes de séance** : {md_escape(data.meeting.notes)}")
 
 
 TABS = {
     "Ce qui a changé": lambda: ui.changes(data),
-    "Avancement par objectif et par défi": lambda: ui.progress_section(con, data, seminar.objectives(con)),
+    "Avancement par objectif et par défi": lambda: ui.progress_section(con, data),
     "Relevé de décisions": decisions_tab,
     **({"Relances": lambda: reminders_section(con, actor, day)} if actor.can("reviews.write") else {}),
     "Signature": lambda: render_signature(con, key="suivi", month=month, control=False, heading=None),

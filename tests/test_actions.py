@@ -9,10 +9,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from labo_dash import action_table, actions, actions_import, clock, db, reports, solutions
+from labo_dash import action_table, actions, actions_import, clock, db, solutions
 from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
+from labo_dash.reporting import monthly
 from tests.actions_data import (
     ORGANISER_ACTOR,
     TODAY,
@@ -488,7 +489,7 @@ def test_budget_of_actions_created_together_is_counted_once_per_action(con):
     """The creation form gives each action its amount; the partners' total grows by exactly the sum."""
     today = clock.today(con)  # the report reads actions created up to its day: the new ones are created now
     month = today.replace(day=1)
-    planned_before = reports.build_report(con, month, today).figures["planned"]
+    planned_before = monthly.build_report(con, month, today).figures.planned
     titles = ["Cartographier les fonds", "Réunir les financeurs", ""]
     fields = {"budget_planned": "22 500 €", "budget_secured": "10 000,50"}
     assert actions.amounts_added(fields, titles) == {
@@ -497,5 +498,5 @@ def test_budget_of_actions_created_together_is_counted_once_per_action(con):
                                  reported_by=None, today=today)
     assert [actions.get_action(con, i)["budget_planned"] for i in ids] == [Decimal("22500.00")] * 2
     assert [actions.get_action(con, i)["budget_secured"] for i in ids] == [Decimal("10000.50")] * 2
-    figures = reports.build_report(con, month, today).figures
-    assert Decimal(repr(figures["planned"])) - Decimal(repr(planned_before)) == Decimal("45000")
+    figures = monthly.build_report(con, month, today).figures
+    assert Decimal(repr(figures.planned)) - Decimal(repr(planned_before)) == Decimal("45000")

@@ -10,18 +10,19 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from labo_dash import actions_import, clock, db, reports
+from labo_dash import actions_import, clock, db
 from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
 from labo_dash.actions import append_updates
 from labo_dash.errors import ImportRejected, PermissionDenied
-from labo_dash.report_xlsx import ACTION_COLUMNS, report_xlsx
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import ACTION_COLUMNS, report_xlsx
 
 TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 PAUL = Actor(STEERING, "Paul Martin")
 
 
 def export(con, month: dt.date | None = None) -> openpyxl.Workbook:
-    report = reports.build_report(con, month or TODAY.replace(day=1), TODAY)
+    report = monthly.build_report(con, month or TODAY.replace(day=1), TODAY)
     return openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
 
 
@@ -296,7 +297,7 @@ def test_an_export_made_less_than_a_second_after_a_change_is_not_stale(con):
         cur.execute("UPDATE progress_updates SET recorded_at = ? WHERE action_id = ?", [change_utc, first])
         cur.execute("UPDATE audit_log SET logged_at = ? WHERE entity = 'action' AND entity_id = ?",
                     [change_utc, first])
-    report = dataclasses.replace(reports.build_report(con, TODAY.replace(day=1), TODAY), generated_at=moment)
+    report = dataclasses.replace(monthly.build_report(con, TODAY.replace(day=1), TODAY), generated_at=moment)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     sheet = book["Actions"]
     sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90

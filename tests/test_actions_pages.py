@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, clock, db, reports, review
+from labo_dash import actions, clock, db, review
+from labo_dash.reporting import monthly
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
 TABLE_TAB, CARD_TAB, SOLUTIONS_TAB = (
@@ -199,7 +200,7 @@ def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_
     at = app(ACTIONS_PAGE, tab=SOLUTIONS_TAB)
     con = db.connect(demo_db)
     today = clock.today(con)
-    planned = reports.build_report(con, today.replace(day=1), today).figures["planned"]
+    planned = monthly.build_report(con, today.replace(day=1), today).figures.planned
     before = count(demo_db, "SELECT count(*) FROM actions")
     key = "create_1_0"
     at.text_area(key=f"{key}_titles").input("Cartographier les fonds existants\nRéunir les financeurs")
@@ -224,7 +225,7 @@ def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_
     assert not at.exception
     assert any("2 actions créées" in s for s in successes(at))
     assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
-    after = reports.build_report(con, today.replace(day=1), today).figures["planned"]
+    after = monthly.build_report(con, today.replace(day=1), today).figures.planned
     assert Decimal(repr(after)) - Decimal(repr(planned)) == Decimal("45000")
 
 

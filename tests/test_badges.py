@@ -9,8 +9,9 @@ import zlib
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from labo_dash import badges, db, participants, pdf_fonts
-from labo_dash.pdf_fonts import MISSING
+from labo_dash import db, participants
+from labo_dash.reporting import badges, pdf_fonts
+from labo_dash.reporting.pdf_fonts import MISSING
 
 PEOPLE = [
     {"name": f"Personne {i}", "structure": "Coopérative Oxalis", "kind": "ptce", "code": f"ABCD{i:04d}"}
@@ -71,8 +72,8 @@ def test_empty_list_still_gives_a_page():
 
 
 def test_names_in_any_script_are_drawn_or_visibly_replaced():
-    # The same font set-up as the monthly report (labo_dash.pdf_fonts): emoji, Arabic in reading order,
-    # and « □ » for what no font has, never a silent gap.
+    # The same font set-up as the monthly report (labo_dash.reporting.pdf_fonts): emoji, Arabic in reading
+    # order, and « □ » for what no font has, never a silent gap.
     person = {"name": "Samira 🌱 سميرة", "structure": "Coopérative 협력", "kind": "ptce", "code": "ABCD2345"}
     pdf = badges.badges_pdf([person], "Séminaire")
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())

@@ -15,8 +15,9 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from labo_dash import db, reports
-from labo_dash.report_xlsx import report_xlsx
+from labo_dash import db
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import report_xlsx
 from tests.conftest import Server, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def setup(tmp_path_factory, demo_template):
             QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
         ) u ON u.action_id = a.id WHERE u.status = 'en_cours' AND u.reported_on < ? ORDER BY a.id LIMIT 1""",
         [today])[0]["id"]
-    report = reports.build_report(con, today.replace(day=1), today)
+    report = monthly.build_report(con, today.replace(day=1), today)
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     con.close()
     sheet = book["Actions"]

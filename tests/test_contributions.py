@@ -211,7 +211,7 @@ def phone(demo_db, monkeypatch):
     """The light routes (as serve.py mounts them) on a private demo copy; yields (client, code, path)."""
     from starlette.applications import Starlette
 
-    from labo_dash import phone_ballot
+    from labo_dash.phone.ballot import routes
 
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.open_database(demo_db)
@@ -222,7 +222,7 @@ def phone(demo_db, monkeypatch):
         warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
         from starlette.testclient import TestClient
 
-        client = TestClient(Starlette(routes=phone_ballot.routes()))
+        client = TestClient(Starlette(routes=routes()))
     with client:
         yield client, code
     db.close(demo_db)

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import text as hypothesis_text
 
-from labo_dash import actions, actions_import, corrections, db, demo, progress, reports
+from labo_dash import actions, actions_import, corrections, db, demo, progress
 from labo_dash.access import PARTNER, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
-from labo_dash.report_xlsx import report_xlsx
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import report_xlsx
 from tests.conftest import ROOT
 from tests.withdrawal_data import (
     REASON,
@@ -218,7 +219,7 @@ def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unw
     con, today = unwithdrawn.con, dt.date.today()
     with db.transaction(con) as cur:  # the points were recorded on their day, long before the export
         cur.execute("UPDATE progress_updates SET recorded_at = reported_on + INTERVAL 18 HOUR")
-    workbook = report_xlsx(reports.build_report(con, today.replace(day=1), today))
+    workbook = report_xlsx(monthly.build_report(con, today.replace(day=1), today))
     assert actions_import.plan_import(con, workbook, "rapport.xlsx", today, "Paul").empty
     corrections.withdraw_update(con, STEERING_ACTOR, unwithdrawn.wrong, REASON, today=today)
     with db.transaction(con) as cur:  # the workbook's time is to the second: make the order certain

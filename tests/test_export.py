@@ -12,7 +12,8 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from labo_dash import db, export
+from labo_dash import db
+from labo_dash.reporting import open_data
 from tests.conftest import ROOT
 from tests.withdrawal_data import build as build_withdrawal
 
@@ -37,18 +38,18 @@ def read_csv(path) -> list[dict[str, str]]:
 def test_every_table_is_exported_or_declared_private(con):
     tables = {row["table_name"] for row in db.query(
         con, "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'")}
-    covered = set(export.EXPORTS) | set(export.PRIVATE_TABLES)
-    assert tables - covered == set(), "classify new tables in labo_dash/export.py"
-    assert not set(export.EXPORTS) & set(export.PRIVATE_TABLES)
+    covered = set(open_data.EXPORTS) | set(open_data.PRIVATE_TABLES)
+    assert tables - covered == set(), "classify new tables in labo_dash/open_data.py"
+    assert not set(open_data.EXPORTS) & set(open_data.PRIVATE_TABLES)
 
 
 def test_every_file_and_column_is_described(con):
-    notes = export.descriptions()
-    for name, table in export.open_data_tables(con).items():
+    notes = open_data.descriptions()
+    for name, table in open_data.open_data_tables(con).items():
         assert notes.get((name, "")), f"{name}: no description"
         for column in table.column_names:
             assert notes.get((name, column)), f"{name}.{column}: no description"
-    tables = export.open_data_tables(con)
+    tables = open_data.open_data_tables(con)
     exported_columns = {(n, c) for n, t in tables.items() for c in ["", *t.column_names]}
     assert set(notes) == exported_columns, "the dictionary describes exactly what is exported"
 
@@ -56,7 +57,7 @@ def test_every_file_and_column_is_described(con):
 def test_one_csv_and_one_parquet_per_table_with_the_database_rows(exported, demo_template):
     con = db.open_database(demo_template, migrate=False)
     try:
-        for name in export.EXPORTS:
+        for name in open_data.EXPORTS:
             parquet = pq.read_table(exported / f"{name}.parquet")
             rows = read_csv(exported / f"{name}.csv")
             assert parquet.num_rows == len(rows), name
@@ -112,7 +113,7 @@ def test_ballot_totals_count_each_participants_latest_ballot(con):
             key = (current[e["ballot_id"]], e["item_id"], e["value"])
             expected[key] += 1
             volunteers[key] += int(e["contribute"])
-    totals = export.open_data_tables(con)["ballot_totals"].to_pylist()
+    totals = open_data.open_data_tables(con)["ballot_totals"].to_pylist()
     assert {(t["round_id"], t["item_id"], t["value"]): t["voters"] for t in totals} == dict(expected)
     assert {(t["round_id"], t["item_id"], t["value"]): t["contributors"] for t in totals} == dict(volunteers)
     assert sum(volunteers.values()) > 0, "the demo has volunteers"
@@ -121,16 +122,16 @@ def test_ballot_totals_count_each_participants_latest_ballot(con):
 def test_deleted_findings_are_left_out(con):
     with db.transaction(con) as cur:
         cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = 1")
-    ids = export.open_data_tables(con)["findings"].column("id").to_pylist()
+    ids = open_data.open_data_tables(con)["findings"].column("id").to_pylist()
     assert 1 not in ids and len(ids) > 0
-    links = export.open_data_tables(con)["finding_objectives"].column("finding_id").to_pylist()
+    links = open_data.open_data_tables(con)["finding_objectives"].column("finding_id").to_pylist()
     assert 1 not in links
 
 
 def test_zip_holds_the_same_files(con):
-    archive = zipfile.ZipFile(io.BytesIO(export.open_data_zip(con)))
+    archive = zipfile.ZipFile(io.BytesIO(open_data.open_data_zip(con)))
     names = {n.removeprefix("donnees-ouvertes/") for n in archive.namelist()}
-    expected = {f"{t}.{ext}" for t in [*export.EXPORTS, "dictionnaire"] for ext in ("csv", "parquet")}
+    expected = {f"{t}.{ext}" for t in [*open_data.EXPORTS, "dictionnaire"] for ext in ("csv", "parquet")}
     assert names == expected | {"LISEZMOI.txt"}
     readme = archive.read("donnees-ouvertes/LISEZMOI.txt").decode("utf-8")
     assert "Accompagner pour coopérer" in readme and "Données personnelles" in readme
@@ -147,17 +148,17 @@ def test_withdrawn_points_are_left_out_of_the_open_data(tmp_path):
     """« Étude »: 20 %, then a wrong 90 % withdrawn: the published history replays to 20 %."""
     data = build_withdrawal(tmp_path)
     try:
-        tables = export.open_data_tables(data.con)
-        files = export.write_open_data(data.con, tmp_path / "export")
+        tables = open_data.open_data_tables(data.con)
+        files = open_data.write_open_data(data.con, tmp_path / "export")
     finally:
         data.con.close()
     points = tables["progress_updates"].to_pylist()
     assert [(p["action_id"], p["progress"]) for p in points] == [
         (data.study, 20), (data.round_table, 60), (data.module, 50)]
-    assert "progress_withdrawals" not in tables and "progress_withdrawals" in export.PRIVATE_TABLES
+    assert "progress_withdrawals" not in tables and "progress_withdrawals" in open_data.PRIVATE_TABLES
     rows = read_csv(next(f for f in files if f.name == "progress_updates.csv"))
     assert data.wrong not in {int(r["id"]) for r in rows} and len(rows) == 3
-    assert "ne sont pas publiés" in export.descriptions()[("progress_updates", "")]
+    assert "ne sont pas publiés" in open_data.descriptions()[("progress_updates", "")]
 
 
 def test_hidden_results_stay_out_of_the_open_data_until_revealed(con):
@@ -174,7 +175,7 @@ def test_hidden_results_stay_out_of_the_open_data_until_revealed(con):
     voting.submit_ballot(con, Actor(PARTICIPANT, "P"), round_id, code, {items[0]: (1, False)})
 
     def published() -> set:
-        return set(export.open_data_tables(con)["ballot_totals"].column("round_id").to_pylist())
+        return set(open_data.open_data_tables(con)["ballot_totals"].column("round_id").to_pylist())
 
     assert round_id not in published()  # open
     rounds.set_status(con, organiser, round_id, "closed")

@@ -93,7 +93,7 @@ def test_no_break_spaces_where_french_typography_wants_them():
 
 
 def test_the_phone_pages_never_break_a_line_inside_guillemets():
-    from labo_dash import phone_html
+    from labo_dash.phone import render as phone_html
 
     body = phone_html.notice("note", "Choisissez « Sans avis » : rien ne se perd !")
     body += "<textarea name='t'>« tel quel » !</textarea>"

@@ -33,9 +33,7 @@ from labo_dash import (
     db,
     diagnosis,
     diagnosis_import,
-    export,
     participants,
-    reports,
     review,
     rounds,
     solutions,
@@ -43,7 +41,8 @@ from labo_dash import (
 )
 from labo_dash import settings as app_settings
 from labo_dash.errors import LaboError
-from labo_dash.report_xlsx import report_xlsx
+from labo_dash.reporting import monthly, open_data
+from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.spreadsheet import FORMULA_STARTS, from_csv, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Test hostile")
@@ -239,7 +238,7 @@ def phone(hostile):
     """The light phone ballot's routes (as serve.py mounts them), on the module's database."""
     from starlette.applications import Starlette
 
-    from labo_dash import phone_ballot
+    from labo_dash.phone.ballot import routes
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LABO_DB", str(hostile["path"]))
@@ -247,7 +246,7 @@ def phone(hostile):
             warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
             from starlette.testclient import TestClient
 
-            client = TestClient(Starlette(routes=phone_ballot.routes()))
+            client = TestClient(Starlette(routes=routes()))
         with client:
             yield client
         db.close(hostile["path"])
@@ -345,7 +344,7 @@ def test_review_forms_store_text_verbatim_or_refuse(hostile, text, owner, notes)
         row = review.decisions(con, month).set_index("id").loc[decision_id]
         assert row["text"] == stored(text)
     if attempt(con, ("reviews",), lambda: review.save_review(con, ACTOR, month, TODAY, notes)) is not None:
-        assert review.get_review(con, month)["notes"] == stored(notes)
+        assert review.get_review(con, month).notes == stored(notes)
 
 
 @EXAMPLES
@@ -457,7 +456,7 @@ def formula_rows(hostile):
 
 
 def test_open_data_csv_never_starts_a_cell_with_a_formula(hostile, formula_rows):
-    archive = zipfile.ZipFile(io.BytesIO(export.open_data_zip(hostile["con"])))
+    archive = zipfile.ZipFile(io.BytesIO(open_data.open_data_zip(hostile["con"])))
     for name in ("findings", "solutions"):
         cells = [c for row in csv.reader(io.StringIO(archive.read(f"donnees-ouvertes/{name}.csv").decode()))
                  for c in row]
@@ -491,7 +490,7 @@ def test_monthly_report_workbook_keeps_user_text_as_text(hostile, formula_rows):
     actions.create_actions(con, ACTOR, hostile["solution"], titles, {"pilot_person": FORMULAS[0]},
                            status="en_cours", progress_value=5, reported_on=TODAY, reported_by=None,
                            today=TODAY)
-    book = load_workbook(io.BytesIO(report_xlsx(reports.build_report(con, TODAY.replace(day=1), TODAY))))
+    book = load_workbook(io.BytesIO(report_xlsx(monthly.build_report(con, TODAY.replace(day=1), TODAY))))
     formulas = [(s.title, c.coordinate) for s in book.worksheets for row in s.iter_rows() for c in row
                 if c.data_type == "f"]
     assert formulas == []

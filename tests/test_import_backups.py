@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from labo_dash import access, actions_import, backup, clock, diagnosis_import, participants, reports
+from labo_dash import access, actions_import, backup, clock, diagnosis_import, participants
 from labo_dash.errors import ImportRejected, LaboError
-from labo_dash.report_xlsx import report_xlsx
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import report_xlsx
 from tests.conftest import hold_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's
 
 def actions_file(con, title: str, progress: object) -> bytes:
     """Return this month's actions workbook with the first action retitled and its % set."""
-    exported = report_xlsx(reports.build_report(con, TODAY.replace(day=1), TODAY))
+    exported = report_xlsx(monthly.build_report(con, TODAY.replace(day=1), TODAY))
     book = openpyxl.load_workbook(io.BytesIO(exported))
     sheet = book["Actions"]
     headers = [c.value for c in sheet[1]]

@@ -31,12 +31,12 @@ from labo_dash import (
     diagnosis,
     diagnosis_import,
     participants,
-    reports,
     seminar,
 )
 from labo_dash.errors import ImportRejected
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, STATUSES
-from labo_dash.report_xlsx import report_xlsx
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.spreadsheet import csv_text, text_cells, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Aller-retour")
@@ -346,7 +346,7 @@ def open_ids(base) -> list[int]:
 
 
 def export_book(con) -> openpyxl.Workbook:
-    report = reports.build_report(con, TODAY.replace(day=1), TODAY)
+    report = monthly.build_report(con, TODAY.replace(day=1), TODAY)
     return openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
 
 

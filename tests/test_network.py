@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from labo_dash import badges, network
+from labo_dash import network
+from labo_dash.reporting import badges
 from tests.test_vote_pages import open_page
 
 

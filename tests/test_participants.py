@@ -243,7 +243,7 @@ def light(demo_db, monkeypatch):
     """A Starlette test client on the light pages of a demo database; yields (client, con)."""
     from starlette.applications import Starlette
 
-    from labo_dash import phone_ballot
+    from labo_dash.phone.ballot import routes
 
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.connect(demo_db)
@@ -251,7 +251,7 @@ def light(demo_db, monkeypatch):
         warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
         from starlette.testclient import TestClient
 
-        client = TestClient(Starlette(routes=phone_ballot.routes()))
+        client = TestClient(Starlette(routes=routes()))
     with client:
         yield client, con
     db.close(demo_db)

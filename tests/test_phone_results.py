@@ -20,7 +20,7 @@ def phone(demo_db, monkeypatch):
     """A hidden majority-judgment round whose first three défis tie; yields (client, con, round, code)."""
     from starlette.applications import Starlette
 
-    from labo_dash import phone_ballot
+    from labo_dash.phone.ballot import routes
 
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.connect(demo_db)
@@ -36,7 +36,7 @@ def phone(demo_db, monkeypatch):
         warnings.simplefilter("ignore")  # Starlette's test client would rather have httpx2 than httpx
         from starlette.testclient import TestClient
 
-        client = TestClient(Starlette(routes=phone_ballot.routes()))
+        client = TestClient(Starlette(routes=routes()))
     with client:
         yield client, con, round_id, codes[0]
     db.close(demo_db)
@@ -65,3 +65,16 @@ def test_an_open_round_shows_its_ballot_not_results(phone):
     client, _, _, code = phone
     page = client.get("/bulletin", params={"code": code}).text
     assert "Résultats" not in page and ranks(page) == []
+
+
+def test_a_name_and_a_challenge_title_with_markup_are_escaped(phone):
+    client, con, round_id, code = phone
+    name, title = "<script>alert('nom')</script> Zoé", "<script>alert('défi')</script> Coopérer"
+    con.execute("UPDATE participants SET name = ? WHERE code = ?", [name, code])
+    item = rounds.round_items(con, round_id)[0]["id"]
+    con.execute("UPDATE challenges SET title = ? WHERE id = ?", [title, item])
+    page = client.get("/bulletin", params={"code": code}).text
+    assert "<script>alert" not in page
+    assert "Bonjour <b>&lt;script&gt;alert(&#x27;nom&#x27;)&lt;/script&gt; Zoé</b>" in page
+    escaped = "&lt;script&gt;alert(&#x27;défi&#x27;)&lt;/script&gt; Coopérer"
+    assert f"<h3>{escaped}</h3>" in page and f"aria-label='{escaped}'" in page  # title and radio group

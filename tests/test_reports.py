@@ -16,11 +16,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from labo_dash import clock, db, french, reports
+from labo_dash import clock, db, french
 from labo_dash.errors import ValidationError
-from labo_dash.pdf_fonts import MISSING
-from labo_dash.report_pdf import TABLE_SIZE, _Document, _table, header_size, report_pdf
-from labo_dash.report_xlsx import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
+from labo_dash.reporting import monthly
+from labo_dash.reporting.pdf import TABLE_SIZE, _Document, _table, header_size, report_pdf
+from labo_dash.reporting.pdf_fonts import MISSING
+from labo_dash.reporting.workbook import ACTION_COLUMNS, UPDATE_COLUMNS, report_xlsx
 from tests.conftest import ROOT, SCREENSHOTS
 from tests.withdrawal_data import OCTOBER, RIGHT
 from tests.withdrawal_data import TODAY as WITHDRAWAL_TODAY
@@ -48,7 +49,7 @@ def files(tmp_path_factory, demo_template):
     assert "octobre 2026" in result.stdout and out.exists()
     con = db.open_database(demo_template, migrate=False)
     try:
-        workbook = report_xlsx(reports.build_report(con, dt.date(2026, 10, 1), TODAY))
+        workbook = report_xlsx(monthly.build_report(con, dt.date(2026, 10, 1), TODAY))
     finally:
         con.close()
     (folder / "rapport.xlsx").write_bytes(workbook)
@@ -88,32 +89,32 @@ def expected(demo_template):
 
 def test_parse_month():
     today = dt.date(2026, 11, 26)
-    assert reports.parse_month("2026-03", today) == dt.date(2026, 3, 1)
-    assert reports.parse_month(" 2026-11 ", today) == dt.date(2026, 11, 1)
+    assert monthly.parse_month("2026-03", today) == dt.date(2026, 3, 1)
+    assert monthly.parse_month(" 2026-11 ", today) == dt.date(2026, 11, 1)
     for wrong in ("2026-13", "11/2026", "2026-1", "", "novembre"):
         with pytest.raises(ValidationError, match="AAAA-MM"):
-            reports.parse_month(wrong, today)
+            monthly.parse_month(wrong, today)
     with pytest.raises(ValidationError, match="pas encore commencé"):
-        reports.parse_month("2026-12", today)
+        monthly.parse_month("2026-12", today)
 
 
 def test_of_month_elides_before_a_vowel():
-    assert reports.of_month(dt.date(2026, 10, 1)) == "d'octobre 2026"
-    assert reports.of_month(dt.date(2026, 8, 1)) == "d'août 2026"
-    assert reports.of_month(dt.date(2026, 11, 1)) == "de novembre 2026"
+    assert monthly.of_month(dt.date(2026, 10, 1)) == "d'octobre 2026"
+    assert monthly.of_month(dt.date(2026, 8, 1)) == "d'août 2026"
+    assert monthly.of_month(dt.date(2026, 11, 1)) == "de novembre 2026"
 
 
 def test_key_figures_match_the_database(con, expected):
-    report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+    report = monthly.build_report(con, dt.date(2026, 10, 1), TODAY)
     f = report.figures
     assert report.as_of == dt.date(2026, 10, 31)
-    assert f["actions"] == len(expected["actions"])
-    assert (f["done"], f["late"]) == (expected["done"], expected["late"])
-    assert f["planned"] == pytest.approx(expected["planned"]) and f["planned"] > 0
-    assert f["secured"] == pytest.approx(expected["secured"])
-    assert f["secured_share"] == pytest.approx(expected["secured"] / expected["planned"])
+    assert f.total == len(expected["actions"])
+    assert (f.done, f.late) == (expected["done"], expected["late"])
+    assert f.planned == pytest.approx(expected["planned"]) and f.planned > 0
+    assert f.secured == pytest.approx(expected["secured"])
+    assert f.secured_share == pytest.approx(expected["secured"] / expected["planned"])
     assert len(report.updates) == expected["updates"]
-    assert set(reports.report_charts(report)) == {"objectives", "challenges", "history", "signature"}
+    assert set(monthly.report_charts(report)) == {"objectives", "challenges", "history", "signature"}
 
 
 def test_pdf_pages_and_text(files, expected):
@@ -179,12 +180,12 @@ def test_report_ignores_a_withdrawn_point(tmp_path):
     """« Étude »: 20 %, then a wrong 90 % withdrawn: the model, the PDF and the workbook all say 20 %."""
     data = build_withdrawal(tmp_path)
     try:
-        report = reports.build_report(data.con, OCTOBER, WITHDRAWAL_TODAY)
+        report = monthly.build_report(data.con, OCTOBER, WITHDRAWAL_TODAY)
     finally:
         data.con.close()
     study = report.actions.set_index("id").loc[data.study]
     assert (study["progress"], study["category"]) == (RIGHT, "point_mort")
-    assert report.figures["progress"] == pytest.approx((20 + 60 + 50) / 3 / 100)
+    assert report.figures.progress == pytest.approx((20 + 60 + 50) / 3 / 100)
     assert data.wrong not in set(report.updates["id"]) and len(report.updates) == 3
     assert report.challenges.set_index("challenge_id").loc[data.fund, "progress"] == pytest.approx(0.40)
     assert report.objectives.set_index("number").loc[1, "progress"] == pytest.approx(0.40)
@@ -222,7 +223,7 @@ def unicode_pdf(tmp_path_factory, demo_template) -> Path:
     try:
         con.execute("UPDATE actions SET title = ? WHERE id = 2", [UNICODE_TITLE])  # "progresse" in October
         con.execute("UPDATE actions SET title = ? WHERE id = 3", [NO_GLYPH_TITLE])
-        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+        report = monthly.build_report(con, dt.date(2026, 10, 1), TODAY)
     finally:
         con.close()
     out = folder / "rapport.pdf"
@@ -258,7 +259,7 @@ def test_pdf_first_page_renders(unicode_pdf):
 def test_table_headers_never_break_inside_a_word(unicode_pdf, demo_template):
     con = db.open_database(demo_template, migrate=False)
     try:
-        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+        report = monthly.build_report(con, dt.date(2026, 10, 1), TODAY)
     finally:
         con.close()
     pdf = _Document(report)
@@ -278,10 +279,10 @@ def test_report_signature_shows_ties_as_ties(demo_template):
     # The demo's support round (dots) has a tie for 5th place: both défis read « 5. », the next « 7. ».
     con = db.open_database(demo_template, migrate=False)
     try:
-        report = reports.build_report(con, dt.date(2026, 10, 1), TODAY)
+        report = monthly.build_report(con, dt.date(2026, 10, 1), TODAY)
     finally:
         con.close()
-    spec = reports.report_charts(report)["signature"].to_dict()
+    spec = monthly.report_charts(report)["signature"].to_dict()
     titles = list(dict.fromkeys(row["t_title"] for rows in spec["datasets"].values() for row in rows
                                 if "t_title" in row))
     expected = ["1.", "2.", "3.", "4.", "5.", "5.", "7.", "8.", "9.", "10."]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 
 import pandas as pd
 import pytest
 
-from labo_dash import actions, clock, db, progress, review, review_print
+from labo_dash import actions, clock, db, review
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
+from labo_dash.reporting import print_review
 from tests.actions_data import (
     ORGANISER_ACTOR,
     TODAY,
@@ -126,7 +128,7 @@ def test_reviews_and_decisions_are_recorded_and_audited(history):
                                 dt.date(2026, 12, 5))
     review.add_decision(con, STEERING_ACTOR, november, "Préparer le bilan annuel")
     review_id = review.save_review(con, STEERING_ACTOR, november, dt.date(2026, 11, 25), "Bilan à huit mois")
-    assert review.get_review(con, november) == {
+    assert dataclasses.asdict(review.get_review(con, november)) == {
         "id": review_id, "month": november, "held_on": dt.date(2026, 11, 25), "notes": "Bilan à huit mois"
     }
     rows = review.decisions(con, november)
@@ -177,17 +179,22 @@ def test_demo_november_review_is_visibly_full(con):
     assert len(review.decisions(con, dt.date(2026, 11, 1))) >= 2
 
 
+def test_print_ready_review_escapes_a_challenge_title_and_a_pilot(history):
+    con, ids = history
+    con.execute("UPDATE challenges SET title = ?", ["<script>alert('défi')</script> Coopérer"])
+    con.execute("UPDATE actions SET pilot_person = ? WHERE id = ?", ["<b>Zoé</b>", ids["progressed"]])
+    html = print_review.render(review.monthly_review(con, dt.date(2026, 11, 1), TODAY), TODAY)
+    assert "<script>" not in html and "<b>Zoé</b>" not in html
+    assert "&lt;script&gt;alert(&#x27;défi&#x27;)&lt;/script&gt; Coopérer" in html  # table of défis, actions
+    assert "&lt;b&gt;Zoé&lt;/b&gt;" in html
+
+
 def test_print_ready_review_is_french_and_escapes_user_text(history):
     con, ids = history
     november = dt.date(2026, 11, 1)
     review.add_decision(con, STEERING_ACTOR, november, "<script>alert('x')</script> Relancer", ids["silent"])
     review.save_review(con, STEERING_ACTOR, november, dt.date(2026, 11, 25), "Séance & bilan")
-    result = review.compare(con, november, TODAY)
-    html = review_print.render(
-        {"title": "Accompagner pour coopérer", "organiser": "Le Labo de l'ESS"}, result,
-        progress.progress_by_objective(con, result.as_of), progress.progress_by_challenge(con, result.as_of),
-        review.decisions(con, november), review.get_review(con, november), TODAY,
-    )
+    html = print_review.render(review.monthly_review(con, november, TODAY), TODAY)
     assert html.startswith("<!DOCTYPE html>") and "@page { size: A4" in html
     assert "Comité de pilotage · revue de novembre 2026" in html
     assert "Réunion du 25 novembre 2026. Situation au 26 novembre 2026" in html

@@ -15,10 +15,7 @@ from labo_dash import (
     clock,
     db,
     demo,
-    export,
     participants,
-    report_pdf,
-    reports,
     rounds,
     signature,
     solutions,
@@ -26,6 +23,8 @@ from labo_dash import (
 )
 from labo_dash.access import ORGANISER, PARTICIPANT, PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
+from labo_dash.reporting import monthly, open_data
+from labo_dash.reporting.pdf import report_pdf
 from labo_dash.rounds import RoundRules
 from tests import test_roles
 
@@ -78,9 +77,9 @@ def test_a_rehearsal_never_feeds_support_reports_exports_or_volunteers(con):
     found = signature.support_round(con)
     assert found["id"] == main and found["title"] == "Positionnement sur les défis (plénière de 12h)"
     assert found["voters"] == 68 and not found["chosen"]
-    report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
+    report = monthly.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
     assert report.support_round["id"] == main
-    tables = export.open_data_tables(con)
+    tables = open_data.open_data_tables(con)
     assert rehearsal not in tables["rounds"]["id"].to_pylist()
     assert rehearsal not in tables["round_items"]["round_id"].to_pylist()
     assert rehearsal not in tables["ballot_totals"]["round_id"].to_pylist()
@@ -97,7 +96,7 @@ def test_unmarking_a_rehearsal_makes_it_count_again(con):
     rounds.set_rehearsal(con, ORG, rehearsal, True)
     rounds.set_rehearsal(con, ORG, rehearsal, False)
     assert signature.support_round(con)["id"] == rehearsal
-    assert rehearsal in export.open_data_tables(con)["rounds"]["id"].to_pylist()
+    assert rehearsal in open_data.open_data_tables(con)["rounds"]["id"].to_pylist()
 
 
 # --- Duplicate -----------------------------------------------------------------------------------------
@@ -133,7 +132,7 @@ def test_archived_round_is_hidden_everywhere_but_kept(con):
     assert old in [r["id"] for r in rounds.list_rounds(con, include_archived=True)]
     assert rounds.projected_round(con)["id"] != old
     assert signature.support_round(con)["id"] == plenary(con)
-    assert old not in export.open_data_tables(con)["rounds"]["id"].to_pylist()
+    assert old not in open_data.open_data_tables(con)["rounds"]["id"].to_pylist()
     kept = rounds.get_round(con, old)  # still in the database, with its ballots
     assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 80
     with pytest.raises(ValidationError, match="archivé"):
@@ -513,8 +512,8 @@ def test_the_full_vote_page_shows_the_time_left(app_db):
 def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
     rehearsal = voted_round(con, "Test micro")
     rounds.set_rehearsal(con, ORG, rehearsal, True)
-    report = reports.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
-    pages = PdfReader(io.BytesIO(report_pdf.report_pdf(report))).pages
+    report = monthly.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
+    pages = PdfReader(io.BytesIO(report_pdf(report))).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Soutien tiré du tour « Positionnement sur les défis (plénière de 12h) » (" in text
     assert "Test micro" not in text

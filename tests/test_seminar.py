@@ -21,5 +21,5 @@ def test_key_figures_of_an_empty_seminar(fresh_db):
     con = db.open_database(fresh_db)
     figures = seminar.key_figures(con, dt.date(2026, 11, 26))
     con.close()
-    assert figures["participants"] == 0 and figures["actions"] == 0
-    assert figures["actions_by_status"] == {}
+    assert figures.participants == 0 and figures.actions.total == 0
+    assert figures.actions.by_status == {}

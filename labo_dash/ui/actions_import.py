@@ -9,17 +9,19 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions_import, french, report_xlsx, reports
+from labo_dash import actions_import, french
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.ui.common import md_escape
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _current_workbook(con: duckdb.DuckDBPyConnection, today: dt.date) -> bytes:
-    return report_xlsx.report_xlsx(reports.build_report(con, today.replace(day=1), today))
+    return report_xlsx(monthly.build_report(con, today.replace(day=1), today))
 
 
 def _preview(plan: actions_import.ImportPlan) -> None:

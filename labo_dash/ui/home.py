@@ -60,17 +60,17 @@ def programme_tab(
             )
 
 
-def actions_tab(con: duckdb.DuckDBPyConnection, figures: dict) -> None:
+def actions_tab(con: duckdb.DuckDBPyConnection, figures: seminar.ActionFigures) -> None:
     """The follow-up actions by status today, and how many are late."""
     st.subheader("Actions de suivi par statut", anchor=False)
-    if not figures["actions"]:
+    if not figures.total:
         st.info("Aucune action de suivi pour l'instant : elles naîtront des solutions de l'après-midi.")
         return
-    st.altair_chart(charts.actions_by_status(figures["actions_by_status"]), width="stretch")
+    st.altair_chart(charts.actions_by_status(figures.by_status), width="stretch")
     st.caption(
         f"Situation au {french.date(today(con))} : "
         + ", ".join(
-            f"{french.status(code).lower()} : {n}" for code, n in figures["actions_by_status"].items() if n
+            f"{french.status(code).lower()} : {n}" for code, n in figures.by_status.items() if n
         )
-        + f" ; {figures['actions_overdue']} en retard."
+        + f" ; {figures.late} en retard."
     )

@@ -7,10 +7,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import badges, clock, french, network, participants, seminar, settings
+from labo_dash import clock, french, network, participants, seminar, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
+from labo_dash.reporting import badges
 from labo_dash.ui.common import md_escape
 
 FIELDS = {"name": "Prénom et nom", "structure": "Structure", "kind": "Type de participant",

@@ -9,7 +9,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import export, french, report_pdf, report_xlsx, reports, review
+from labo_dash import french, review
+from labo_dash.reporting import monthly, open_data
+from labo_dash.reporting.pdf import report_pdf
+from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 
@@ -18,17 +21,17 @@ CHANGE_ORDER = ("nouvelle", "progresse", "terminee", "abandonnee", "point_mort")
 
 
 @by_version(show_spinner="Préparation du rapport…", max_entries=32)  # every topic: support, progress
-def monthly_report(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> reports.MonthlyReport:
+def monthly_report(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> monthly.MonthlyReport:
     """Return the report of ``month``, from the cache while the data does not change."""
-    return reports.build_report(con, month, today)
+    return monthly.build_report(con, month, today)
 
 
 @by_version(max_entries=16)
 def _file(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, kind: str) -> bytes:
     if kind == "open-data":
-        return export.open_data_zip(_con)
-    report = reports.build_report(_con, month, today)
-    return report_pdf.report_pdf(report) if kind == "pdf" else report_xlsx.report_xlsx(report)
+        return open_data.open_data_zip(_con)
+    report = monthly.build_report(_con, month, today)
+    return report_pdf(report) if kind == "pdf" else report_xlsx(report)
 
 
 def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> None:
@@ -46,23 +49,23 @@ def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) ->
                            key=f"download-{kind}")
 
 
-def key_figures(report: reports.MonthlyReport) -> None:
+def key_figures(report: monthly.MonthlyReport) -> None:
     """Show the month's key figures: actions done and late, overall progress, funds planned and secured."""
     f = report.figures
     cols = st.columns(3) + st.columns(3)
-    cols[0].metric("Actions suivies", french.number(f["actions"]),
-                   help=f"{f['running']} en cours, {f['paused']} en pause, {f['to_start']} à lancer")
-    cols[1].metric("Terminées", french.number(f["done"]),
-                   help=french.plural(f["abandoned"], "abandonnée", "abandonnées"))
-    cols[2].metric("En retard", french.number(f["late"]),
-                   delta=f"{f['newly_late']} depuis la revue précédente" if f["newly_late"] else None,
+    cols[0].metric("Actions suivies", french.number(f.total),
+                   help=f"{f.running} en cours, {f.paused} en pause, {f.to_start} à lancer")
+    cols[1].metric("Terminées", french.number(f.done),
+                   help=french.plural(f.abandoned, "abandonnée", "abandonnées"))
+    cols[2].metric("En retard", french.number(f.late),
+                   delta=f"{f.newly_late} depuis la revue précédente" if f.newly_late else None,
                    delta_color="inverse", help="Échéance dépassée, ni terminées ni abandonnées")
-    overall = french.percent(f["progress"], 0) if f["progress"] is not None else "–"
+    overall = french.percent(f.progress, 0) if f.progress is not None else "–"
     cols[3].metric("Avancement global", overall,
                    help="Moyenne pondérée de l'avancement des actions mesurées (hors abandonnées)")
-    cols[4].metric("Budget prévu", french.amount(f["planned"]), help="Actions non abandonnées")
-    share = french.percent(f["secured_share"], 0) if f["secured_share"] is not None else None
-    cols[5].metric("Financements acquis", french.amount(f["secured"]),
+    cols[4].metric("Budget prévu", french.amount(f.planned), help="Actions non abandonnées")
+    share = french.percent(f.secured_share, 0) if f.secured_share is not None else None
+    cols[5].metric("Financements acquis", french.amount(f.secured),
                    help=f"{share} du budget prévu" if share else None)
 
 
@@ -76,11 +79,11 @@ def _line(row: pd.Series) -> str:
     return f"- **{md_escape(row['title'])}** · {state}, {value}{moved}{pilot}"
 
 
-def changes(report: reports.MonthlyReport) -> None:
+def changes(report: monthly.MonthlyReport) -> None:
     """Show what changed since the previous review: one expander per kind of change, then the late ones."""
     comparison = report.comparison
     st.caption(f"Situation au {french.date(comparison.as_of)}, comparée à la fin "
-               f"{reports.of_month(comparison.previous)}.")
+               f"{monthly.of_month(comparison.previous)}.")
     cols = st.columns(len(CHANGE_ORDER) + 1)
     for col, code in zip(cols, CHANGE_ORDER, strict=False):
         label, meaning = review.CATEGORIES[code]
@@ -102,10 +105,10 @@ def changes(report: reports.MonthlyReport) -> None:
             ))
 
 
-def decisions(report: reports.MonthlyReport) -> None:
+def decisions(report: monthly.MonthlyReport) -> None:
     """Show the steering group's decisions of the month (read only)."""
-    if report.review and report.review.get("notes"):
-        st.markdown(f"**Notes de séance** : {md_escape(report.review['notes'])}")
+    if report.meeting and report.meeting.notes:
+        st.markdown(f"**Notes de séance** : {md_escape(report.meeting.notes)}")
     if report.decisions.empty:
         st.info("Aucune décision enregistrée pour ce mois.")
         return

@@ -13,10 +13,11 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from labo_dash import badges, charts, french, rounds, voting
+from labo_dash import charts, french, rounds, voting
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.reporting import badges
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection
 from labo_dash.ui.results import RESULTS_TOPICS, bundle, result_chart, titles_version

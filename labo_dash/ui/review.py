@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, progress, review, review_print, seminar
+from labo_dash import charts, french, progress, review, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.reporting import print_review
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import spec
@@ -20,6 +21,7 @@ from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
 TABS = ["nouvelle", "progresse", "point_mort", "retard", "sans_point", "terminee", "abandonnee"]
+SUMMARY = ["nouvelle", "progresse", "point_mort", "terminee", "abandonnee"]  # the first metrics, in order
 TAB_LABELS = {
     **{code: label for code, (label, _) in review.CATEGORIES.items()},
     "retard": "En retard",
@@ -49,37 +51,14 @@ def month_picker(months: list[dt.date]) -> dt.date:
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
-def load_review(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
-    """Return everything the review of ``month`` shows (cached per database, data version and month).
-
-    Keys: comparison (review.Comparison), objectives and challenges (roll-ups at the month's reading date,
-    with ``progress_before`` at the previous review), history, meeting, decisions, and chart_key (what,
-    with the database's data versions, identifies the charts built from them: month and reading date).
-    """
-    comparison = review.compare(_con, month, today)
-    months = [m for m in review.review_months(_con, today) if m <= month]
-    objectives = progress.progress_by_objective(_con, comparison.as_of)
-    before = progress.progress_by_objective(_con, comparison.baseline)[["objective_id", "progress"]]
-    challenges = progress.progress_by_challenge(_con, comparison.as_of)
-    challenges_before = progress.progress_by_challenge(_con, comparison.baseline)[
-        ["challenge_id", "progress"]
-    ]
-    return {
-        "comparison": comparison,
-        "objectives": objectives.merge(before, on="objective_id", how="left", suffixes=("", "_before")),
-        "challenges": challenges.merge(
-            challenges_before, on="challenge_id", how="left", suffixes=("", "_before")
-        ),
-        "history": review.objective_history(_con, months, today),
-        "meeting": review.get_review(_con, month),
-        "decisions": review.decisions(_con, month),
-        "chart_key": (month, comparison.as_of),
-    }
+def review_data(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> review.MonthlyReview:
+    """Return the review of ``month`` (review.monthly_review), cached per database, data version and month."""
+    return review.monthly_review(_con, month, today)
 
 
-def review_data(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> dict[str, Any]:
-    """Return the review of ``month`` for the current database, from the cache when nothing changed."""
-    return load_review(con, month, today)
+def _chart_key(data: review.MonthlyReview) -> tuple[dt.date, dt.date]:
+    """Return what, with the database's data versions, identifies the review's charts: month, reading date."""
+    return data.month, data.as_of
 
 
 def _points(after: float | None, before: float | None) -> str | None:
@@ -90,13 +69,12 @@ def _points(after: float | None, before: float | None) -> str | None:
     return f"{'+' if delta >= 0 else ''}{french.number(delta, 1)} points"
 
 
-def summary(data: dict[str, Any]) -> None:
+def summary(data: review.MonthlyReview) -> None:
     """Show the reading dates and the key figures of the review."""
-    comparison = data["comparison"]
-    meeting = data["meeting"]
+    comparison, meeting = data.comparison, data.meeting
     held = (
-        f"Réunion du comité le **{french.date(meeting['held_on'])}**. "
-        if meeting and meeting["held_on"]
+        f"Réunion du comité le **{french.date(meeting.held_on)}**. "
+        if meeting and meeting.held_on
         else "Réunion du comité : date non renseignée. "
     )
     st.markdown(
@@ -106,33 +84,29 @@ def summary(data: dict[str, Any]) -> None:
     actions = comparison.actions
     counts = actions["category"].value_counts()
     cols = st.columns(7)
-    for col, code in zip(
-        cols, ["nouvelle", "progresse", "point_mort", "terminee", "abandonnee"], strict=False
-    ):
-        col.metric(
-            TAB_LABELS[code], french.number(int(counts.get(code, 0))), help=f"Actions {TAB_HELP[code]}"
-        )
-    late = comparison.late()
+    for col, code in zip(cols, SUMMARY, strict=False):
+        count = french.number(int(counts.get(code, 0)))
+        col.metric(TAB_LABELS[code], count, help=f"Actions {TAB_HELP[code]}")
+    figures = seminar.action_figures(actions)
     cols[5].metric(
         "En retard",
-        french.number(len(late)),
-        delta=french.plural(int(late["newly_late"].sum()), "nouvelle", "nouvelles") if len(late) else None,
+        french.number(figures.late),
+        delta=french.plural(figures.newly_late, "nouvelle", "nouvelles") if figures.late else None,
         delta_color="inverse",
         help="Échéance dépassée, ni terminées ni abandonnées",
     )
-    open_now = actions[~actions["status"].isin(progress.CLOSED)]
-    overall = progress.rollup(zip(actions["progress"], actions["weight"], actions["status"], strict=True))
     before = actions[actions["existed_before"]]
     overall_before = progress.rollup(
         zip(before["progress_before"], before["weight"], before["status_before"], strict=True)
     )
     cols[6].metric(
         "Avancement",
-        fraction(overall),
-        delta=_points(overall, overall_before),
+        fraction(figures.progress),
+        delta=_points(figures.progress, overall_before),
         help=progress.ROLLUP_EXPLANATION,
     )
-    st.caption(f"{len(actions)} actions, dont {len(open_now)} ouvertes. {progress.ROLLUP_EXPLANATION}")
+    open_now = figures.total - figures.done - figures.abandoned
+    st.caption(f"{figures.total} actions, dont {open_now} ouvertes. {progress.ROLLUP_EXPLANATION}")
 
 
 def _rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,9 +157,9 @@ COLUMNS = {
 }
 
 
-def changes(data: dict[str, Any]) -> None:
+def changes(data: review.MonthlyReview) -> None:
     """Show one tab per kind of change since the previous review, each listing its actions."""
-    comparison = data["comparison"]
+    comparison = data.comparison
     actions = comparison.actions
     frames = {code: comparison.category(code) for code in review.CATEGORIES}
     frames["retard"] = comparison.late()
@@ -228,15 +202,12 @@ def objectives_chart(con: duckdb.DuckDBPyConnection, objectives: pd.DataFrame, k
     )
 
 
-def progress_section(
-    con: duckdb.DuckDBPyConnection, data: dict[str, Any], objectives_list: list[dict]
-) -> None:
-    """Show the rolled-up progress by objective and by défi at the month, and by objective over the months."""
-    objectives, challenges = data["objectives"], data["challenges"]
-    st.markdown(f"**Avancement agrégé au {french.date(data['comparison'].as_of)}**")
+def _progress_charts(con: duckdb.DuckDBPyConnection, data: review.MonthlyReview) -> None:
+    """Show the rolled-up progress by objective and by défi at the month, side by side."""
+    challenges = data.challenges
     left, right = st.columns(2, gap="large")
     with left:
-        objectives_chart(con, objectives, data["chart_key"])
+        objectives_chart(con, data.objectives, _chart_key(data))
     with right:
         st.vega_lite_chart(
             spec(
@@ -245,63 +216,68 @@ def progress_section(
                     challenges.assign(label=challenges["title"]), title="Par défi"
                 ),
                 "review-challenges",
-                *data["chart_key"],
+                *_chart_key(data),
             ),
             width="stretch",
         )
+
+
+def _progress_table(objectives: pd.DataFrame, challenges: pd.DataFrame) -> pd.DataFrame:
+    """Return the objectives' and défis' roll-ups with their change since the previous review, as shown."""
+    numbers, titles = objectives["number"], objectives["title"]
+    labels = [f"Objectif {int(n)} · {t}" for n, t in zip(numbers, titles, strict=True)]
+    rows = pd.concat(
+        [objectives.assign(label=labels), challenges.assign(label="Défi · " + challenges["title"])]
+    )
+    now, before = rows["progress"], rows["progress_before"]
+    measured, counted = rows["measured"], rows["actions"]
+    return pd.DataFrame(
+        {
+            "Élément": rows["label"],
+            "Avancement agrégé": [fraction(p) for p in now],
+            "Évolution": [_points(p, b) or "–" for p, b in zip(now, before, strict=True)],
+            "Actions comptées": [f"{m} sur {n}" for m, n in zip(measured, counted, strict=True)],
+        }
+    )
+
+
+def progress_section(con: duckdb.DuckDBPyConnection, data: review.MonthlyReview) -> None:
+    """Show the rolled-up progress by objective and by défi at the month, and by objective over the months."""
+    st.markdown(f"**Avancement agrégé au {french.date(data.as_of)}**")
+    _progress_charts(con, data)
     st.caption(progress.ROLLUP_EXPLANATION)
     with st.expander("Les chiffres, et leur évolution depuis la revue précédente"):
-        table = pd.concat(
-            [
-                pd.DataFrame(
-                    {
-                        "Élément": [
-                            f"Objectif {int(n)} · {t}"
-                            for n, t in zip(objectives["number"], objectives["title"], strict=True)
-                        ],
-                        "p": objectives["progress"],
-                        "b": objectives["progress_before"],
-                        "m": objectives["measured"],
-                        "n": objectives["actions"],
-                    }
-                ),
-                pd.DataFrame(
-                    {
-                        "Élément": "Défi · " + challenges["title"],
-                        "p": challenges["progress"],
-                        "b": challenges["progress_before"],
-                        "m": challenges["measured"],
-                        "n": challenges["actions"],
-                    }
-                ),
-            ]
-        )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Élément": table["Élément"],
-                    "Avancement agrégé": [fraction(p) for p in table["p"]],
-                    "Évolution": [_points(p, b) or "–" for p, b in zip(table["p"], table["b"], strict=True)],
-                    "Actions comptées": [f"{m} sur {n}" for m, n in zip(table["m"], table["n"], strict=True)],
-                }
-            ),
-            hide_index=True,
-        )
-    if data["history"]["month"].nunique() > 1:
+        st.dataframe(_progress_table(data.objectives, data.challenges), hide_index=True)
+    if data.history["month"].nunique() > 1:
         st.markdown("**Avancement agrégé par objectif, fin de chaque mois**")
         st.vega_lite_chart(
             spec(
                 con,
-                lambda: charts.progress_trend_chart(data["history"], objectives_list),
+                lambda: charts.progress_trend_chart(data.history, data.objective_list),
                 "review-history",
-                *data["chart_key"],
-                tuple(o["number"] for o in objectives_list),
+                *_chart_key(data),
+                tuple(o["number"] for o in data.objective_list),
             ),
             width="stretch",
         )
 
 
-def meeting_form(con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, meeting: dict | None) -> None:
+def _submit(write: Callable[[], object], slots: dict[str, Any], message: str, form: str) -> None:
+    """Run a form's ``write``: on refusal show each field's French message in ``slots`` (what was typed
+    stays); on success flash ``message``, renew the form (its version ``form``) and rerun the page."""
+    try:
+        write()
+    except ValidationError as exc:
+        show_errors(exc, slots)
+        return
+    flash(message)
+    next_version(form)
+    st.rerun()
+
+
+def meeting_form(
+    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, meeting: review.Meeting | None
+) -> None:
     """Show the form recording the meeting's date and notes."""
     key = f"meeting_{month:%Y%m}_{version('meeting_form')}"
     with st.form(key):
@@ -309,35 +285,26 @@ def meeting_form(con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, m
         slots = {}
         held_on = st.date_input(
             "Date de la réunion",
-            value=meeting["held_on"] if meeting else None,
+            value=meeting.held_on if meeting else None,
             format="DD/MM/YYYY",
             key=f"{key}_held",
         )
         slots["held_on"] = st.empty()
         notes = st.text_area(
             "Notes de séance",
-            value=(meeting or {}).get("notes") or "",
+            value=(meeting.notes if meeting else None) or "",
             height=120,
             key=f"{key}_notes",
         )
         slots["notes"] = st.empty()
         submitted = st.form_submit_button("Enregistrer la réunion", icon="💾")
     if submitted:
-        try:
-            review.save_review(con, actor, month, held_on, notes)
-        except ValidationError as exc:
-            show_errors(exc, slots)
-            return
-        flash("Réunion enregistrée.")
-        next_version("meeting_form")
-        st.rerun()
+        _submit(lambda: review.save_review(con, actor, month, held_on, notes), slots,
+                "Réunion enregistrée.", "meeting_form")
 
 
-def decisions_section(
-    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, data: dict[str, Any]
-) -> None:
-    """Show the decisions of the month, the form adding one, and the removal of a mistaken one."""
-    decisions = data["decisions"]
+def _decision_list(decisions: pd.DataFrame) -> None:
+    """Show the month's decisions, each with its action (linked), owner and due date."""
     if decisions.empty:
         st.info("Aucune décision enregistrée pour ce mois : ajoutez-les avec le formulaire ci-dessous.")
     for row in decisions.itertuples():
@@ -349,9 +316,12 @@ def decisions_section(
             f"échéance : {french.date(row.due_date.date())}" if not pd.isna(row.due_date) else None,
         ]
         st.markdown(f"- **{md_escape(row.text)}**  \n:small[{' · '.join(e for e in extra if e)}]")
-    if not actor.can("reviews.write"):
-        return
-    actions = data["comparison"].actions
+
+
+def _decision_form(
+    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, actions: pd.DataFrame
+) -> None:
+    """Show the form adding a decision, about one of ``actions`` or general."""
     titles = dict(zip(actions["id"].astype(int), actions["title"], strict=True))
     key = f"decision_{month:%Y%m}_{version('decision_form')}"
     with st.form(key):
@@ -374,56 +344,53 @@ def decisions_section(
         due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
         submitted = st.form_submit_button("Ajouter la décision", type="primary", icon="📝")
     if submitted:
-        try:
-            review.add_decision(con, actor, month, text, action_id, owner, due)
-        except ValidationError as exc:
-            show_errors(exc, slots)
-            return
-        flash("Décision ajoutée au relevé.")
-        next_version("decision_form")
-        st.rerun()
-    if not decisions.empty:
-        with st.form(f"remove_{month:%Y%m}", border=False):
-            ids = decisions["id"].astype(int).tolist()
-            texts = dict(zip(ids, decisions["text"], strict=True))
-            chosen = st.selectbox(
-                "Retirer une décision saisie par erreur",
-                ids,
-                index=None,
-                format_func=lambda i: texts[i][:90],
-                key=f"remove_{month:%Y%m}_id",
-                placeholder="Choisissez la décision à retirer",
-            )
-            if st.form_submit_button("Retirer", icon="🗑️") and chosen is not None:
-                try:
-                    review.delete_decision(con, actor, chosen)
-                except LaboError as exc:
-                    st.error(md_escape(str(exc)), icon="⚠️")
-                    return
-                flash("Décision retirée (elle reste dans le journal des modifications).")
-                st.rerun()
+        _submit(lambda: review.add_decision(con, actor, month, text, action_id, owner, due), slots,
+                "Décision ajoutée au relevé.", "decision_form")
 
 
-def _print_document(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> bytes:
-    """Return the print-ready HTML of the review (built when the download button is clicked)."""
-    comparison = data["comparison"]
-    return review_print.render(
-        seminar.get_seminar(con),
-        comparison,
-        data["objectives"],
-        data["challenges"],
-        data["decisions"],
-        data["meeting"],
-        today,
-    ).encode("utf-8")
+def _remove_decision_form(
+    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, decisions: pd.DataFrame
+) -> None:
+    """Show the removal of a decision recorded by mistake (it stays in the audit log)."""
+    with st.form(f"remove_{month:%Y%m}", border=False):
+        ids = decisions["id"].astype(int).tolist()
+        texts = dict(zip(ids, decisions["text"], strict=True))
+        chosen = st.selectbox(
+            "Retirer une décision saisie par erreur",
+            ids,
+            index=None,
+            format_func=lambda i: texts[i][:90],
+            key=f"remove_{month:%Y%m}_id",
+            placeholder="Choisissez la décision à retirer",
+        )
+        if st.form_submit_button("Retirer", icon="🗑️") and chosen is not None:
+            try:
+                review.delete_decision(con, actor, chosen)
+            except LaboError as exc:
+                st.error(md_escape(str(exc)), icon="⚠️")
+                return
+            flash("Décision retirée (elle reste dans le journal des modifications).")
+            st.rerun()
 
 
-def export_button(con: duckdb.DuckDBPyConnection, data: dict[str, Any], today: dt.date) -> None:
+def decisions_section(
+    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, data: review.MonthlyReview
+) -> None:
+    """Show the decisions of the month, the form adding one, and the removal of a mistaken one."""
+    _decision_list(data.decisions)
+    if not actor.can("reviews.write"):
+        return
+    _decision_form(con, actor, month, data.comparison.actions)
+    if not data.decisions.empty:
+        _remove_decision_form(con, actor, month, data.decisions)
+
+
+def export_button(data: review.MonthlyReview, today: dt.date) -> None:
     """Offer the review as a print-ready HTML document, built only when clicked."""
     st.download_button(
         "Télécharger le relevé imprimable (HTML)",
-        functools.partial(_print_document, con, data, today),
-        file_name=f"comite-de-pilotage-{data['comparison'].month:%Y-%m}.html",
+        lambda: print_review.render(data, today).encode("utf-8"),
+        file_name=f"comite-de-pilotage-{data.month:%Y-%m}.html",
         mime="text/html",
         icon="🖨️",
         on_click="ignore",

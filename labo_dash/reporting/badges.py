@@ -14,8 +14,9 @@ from urllib.parse import quote
 import segno
 from fpdf import FPDF
 
-from labo_dash import config, pdf_fonts
+from labo_dash import config
 from labo_dash.french import participant_kind
+from labo_dash.reporting import pdf_fonts
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 COLUMNS, ROWS = 2, 4

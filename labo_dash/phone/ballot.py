@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from html import escape
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -46,7 +45,6 @@ from labo_dash import (
     diagnosis,
     french,
     participants,
-    phone_html,
     results,
     rounds,
     seminar,
@@ -55,6 +53,7 @@ from labo_dash import (
 )
 from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.phone import render
 
 TITLE = "Voter · séminaire du Labo de l'ESS"
 POST_TITLE = "Proposer · séminaire du Labo de l'ESS"
@@ -63,7 +62,7 @@ WALK_IN = Actor(ANONYMOUS, "inscription sur place (bulletin léger)")
 
 def _respond(body: str, status: int = 200, title: str = TITLE) -> HTMLResponse:
     nonce = secrets.token_urlsafe(12)
-    response = HTMLResponse(phone_html.page(title, body, nonce), status_code=status)
+    response = HTMLResponse(render.page(title, body, nonce), status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -96,11 +95,11 @@ async def _form(request: Request) -> FormData | Response:
 def _too_large() -> HTMLResponse:
     text = ("Texte bien trop long (ou formulaire illisible) : rien n'a été enregistré. Revenez en arrière "
             "et raccourcissez-le (quelques centaines de caractères suffisent).")
-    return _respond(phone_html.notice("err", text), 413)
+    return _respond(render.notice("err", text), 413)
 
 
 def _refused() -> HTMLResponse:
-    return _respond(phone_html.notice("err", "Requête refusée : ce formulaire vient d'un autre site."), 403)
+    return _respond(render.notice("err", "Requête refusée : ce formulaire vient d'un autre site."), 403)
 
 
 def _participant_actor(person: dict[str, Any]) -> Actor:
@@ -113,33 +112,33 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     con = db.connect()
     person = participants.participant_by_code(con, code) if code else None
     if person is None:
-        body = phone_html.code_form(voting.UNKNOWN_CODE if code else None)
+        body = render.code_form(voting.UNKNOWN_CODE if code else None)
         if settings.get_setting(con, participants.SELF_REGISTRATION):
-            body += phone_html.signup_form({}, {})
+            body += render.signup_form({}, {})
         else:
-            body += "<p class='sub'>Pas de badge ? Demandez votre code personnel à l'accueil.</p>"
-        return "<h1>🗳️ Voter</h1>" + body, 200 if not code else 404
+            body += render.NO_BADGE
+        return render.HEADINGS["bulletin"] + body, 200 if not code else 404
     participants.check_in(con, person)  # opening one's own page: present (no write once checked in today)
-    head = f"<h1>🗳️ Voter</h1><p>Bonjour <b>{escape(person['name'])}</b> !</p>"
-    head += phone_html.notice(kind, message) if message else ""
+    head = render.voter_greeting(person["name"])
+    head += render.notice(kind, message) if message else ""
     rnd = rounds.open_round(con, person["seminar_id"])
-    link = phone_html.full_version_link(person["code"])
+    link = render.full_version_link(person["code"])
     if rnd is None:
-        refresh = f"<a class='btn' href='bulletin?{urlencode({'code': person['code']})}'>Actualiser</a>"
-        waiting = phone_html.notice("note", rounds.waiting_message(con, person["seminar_id"]))
-        body = phone_html.waiting_refresh(person["code"]) + head + waiting + _public_results(con, person)
-        return body + refresh + phone_html.contribute_link(person["code"]) + link, 200
+        refresh = render.refresh_button(person["code"])
+        waiting = render.notice("note", rounds.waiting_message(con, person["seminar_id"]))
+        body = render.waiting_refresh(person["code"]) + head + waiting + _public_results(con, person)
+        return body + refresh + render.contribute_link(person["code"]) + link, 200
     left = rounds.remaining_seconds(rnd)
     if left is not None:
-        head += phone_html.countdown(left, rounds.remaining_text(left), person["code"])
+        head += render.countdown(left, rounds.remaining_text(left), person["code"])
     items = rounds.round_items(con, rnd["id"])
     saved = voting.current_ballot(con, rnd["id"], person["id"])
     if saved is not None and not message:
-        head += phone_html.notice("ok", "Votre vote est enregistré. Vous pouvez le modifier jusqu'à la "
+        head += render.notice("ok", "Votre vote est enregistré. Vous pouvez le modifier jusqu'à la "
                                   "clôture : seul le dernier compte.")
     values = sent if sent is not None else (saved or {})
-    form = phone_html.ballot_form(rnd, items, person["code"], values, voting.instructions(rnd))
-    return head + form + phone_html.contribute_link(person["code"]) + link, 200
+    form = render.ballot_form(rnd, items, person["code"], values, voting.instructions(rnd))
+    return head + form + render.contribute_link(person["code"]) + link, 200
 
 
 def _public_results(con: Any, person: dict[str, Any]) -> str:
@@ -150,18 +149,18 @@ def _public_results(con: Any, person: dict[str, Any]) -> str:
     table = results.round_results(con, last["id"])
     rows = [(french.rank(int(r.rank), bool(r.tied), short=True), str(r.title), str(r.score))
             for r in table.itertuples()]
-    return phone_html.results_card(last["title"], results.turnout(con, last["id"]).sentence(), rows)
+    return render.results_card(last["title"], results.turnout(con, last["id"]).sentence(), rows)
 
 
 def _choices(form: FormData, rnd: dict[str, Any], item_ids: list[int]) -> dict[int, tuple[int, bool]]:
     """Read a posted ballot; raise ValidationError on values that are not numbers."""
     try:
-        checked = {int(v) for v in form.getlist("v")}
-        contribute = {int(v) for v in form.getlist("c")}
+        checked = {int(str(v)) for v in form.getlist("v")}  # str: a file sent instead reads as not a number
+        contribute = {int(str(v)) for v in form.getlist("c")}
         choices = {}
         for item in item_ids:
             raw = form.get(f"v{item}")
-            value = int(raw) if raw not in (None, "") else (1 if item in checked else None)
+            value = int(str(raw)) if raw not in (None, "") else (1 if item in checked else None)
             if value is None:
                 value = rnd["grade_scale"] if rnd["method"] == "majority_judgment" else 0
             choices[item] = (value, item in contribute)
@@ -175,7 +174,7 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
     con = db.connect()
     person = participants.participant_by_code(con, code)
     if person is None:
-        return "<h1>🗳️ Voter</h1>" + phone_html.code_form(voting.UNKNOWN_CODE), 404
+        return render.HEADINGS["bulletin"] + render.code_form(voting.UNKNOWN_CODE), 404
     choices = None
     try:
         rules = voting.ballot_rules(con, round_id)
@@ -196,7 +195,7 @@ async def ballot(request: Request) -> Response:
         code = str(form.get("code") or "")
         round_id = str(form.get("round") or "")
         if not re.fullmatch(r"[0-9]{1,9}", round_id):
-            return _respond(phone_html.notice("err", "Bulletin incomplet : rechargez la page."), 400)
+            return _respond(render.notice("err", "Bulletin incomplet : rechargez la page."), 400)
         result = await run_in_threadpool(_submit, code, int(round_id), form)
         if isinstance(result, str):
             return RedirectResponse(result, status_code=303)
@@ -223,7 +222,7 @@ def _signup(values: dict[str, str], target: str) -> tuple[str, int] | str:
     try:
         created = participants.self_register(con, WALK_IN, values)
     except ValidationError as exc:
-        body = phone_html.HEADINGS[target] + phone_html.code_form(target=target) + phone_html.signup_form(
+        body = render.HEADINGS[target] + render.code_form(target=target) + render.signup_form(
             values, {**exc.fields, "form": str(exc)}, target)
         return body, 422
     return f"{target}?" + urlencode({"code": created["code"], "nouveau": "1"})
@@ -270,12 +269,12 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
     con = db.connect()
     person = participants.participant_by_code(con, code) if code else None
     if person is None:
-        body = phone_html.code_form(voting.UNKNOWN_CODE if code else None, "contribuer")
+        body = render.code_form(voting.UNKNOWN_CODE if code else None, "contribuer")
         if settings.get_setting(con, participants.SELF_REGISTRATION):
-            body += phone_html.signup_form({}, {}, "contribuer")
+            body += render.signup_form({}, {}, "contribuer")
         else:
-            body += phone_html.NO_BADGE
-        return phone_html.HEADINGS["contribuer"] + body, 200 if not code else 404
+            body += render.NO_BADGE
+        return render.HEADINGS["contribuer"] + body, 200 if not code else 404
     participants.check_in(con, person)
     seminar_id = person["seminar_id"]
     posts = contributions.participant_contributions(con, person["id"])
@@ -290,16 +289,16 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         solution_values, solution_errors = sent, errors or {}
     elif sent is not None:
         finding_values, finding_errors = sent, errors or {}
-    head = phone_html.posts_greeting(person["name"]) + (phone_html.notice(kind, message) if message else "")
-    finding = phone_html.finding_form(
+    head = render.posts_greeting(person["name"]) + (render.notice(kind, message) if message else "")
+    finding = render.finding_form(
         person["code"], seminar.workshops(con, seminar_id, diagnosis.SESSION),
         seminar.objectives(con, seminar_id), finding_values, finding_errors)
     retained = contributions.retained_challenges(con, seminar_id)
-    solution = (phone_html.solution_form(person["code"], retained, solution_values, solution_errors)
+    solution = (render.solution_form(person["code"], retained, solution_values, solution_errors)
                 if retained else "")
     forms = solution + finding if retained else finding  # the afternoon's form first once défis are retained
-    return (head + forms + phone_html.my_posts(posts)
-            + phone_html.ballot_link(person["code"])), 200
+    return (head + forms + render.my_posts(posts)
+            + render.ballot_link(person["code"])), 200
 
 
 def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
@@ -307,7 +306,7 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
     con = db.connect()
     person = participants.participant_by_code(con, code)
     if person is None:
-        body = phone_html.HEADINGS["contribuer"] + phone_html.code_form(voting.UNKNOWN_CODE, "contribuer")
+        body = render.HEADINGS["contribuer"] + render.code_form(voting.UNKNOWN_CODE, "contribuer")
         return body, 404
     try:
         if sent["post"] == "solution":
@@ -318,7 +317,7 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
             contributions.post_finding(
                 con, _participant_actor(person), person["code"], workshop_id=_id(sent["workshop"]),
                 kind=sent["kind"], text=sent["text"],
-                objective_ids=[-1 if _id(v) is None else _id(v) for v in sent["objectives"]])
+                objective_ids=[-1 if (i := _id(v)) is None else i for v in sent["objectives"]])
     except ValidationError as exc:  # the form is shown again with what was typed
         body, _ = _contribution_page(person["code"], str(exc), "err", sent, exc.fields)
         return body, 422

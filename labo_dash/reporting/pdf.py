@@ -1,23 +1,26 @@
 """The monthly report as an A4 PDF (fpdf2): key figures, what changed, charts as images, decisions, actions.
 
-Fonts come from :mod:`labo_dash.pdf_fonts` (DejaVu Sans, colour emoji, text shaping for right-to-left
-scripts, « □ » for a character no font has). Table headers never break inside a word: a header too
-wide for its column is set smaller.
+Fonts come from :mod:`labo_dash.reporting.pdf_fonts` (DejaVu Sans, colour emoji, text shaping for
+right-to-left scripts, « □ » for a character no font has). Table headers never break inside a word: a
+header too wide for its column is set smaller.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
+from typing import Any
 
 import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from labo_dash import french, pdf_fonts, review, signature
+from labo_dash import french, review, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.reports import MonthlyReport, chart_png, of_month, report_charts
+from labo_dash.reporting import pdf_fonts
+from labo_dash.reporting.monthly import MonthlyReport, chart_png, of_month, report_charts
 
 BLUE, GREY, RED = (0, 114, 178), (90, 90, 90), (190, 60, 0)
 TABLE_SIZE, TABLE_PADDING = 8.0, 1.0  # table text size (pt) and cell padding (mm)
@@ -74,16 +77,16 @@ class _Document(FPDF):
 
 def _figures(pdf: _Document, report: MonthlyReport) -> None:
     f = report.figures
-    share = f" ({french.percent(f['secured_share'], 0)})" if f["secured_share"] is not None else ""
+    share = f" ({french.percent(f.secured_share, 0)})" if f.secured_share is not None else ""
     boxes = [
-        ("Actions suivies", french.number(f["actions"]),
-         f"{f['running']} en cours · {f['to_start']} à lancer"),
-        ("Terminées", french.number(f["done"]), french.plural(f["abandoned"], "abandonnée", "abandonnées")),
-        ("En retard", french.number(f["late"]), f"dont {f['newly_late']} depuis la revue précédente"),
-        ("Avancement global", french.percent(f["progress"], 0) if f["progress"] is not None else "–",
+        ("Actions suivies", french.number(f.total),
+         f"{f.running} en cours · {f.to_start} à lancer"),
+        ("Terminées", french.number(f.done), french.plural(f.abandoned, "abandonnée", "abandonnées")),
+        ("En retard", french.number(f.late), f"dont {f.newly_late} depuis la revue précédente"),
+        ("Avancement global", french.percent(f.progress, 0) if f.progress is not None else "–",
          "moyenne pondérée des actions"),
-        ("Budget prévu", french.amount(f["planned"]), "hors actions abandonnées"),
-        ("Financements acquis", french.amount(f["secured"]), f"du budget prévu{share}"),
+        ("Budget prévu", french.amount(f.planned), "hors actions abandonnées"),
+        ("Financements acquis", french.amount(f.secured), f"du budget prévu{share}"),
     ]
     width, top = (pdf.w - pdf.l_margin - pdf.r_margin - 10) / 3, pdf.get_y()
     for i, (label, value, note) in enumerate(boxes):
@@ -94,7 +97,7 @@ def _figures(pdf: _Document, report: MonthlyReport) -> None:
         pdf.font(8.5, color=GREY)
         pdf.cell(width - 6, 4, pdf.text_of(label))
         pdf.set_xy(x + 3, y + 7)
-        pdf.font(15, bold=True, color=RED if label == "En retard" and f["late"] else BLUE)
+        pdf.font(15, bold=True, color=RED if label == "En retard" and f.late else BLUE)
         pdf.cell(width - 6, 7, pdf.text_of(value))
         pdf.set_xy(x + 3, y + 15)
         pdf.font(7.5, color=GREY)
@@ -124,12 +127,14 @@ def _changes(pdf: _Document, report: MonthlyReport) -> None:
         pdf.paragraph(f"   • {row['title']} (échéance : {french.date(_day(row['due_date']))})", size=9)
 
 
-def _day(value: object):
+def _day(value: Any) -> dt.date | None:
+    """Return a cell's date, or None when blank."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _pct(value: object) -> str:
-    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)} %".replace(" ", "\u00a0")
+def _pct(value: float | None) -> str:
+    """Return an action's progress (%) in French, or « non mesuré »."""
+    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)}\u00a0%"
 
 
 def _charts(pdf: _Document, report: MonthlyReport) -> None:
@@ -147,7 +152,7 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
         pdf.set_y(pdf.get_y() + height + 2)
         if name == "objectives":
             pdf.paragraph(ROLLUP_EXPLANATION, size=8, color=GREY)
-        if name == "signature":  # every view of support names its round
+        if name == "signature" and report.support_round:  # every view of support names its round
             pdf.paragraph(signature.support_source(report.support_round), size=8, color=GREY)
         pdf.ln(3)
         width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -155,8 +160,8 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
 
 def _decisions(pdf: _Document, report: MonthlyReport) -> None:
     pdf.heading(f"Relevé de décisions du comité de pilotage · {french.month(report.month)}")
-    if report.review and report.review.get("notes"):
-        pdf.paragraph(report.review["notes"])
+    if report.meeting and report.meeting.notes:
+        pdf.paragraph(report.meeting.notes)
     if report.decisions.empty:
         pdf.paragraph("Aucune décision enregistrée pour ce mois.", color=GREY)
         return

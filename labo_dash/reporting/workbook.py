@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from labo_dash import french, review, spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.reports import MonthlyReport
+from labo_dash.reporting.monthly import MonthlyReport
 
 DATE, EUROS, PERCENT, INTEGER = "DD/MM/YYYY", '#,##0.00 "€"', "0%", "0"
 ABOUT_SHEET = "À propos"
@@ -49,15 +49,10 @@ ACTION_COLUMNS: dict[str, tuple[str, str | None, int]] = {
     "Dernier commentaire": ("comment", None, 40),
 }
 UPDATE_COLUMNS: dict[str, tuple[str, str | None, int]] = {
-    "N°": ("id", INTEGER, 6),
-    "N° action": ("action_id", INTEGER, 9),
-    "Action": ("action", None, 40),
-    "Date": ("reported_on", DATE, 12),
-    "Statut": ("status_label", None, 12),
-    "Avancement (%)": ("progress", INTEGER, 12),
-    "Commentaire": ("comment", None, 50),
-    "Justificatif": ("evidence_url", None, 30),
-    "Saisi par": ("reported_by", None, 20),
+    "N°": ("id", INTEGER, 6), "N° action": ("action_id", INTEGER, 9), "Action": ("action", None, 40),
+    "Date": ("reported_on", DATE, 12), "Statut": ("status_label", None, 12),
+    "Avancement (%)": ("progress", INTEGER, 12), "Commentaire": ("comment", None, 50),
+    "Justificatif": ("evidence_url", None, 30), "Saisi par": ("reported_by", None, 20),
 }
 _HEADER_FILL = PatternFill("solid", fgColor="0072B2")
 
@@ -98,7 +93,8 @@ def _sheet(workbook: Workbook, title: str, columns: dict[str, tuple[str, str | N
 
 
 def _summary(workbook: Workbook, report: MonthlyReport) -> None:
-    sheet = workbook.active
+    """Fill the first sheet, « Synthèse »: the month's key figures and how many actions of each category."""
+    sheet = workbook.worksheets[0]  # the sheet a new workbook comes with
     sheet.title = "Synthèse"
     f = report.figures
     rows: Sequence[tuple[str, Any, str | None]] = [
@@ -106,17 +102,17 @@ def _summary(workbook: Workbook, report: MonthlyReport) -> None:
         (report.title, None, None),
         (READ_AT_LABEL, report.as_of, DATE),
         ("Comparée à la situation du", review.month_end(report.comparison.previous), DATE),
-        ("Actions suivies", f["actions"], INTEGER),
-        ("Terminées", f["done"], INTEGER),
-        ("En cours", f["running"], INTEGER),
-        ("En pause", f["paused"], INTEGER),
-        ("À lancer", f["to_start"], INTEGER),
-        ("Abandonnées", f["abandoned"], INTEGER),
-        ("En retard", f["late"], INTEGER),
-        ("Avancement global", f["progress"], PERCENT),
-        ("Budget prévu (hors actions abandonnées)", f["planned"], EUROS),
-        ("Financements acquis", f["secured"], EUROS),
-        ("Part du budget acquise", f["secured_share"], PERCENT),
+        ("Actions suivies", f.total, INTEGER),
+        ("Terminées", f.done, INTEGER),
+        ("En cours", f.running, INTEGER),
+        ("En pause", f.paused, INTEGER),
+        ("À lancer", f.to_start, INTEGER),
+        ("Abandonnées", f.abandoned, INTEGER),
+        ("En retard", f.late, INTEGER),
+        ("Avancement global", f.progress, PERCENT),
+        ("Budget prévu (hors actions abandonnées)", f.planned, EUROS),
+        ("Financements acquis", f.secured, EUROS),
+        ("Part du budget acquise", f.secured_share, PERCENT),
     ] + [
         (f"{label} ({meaning})", len(report.comparison.category(code)), INTEGER)
         for code, (label, meaning) in review.CATEGORIES.items()

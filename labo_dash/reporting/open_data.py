@@ -114,7 +114,7 @@ points valides, ceux que comptent les avancements du tableau de bord).
 
 def descriptions() -> dict[tuple[str, str], str]:
     """Return the French description of every (file, column); column "" describes the file itself."""
-    text = (resources.files("labo_dash") / "open_data_dictionary.csv").read_text(encoding="utf-8")
+    text = (resources.files("labo_dash.reporting") / "open_data_dictionary.csv").read_text(encoding="utf-8")
     return {(row["fichier"], row["colonne"]): row["description"] for row in csv.DictReader(io.StringIO(text))}
 
 

@@ -2,14 +2,15 @@
 
 Everything is read at the end of the month (today for the current month) with the action tracker's
 functions (review.compare, progress roll-ups) and the signature's views: this module only assembles them.
-The PDF and Excel renderings live in report_pdf.py and report_xlsx.py.
+The PDF and Excel renderings live in reporting/pdf.py and reporting/workbook.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -17,8 +18,9 @@ import duckdb
 import pandas as pd
 import vl_convert
 
-from labo_dash import charts, clock, db, french, progress, review, seminar, signature
+from labo_dash import charts, clock, db, french, review, seminar, signature
 from labo_dash.errors import ValidationError
+from labo_dash.review import MonthlyReview
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -47,24 +49,20 @@ def of_month(month: dt.date) -> str:
     return f"d'{name}" if name[0] in "aeiouyâéè" else f"de {name}"
 
 
-@dataclass
-class MonthlyReport:
-    """Everything a monthly report shows, read at ``as_of`` (end of ``month``, or today)."""
+@dataclass(frozen=True, slots=True)
+class MonthlyReport(MonthlyReview):
+    """Everything a monthly report shows: the month's review (the same model as the /suivi page, read at
+    ``as_of``: end of ``month``, or today) and what only the report adds.
 
-    seminar: dict[str, Any]
-    month: dt.date
-    as_of: dt.date
+    ``actions``: the comparison's actions with their fields (description, pilots, budgets in €, next step);
+    ``updates``: every progress point up to ``as_of``; ``support``: support per défi in the reference round
+    (signature.support_by_challenge), None when there is none.
+    """
+
     generated_at: dt.datetime  # the seminar's local time, naive (Excel has no zones)
-    comparison: review.Comparison
-    figures: dict[str, Any]
-    objectives: pd.DataFrame
-    challenges: pd.DataFrame
-    history: pd.DataFrame
+    figures: seminar.ActionFigures
     actions: pd.DataFrame
     updates: pd.DataFrame
-    decisions: pd.DataFrame
-    review: dict[str, Any] | None
-    objective_list: list[dict[str, Any]] = field(default_factory=list)
     support_round: dict[str, Any] | None = None
     support: pd.DataFrame | None = None
 
@@ -79,68 +77,33 @@ class MonthlyReport:
         return self.as_of == self.generated_at.date()
 
 
-def key_figures(actions: pd.DataFrame) -> dict[str, Any]:
-    """Return counts by status, late actions, funds planned and secured, and the overall roll-up."""
-    live = actions[actions["status"] != progress.ABANDONED]
-    planned = float(live["budget_planned"].astype("float64").fillna(0).sum())
-    secured = float(live["budget_secured"].astype("float64").fillna(0).sum())
-    return {
-        "actions": len(actions),
-        "done": int((actions["status"] == "terminee").sum()),
-        "running": int((actions["status"] == "en_cours").sum()),
-        "paused": int((actions["status"] == "en_pause").sum()),
-        "to_start": int((actions["status"] == "a_lancer").sum()),
-        "abandoned": int((actions["status"] == progress.ABANDONED).sum()),
-        "late": int(actions["overdue"].fillna(False).astype(bool).sum()),
-        "newly_late": int(actions["newly_late"].fillna(False).astype(bool).sum()) if len(actions) else 0,
-        "planned": planned,
-        "secured": secured,
-        "secured_share": secured / planned if planned else None,
-        "progress": progress.rollup(
-            zip(actions["progress"], actions["weight"], actions["status"], strict=True)
-        ),
-    }
-
-
 def build_report(
     con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = seminar.DEFAULT_SEMINAR
 ) -> MonthlyReport:
     """Assemble the report of ``month`` (read at its end, or today for the current month)."""
-    month = review.month_start(month)
-    comparison = review.compare(con, month, today, seminar_id)
-    as_of = comparison.as_of
+    monthly_review = review.monthly_review(con, month, today, seminar_id)
     fields = db.query_df(
         con,
         "SELECT a.id, a.description, a.pilot_structure, a.pilot_person, a.contributors, a.funders, "
         "a.budget_planned, a.budget_secured, a.next_step FROM actions a",
     )
-    actions = comparison.actions.merge(fields, on="id", how="left")
+    actions = monthly_review.comparison.actions.merge(fields, on="id", how="left")
     updates = db.query_df(
         con,
         "SELECT u.id, u.action_id, a.title AS action, u.reported_on, u.status, u.progress, u.comment, "
         "u.evidence_url, u.reported_by FROM progress_points u JOIN actions a ON a.id = u.action_id "
         "JOIN solutions s ON s.id = a.solution_id "
         "WHERE s.seminar_id = ? AND u.reported_on <= ? ORDER BY u.reported_on, u.id",
-        [seminar_id, as_of],
+        [seminar_id, monthly_review.as_of],
     )
-    months = [m for m in review.review_months(con, today, seminar_id) if m <= month]
     found = signature.support_round(con, seminar_id)
-    support = signature.support_by_challenge(con, found["id"], as_of) if found else None
+    support = signature.support_by_challenge(con, found["id"], monthly_review.as_of) if found else None
     return MonthlyReport(
-        seminar=seminar.get_seminar(con, seminar_id),
-        month=month,
-        as_of=as_of,
+        **{f.name: getattr(monthly_review, f.name) for f in dataclasses.fields(MonthlyReview)},
         generated_at=dt.datetime.combine(today, clock.local_now(con).time()),  # local, naive (Excel)
-        comparison=comparison,
-        figures=key_figures(actions),
-        objectives=progress.progress_by_objective(con, as_of, seminar_id),
-        challenges=progress.progress_by_challenge(con, as_of, seminar_id),
-        history=review.objective_history(con, months, today, seminar_id),
+        figures=seminar.action_figures(actions),
         actions=actions,
         updates=updates,
-        decisions=review.decisions(con, month, seminar_id),
-        review=review.get_review(con, month, seminar_id),
-        objective_list=seminar.objectives(con, seminar_id),
         support_round=found,
         support=support if support is not None and len(support) and support["score"].sum() else None,
     )

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 # Editable fields of the action row -> (French label, max length for text, None for other types).
@@ -253,7 +253,7 @@ def create_actions(
     :func:`check_update` (À lancer with 10 % is refused). Raises ValidationError (French, per field),
     PermissionDenied, NotFound.
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     solution = solutions.get_solution(con, solution_id)
     errors = creation_errors(titles, fields, status=status, progress_value=progress_value,
                              reported_on=reported_on, today=today)
@@ -382,7 +382,7 @@ def record_update(
     ``progress_value`` is a % as typed (« 40 », « 40 % ») or a number, blank for not measured; it is
     checked with the other fields by :func:`check_update`. Raises ValidationError (French, per field).
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     current = get_action(con, action_id)
     comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
     errors = check_update(status, clean(progress_value), reported_on, comment, evidence_url, today)

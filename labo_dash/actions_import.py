@@ -26,7 +26,7 @@ import duckdb
 import openpyxl
 
 from labo_dash import access, backup, clock, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.actions import (
     BUDGET_MAX,
     FIELDS,
@@ -328,7 +328,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
 def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str,
                  today: dt.date) -> ImportPlan:
     """Import the file in one transaction (checked again first); return what was done."""
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     if not plan_import(con, data, filename, today, actor.name).empty:  # a refused file raises: no backup
         backup.before_import(con)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, rounds, settings, spreadsheet
-from labo_dash.access import ROLE_LABELS, Actor
+from labo_dash.access import ROLE_LABELS, Actor, Permission
 from labo_dash.contributions import STATUSES as POST_STATUSES
 
 # The log's vocabulary in French, in one place: kinds of records (`entity`), operations, fields and coded
@@ -271,7 +271,7 @@ def audit_log(
     ``logged_at`` is given in the seminar's local time (naive; stored in UTC) and the date range of
     ``where`` is of local dates (labo_dash.clock).
     """
-    access.require(actor, "audit.read")
+    access.require(actor, Permission.AUDIT_READ)
     until = where.until + dt.timedelta(days=1) if where.until else None
     frame = db.query_df(
         con,

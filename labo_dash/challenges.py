@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from labo_dash import db, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.diagnosis import SESSION, get_finding
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.importing import header_key
@@ -168,7 +168,7 @@ def create_challenge(
     con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
 ) -> int:
     """Save a new défi (title, description, workshop_id, weights in %, finding_ids); return its id."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     values = validate_challenge(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         challenge_id = cur.execute(
@@ -211,7 +211,7 @@ def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
 
 def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int, **fields: Any) -> None:
     """Replace a défi's title, description, weights (in %) and findings (its workshop stays)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = get_challenge(con, challenge_id)
     values = validate_challenge(
         con, seminar_id=before["seminar_id"], challenge_id=challenge_id, **fields
@@ -234,7 +234,7 @@ def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id:
 
 def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int) -> None:
     """Delete a défi (soft), unless it has already been put to a vote."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = get_challenge(con, challenge_id)
     in_rounds = db.query(
         con,

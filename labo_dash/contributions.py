@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from labo_dash import db, diagnosis, participants, solutions, voting
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import FINDING_KINDS
 
@@ -143,7 +143,7 @@ def post_finding(
     raises NotFound for an unknown code, ValidationError (French summary + one message per field)
     otherwise. Returns the post's id (the same id when the same post is sent again while pending).
     """
-    require(actor, "contributions.post")
+    require(actor, Permission.CONTRIBUTIONS_POST)
     person = _author(con, code)
     fields = {"workshop_id": workshop_id, "kind": kind, "text": text, "objective_ids": list(objective_ids)}
     try:
@@ -167,7 +167,7 @@ def post_solution(
     Checked by :func:`labo_dash.solutions.validate_solution` (fields challenge_id, title, description)
     and the défi must be retained (``challenges.selected``); errors as :func:`post_finding`.
     """
-    require(actor, "contributions.post")
+    require(actor, Permission.CONTRIBUTIONS_POST)
     person = _author(con, code)
     fields = {"challenge_id": challenge_id, "text": title, "description": description}
     try:
@@ -248,7 +248,7 @@ def update_contribution(
     solution any of challenge_id, text (its title), description. Raises ValidationError (the same rules
     as the scribes' forms) or NotFound.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     values = _checked(con, post, edits)
     changed = _as_post(values)
@@ -284,10 +284,10 @@ def accept_contribution(
     :func:`labo_dash.diagnosis.merge_findings` (the suggested merge: longest text, union of objectives)
     and the merged finding's id is returned. Raises ValidationError, NotFound or PermissionDenied.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     if post["kind"] == SOLUTION:
-        require(actor, "solutions.write")
+        require(actor, Permission.SOLUTIONS_WRITE)
         if merge_into is not None:
             raise ValidationError("Une solution ne se fusionne pas avec un constat.")
     values = _checked(con, post, edits)
@@ -328,7 +328,7 @@ def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contributi
 
     Raises ValidationError when it was moderated meanwhile, NotFound when it does not exist.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         found = cur.execute(

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from labo_dash import access, clock, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.actions import append_updates, check_update, clean, read_progress
 from labo_dash.errors import NotFound, ValidationError
 
@@ -94,7 +94,7 @@ def withdraw_update(
     (French, field ``reason`` or ``update_id``) for a missing or too long reason or a point already
     withdrawn. Nothing is written when it raises.
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     reason = clean(reason)
     errors = _check_reason(reason)
     if errors:
@@ -124,7 +124,7 @@ def replace_update(
     (actions.check_update) and a correction identical to the withdrawn point. Nothing is written when it
     raises.
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     reason, comment, evidence_url = clean(reason), clean(comment), clean(evidence_url)
     reported_by, progress_value = clean(reported_by), clean(progress_value)
     errors = _check_reason(reason)

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import db, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 
@@ -89,7 +89,7 @@ def add_finding(
     con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
 ) -> int:
     """Save one finding (workshop_id, kind, text, objective_ids, group_label, participant_kind)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     values = validate_finding(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         return record_finding(cur, actor, seminar_id, values)
@@ -142,7 +142,7 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     to another workshop writes it anew (same creation time, défis and sources carried over) and
     deletes the old row; the new id is returned and the audit log links both.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
     values = validate_finding(con, seminar_id=before["seminar_id"], **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
@@ -174,7 +174,7 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
 
 def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int) -> None:
     """Delete an active finding (soft: it stays in the défis' provenance and the audit log)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = ?", [finding_id])
@@ -199,7 +199,7 @@ def merge_findings(
     con: duckdb.DuckDBPyConnection, actor: Actor, finding_ids: Sequence[int], **fields: Any
 ) -> int:
     """Merge two or more active findings into a new one that keeps them as its sources; return its id."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     ids = sorted(set(finding_ids))
     if len(ids) < 2:
         raise ValidationError(

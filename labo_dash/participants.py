@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, backup, clock, db, french, importing, settings
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
 from labo_dash.seminar import DEFAULT_SEMINAR
@@ -123,7 +123,7 @@ def register_participant(
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> dict[str, Any]:
     """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
-    access.require(actor, "participants.write")
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
     row = clean_participant(values)
     with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=False)[0]
@@ -141,7 +141,7 @@ def self_register(
 
     The walk-in is in the room: they are checked in (present) at once, at :func:`labo_dash.clock.now`.
     """
-    access.require(actor, "participants.self_register")
+    access.require(actor, Permission.PARTICIPANTS_SELF_REGISTER)
     if not settings.get_setting(con, SELF_REGISTRATION):
         raise ValidationError(
             "L'inscription sur place n'est pas ouverte : demandez votre code à l'accueil du séminaire."
@@ -268,7 +268,7 @@ def set_presence(
     nothing written). Raises ValidationError (French) for an id that is not a participant of the seminar
     (nothing written).
     """
-    access.require(actor, "participants.write")
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
     wanted = sorted(set(present_ids))
     now = now or clock.now()
     window = today_window(con, now)
@@ -379,7 +379,7 @@ def import_participants(
 ) -> list[dict[str, Any]]:
     """Register every person of a file in one transaction (all or nothing); return them (``line``, ``id``,
     ``code`` and the cleaned fields), or raise ImportRejected with every bad line."""
-    access.require(actor, "participants.write")
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con, db.Topic.PEOPLE) as cur:

@@ -15,7 +15,7 @@ from functools import cache
 import duckdb
 
 from labo_dash import access, db
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 
@@ -128,7 +128,7 @@ def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: 
     Raises PermissionDenied for other roles, NotFound for an unknown setting, ValidationError for a value
     that does not suit it (e.g. an unknown time zone); nothing is written then.
     """
-    access.require(actor, "seminar.admin")
+    access.require(actor, Permission.SEMINAR_ADMIN)
     setting = _setting(name)
     check_value(setting, value)
     with db.transaction(con, db.Topic.SETTINGS) as cur:

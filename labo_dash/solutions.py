@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 TITLE_MAX = 200
@@ -166,7 +166,7 @@ def add_solution(
     seminar_id: int = 1,
 ) -> int:
     """Record a solution answering ``challenge_id``; return its id."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     values = validate_solution(con, challenge_id, title, description, seminar_id)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return record_solution(cur, actor, seminar_id, values)
@@ -176,7 +176,7 @@ def update_solution(
     con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int, title: str, description: str | None
 ) -> None:
     """Change the title and description of a solution (audited before/after)."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     title, description = _check(title, description)
     before = get_solution(con, solution_id)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
@@ -192,7 +192,7 @@ def update_solution(
 
 def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int) -> None:
     """Mark a solution as deleted, refusing when actions already stem from it."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     before = get_solution(con, solution_id)
     count = db.query(con, "SELECT count(*) AS n FROM actions WHERE solution_id = ?", [solution_id])[0]["n"]
     if count:

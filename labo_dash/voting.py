@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from labo_dash import access, db, participants, rounds
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import rank_majority_judgment as rank_majority_judgment  # public re-export
 
@@ -170,7 +170,7 @@ def submit_ballot(
     round's rules. A voter is in the room: a new ballot checks its participant in (present, at ``now``),
     unless already checked in that day (:mod:`labo_dash.participants`).
     """
-    access.require(actor, "ballot.submit")
+    access.require(actor, Permission.BALLOT_SUBMIT)
     code = normalise_code(code)
     with db.transaction(con, db.Topic.VOTES) as cur:
         cur.execute(_BALLOT_CONTEXT, [code, round_id])

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import action_table, actions, french, parsing
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError
 from labo_dash.ui.action_filters import filter_form
@@ -195,7 +195,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         st.warning("Aucune action ne correspond à ces filtres : élargissez-les.")
         return
     frame = editor_frame(view)
-    if not actor.can("actions.write"):
+    if not actor.can(Permission.ACTIONS_WRITE):
         st.dataframe(frame, column_config=column_config(), placeholder="–")
         return
     st.caption(

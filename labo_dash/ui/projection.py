@@ -14,7 +14,7 @@ import duckdb
 import streamlit as st
 
 from labo_dash import badges, charts, french, rounds, voting
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.ui.cache import by_version
@@ -197,7 +197,7 @@ def _reveal(actor: Actor, round_id: int) -> None:
 def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
     if error := st.session_state.pop("projo-reveal-error", None):
         st.error(error, icon="⚠️")
-    if actor.can("rounds.write") and rnd["status"] == "closed":
+    if actor.can(Permission.ROUNDS_WRITE) and rnd["status"] == "closed":
         st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}",
                   on_click=_reveal, args=(actor, rnd["id"]))
 

@@ -8,7 +8,7 @@ import duckdb
 import streamlit as st
 
 from labo_dash import french, reminders, review
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.ui.actions import tracker
 from labo_dash.ui.common import md_escape
 
@@ -16,7 +16,7 @@ from labo_dash.ui.common import md_escape
 def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
     """Show, for the organisers and the steering group, each pilot's reminder for the next review: the
     e-mail (a ``mailto:`` link and its text to copy), the CSV of every reminder and the due dates (.ics)."""
-    if not actor.can("reviews.write"):
+    if not actor.can(Permission.REVIEWS_WRITE):
         return
     st.subheader("Relances avant le prochain comité", anchor=False)
     left, right = st.columns([1, 2], vertical_alignment="bottom")

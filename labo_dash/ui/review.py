@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import charts, french, progress, review, review_print, seminar
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
 from labo_dash.ui.cache import by_version
@@ -349,7 +349,7 @@ def decisions_section(
             f"échéance : {french.date(row.due_date.date())}" if not pd.isna(row.due_date) else None,
         ]
         st.markdown(f"- **{md_escape(row.text)}**  \n:small[{' · '.join(e for e in extra if e)}]")
-    if not actor.can("reviews.write"):
+    if not actor.can(Permission.REVIEWS_WRITE):
         return
     actions = data["comparison"].actions
     titles = dict(zip(actions["id"].astype(int), actions["title"], strict=True))

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import actions, french, progress, solutions
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
@@ -123,7 +123,7 @@ def solutions_section(
         )
     data = solutions_data(con, today)
     listed, helpers, by_challenge = data["solutions"], data["volunteers"], data["by_challenge"]
-    if actor.can("solutions.write") and len(listed):
+    if actor.can(Permission.SOLUTIONS_WRITE) and len(listed):
         with st.expander("✏️ Corriger ou supprimer une solution"):
             _edit_solution(con, actor, listed)
     # Grouped once (a filter per solution cost O(solutions × actions) on every rerun).

@@ -18,6 +18,7 @@ Posting is not audited (the post itself is the record, with its author); every m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any
 
 import duckdb
@@ -27,9 +28,31 @@ from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import FINDING_KINDS
 
-SOLUTION = "solution"
+
+class ContributionKind(StrEnum):
+    """What a participant proposes from the phone (``contributions.kind``): a finding or a solution."""
+
+    OBSTACLE = diagnosis.FindingKind.OBSTACLE.value
+    LEVER = diagnosis.FindingKind.LEVER.value
+    OBSERVATION = diagnosis.FindingKind.OBSERVATION.value
+    SOLUTION = "solution"
+
+
+class ContributionStatus(StrEnum):
+    """A proposal's moderation state (``contributions.status``)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+SOLUTION = ContributionKind.SOLUTION
 KINDS = {**FINDING_KINDS, SOLUTION: "Solution"}
-STATUSES = {"pending": "en attente de relecture", "accepted": "acceptée", "rejected": "non retenue"}
+STATUSES = {
+    ContributionStatus.PENDING: "en attente de relecture",
+    ContributionStatus.ACCEPTED: "acceptée",
+    ContributionStatus.REJECTED: "non retenue",
+}
 REFUSED = "Votre proposition n'est pas envoyée : corrigez les champs signalés."
 NOT_SELECTED = "Choisissez un des défis retenus pour l'après-midi."
 
@@ -186,7 +209,7 @@ def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> di
 
 
 def list_contributions(
-    con: duckdb.DuckDBPyConnection, seminar_id: int, status: str = "pending"
+    con: duckdb.DuckDBPyConnection, seminar_id: int, status: ContributionStatus = ContributionStatus.PENDING
 ) -> list[dict[str, Any]]:
     """Return the seminar's posts of one status (pending, accepted, rejected), oldest first.
 
@@ -218,7 +241,7 @@ def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, 
 
 def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> dict[str, Any]:
     post = get_contribution(con, contribution_id)
-    if post["status"] != "pending":
+    if post["status"] != ContributionStatus.PENDING:
         raise ValidationError(
             f"La proposition n° {contribution_id} a déjà été modérée ({STATUSES[post['status']]}).")
     return post
@@ -263,7 +286,7 @@ def update_contribution(
         if found is None:
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "update", _snapshot(post),
-                 {**changed, "status": "pending"})
+                 {**changed, "status": ContributionStatus.PENDING})
 
 
 def accept_contribution(
@@ -316,7 +339,7 @@ def accept_contribution(
         if found is None:  # another organiser moderated it meanwhile: nothing is created
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "accept", _snapshot(post),
-                 {**changed, "status": "accepted", link: created})
+                 {**changed, "status": ContributionStatus.ACCEPTED, link: created})
     if merge_into is None:
         return created
     sources = [merge_into, created]
@@ -339,4 +362,4 @@ def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contributi
         if found is None:
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "reject", _snapshot(post),
-                 {**_snapshot(post), "status": "rejected"})
+                 {**_snapshot(post), "status": ContributionStatus.REJECTED})

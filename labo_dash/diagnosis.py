@@ -9,6 +9,7 @@ Every write checks ``diagnosis.write`` and is recorded in the audit log in the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from typing import Any
 
 import duckdb
@@ -17,7 +18,17 @@ import pandas as pd
 from labo_dash import db, french, seminar
 from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
+from labo_dash.french import PARTICIPANT_KINDS
+
+
+class FindingKind(StrEnum):
+    """The kind of a finding, as stored in ``findings.kind``; French labels in
+    :data:`labo_dash.french.FINDING_KINDS`."""
+
+    OBSTACLE = "frein"
+    LEVER = "levier"
+    OBSERVATION = "constat"
+
 
 MAX_TEXT = 500
 MAX_GROUP = 80
@@ -46,7 +57,7 @@ def validate_finding(
     objective_ids = sorted(set(objective_ids or ()))
     if workshop_id not in {w["id"] for w in seminar.workshops(con, seminar_id, SESSION)}:
         errors["workshop"] = "Choisissez l'atelier du matin où ce constat a été formulé."
-    if kind not in FINDING_KINDS:
+    if kind not in set(FindingKind):
         errors["kind"] = "Choisissez le type : frein, levier ou constat."
     if not text:
         errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
@@ -187,7 +198,7 @@ def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -
     kinds = [f["kind"] for f in findings]
     return {
         "workshop_id": findings[0]["workshop_id"],
-        "kind": max(FINDING_KINDS, key=kinds.count),
+        "kind": max(FindingKind, key=kinds.count),
         "text": max((f["text"] for f in findings), key=len),
         "objective_ids": sorted({o for f in findings for o in f["objective_ids"]}),
         "group_label": None,

@@ -81,7 +81,7 @@ class MonthlyReport:
 
 def key_figures(actions: pd.DataFrame) -> dict[str, Any]:
     """Return counts by status, late actions, funds planned and secured, and the overall roll-up."""
-    live = actions[actions["status"] != progress.ABANDONED]
+    live = actions[actions["status"] != progress.ActionStatus.ABANDONED]
     planned = float(live["budget_planned"].astype("float64").fillna(0).sum())
     secured = float(live["budget_secured"].astype("float64").fillna(0).sum())
     return {
@@ -90,7 +90,7 @@ def key_figures(actions: pd.DataFrame) -> dict[str, Any]:
         "running": int((actions["status"] == "en_cours").sum()),
         "paused": int((actions["status"] == "en_pause").sum()),
         "to_start": int((actions["status"] == "a_lancer").sum()),
-        "abandoned": int((actions["status"] == progress.ABANDONED).sum()),
+        "abandoned": int((actions["status"] == progress.ActionStatus.ABANDONED).sum()),
         "late": int(actions["overdue"].fillna(False).astype(bool).sum()),
         "newly_late": int(actions["newly_late"].fillna(False).astype(bool).sum()) if len(actions) else 0,
         "planned": planned,

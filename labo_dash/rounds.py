@@ -27,6 +27,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 import duckdb
@@ -38,10 +39,38 @@ from labo_dash.majority import GRADE_SCALES
 from labo_dash.participants import PRESENT_SQL
 from labo_dash.seminar import DEFAULT_SEMINAR
 
-METHODS = {"dots": "Gommettes", "majority_judgment": "Jugement majoritaire", "approval": "Approbation"}
+
+class VotingMethod(StrEnum):
+    """A round's voting method (``rounds.method``); French labels in :data:`METHODS`."""
+
+    DOTS = "dots"
+    MAJORITY_JUDGMENT = "majority_judgment"
+    APPROVAL = "approval"
+
+
+class RoundStatus(StrEnum):
+    """A round's state (``rounds.status``); French labels in :data:`STATUSES`."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Visibility(StrEnum):
+    """When a round's results show (``rounds.results_visibility``); French labels in :data:`VISIBILITIES`."""
+
+    LIVE = "live"
+    HIDDEN = "hidden"
+
+
+METHODS = {
+    VotingMethod.DOTS: "Gommettes",
+    VotingMethod.MAJORITY_JUDGMENT: "Jugement majoritaire",
+    VotingMethod.APPROVAL: "Approbation",
+}
 TARGETS = {"challenges": "Défis", "solutions": "Solutions"}
-STATUSES = {"draft": "En préparation", "open": "Ouvert", "closed": "Clos"}
-VISIBILITIES = {"live": "En direct", "hidden": "Masqués jusqu'à la révélation"}
+STATUSES = {RoundStatus.DRAFT: "En préparation", RoundStatus.OPEN: "Ouvert", RoundStatus.CLOSED: "Clos"}
+VISIBILITIES = {Visibility.LIVE: "En direct", Visibility.HIDDEN: "Masqués jusqu'à la révélation"}
 TITLE_MAX = 200
 COUNTDOWN_MIN = dt.timedelta(seconds=5)
 COUNTDOWN_MAX = dt.timedelta(hours=3)

@@ -409,3 +409,8 @@ def test_organisers_accept_a_solution_for_another_retained_defi(moderation):
     created = solutions.get_solution(db.connect(), solution_id)
     assert (created["challenge_id"], created["title"]) == (3, "Un fonds mutualisé entre financeurs")
     assert any("la solution n°" in s.value.replace("\\", "") for s in at.success)
+
+
+def test_a_proposal_is_a_finding_of_one_kind_or_a_solution_with_a_labelled_status():
+    assert set(contributions.ContributionKind) == set(contributions.KINDS)
+    assert set(contributions.ContributionStatus) == set(contributions.STATUSES)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labo_dash import challenges, db, diagnosis, diagnosis_import
+from labo_dash import challenges, db, diagnosis, diagnosis_import, french
 from labo_dash.access import PARTICIPANT, SYSTEM, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
 
@@ -480,3 +480,8 @@ def test_every_wrong_weight_is_named_with_its_objective(con):
     message = error.value.fields["weights"]
     assert "Pondération (objectif 1 · " in message and "« 150 » lu" in message
     assert "Pondération (objectif 2 · " in message and "« -50 » lu" in message
+
+
+def test_the_finding_kinds_are_the_labelled_codes():
+    assert list(diagnosis.FindingKind) == list(french.FINDING_KINDS)
+    assert diagnosis.FindingKind.OBSTACLE == "frein"  # the stored value stays the same string

@@ -14,13 +14,15 @@ import streamlit as st
 
 from labo_dash import charts, contributions, db, diagnosis, seminar
 from labo_dash.access import Actor
+from labo_dash.contributions import ContributionStatus
 from labo_dash.db import Topic
+from labo_dash.diagnosis import FindingKind
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 
-KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
+KIND_ICONS = {FindingKind.OBSTACLE: "🧱", FindingKind.LEVER: "🚀", FindingKind.OBSERVATION: "🔎"}
 WALL_POLL = 5  # seconds between two looks of a wall on screen at the data version
 WALL_CSS = """
 <style>
@@ -98,7 +100,7 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     by_number = {o["number"]: o for o in objectives.values()}
     state = st.session_state
     state.setdefault("cap_workshop", next(iter(workshops)))
-    state.setdefault("cap_kind", "frein")
+    state.setdefault("cap_kind", FindingKind.OBSTACLE)
     if "cap_saved" in state:
         st.toast(f"Constat n° {state.pop('cap_saved')} enregistré.", icon="✅")
     errors = state.get("cap_errors", {})
@@ -329,9 +331,9 @@ def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """
     counts = contributions.status_counts(con, seminar.DEFAULT_SEMINAR)
     cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
-    cols[0].metric("En attente", counts["pending"])
-    cols[1].metric("Acceptées", counts["accepted"])
-    cols[2].metric("Non retenues", counts["rejected"])
+    cols[0].metric("En attente", counts[ContributionStatus.PENDING])
+    cols[1].metric("Acceptées", counts[ContributionStatus.ACCEPTED])
+    cols[2].metric("Non retenues", counts[ContributionStatus.REJECTED])
     cols[3].button("Actualiser", icon="🔄", width="stretch", key="prop_refresh")
     if "prop_done" in st.session_state:
         st.success(md_escape(st.session_state.pop("prop_done")), icon="✅")

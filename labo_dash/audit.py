@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -82,7 +83,9 @@ VALUES = {  # coded values, by field; `rounds` and `contribution` have their own
     "results_visibility": rounds.VISIBILITIES,
     "reason": {"countdown": "fin du compte à rebours", "all_voted": "tout le monde a voté"},
 }
-ENTITY_VALUES = {"rounds": {"status": rounds.STATUSES}, "contribution": {"status": POST_STATUSES}}
+ENTITY_VALUES: dict[str, dict[str, Mapping[str, str]]] = {
+    "rounds": {"status": rounds.STATUSES}, "contribution": {"status": POST_STATUSES},
+}
 AMOUNTS = {"budget_planned", "budget_secured"}
 PERCENTS = {"progress"}
 REFERENCES = {  # fields holding record numbers

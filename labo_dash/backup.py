@@ -36,10 +36,10 @@ _daily_checked: dict[str, dt.date] = {}
 
 def database_path(con: duckdb.DuckDBPyConnection) -> Path:
     """Return the file behind a connection."""
-    row = con.cursor().execute(
+    [(path,)] = con.cursor().execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    return Path(row[0])
+    ).fetchall()
+    return Path(path)
 
 
 def default_dir(db_path: Path) -> Path:
@@ -68,7 +68,10 @@ def table_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, in
     ]
     result = {}
     for name in names:
-        count, checksum = cur.table(name).query("r", "SELECT count(*), bit_xor(hash(r)) FROM r").fetchall()[0]
+        rows = cur.table(name).query("r", "SELECT count(*), bit_xor(hash(r)) FROM r")
+        if rows is None:  # duckdb returns no relation only for a statement without a result
+            raise RuntimeError(f"no count returned for the table {name}")
+        [(count, checksum)] = rows.fetchall()
         result[name] = {"rows": int(count), "checksum": int(checksum or 0)}
     return result
 

@@ -6,6 +6,7 @@ One fixed, colour-blind-safe colour per objective everywhere in the app (Okabe-I
 from __future__ import annotations
 
 import textwrap
+from typing import Any, TypeVar
 
 import altair as alt
 import pandas as pd
@@ -22,13 +23,26 @@ STATUS_COLORS = {
     "Abandonnée": "#5F5F5F",
 }
 FRENCH_LOCALE = french.VEGA_LOCALE
+C = TypeVar("C", bound=alt.TopLevelMixin)  # a top-level chart, kept as its kind by the finishing steps
 
 
 @alt.theme.register("labo_francais", enable=True)
-def french_theme() -> dict:
+def french_theme() -> alt.theme.ThemeConfig:
     """Every chart's numbers and dates in French (« 20 % », « 1 234,5 », « nov. 2026 »): Vega's locale,
     set once for all charts (Altair applies the enabled theme to each chart it writes out)."""
-    return {"config": {"locale": FRENCH_LOCALE}}
+    number, time = FRENCH_LOCALE["number"], FRENCH_LOCALE["time"]
+    locale = alt.theme.LocaleKwds(
+        number=alt.theme.NumberLocaleKwds(
+            decimal=number["decimal"], thousands=number["thousands"], grouping=number["grouping"],
+            currency=number["currency"], percent=number["percent"],
+        ),
+        time=alt.theme.TimeLocaleKwds(
+            dateTime=time["dateTime"], date=time["date"], time=time["time"], periods=time["periods"],
+            days=time["days"], shortDays=time["shortDays"], months=time["months"],
+            shortMonths=time["shortMonths"],
+        ),
+    )
+    return alt.theme.ThemeConfig(config={"locale": locale})
 
 
 def objective_scale(labels: list[str]) -> alt.Scale:
@@ -108,7 +122,7 @@ def titled(spec: dict, title: str, subtitle: str | None = None) -> dict:
     return spec | {"title": chart_title(title, lines or None)}
 
 
-def finish(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def finish(chart: C) -> C:
     """Configure a top-level chart: projector-size fonts (French formats: the theme, french_theme)."""
     return (
         chart.configure_legend(labelFontSize=14, titleFontSize=14, symbolSize=200, labelLimit=260)
@@ -140,7 +154,7 @@ def first_rows(
     return kept, note
 
 
-def noted(chart: alt.TopLevelMixin, note: str | None) -> alt.TopLevelMixin:
+def noted(chart: C, note: str | None) -> C:
     """Return ``chart`` with ``note`` written under it (a chart that leaves data out says so)."""
     if not note:
         return chart
@@ -156,7 +170,7 @@ def support_by_challenge_chart(
     highlight_challenge: int | None = None,
     highlight_objective: int | None = None,
     legend: bool = True,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """One horizontal bar per défi: its support, split by objective; the dark part is the support realised.
 
     ``df`` comes from signature.support_by_challenge; each défi's title is written above its bar and its
@@ -275,7 +289,7 @@ def objective_trend_chart(
     emphasis: float = 1.0,
     width: int | None = None,
     selectable: bool = True,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """One objective over the months: the support the room gave it (dashed) and the support realised (area).
 
     ``df`` holds that objective's rows of signature.support_over_time (column ``month``: first day of the
@@ -321,7 +335,8 @@ def objective_trend_chart(
         alt.Chart(pd.DataFrame({"mois": [label_of[month]]})).mark_rule(color="#333333", strokeDash=[2, 2])
         .encode(x=x),
     ]
-    subtitle = f"réalisé {now['t_realised'].iloc[0]} sur {now['t_support'].iloc[0]}" if len(now) else None
+    subtitle = (f"réalisé {now['t_realised'].iloc[0]} sur {now['t_support'].iloc[0]}" if len(now)
+                else alt.Undefined)
     title = alt.TitleParams(
         objective_label(objective["number"], objective["short_label"]), subtitle=subtitle, anchor="start",
         fontSize=15, subtitleFontSize=13, color=color if emphasis == 1.0 else "#999999",
@@ -349,7 +364,7 @@ def weights_heatmap(
     *,
     highlight_challenge: int | None = None,
     highlight_objective: int | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Défi × objective grid: each cell in its objective's colour, as opaque as the weight (from 0 to 1).
 
     ``df`` comes from signature.challenge_weights; each défi's title is written above its row (readable at
@@ -388,7 +403,7 @@ def weights_heatmap(
     ]
     base = alt.Chart(data).encode(x=x, y=y, tooltip=tooltip)
     pick = alt.selection_point(name="cellule", fields=["challenge_id", "objective_number"], on="click")
-    cell = {"height": 26, "yOffset": 9, "stroke": "white", "strokeWidth": 2}
+    cell: dict[str, Any] = {"height": 26, "yOffset": 9, "stroke": "white", "strokeWidth": 2}
     heads = data.drop_duplicates("challenge_id")
     layers = [
         base.mark_rect(color="#F2F2F2", **cell),
@@ -418,7 +433,7 @@ def action_timeline_part(
     as_of,
     legend: bool = True,
     width: int | None = None,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Gantt of one objective's actions: a bar from start to due date coloured by status at ``as_of``.
 
     Each action's title is written above its bar (readable at any width). Overdue actions are outlined in
@@ -644,7 +659,7 @@ def _row_step(labels: list[str], fonts: dict[str, int]) -> int:
     return max(fonts["row"], lines + 10)
 
 
-def _high_contrast(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+def _high_contrast(chart: C) -> C:
     """French number format, black text (projector contrast), no frame."""
     return (
         chart.configure_axis(labelColor="#000000", titleColor="#000000", domainColor="#000000",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
+from typing import Any
 
 from labo_dash import db
 from labo_dash.errors import ImportRejected, LaboError
@@ -23,7 +24,8 @@ _FRENCH = {
     "expected one argument": "une valeur est attendue",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
 }
-argparse._ = lambda text: _FRENCH.get(text, text)  # argparse looks up its messages through this name
+# argparse looks up its messages through its module-level name ``_`` (gettext): French ones replace them.
+vars(argparse)["_"] = lambda text: _FRENCH.get(text, text)
 
 _TABLE_LABELS = {
     "participants": "participant·e·s", "findings": "constats",
@@ -104,7 +106,8 @@ def _import(args: argparse.Namespace) -> int:
 
     from labo_dash import access, actions_import, clock, diagnosis_import, french, participants
 
-    importers = {  # the reader gives the preview's source (the sheet read), the importer writes
+    # the reader gives the preview's source (the sheet read), the importer writes and returns the new ids
+    importers: dict[str, tuple[Callable[..., Any], Callable[..., Sized], tuple[str, str]]] = {
         "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,
                      ("constat importé", "constats importés")),
         "challenges": (diagnosis_import.parse_challenges, diagnosis_import.import_challenges,

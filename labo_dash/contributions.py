@@ -47,8 +47,8 @@ class ContributionStatus(StrEnum):
 
 
 SOLUTION = ContributionKind.SOLUTION
-KINDS = {**FINDING_KINDS, SOLUTION: "Solution"}
-STATUSES = {
+KINDS: dict[str, str] = {**FINDING_KINDS, SOLUTION: "Solution"}
+STATUSES: dict[str, str] = {
     ContributionStatus.PENDING: "en attente de relecture",
     ContributionStatus.ACCEPTED: "acceptée",
     ContributionStatus.REJECTED: "non retenue",
@@ -316,7 +316,7 @@ def accept_contribution(
     values = _checked(con, post, edits)
     if merge_into is not None:
         target = diagnosis.get_finding(con, merge_into)
-        if target["deleted_at"] is not None or target["merged_into"] is not None:
+        if not target.active:
             raise NotFound(f"Le constat n° {merge_into} a été supprimé ou fusionné entre-temps.")
     changed = _as_post(values)
     topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post["kind"] == SOLUTION else (db.Topic.DIAGNOSIS,)

@@ -626,8 +626,8 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]
     rng = random.Random(seed)
     counts: dict[str, int] = {}
     with db.transaction(con, *db.Topic) as cur:
-        (participants,) = cur.execute("SELECT count(*) FROM participants").fetchone()
-        (findings,) = cur.execute("SELECT count(*) FROM findings").fetchone()
+        [(participants,)] = cur.execute("SELECT count(*) FROM participants").fetchall()
+        [(findings,)] = cur.execute("SELECT count(*) FROM findings").fetchall()
         if participants or findings:
             raise LaboError(
                 "La base contient déjà des participant·e·s ou des constats : les données de démonstration "
@@ -763,7 +763,8 @@ def _write_diagnosis(cur: duckdb.DuckDBPyConnection, rng: random.Random, counts:
     )
     finding_ids = _allocate(cur, "seq_findings", len(FINDINGS))
     finding_id = {seed[0]: fid for seed, fid in zip(FINDINGS, finding_ids, strict=True)}
-    rows, links = [], []
+    rows: list[tuple[Any, ...]] = []
+    links: list[tuple[int, int]] = []
     for position, (fid, (_, number, kind, group, who, objectives, text)) in enumerate(
         zip(finding_ids, FINDINGS, strict=True)
     ):
@@ -1044,13 +1045,18 @@ def _trajectory(rng: random.Random, action: ActionSeed) -> list[tuple[int, str, 
     if kind == "unmeasured":
         return [(first, "a_lancer", None, "a_lancer"), (9, "a_lancer", None, "a_lancer")]
     if kind in ("steady", "late", "delayed"):
-        begin = event if kind == "delayed" else first
-        waiting = [(m, "a_lancer", 0, "a_lancer") for m in range(first, begin)]
+        begin = first
+        if kind == "delayed":
+            assert event is not None, "the delayed trajectory needs an event month"
+            begin = event
+        waiting: list[tuple[int, str, int | None, str]] = [
+            (m, "a_lancer", 0, "a_lancer") for m in range(first, begin)
+        ]
         high = rng.choice(FINAL_PROGRESS[kind])
-        steps = _ramp(rng, 10, high, list(range(begin, last + 1)))
+        ramp = _ramp(rng, 10, high, list(range(begin, last + 1)))
         # A month without change may go unreported, except the first and last check-ins.
-        steps = [s for i, s in enumerate(steps) if i in (0, len(steps) - 1) or rng.random() > 0.2]
-        return waiting + _en_cours(steps)
+        ramp = [s for i, s in enumerate(ramp) if i in (0, len(ramp) - 1) or rng.random() > 0.2]
+        return waiting + _en_cours(ramp)
     assert event is not None, f"the {kind} trajectory needs an event month"
     if kind in ("done", "mismatch"):
         steps = _en_cours(_ramp(rng, 15, 80, list(range(first, event))))
@@ -1132,11 +1138,11 @@ def _write_withdrawal(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], ac
     """Insert the wrong point (same day as the action's last point before November) and its withdrawal."""
     number, wrong = WRONG_POINT
     aid = action_ids[number - 1]
-    day, reporter = cur.execute(
+    [(day, reporter)] = cur.execute(
         "SELECT reported_on, reported_by FROM progress_points WHERE action_id = ? AND reported_on < ? "
         "ORDER BY reported_on DESC, seq DESC LIMIT 1",
         [aid, dt.date(2026, 11, 1)],
-    ).fetchone()
+    ).fetchall()
     (uid,) = _allocate(cur, "seq_updates", 1)
     cur.execute(
         "INSERT INTO progress_updates (id, action_id, reported_on, status, progress, comment, reported_by, "

@@ -8,7 +8,9 @@ Every write checks ``diagnosis.write`` and is recorded in the audit log in the s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -83,12 +85,12 @@ def validate_finding(
 def _insert_finding(
     cur: duckdb.DuckDBPyConnection, seminar_id: int, values: dict[str, Any], created_at: Any = None
 ) -> int:
-    finding_id = cur.execute(
+    [(finding_id,)] = cur.execute(
         "INSERT INTO findings (seminar_id, workshop_id, kind, text, group_label, participant_kind, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp)) RETURNING id",
         [seminar_id, values["workshop_id"], values["kind"], values["text"], values["group_label"],
          values["participant_kind"], created_at],
-    ).fetchone()[0]
+    ).fetchall()
     cur.execute(
         "INSERT INTO finding_objectives (finding_id, objective_id) SELECT ?, unnest(?)",
         [finding_id, values["objective_ids"]],
@@ -118,32 +120,55 @@ def record_finding(
     return finding_id
 
 
-def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A finding as stored: ``kind`` a :class:`FindingKind` value, its objective ids in id order,
+    ``merged_into`` and ``deleted_at`` (UTC) set once it is merged or deleted, ``created_at`` UTC."""
+
+    id: int
+    seminar_id: int
+    workshop_id: int
+    kind: str
+    text: str
+    group_label: str | None
+    participant_kind: str | None
+    merged_into: int | None
+    deleted_at: dt.datetime | None
+    created_at: dt.datetime
+    objective_ids: list[int]
+
+    @property
+    def active(self) -> bool:
+        """Tell whether the finding is neither deleted nor merged into another."""
+        return self.deleted_at is None and self.merged_into is None
+
+
+def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
     """Return one finding with its objective ids, or raise NotFound."""
     rows = db.query(
         con,
-        "SELECT f.*, list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL) "
+        "SELECT f.id, f.seminar_id, f.workshop_id, f.kind, f.text, f.group_label, f.participant_kind, "
+        "f.merged_into, f.deleted_at, f.created_at, "
+        "coalesce(list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL), []) "
         "AS objective_ids FROM findings f LEFT JOIN finding_objectives fo ON fo.finding_id = f.id "
         "WHERE f.id = ? GROUP BY ALL",
         [finding_id],
     )
     if not rows:
         raise NotFound(f"Le constat n° {finding_id} n'existe pas.")
-    row = rows[0]
-    row["objective_ids"] = row["objective_ids"] or []
-    return row
+    return Finding(**rows[0])
 
 
-def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
     finding = get_finding(con, finding_id)
-    if finding["deleted_at"] is not None or finding["merged_into"] is not None:
+    if not finding.active:
         raise NotFound(f"Le constat n° {finding_id} a été supprimé ou fusionné entre-temps.")
     return finding
 
 
-def _snapshot(finding: dict[str, Any]) -> dict[str, Any]:
+def _snapshot(finding: Finding) -> dict[str, Any]:
     keys = ("workshop_id", "kind", "text", "objective_ids", "group_label", "participant_kind", "merged_into")
-    return {k: finding[k] for k in keys}
+    return {k: value for k, value in asdict(finding).items() if k in keys}
 
 
 def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int, **fields: Any) -> int:
@@ -155,10 +180,10 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     """
     require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
-    values = validate_finding(con, seminar_id=before["seminar_id"], **fields)
+    values = validate_finding(con, seminar_id=before.seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
-        if values["workshop_id"] != before["workshop_id"]:
-            new_id = _insert_finding(cur, before["seminar_id"], values, before["created_at"])
+        if values["workshop_id"] != before.workshop_id:
+            new_id = _insert_finding(cur, before.seminar_id, values, before.created_at)
             cur.execute(
                 "INSERT INTO challenge_findings (challenge_id, finding_id) "
                 "SELECT challenge_id, ? FROM challenge_findings WHERE finding_id = ?",
@@ -195,12 +220,12 @@ def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
 def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[str, Any]:
     """Suggest the merged finding: the longest text, the most frequent kind, the union of objectives."""
     findings = [_active(con, i) for i in finding_ids]
-    kinds = [f["kind"] for f in findings]
+    kinds = [f.kind for f in findings]
     return {
-        "workshop_id": findings[0]["workshop_id"],
-        "kind": max(FindingKind, key=kinds.count),
-        "text": max((f["text"] for f in findings), key=len),
-        "objective_ids": sorted({o for f in findings for o in f["objective_ids"]}),
+        "workshop_id": findings[0].workshop_id,
+        "kind": max(FindingKind, key=kinds.count).value,
+        "text": max((f.text for f in findings), key=len),
+        "objective_ids": sorted({o for f in findings for o in f.objective_ids}),
         "group_label": None,
         "participant_kind": None,
     }
@@ -217,14 +242,14 @@ def merge_findings(
             "Choisissez au moins deux constats à fusionner.", {"selection": "Choisissez-en deux au moins."}
         )
     sources = [_active(con, i) for i in ids]
-    seminar_id = sources[0]["seminar_id"]
+    seminar_id = sources[0].seminar_id
     values = validate_finding(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         merged_id = _insert_finding(cur, seminar_id, values)
         cur.execute("UPDATE findings SET merged_into = ? WHERE id IN (SELECT unnest(?))", [merged_id, ids])
         db.audit(cur, actor, "finding", merged_id, "merge", None, {**values, "sources": ids})
         for source in sources:
-            db.audit(cur, actor, "finding", source["id"], "update", _snapshot(source),
+            db.audit(cur, actor, "finding", source.id, "update", _snapshot(source),
                      {**_snapshot(source), "merged_into": merged_id})
     return merged_id
 
@@ -273,25 +298,23 @@ def sources(con: duckdb.DuckDBPyConnection, finding_id: int) -> list[dict[str, A
     )
 
 
+_OBJECTIVE_COUNTS = """
+    SELECT o.number, o.short_label, k.kind, count(f.id) AS findings
+    FROM objectives o
+    CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS kind) k
+    LEFT JOIN finding_objectives fo ON fo.objective_id = o.id
+    LEFT JOIN findings f ON f.id = fo.finding_id AND f.kind = k.kind AND f.deleted_at IS NULL
+         AND f.merged_into IS NULL AND (? IS NULL OR f.workshop_id = ?)
+    WHERE o.seminar_id = ? AND (? IS NULL OR k.kind = ?)
+    GROUP BY ALL ORDER BY o.number, k.kind
+"""
+
+
 def objective_counts(
-    con: duckdb.DuckDBPyConnection,
-    seminar_id: int = seminar.DEFAULT_SEMINAR,
-    *,
-    workshop_id: int | None = None,
-    kind: str | None = None,
+    con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR, *,
+    workshop_id: int | None = None, kind: str | None = None,
 ) -> pd.DataFrame:
-    """Count active findings per objective and kind (every pair, zeros included)."""
-    return db.query_df(
-        con,
-        """
-        SELECT o.number, o.short_label, k.kind, count(f.id) AS findings
-        FROM objectives o
-        CROSS JOIN (SELECT unnest(['frein', 'levier', 'constat']) AS kind) k
-        LEFT JOIN finding_objectives fo ON fo.objective_id = o.id
-        LEFT JOIN findings f ON f.id = fo.finding_id AND f.kind = k.kind AND f.deleted_at IS NULL
-             AND f.merged_into IS NULL AND (? IS NULL OR f.workshop_id = ?)
-        WHERE o.seminar_id = ? AND (? IS NULL OR k.kind = ?)
-        GROUP BY ALL ORDER BY o.number, k.kind
-        """,
-        [workshop_id, workshop_id, seminar_id, kind, kind],
-    )
+    """Count active findings per objective and kind (every pair, zeros included): columns ``number``,
+    ``short_label``, ``kind`` (a :class:`FindingKind` value), ``findings``."""
+    kinds = [k.value for k in FindingKind]
+    return db.query_df(con, _OBJECTIVE_COUNTS, [kinds, workshop_id, workshop_id, seminar_id, kind, kind])

@@ -156,12 +156,12 @@ def _public_results(con: Any, person: dict[str, Any]) -> str:
 def _choices(form: FormData, rnd: dict[str, Any], item_ids: list[int]) -> dict[int, tuple[int, bool]]:
     """Read a posted ballot; raise ValidationError on values that are not numbers."""
     try:
-        checked = {int(v) for v in form.getlist("v")}
-        contribute = {int(v) for v in form.getlist("c")}
+        checked = {int(str(v)) for v in form.getlist("v")}
+        contribute = {int(str(v)) for v in form.getlist("c")}
         choices = {}
         for item in item_ids:
             raw = form.get(f"v{item}")
-            value = int(raw) if raw not in (None, "") else (1 if item in checked else None)
+            value = int(str(raw)) if raw not in (None, "") else (1 if item in checked else None)
             if value is None:
                 value = rnd["grade_scale"] if rnd["method"] == "majority_judgment" else 0
             choices[item] = (value, item in contribute)
@@ -318,7 +318,7 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
             contributions.post_finding(
                 con, _participant_actor(person), person["code"], workshop_id=_id(sent["workshop"]),
                 kind=sent["kind"], text=sent["text"],
-                objective_ids=[-1 if _id(v) is None else _id(v) for v in sent["objectives"]])
+                objective_ids=[-1 if (n := _id(v)) is None else n for v in sent["objectives"]])
     except ValidationError as exc:  # the form is shown again with what was typed
         body, _ = _contribution_page(person["code"], str(exc), "err", sent, exc.fields)
         return body, 422

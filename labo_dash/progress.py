@@ -34,7 +34,7 @@ class ActionStatus(StrEnum):
 
 
 CLOSED = (ActionStatus.DONE, ActionStatus.ABANDONED)
-SUGGESTED_PROGRESS = {ActionStatus.TO_START: 0, ActionStatus.DONE: 100}
+SUGGESTED_PROGRESS: dict[str, int] = {ActionStatus.TO_START: 0, ActionStatus.DONE: 100}
 
 ROLLUP_EXPLANATION = (
     "Avancement agrégé = moyenne pondérée de l'avancement des actions rattachées "
@@ -60,9 +60,10 @@ def rollup(actions: Iterable[tuple[float | None, float | None, str | None]]) -> 
 
 def status_mismatch(status: str | None, progress: float | None) -> bool:
     """Tell whether a status and a % disagree (Terminée below 100, À lancer above 0)."""
-    if status not in SUGGESTED_PROGRESS or progress is None or pd.isna(progress):
+    expected = SUGGESTED_PROGRESS.get(status) if status else None
+    if expected is None or progress is None or pd.isna(progress):
         return False
-    return float(progress) != SUGGESTED_PROGRESS[status]
+    return float(progress) != expected
 
 
 def mismatch_message(status: str | None, progress: float | None) -> str | None:
@@ -70,7 +71,7 @@ def mismatch_message(status: str | None, progress: float | None) -> str | None:
 
     Shown on the card of an action whose recorded state disagrees (old data is flagged, never fixed).
     """
-    if not status_mismatch(status, progress):
+    if status is None or not status_mismatch(status, progress):
         return None
     return (
         f"Statut « {french.status(status)} » mais avancement de {french.number(progress)} % "

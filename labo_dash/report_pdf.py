@@ -128,7 +128,7 @@ def _day(value: object):
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _pct(value: object) -> str:
+def _pct(value: float | None) -> str:
     return "non mesuré" if value is None or pd.isna(value) else f"{int(value)} %".replace(" ", "\u00a0")
 
 
@@ -147,7 +147,7 @@ def _charts(pdf: _Document, report: MonthlyReport) -> None:
         pdf.set_y(pdf.get_y() + height + 2)
         if name == "objectives":
             pdf.paragraph(ROLLUP_EXPLANATION, size=8, color=GREY)
-        if name == "signature":  # every view of support names its round
+        if name == "signature" and report.support_round is not None:  # every view of support names its round
             pdf.paragraph(signature.support_source(report.support_round), size=8, color=GREY)
         pdf.ln(3)
         width = pdf.w - pdf.l_margin - pdf.r_margin

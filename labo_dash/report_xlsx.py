@@ -99,6 +99,8 @@ def _sheet(workbook: Workbook, title: str, columns: dict[str, tuple[str, str | N
 
 def _summary(workbook: Workbook, report: MonthlyReport) -> None:
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError("a new workbook has no active worksheet")
     sheet.title = "Synthèse"
     f = report.figures
     rows: Sequence[tuple[str, Any, str | None]] = [

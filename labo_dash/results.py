@@ -80,21 +80,21 @@ class Turnout:
 
     def sentence(self) -> str:
         """Return ``42 votant·e·s sur 57 inscrit·e·s`` (``0 votant·e sur 1 inscrit·e``; domain brief §4)."""
-        voters = "votant·e" if self.voters < 2 else "votant·e·s"
-        registered = "inscrit·e" if self.registered < 2 else "inscrit·e·s"
-        return f"{french.number(self.voters)} {voters} sur {french.number(self.registered)} {registered}"
+        return french.out_of(self.voters, ("votant·e", "votant·e·s"),
+                             self.registered, ("inscrit·e", "inscrit·e·s"))
+
+
+_TURNOUT = """
+    SELECT (SELECT count(DISTINCT participant_id) FROM ballots WHERE round_id = r.id) AS voters,
+           (SELECT count(*) FROM participants p WHERE p.seminar_id = r.seminar_id) AS registered
+    FROM rounds r WHERE r.id = ?
+"""
 
 
 def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:
-    """Return the round's turnout."""
-    row = db.query(
-        con,
-        "SELECT (SELECT count(DISTINCT participant_id) FROM ballots WHERE round_id = r.id) AS voters, "
-        "(SELECT count(*) FROM participants p WHERE p.seminar_id = r.seminar_id) AS registered "
-        "FROM rounds r WHERE r.id = ?",
-        [round_id],
-    )
-    return Turnout(row[0]["voters"], row[0]["registered"]) if row else Turnout(0, 0)
+    """Return the round's turnout (0 sur 0 for a round that does not exist)."""
+    rows = db.query(con, _TURNOUT, [round_id])
+    return Turnout(**rows[0]) if rows else Turnout(0, 0)
 
 
 def grade_counts(tally: Counts, item_ids: list[int], scale: int) -> dict[int, list[int]]:

@@ -209,9 +209,9 @@ def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date,
     ).fetchone()
     if row:
         return row[0]
-    review_id = cur.execute(
+    [(review_id,)] = cur.execute(
         "INSERT INTO reviews (seminar_id, month) VALUES (?, ?) RETURNING id", [seminar_id, month]
-    ).fetchone()[0]
+    ).fetchall()
     db.audit(cur, actor, "review", review_id, "create", None, {"month": month})
     return review_id
 
@@ -281,11 +281,11 @@ def add_decision(
     after = {"text": text, "action_id": action_id, "owner": owner, "due_date": due_date}
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         review_id = _ensure_review(cur, actor, month_start(month), seminar_id)
-        decision_id = cur.execute(
+        [(decision_id,)] = cur.execute(
             "INSERT INTO decisions (review_id, action_id, text, owner, due_date) VALUES (?, ?, ?, ?, ?) "
             "RETURNING id",
             [review_id, action_id, text, owner, due_date],
-        ).fetchone()[0]
+        ).fetchall()
         db.audit(cur, actor, "decision", decision_id, "create", None, {"review_id": review_id, **after})
     return decision_id
 

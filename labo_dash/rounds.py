@@ -63,14 +63,18 @@ class Visibility(StrEnum):
     HIDDEN = "hidden"
 
 
-METHODS = {
+METHODS: dict[str, str] = {
     VotingMethod.DOTS: "Gommettes",
     VotingMethod.MAJORITY_JUDGMENT: "Jugement majoritaire",
     VotingMethod.APPROVAL: "Approbation",
 }
 TARGETS = {"challenges": "Défis", "solutions": "Solutions"}
-STATUSES = {RoundStatus.DRAFT: "En préparation", RoundStatus.OPEN: "Ouvert", RoundStatus.CLOSED: "Clos"}
-VISIBILITIES = {Visibility.LIVE: "En direct", Visibility.HIDDEN: "Masqués jusqu'à la révélation"}
+STATUSES: dict[str, str] = {
+    RoundStatus.DRAFT: "En préparation", RoundStatus.OPEN: "Ouvert", RoundStatus.CLOSED: "Clos",
+}
+VISIBILITIES: dict[str, str] = {
+    Visibility.LIVE: "En direct", Visibility.HIDDEN: "Masqués jusqu'à la révélation",
+}
 TITLE_MAX = 200
 COUNTDOWN_MIN = dt.timedelta(seconds=5)
 COUNTDOWN_MAX = dt.timedelta(hours=3)
@@ -181,12 +185,12 @@ def _insert_round(
 ) -> int:
     """Insert a draft round and its items (inside the caller's transaction), audited; return its id."""
     _check_items(cur, seminar_id, rules.target, item_ids)
-    round_id = cur.execute(
+    [(round_id,)] = cur.execute(
         "INSERT INTO rounds (seminar_id, title, target, method, dots_per_voter, max_per_item, "
         "grade_scale, results_visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [seminar_id, rules.title.strip(), rules.target, rules.method, rules.dots_per_voter,
          rules.max_per_item, rules.grade_scale, rules.results_visibility],
-    ).fetchone()[0]
+    ).fetchall()
     _write_items(cur, round_id, item_ids)
     db.audit(cur, actor, "rounds", round_id, "create", None,
              {**asdict(rules), "items": list(item_ids), **audited})
@@ -203,7 +207,8 @@ def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
 
 
 def _ballot_count(cur: duckdb.DuckDBPyConnection, round_id: int) -> int:
-    return cur.execute("SELECT count(*) FROM ballots WHERE round_id = ?", [round_id]).fetchone()[0]
+    [(count,)] = cur.execute("SELECT count(*) FROM ballots WHERE round_id = ?", [round_id]).fetchall()
+    return int(count)
 
 
 def update_round(

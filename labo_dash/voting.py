@@ -193,11 +193,11 @@ def submit_ballot(
         fingerprint = ballot_fingerprint(entries)
         if rnd["latest_fingerprint"] == fingerprint:
             return Receipt(rnd["latest_id"], False, rnd["latest_at"])
-        ballot_id, submitted_at = cur.execute(
+        [(ballot_id, submitted_at)] = cur.execute(
             "INSERT INTO ballots (round_id, participant_id, fingerprint) VALUES (?, ?, ?) "
             "RETURNING id, submitted_at",
             [round_id, participant_id, fingerprint],
-        ).fetchone()
+        ).fetchall()
         ordered = sorted(entries.items())
         cur.execute(
             "INSERT INTO ballot_entries (ballot_id, item_id, value, contribute) "

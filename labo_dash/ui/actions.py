@@ -106,7 +106,8 @@ def column_config() -> dict:
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
         "title": cc.TextColumn("Intitulé", required=True, width="large", pinned=True),
         "status": cc.SelectboxColumn(
-            "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
+            "Statut", options=STATUS_CODES, format_func=lambda code: french.status(str(code)), required=True,
+            width="small",
         ),
         "progress": cc.TextColumn(
             "Avancement",

@@ -7,7 +7,7 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import duckdb
 import streamlit as st
@@ -21,8 +21,11 @@ from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_errors
 
-KIND_ICONS = {FindingKind.OBSTACLE: "🧱", FindingKind.LEVER: "🚀", FindingKind.OBSERVATION: "🔎"}
+KIND_ICONS: dict[str, str] = {
+    FindingKind.OBSTACLE: "🧱", FindingKind.LEVER: "🚀", FindingKind.OBSERVATION: "🔎",
+}
 WALL_POLL = 5  # seconds between two looks of a wall on screen at the data version
 WALL_CSS = """
 <style>
@@ -82,11 +85,8 @@ def _save_capture(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             objective_ids=state.cap_objectives or [], group_label=state.cap_group,
             participant_kind=state.cap_participant_kind,
         )
-    except ValidationError as exc:
-        state.cap_errors = exc.fields or {"text": str(exc)}
-        return
     except LaboError as exc:
-        state.cap_errors = {"form": str(exc)}
+        state.cap_errors = field_errors(exc, "text")
         return
     state.cap_saved = finding_id
     state.cap_errors = {}
@@ -100,13 +100,13 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     by_number = {o["number"]: o for o in objectives.values()}
     state = st.session_state
     state.setdefault("cap_workshop", next(iter(workshops)))
-    state.setdefault("cap_kind", FindingKind.OBSTACLE)
+    state.setdefault("cap_kind", FindingKind.OBSTACLE.value)  # widgets hold plain strings
     if "cap_saved" in state:
         st.toast(f"Constat n° {state.pop('cap_saved')} enregistré.", icon="✅")
     errors = state.get("cap_errors", {})
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("capture", border=True):
-        st.selectbox("Atelier", list(workshops), format_func=workshops.get, key="cap_workshop",
+        st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key="cap_workshop",
                      placeholder="Choisissez…")
         show_errors(errors, "workshop")
         st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
@@ -125,7 +125,8 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             show_errors(errors, "group")
         with cols[1]:
             st.selectbox("Type de participant (facultatif)", list(PARTICIPANT_KINDS), index=None,
-                         format_func=PARTICIPANT_KINDS.get, key="cap_participant_kind", placeholder="—")
+                         format_func=PARTICIPANT_KINDS.__getitem__, key="cap_participant_kind",
+                         placeholder="—")
         show_errors(errors, "form")
         st.form_submit_button("Enregistrer le constat", type="primary", icon="💾", width="stretch",
                               on_click=_save_capture, args=(con, actor))
@@ -181,9 +182,11 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
     by_number = {o["number"]: o for o in objectives_by_id(con).values()}
     with st.form("wall_filters", border=False):
         cols = st.columns([3, 2, 3, 2, 2], vertical_alignment="bottom")
-        workshop_id = cols[0].selectbox("Atelier", list(workshops), index=None, format_func=workshops.get,
-                                        placeholder="Tous les ateliers", key="wall_workshop")
-        kind = cols[1].selectbox("Type", list(FINDING_KINDS), index=None, format_func=FINDING_KINDS.get,
+        workshop_id = cols[0].selectbox("Atelier", list(workshops), index=None,
+                                        format_func=workshops.__getitem__, placeholder="Tous les ateliers",
+                                        key="wall_workshop")
+        kind = cols[1].selectbox("Type", list(FINDING_KINDS), index=None,
+                                 format_func=FINDING_KINDS.__getitem__,
                                  placeholder="Tous les types", key="wall_kind")
         objective = cols[2].selectbox("Objectif", list(by_number), index=None,
                                       format_func=lambda n: by_number[n]["label"],
@@ -291,7 +294,8 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
                     f"{md_escape(post['participant_name'])} ({author})")
         if solution:
             retained = choices.challenges
-            st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
+            st.selectbox("Défi retenu", list(retained), format_func=retained.__getitem__,
+                         key=f"{key}_challenge",
                          index=_position(retained, post["challenge_id"]), placeholder="Choisissez…")
             show_errors(errors, "challenge_id")
             st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
@@ -300,7 +304,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
             show_errors(errors, "description")
         else:
             workshops = choices.workshops
-            st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
+            st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{key}_workshop",
                          index=_position(workshops, post["workshop_id"]), placeholder="Choisissez…")
             show_errors(errors, "workshop")
             st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
@@ -313,13 +317,15 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
                      key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
             show_errors(errors, "objectives")
             st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
-                         format_func=choices.findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
+                         format_func=choices.findings.__getitem__, key=f"{key}_merge",
+                         placeholder="Pas de fusion")
         show_errors(errors, "form")
         cols = st.columns(3)
-        for col, (action, label, icon_, kind) in zip(cols, [
+        buttons: list[tuple[str, str, str, Literal["primary", "secondary"]]] = [
             ("accept", "Accepter", "✅", "primary"), ("save", "Enregistrer", "💾", "secondary"),
             ("reject", "Rejeter", "🚫", "secondary"),
-        ], strict=True):
+        ]
+        for col, (action, label, icon_, kind) in zip(cols, buttons, strict=True):
             col.form_submit_button(label, icon=icon_, type=kind, width="stretch", on_click=_moderate,
                                    args=(con, actor, post, action))
 

@@ -72,7 +72,7 @@ PAGES: list[PageSpec] = [
 
 
 # Where each role lands after signing in (a URL path; the home page when that page is absent).
-LANDING = {STEERING: "actions", PARTNER: "partenaires"}
+LANDING: dict[str, str] = {STEERING: "actions", PARTNER: "partenaires"}
 
 
 def landing_script(actor: Actor) -> str:
@@ -87,15 +87,15 @@ def open_pages(actor: Actor) -> list[PageSpec]:
     return [spec for spec in PAGES if may_open(spec, actor, settings)]
 
 
-def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, bool]) -> bool:
+def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, object]) -> bool:
     """Tell whether ``actor`` may open the page (its roles, or a public setting switched on)."""
-    if actor.role in spec.roles:
+    if actor.role in (spec.roles or ()):
         return True
     public = spec.public_setting is not None and bool(settings.get(spec.public_setting))
     return actor.role == ANONYMOUS and public
 
 
-def _settings_for(actor: Actor) -> dict[str, bool]:
+def _settings_for(actor: Actor) -> dict[str, bool | str | int]:
     if actor.role != ANONYMOUS or not any(spec.public_setting for spec in PAGES):
         return {}
     return all_settings(connection())
@@ -104,7 +104,7 @@ def _settings_for(actor: Actor) -> dict[str, bool]:
 def _refuse(spec: PageSpec, actor: Actor) -> None:
     """Show a French refusal for a page reached without the right role, and stop the run."""
     st.title(f"{spec.icon} {spec.title}")
-    allowed = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in spec.roles)
+    allowed = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in (spec.roles or ()))
     who = (
         "Vous n'êtes pas connecté·e."
         if actor.role == ANONYMOUS
@@ -136,7 +136,7 @@ def guard_current_page(actor: Actor) -> None:
     ctx = get_script_run_ctx()
     if ctx is None:
         return
-    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash, {})
+    info: Mapping[str, object] = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
     path = Path(str(info.get("script_path") or ctx.main_script_path))
     if path.resolve() == Path(ctx.main_script_path).resolve():
         return  # app.py itself: its navigation() checks the page

@@ -60,7 +60,8 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
         st.text_input("Prénom et nom", key="vote_signup_name")
         _field_error(errors, "name")
         st.text_input("Structure", key="vote_signup_structure")
-        st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
+        st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None,
+                     format_func=PARTICIPANT_KINDS.__getitem__,
                      placeholder="Choisissez", key="vote_signup_kind")
         _field_error(errors, "kind")
         st.text_input("Territoire", key="vote_signup_territory",

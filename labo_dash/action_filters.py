@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from labo_dash import reminders
+from labo_dash.progress import ActionStatus
 
 # sort key -> (French label, tracker columns sorted on)
 SORTS: dict[str, tuple[str, list[str]]] = {
@@ -25,7 +26,7 @@ SORTS: dict[str, tuple[str, list[str]]] = {
     "status": ("Statut", ["status_order", "due_date"]),
     "overdue": ("En retard d'abord", ["late_first", "due_date"]),
 }
-STATUS_ORDER = ["a_lancer", "en_cours", "en_pause", "terminee", "abandonnee"]
+STATUS_ORDER = list(ActionStatus)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from labo_dash import access, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.actions import (
     FIELDS,
     UPDATE_FIELDS,
@@ -127,7 +127,7 @@ def save_changes(
     numeric). Returns {"actions": fields updated, "updates": progress updates appended}. The error's
     ``fields`` map each refused action id (str) to « N° 5 « Intitulé » — Avancement : … » (row and column).
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     reported_by = clean(reported_by) or actor.name
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute(_CURRENT, [list(changes)])

@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 # Editable fields of the action row -> (French label, max length for text, None for other types).
@@ -219,9 +219,9 @@ def creation_errors(
     if not titles:
         errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
     errors.pop("title", None)
-    long = [t for t in titles if len(t) > FIELDS["title"][1]]
-    if long:
-        limit = FIELDS["title"][1]
+    limit = FIELDS["title"][1]
+    long = [t for t in titles if limit is not None and len(t) > limit]
+    if long and limit is not None:
         errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], limit)
     if len(set(titles)) != len(titles):
         errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
@@ -253,7 +253,7 @@ def create_actions(
     :func:`check_update` (À lancer with 10 % is refused). Raises ValidationError (French, per field),
     PermissionDenied, NotFound.
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     solution = solutions.get_solution(con, solution_id)
     errors = creation_errors(titles, fields, status=status, progress_value=progress_value,
                              reported_on=reported_on, today=today)
@@ -274,7 +274,7 @@ def create_actions(
         ).fetchall()
         ids = {title: action_id for action_id, title in created}
         for title in titles:
-            after = {"solution_id": solution_id, "challenge_id": solution["challenge_id"], "title": title}
+            after = {"solution_id": solution_id, "challenge_id": solution.challenge_id, "title": title}
             db.audit(cur, actor, "action", ids[title], "create", None,
                      after | {name: clean(value) for name, value in values.items()})
         if initial:
@@ -320,10 +320,10 @@ def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]
     state = latest[0] if latest else {"status": "a_lancer", "progress": None, "reported_on": None}
     return {
         **action,
-        "solution": solution["title"],
-        "challenge_id": solution["challenge_id"],
-        "challenge": solution["challenge"],
-        "objectives": solution["objectives"],
+        "solution": solution.title,
+        "challenge_id": solution.challenge_id,
+        "challenge": solution.challenge,
+        "objectives": solution.objectives,
         "status": state["status"],
         "progress": state["progress"],
         "last_update": state["reported_on"],
@@ -382,7 +382,7 @@ def record_update(
     ``progress_value`` is a % as typed (« 40 », « 40 % ») or a number, blank for not measured; it is
     checked with the other fields by :func:`check_update`. Raises ValidationError (French, per field).
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     current = get_action(con, action_id)
     comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
     errors = check_update(status, clean(progress_value), reported_on, comment, evidence_url, today)
@@ -407,7 +407,7 @@ def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int 
     (local date): right after a review, pilots get that long to report before their action is flagged,
     and until then the alert still refers to the review before. None when no review is that old.
     """
-    days = settings.get_setting(con, settings.STALE_AFTER_DAYS)
+    days = settings.whole_number(con, settings.STALE_AFTER_DAYS)
     return review.last_review_date(con, today - dt.timedelta(days=days), seminar_id)
 
 

@@ -26,7 +26,7 @@ import duckdb
 import openpyxl
 
 from labo_dash import access, backup, clock, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.actions import (
     BUDGET_MAX,
     FIELDS,
@@ -158,8 +158,9 @@ def _about(data: bytes) -> tuple[dt.datetime | None, dt.date | None]:
     finally:
         book.close()
     exported_at, read_at = about.get("Édité le"), about.get(READ_AT_LABEL)
-    read_at = read_at.date() if isinstance(read_at, dt.datetime) else read_at
-    return exported_at if isinstance(exported_at, dt.datetime) else None, read_at
+    read_on = read_at.date() if isinstance(read_at, dt.datetime) else read_at
+    return (exported_at if isinstance(exported_at, dt.datetime) else None,
+            read_on if isinstance(read_on, dt.date) else None)
 
 
 def _read(data: bytes, filename: str) -> tuple[dict[str, Table], str, dt.datetime | None, dt.date | None]:
@@ -263,7 +264,8 @@ def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, pl
                  today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[dict[str, Any]]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
-    updates, last = [], dict(planned)
+    updates: list[dict[str, Any]] = []
+    last: dict[int, dt.date | None] = dict(planned)
     for row in table.rows:
         try:
             values = {source: _parse(header, source, row[header])
@@ -310,7 +312,8 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
             f"Ce classeur décrit la situation au {french.date(read_at)}, pas la situation actuelle : seul un "
             "export du mois en cours peut être réimporté (sinon il remettrait des valeurs anciennes).",
             rows=[])
-    current, bad = _current(con), []
+    current = _current(con)
+    bad: list[tuple[int, str]] = []
     changes = (_action_rows(tables[ACTIONS_SHEET], current, exported_at, today, reported_by, bad)
                if ACTIONS_SHEET in tables else [])
     planned = {c.action_id: c.update["reported_on"] for c in changes if c.update}
@@ -328,7 +331,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
 def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str,
                  today: dt.date) -> ImportPlan:
     """Import the file in one transaction (checked again first); return what was done."""
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     if not plan_import(con, data, filename, today, actor.name).empty:  # a refused file raises: no backup
         backup.before_import(con)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:

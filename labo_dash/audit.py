@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, rounds, settings, spreadsheet
-from labo_dash.access import ROLE_LABELS, Actor
+from labo_dash.access import ROLE_LABELS, Actor, Permission
 from labo_dash.contributions import STATUSES as POST_STATUSES
 
 # The log's vocabulary in French, in one place: kinds of records (`entity`), operations, fields and coded
@@ -82,7 +83,9 @@ VALUES = {  # coded values, by field; `rounds` and `contribution` have their own
     "results_visibility": rounds.VISIBILITIES,
     "reason": {"countdown": "fin du compte à rebours", "all_voted": "tout le monde a voté"},
 }
-ENTITY_VALUES = {"rounds": {"status": rounds.STATUSES}, "contribution": {"status": POST_STATUSES}}
+ENTITY_VALUES: dict[str, dict[str, Mapping[str, str]]] = {
+    "rounds": {"status": rounds.STATUSES}, "contribution": {"status": POST_STATUSES},
+}
 AMOUNTS = {"budget_planned", "budget_secured"}
 PERCENTS = {"progress"}
 REFERENCES = {  # fields holding record numbers
@@ -271,7 +274,7 @@ def audit_log(
     ``logged_at`` is given in the seminar's local time (naive; stored in UTC) and the date range of
     ``where`` is of local dates (labo_dash.clock).
     """
-    access.require(actor, "audit.read")
+    access.require(actor, Permission.AUDIT_READ)
     until = where.until + dt.timedelta(days=1) if where.until else None
     frame = db.query_df(
         con,

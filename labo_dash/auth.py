@@ -19,11 +19,11 @@ import hmac
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from labo_dash import french
-from labo_dash.access import ORGANISER, PARTNER, STEERING
+from labo_dash.access import ORGANISER, PARTNER, STEERING, Role
 from labo_dash.errors import PermissionDenied, ValidationError
 
 # Roles that sign in with a passcode, most privileged first; each has its own environment variable.
@@ -77,7 +77,7 @@ def is_valid_hash(encoded: str) -> bool:
     return len(parts) == 6 and parts[0] == "scrypt" and all(x.isdigit() for x in parts[1:4])
 
 
-def match_role(passcode: str, hashes: Mapping[str, str]) -> str | None:
+def match_role(passcode: str, hashes: Mapping[str, str]) -> Role | None:
     """Return the most privileged role whose hash matches ``passcode`` (every hash is checked)."""
     matched = [role for role in PASSCODE_ROLES if verify_passcode(passcode, hashes.get(role) or "")]
     return matched[0] if matched else None
@@ -129,7 +129,7 @@ def _wait_text(seconds: float) -> str:
 
 def check_passcode(
     passcode: str, hashes: Mapping[str, str], limiter: FailureLimiter, client: str, *, delay: float = 0.0
-) -> str:
+) -> Role:
     """Return the role ``passcode`` opens, or raise a French error (wrong code, or client locked out).
 
     A failure waits ``delay`` seconds before answering and counts towards the client's lockout.
@@ -175,7 +175,7 @@ def clean_name(name: str) -> str:
 class Grant:
     """A verified sign-in: role, name, the browser session it belongs to, its expiry (monotonic time)."""
 
-    role: str
+    role: Role
     name: str
     session_id: str
     expires: float
@@ -190,7 +190,7 @@ class GrantRegistry:
     _grants: dict[str, Grant] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def issue(self, role: str, name: str, session_id: str, method: str = "passcode") -> str:
+    def issue(self, role: Role, name: str, session_id: str, method: str = "passcode") -> str:
         """Record a sign-in for ``session_id`` and return its token."""
         token = secrets.token_urlsafe(32)
         now = time.monotonic()
@@ -218,7 +218,7 @@ class GrantRegistry:
                 self._grants.pop(token, None)
 
 
-def role_for_email(email: str | None, roles: Mapping[str, object]) -> str | None:
+def role_for_email(email: str | None, roles: Mapping[str, object]) -> Role | None:
     """Return the role of an e-mail address from a ``{role: [addresses or "@domain"]}`` mapping.
 
     An exact address wins over a domain; among several matches the most privileged role wins.
@@ -227,15 +227,20 @@ def role_for_email(email: str | None, roles: Mapping[str, object]) -> str | None
         return None
     email = email.strip().lower()
     domain = "@" + email.rsplit("@", 1)[1]
-    exact, by_domain = [], []
+    exact: list[Role] = []
+    by_domain: list[Role] = []
     for role in PASSCODE_ROLES:
-        entries = roles.get(role) or []
-        if isinstance(entries, str):
-            entries = [entries]
+        listed = roles.get(role) or []
+        if isinstance(listed, str):
+            listed = [listed]
+        if not isinstance(listed, Iterable):
+            raise TypeError(f"the addresses of the role {role} must be a list, not {listed!r}")
+        entries: Iterable[object] = listed
         for entry in entries:
             entry = str(entry).strip().lower()
             if entry == email:
                 exact.append(role)
             elif entry.startswith("@") and entry == domain:
                 by_domain.append(role)
-    return (exact or by_domain or [None])[0]
+    matched = exact or by_domain
+    return matched[0] if matched else None

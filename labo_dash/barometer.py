@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import db, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
 
@@ -43,7 +43,7 @@ def rate(
     seminar_id: int = seminar.DEFAULT_SEMINAR,
 ) -> None:
     """Record ratings {objective id: 1..5 or None}; a known participant's replace their previous ones."""
-    require(actor, "barometer.rate")
+    require(actor, Permission.BAROMETER_RATE)
     errors: dict[str, str] = {}
     known = {o["id"] for o in seminar.objectives(con, seminar_id)}
     if not ratings:

@@ -9,14 +9,16 @@ evenly over its objectives. A défi already put to a vote cannot be deleted. Eve
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import duckdb
 
 from labo_dash import db, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.diagnosis import SESSION, get_finding
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.importing import header_key
@@ -24,6 +26,7 @@ from labo_dash.parsing import NumberError, parse_percent, typed
 
 MAX_TITLE = 150
 MAX_DESCRIPTION = 2000
+Weight = str | float | Decimal | None  # a weight in % as typed (« 40,5 ») or read from a file; None: 0
 WEIGHTS_TOLERANCE = Decimal("0.01")  # percentage points: 33,33 × 3 = 99,99 is accepted, 99,98 is not
 
 
@@ -43,13 +46,15 @@ def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) 
     """Suggest weights (objective id -> whole %) from findings: each finding splits 1 over its objectives."""
     shares: dict[int, float] = {}
     for finding_id in finding_ids:
-        objective_ids = get_finding(con, finding_id)["objective_ids"]
+        objective_ids = get_finding(con, finding_id).objective_ids
         for objective_id in objective_ids:
             shares[objective_id] = shares.get(objective_id, 0.0) + 1 / len(objective_ids)
     return round_percentages(shares)
 
 
-def read_weights(weights: Mapping[int, Any], labels: Mapping[int, str] | None = None) -> dict[int, Decimal]:
+def read_weights(
+    weights: Mapping[int, Weight], labels: Mapping[int, str] | None = None
+) -> dict[int, Decimal]:
     """Return each objective's weight in % read exactly (« 33,33 », « 40 % », 40.0; blank is 0).
 
     Raises NumberError (French, quoting what was read) naming every value that is not a number from 0 to
@@ -75,7 +80,7 @@ def weights_total(weights: Mapping[int, Any]) -> Decimal | None:
         return None
 
 
-def weights_error(weights: Mapping[int, Any], labels: Mapping[int, str] | None = None) -> str | None:
+def weights_error(weights: Mapping[int, Weight], labels: Mapping[int, str] | None = None) -> str | None:
     """Return the French message for weights (in %) out of range or not summing to 100, else None.
 
     The total is exact (Decimal) and must be 100 % to within WEIGHTS_TOLERANCE (0,01 point); every
@@ -97,7 +102,7 @@ def validate_challenge(
     title: str | None,
     description: str | None,
     workshop_id: int | None,
-    weights: Mapping[int, float | None],
+    weights: Mapping[int, Weight],
     finding_ids: Sequence[int] = (),
     seminar_id: int = seminar.DEFAULT_SEMINAR,
     challenge_id: int | None = None,
@@ -137,7 +142,7 @@ def validate_challenge(
             finding = get_finding(con, finding_id)
         except NotFound:
             finding = None
-        if finding is None or finding["seminar_id"] != seminar_id or finding["deleted_at"] is not None:
+        if finding is None or finding.seminar_id != seminar_id or finding.deleted_at is not None:
             errors["findings"] = f"Le constat n° {finding_id} n'existe pas ou a été supprimé."
     if errors:
         raise ValidationError("Le défi n'est pas enregistré : corrigez les champs signalés.", errors)
@@ -164,59 +169,84 @@ def _write_links(cur: duckdb.DuckDBPyConnection, challenge_id: int, values: dict
     )
 
 
+class ChallengeFields(TypedDict, total=False):
+    """A défi's fields as typed or imported, checked by :func:`validate_challenge`."""
+
+    title: Required[str | None]
+    description: str | None
+    workshop_id: int | None
+    weights: Required[Mapping[int, Weight]]  # in % by objective id
+    finding_ids: Sequence[int]
+
+
 def create_challenge(
-    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
+    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR,
+    **fields: Unpack[ChallengeFields],
 ) -> int:
-    """Save a new défi (title, description, workshop_id, weights in %, finding_ids); return its id."""
-    require(actor, "diagnosis.write")
+    """Save a new défi; return its id. Raises PermissionDenied, or ValidationError with one French message
+    per field."""
+    require(actor, Permission.DIAGNOSIS_WRITE)
     values = validate_challenge(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
-        challenge_id = cur.execute(
+        [(challenge_id,)] = cur.execute(
             "INSERT INTO challenges (seminar_id, workshop_id, title, description) VALUES (?, ?, ?, ?) "
             "RETURNING id",
             [seminar_id, values["workshop_id"], values["title"], values["description"]],
-        ).fetchone()[0]
+        ).fetchall()
         _write_links(cur, challenge_id, values)
         db.audit(cur, actor, "challenge", challenge_id, "create", None, values)
     return challenge_id
 
 
-def get_challenge(con: duckdb.DuckDBPyConnection, challenge_id: int) -> dict[str, Any]:
-    """Return an active défi with its weights (objective id -> %) and finding ids, or raise NotFound."""
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    """An active défi: ``weights`` objective id -> % (2 decimals, objectives weighted 0 left out),
+    ``finding_ids`` its provenance in id order, ``created_at`` UTC."""
+
+    id: int
+    seminar_id: int
+    workshop_id: int | None
+    title: str
+    description: str | None
+    selected: bool
+    created_at: dt.datetime
+    weights: dict[int, float]
+    finding_ids: list[int]
+
+
+def get_challenge(con: duckdb.DuckDBPyConnection, challenge_id: int) -> Challenge:
+    """Return an active défi with its weights and finding ids, or raise NotFound."""
     rows = db.query(
-        con, "SELECT * FROM challenges WHERE id = ? AND deleted_at IS NULL", [challenge_id]
+        con, "SELECT id, seminar_id, workshop_id, title, description, selected, created_at FROM challenges "
+        "WHERE id = ? AND deleted_at IS NULL", [challenge_id]
     )
     if not rows:
         raise NotFound(f"Le défi n° {challenge_id} n'existe pas ou a été supprimé.")
-    row = rows[0]
-    row["weights"] = {
-        r["objective_id"]: round(r["weight"] * 100, 2)
-        for r in db.query(
-            con, "SELECT objective_id, weight FROM challenge_objectives WHERE challenge_id = ? "
-            "ORDER BY objective_id", [challenge_id],
-        )
-    }
-    row["finding_ids"] = [
-        r["finding_id"] for r in db.query(
-            con, "SELECT finding_id FROM challenge_findings WHERE challenge_id = ? ORDER BY finding_id",
-            [challenge_id],
-        )
-    ]
-    return row
+    weights = db.query(con, "SELECT objective_id, weight FROM challenge_objectives WHERE challenge_id = ? "
+                       "ORDER BY objective_id", [challenge_id])
+    findings = db.query(con, "SELECT finding_id FROM challenge_findings WHERE challenge_id = ? "
+                        "ORDER BY finding_id", [challenge_id])
+    return Challenge(
+        **rows[0], weights={r["objective_id"]: round(r["weight"] * 100, 2) for r in weights},
+        finding_ids=[r["finding_id"] for r in findings],
+    )
 
 
-def _snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("title", "description", "workshop_id", "weights", "finding_ids")}
+def _snapshot(challenge: Challenge) -> dict[str, Any]:
+    keys = ("title", "description", "workshop_id", "weights", "finding_ids")
+    return {k: value for k, value in asdict(challenge).items() if k in keys}
 
 
-def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int, **fields: Any) -> None:
+def update_challenge(
+    con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int, **fields: Unpack[ChallengeFields]
+) -> None:
     """Replace a défi's title, description, weights (in %) and findings (its workshop stays)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = get_challenge(con, challenge_id)
     values = validate_challenge(
-        con, seminar_id=before["seminar_id"], challenge_id=challenge_id, **fields
+        con, seminar_id=before.seminar_id, challenge_id=challenge_id, **fields
     )
-    if values["workshop_id"] != before["workshop_id"]:
+    if values["workshop_id"] != before.workshop_id:
         # DuckDB cannot update a foreign-key column of a row that other rows (weights, votes) reference.
         raise ValidationError(
             "Le défi n'est pas enregistré : corrigez les champs signalés.",
@@ -234,7 +264,7 @@ def update_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id:
 
 def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int) -> None:
     """Delete a défi (soft), unless it has already been put to a vote."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = get_challenge(con, challenge_id)
     in_rounds = db.query(
         con,

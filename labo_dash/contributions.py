@@ -18,18 +18,41 @@ Posting is not audited (the post itself is the record, with its author); every m
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any
 
 import duckdb
 
 from labo_dash import db, diagnosis, participants, solutions, voting
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.french import FINDING_KINDS
 
-SOLUTION = "solution"
-KINDS = {**FINDING_KINDS, SOLUTION: "Solution"}
-STATUSES = {"pending": "en attente de relecture", "accepted": "acceptée", "rejected": "non retenue"}
+
+class ContributionKind(StrEnum):
+    """What a participant proposes from the phone (``contributions.kind``): a finding or a solution."""
+
+    OBSTACLE = diagnosis.FindingKind.OBSTACLE.value
+    LEVER = diagnosis.FindingKind.LEVER.value
+    OBSERVATION = diagnosis.FindingKind.OBSERVATION.value
+    SOLUTION = "solution"
+
+
+class ContributionStatus(StrEnum):
+    """A proposal's moderation state (``contributions.status``)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+SOLUTION = ContributionKind.SOLUTION
+KINDS: dict[str, str] = {**FINDING_KINDS, SOLUTION: "Solution"}
+STATUSES: dict[str, str] = {
+    ContributionStatus.PENDING: "en attente de relecture",
+    ContributionStatus.ACCEPTED: "acceptée",
+    ContributionStatus.REJECTED: "non retenue",
+}
 REFUSED = "Votre proposition n'est pas envoyée : corrigez les champs signalés."
 NOT_SELECTED = "Choisissez un des défis retenus pour l'après-midi."
 
@@ -143,7 +166,7 @@ def post_finding(
     raises NotFound for an unknown code, ValidationError (French summary + one message per field)
     otherwise. Returns the post's id (the same id when the same post is sent again while pending).
     """
-    require(actor, "contributions.post")
+    require(actor, Permission.CONTRIBUTIONS_POST)
     person = _author(con, code)
     fields = {"workshop_id": workshop_id, "kind": kind, "text": text, "objective_ids": list(objective_ids)}
     try:
@@ -167,7 +190,7 @@ def post_solution(
     Checked by :func:`labo_dash.solutions.validate_solution` (fields challenge_id, title, description)
     and the défi must be retained (``challenges.selected``); errors as :func:`post_finding`.
     """
-    require(actor, "contributions.post")
+    require(actor, Permission.CONTRIBUTIONS_POST)
     person = _author(con, code)
     fields = {"challenge_id": challenge_id, "text": title, "description": description}
     try:
@@ -186,7 +209,7 @@ def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> di
 
 
 def list_contributions(
-    con: duckdb.DuckDBPyConnection, seminar_id: int, status: str = "pending"
+    con: duckdb.DuckDBPyConnection, seminar_id: int, status: ContributionStatus = ContributionStatus.PENDING
 ) -> list[dict[str, Any]]:
     """Return the seminar's posts of one status (pending, accepted, rejected), oldest first.
 
@@ -218,7 +241,7 @@ def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, 
 
 def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> dict[str, Any]:
     post = get_contribution(con, contribution_id)
-    if post["status"] != "pending":
+    if post["status"] != ContributionStatus.PENDING:
         raise ValidationError(
             f"La proposition n° {contribution_id} a déjà été modérée ({STATUSES[post['status']]}).")
     return post
@@ -248,7 +271,7 @@ def update_contribution(
     solution any of challenge_id, text (its title), description. Raises ValidationError (the same rules
     as the scribes' forms) or NotFound.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     values = _checked(con, post, edits)
     changed = _as_post(values)
@@ -263,7 +286,7 @@ def update_contribution(
         if found is None:
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "update", _snapshot(post),
-                 {**changed, "status": "pending"})
+                 {**changed, "status": ContributionStatus.PENDING})
 
 
 def accept_contribution(
@@ -284,16 +307,16 @@ def accept_contribution(
     :func:`labo_dash.diagnosis.merge_findings` (the suggested merge: longest text, union of objectives)
     and the merged finding's id is returned. Raises ValidationError, NotFound or PermissionDenied.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     if post["kind"] == SOLUTION:
-        require(actor, "solutions.write")
+        require(actor, Permission.SOLUTIONS_WRITE)
         if merge_into is not None:
             raise ValidationError("Une solution ne se fusionne pas avec un constat.")
     values = _checked(con, post, edits)
     if merge_into is not None:
         target = diagnosis.get_finding(con, merge_into)
-        if target["deleted_at"] is not None or target["merged_into"] is not None:
+        if not target.active:
             raise NotFound(f"Le constat n° {merge_into} a été supprimé ou fusionné entre-temps.")
     changed = _as_post(values)
     topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post["kind"] == SOLUTION else (db.Topic.DIAGNOSIS,)
@@ -316,7 +339,7 @@ def accept_contribution(
         if found is None:  # another organiser moderated it meanwhile: nothing is created
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "accept", _snapshot(post),
-                 {**changed, "status": "accepted", link: created})
+                 {**changed, "status": ContributionStatus.ACCEPTED, link: created})
     if merge_into is None:
         return created
     sources = [merge_into, created]
@@ -328,7 +351,7 @@ def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contributi
 
     Raises ValidationError when it was moderated meanwhile, NotFound when it does not exist.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         found = cur.execute(
@@ -339,4 +362,4 @@ def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contributi
         if found is None:
             raise ValidationError(f"La proposition n° {contribution_id} a été modérée entre-temps.")
         db.audit(cur, actor, "contribution", contribution_id, "reject", _snapshot(post),
-                 {**_snapshot(post), "status": "rejected"})
+                 {**_snapshot(post), "status": ContributionStatus.REJECTED})

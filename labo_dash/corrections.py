@@ -15,12 +15,12 @@ group).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import duckdb
 
 from labo_dash import access, clock, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.actions import append_updates, check_update, clean, read_progress
 from labo_dash.errors import NotFound, ValidationError
 
@@ -94,7 +94,7 @@ def withdraw_update(
     (French, field ``reason`` or ``update_id``) for a missing or too long reason or a point already
     withdrawn. Nothing is written when it raises.
     """
-    access.require(actor, "actions.write")
+    access.require(actor, Permission.ACTIONS_WRITE)
     reason = clean(reason)
     errors = _check_reason(reason)
     if errors:
@@ -103,18 +103,20 @@ def withdraw_update(
         _withdraw(cur, actor, _point(cur, update_id), reason, today, None)
 
 
+class CorrectedPoint(TypedDict, total=False):
+    """The fields of a corrected point: status (a progress.ActionStatus value), % as typed (« 40 »,
+    « 40 % », a number) or None, comment, evidence link, who reported it (default: the actor)."""
+
+    status: Required[str]
+    progress_value: Required[object]
+    comment: str | None
+    evidence_url: str | None
+    reported_by: str | None
+
+
 def replace_update(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    update_id: int,
-    reason: str | None,
-    *,
-    status: str,
-    progress_value: Any,
-    comment: str | None = None,
-    evidence_url: str | None = None,
-    reported_by: str | None = None,
-    today: dt.date,
+    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None, *, today: dt.date,
+    **corrected: Unpack[CorrectedPoint],
 ) -> int:
     """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.
 
@@ -124,9 +126,10 @@ def replace_update(
     (actions.check_update) and a correction identical to the withdrawn point. Nothing is written when it
     raises.
     """
-    access.require(actor, "actions.write")
-    reason, comment, evidence_url = clean(reason), clean(comment), clean(evidence_url)
-    reported_by, progress_value = clean(reported_by), clean(progress_value)
+    access.require(actor, Permission.ACTIONS_WRITE)
+    status, reason = corrected["status"], clean(reason)
+    comment, evidence_url = clean(corrected.get("comment")), clean(corrected.get("evidence_url"))
+    reported_by, progress_value = clean(corrected.get("reported_by")), clean(corrected["progress_value"])
     errors = _check_reason(reason)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         point = _point(cur, update_id)

@@ -8,16 +8,29 @@ Every write checks ``diagnosis.write`` and is recorded in the audit log in the s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from labo_dash import db, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
+from labo_dash.french import PARTICIPANT_KINDS
+
+
+class FindingKind(StrEnum):
+    """The kind of a finding, as stored in ``findings.kind``; French labels in
+    :data:`labo_dash.french.FINDING_KINDS`."""
+
+    OBSTACLE = "frein"
+    LEVER = "levier"
+    OBSERVATION = "constat"
+
 
 MAX_TEXT = 500
 MAX_GROUP = 80
@@ -46,7 +59,7 @@ def validate_finding(
     objective_ids = sorted(set(objective_ids or ()))
     if workshop_id not in {w["id"] for w in seminar.workshops(con, seminar_id, SESSION)}:
         errors["workshop"] = "Choisissez l'atelier du matin où ce constat a été formulé."
-    if kind not in FINDING_KINDS:
+    if kind not in set(FindingKind):
         errors["kind"] = "Choisissez le type : frein, levier ou constat."
     if not text:
         errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
@@ -72,12 +85,12 @@ def validate_finding(
 def _insert_finding(
     cur: duckdb.DuckDBPyConnection, seminar_id: int, values: dict[str, Any], created_at: Any = None
 ) -> int:
-    finding_id = cur.execute(
+    [(finding_id,)] = cur.execute(
         "INSERT INTO findings (seminar_id, workshop_id, kind, text, group_label, participant_kind, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, current_timestamp)) RETURNING id",
         [seminar_id, values["workshop_id"], values["kind"], values["text"], values["group_label"],
          values["participant_kind"], created_at],
-    ).fetchone()[0]
+    ).fetchall()
     cur.execute(
         "INSERT INTO finding_objectives (finding_id, objective_id) SELECT ?, unnest(?)",
         [finding_id, values["objective_ids"]],
@@ -89,7 +102,7 @@ def add_finding(
     con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
 ) -> int:
     """Save one finding (workshop_id, kind, text, objective_ids, group_label, participant_kind)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     values = validate_finding(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         return record_finding(cur, actor, seminar_id, values)
@@ -107,32 +120,55 @@ def record_finding(
     return finding_id
 
 
-def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A finding as stored: ``kind`` a :class:`FindingKind` value, its objective ids in id order,
+    ``merged_into`` and ``deleted_at`` (UTC) set once it is merged or deleted, ``created_at`` UTC."""
+
+    id: int
+    seminar_id: int
+    workshop_id: int
+    kind: str
+    text: str
+    group_label: str | None
+    participant_kind: str | None
+    merged_into: int | None
+    deleted_at: dt.datetime | None
+    created_at: dt.datetime
+    objective_ids: list[int]
+
+    @property
+    def active(self) -> bool:
+        """Tell whether the finding is neither deleted nor merged into another."""
+        return self.deleted_at is None and self.merged_into is None
+
+
+def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
     """Return one finding with its objective ids, or raise NotFound."""
     rows = db.query(
         con,
-        "SELECT f.*, list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL) "
+        "SELECT f.id, f.seminar_id, f.workshop_id, f.kind, f.text, f.group_label, f.participant_kind, "
+        "f.merged_into, f.deleted_at, f.created_at, "
+        "coalesce(list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL), []) "
         "AS objective_ids FROM findings f LEFT JOIN finding_objectives fo ON fo.finding_id = f.id "
         "WHERE f.id = ? GROUP BY ALL",
         [finding_id],
     )
     if not rows:
         raise NotFound(f"Le constat n° {finding_id} n'existe pas.")
-    row = rows[0]
-    row["objective_ids"] = row["objective_ids"] or []
-    return row
+    return Finding(**rows[0])
 
 
-def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> dict[str, Any]:
+def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
     finding = get_finding(con, finding_id)
-    if finding["deleted_at"] is not None or finding["merged_into"] is not None:
+    if not finding.active:
         raise NotFound(f"Le constat n° {finding_id} a été supprimé ou fusionné entre-temps.")
     return finding
 
 
-def _snapshot(finding: dict[str, Any]) -> dict[str, Any]:
+def _snapshot(finding: Finding) -> dict[str, Any]:
     keys = ("workshop_id", "kind", "text", "objective_ids", "group_label", "participant_kind", "merged_into")
-    return {k: finding[k] for k in keys}
+    return {k: value for k, value in asdict(finding).items() if k in keys}
 
 
 def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int, **fields: Any) -> int:
@@ -142,12 +178,12 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     to another workshop writes it anew (same creation time, défis and sources carried over) and
     deletes the old row; the new id is returned and the audit log links both.
     """
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
-    values = validate_finding(con, seminar_id=before["seminar_id"], **fields)
+    values = validate_finding(con, seminar_id=before.seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
-        if values["workshop_id"] != before["workshop_id"]:
-            new_id = _insert_finding(cur, before["seminar_id"], values, before["created_at"])
+        if values["workshop_id"] != before.workshop_id:
+            new_id = _insert_finding(cur, before.seminar_id, values, before.created_at)
             cur.execute(
                 "INSERT INTO challenge_findings (challenge_id, finding_id) "
                 "SELECT challenge_id, ? FROM challenge_findings WHERE finding_id = ?",
@@ -174,7 +210,7 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
 
 def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int) -> None:
     """Delete an active finding (soft: it stays in the défis' provenance and the audit log)."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute("UPDATE findings SET deleted_at = current_timestamp WHERE id = ?", [finding_id])
@@ -184,12 +220,12 @@ def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
 def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[str, Any]:
     """Suggest the merged finding: the longest text, the most frequent kind, the union of objectives."""
     findings = [_active(con, i) for i in finding_ids]
-    kinds = [f["kind"] for f in findings]
+    kinds = [f.kind for f in findings]
     return {
-        "workshop_id": findings[0]["workshop_id"],
-        "kind": max(FINDING_KINDS, key=kinds.count),
-        "text": max((f["text"] for f in findings), key=len),
-        "objective_ids": sorted({o for f in findings for o in f["objective_ids"]}),
+        "workshop_id": findings[0].workshop_id,
+        "kind": max(FindingKind, key=kinds.count).value,
+        "text": max((f.text for f in findings), key=len),
+        "objective_ids": sorted({o for f in findings for o in f.objective_ids}),
         "group_label": None,
         "participant_kind": None,
     }
@@ -199,21 +235,21 @@ def merge_findings(
     con: duckdb.DuckDBPyConnection, actor: Actor, finding_ids: Sequence[int], **fields: Any
 ) -> int:
     """Merge two or more active findings into a new one that keeps them as its sources; return its id."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     ids = sorted(set(finding_ids))
     if len(ids) < 2:
         raise ValidationError(
             "Choisissez au moins deux constats à fusionner.", {"selection": "Choisissez-en deux au moins."}
         )
     sources = [_active(con, i) for i in ids]
-    seminar_id = sources[0]["seminar_id"]
+    seminar_id = sources[0].seminar_id
     values = validate_finding(con, seminar_id=seminar_id, **fields)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         merged_id = _insert_finding(cur, seminar_id, values)
         cur.execute("UPDATE findings SET merged_into = ? WHERE id IN (SELECT unnest(?))", [merged_id, ids])
         db.audit(cur, actor, "finding", merged_id, "merge", None, {**values, "sources": ids})
         for source in sources:
-            db.audit(cur, actor, "finding", source["id"], "update", _snapshot(source),
+            db.audit(cur, actor, "finding", source.id, "update", _snapshot(source),
                      {**_snapshot(source), "merged_into": merged_id})
     return merged_id
 
@@ -262,25 +298,23 @@ def sources(con: duckdb.DuckDBPyConnection, finding_id: int) -> list[dict[str, A
     )
 
 
+_OBJECTIVE_COUNTS = """
+    SELECT o.number, o.short_label, k.kind, count(f.id) AS findings
+    FROM objectives o
+    CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS kind) k
+    LEFT JOIN finding_objectives fo ON fo.objective_id = o.id
+    LEFT JOIN findings f ON f.id = fo.finding_id AND f.kind = k.kind AND f.deleted_at IS NULL
+         AND f.merged_into IS NULL AND (? IS NULL OR f.workshop_id = ?)
+    WHERE o.seminar_id = ? AND (? IS NULL OR k.kind = ?)
+    GROUP BY ALL ORDER BY o.number, k.kind
+"""
+
+
 def objective_counts(
-    con: duckdb.DuckDBPyConnection,
-    seminar_id: int = seminar.DEFAULT_SEMINAR,
-    *,
-    workshop_id: int | None = None,
-    kind: str | None = None,
+    con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR, *,
+    workshop_id: int | None = None, kind: str | None = None,
 ) -> pd.DataFrame:
-    """Count active findings per objective and kind (every pair, zeros included)."""
-    return db.query_df(
-        con,
-        """
-        SELECT o.number, o.short_label, k.kind, count(f.id) AS findings
-        FROM objectives o
-        CROSS JOIN (SELECT unnest(['frein', 'levier', 'constat']) AS kind) k
-        LEFT JOIN finding_objectives fo ON fo.objective_id = o.id
-        LEFT JOIN findings f ON f.id = fo.finding_id AND f.kind = k.kind AND f.deleted_at IS NULL
-             AND f.merged_into IS NULL AND (? IS NULL OR f.workshop_id = ?)
-        WHERE o.seminar_id = ? AND (? IS NULL OR k.kind = ?)
-        GROUP BY ALL ORDER BY o.number, k.kind
-        """,
-        [workshop_id, workshop_id, seminar_id, kind, kind],
-    )
+    """Count active findings per objective and kind (every pair, zeros included): columns ``number``,
+    ``short_label``, ``kind`` (a :class:`FindingKind` value), ``findings``."""
+    kinds = [k.value for k in FindingKind]
+    return db.query_df(con, _OBJECTIVE_COUNTS, [kinds, workshop_id, workshop_id, seminar_id, kind, kind])

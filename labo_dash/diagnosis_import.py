@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from labo_dash import backup, challenges, db, diagnosis, french, seminar
-from labo_dash.access import Actor, require
+from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.importing import Preview, Row, header_key, read_table, template_csv, template_xlsx
@@ -146,7 +146,7 @@ def import_findings(
     seminar_id: int = seminar.DEFAULT_SEMINAR,
 ) -> list[int]:
     """Import every finding of a file in one transaction (or none); return the new ids."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     rows = parse_findings(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
@@ -238,7 +238,7 @@ def import_challenges(
     seminar_id: int = seminar.DEFAULT_SEMINAR,
 ) -> list[int]:
     """Import every défi of a file in one transaction (or none); return the new ids."""
-    require(actor, "diagnosis.write")
+    require(actor, Permission.DIAGNOSIS_WRITE)
     rows = parse_challenges(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:

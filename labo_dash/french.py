@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 NBSP = "\u00a0"  # keeps "1 234,5", "12,5 %" and "45 000,00 €" on one line, and goes before ":"
 NNBSP = "\u202f"  # narrow no-break space: inside « », before ; ! ?
@@ -76,6 +77,13 @@ def plural(n: int, singular: str, plural: str) -> str:
     Words written out, never « constat(s) »; ``n`` is formatted by :func:`number` (« 1 234 »).
     """
     return f"{number(n)} {singular if abs(n) < 2 else plural}"
+
+
+def out_of(count: int, words: tuple[str, str], total: int, total_words: tuple[str, str]) -> str:
+    """Return a count out of a total, each with its agreeing words (singular, plural), as :func:`plural`:
+    ``out_of(42, ("votant·e", "votant·e·s"), 57, ("inscrit·e", "inscrit·e·s"))`` gives
+    ``42 votant·e·s sur 57 inscrit·e·s``."""
+    return f"{plural(count, *words)} sur {plural(total, *total_words)}"
 
 
 def guillemets(text: str) -> str:
@@ -164,7 +172,7 @@ def datetime(value: dt.datetime | None) -> str:
 
 # Vega's number and time locale in French (d3-format / d3-time-format definitions), for every chart's axes
 # and tooltips: « 20 % », « 1 234,5 », « nov. 2026 » (labo_dash.charts registers it as the charts' theme).
-VEGA_LOCALE = {
+VEGA_LOCALE: dict[str, dict[str, Any]] = {
     "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", f"{NBSP}€"],
                "percent": f"{NBSP}%"},
     "time": {

@@ -438,9 +438,13 @@ def template_xlsx(
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     ws = workbook.active
+    if not isinstance(ws, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError("a new workbook has no active worksheet")
     ws.title = sheet[:31]
     ws.append(list(headers))
     for cell in ws[1]:
@@ -450,7 +454,7 @@ def template_xlsx(
     spreadsheet.text_cells(ws)
     for index, header in enumerate(headers):
         width = max([len(header), *(len(str(e[index])) for e in examples if index < len(e))])
-        ws.column_dimensions[ws.cell(1, index + 1).column_letter].width = min(max(12, width + 2), 70)
+        ws.column_dimensions[get_column_letter(index + 1)].width = min(max(12, width + 2), 70)
     ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

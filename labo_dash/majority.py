@@ -29,6 +29,7 @@ import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 from labo_dash.french import percent
 
@@ -37,6 +38,7 @@ GRADE_SCALES: dict[int, tuple[str, ...]] = {
     7: ("Excellent", "Très bien", "Bien", "Assez bien", "Passable", "Insuffisant", "À rejeter"),
 }
 NO_OPINION = "Pas d'avis"
+K = TypeVar("K", bound=Hashable)  # an item's id (a défi or solution id, or a letter in examples)
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def _first_difference(a: _Profile, b: _Profile) -> int | None:
     raise AssertionError("two different tallies differ at some step")  # the steps' grades are the votes
 
 
-def _check(tallies: Mapping[Hashable, Sequence[int]]) -> None:
+def _check(tallies: Mapping[K, Sequence[int]]) -> None:
     shapes = {(len(counts), sum(counts)) for counts in tallies.values()}
     if len(shapes) > 1:
         raise ValueError("every item needs the same number of grades and of voters (count 'Pas d'avis')")
@@ -151,7 +153,7 @@ def _sort_id(item: Hashable) -> tuple[int, int | str]:
     return (0, item) if isinstance(item, int) else (1, str(item))
 
 
-def rank_majority_judgment(tallies: Mapping[Hashable, Sequence[int]]) -> list[Hashable]:
+def rank_majority_judgment(tallies: Mapping[K, Sequence[int]]) -> list[K]:
     """Return the item ids ranked by majority judgment, best first.
 
     ``tallies`` maps each item id to its grade counts from the best grade to the worst, e.g.
@@ -164,7 +166,7 @@ def rank_majority_judgment(tallies: Mapping[Hashable, Sequence[int]]) -> list[Ha
     _check(tallies)
     profiles = {item: _Profile(counts) for item, counts in tallies.items()}
 
-    def compare(x: Hashable, y: Hashable) -> int:
+    def compare(x: K, y: K) -> int:
         step = _first_difference(profiles[x], profiles[y])
         if step is None:
             return -1 if _sort_id(x) < _sort_id(y) else int(_sort_id(x) > _sort_id(y))
@@ -294,7 +296,7 @@ def _explain(above: str, below: str, a: Sequence[int], b: Sequence[int], grades:
 
 
 def explain_majority_judgment(
-    tallies: Mapping[Hashable, Sequence[int]], labels: Mapping[Hashable, str], scale: int = 5
+    tallies: Mapping[K, Sequence[int]], labels: Mapping[K, str], scale: int = 5
 ) -> list[RankedItem]:
     """Return the ranking with shared ranks for ties, each gauge and a French tie-break sentence.
 
@@ -308,11 +310,9 @@ def explain_majority_judgment(
         if position == 0:
             result.append(RankedItem(item, 1, False, gauge(tallies[item]), ""))
             continue
-        previous = result[-1]
-        tied = list(tallies[item]) == list(tallies[previous.item])  # equal keys: equal tallies
-        sentence = _explain(
-            labels[previous.item], labels[item], tallies[previous.item], tallies[item], grades
-        )
+        previous, before = result[-1], order[position - 1]
+        tied = list(tallies[item]) == list(tallies[before])  # equal keys: equal tallies
+        sentence = _explain(labels[before], labels[item], tallies[before], tallies[item], grades)
         rank = previous.rank if tied else position + 1
         result.append(RankedItem(item, rank, tied, gauge(tallies[item]), sentence))
     return result

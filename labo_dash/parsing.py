@@ -134,15 +134,15 @@ def percent_cell(value: Any, number_format: str | None) -> Any:
     ``0.00%``...); the value times 100 is exact in Decimal. A ``%`` inside quotes, escaped or in brackets
     (``0" %"``) is shown as is and does not scale. Other values are returned unchanged.
     """
-    if (
-        isinstance(value, int | float | Decimal)
-        and not isinstance(value, bool)
-        and number_format
-        and "%" in _FORMAT_LITERALS.sub("", number_format)
-    ):
-        number = parse_decimal(value, "Cellule") * 100
-        return f"{number.normalize():f}".replace(".", ",") + "\u00a0%"  # quoted the French way: « 90,5 % »
-    return value
+    if not (number_format and "%" in _FORMAT_LITERALS.sub("", number_format)):
+        return value
+    if not isinstance(value, int | float | Decimal) or isinstance(value, bool):
+        return value
+    number = parse_decimal(value, "Cellule")
+    if number is None:  # a number is never blank
+        return value
+    shown = (number * 100).normalize()
+    return f"{shown:f}".replace(".", ",") + "\u00a0%"  # quoted the French way: « 90,5 % »
 
 
 def parse_integer(value: Any, label: str, *, low: int | None = None, high: int | None = None) -> int | None:

@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, backup, clock, db, french, importing, settings
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
 from labo_dash.seminar import DEFAULT_SEMINAR
@@ -39,10 +39,8 @@ IMPORT_COLUMNS = ("nom", "structure", "type de participant", "territoire")
 IMPORT_OPTIONAL = ("email",)
 IMPORT_SHEET = "Participants"  # in a workbook, this visible sheet is read, else the active visible one
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_KIND_KEYS = {
-    **{importing.header_key(code): code for code in PARTICIPANT_KINDS},
-    **{importing.header_key(label): code for code, label in PARTICIPANT_KINDS.items()},
-}
+_KIND_KEYS = {importing.header_key(code): code for code in PARTICIPANT_KINDS} | {
+    importing.header_key(label): code for code, label in PARTICIPANT_KINDS.items()}
 
 
 def new_code() -> str:
@@ -117,39 +115,41 @@ def _insert(
 
 
 def register_participant(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    values: Mapping[str, Any],
-    seminar_id: int = DEFAULT_SEMINAR,
+    con: duckdb.DuckDBPyConnection, actor: Actor, values: Mapping[str, Any], seminar_id: int = DEFAULT_SEMINAR
 ) -> dict[str, Any]:
     """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
-    access.require(actor, "participants.write")
-    row = clean_participant(values)
-    with db.transaction(con, db.Topic.PEOPLE) as cur:
-        created = _insert(cur, seminar_id, [row], self_registered=False)[0]
-        db.audit(cur, actor, "participants", created["id"], "create", None, row)
-    return created
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
+    return _register(con, actor, clean_participant(values), seminar_id, walk_in=False)
 
 
 def self_register(
     con: duckdb.DuckDBPyConnection,
     actor: Actor,
     values: Mapping[str, Any],
+    *,
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> dict[str, Any]:
     """Register a walk-in from their phone, when organisers allow it; return the row with its ``code``.
 
     The walk-in is in the room: they are checked in (present) at once, at :func:`labo_dash.clock.now`.
     """
-    access.require(actor, "participants.self_register")
+    access.require(actor, Permission.PARTICIPANTS_SELF_REGISTER)
     if not settings.get_setting(con, SELF_REGISTRATION):
         raise ValidationError(
             "L'inscription sur place n'est pas ouverte : demandez votre code à l'accueil du séminaire."
         )
-    row = clean_participant({**values, "email": None})
+    return _register(con, actor, clean_participant({**values, "email": None}), seminar_id, walk_in=True)
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection, actor: Actor, row: dict[str, Any], seminar_id: int, *, walk_in: bool
+) -> dict[str, Any]:
+    """Insert and audit one cleaned participant; a walk-in is checked in at once (they are in the room)."""
+    checked_in_at = clock.stored_now() if walk_in else None
     with db.transaction(con, db.Topic.PEOPLE) as cur:
-        created = _insert(cur, seminar_id, [row], self_registered=True, checked_in_at=clock.stored_now())[0]
-        db.audit(cur, actor, "participants", created["id"], "self_register", None, row)
+        created = _insert(cur, seminar_id, [row], self_registered=walk_in, checked_in_at=checked_in_at)[0]
+        operation = "self_register" if walk_in else "create"
+        db.audit(cur, actor, "participants", created["id"], operation, None, row)
     return created
 
 
@@ -268,7 +268,7 @@ def set_presence(
     nothing written). Raises ValidationError (French) for an id that is not a participant of the seminar
     (nothing written).
     """
-    access.require(actor, "participants.write")
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
     wanted = sorted(set(present_ids))
     now = now or clock.now()
     window = today_window(con, now)
@@ -306,8 +306,8 @@ class Presence:
 
     def sentence(self) -> str:
         """Return ``54 présent·e·s sur 68 inscrit·e·s`` (``1 présent·e sur 1 inscrit·e``)."""
-        return (f"{french.plural(self.present, 'présent·e', 'présent·e·s')} sur "
-                f"{french.plural(self.registered, 'inscrit·e', 'inscrit·e·s')}")
+        return french.out_of(self.present, ("présent·e", "présent·e·s"),
+                             self.registered, ("inscrit·e", "inscrit·e·s"))
 
 
 def presence(
@@ -321,6 +321,15 @@ def presence(
         [*today_window(con, now), seminar_id],
     )[0]
     return Presence(row["present"], row["registered"])
+
+
+def _listed_twice(cleaned: Mapping[str, Any], registered: bool, earlier_line: int | None) -> str | None:
+    """Return why an imported person is a duplicate (registered, or on an earlier line), or None."""
+    if registered:
+        return f"{cleaned['name']} ({cleaned['structure'] or 'sans structure'}) est déjà inscrit·e."
+    if earlier_line is not None:
+        return f"{cleaned['name']} figure déjà ligne {earlier_line}."
+    return None
 
 
 def read_participants(
@@ -351,20 +360,15 @@ def read_participants(
             bad.append((row.line, " ; ".join(exc.fields.values())))
             continue
         key = (importing.header_key(cleaned["name"]), importing.header_key(cleaned["structure"] or ""))
-        if key in existing:
-            where = cleaned["structure"] or "sans structure"
-            bad.append((row.line, f"{cleaned['name']} ({where}) est déjà inscrit·e."))
-        elif key in seen:
-            bad.append((row.line, f"{cleaned['name']} figure déjà ligne {seen[key]}."))
-        else:
-            seen[key] = row.line
-            rows.append({"line": row.line, **cleaned})
+        twice = _listed_twice(cleaned, key in existing, seen.get(key))
+        if twice:
+            bad.append((row.line, twice))
+            continue
+        seen[key] = row.line
+        rows.append({"line": row.line, **cleaned})
     if bad:
-        raise table.rejected(
-            f"Fichier refusé : {len(bad)} ligne{'s' if len(bad) > 1 else ''} à corriger, aucune personne "
-            "n'a été inscrite.",
-            bad,
-        )
+        lines = french.plural(len(bad), "ligne", "lignes")
+        raise table.rejected(f"Fichier refusé : {lines} à corriger, aucune personne n'a été inscrite.", bad)
     if not rows:
         raise ImportRejected("Le fichier ne contient aucune personne à inscrire.", rows=[])
     return importing.Preview(rows, table.source)
@@ -379,7 +383,7 @@ def import_participants(
 ) -> list[dict[str, Any]]:
     """Register every person of a file in one transaction (all or nothing); return them (``line``, ``id``,
     ``code`` and the cleaned fields), or raise ImportRejected with every bad line."""
-    access.require(actor, "participants.write")
+    access.require(actor, Permission.PARTICIPANTS_WRITE)
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con, db.Topic.PEOPLE) as cur:

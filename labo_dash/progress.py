@@ -14,15 +14,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from enum import StrEnum
 
 import duckdb
 import pandas as pd
 
 from labo_dash import clock, db, french
 
-ABANDONED = "abandonnee"
-CLOSED = ("terminee", ABANDONED)
-SUGGESTED_PROGRESS = {"a_lancer": 0, "terminee": 100}
+
+class ActionStatus(StrEnum):
+    """An action's status (domain brief §5), as stored in ``progress_updates.status``, in the order of
+    the app's lists; French labels in :data:`labo_dash.french.STATUSES`."""
+
+    TO_START = "a_lancer"
+    RUNNING = "en_cours"
+    PAUSED = "en_pause"
+    DONE = "terminee"
+    ABANDONED = "abandonnee"
+
+
+CLOSED = (ActionStatus.DONE, ActionStatus.ABANDONED)
+SUGGESTED_PROGRESS: dict[str, int] = {ActionStatus.TO_START: 0, ActionStatus.DONE: 100}
 
 ROLLUP_EXPLANATION = (
     "Avancement agrégé = moyenne pondérée de l'avancement des actions rattachées "
@@ -36,7 +48,7 @@ def rollup(actions: Iterable[tuple[float | None, float | None, str | None]]) -> 
     total_weight = 0.0
     weighted = 0.0
     for progress, weight, status in actions:
-        if progress is None or pd.isna(progress) or status == ABANDONED:
+        if progress is None or pd.isna(progress) or status == ActionStatus.ABANDONED:
             continue
         w = 1.0 if weight is None or pd.isna(weight) else float(weight)
         total_weight += w
@@ -48,9 +60,10 @@ def rollup(actions: Iterable[tuple[float | None, float | None, str | None]]) -> 
 
 def status_mismatch(status: str | None, progress: float | None) -> bool:
     """Tell whether a status and a % disagree (Terminée below 100, À lancer above 0)."""
-    if status not in SUGGESTED_PROGRESS or progress is None or pd.isna(progress):
+    expected = SUGGESTED_PROGRESS.get(status) if status else None
+    if expected is None or progress is None or pd.isna(progress):
         return False
-    return float(progress) != SUGGESTED_PROGRESS[status]
+    return float(progress) != expected
 
 
 def mismatch_message(status: str | None, progress: float | None) -> str | None:
@@ -58,7 +71,7 @@ def mismatch_message(status: str | None, progress: float | None) -> str | None:
 
     Shown on the card of an action whose recorded state disagrees (old data is flagged, never fixed).
     """
-    if not status_mismatch(status, progress):
+    if status is None or not status_mismatch(status, progress):
         return None
     return (
         f"Statut « {french.status(status)} » mais avancement de {french.number(progress)} % "
@@ -75,7 +88,7 @@ def mismatch_refusal(status: str | None, progress: float | None) -> str | None:
     message = mismatch_message(status, progress)
     if message is None:
         return None
-    fix = "mettez 0 % (ou laissez l'avancement vide)" if status == "a_lancer" else "mettez 100 %"
+    fix = "mettez 0 % (ou laissez l'avancement vide)" if status == ActionStatus.TO_START else "mettez 100 %"
     return f"{message} : {fix} ou choisissez En cours."
 
 
@@ -153,8 +166,8 @@ def rollup_groups(states: pd.DataFrame, membership: pd.DataFrame, key: str) -> p
             key: group,
             "progress": rollup(triples),
             "actions": len(triples),
-            "measured": sum(1 for p, _, s in triples if not pd.isna(p) and s != ABANDONED),
-            "abandoned": sum(1 for _, _, s in triples if s == ABANDONED),
+            "measured": sum(1 for p, _, s in triples if not pd.isna(p) and s != ActionStatus.ABANDONED),
+            "abandoned": sum(1 for _, _, s in triples if s == ActionStatus.ABANDONED),
         }
         for group, triples in members.items()
     ]

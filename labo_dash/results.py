@@ -20,7 +20,7 @@ import pandas as pd
 
 from labo_dash import db, french, majority
 from labo_dash.french import participant_kind
-from labo_dash.rounds import get_round, round_items
+from labo_dash.rounds import VotingMethod, get_round, round_items
 
 _CURRENT = """
 WITH current AS (
@@ -80,21 +80,21 @@ class Turnout:
 
     def sentence(self) -> str:
         """Return ``42 votant·e·s sur 57 inscrit·e·s`` (``0 votant·e sur 1 inscrit·e``; domain brief §4)."""
-        voters = "votant·e" if self.voters < 2 else "votant·e·s"
-        registered = "inscrit·e" if self.registered < 2 else "inscrit·e·s"
-        return f"{french.number(self.voters)} {voters} sur {french.number(self.registered)} {registered}"
+        return french.out_of(self.voters, ("votant·e", "votant·e·s"),
+                             self.registered, ("inscrit·e", "inscrit·e·s"))
+
+
+_TURNOUT = """
+    SELECT (SELECT count(DISTINCT participant_id) FROM ballots WHERE round_id = r.id) AS voters,
+           (SELECT count(*) FROM participants p WHERE p.seminar_id = r.seminar_id) AS registered
+    FROM rounds r WHERE r.id = ?
+"""
 
 
 def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:
-    """Return the round's turnout."""
-    row = db.query(
-        con,
-        "SELECT (SELECT count(DISTINCT participant_id) FROM ballots WHERE round_id = r.id) AS voters, "
-        "(SELECT count(*) FROM participants p WHERE p.seminar_id = r.seminar_id) AS registered "
-        "FROM rounds r WHERE r.id = ?",
-        [round_id],
-    )
-    return Turnout(row[0]["voters"], row[0]["registered"]) if row else Turnout(0, 0)
+    """Return the round's turnout (0 sur 0 for a round that does not exist)."""
+    rows = db.query(con, _TURNOUT, [round_id])
+    return Turnout(**rows[0]) if rows else Turnout(0, 0)
 
 
 def grade_counts(tally: Counts, item_ids: list[int], scale: int) -> dict[int, list[int]]:
@@ -146,7 +146,7 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     volunteers = tally.entries.groupby("item_id")["volunteers"].sum()
     base = items.rename(columns={"id": "item_id"})[["item_id", "title", "challenge", "position"]]
     base["volunteers"] = [int(volunteers.get(i, 0)) for i in item_ids]
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         scale = rnd["grade_scale"]
         tallies = grade_counts(tally, item_ids, scale)
         labels = dict(zip(item_ids, base["title"], strict=True))
@@ -171,7 +171,7 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     totals = _totals(tally)
     base["value"] = [int(totals.get(i, 0)) for i in item_ids]
     voters = tally.total_voters
-    if rnd["method"] == "dots":
+    if rnd["method"] == VotingMethod.DOTS:
         total = base["value"].sum()
         base["share"] = base["value"] / total if total else 0.0
         base["score"] = [f"{v} gommette{'s' if v > 1 else ''}" for v in base["value"]]
@@ -247,7 +247,7 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
         group = tally.of_kind(kind)
         voters = group.total_voters
         label = participant_kind(str(kind))
-        if rnd["method"] == "majority_judgment":
+        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
             scale = rnd["grade_scale"]
             tallies = grade_counts(group, item_ids, scale)
             for item in items:
@@ -257,7 +257,7 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
                              "score": majority.GRADE_SCALES[scale][grade] if grade is not None else "–"})
             continue
         totals = _totals(group)
-        denominator = totals.sum() if rnd["method"] == "dots" else voters
+        denominator = totals.sum() if rnd["method"] == VotingMethod.DOTS else voters
         for item in items:
             share = float(totals.get(item["id"], 0)) / denominator if denominator else 0.0
             rows.append(
@@ -272,7 +272,7 @@ def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, f
     rnd = get_round(con, round_id)
     item_ids = [i["id"] for i in round_items(con, round_id)]
     tally = ballot_counts(con, round_id)
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         scale = rnd["grade_scale"]
         grades = grade_counts(tally, item_ids, scale)
         raw = {i: sum(n * (scale - 1 - g) for g, n in enumerate(c)) / (scale - 1) for i, c in grades.items()}

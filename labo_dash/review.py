@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, progress, seminar
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 # code -> (French label, what it means). The order is the order of the review page.
@@ -306,7 +306,7 @@ def save_review(
     seminar_id: int = 1,
 ) -> int:
     """Record the meeting date and notes of ``month``'s review; return the review id."""
-    access.require(actor, "reviews.write")
+    access.require(actor, Permission.REVIEWS_WRITE)
     month, notes = month_start(month), (notes or "").strip() or None
     errors = {}
     if held_on is not None and held_on < month:
@@ -346,7 +346,7 @@ def add_decision(
     seminar_id: int = 1,
 ) -> int:
     """Record one decision of ``month``'s review (the review is created if needed); return its id."""
-    access.require(actor, "reviews.write")
+    access.require(actor, Permission.REVIEWS_WRITE)
     text, owner = (text or "").strip(), (owner or "").strip() or None
     errors = {}
     if not text:
@@ -373,7 +373,7 @@ def add_decision(
 
 def delete_decision(con: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int) -> None:
     """Remove a decision recorded by mistake (its content stays in the audit log)."""
-    access.require(actor, "reviews.write")
+    access.require(actor, Permission.REVIEWS_WRITE)
     rows = db.query(con, "SELECT review_id, action_id, text, owner, due_date FROM decisions WHERE id = ?",
                     [decision_id])
     if not rows:

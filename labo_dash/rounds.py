@@ -27,21 +27,54 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 import duckdb
 
 from labo_dash import access, clock, db, french, participants
-from labo_dash.access import ORGANISER, Actor
+from labo_dash.access import ORGANISER, Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.participants import PRESENT_SQL
 from labo_dash.seminar import DEFAULT_SEMINAR
 
-METHODS = {"dots": "Gommettes", "majority_judgment": "Jugement majoritaire", "approval": "Approbation"}
+
+class VotingMethod(StrEnum):
+    """A round's voting method (``rounds.method``); French labels in :data:`METHODS`."""
+
+    DOTS = "dots"
+    MAJORITY_JUDGMENT = "majority_judgment"
+    APPROVAL = "approval"
+
+
+class RoundStatus(StrEnum):
+    """A round's state (``rounds.status``); French labels in :data:`STATUSES`."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Visibility(StrEnum):
+    """When a round's results show (``rounds.results_visibility``); French labels in :data:`VISIBILITIES`."""
+
+    LIVE = "live"
+    HIDDEN = "hidden"
+
+
+METHODS: dict[str, str] = {
+    VotingMethod.DOTS: "Gommettes",
+    VotingMethod.MAJORITY_JUDGMENT: "Jugement majoritaire",
+    VotingMethod.APPROVAL: "Approbation",
+}
 TARGETS = {"challenges": "Défis", "solutions": "Solutions"}
-STATUSES = {"draft": "En préparation", "open": "Ouvert", "closed": "Clos"}
-VISIBILITIES = {"live": "En direct", "hidden": "Masqués jusqu'à la révélation"}
+STATUSES: dict[str, str] = {
+    RoundStatus.DRAFT: "En préparation", RoundStatus.OPEN: "Ouvert", RoundStatus.CLOSED: "Clos",
+}
+VISIBILITIES: dict[str, str] = {
+    Visibility.LIVE: "En direct", Visibility.HIDDEN: "Masqués jusqu'à la révélation",
+}
 TITLE_MAX = 200
 COUNTDOWN_MIN = dt.timedelta(seconds=5)
 COUNTDOWN_MAX = dt.timedelta(hours=3)
@@ -136,7 +169,7 @@ def create_round(
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> int:
     """Create a round in preparation (draft) on ``item_ids``, in that order; return its id."""
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     validate_rules(rules, item_ids)
     with db.transaction(con, db.Topic.VOTES) as cur:
         return _insert_round(cur, actor, rules, item_ids, seminar_id, {})
@@ -152,12 +185,12 @@ def _insert_round(
 ) -> int:
     """Insert a draft round and its items (inside the caller's transaction), audited; return its id."""
     _check_items(cur, seminar_id, rules.target, item_ids)
-    round_id = cur.execute(
+    [(round_id,)] = cur.execute(
         "INSERT INTO rounds (seminar_id, title, target, method, dots_per_voter, max_per_item, "
         "grade_scale, results_visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [seminar_id, rules.title.strip(), rules.target, rules.method, rules.dots_per_voter,
          rules.max_per_item, rules.grade_scale, rules.results_visibility],
-    ).fetchone()[0]
+    ).fetchall()
     _write_items(cur, round_id, item_ids)
     db.audit(cur, actor, "rounds", round_id, "create", None,
              {**asdict(rules), "items": list(item_ids), **audited})
@@ -174,14 +207,15 @@ def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
 
 
 def _ballot_count(cur: duckdb.DuckDBPyConnection, round_id: int) -> int:
-    return cur.execute("SELECT count(*) FROM ballots WHERE round_id = ?", [round_id]).fetchone()[0]
+    [(count,)] = cur.execute("SELECT count(*) FROM ballots WHERE round_id = ?", [round_id]).fetchall()
+    return int(count)
 
 
 def update_round(
     con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, rules: RoundRules, item_ids: Sequence[int]
 ) -> None:
     """Change a round's rules and items; refused once a ballot exists (the rules are then locked)."""
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     validate_rules(rules, item_ids)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
@@ -231,7 +265,7 @@ def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, stat
 
     One round at most is open per seminar.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     if status not in _TRANSITIONS:
         raise ValidationError("Un tour ne peut qu'être ouvert ou clos.")
     close_due_rounds(con)
@@ -260,7 +294,7 @@ def start_countdown(
     round then closes by itself (:func:`close_due_rounds`). Raises ValidationError (French) for a
     duration out of range, an archived round or another round open.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     if not COUNTDOWN_MIN <= duration <= COUNTDOWN_MAX:
         raise ValidationError(
             "La durée du compte à rebours doit être comprise entre 5 secondes et 3 heures.",
@@ -385,7 +419,7 @@ def set_visibility(
     con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, visibility: str, revealed: bool = False
 ) -> None:
     """Show results live or hide them until the close; ``revealed`` shows a hidden round's results."""
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     if visibility not in VISIBILITIES:
         raise ValidationError("Choisissez des résultats en direct ou masqués jusqu'à la clôture.")
     with db.transaction(con, db.Topic.VOTES) as cur:
@@ -428,7 +462,7 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
     Refused (ValidationError) for the reference round. Possible with ballots (a rehearsal is often
     marked after the fact); audited.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
         if bool(before["rehearsal"]) == rehearsal:
@@ -446,7 +480,7 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
     The copy is not a rehearsal, has no ballot and no countdown. Raises ValidationError (French) for a bad
     title or items deleted since.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.VOTES) as cur:
         source = round_row(cur, round_id)
         rules = RoundRules(
@@ -476,7 +510,7 @@ def set_archived(
 
     Refused (ValidationError) for an open round or the reference round.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     close_due_rounds(con, now)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
@@ -500,7 +534,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
     first transaction (with the checks and the audit entry) and the round in a second one, both under
     the write lock; a round left without items by a crash between the two is deleted by a new attempt.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     close_due_rounds(con)
     with db.write_lock():
         with db.transaction(con, db.Topic.VOTES) as cur:
@@ -531,7 +565,7 @@ def set_reference_round(
     Refused (ValidationError, French) for a round on solutions, a rehearsal or an archived round. The
     choice is read by :func:`labo_dash.signature.support_round`.
     """
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.VOTES, db.Topic.SETTINGS) as cur:
         if round_id is not None:
             rnd = round_row(cur, round_id)
@@ -657,7 +691,7 @@ def select_challenges(
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> None:
     """Mark exactly ``challenge_ids`` as the défis selected for the afternoon workshops."""
-    access.require(actor, "rounds.write")
+    access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         before = [r[0] for r in cur.execute(
             "SELECT id FROM challenges WHERE seminar_id = ? AND selected ORDER BY id", [seminar_id]

@@ -12,7 +12,7 @@ import pandas as pd
 from labo_dash import db
 from labo_dash.errors import NotFound
 from labo_dash.french import STATUSES
-from labo_dash.progress import ABANDONED, action_states, rollup
+from labo_dash.progress import ActionStatus, action_states, rollup
 
 DEFAULT_SEMINAR = 1
 
@@ -96,7 +96,7 @@ class ActionFigures:
 
 
 _STATUS_FIELDS = {"done": "terminee", "running": "en_cours", "paused": "en_pause", "to_start": "a_lancer",
-                  "abandoned": ABANDONED}
+                  "abandoned": ActionStatus.ABANDONED}
 
 
 def _sum(actions: pd.DataFrame, column: str, rows: pd.Series | None = None) -> float:
@@ -116,7 +116,7 @@ def action_figures(actions: pd.DataFrame) -> ActionFigures:
     """
     counts = actions["status"].value_counts().to_dict() if len(actions) else {}
     by_status = {code: int(counts[code]) for code in STATUSES if code in counts}
-    live = actions["status"] != ABANDONED
+    live = actions["status"] != ActionStatus.ABANDONED
     return ActionFigures(
         total=len(actions),
         by_status=by_status,

@@ -15,7 +15,7 @@ from functools import cache
 import duckdb
 
 from labo_dash import access, db
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 
@@ -93,6 +93,22 @@ def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool | str | int:
     return setting.default if not rows else json.loads(rows[0]["value"])
 
 
+def switch_on(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Return the value of the yes/no setting ``name``; TypeError for a setting of another kind."""
+    value = get_setting(con, name)
+    if not isinstance(value, bool):
+        raise TypeError(f"the setting {name} is not a yes/no switch")
+    return value
+
+
+def whole_number(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Return the value of the whole-number setting ``name``; TypeError for a setting of another kind."""
+    value = get_setting(con, name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"the setting {name} is not a whole number")
+    return value
+
+
 def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str | int]:
     """Return every setting's current value."""
     rows = db.query(con, "SELECT name, value FROM settings")
@@ -122,13 +138,13 @@ def check_value(setting: Setting, value: object) -> None:
         )
 
 
-def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: bool | str | int) -> bool:
+def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: object) -> bool:
     """Store ``value`` for setting ``name`` (organisers only, audited); return whether it changed.
 
     Raises PermissionDenied for other roles, NotFound for an unknown setting, ValidationError for a value
     that does not suit it (e.g. an unknown time zone); nothing is written then.
     """
-    access.require(actor, "seminar.admin")
+    access.require(actor, Permission.SEMINAR_ADMIN)
     setting = _setting(name)
     check_value(setting, value)
     with db.transaction(con, db.Topic.SETTINGS) as cur:

@@ -30,7 +30,7 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeGuard
 
 import duckdb
 import pandas as pd
@@ -274,7 +274,7 @@ def support_move_warning(con: duckdb.DuckDBPyConnection, round_id: int,
     return f"Ce tour donne aujourd'hui le soutien aux défis (choix automatique). {then}"
 
 
-def should_choose_reference(found: dict[str, Any] | None) -> bool:
+def should_choose_reference(found: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
     """Tell whether organisers should choose the reference round: the choice is automatic and more than
     one round with ballots could give support (``found``: a :func:`support_round` row, or None)."""
     return found is not None and not found["chosen"] and found["candidates"] > 1
@@ -340,7 +340,8 @@ def support_by_challenge(con: duckdb.DuckDBPyConnection, round_id: int | None, w
     judgment's own for such a round, not an order of mean grades); défis come in that order.
     """
     df = db.query_df(con, SUPPORT_BY_CHALLENGE_SQL, [round_id, [when]])
-    ranked = results.ranking(con, round_id) if len(df) else pd.DataFrame(columns=["item_id", "rank", "tied"])
+    ranked = (results.ranking(con, round_id) if round_id is not None and len(df)
+              else pd.DataFrame(columns=["item_id", "rank", "tied"]))
     df = df.merge(ranked.rename(columns={"item_id": "challenge_id"}), on="challenge_id", how="left")
     df = df.sort_values(["rank", "position", "objective_number"], na_position="last", kind="stable")
     return df.reset_index(drop=True)

@@ -6,13 +6,14 @@ ballot of a round on solutions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from labo_dash import access, db, french
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
 TITLE_MAX = 200
@@ -77,8 +78,22 @@ def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFr
     )
 
 
-def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> dict[str, Any]:
-    """Return a solution with its défi and the défi's objectives (provenance), or raise NotFound."""
+@dataclass(frozen=True, slots=True)
+class Solution:
+    """A live solution, its défi (id and title) and the défi's objectives with a weight above 0 (rows
+    ``id, number, short_label, title, weight`` in %, heaviest first): the provenance its actions keep."""
+
+    id: int
+    seminar_id: int
+    title: str
+    description: str | None
+    challenge_id: int
+    challenge: str
+    objectives: list[dict[str, Any]]
+
+
+def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> Solution:
+    """Return a live solution with its défi and the défi's objectives (provenance), or raise NotFound."""
     rows = db.query(
         con,
         "SELECT s.id, s.seminar_id, s.title, s.description, s.challenge_id, c.title AS challenge "
@@ -88,19 +103,18 @@ def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> dict[str, 
     )
     if not rows:
         raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
-    solution = rows[0]
-    solution["objectives"] = db.query(
+    objectives = db.query(
         con,
         "SELECT o.id, o.number, o.short_label, o.title, co.weight FROM challenge_objectives co "
         "JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = ? AND co.weight > 0 "
         "ORDER BY co.weight DESC, o.number",
-        [solution["challenge_id"]],
+        [rows[0]["challenge_id"]],
     )
-    return solution
+    return Solution(**rows[0], objectives=objectives)
 
 
 def _check(
-    title: str, description: str | None, errors: dict[str, str] | None = None
+    title: str | None, description: str | None, errors: dict[str, str] | None = None
 ) -> tuple[str, str | None]:
     """Return the stripped title and description, or raise ValidationError with French messages.
 
@@ -148,11 +162,11 @@ def record_solution(
 
     The caller has checked ``solutions.write``; returns the new solution's id.
     """
-    solution_id = cur.execute(
+    [(solution_id,)] = cur.execute(
         "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
         "RETURNING id",
         [seminar_id, values["challenge_id"], values["title"], values["description"]],
-    ).fetchone()[0]
+    ).fetchall()
     db.audit(cur, actor, "solution", solution_id, "create", None, values)
     return solution_id
 
@@ -166,7 +180,7 @@ def add_solution(
     seminar_id: int = 1,
 ) -> int:
     """Record a solution answering ``challenge_id``; return its id."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     values = validate_solution(con, challenge_id, title, description, seminar_id)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return record_solution(cur, actor, seminar_id, values)
@@ -176,7 +190,7 @@ def update_solution(
     con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int, title: str, description: str | None
 ) -> None:
     """Change the title and description of a solution (audited before/after)."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     title, description = _check(title, description)
     before = get_solution(con, solution_id)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
@@ -185,22 +199,22 @@ def update_solution(
         )
         db.audit(
             cur, actor, "solution", solution_id, "update",
-            {"title": before["title"], "description": before["description"]},
+            {"title": before.title, "description": before.description},
             {"title": title, "description": description},
         )
 
 
 def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int) -> None:
     """Mark a solution as deleted, refusing when actions already stem from it."""
-    access.require(actor, "solutions.write")
+    access.require(actor, Permission.SOLUTIONS_WRITE)
     before = get_solution(con, solution_id)
     count = db.query(con, "SELECT count(*) AS n FROM actions WHERE solution_id = ?", [solution_id])[0]["n"]
     if count:
         raise ValidationError(
-            f"La solution « {before['title']} » porte déjà "
+            f"La solution « {before.title} » porte déjà "
             f"{french.plural(count, 'action', 'actions')} de suivi : "
             "elle ne peut pas être supprimée."
         )
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute("UPDATE solutions SET deleted_at = current_timestamp WHERE id = ?", [solution_id])
-        db.audit(cur, actor, "solution", solution_id, "delete", {"title": before["title"]}, None)
+        db.audit(cur, actor, "solution", solution_id, "delete", {"title": before.title}, None)

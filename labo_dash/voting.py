@@ -22,9 +22,10 @@ from typing import Any
 import duckdb
 
 from labo_dash import access, db, participants, rounds
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import rank_majority_judgment as rank_majority_judgment  # public re-export
+from labo_dash.rounds import RoundStatus, VotingMethod
 
 UNKNOWN_CODE = (
     "Code inconnu : vérifiez les 8 caractères inscrits sur votre badge (lettres et chiffres, sans 0, 1, "
@@ -34,13 +35,13 @@ UNKNOWN_CODE = (
 
 def instructions(rnd: Mapping[str, Any]) -> str:
     """Return the French instructions of a round's ballot."""
-    if rnd["method"] == "dots":
+    if rnd["method"] == VotingMethod.DOTS:
         if rnd["max_per_item"] == 1:
             return (f"Vous avez {rnd['dots_per_voter']} gommettes : cochez au plus {rnd['dots_per_voter']} "
                     "éléments, ceux qui vous semblent prioritaires.")
         return (f"Vous avez {rnd['dots_per_voter']} gommettes à répartir sur les éléments qui vous semblent "
                 f"prioritaires, au plus {rnd['max_per_item']} par élément.")
-    if rnd["method"] == "approval":
+    if rnd["method"] == VotingMethod.APPROVAL:
         return "Cochez chaque élément que vous soutenez, autant que vous le souhaitez."
     return ("Donnez une mention à chaque élément. « Pas d'avis » compte comme la mention la plus basse : "
             "choisissez-la pour ce que vous ne connaissez pas.")
@@ -93,7 +94,7 @@ def normalise_choices(
     if any(contribute for _, contribute in choices.values()) and rnd["target"] != "solutions":
         raise ValidationError("« Je veux contribuer » ne concerne que les votes sur les solutions.")
     entries: dict[int, tuple[int, bool]] = {}
-    if method == "majority_judgment":
+    if method == VotingMethod.MAJORITY_JUDGMENT:
         scale = rnd["grade_scale"]
         for item in item_ids:
             value, contribute = choices.get(item, (scale, False))
@@ -107,20 +108,20 @@ def normalise_choices(
                 {"ballot": "Aucune mention choisie."},
             )
         return entries
-    cap = rnd["max_per_item"] if method == "dots" else 1
+    cap = rnd["max_per_item"] if method == VotingMethod.DOTS else 1
     for item in item_ids:
         value, contribute = choices.get(item, (0, False))
         if not 0 <= int(value) <= cap:
             raise ValidationError(
                 f"Au plus {cap} gommette{'s' if cap > 1 else ''} par élément."
-                if method == "dots"
+                if method == VotingMethod.DOTS
                 else "Un élément est approuvé ou non : rechargez la page.",
                 {"ballot": "Valeur hors limites."},
             )
         if value or contribute:
             entries[item] = (int(value), bool(contribute))
     given = sum(value for value, _ in entries.values())
-    if method == "dots":
+    if method == VotingMethod.DOTS:
         budget = rnd["dots_per_voter"]
         if given > budget:
             raise ValidationError(
@@ -170,7 +171,7 @@ def submit_ballot(
     round's rules. A voter is in the room: a new ballot checks its participant in (present, at ``now``),
     unless already checked in that day (:mod:`labo_dash.participants`).
     """
-    access.require(actor, "ballot.submit")
+    access.require(actor, Permission.BALLOT_SUBMIT)
     code = normalise_code(code)
     with db.transaction(con, db.Topic.VOTES) as cur:
         cur.execute(_BALLOT_CONTEXT, [code, round_id])
@@ -180,9 +181,10 @@ def submit_ballot(
         rnd = dict(zip([d[0] for d in cur.description], row, strict=True))
         if rnd["participant_id"] is None or not code:
             raise NotFound(UNKNOWN_CODE)
-        if rnd["status"] == "closed" or (rnd["status"] == "open" and rounds.countdown_over(rnd, now)):
+        over = rnd["status"] == RoundStatus.OPEN and rounds.countdown_over(rnd, now)
+        if rnd["status"] == RoundStatus.CLOSED or over:
             raise ValidationError("Ce vote est clos : votre bulletin n'a pas pu être pris en compte.")
-        if rnd["status"] != "open":
+        if rnd["status"] != RoundStatus.OPEN:
             raise ValidationError(
                 "Ce vote n'est pas encore ouvert : attendez le signal des organisateur·ice·s."
             )
@@ -191,11 +193,11 @@ def submit_ballot(
         fingerprint = ballot_fingerprint(entries)
         if rnd["latest_fingerprint"] == fingerprint:
             return Receipt(rnd["latest_id"], False, rnd["latest_at"])
-        ballot_id, submitted_at = cur.execute(
+        [(ballot_id, submitted_at)] = cur.execute(
             "INSERT INTO ballots (round_id, participant_id, fingerprint) VALUES (?, ?, ?) "
             "RETURNING id, submitted_at",
             [round_id, participant_id, fingerprint],
-        ).fetchone()
+        ).fetchall()
         ordered = sorted(entries.items())
         cur.execute(
             "INSERT INTO ballot_entries (ballot_id, item_id, value, contribute) "

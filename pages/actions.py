@@ -3,6 +3,7 @@
 import streamlit as st
 
 from labo_dash import french, progress, seminar
+from labo_dash.access import Permission
 from labo_dash.ui import action_card as card
 from labo_dash.ui import actions as ui
 from labo_dash.ui.actions_import import import_section
@@ -56,13 +57,13 @@ def card_tab() -> None:
     left, right = st.columns(2, gap="large")
     with left:
         action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
-        if actor.can("actions.write"):
+        if actor.can(Permission.ACTIONS_WRITE):
             card.update_form(con, actor, action, day)
             with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):
                 card.edit_form(con, actor, action, day)
     with right:
         card.timeline(con, action_id)
-        if actor.can("actions.write"):
+        if actor.can(Permission.ACTIONS_WRITE):
             with st.expander("↩️ Retirer ou corriger un point"):
                 card.withdraw_form(con, actor, action, day)
 
@@ -71,9 +72,9 @@ def solutions_tab() -> None:
     challenges = solutions_data(con, day)["challenges"]
     listing, forms = st.columns([3, 2], gap="large")
     with forms:
-        if actor.can("solutions.write") and challenges:
+        if actor.can(Permission.SOLUTIONS_WRITE) and challenges:
             add_solution_form(con, actor, challenges)
-        if actor.can("actions.write"):
+        if actor.can(Permission.ACTIONS_WRITE):
             st.subheader("Créer des actions à partir d'une solution", anchor=False)
             create_actions_section(con, actor, day)
     with listing:
@@ -91,6 +92,6 @@ for tab, render in zip(tabs, (table_tab, card_tab, solutions_tab), strict=True):
         with tab:
             render()
 
-if actor.can("actions.write"):
+if actor.can(Permission.ACTIONS_WRITE):
     with st.expander("📥 Mettre à jour depuis Excel : export, modification, réimport"):
         import_section(con, actor, day)

@@ -6,6 +6,7 @@ address opens a tab directly.
 
 import streamlit as st
 
+from labo_dash.access import Permission
 from labo_dash.ui.audit import render_access_settings, render_audit_log
 from labo_dash.ui.common import connection, current_actor, page_header
 from labo_dash.ui.participants_admin import participants_tab, phone_address_notice
@@ -22,7 +23,7 @@ TABS = {
 
 con = connection()
 actor = current_actor()
-if not actor.can("rounds.write"):  # defence in depth: the navigation already refuses other roles
+if not actor.can(Permission.ROUNDS_WRITE):  # defence in depth: the navigation already refuses other roles
     st.error("Accès refusé : l'administration est réservée aux organisateur·ice·s.", icon="⛔")
     st.stop()
 page_header("⚙️ Administration", "Inscriptions et badges, tours de vote, résultats détaillés, défis retenus.")

@@ -29,7 +29,7 @@ page_header(
 wanted = st.query_params.get("vue")
 if "diagnostic_view" not in st.session_state:
     st.session_state.diagnostic_view = wanted if wanted in VIEWS else "saisie"
-view = st.segmented_control("Vue", list(VIEWS), format_func=VIEWS.get, key="diagnostic_view",
+view = st.segmented_control("Vue", list(VIEWS), format_func=VIEWS.__getitem__, key="diagnostic_view",
                             label_visibility="collapsed") or "saisie"
 st.query_params["vue"] = view
 

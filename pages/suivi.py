@@ -5,6 +5,7 @@ changed; the aggregated progress, the decisions and the signature behind tabs (o
 import streamlit as st
 
 from labo_dash import french, review
+from labo_dash.access import Permission
 from labo_dash.ui import review as ui
 from labo_dash.ui.common import connection, current_actor, md_escape, page_header, today
 from labo_dash.ui.feedback import show_flash
@@ -42,7 +43,7 @@ def decisions_tab() -> None:
     with decisions:
         ui.decisions_section(con, actor, month, data)
     with meeting:
-        if actor.can("reviews.write"):
+        if actor.can(Permission.REVIEWS_WRITE):
             ui.meeting_form(con, actor, month, data.meeting)
         elif data.meeting and data.meeting.notes:
             st.markdown(f"**Notes de séance** : {md_escape(data.meeting.notes)}")
@@ -52,7 +53,11 @@ TABS = {
     "Ce qui a changé": lambda: ui.changes(data),
     "Avancement par objectif et par défi": lambda: ui.progress_section(con, data),
     "Relevé de décisions": decisions_tab,
-    **({"Relances": lambda: reminders_section(con, actor, day)} if actor.can("reviews.write") else {}),
+    **(
+        {"Relances": lambda: reminders_section(con, actor, day)}
+        if actor.can(Permission.REVIEWS_WRITE)
+        else {}
+    ),
     "Signature": lambda: render_signature(con, key="suivi", month=month, control=False, heading=None),
 }
 for tab, render in zip(st.tabs(list(TABS), key="onglet", on_change="rerun", bind="query-params"),

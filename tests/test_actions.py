@@ -61,7 +61,7 @@ def create(con, solution, titles, **kwargs):
 def test_add_solution_validates_and_audits(small):
     con, challenge, _ = small
     solution_id = solutions.add_solution(con, ORGANISER_ACTOR, challenge, "  Un comité des financeurs  ")
-    assert solutions.get_solution(con, solution_id)["title"] == "Un comité des financeurs"
+    assert solutions.get_solution(con, solution_id).title == "Un comité des financeurs"
     operations = con.execute("SELECT operation FROM audit_log WHERE entity = 'solution'").fetchall()
     assert operations == [("create",)]
     before = count(con, "solutions")

@@ -110,9 +110,9 @@ def test_accepting_creates_the_finding_with_the_authors_kind_and_moves_the_wall(
     version = db.versions(con, db.Topic.DIAGNOSIS)
     finding_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
     finding = diagnosis.get_finding(con, finding_id)
-    assert (finding["workshop_id"], finding["kind"], finding["text"], finding["objective_ids"]) == (
+    assert (finding.workshop_id, finding.kind, finding.text, finding.objective_ids) == (
         2, "frein", "Les appels à projets durent un an", [3])
-    assert finding["participant_kind"] == person["kind"]
+    assert finding.participant_kind == person["kind"]
     assert db.versions(con, db.Topic.DIAGNOSIS) > version  # the wall's cache key
     assert finding_id in [f["id"] for f in diagnosis.list_findings(con)]
     row = contributions.get_contribution(con, post_id)
@@ -122,7 +122,7 @@ def test_accepting_creates_the_finding_with_the_authors_kind_and_moves_the_wall(
     assert [a["operation"] for a in audit_rows(con, "contribution", post_id)] == ["accept"]
     with pytest.raises(ValidationError, match="déjà été modérée"):
         contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
-    assert len([f for f in diagnosis.list_findings(con) if f["text"] == finding["text"]]) == 1
+    assert len([f for f in diagnosis.list_findings(con) if f["text"] == finding.text]) == 1
 
 
 def test_an_acceptance_is_one_transaction(con, monkeypatch):
@@ -156,8 +156,7 @@ def test_an_edit_is_checked_audited_and_kept_for_the_acceptance(con):
     assert json.loads(edit["before"])["kind"] == "frein" and json.loads(edit["after"])["kind"] == "constat"
     finding_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id, {"text": "Appels courts"})
     finding = diagnosis.get_finding(con, finding_id)
-    assert (finding["kind"], finding["text"], finding["objective_ids"]) == ("constat", "Appels courts",
-                                                                             [3, 5])
+    assert (finding.kind, finding.text, finding.objective_ids) == ("constat", "Appels courts", [3, 5])
 
 
 def test_a_rejected_post_is_kept_and_audited(con):
@@ -179,7 +178,7 @@ def test_accepting_a_solution_creates_it_for_its_defi(con):
     before = len(solutions.list_solutions(con))
     solution_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
     created = solutions.get_solution(con, solution_id)
-    assert (created["challenge_id"], created["title"], created["description"]) == (
+    assert (created.challenge_id, created.title, created.description) == (
         2, "Un annuaire partagé", "Par territoire")
     assert len(solutions.list_solutions(con)) == before + 1
     assert contributions.get_contribution(con, post_id)["solution_id"] == solution_id
@@ -190,8 +189,8 @@ def test_accepting_with_a_merge_keeps_both_findings_as_sources(con):
     post_id = post(con, first_person(con)["code"], text="Trop court", objective_ids=[4])
     merged_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id, merge_into=target["id"])
     merged = diagnosis.get_finding(con, merged_id)
-    assert merged["text"] == target["text"]  # the longest text
-    assert set(merged["objective_ids"]) >= {4} and merged["workshop_id"] == 2
+    assert merged.text == target["text"]  # the longest text
+    assert set(merged.objective_ids) >= {4} and merged.workshop_id == 2
     accepted = contributions.get_contribution(con, post_id)["finding_id"]
     assert sorted(s["id"] for s in diagnosis.sources(con, merged_id)) == sorted([target["id"], accepted])
 
@@ -389,7 +388,7 @@ def test_organisers_edit_and_accept_a_post_that_then_shows_on_the_wall(moderatio
     assert not at.exception, [e.value for e in at.exception]
     assert any("est acceptée : le constat n°" in s.value.replace("\\", "") for s in at.success)
     finding_id = contributions.get_contribution(db.connect(), first)["finding_id"]
-    assert diagnosis.get_finding(db.connect(), finding_id)["text"] == "Des appels à projets trop courts"
+    assert diagnosis.get_finding(db.connect(), finding_id).text == "Des appels à projets trop courts"
     assert [m.value for m in at.metric][:3] == ["1", "1", "0"]
     button(at, f"prop_{second}", "Rejeter").click().run()
     assert contributions.get_contribution(db.connect(), second)["status"] == "rejected"
@@ -407,5 +406,10 @@ def test_organisers_accept_a_solution_for_another_retained_defi(moderation):
     assert not at.exception, [e.value for e in at.exception]
     solution_id = contributions.get_contribution(db.connect(), second)["solution_id"]
     created = solutions.get_solution(db.connect(), solution_id)
-    assert (created["challenge_id"], created["title"]) == (3, "Un fonds mutualisé entre financeurs")
+    assert (created.challenge_id, created.title) == (3, "Un fonds mutualisé entre financeurs")
     assert any("la solution n°" in s.value.replace("\\", "") for s in at.success)
+
+
+def test_a_proposal_is_a_finding_of_one_kind_or_a_solution_with_a_labelled_status():
+    assert set(contributions.ContributionKind) == set(contributions.KINDS)
+    assert set(contributions.ContributionStatus) == set(contributions.STATUSES)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labo_dash import challenges, db, diagnosis, diagnosis_import
+from labo_dash import challenges, db, diagnosis, diagnosis_import, french
 from labo_dash.access import PARTICIPANT, SYSTEM, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
 
@@ -112,13 +112,13 @@ def test_moving_a_finding_to_another_workshop_keeps_its_defis_and_sources(empty)
     merged = diagnosis.merge_findings(empty, SYSTEM, [a, b], **diagnosis.merge_defaults(empty, [a, b]))
     challenge_id = challenges.create_challenge(empty, SYSTEM, title="D", description=None, workshop_id=None,
                                                weights={obj[1]: 100}, finding_ids=[merged])
-    created = diagnosis.get_finding(empty, merged)["created_at"]
+    created = diagnosis.get_finding(empty, merged).created_at
     moved = diagnosis.update_finding(empty, SYSTEM, merged, workshop_id=workshop_ids(empty)[2], kind="frein",
                                      text="A et B", objective_ids=[obj[1]])
     assert moved != merged
     [row] = diagnosis.list_findings(empty)
     assert (row["id"], row["workshop_number"], row["source_count"]) == (moved, 2, 2)
-    assert diagnosis.get_finding(empty, moved)["created_at"] == created
+    assert diagnosis.get_finding(empty, moved).created_at == created
     assert [f["id"] for f in challenges.provenance(empty, challenge_id)] == [moved]
     assert json.loads(audit(empty, "finding")[-1][3])["replaced_by"] == moved
 
@@ -137,7 +137,7 @@ def test_merge_keeps_every_source_and_loses_no_finding(empty):
     assert [s["id"] for s in diagnosis.sources(empty, merged)] == [a, b]
     # nothing lost: every row still exists, the sources point at the merged finding
     assert empty.execute("SELECT count(*) FROM findings").fetchone()[0] == 4
-    assert {diagnosis.get_finding(empty, i)["merged_into"] for i in (a, b)} == {merged}
+    assert {diagnosis.get_finding(empty, i).merged_into for i in (a, b)} == {merged}
     operations = [(i, op) for i, op, _, _ in audit(empty, "finding")]
     assert (merged, "merge") in operations and (a, "update") in operations and (b, "update") in operations
     with pytest.raises(NotFound):  # a source cannot be merged twice
@@ -182,7 +182,7 @@ def test_challenge_with_weights_and_provenance(empty):
         workshop_id=workshop_ids(empty)[2], weights={obj[3]: 75, obj[5]: 25, obj[1]: 0}, finding_ids=[b, a],
     )
     stored = challenges.get_challenge(empty, challenge_id)
-    assert stored["weights"] == {obj[3]: 75.0, obj[5]: 25.0} and stored["finding_ids"] == [a, b]
+    assert stored.weights == {obj[3]: 75.0, obj[5]: 25.0} and stored.finding_ids == [a, b]
     [listed] = challenges.list_challenges(empty)
     assert listed["weights"] == {3: 0.75, 5: 0.25} and listed["finding_count"] == 2
     merged = diagnosis.merge_findings(empty, SYSTEM, [a, b], **diagnosis.merge_defaults(empty, [a, b]))
@@ -240,7 +240,7 @@ def test_weights_total_is_exact_to_the_stated_tolerance(empty, weights, error):
                                                    workshop_id=None, weights=typed)
         read = challenges.read_weights(typed)
         total = sum(read.values())
-        assert challenges.get_challenge(empty, challenge_id)["weights"] == {
+        assert challenges.get_challenge(empty, challenge_id).weights == {
             o: round(float(w / total) * 100, 2) for o, w in read.items()}  # normalised to sum 1
     else:
         with pytest.raises(ValidationError) as info:
@@ -343,7 +343,7 @@ def test_templates_import_as_they_are(empty, file_format):
     template = diagnosis_import.challenges_template(empty, file_format)
     [challenge_id] = diagnosis_import.import_challenges(empty, SYSTEM, template, f"defis.{file_format}")
     assert challenges.list_challenges(empty)[0]["weights"] == {2: 0.4, 3: 0.6}
-    assert challenges.get_challenge(empty, challenge_id)["workshop_id"] == workshop_ids(empty)[2]
+    assert challenges.get_challenge(empty, challenge_id).workshop_id == workshop_ids(empty)[2]
 
 
 def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
@@ -355,7 +355,7 @@ def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
     )
     ids = diagnosis_import.import_challenges(empty, SYSTEM, good.encode("cp1252"), "defis.csv")
     assert [c["title"] for c in challenges.list_challenges(empty)] == ["Défi un", "Défi deux"]
-    assert challenges.get_challenge(empty, ids[0])["finding_ids"] == [a, b]
+    assert challenges.get_challenge(empty, ids[0]).finding_ids == [a, b]
     bad = (
         "titre;objectif 1;objectif 2;objectif 3;objectif 4;objectif 5;constats\r\n"
         "Nouveau;60;30;;;;\r\n"
@@ -423,7 +423,7 @@ def test_a_weight_typed_40_5_percent_reads_40_5(empty):
     data = "titre;objectif 1;objectif 2;objectif 3;objectif 4;objectif 5\r\nDéfi;40,5 %;59,5\u00a0%;;;\r\n"
     [challenge_id] = diagnosis_import.import_challenges(empty, SYSTEM, data.encode(), "defis.csv")
     obj = objective_ids(empty)
-    assert challenges.get_challenge(empty, challenge_id)["weights"] == {obj[1]: 40.5, obj[2]: 59.5}
+    assert challenges.get_challenge(empty, challenge_id).weights == {obj[1]: 40.5, obj[2]: 59.5}
 
 
 def test_weights_in_percent_formatted_cells_read_as_shown(empty):
@@ -480,3 +480,8 @@ def test_every_wrong_weight_is_named_with_its_objective(con):
     message = error.value.fields["weights"]
     assert "Pondération (objectif 1 · " in message and "« 150 » lu" in message
     assert "Pondération (objectif 2 · " in message and "« -50 » lu" in message
+
+
+def test_the_finding_kinds_are_the_labelled_codes():
+    assert list(diagnosis.FindingKind) == list(french.FINDING_KINDS)
+    assert diagnosis.FindingKind.OBSTACLE == "frein"  # the stored value stays the same string

@@ -72,6 +72,14 @@ def test_plurals_written_out():
     assert french.plural(1234, "action", "actions") == f"1{NB}234 actions"
 
 
+def test_a_count_out_of_a_total_agrees_on_both_sides():
+    people = ("inscrit·e", "inscrit·e·s")
+    assert french.out_of(42, ("votant·e", "votant·e·s"), 57, people) == "42 votant·e·s sur 57 inscrit·e·s"
+    assert french.out_of(0, ("votant·e", "votant·e·s"), 1, people) == "0 votant·e sur 1 inscrit·e"
+    present = ("présent·e", "présent·e·s")
+    assert french.out_of(1, present, 1234, people) == f"1 présent·e sur 1{NB}234 inscrit·e·s"
+
+
 def test_guillemets_hold_their_text_with_narrow_no_break_spaces():
     assert french.guillemets("Plénière") == f"«{NNB}Plénière{NNB}»"
     assert " " not in french.guillemets("Défi"), "no ordinary space: a line never breaks inside"

@@ -158,11 +158,11 @@ def test_finding_form_stores_text_verbatim_or_refuses(hostile, text, group):
                          lambda: diagnosis.add_finding(con, ACTOR, **fields))
     if finding_id is not None:
         row = diagnosis.get_finding(con, finding_id)
-        assert (row["text"], row["group_label"]) == (stored(text), stored(group))
+        assert (row.text, row.group_label) == (stored(text), stored(group))
         edited = attempt(con, ("findings", "finding_objectives"), lambda: diagnosis.update_finding(
             con, ACTOR, finding_id, **{**fields, "text": group, "group_label": text}))
         if edited is not None:
-            assert diagnosis.get_finding(con, edited)["text"] == stored(group)
+            assert diagnosis.get_finding(con, edited).text == stored(group)
 
 
 @EXAMPLES
@@ -175,7 +175,7 @@ def test_challenge_form_stores_text_verbatim_or_refuses(hostile, title, descript
                                weights={1: weight, 2: 40}, finding_ids=[1]))
     if challenge_id is not None:
         row = challenges.get_challenge(con, challenge_id)
-        assert (row["title"], row["description"]) == (stored(title), stored(description))
+        assert (row.title, row.description) == (stored(title), stored(description))
         attempt(con, ("challenges", "challenge_objectives", "challenge_findings"),
                 lambda: challenges.update_challenge(con, ACTOR, challenge_id, title=description,
                                                     description=title, workshop_id=2, weights={5: 100}))
@@ -280,7 +280,7 @@ def test_solution_forms_store_text_verbatim_or_refuse(hostile, title, descriptio
                           lambda: solutions.add_solution(con, ACTOR, 1, title, description))
     if solution_id is not None:
         row = solutions.get_solution(con, solution_id)
-        assert (row["title"], row["description"]) == (stored(title), stored(description))
+        assert (row.title, row.description) == (stored(title), stored(description))
         attempt(con, ("solutions",),
                 lambda: solutions.update_solution(con, ACTOR, solution_id, description, title))
 
@@ -512,4 +512,4 @@ def test_a_protected_csv_cell_comes_back_verbatim_through_an_import(hostile):
     text = "=1+1 « formule » exportée puis réimportée"
     data = csv_bytes([["atelier", "type", "texte", "objectifs"], ["1", "frein", "'" + text, "1"]], "utf-8")
     (finding_id,) = diagnosis_import.import_findings(con, ACTOR, data, "retour.csv")
-    assert diagnosis.get_finding(con, finding_id)["text"] == text
+    assert diagnosis.get_finding(con, finding_id).text == text

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from labo_dash import db, progress
+from labo_dash import db, french, progress
 from tests.withdrawal_data import OCTOBER_END, RIGHT, TODAY
 from tests.withdrawal_data import build as build_withdrawal
 
@@ -129,3 +129,8 @@ def test_withdrawn_point_counts_in_no_state_and_no_rollup(tmp_path):
     assert over.loc[(between, 1), "progress"] == pytest.approx(0.40)
     assert over.loc[(TODAY, 1), "progress"] == pytest.approx(0.40)
     con.close()
+
+
+def test_the_action_statuses_are_the_labelled_codes_in_order():
+    assert list(progress.ActionStatus) == list(french.STATUSES)
+    assert progress.ActionStatus.DONE == "terminee"  # the stored value stays the same string

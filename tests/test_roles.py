@@ -11,8 +11,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import labo_dash
-from labo_dash import auth, db, settings
-from labo_dash.access import ANONYMOUS, ORGANISER, PARTICIPANT, PARTNER, PERMISSIONS, STEERING, Actor
+from labo_dash import access, auth, db, settings
+from labo_dash.access import (
+    ANONYMOUS,
+    ORGANISER,
+    PARTICIPANT,
+    PARTNER,
+    PERMISSIONS,
+    STEERING,
+    Actor,
+    Permission,
+    Role,
+)
 from labo_dash.errors import PermissionDenied
 from labo_dash.ui import auth as ui_auth
 from labo_dash.ui.navigation import PAGES, may_open
@@ -240,7 +250,7 @@ def test_openid_connect_e_mails_map_to_roles(configured, monkeypatch):
 
 # --- every domain write function refuses the roles its permission does not list -----------------------
 
-REQUIRE = re.compile(r"require\(\s*actor\s*,\s*\"([a-z_.]+)\"\s*\)")
+REQUIRE = re.compile(r"require\(\s*actor\s*,\s*Permission\.([A-Z_]+)\s*\)")
 SKIPPED_MODULES = {"labo_dash.cli", "labo_dash.demo", "labo_dash.__main__", "labo_dash.access"}
 
 
@@ -259,7 +269,7 @@ def write_functions() -> list[tuple[str, object, str | None]]:
             if "actor" not in parameters or parameters[0] == "cur":
                 continue
             match = REQUIRE.search(inspect.getsource(func))
-            found.append((f"{info.name}.{name}", func, match.group(1) if match else None))
+            found.append((f"{info.name}.{name}", func, Permission[match.group(1)] if match else None))
     return found
 
 
@@ -314,8 +324,20 @@ def test_every_write_function_refuses_a_role_without_its_permission(con, role):
         assert checked == len(write_functions()), "partners never write"
 
 
+def test_every_permission_lists_its_roles_and_an_unknown_permission_raises():
+    assert set(PERMISSIONS) == set(Permission)
+    assert all(ORGANISER in roles for roles in PERMISSIONS.values()), "organisers may do everything"
+    assert Actor(STEERING).can(Permission.ACTIONS_WRITE)
+    assert Actor(STEERING).can("actions.write")  # a stored string is the same value
+    for role in Role:
+        with pytest.raises(ValueError, match=r"actions\.wirte"):  # a typo no longer means « organisers only »
+            Actor(role).can("actions.wirte")
+    with pytest.raises(ValueError):
+        access.require(access.SYSTEM, "seminar.admn")
+
+
 # The only writes open to anonymous visitors: walk-ins registering themselves for a voting code (issue 4).
-ANONYMOUS_WRITES = {"participants.self_register"}
+ANONYMOUS_WRITES = {Permission.PARTICIPANTS_SELF_REGISTER}
 
 
 def test_partners_hold_no_write_permission_and_anonymous_visitors_almost_none():

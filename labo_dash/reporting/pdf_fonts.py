@@ -88,15 +88,16 @@ class PdfFonts:
         characters are spelled out and the rest of what Latin-1 lacks becomes « ? ».
         """
         text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-        if not self.unicode:
+        if self.files is None:  # a core font
             return text.translate(_CORE_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
         if text.isascii():
             return text
-        return "".join(self._drawable(char) for char in text)
+        return "".join(self._drawable(char, self.files) for char in text)
 
-    def _drawable(self, char: str) -> str:
-        """Return ``char`` after adding what drawing it needs to the document, or « □ »."""
-        regular, bold = self.files  # type: ignore[misc]  # only called with the Unicode fonts
+    def _drawable(self, char: str, files: tuple[Path, Path]) -> str:
+        """Return ``char`` after adding what drawing it needs to the document (the Unicode fonts
+        ``files``: regular, bold), or « □ »."""
+        regular, bold = files
         code = ord(char)
         if _needs_shaping(char) and self.pdf.text_shaping is None:
             self.pdf.set_text_shaping(True)

@@ -252,7 +252,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
             "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
         )
         slots = {}
-        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point",
+        update_id = st.selectbox("Point à retirer", ids, format_func=labels.__getitem__, key=f"{key}_point",
                                  placeholder="Choisissez…")
         slots["update_id"] = st.empty()
         reason = st.text_area("Raison du retrait", key=f"{key}_reason",

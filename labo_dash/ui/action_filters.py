@@ -48,7 +48,8 @@ def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Acto
         first = st.columns(4)
         pilots = first[0].multiselect("Pilotes", action_filters.pilots(table), key="filter_pilots",
                                       placeholder="Tous les pilotes", select_all=False)
-        chosen_objectives = first[1].multiselect("Objectifs", list(objectives), format_func=objectives.get,
+        chosen_objectives = first[1].multiselect("Objectifs", list(objectives),
+                                                 format_func=objectives.__getitem__,
                                                  key="filter_objectives",
                                                  placeholder="Tous les objectifs", select_all=False)
         challenges = first[2].multiselect("Défis", sorted(table["challenge"].unique()),

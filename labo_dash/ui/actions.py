@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import action_table, actions, french, parsing
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError
 from labo_dash.ui.action_filters import filter_form
@@ -106,7 +106,8 @@ def column_config() -> dict:
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
         "title": cc.TextColumn("Intitulé", required=True, width="large", pinned=True),
         "status": cc.SelectboxColumn(
-            "Statut", options=STATUS_CODES, format_func=french.status, required=True, width="small"
+            "Statut", options=STATUS_CODES, format_func=lambda code: french.status(str(code)), required=True,
+            width="small",
         ),
         "progress": cc.TextColumn(
             "Avancement",
@@ -195,7 +196,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         st.warning("Aucune action ne correspond à ces filtres : élargissez-les.")
         return
     frame = editor_frame(view)
-    if not actor.can("actions.write"):
+    if not actor.can(Permission.ACTIONS_WRITE):
         st.dataframe(frame, column_config=column_config(), placeholder="–")
         return
     st.caption(

@@ -24,7 +24,7 @@ def _filter_form(con: duckdb.DuckDBPyConnection) -> audit.AuditFilter:
             key="audit_operations", placeholder="Toutes les opérations", select_all=False,
         )
         who = right.text_input("Qui (nom ou partie du nom)", key="audit_who", max_chars=80)
-        dates = left.date_input("Période", value=(), key="audit_dates", format="DD/MM/YYYY")
+        dates = left.date_input("Période", value=[], key="audit_dates", format="DD/MM/YYYY")
         st.form_submit_button("Filtrer", icon="🔎")
     since, until = (*dates, None, None)[:2] if isinstance(dates, tuple | list) else (dates, dates)
     return audit.AuditFilter(tuple(entities), tuple(operations), who, since, until)
@@ -92,15 +92,16 @@ def _selected_entry(shown: pd.DataFrame, rows: list[int]) -> None:
         st.page_link(page, label=f"Ouvrir : {entry['record']}", icon="🔗", query_params=params or None)
 
 
-def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool | str | int:
+def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool | str | int | None:
     """Show one setting's widget: a toggle for a yes/no setting, a list for a text setting, a number box
-    for a whole-number setting (no bounds in the box: a value out of bounds is refused, never clamped)."""
-    if setting.bounds is not None:
+    for a whole-number setting (no bounds in the box: a value out of bounds is refused, never clamped).
+    ``value`` is the stored value, of the setting's kind (settings.check_value); None: no choice made."""
+    if isinstance(value, bool):
+        return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
+    if isinstance(value, int):
         return st.number_input(setting.label, value=value, step=1, help=setting.help,
                                key=f"setting_{setting.name}")
-    if setting.choices is None:
-        return st.toggle(setting.label, value=value, help=setting.help, key=f"setting_{setting.name}")
-    choices = setting.choices()
+    choices = setting.choices() if setting.choices is not None else [value]
     return st.selectbox(setting.label, choices, index=choices.index(value) if value in choices else None,
                         help=setting.help, key=f"setting_{setting.name}", placeholder="Choisissez…")
 

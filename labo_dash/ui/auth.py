@@ -55,7 +55,8 @@ def _secrets() -> dict[str, Any]:
 def auth_config() -> AuthConfig:
     """Read the sign-in configuration (cheap: secrets are parsed once by Streamlit)."""
     secrets, environment = _secrets(), config.current().passcode_hashes
-    passcodes, invalid = {}, []
+    passcodes: dict[str, str] = {}
+    invalid: list[str] = []
     for role, variable in auth.PASSCODE_VARIABLES.items():
         value = str(secrets.get(variable) or environment.get(variable) or "").strip()
         if not value:
@@ -86,7 +87,8 @@ def _oidc_actor(config: AuthConfig) -> Actor | None:
     user = st.user.to_dict()
     if user.get("is_logged_in") is not True or user.get("email_verified") is False:
         return None
-    role = auth.role_for_email(user.get("email"), config.email_roles)
+    email = user.get("email")
+    role = auth.role_for_email(email if isinstance(email, str) else None, config.email_roles)
     if role is None:
         return None
     return Actor(role, str(user.get("name") or user.get("email")))

@@ -7,9 +7,10 @@ import streamlit as st
 
 from labo_dash import barometer, charts, seminar
 from labo_dash.access import Actor
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import LaboError
 from labo_dash.french import PARTICIPANT_KINDS, number
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_errors
 
 DONT_KNOW = 0  # the form's value for "je ne sais pas"
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
@@ -31,11 +32,8 @@ def _save(con: duckdb.DuckDBPyConnection, actor: Actor, participant_id: int | No
             con, actor, ratings, participant_id=participant_id,
             participant_kind=state.get(f"{key}_kind"), territory=state.get(f"{key}_territory"),
         )
-    except ValidationError as exc:
-        state[f"{key}_errors"] = exc.fields or {"form": str(exc)}
-        return
     except LaboError as exc:
-        state[f"{key}_errors"] = {"form": str(exc)}
+        state[f"{key}_errors"] = field_errors(exc)
         return
     state[f"{key}_errors"] = {}
     state[f"{key}_done"] = True
@@ -81,7 +79,7 @@ def barometer_form(
             cols = st.columns(2)
             with cols[0]:
                 st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
-                             format_func=PARTICIPANT_KINDS.get, key=f"{key}_kind")
+                             format_func=PARTICIPANT_KINDS.__getitem__, key=f"{key}_kind")
                 if "participant_kind" in errors:
                     st.error(errors["participant_kind"], icon="✋")
             with cols[1]:
@@ -100,7 +98,8 @@ def barometer_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     with st.form("barometer_filters", border=False):
         cols = st.columns([3, 3, 2], vertical_alignment="bottom")
         kind = cols[0].selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None,
-                                 format_func=PARTICIPANT_KINDS.get, placeholder="Tous", key="baro_kind")
+                                 format_func=PARTICIPANT_KINDS.__getitem__, placeholder="Tous",
+                                 key="baro_kind")
         territory = cols[1].selectbox("Territoire", barometer.territories(con), index=None,
                                       placeholder="Tous", key="baro_territory")
         cols[2].form_submit_button("Afficher", icon="🔄", width="stretch")

@@ -56,7 +56,7 @@ def by_version(
         # Streamlit names a cache by its function's module and qualified name.
         compute.__module__, compute.__qualname__ = func.__module__, func.__qualname__
         compute.__name__ = func.__name__
-        cached = st.cache_data(compute, ttl=ttl, max_entries=max_entries, show_spinner=show_spinner)
+        cached = st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=show_spinner)(compute)
 
         @functools.wraps(func)
         def wrapper(con: duckdb.DuckDBPyConnection, *args: P.args, **kwargs: P.kwargs) -> R:

@@ -7,20 +7,25 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import duckdb
 import streamlit as st
 
 from labo_dash import charts, contributions, db, diagnosis, seminar
 from labo_dash.access import Actor
+from labo_dash.contributions import ContributionStatus
 from labo_dash.db import Topic
+from labo_dash.diagnosis import FindingKind
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_errors
 
-KIND_ICONS = {"frein": "🧱", "levier": "🚀", "constat": "🔎"}
+KIND_ICONS: dict[str, str] = {
+    FindingKind.OBSTACLE: "🧱", FindingKind.LEVER: "🚀", FindingKind.OBSERVATION: "🔎",
+}
 WALL_POLL = 5  # seconds between two looks of a wall on screen at the data version
 WALL_CSS = """
 <style>
@@ -80,11 +85,8 @@ def _save_capture(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             objective_ids=state.cap_objectives or [], group_label=state.cap_group,
             participant_kind=state.cap_participant_kind,
         )
-    except ValidationError as exc:
-        state.cap_errors = exc.fields or {"text": str(exc)}
-        return
     except LaboError as exc:
-        state.cap_errors = {"form": str(exc)}
+        state.cap_errors = field_errors(exc, "text")
         return
     state.cap_saved = finding_id
     state.cap_errors = {}
@@ -98,13 +100,13 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     by_number = {o["number"]: o for o in objectives.values()}
     state = st.session_state
     state.setdefault("cap_workshop", next(iter(workshops)))
-    state.setdefault("cap_kind", "frein")
+    state.setdefault("cap_kind", FindingKind.OBSTACLE.value)  # widgets hold plain strings
     if "cap_saved" in state:
         st.toast(f"Constat n° {state.pop('cap_saved')} enregistré.", icon="✅")
     errors = state.get("cap_errors", {})
     left, right = st.columns([2, 3], gap="large")
     with left, st.form("capture", border=True):
-        st.selectbox("Atelier", list(workshops), format_func=workshops.get, key="cap_workshop",
+        st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key="cap_workshop",
                      placeholder="Choisissez…")
         show_errors(errors, "workshop")
         st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
@@ -123,7 +125,8 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             show_errors(errors, "group")
         with cols[1]:
             st.selectbox("Type de participant (facultatif)", list(PARTICIPANT_KINDS), index=None,
-                         format_func=PARTICIPANT_KINDS.get, key="cap_participant_kind", placeholder="—")
+                         format_func=PARTICIPANT_KINDS.__getitem__, key="cap_participant_kind",
+                         placeholder="—")
         show_errors(errors, "form")
         st.form_submit_button("Enregistrer le constat", type="primary", icon="💾", width="stretch",
                               on_click=_save_capture, args=(con, actor))
@@ -179,9 +182,11 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
     by_number = {o["number"]: o for o in objectives_by_id(con).values()}
     with st.form("wall_filters", border=False):
         cols = st.columns([3, 2, 3, 2, 2], vertical_alignment="bottom")
-        workshop_id = cols[0].selectbox("Atelier", list(workshops), index=None, format_func=workshops.get,
-                                        placeholder="Tous les ateliers", key="wall_workshop")
-        kind = cols[1].selectbox("Type", list(FINDING_KINDS), index=None, format_func=FINDING_KINDS.get,
+        workshop_id = cols[0].selectbox("Atelier", list(workshops), index=None,
+                                        format_func=workshops.__getitem__, placeholder="Tous les ateliers",
+                                        key="wall_workshop")
+        kind = cols[1].selectbox("Type", list(FINDING_KINDS), index=None,
+                                 format_func=FINDING_KINDS.__getitem__,
                                  placeholder="Tous les types", key="wall_kind")
         objective = cols[2].selectbox("Objectif", list(by_number), index=None,
                                       format_func=lambda n: by_number[n]["label"],
@@ -289,7 +294,8 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
                     f"{md_escape(post['participant_name'])} ({author})")
         if solution:
             retained = choices.challenges
-            st.selectbox("Défi retenu", list(retained), format_func=retained.get, key=f"{key}_challenge",
+            st.selectbox("Défi retenu", list(retained), format_func=retained.__getitem__,
+                         key=f"{key}_challenge",
                          index=_position(retained, post["challenge_id"]), placeholder="Choisissez…")
             show_errors(errors, "challenge_id")
             st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
@@ -298,7 +304,7 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
             show_errors(errors, "description")
         else:
             workshops = choices.workshops
-            st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{key}_workshop",
+            st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{key}_workshop",
                          index=_position(workshops, post["workshop_id"]), placeholder="Choisissez…")
             show_errors(errors, "workshop")
             st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
@@ -311,13 +317,15 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
                      key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
             show_errors(errors, "objectives")
             st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
-                         format_func=choices.findings.get, key=f"{key}_merge", placeholder="Pas de fusion")
+                         format_func=choices.findings.__getitem__, key=f"{key}_merge",
+                         placeholder="Pas de fusion")
         show_errors(errors, "form")
         cols = st.columns(3)
-        for col, (action, label, icon_, kind) in zip(cols, [
+        buttons: list[tuple[str, str, str, Literal["primary", "secondary"]]] = [
             ("accept", "Accepter", "✅", "primary"), ("save", "Enregistrer", "💾", "secondary"),
             ("reject", "Rejeter", "🚫", "secondary"),
-        ], strict=True):
+        ]
+        for col, (action, label, icon_, kind) in zip(cols, buttons, strict=True):
             col.form_submit_button(label, icon=icon_, type=kind, width="stretch", on_click=_moderate,
                                    args=(con, actor, post, action))
 
@@ -329,9 +337,9 @@ def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """
     counts = contributions.status_counts(con, seminar.DEFAULT_SEMINAR)
     cols = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
-    cols[0].metric("En attente", counts["pending"])
-    cols[1].metric("Acceptées", counts["accepted"])
-    cols[2].metric("Non retenues", counts["rejected"])
+    cols[0].metric("En attente", counts[ContributionStatus.PENDING])
+    cols[1].metric("Acceptées", counts[ContributionStatus.ACCEPTED])
+    cols[2].metric("Non retenues", counts[ContributionStatus.REJECTED])
     cols[3].button("Actualiser", icon="🔄", width="stretch", key="prop_refresh")
     if "prop_done" in st.session_state:
         st.success(md_escape(st.session_state.pop("prop_done")), icon="✅")

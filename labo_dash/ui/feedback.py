@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from labo_dash.errors import ValidationError
+from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.common import md_escape
 
 _FLASH = "_flash_messages"
@@ -40,6 +40,15 @@ def show_errors(error: ValidationError, slots: dict[str, Any]) -> None:
             slot.error(md_escape(message))
         else:
             st.error(md_escape(message))
+
+
+def field_errors(error: LaboError, unplaced: str = "form") -> dict[str, str]:
+    """Return the messages of a refused write by form slot, kept in the session until the next run: a
+    ValidationError's own messages by field (its summary in ``unplaced`` when it names no field), any
+    other refusal (permission, a record gone meanwhile) in ``form``."""
+    if isinstance(error, ValidationError):
+        return error.fields or {unplaced: str(error)}
+    return {"form": str(error)}
 
 
 def next_version(name: str) -> None:

@@ -6,7 +6,7 @@ import duckdb
 import streamlit as st
 
 from labo_dash import charts, french, seminar, signature
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.seminar import DEFAULT_SEMINAR
 from labo_dash.ui.common import md_escape, today
 
@@ -17,7 +17,7 @@ def reference_round_invitation(
     """Invite those who may choose the reference round (permission ``rounds.write``) to choose it when the
     support comes from an automatic choice among several rounds (signature.should_choose_reference), with a
     link to /admin « Tours de vote », where it is chosen. Draws nothing otherwise."""
-    if not actor.can("rounds.write"):
+    if not actor.can(Permission.ROUNDS_WRITE):
         return
     found = signature.support_round(con, seminar_id)
     if not signature.should_choose_reference(found):

@@ -43,7 +43,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state = st.session_state
     if "import_done" in state:
         st.success(state.pop("import_done"), icon="✅")
-    what = st.segmented_control("Que voulez-vous importer ?", list(KINDS), format_func=KINDS.get,
+    what = st.segmented_control("Que voulez-vous importer ?", list(KINDS), format_func=KINDS.__getitem__,
                                 key="import_what", default="findings") or "findings"
     if what == "findings":
         st.markdown("Colonnes : **atelier** (numéro ou titre), **type** (frein, levier ou constat), "

@@ -76,7 +76,7 @@ PAGES: list[PageSpec] = [
 
 
 # Where each role lands after signing in (a URL path; the home page when that page is absent).
-LANDING = {STEERING: "actions", PARTNER: "partenaires"}
+LANDING: dict[str, str] = {STEERING: "actions", PARTNER: "partenaires"}
 
 
 def landing_script(actor: Actor) -> str:
@@ -93,7 +93,7 @@ def open_pages(actor: Actor) -> list[PageSpec]:
 
 def may_open(spec: PageSpec, actor: Actor, settings: Mapping[str, object]) -> bool:
     """Tell whether ``actor`` may open the page (its roles, or a public setting switched on)."""
-    if actor.role in spec.roles:
+    if actor.role in (spec.roles or ()):
         return True
     public = bool(spec.public_setting) and bool(settings.get(spec.public_setting))
     return actor.role == ANONYMOUS and public
@@ -108,7 +108,7 @@ def _settings_for(actor: Actor) -> Mapping[str, object]:
 def _refuse(spec: PageSpec, actor: Actor) -> None:
     """Show a French refusal for a page reached without the right role, and stop the run."""
     st.title(f"{spec.icon} {spec.title}")
-    allowed = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in spec.roles)
+    allowed = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in (spec.roles or ()))
     who = (
         "Vous n'êtes pas connecté·e."
         if actor.role == ANONYMOUS

@@ -133,7 +133,8 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     with st.form("register"):
         for field, label in FIELDS.items():
             if field == "kind":
-                st.selectbox(label, list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
+                st.selectbox(label, list(PARTICIPANT_KINDS), index=None,
+                             format_func=PARTICIPANT_KINDS.__getitem__,
                              placeholder="Choisissez", key="register_kind")
             else:
                 st.text_input(label, key=f"register_{field}")
@@ -147,7 +148,7 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 def _walk_in_setting(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     setting = settings.SETTINGS[participants.SELF_REGISTRATION]
     with st.form("walk-in"):
-        wanted = st.toggle(setting.label, value=settings.get_setting(con, setting.name), help=setting.help)
+        wanted = st.toggle(setting.label, value=settings.switch_on(con, setting.name), help=setting.help)
         if st.form_submit_button("Enregistrer"):
             try:
                 settings.set_setting(con, actor, setting.name, wanted)

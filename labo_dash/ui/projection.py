@@ -14,10 +14,11 @@ import duckdb
 import streamlit as st
 
 from labo_dash import charts, french, rounds, voting
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
 from labo_dash.reporting import badges
+from labo_dash.rounds import RoundStatus, Visibility, VotingMethod
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection
 from labo_dash.ui.results import RESULTS_TOPICS, bundle, result_chart, titles_version
@@ -130,10 +131,10 @@ def closed_panel() -> None:
 def rule_headline(rnd: dict[str, Any]) -> str:
     """Return the round's rule in a few words for the room: « 3 gommettes, au plus 1 par défi »."""
     noun = "défi" if rnd["target"] == "challenges" else "solution"
-    if rnd["method"] == "dots":
+    if rnd["method"] == VotingMethod.DOTS:
         dots = french.plural(rnd["dots_per_voter"], "gommette", "gommettes")
         return f"{dots}, au plus {rnd['max_per_item']} par {noun}"
-    if rnd["method"] == "approval":
+    if rnd["method"] == VotingMethod.APPROVAL:
         return f"Approuvez chaque {noun} que vous soutenez"
     return f"Une mention pour chaque {noun}"
 
@@ -146,7 +147,7 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
     screen); more than AGENDA_MAX: the first ones, and how many others are on the phones' ballot.
     """
     grades = ""
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         grades = "<ul class='projo-grades'>" + "".join(
             f"<li>{html.escape(g)}</li>" for g in (*GRADE_SCALES[rnd["grade_scale"]], "Pas d'avis")
         ) + "</ul>"
@@ -171,8 +172,13 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
 def _state_line(rnd: dict[str, Any], live: dict[str, Any]) -> None:
     """The round's state and method, and the time left on a timed vote (from ``live``, the round read
     fresh; server-rendered, the fragment's refresh updates it)."""
-    state = {"open": "Vote ouvert", "closed": "Vote clos", "draft": "Vote pas encore ouvert"}[rnd["status"]]
-    closed = "" if rnd["status"] == "open" else " closed"
+    states = {
+        RoundStatus.OPEN: "Vote ouvert",
+        RoundStatus.CLOSED: "Vote clos",
+        RoundStatus.DRAFT: "Vote pas encore ouvert",
+    }
+    state = states[rnd["status"]]
+    closed = "" if rnd["status"] == RoundStatus.OPEN else " closed"
     what = "les défis" if rnd["target"] == "challenges" else "les solutions"
     left = rounds.remaining_seconds(live)
     count = (f" · {rounds.present_votes(connection(), rnd['id']).sentence()}"  # closes when all voted
@@ -190,7 +196,7 @@ def _state_line(rnd: dict[str, Any], live: dict[str, Any]) -> None:
 def _reveal(actor: Actor, round_id: int) -> None:
     """Button callback (runs before the fragment redraws): reveal, or keep the French refusal to show."""
     try:
-        rounds.set_visibility(connection(), actor, round_id, "hidden", revealed=True)
+        rounds.set_visibility(connection(), actor, round_id, Visibility.HIDDEN, revealed=True)
     except LaboError as exc:
         st.session_state["projo-reveal-error"] = str(exc)
 
@@ -198,7 +204,7 @@ def _reveal(actor: Actor, round_id: int) -> None:
 def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
     if error := st.session_state.pop("projo-reveal-error", None):
         st.error(error, icon="⚠️")
-    if actor.can("rounds.write") and rnd["status"] == "closed":
+    if actor.can(Permission.ROUNDS_WRITE) and rnd["status"] == RoundStatus.CLOSED:
         st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}",
                   on_click=_reveal, args=(actor, rnd["id"]))
 
@@ -237,7 +243,7 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     rnd, turnout = data["round"], data["turnout"]
     specs = _chart_specs(con, round_id, titles_version(con, round_id))
     _state_line(rnd, live)
-    before_first = rnd["status"] != "closed" and not turnout.voters
+    before_first = rnd["status"] != RoundStatus.CLOSED and not turnout.voters
     shown = rounds.results_visible(rnd) and turnout.voters > 0
     left, right = st.columns([3, 2] if before_first else [3, 1], gap="large")
     with right:
@@ -246,9 +252,10 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         )
         st.html(f"<div class='projo-turnout' data-testid='projo-turnout'>{html.escape(turnout.sentence())}"
                 f"{share}</div>")
-        if not (shown and rnd["status"] == "open"):  # beside the QR code and the results: the sentence only
+        # beside the QR code and the results: the sentence only
+        if not (shown and rnd["status"] == RoundStatus.OPEN):
             st.vega_lite_chart(specs["turnout"], width="stretch")
-        if rnd["status"] == "closed":
+        if rnd["status"] == RoundStatus.CLOSED:
             closed_panel()
         else:
             join_panel(small=shown)

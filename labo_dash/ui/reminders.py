@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from labo_dash import french, reminders, review
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.ui.actions import tracker
 from labo_dash.ui.common import md_escape
 
@@ -16,7 +17,7 @@ from labo_dash.ui.common import md_escape
 def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
     """Show, for the organisers and the steering group, each pilot's reminder for the next review: the
     e-mail (a ``mailto:`` link and its text to copy), the CSV of every reminder and the due dates (.ics)."""
-    if not actor.can("reviews.write"):
+    if not actor.can(Permission.REVIEWS_WRITE):
         return
     st.subheader("Relances avant le prochain comité", anchor=False)
     left, right = st.columns([1, 2], vertical_alignment="bottom")
@@ -57,23 +58,29 @@ def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.da
     st.caption(f"{french.plural(len(rows), 'action', 'actions')} à relancer, "
                f"{french.plural(len(pilots), 'pilote', 'pilotes')}.")
     for number, pilot in enumerate(pilots):
-        mine = rows[rows["pilot"] == pilot]
-        with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
-            st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
-                                  for _, r in mine.iterrows()))
-            mail, agenda = st.columns(2)
-            mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
-                             width="stretch")
-            agenda_file = reminders.calendar(table, pilot=pilot)
-            if b"BEGIN:VEVENT" in agenda_file:  # no file without a due date in it
-                agenda.download_button(
-                    "Ses échéances (.ics)", agenda_file,
-                    reminders.calendar_file_name(pilot),
-                    mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
-                    key=f"reminders_ics_{number}",
-                )
-            else:
-                agenda.caption("Aucune échéance datée : pas de fichier d'agenda.")
-            st.caption(f"Objet : {reminders.subject(next_review)}")
-            st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
-                    wrap_lines=True)
+        _pilot_reminder(number, pilot, rows[rows["pilot"] == pilot], table, next_review)
+
+
+def _pilot_reminder(
+    number: int, pilot: str, mine: pd.DataFrame, table: pd.DataFrame, next_review: dt.date
+) -> None:
+    """One pilot's reminder: their actions and why, the e-mail (link and text), their due dates (.ics)."""
+    with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
+        st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
+                              for _, r in mine.iterrows()))
+        mail, agenda = st.columns(2)
+        mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
+                         width="stretch")
+        agenda_file = reminders.calendar(table, pilot=pilot)
+        if b"BEGIN:VEVENT" in agenda_file:  # no file without a due date in it
+            agenda.download_button(
+                "Ses échéances (.ics)", agenda_file,
+                reminders.calendar_file_name(pilot),
+                mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
+                key=f"reminders_ics_{number}",
+            )
+        else:
+            agenda.caption("Aucune échéance datée : pas de fichier d'agenda.")
+        st.caption(f"Objet : {reminders.subject(next_review)}")
+        st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
+                wrap_lines=True)

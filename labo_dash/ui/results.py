@@ -16,10 +16,11 @@ import streamlit as st
 from labo_dash import charts, db, french, results, rounds
 from labo_dash.db import Topic
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.rounds import VotingMethod
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import connection, md_escape
 
-UNITS = {"dots": "Gommettes", "approval": "Approbations"}
+UNITS = {VotingMethod.DOTS: "Gommettes", VotingMethod.APPROVAL: "Approbations"}
 
 
 def round_label(rnd: dict[str, Any]) -> str:
@@ -50,7 +51,7 @@ def _bundle(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ..
         "table": results.round_results(con, round_id),
         "spread": results.objective_spread(con, round_id),
     }
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         bundle["profile"] = results.merit_profiles(con, round_id, bundle["table"])
     return bundle
 
@@ -92,7 +93,7 @@ def result_chart(data: dict[str, Any], *, large: bool = False, height: int | Non
     (px), see :func:`charts.fit_rows`.
     """
     rnd = data["round"]
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         grades = list(GRADE_SCALES[rnd["grade_scale"]])
         profile, note = charts.first_rows(data["profile"], "order", "éléments du classement")
         profile = _distinct_titles(profile, "order")
@@ -120,13 +121,13 @@ def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
     })
     if rnd["target"] == "solutions":
         frame["Défi"] = table["challenge"]
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         frame["Mention majoritaire"] = table["score"]
         frame["p (au-dessus)"] = [french.percent(v) for v in table["p"]]
         frame["q (en dessous)"] = [french.percent(v) for v in table["q"]]
     else:
         frame[UNITS[rnd["method"]]] = table["value"]
-        title = "Part des gommettes" if rnd["method"] == "dots" else "Part des votant·e·s"
+        title = "Part des gommettes" if rnd["method"] == VotingMethod.DOTS else "Part des votant·e·s"
         frame[title] = [french.percent(v) for v in table["share"]]
     if rnd["target"] == "solutions":
         frame["Volontaires"] = table["volunteers"]
@@ -151,7 +152,7 @@ def results_details(round_id: int) -> None:
         return
     details = _details(*key)
     st.vega_lite_chart(details["result"], width="stretch")
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         st.caption("Profil de mérite : une barre par élément, de la meilleure mention (à gauche) à la plus "
                    "basse ; « Pas d'avis » compte comme la mention la plus basse. La mention lue sur la "
                    "ligne des 50 % est la mention majoritaire.")
@@ -161,10 +162,12 @@ def results_details(round_id: int) -> None:
             st.markdown(details["sentences"])
     st.subheader("Par type de participant")
     st.dataframe(details["split"], width="stretch")
-    st.caption("Entre parenthèses, le nombre de votant·e·s de chaque type. "
-               + ("Mention majoritaire au sein de chaque type." if rnd["method"] == "majority_judgment"
-                  else "Part des gommettes de chaque type." if rnd["method"] == "dots"
-                  else "Part des votant·e·s de chaque type qui soutiennent l'élément."))
+    reading = {
+        VotingMethod.MAJORITY_JUDGMENT: "Mention majoritaire au sein de chaque type.",
+        VotingMethod.DOTS: "Part des gommettes de chaque type.",
+        VotingMethod.APPROVAL: "Part des votant·e·s de chaque type qui soutiennent l'élément.",
+    }[rnd["method"]]
+    st.caption(f"Entre parenthèses, le nombre de votant·e·s de chaque type. {reading}")
     if details["volunteers"] is not None:
         st.subheader("Volontaires « je veux contribuer »")
         if details["volunteers"]:
@@ -181,7 +184,7 @@ def _split_frame(rnd: dict[str, Any], table: pd.DataFrame, split: pd.DataFrame) 
     """Return the split by participant kind as shown: a row per item (ranking order), a column per kind."""
     split = split.copy()
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
-    if rnd["method"] != "majority_judgment":
+    if rnd["method"] != VotingMethod.MAJORITY_JUDGMENT:
         split["score"] = [french.percent(v) for v in split["value"]]
     # by item id: two items may share a title (solutions of two défis)
     pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import charts, french, progress, review, seminar
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.reporting import print_review
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
@@ -378,7 +378,7 @@ def decisions_section(
 ) -> None:
     """Show the decisions of the month, the form adding one, and the removal of a mistaken one."""
     _decision_list(data.decisions)
-    if not actor.can("reviews.write"):
+    if not actor.can(Permission.REVIEWS_WRITE):
         return
     _decision_form(con, actor, month, data.comparison.actions)
     if not data.decisions.empty:

@@ -77,7 +77,8 @@ def _rules_form(
         st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
                       placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
         _error(errors, "title")
-        st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
+        st.radio("Méthode", list(METHODS),
+                 format_func=METHODS.__getitem__, horizontal=True, key=f"{prefix}-method",
                  index=list(METHODS).index(rnd["method"]) if rnd else 0)
         cols = st.columns(3)
         # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
@@ -91,7 +92,7 @@ def _rules_form(
                       "« À rejeter ».")
         for field in ("dots_per_voter", "max_per_item"):
             _error(errors, field)
-        st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
+        st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.__getitem__, horizontal=True,
                  index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
         st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
                        format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
@@ -114,11 +115,11 @@ def _rules_form(
         _flash("error", "Le tour de vote n'est pas enregistré : corrigez les champs signalés.")
         st.rerun()
     defaults = RoundRules(title="", target=target)  # the counts only matter to dots
+    dots, cap = counts.get("dots_per_voter"), counts.get("max_per_item")
     rules = RoundRules(
         title=state[f"{prefix}-title"], target=target, method=state[f"{prefix}-method"],
-        dots_per_voter=defaults.dots_per_voter if counts.get("dots_per_voter") is None
-        else counts["dots_per_voter"],
-        max_per_item=defaults.max_per_item if counts.get("max_per_item") is None else counts["max_per_item"],
+        dots_per_voter=defaults.dots_per_voter if dots is None else dots,
+        max_per_item=defaults.max_per_item if cap is None else cap,
         grade_scale=int(state[f"{prefix}-scale"]), results_visibility=state[f"{prefix}-visibility"],
     )
     try:
@@ -356,7 +357,7 @@ def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         with st.expander(admin_label(rnd), expanded=rnd["status"] != "closed" or pending):
             _round_controls(con, actor, rnd)
     st.subheader("Créer un tour de vote")
-    target = st.segmented_control("Sur quoi vote-t-on ?", list(TARGETS), format_func=TARGETS.get,
+    target = st.segmented_control("Sur quoi vote-t-on ?", list(TARGETS), format_func=TARGETS.__getitem__,
                                   default="challenges", required=True, key="new-round-target")
     _rules_form(con, actor, target or "challenges", None)
 

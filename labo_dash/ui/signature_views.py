@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -23,7 +24,7 @@ from labo_dash.ui import signature_tables as tables
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import downloads, figures_table, spec
 
-_VIEWS = {
+_VIEWS: dict[str, Callable[..., pd.DataFrame]] = {
     "bars": signature.support_by_challenge,
     "trend": signature.support_over_time,
     "weights": signature.challenge_weights,

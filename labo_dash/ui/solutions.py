@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from labo_dash import actions, french, progress, solutions
-from labo_dash.access import Actor
+from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
@@ -42,7 +42,7 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
         challenge_id = st.selectbox(
             "Défi",
             ids,
-            format_func=titles.get,
+            format_func=titles.__getitem__,
             index=None,
             placeholder="Choisissez le défi auquel la solution répond",
             key=f"{key}_c",
@@ -71,7 +71,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
     """Show the form correcting or deleting one solution, chosen in a list (one form for all: a form per
     solution cost 1,4 s per rerun at 150 solutions)."""
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution", list(labels), format_func=labels.get, index=None,
+    solution_id = st.selectbox("Solution", list(labels), format_func=labels.__getitem__, index=None,
                                placeholder="Choisissez la solution à corriger", key="edit_solution_choice")
     if solution_id is None:
         return
@@ -123,7 +123,7 @@ def solutions_section(
         )
     data = solutions_data(con, today)
     listed, helpers, by_challenge = data["solutions"], data["volunteers"], data["by_challenge"]
-    if actor.can("solutions.write") and len(listed):
+    if actor.can(Permission.SOLUTIONS_WRITE) and len(listed):
         with st.expander("✏️ Corriger ou supprimer une solution"):
             _edit_solution(con, actor, listed)
     # Grouped once (a filter per solution cost O(solutions × actions) on every rerun).
@@ -213,15 +213,16 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
+    solution_id = st.selectbox("Solution de départ", list(labels),
+                               format_func=labels.__getitem__, key="create_from",
                                placeholder="Choisissez…")
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
-        f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
+        f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution.objectives
     )
     st.caption(
-        f"Les actions créées garderont leur provenance : solution « {md_escape(solution['title'])} », défi "
-        f"« {md_escape(solution['challenge'])} »" + (f", objectifs {objectives}." if objectives else ".")
+        f"Les actions créées garderont leur provenance : solution « {md_escape(solution.title)} », défi "
+        f"« {md_escape(solution.challenge)} »" + (f", objectifs {objectives}." if objectives else ".")
     )
     helpers = data["volunteers"]
     people = helpers[helpers["solution_id"] == solution_id]
@@ -329,7 +330,7 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         return
     flash(
         french.plural(len(ids), "action créée", "actions créées")
-        + f" à partir de « {solution['title']} » : N° "
+        + f" à partir de « {solution.title} » : N° "
         + ", ".join(str(i) for i in ids)
         + "."
     )

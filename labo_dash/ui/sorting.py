@@ -9,6 +9,8 @@ that a finding ticked then hidden by a filter stays chosen.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import duckdb
@@ -16,11 +18,12 @@ import streamlit as st
 
 from labo_dash import challenges, diagnosis, french
 from labo_dash.access import Actor
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
 from labo_dash.parsing import typed
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id, show_errors
+from labo_dash.ui.feedback import field_errors
 
 
 def finding_label(finding: dict[str, Any]) -> str:
@@ -29,7 +32,7 @@ def finding_label(finding: dict[str, Any]) -> str:
     return f"n° {finding['id']} · A{finding['workshop_number']} · {FINDING_KINDS[finding['kind']]} · {text}"
 
 
-def _prefill_finding(values: dict[str, Any], prefix: str) -> None:
+def _prefill_finding(values: Mapping[str, Any], prefix: str) -> None:
     state = st.session_state
     state[f"{prefix}_workshop"] = values["workshop_id"]
     state[f"{prefix}_kind"] = values["kind"]
@@ -73,12 +76,12 @@ def _start(con: duckdb.DuckDBPyConnection, action: str) -> None:
     state.sort_action = (action, ids)
     try:
         if action == "edit":
-            _prefill_finding(diagnosis.get_finding(con, ids[0]), "edit")
+            _prefill_finding(asdict(diagnosis.get_finding(con, ids[0])), "edit")
         elif action == "merge":
             _prefill_finding(diagnosis.merge_defaults(con, ids), "edit")
         elif action == "challenge":
             weights = challenges.suggest_weights(con, ids)
-            workshops = Counter(diagnosis.get_finding(con, i)["workshop_id"] for i in ids)
+            workshops = Counter(diagnosis.get_finding(con, i).workshop_id for i in ids)
             state.ch_title, state.ch_description = "", ""
             state.ch_workshop = workshops.most_common(1)[0][0] if workshops else None
             state.ch_findings = ids
@@ -93,10 +96,11 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     """Draw the fields of a finding (keys ``<prefix>_...``) with their error messages."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
-    st.selectbox("Atelier", list(workshops), format_func=workshops.get, key=f"{prefix}_workshop",
+    st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{prefix}_workshop",
                  placeholder="Choisissez…")
     show_errors(errors, "workshop")
-    st.segmented_control("Type", list(FINDING_KINDS), format_func=FINDING_KINDS.get, key=f"{prefix}_kind")
+    st.segmented_control("Type", list(FINDING_KINDS),
+                         format_func=FINDING_KINDS.__getitem__, key=f"{prefix}_kind")
     show_errors(errors, "kind")
     st.text_area("Texte", key=f"{prefix}_text")
     show_errors(errors, "text")
@@ -106,7 +110,7 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     st.text_input("Table ou groupe", key=f"{prefix}_group")
     show_errors(errors, "group")
     st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
-                 format_func=PARTICIPANT_KINDS.get, key=f"{prefix}_participant_kind")
+                 format_func=PARTICIPANT_KINDS.__getitem__, key=f"{prefix}_participant_kind")
 
 
 def finding_values(prefix: str) -> dict[str, Any]:
@@ -163,10 +167,8 @@ def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             )
             _finish(f"Défi n° {challenge_id} créé.")
         state.action_errors = {}
-    except ValidationError as exc:
-        state.action_errors = exc.fields or {"form": str(exc)}
     except LaboError as exc:
-        state.action_errors = {"form": str(exc)}
+        state.action_errors = field_errors(exc)
 
 
 def _weights(prefix: str, con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
@@ -191,8 +193,7 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         show_errors(errors, "selection")
         cols = st.columns(5)
         cols[0].form_submit_button("Filtrer", icon="🔎", width="stretch", on_click=_commit_checks)
-        cols = cols[1:]
-        for col, (action, label, icon) in zip(cols, [
+        for col, (action, label, icon) in zip(cols[1:], [
             ("challenge", "Formuler un défi", "🎯"), ("merge", "Fusionner", "🔗"),
             ("edit", "Modifier", "✏️"), ("delete", "Supprimer", "🗑️"),
         ], strict=True):
@@ -217,10 +218,10 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         show_errors(errors, "form")
         confirm = {"edit": "Enregistrer", "merge": "Fusionner", "delete": "Supprimer définitivement",
                    "challenge": "Créer le défi"}
-        cols = st.columns([2, 1])
-        cols[0].form_submit_button(confirm[action], type="primary", width="stretch", on_click=_apply,
+        bottom = st.columns([2, 1])
+        bottom[0].form_submit_button(confirm[action], type="primary", width="stretch", on_click=_apply,
                                    args=(con, actor))
-        cols[1].form_submit_button("Annuler", width="stretch", on_click=_cancel)
+        bottom[1].form_submit_button("Annuler", width="stretch", on_click=_cancel)
 
 
 def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any]]) -> None:
@@ -230,12 +231,13 @@ def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any
     workshops = morning_workshops(con)
     objectives = {o["number"]: o["label"] for o in objectives_by_id(con).values()}
     left, middle = st.columns([3, 2])
-    in_workshops = left.multiselect("Ateliers", list(workshops), format_func=workshops.get,
+    in_workshops = left.multiselect("Ateliers", list(workshops), format_func=workshops.__getitem__,
                                     key="sort_filter_workshops", placeholder="Tous les ateliers",
                                     select_all=False)
-    kinds = middle.pills("Types", list(FINDING_KINDS), format_func=FINDING_KINDS.get,
+    kinds = middle.pills("Types", list(FINDING_KINDS), format_func=FINDING_KINDS.__getitem__,
                          selection_mode="multi", key="sort_filter_kinds")
-    numbers = st.pills("Objectifs", list(objectives), format_func=objectives.get, selection_mode="multi",
+    numbers = st.pills("Objectifs", list(objectives), format_func=objectives.__getitem__,
+                       selection_mode="multi",
                           key="sort_filter_objectives")
     shown = [f for f in findings.values()
              if (not in_workshops or f["workshop_id"] in in_workshops) and (not kinds or f["kind"] in kinds)
@@ -268,7 +270,7 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     show_errors(errors, "title")
     st.text_area("Description", key=f"{prefix}_description")
     show_errors(errors, "description")
-    st.selectbox("Atelier d'origine", list(workshops), format_func=workshops.get, index=None,
+    st.selectbox("Atelier d'origine", list(workshops), format_func=workshops.__getitem__, index=None,
                  placeholder="Plusieurs ateliers", key=f"{prefix}_workshop", disabled=not with_workshop)
     show_errors(errors, "workshop")
     st.markdown("**Pondérations sur les objectifs** (en %, total 100 %)")
@@ -280,7 +282,7 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     show_errors(errors, "weights")
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
-    st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.get,
+    st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.__getitem__,
                    key=f"{prefix}_findings", select_all=False, filter_mode="contains",
                    placeholder="Tapez un mot ou un numéro de constat")
     show_errors(errors, "findings")
@@ -292,10 +294,10 @@ def _start_edit(con: duckdb.DuckDBPyConnection) -> None:
     if challenge_id is None:
         return
     challenge = challenges.get_challenge(con, challenge_id)
-    state.ech_title, state.ech_description = challenge["title"], challenge["description"] or ""
-    state.ech_workshop, state.ech_findings = challenge["workshop_id"], challenge["finding_ids"]
+    state.ech_title, state.ech_description = challenge.title, challenge.description or ""
+    state.ech_workshop, state.ech_findings = challenge.workshop_id, challenge.finding_ids
     for objective_id in objectives_by_id(con):
-        state[f"ech_weight_{objective_id}"] = typed(challenge["weights"].get(objective_id, 0))
+        state[f"ech_weight_{objective_id}"] = typed(challenge.weights.get(objective_id, 0))
     state.ech_errors = {}
 
 
@@ -306,11 +308,8 @@ def _save_edit(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             con, actor, state.edit_challenge, title=state.ech_title, description=state.ech_description,
             workshop_id=state.ech_workshop, weights=_weights("ech", con), finding_ids=state.ech_findings,
         )
-    except ValidationError as exc:
-        state.ech_errors = exc.fields or {"form": str(exc)}
-        return
     except LaboError as exc:
-        state.ech_errors = {"form": str(exc)}
+        state.ech_errors = field_errors(exc)
         return
     state.ech_errors = {}
     state.ech_done = f"Défi n° {state.edit_challenge} enregistré."
@@ -350,7 +349,7 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if "ech_done" in state:
         st.success(state.pop("ech_done"), icon="✅")
     titles = {item["id"]: item["title"] for item in items}
-    st.selectbox("Défi", list(titles), index=None, format_func=titles.get, key="edit_challenge",
+    st.selectbox("Défi", list(titles), index=None, format_func=titles.__getitem__, key="edit_challenge",
                  placeholder="Choisissez le défi à modifier", on_change=_start_edit, args=(con,))
     if state.get("edit_challenge") in titles:
         if "ech_title" not in state:

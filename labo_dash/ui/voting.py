@@ -17,6 +17,7 @@ from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
+from labo_dash.rounds import RoundStatus, VotingMethod
 from labo_dash.settings import get_setting
 from labo_dash.ui.common import md_escape
 
@@ -59,7 +60,8 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
         st.text_input("Prénom et nom", key="vote_signup_name")
         _field_error(errors, "name")
         st.text_input("Structure", key="vote_signup_structure")
-        st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None, format_func=PARTICIPANT_KINDS.get,
+        st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None,
+                     format_func=PARTICIPANT_KINDS.__getitem__,
                      placeholder="Choisissez", key="vote_signup_kind")
         _field_error(errors, "kind")
         st.text_input("Territoire", key="vote_signup_territory",
@@ -107,9 +109,9 @@ def _init_state(prefix: str, rnd: dict[str, Any], items: list[dict], saved: dict
     saved = saved or {}
     for item in items:
         value, contribute = saved.get(item["id"], (None, False))
-        if rnd["method"] == "majority_judgment":
+        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
             state[f"{prefix}-v-{item['id']}"] = rnd["grade_scale"] if value is None else value
-        elif rnd["method"] == "dots" and rnd["max_per_item"] > 1:
+        elif rnd["method"] == VotingMethod.DOTS and rnd["max_per_item"] > 1:
             state[f"{prefix}-v-{item['id']}"] = value or 0
         else:
             state[f"{prefix}-v-{item['id']}"] = bool(value)
@@ -120,12 +122,12 @@ def _init_state(prefix: str, rnd: dict[str, Any], items: list[dict], saved: dict
 def _item_widgets(prefix: str, rnd: dict[str, Any], item: dict[str, Any]) -> None:
     key = f"{prefix}-v-{item['id']}"
     title = md_escape(item["title"])  # widget labels render markdown
-    if rnd["method"] == "majority_judgment":
+    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
         grades = GRADE_SCALES[rnd["grade_scale"]]
         labels = [*grades, NO_OPINION]
         st.pills(title, list(range(len(labels))), format_func=labels.__getitem__, key=key,
                  help=item["description"] or None)
-    elif rnd["method"] == "dots" and rnd["max_per_item"] > 1:
+    elif rnd["method"] == VotingMethod.DOTS and rnd["max_per_item"] > 1:
         st.segmented_control(title, list(range(rnd["max_per_item"] + 1)), key=key,
                              format_func=lambda n: "Aucune" if n == 0 else "●" * n,
                              help=item["description"] or None)
@@ -142,7 +144,7 @@ def _choices(prefix: str, rnd: dict[str, Any], items: list[dict]) -> dict[int, t
     choices = {}
     for item in items:
         raw = state.get(f"{prefix}-v-{item['id']}")
-        if rnd["method"] == "majority_judgment":
+        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
             value = rnd["grade_scale"] if raw is None else int(raw)
         else:
             value = int(raw or 0)
@@ -152,7 +154,7 @@ def _choices(prefix: str, rnd: dict[str, Any], items: list[dict]) -> dict[int, t
 
 def _dots_left(rnd: dict[str, Any], ballot: dict[int, tuple[int, bool]]) -> str:
     """Return `` : 2 gommettes placées, il vous en reste 1`` for a dot-voting ballot, else ""."""
-    if rnd["method"] != "dots":
+    if rnd["method"] != VotingMethod.DOTS:
         return ""
     used = sum(value for value, _ in ballot.values())
     left = rnd["dots_per_voter"] - used
@@ -169,7 +171,7 @@ def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
     Once the round is no longer open (its countdown ended, or organisers closed it), the whole page reruns:
     the ballot gives way to the close message, nobody keeps editing a ballot that would be refused."""
     rnd = rounds.get_round(con, round_id)  # closes the round first when its countdown has ended
-    if rnd["status"] != "open":
+    if rnd["status"] != RoundStatus.OPEN:
         st.rerun()  # from a fragment: the whole page
     left = rounds.remaining_seconds(rnd)
     if left is not None:

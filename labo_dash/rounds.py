@@ -35,6 +35,7 @@ from labo_dash import access, clock, db, french, participants
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.majority import GRADE_SCALES
+from labo_dash.parsing import NumberError, parse_integer
 from labo_dash.participants import PRESENT_SQL
 from labo_dash.seminar import DEFAULT_SEMINAR
 
@@ -61,8 +62,11 @@ class RoundRules:
     results_visibility: str = "live"
 
 
-def validate_rules(rules: RoundRules, item_ids: Sequence[int]) -> None:
-    """Raise ValidationError (one French message per field) unless the rules and items make a round."""
+REFUSED = "Le tour de vote n'est pas enregistré : corrigez les champs signalés."
+
+
+def rule_errors(rules: RoundRules, item_ids: Sequence[int]) -> dict[str, str]:
+    """Return every fault of the rules and items at once: field name -> French message (empty when valid)."""
     errors: dict[str, str] = {}
     if not rules.title.strip():
         errors["title"] = "Donnez un titre au tour de vote."
@@ -87,8 +91,63 @@ def validate_rules(rules: RoundRules, item_ids: Sequence[int]) -> None:
         errors["items"] = "Choisissez au moins deux éléments sur lesquels voter."
     elif len(set(item_ids)) != len(item_ids):
         errors["items"] = "Un même élément est choisi deux fois."
+    return errors
+
+
+def validate_rules(rules: RoundRules, item_ids: Sequence[int]) -> None:
+    """Raise ValidationError unless the rules and items make a round; its ``fields`` hold EVERY fault at
+    once (one French message per field, :func:`rule_errors`)."""
+    errors = rule_errors(rules, item_ids)
     if errors:
-        raise ValidationError("Le tour de vote n'est pas enregistré : corrigez les champs signalés.", errors)
+        raise ValidationError(REFUSED, errors)
+
+
+_COUNT_LABELS = {"dots_per_voter": "Gommettes par personne", "max_per_item": "Au plus par élément"}
+
+
+@dataclass(frozen=True, slots=True)
+class TypedRules:
+    """A round's rules as typed in the /admin form: the dots counts are the text typed."""
+
+    title: str
+    target: str
+    method: str
+    dots_per_voter: str
+    max_per_item: str
+    grade_scale: int
+    results_visibility: str
+
+
+def typed_rules(typed: TypedRules, item_ids: Sequence[int]) -> RoundRules:
+    """Return the rules of a form whose dots counts are typed as text, checked with its items.
+
+    The counts are read by :func:`labo_dash.parsing.parse_integer` (« 25 » stays 25 and is refused, never
+    clamped). Raises ValidationError whose ``fields`` list every fault at once: unreadable or missing
+    counts (for dots; other methods keep the default counts when they are unreadable) together with
+    every rule fault of :func:`rule_errors`.
+    """
+    counts: dict[str, int] = {}
+    unreadable: dict[str, str] = {}
+    for field, label in _COUNT_LABELS.items():
+        try:
+            value = parse_integer(getattr(typed, field), label)
+        except NumberError as exc:
+            unreadable[field] = str(exc)
+            continue
+        if value is None:
+            unreadable[field] = f"{label} : obligatoire (un nombre entier)."
+        else:
+            counts[field] = value
+    rules = RoundRules(typed.title, typed.target, typed.method, grade_scale=typed.grade_scale,
+                       results_visibility=typed.results_visibility, **counts)
+    errors = rule_errors(rules, item_ids)
+    if typed.method == "dots":
+        if "dots_per_voter" in unreadable:  # the cap's range is unknown: only its own reading counts
+            errors.pop("max_per_item", None)
+        errors.update(unreadable)
+    if errors:
+        raise ValidationError(REFUSED, errors)
+    return rules
 
 
 def candidate_items(

@@ -16,8 +16,7 @@ from labo_dash import french, parsing, results, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
-from labo_dash.parsing import NumberError, parse_integer
-from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, RoundRules
+from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, TypedRules
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.results import results_details, round_label
 
@@ -62,81 +61,87 @@ def rules_summary(rnd: dict[str, Any]) -> str:
 def _rules_form(
     con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: dict[str, Any] | None
 ) -> None:
-    """The rules form: creates a round (``rnd`` None) or changes one that has no ballot yet."""
+    """The rules form: creates a round (``rnd`` None) or changes one that has no ballot yet.
+
+    A refused form keeps what was typed and shows every fault at once, each under its field.
+    """
     state = st.session_state
     prefix = f"rules-{rnd['id']}" if rnd else f"rules-new-{target}-{state.get('rules-new-version', 0)}"
-    errors: dict[str, str] = state.get(f"{prefix}-errors", {})
     candidates = {c["id"]: c for c in rounds.candidate_items(con, target)}
     if not candidates:
         st.info("Aucun défi n'est encore formulé : créez-les sur la page Diagnostic partagé."
                 if target == "challenges"
                 else "Aucune solution n'est encore saisie : ajoutez-les sur la page Actions de suivi.")
         return
-    current = [i["id"] for i in rounds.round_items(con, rnd["id"])] if rnd else list(candidates)
     with st.form(prefix):
-        st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
-                      placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
-        _error(errors, "title")
-        st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
-                 index=list(METHODS).index(rnd["method"]) if rnd else 0)
-        cols = st.columns(3)
-        # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
-        cols[0].text_input("Gommettes par personne", str(rnd["dots_per_voter"] if rnd else 3),
-                           key=f"{prefix}-dots", help="Gommettes seulement : un nombre entier de 1 à 20.")
-        cols[1].text_input("Au plus par élément", str(rnd["max_per_item"] if rnd else 1),
-                           key=f"{prefix}-cap", help="Gommettes seulement : de 1 au nombre de gommettes.")
-        cols[2].radio("Mentions", [5, 7], index=0 if not rnd or rnd["grade_scale"] == 5 else 1,
-                      format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
-                      help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et "
-                      "« À rejeter ».")
-        for field in ("dots_per_voter", "max_per_item"):
-            _error(errors, field)
-        st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
-                 index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
-        st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
-                       format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
-                       select_all=False, placeholder="Choisissez les éléments")
-        _error(errors, "items")
+        _rules_fields(con, prefix, rnd, candidates, state.get(f"{prefix}-errors", {}))
         submitted = st.form_submit_button("Modifier les règles" if rnd else "Créer le tour", type="primary")
-    if not submitted:
-        return
-    counts, unreadable = {}, {}
-    for field, label, suffix in (("dots_per_voter", "Gommettes par personne", "dots"),
-                                 ("max_per_item", "Au plus par élément", "cap")):
-        try:
-            counts[field] = parse_integer(state[f"{prefix}-{suffix}"], label)
-        except NumberError as exc:
-            unreadable[field] = str(exc)
-        if counts.get(field) is None and field not in unreadable:
-            unreadable[field] = f"{label} : obligatoire (un nombre entier)."
-    if unreadable and state[f"{prefix}-method"] == "dots":
-        state[f"{prefix}-errors"] = unreadable
-        _flash("error", "Le tour de vote n'est pas enregistré : corrigez les champs signalés.")
+    if submitted:
+        _save_rules(con, actor, target, rnd, prefix)
         st.rerun()
-    defaults = RoundRules(title="", target=target)  # the counts only matter to dots
-    rules = RoundRules(
+
+
+def _rules_fields(
+    con: duckdb.DuckDBPyConnection, prefix: str, rnd: dict[str, Any] | None,
+    candidates: dict[int, dict[str, Any]], errors: dict[str, str],
+) -> None:
+    """The rules form's fields, each fault of the last try under its field."""
+    st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
+                  placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
+    _error(errors, "title")
+    st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
+             index=list(METHODS).index(rnd["method"]) if rnd else 0)
+    cols = st.columns(3)
+    # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
+    cols[0].text_input("Gommettes par personne", str(rnd["dots_per_voter"] if rnd else 3),
+                       key=f"{prefix}-dots", help="Gommettes seulement : un nombre entier de 1 à 20.")
+    cols[1].text_input("Au plus par élément", str(rnd["max_per_item"] if rnd else 1),
+                       key=f"{prefix}-cap", help="Gommettes seulement : de 1 au nombre de gommettes.")
+    cols[2].radio("Mentions", [5, 7], index=0 if not rnd or rnd["grade_scale"] == 5 else 1,
+                  format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
+                  help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et « À rejeter ».")
+    for field in ("dots_per_voter", "max_per_item"):
+        _error(errors, field)
+    st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
+             index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
+    current = [i["id"] for i in rounds.round_items(con, rnd["id"])] if rnd else list(candidates)
+    st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
+                   format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
+                   select_all=False, placeholder="Choisissez les éléments")
+    _error(errors, "items")
+
+
+_PLACED = ("title", "dots_per_voter", "max_per_item", "items")  # the faults shown under their field
+
+
+def _save_rules(
+    con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: dict[str, Any] | None, prefix: str
+) -> None:
+    """Create or change the round from the form's state; keep every fault (by field) for the next run."""
+    state = st.session_state
+    typed = TypedRules(
         title=state[f"{prefix}-title"], target=target, method=state[f"{prefix}-method"],
-        dots_per_voter=defaults.dots_per_voter if counts.get("dots_per_voter") is None
-        else counts["dots_per_voter"],
-        max_per_item=defaults.max_per_item if counts.get("max_per_item") is None else counts["max_per_item"],
+        dots_per_voter=state[f"{prefix}-dots"], max_per_item=state[f"{prefix}-cap"],
         grade_scale=int(state[f"{prefix}-scale"]), results_visibility=state[f"{prefix}-visibility"],
     )
+    items = state[f"{prefix}-items"]
     try:
+        rules = rounds.typed_rules(typed, items)
         if rnd:
-            rounds.update_round(con, actor, rnd["id"], rules, state[f"{prefix}-items"])
+            rounds.update_round(con, actor, rnd["id"], rules, items)
             _flash("success", f"Règles du tour « {rules.title.strip()} » modifiées.")
         else:
-            rounds.create_round(con, actor, rules, state[f"{prefix}-items"])
+            rounds.create_round(con, actor, rules, items)
             _flash("success", f"Tour « {rules.title.strip()} » créé : ouvrez-le quand la salle est prête.")
             state["rules-new-version"] = state.get("rules-new-version", 0) + 1  # an empty form for the next
     except ValidationError as exc:
         state[f"{prefix}-errors"] = exc.fields
-        _flash("error", str(exc))
+        unplaced = [message for field, message in exc.fields.items() if field not in _PLACED]
+        _flash("error", " ".join([str(exc), *unplaced]))
     except LaboError as exc:
         _flash("error", str(exc))
     else:
         state[f"{prefix}-errors"] = {}
-    st.rerun()
 
 
 def _candidate_label(candidate: dict[str, Any]) -> str:

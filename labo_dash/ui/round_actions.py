@@ -1,9 +1,9 @@
 """/admin › « Tours de vote »: the buttons acting on one round, and the message each leaves for the next run.
 
 A button runs its domain write in a callback (:func:`act`); its French outcome is kept in the session and
-shown at the top of the tab on the next run (:func:`show_messages`). The lifecycle buttons (labo_dash.rounds.lifecycle:
-reference round, rehearsal, archive, delete) say why they are disabled, and ask for a confirmation when
-the step moves support to another round (signature.support_move_warning).
+shown at the top of the tab on the next run (:func:`show_messages`). The lifecycle buttons
+(labo_dash.rounds.lifecycle: reference round, rehearsal, archive, delete) say why they are disabled, and ask
+for a confirmation when the step moves support to another round (signature.support_move_warning).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """/admin, tabs « Tours de vote », « Résultats » and « Défis retenus»: the organisers' side of the votes.
 
-« Tours de vote » also runs each round's lifecycle (labo_dash.rounds): the reference round for support, rehearsal,
-duplicate, archive (archived rounds behind a toggle), delete while no ballot, and the timed vote.
+« Tours de vote » also runs each round's lifecycle (labo_dash.rounds): the reference round for support,
+rehearsal, duplicate, archive (archived rounds behind a toggle), delete while no ballot, and the timed vote.
 """
 
 from __future__ import annotations

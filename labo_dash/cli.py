@@ -102,7 +102,9 @@ def _report(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import access, actions_import, clock, diagnosis_import, french, participants
+    from labo_dash import access, clock, french, participants
+    from labo_dash.imports import actions as actions_import
+    from labo_dash.imports import diagnosis as diagnosis_import
 
     importers = {  # the reader gives the preview's source (the sheet read), the importer writes
         "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,

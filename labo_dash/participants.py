@@ -24,10 +24,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, backup, clock, db, french, importing, settings
+from labo_dash import access, backup, clock, db, french, imports, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.imports import check_rows, header_key
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -40,8 +41,8 @@ IMPORT_OPTIONAL = ("email",)
 IMPORT_SHEET = "Participants"  # in a workbook, this visible sheet is read, else the active visible one
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KIND_KEYS = {
-    **{importing.header_key(code): code for code in PARTICIPANT_KINDS},
-    **{importing.header_key(label): code for code, label in PARTICIPANT_KINDS.items()},
+    **{header_key(code): code for code in PARTICIPANT_KINDS},
+    **{header_key(label): code for code, label in PARTICIPANT_KINDS.items()},
 }
 
 
@@ -64,7 +65,7 @@ def _fresh_codes(cur: duckdb.DuckDBPyConnection, n: int) -> list[str]:
 
 def kind_code(value: str) -> str | None:
     """Return the kind code of a French label or code ("PTCE", "Collectivité territoriale"...), or None."""
-    return _KIND_KEYS.get(importing.header_key(value or ""))
+    return _KIND_KEYS.get(header_key(value or ""))
 
 
 def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -325,7 +326,7 @@ def presence(
 
 def read_participants(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
-) -> importing.Preview:
+) -> imports.Preview:
     """Read and check a participants file (CSV or .xlsx); return the rows to add, or raise ImportRejected.
 
     Columns: ``nom``, ``structure``, ``type de participant`` (code or French label), ``territoire``, and
@@ -333,32 +334,23 @@ def read_participants(
     (same name and structure) or listed twice is a bad row. The Preview's rows are dicts with ``line``,
     ``name``, ``structure``, ``kind``, ``territory``, ``email``; its ``source`` names the sheet read.
     """
-    table = importing.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL,
+    table = imports.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL,
                                  sheet=IMPORT_SHEET)
     existing = {
-        (importing.header_key(r["name"]), importing.header_key(r["structure"] or ""))
+        (header_key(r["name"]), header_key(r["structure"] or ""))
         for r in db.query(con, "SELECT name, structure FROM participants WHERE seminar_id = ?", [seminar_id])
     }
-    seen: dict[tuple[str, str], int] = {}
-    rows, bad = [], []
-    for row in table.rows:
-        try:
-            cleaned = clean_participant({
-                "name": row["nom"], "structure": row["structure"], "kind": row["type de participant"],
-                "territory": row["territoire"], "email": row["email"],
-            })
-        except ValidationError as exc:
-            bad.append((row.line, " ; ".join(exc.fields.values())))
-            continue
-        key = (importing.header_key(cleaned["name"]), importing.header_key(cleaned["structure"] or ""))
-        if key in existing:
-            where = cleaned["structure"] or "sans structure"
-            bad.append((row.line, f"{cleaned['name']} ({where}) est déjà inscrit·e."))
-        elif key in seen:
-            bad.append((row.line, f"{cleaned['name']} figure déjà ligne {seen[key]}."))
-        else:
-            seen[key] = row.line
-            rows.append({"line": row.line, **cleaned})
+    rows, bad = check_rows(
+        table,
+        lambda row: clean_participant({
+            "name": row["nom"], "structure": row["structure"], "kind": row["type de participant"],
+            "territory": row["territoire"], "email": row["email"],
+        }),
+        key=lambda cleaned: (header_key(cleaned["name"]), header_key(cleaned["structure"] or "")),
+        duplicate=lambda cleaned, line: f"{cleaned['name']} figure déjà ligne {line}.",
+        stored=lambda cleaned, key: (f"{cleaned['name']} ({cleaned['structure'] or 'sans structure'}) est "
+                                     "déjà inscrit·e." if key in existing else None),
+    )
     if bad:
         raise table.rejected(
             f"Fichier refusé : {len(bad)} ligne{'s' if len(bad) > 1 else ''} à corriger, aucune personne "
@@ -367,7 +359,7 @@ def read_participants(
         )
     if not rows:
         raise ImportRejected("Le fichier ne contient aucune personne à inscrire.", rows=[])
-    return importing.Preview(rows, table.source)
+    return imports.Preview(rows, table.source)
 
 
 def import_participants(
@@ -390,7 +382,7 @@ def import_participants(
 
 def import_template() -> bytes:
     """Return the CSV template of the participants import (French Excel: UTF-8 BOM, ``;``)."""
-    return importing.template_csv(
+    return imports.template_csv(
         (*IMPORT_COLUMNS, *IMPORT_OPTIONAL),
         [("Camille Durand", "PTCE Pays de Morlaix", "PTCE", "Bretagne", "camille.durand@exemple.org")],
     )

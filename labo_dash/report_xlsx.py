@@ -17,7 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labo_dash import french, review, spreadsheet
+from labo_dash import french, review
+from labo_dash.imports import spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reports import MonthlyReport
 

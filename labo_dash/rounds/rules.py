@@ -22,7 +22,7 @@ VISIBILITIES = {"live": "En direct", "hidden": "Masqués jusqu'à la révélatio
 TITLE_MAX = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoundRules:
     """What organisers choose for a round; locked once its first ballot exists."""
 

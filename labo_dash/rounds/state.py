@@ -147,7 +147,7 @@ ORDER BY r.id
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PresentVotes:
     """Where « clore quand tout le monde a voté » stands: present participants with a ballot, and present."""
 

@@ -9,10 +9,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions_import, french, report_xlsx, reports
+from labo_dash import french, report_xlsx, reports
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.imports import actions as actions_import
 from labo_dash.ui.common import md_escape
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,6 +1,6 @@
 """The monthly report as an Excel workbook: one formatted sheet per entity, French headers, real dates.
 
-The "Actions" and "Points d'avancement" sheets are also the round-trip format of actions_import.py:
+The "Actions" and "Points d'avancement" sheets are also the round-trip format of imports/actions.py:
 their headers (ACTION_COLUMNS, UPDATE_COLUMNS) are read back by name, rows matched by their N°.
 """
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
 from labo_dash import db
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
 WAIT = 60_000  # ms: a rerun after a click is slow on a busy 2-core machine
-
-
-@pytest.fixture
-def server(demo_template, tmp_path):
-    path = tmp_path / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
 
 
 def rounds_count(path) -> int:
@@ -32,7 +21,8 @@ def rounds_count(path) -> int:
         con.close()
 
 
-def test_the_round_form_shows_every_fault_at_once(server, page):
+def test_the_round_form_shows_every_fault_at_once(demo_db, start_server, page):
+    server = start_server(demo_db)
     page.set_default_timeout(WAIT)
     page.goto(f"{server.url}/admin?onglet=Tours+de+vote")
     wait_ready(page)

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from labo_dash import access, clock, db, french, rounds, settings, spreadsheet
+from labo_dash import access, clock, db, french, rounds, settings
 from labo_dash.access import ROLE_LABELS, Actor, Permission
 from labo_dash.contributions import STATUSES as POST_STATUSES
+from labo_dash.imports import spreadsheet
 
 # The log's vocabulary in French, in one place: kinds of records (`entity`), operations, fields and coded
 # values, as db.audit() calls across labo_dash write them.

@@ -21,7 +21,7 @@ from labo_dash import db, french, seminar
 from labo_dash.access import Actor, Permission, require
 from labo_dash.diagnosis import SESSION, get_finding
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.importing import header_key
+from labo_dash.imports import header_key
 from labo_dash.parsing import NumberError, parse_percent, typed
 
 MAX_TITLE = 150

@@ -97,10 +97,13 @@ def _report(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from labo_dash import access, actions_import, clock, diagnosis_import, french, importing, participants
+    from labo_dash import access, clock, french, participants
+    from labo_dash.imports import Preview
+    from labo_dash.imports import actions as actions_import
+    from labo_dash.imports import diagnosis as diagnosis_import
 
     # The reader gives the preview's source (the sheet read), the importer writes.
-    Reader = Callable[..., importing.Preview]
+    Reader = Callable[..., Preview]
     Importer = Callable[..., Sequence[object]]
     importers: dict[str, tuple[Reader, Importer, tuple[str, str]]] = {
         "findings": (diagnosis_import.parse_findings, diagnosis_import.import_findings,

@@ -24,10 +24,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from labo_dash import access, backup, clock, db, french, importing, settings
+from labo_dash import access, backup, clock, db, french, imports, settings
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
+from labo_dash.imports import check_rows, header_key
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -39,8 +40,10 @@ IMPORT_COLUMNS = ("nom", "structure", "type de participant", "territoire")
 IMPORT_OPTIONAL = ("email",)
 IMPORT_SHEET = "Participants"  # in a workbook, this visible sheet is read, else the active visible one
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_KIND_KEYS = {importing.header_key(code): code for code in PARTICIPANT_KINDS} | {
-    importing.header_key(label): code for code, label in PARTICIPANT_KINDS.items()}
+_KIND_KEYS = {
+    **{header_key(code): code for code in PARTICIPANT_KINDS},
+    **{header_key(label): code for code, label in PARTICIPANT_KINDS.items()},
+}
 
 
 def new_code() -> str:
@@ -62,7 +65,7 @@ def _fresh_codes(cur: duckdb.DuckDBPyConnection, n: int) -> list[str]:
 
 def kind_code(value: str) -> str | None:
     """Return the kind code of a French label or code ("PTCE", "Collectivité territoriale"...), or None."""
-    return _KIND_KEYS.get(importing.header_key(value or ""))
+    return _KIND_KEYS.get(header_key(value or ""))
 
 
 def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -334,7 +337,7 @@ def _listed_twice(cleaned: Mapping[str, Any], registered: bool, earlier_line: in
 
 def read_participants(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
-) -> importing.Preview:
+) -> imports.Preview:
     """Read and check a participants file (CSV or .xlsx); return the rows to add, or raise ImportRejected.
 
     Columns: ``nom``, ``structure``, ``type de participant`` (code or French label), ``territoire``, and
@@ -342,36 +345,29 @@ def read_participants(
     (same name and structure) or listed twice is a bad row. The Preview's rows are dicts with ``line``,
     ``name``, ``structure``, ``kind``, ``territory``, ``email``; its ``source`` names the sheet read.
     """
-    table = importing.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL,
+    table = imports.read_table(data, filename, required=IMPORT_COLUMNS, optional=IMPORT_OPTIONAL,
                                  sheet=IMPORT_SHEET)
     existing = {
-        (importing.header_key(r["name"]), importing.header_key(r["structure"] or ""))
+        (header_key(r["name"]), header_key(r["structure"] or ""))
         for r in db.query(con, "SELECT name, structure FROM participants WHERE seminar_id = ?", [seminar_id])
     }
-    seen: dict[tuple[str, str], int] = {}
-    rows, bad = [], []
-    for row in table.rows:
-        try:
-            cleaned = clean_participant({
-                "name": row["nom"], "structure": row["structure"], "kind": row["type de participant"],
-                "territory": row["territoire"], "email": row["email"],
-            })
-        except ValidationError as exc:
-            bad.append((row.line, " ; ".join(exc.fields.values())))
-            continue
-        key = (importing.header_key(cleaned["name"]), importing.header_key(cleaned["structure"] or ""))
-        twice = _listed_twice(cleaned, key in existing, seen.get(key))
-        if twice:
-            bad.append((row.line, twice))
-            continue
-        seen[key] = row.line
-        rows.append({"line": row.line, **cleaned})
+    rows, bad = check_rows(
+        table,
+        lambda row: clean_participant({
+            "name": row["nom"], "structure": row["structure"], "kind": row["type de participant"],
+            "territory": row["territoire"], "email": row["email"],
+        }),
+        key=lambda cleaned: (header_key(cleaned["name"]), header_key(cleaned["structure"] or "")),
+        duplicate=lambda cleaned, line: f"{cleaned['name']} figure déjà ligne {line}.",
+        stored=lambda cleaned, key: (f"{cleaned['name']} ({cleaned['structure'] or 'sans structure'}) est "
+                                     "déjà inscrit·e." if key in existing else None),
+    )
     if bad:
         lines = french.plural(len(bad), "ligne", "lignes")
         raise table.rejected(f"Fichier refusé : {lines} à corriger, aucune personne n'a été inscrite.", bad)
     if not rows:
         raise ImportRejected("Le fichier ne contient aucune personne à inscrire.", rows=[])
-    return importing.Preview(rows, table.source)
+    return imports.Preview(rows, table.source)
 
 
 def import_participants(
@@ -394,7 +390,7 @@ def import_participants(
 
 def import_template() -> bytes:
     """Return the CSV template of the participants import (French Excel: UTF-8 BOM, ``;``)."""
-    return importing.template_csv(
+    return imports.template_csv(
         (*IMPORT_COLUMNS, *IMPORT_OPTIONAL),
         [("Camille Durand", "PTCE Pays de Morlaix", "PTCE", "Bretagne", "camille.durand@exemple.org")],
     )

@@ -21,7 +21,7 @@ import duckdb
 import icalendar
 import pandas as pd
 
-from labo_dash import actions, clock, french, importing, progress, review
+from labo_dash import actions, clock, french, imports, progress, review
 
 COLUMNS = ["pilot", "pilot_person", "pilot_structure", "id", "title", "challenge", "due_date", "status",
            "progress", "last_update", "due", "silent", "reason"]
@@ -157,7 +157,7 @@ def to_csv(rows: pd.DataFrame) -> bytes:
          row["reason"]]
         for _, row in rows.iterrows()
     ]
-    return importing.template_csv(CSV_HEADERS, lines)
+    return imports.template_csv(CSV_HEADERS, lines)
 
 
 def calendar(table: pd.DataFrame, pilot: str | None = None) -> bytes:

@@ -9,10 +9,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from labo_dash import action_table, actions, actions_import, clock, db, solutions
+from labo_dash import action_table, actions, clock, db, solutions
 from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
+from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from tests.actions_data import (
     ORGANISER_ACTOR,

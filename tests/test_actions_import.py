@@ -10,10 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from labo_dash import actions_import, clock, db
+from labo_dash import clock, db
 from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
 from labo_dash.actions import append_updates
 from labo_dash.errors import ImportRejected, PermissionDenied
+from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import ACTION_COLUMNS, report_xlsx
 

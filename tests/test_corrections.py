@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import text as hypothesis_text
 
-from labo_dash import actions, actions_import, corrections, db, demo, progress
+from labo_dash import actions, corrections, db, demo, progress
 from labo_dash.access import PARTNER, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
 from tests.conftest import ROOT
@@ -239,8 +240,8 @@ def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unw
 DIRECT_READERS = {
     ("labo_dash/actions.py", "history"): "the timeline: shows withdrawn points, struck through",
     ("labo_dash/corrections.py", "_POINT"): "the withdrawal: finds the point, withdrawn or not",
-    ("labo_dash/actions_import.py", "_CURRENT"): "when an action last changed (any point or withdrawal)",
-    ("labo_dash/actions_import.py", "_update_rows"): "an exported point's N° must match the ledger",
+    ("labo_dash/imports/actions.py", "_CURRENT"): "when an action last changed (any point or withdrawal)",
+    ("labo_dash/imports/actions.py", "_update_rows"): "an exported point's N° must match the ledger",
 }
 _READ = re.compile(r"\b(?:FROM|JOIN)\s+progress_updates\b", re.IGNORECASE)
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from labo_dash import challenges, db, diagnosis, diagnosis_import, french
+from labo_dash import challenges, db, diagnosis, french
 from labo_dash.access import PARTICIPANT, SYSTEM, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
+from labo_dash.imports import diagnosis as diagnosis_import
 
 ROOT = Path(__file__).resolve().parents[1]
 

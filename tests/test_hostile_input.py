@@ -24,7 +24,6 @@ from labo_dash import (
     access,
     action_table,
     actions,
-    actions_import,
     audit,
     backup,
     barometer,
@@ -32,7 +31,6 @@ from labo_dash import (
     clock,
     db,
     diagnosis,
-    diagnosis_import,
     participants,
     review,
     rounds,
@@ -41,9 +39,11 @@ from labo_dash import (
 )
 from labo_dash import settings as app_settings
 from labo_dash.errors import LaboError
+from labo_dash.imports import actions as actions_import
+from labo_dash.imports import diagnosis as diagnosis_import
+from labo_dash.imports.spreadsheet import FORMULA_STARTS, from_csv, xlsx_text
 from labo_dash.reporting import monthly, open_data
 from labo_dash.reporting.workbook import report_xlsx
-from labo_dash.spreadsheet import FORMULA_STARTS, from_csv, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Test hostile")
 TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)

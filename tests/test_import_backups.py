@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from labo_dash import access, actions_import, backup, clock, diagnosis_import, participants
+from labo_dash import access, backup, clock, participants
 from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.imports import actions as actions_import
+from labo_dash.imports import diagnosis as diagnosis_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
 from tests.conftest import hold_database

@@ -25,19 +25,19 @@ from hypothesis import strategies as st
 
 from labo_dash import (
     access,
-    actions_import,
     backup,
     db,
     diagnosis,
-    diagnosis_import,
     participants,
     seminar,
 )
 from labo_dash.errors import ImportRejected
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, STATUSES
+from labo_dash.imports import actions as actions_import
+from labo_dash.imports import diagnosis as diagnosis_import
+from labo_dash.imports.spreadsheet import csv_text, text_cells, xlsx_text
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
-from labo_dash.spreadsheet import csv_text, text_cells, xlsx_text
 
 ACTOR = access.Actor(access.ORGANISER, "Aller-retour")
 TODAY = dt.date.today()

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from labo_dash.errors import ImportRejected
-from labo_dash.importing import header_key, read_table, template_csv, template_xlsx
+from labo_dash.imports import header_key, read_table, template_csv, template_xlsx
 
 COLUMNS = {"required": ["atelier", "type", "texte"], "optional": ["type de participant"]}
 TEXT = "atelier;type;texte;Type de participant\r\n1;frein;Élus peu sensibilisés à la coopération;PTCE\r\n"

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -62,6 +63,50 @@ def audit_ops(con, round_id: int) -> list[str]:
         con, "SELECT operation FROM audit_log WHERE entity = 'rounds' AND entity_id = ? ORDER BY id",
         [round_id],
     )]
+
+
+# --- Rules: every fault at once -------------------------------------------------------------------------
+
+
+ALL_FAULTS = {
+    "title": "Donnez un titre au tour de vote.",
+    "dots_per_voter": "Le nombre de gommettes par personne doit être entre 1 et 20.",
+    "items": "Choisissez au moins deux éléments sur lesquels voter.",
+}
+
+
+def test_every_fault_of_the_rules_is_reported_at_once_and_nothing_is_written(con):
+    counts = "SELECT (SELECT count(*) FROM rounds) AS r, (SELECT count(*) FROM audit_log) AS a"
+    rows_before = db.query(con, counts)
+    with pytest.raises(ValidationError) as refused:
+        rounds.create_round(con, ORG, RoundRules("  ", method="dots", dots_per_voter=25, max_per_item=0), [])
+    assert refused.value.fields == {
+        **ALL_FAULTS,
+        "max_per_item": "Le plafond par élément doit être entre 1 et le nombre de gommettes par personne.",
+    }
+    assert str(refused.value) == rounds.REFUSED
+    assert db.query(con, counts) == rows_before
+
+
+def test_typed_counts_are_read_with_the_other_faults_at_once(con):
+    typed = rounds.TypedRules(title="", target="challenges", method="dots", dots_per_voter="2,5",
+                              max_per_item="", grade_scale=5, results_visibility="live")
+    with pytest.raises(ValidationError) as refused:
+        rounds.typed_rules(typed, [items(con)[0]])
+    assert refused.value.fields == {
+        "title": ALL_FAULTS["title"],
+        "dots_per_voter": "Gommettes par personne : « 2,5 » lu, un nombre entier attendu.",
+        "max_per_item": "Au plus par élément : obligatoire (un nombre entier).",
+        "items": ALL_FAULTS["items"],
+    }
+    with pytest.raises(ValidationError) as refused:  # 25 is refused, never clamped to 20
+        rounds.typed_rules(replace(typed, title="Tour", dots_per_voter="25", max_per_item="1"), items(con))
+    assert refused.value.fields == {"dots_per_voter": ALL_FAULTS["dots_per_voter"]}
+    good = rounds.typed_rules(replace(typed, title="Tour", dots_per_voter="4", max_per_item="2"), items(con))
+    assert (good.dots_per_voter, good.max_per_item) == (4, 2)
+    # Other methods keep the default counts when the dots fields are unreadable (they do not use them).
+    majority = replace(typed, title="Tour", method="majority_judgment", dots_per_voter="x", max_per_item="")
+    assert rounds.typed_rules(majority, items(con)) == RoundRules("Tour", method="majority_judgment")
 
 
 # --- Rehearsal -----------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from labo_dash import clock, db, spreadsheet
+from labo_dash import clock, db
+from labo_dash.imports import spreadsheet
 
 # Rounds published: rehearsals (« tours d'essai ») and archived rounds never are (domain brief §4).
 _PUBLISHED = "NOT coalesce(rehearsal, false) AND archived_at IS NULL"

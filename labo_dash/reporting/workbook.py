@@ -1,6 +1,6 @@
 """The monthly report as an Excel workbook: one formatted sheet per entity, French headers, real dates.
 
-The "Actions" and "Points d'avancement" sheets are also the round-trip format of actions_import.py:
+The "Actions" and "Points d'avancement" sheets are also the round-trip format of imports/actions.py:
 their headers (ACTION_COLUMNS, UPDATE_COLUMNS) are read back by name, rows matched by their N°.
 """
 
@@ -17,7 +17,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labo_dash import french, review, spreadsheet
+from labo_dash import french, review
+from labo_dash.imports import spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reporting.monthly import MonthlyReport
 

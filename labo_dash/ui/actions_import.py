@@ -9,10 +9,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions_import, french
+from labo_dash import french
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.ui.common import md_escape

@@ -6,10 +6,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import diagnosis_import, french
+from labo_dash import french
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
+from labo_dash.imports import diagnosis as diagnosis_import
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
 

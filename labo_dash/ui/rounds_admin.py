@@ -1,7 +1,7 @@
 """/admin, tabs « Tours de vote », « Résultats » and « Défis retenus»: the organisers' side of the votes.
 
-« Tours de vote » also runs each round's lifecycle (rounds.py): the reference round for support, rehearsal,
-duplicate, archive (archived rounds behind a toggle), delete while no ballot, and the timed vote.
+« Tours de vote » also runs each round's lifecycle (labo_dash.rounds): the reference round for support,
+rehearsal, duplicate, archive (archived rounds behind a toggle), delete while no ballot, and the timed vote.
 """
 
 from __future__ import annotations
@@ -16,31 +16,10 @@ from labo_dash import french, parsing, results, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
-from labo_dash.parsing import NumberError, parse_integer
-from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, RoundRules
+from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, TypedRules
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.results import results_details, round_label
-
-_MESSAGES = "_rounds_admin_messages"
-
-
-def _flash(kind: str, message: str) -> None:
-    st.session_state.setdefault(_MESSAGES, []).append((kind, message))
-
-
-def _show_messages() -> None:
-    for kind, message in st.session_state.pop(_MESSAGES, []):
-        (st.success if kind == "success" else st.error)(message, icon="✅" if kind == "success" else "⚠️")
-
-
-def _act(action, *args: Any, done: str) -> None:
-    """Button callback: run a domain write, keep a French message for the next run."""
-    try:
-        action(*args)
-    except LaboError as exc:
-        _flash("error", str(exc))
-    else:
-        _flash("success", done)
+from labo_dash.ui.round_actions import act, flash, lifecycle_buttons, show_messages
 
 
 def rules_summary(rnd: dict[str, Any]) -> str:
@@ -62,82 +41,87 @@ def rules_summary(rnd: dict[str, Any]) -> str:
 def _rules_form(
     con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: dict[str, Any] | None
 ) -> None:
-    """The rules form: creates a round (``rnd`` None) or changes one that has no ballot yet."""
+    """The rules form: creates a round (``rnd`` None) or changes one that has no ballot yet.
+
+    A refused form keeps what was typed and shows every fault at once, each under its field.
+    """
     state = st.session_state
     prefix = f"rules-{rnd['id']}" if rnd else f"rules-new-{target}-{state.get('rules-new-version', 0)}"
-    errors: dict[str, str] = state.get(f"{prefix}-errors", {})
     candidates = {c["id"]: c for c in rounds.candidate_items(con, target)}
     if not candidates:
         st.info("Aucun défi n'est encore formulé : créez-les sur la page Diagnostic partagé."
                 if target == "challenges"
                 else "Aucune solution n'est encore saisie : ajoutez-les sur la page Actions de suivi.")
         return
-    current = [i["id"] for i in rounds.round_items(con, rnd["id"])] if rnd else list(candidates)
     with st.form(prefix):
-        st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
-                      placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
-        _error(errors, "title")
-        st.radio("Méthode", list(METHODS),
-                 format_func=METHODS.__getitem__, horizontal=True, key=f"{prefix}-method",
-                 index=list(METHODS).index(rnd["method"]) if rnd else 0)
-        cols = st.columns(3)
-        # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
-        cols[0].text_input("Gommettes par personne", str(rnd["dots_per_voter"] if rnd else 3),
-                           key=f"{prefix}-dots", help="Gommettes seulement : un nombre entier de 1 à 20.")
-        cols[1].text_input("Au plus par élément", str(rnd["max_per_item"] if rnd else 1),
-                           key=f"{prefix}-cap", help="Gommettes seulement : de 1 au nombre de gommettes.")
-        cols[2].radio("Mentions", [5, 7], index=0 if not rnd or rnd["grade_scale"] == 5 else 1,
-                      format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
-                      help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et "
-                      "« À rejeter ».")
-        for field in ("dots_per_voter", "max_per_item"):
-            _error(errors, field)
-        st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.__getitem__, horizontal=True,
-                 index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
-        st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
-                       format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
-                       select_all=False, placeholder="Choisissez les éléments")
-        _error(errors, "items")
+        _rules_fields(con, prefix, rnd, candidates, state.get(f"{prefix}-errors", {}))
         submitted = st.form_submit_button("Modifier les règles" if rnd else "Créer le tour", type="primary")
-    if not submitted:
-        return
-    counts, unreadable = {}, {}
-    for field, label, suffix in (("dots_per_voter", "Gommettes par personne", "dots"),
-                                 ("max_per_item", "Au plus par élément", "cap")):
-        try:
-            counts[field] = parse_integer(state[f"{prefix}-{suffix}"], label)
-        except NumberError as exc:
-            unreadable[field] = str(exc)
-        if counts.get(field) is None and field not in unreadable:
-            unreadable[field] = f"{label} : obligatoire (un nombre entier)."
-    if unreadable and state[f"{prefix}-method"] == "dots":
-        state[f"{prefix}-errors"] = unreadable
-        _flash("error", "Le tour de vote n'est pas enregistré : corrigez les champs signalés.")
+    if submitted:
+        _save_rules(con, actor, target, rnd, prefix)
         st.rerun()
-    defaults = RoundRules(title="", target=target)  # the counts only matter to dots
-    dots, cap = counts.get("dots_per_voter"), counts.get("max_per_item")
-    rules = RoundRules(
+
+
+def _rules_fields(
+    con: duckdb.DuckDBPyConnection, prefix: str, rnd: dict[str, Any] | None,
+    candidates: dict[int, dict[str, Any]], errors: dict[str, str],
+) -> None:
+    """The rules form's fields, each fault of the last try under its field."""
+    st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
+                  placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
+    _error(errors, "title")
+    st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
+             index=list(METHODS).index(rnd["method"]) if rnd else 0)
+    cols = st.columns(3)
+    # Text inputs: a number input would clamp 25 to 20 behind the user's back; the rules refuse it.
+    cols[0].text_input("Gommettes par personne", str(rnd["dots_per_voter"] if rnd else 3),
+                       key=f"{prefix}-dots", help="Gommettes seulement : un nombre entier de 1 à 20.")
+    cols[1].text_input("Au plus par élément", str(rnd["max_per_item"] if rnd else 1),
+                       key=f"{prefix}-cap", help="Gommettes seulement : de 1 au nombre de gommettes.")
+    cols[2].radio("Mentions", [5, 7], index=0 if not rnd or rnd["grade_scale"] == 5 else 1,
+                  format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
+                  help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et « À rejeter ».")
+    for field in ("dots_per_voter", "max_per_item"):
+        _error(errors, field)
+    st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
+             index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
+    current = [i["id"] for i in rounds.round_items(con, rnd["id"])] if rnd else list(candidates)
+    st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
+                   format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
+                   select_all=False, placeholder="Choisissez les éléments")
+    _error(errors, "items")
+
+
+_PLACED = ("title", "dots_per_voter", "max_per_item", "items")  # the faults shown under their field
+
+
+def _save_rules(
+    con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: dict[str, Any] | None, prefix: str
+) -> None:
+    """Create or change the round from the form's state; keep every fault (by field) for the next run."""
+    state = st.session_state
+    typed = TypedRules(
         title=state[f"{prefix}-title"], target=target, method=state[f"{prefix}-method"],
-        dots_per_voter=defaults.dots_per_voter if dots is None else dots,
-        max_per_item=defaults.max_per_item if cap is None else cap,
+        dots_per_voter=state[f"{prefix}-dots"], max_per_item=state[f"{prefix}-cap"],
         grade_scale=int(state[f"{prefix}-scale"]), results_visibility=state[f"{prefix}-visibility"],
     )
+    items = state[f"{prefix}-items"]
     try:
+        rules = rounds.typed_rules(typed, items)
         if rnd:
-            rounds.update_round(con, actor, rnd["id"], rules, state[f"{prefix}-items"])
-            _flash("success", f"Règles du tour « {rules.title.strip()} » modifiées.")
+            rounds.update_round(con, actor, rnd["id"], rules, items)
+            flash("success", f"Règles du tour « {rules.title.strip()} » modifiées.")
         else:
-            rounds.create_round(con, actor, rules, state[f"{prefix}-items"])
-            _flash("success", f"Tour « {rules.title.strip()} » créé : ouvrez-le quand la salle est prête.")
+            rounds.create_round(con, actor, rules, items)
+            flash("success", f"Tour « {rules.title.strip()} » créé : ouvrez-le quand la salle est prête.")
             state["rules-new-version"] = state.get("rules-new-version", 0) + 1  # an empty form for the next
     except ValidationError as exc:
         state[f"{prefix}-errors"] = exc.fields
-        _flash("error", str(exc))
+        unplaced = [message for field, message in exc.fields.items() if field not in _PLACED]
+        flash("error", " ".join([str(exc), *unplaced]))
     except LaboError as exc:
-        _flash("error", str(exc))
+        flash("error", str(exc))
     else:
         state[f"{prefix}-errors"] = {}
-    st.rerun()
 
 
 def _candidate_label(candidate: dict[str, Any]) -> str:
@@ -172,7 +156,7 @@ def _round_controls(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     live = rnd["archived_at"] is None
     if live:
         _state_buttons(con, actor, rnd)
-    _lifecycle_buttons(con, actor, rnd)
+    lifecycle_buttons(con, actor, rnd)
     if live and rnd["status"] != "closed":
         _countdown_form(con, actor, rnd)
     if live:
@@ -188,99 +172,24 @@ def _state_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, 
     rid = rnd["id"]
     if rnd["status"] == "open":
         row.button("Clore le vote", key=f"close-{rid}", icon="⏹️", type="primary",
-                   on_click=_act, args=(rounds.set_status, con, actor, rid, "closed"),
+                   on_click=act, args=(rounds.set_status, con, actor, rid, "closed"),
                    kwargs={"done": f"Vote « {rnd['title']} » clos."})
     else:
         label = "Rouvrir le vote" if rnd["status"] == "closed" else "Ouvrir le vote"
         row.button(label, key=f"open-{rid}", icon="▶️", type="primary",
-                   on_click=_act, args=(rounds.set_status, con, actor, rid, "open"),
+                   on_click=act, args=(rounds.set_status, con, actor, rid, "open"),
                    kwargs={"done": f"Vote « {rnd['title']} » ouvert : les téléphones l'affichent."})
     other = "hidden" if rnd["results_visibility"] == "live" else "live"
     row.button("Masquer les résultats" if other == "hidden" else "Résultats en direct", key=f"vis-{rid}",
                icon="🙈" if other == "hidden" else "👁️",
-               on_click=_act, args=(rounds.set_visibility, con, actor, rid, other),
+               on_click=act, args=(rounds.set_visibility, con, actor, rid, other),
                kwargs={"done": "Visibilité des résultats modifiée."})
     if rnd["results_visibility"] == "hidden" and not rnd["revealed"]:
         row.button("Révéler les résultats", key=f"reveal-{rid}", icon="🎉",
                    disabled=rnd["status"] != "closed", help="Possible une fois le vote clos.",
-                   on_click=_act, args=(rounds.set_visibility, con, actor, rid, "hidden", True),
+                   on_click=act, args=(rounds.set_visibility, con, actor, rid, "hidden", True),
                    kwargs={"done": "Résultats révélés : la projection les affiche."})
     row.page_link("pages/resultats.py", label="Projeter ce tour", icon="📊", query_params={"tour": rid})
-
-
-def _lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
-    """Reference round, rehearsal, archive and delete."""
-    row = st.container(horizontal=True)
-    rid, title, archived = rnd["id"], md_escape(rnd["title"]), rnd["archived_at"] is not None
-    if rnd["target"] == "challenges" and not rnd["rehearsal"] and not archived:
-        if rnd["reference"]:
-            row.button("Revenir au choix automatique", key=f"unref-{rid}", icon="↩️",
-                       help="Le soutien viendra du tour sur les défis qui a réuni le plus de votant·e·s.",
-                       on_click=_act, args=(rounds.set_reference_round, con, actor, None),
-                       kwargs={"done": "Le soutien aux défis vient de nouveau du choix automatique."})
-        else:
-            row.button("Choisir comme tour de référence", key=f"ref-{rid}", icon="⭐",
-                       help="Le soutien aux défis (accueil, suivi, partenaires, rapport) viendra de ce tour.",
-                       on_click=_act, args=(rounds.set_reference_round, con, actor, rid),
-                       kwargs={"done": f"« {title} » est le tour de référence pour le soutien aux défis."})
-    # The automatic support round about to stop counting: say where support goes, and confirm first.
-    warning = (None if archived or rnd["rehearsal"] or rnd["reference"]
-               else signature.support_move_warning(con, rid))
-    if rnd["rehearsal"]:
-        row.button("Ce n'est plus un tour d'essai", key=f"real-{rid}", icon="✅",
-                   on_click=_act, args=(rounds.set_rehearsal, con, actor, rid, False),
-                   kwargs={"done": f"« {title} » compte de nouveau (soutien, rapports, exports)."})
-    else:
-        _confirmed_button(
-            row, "Marquer comme tour d'essai", f"rehearsal-{rid}", "🧪", warning,
-            why_not=rounds.REFERENCE_FIRST if rnd["reference"] else None,
-            help="Un tour d'essai ne sert jamais au soutien, aux rapports ni aux exports.",
-            action=(rounds.set_rehearsal, con, actor, rid, True),
-            done=f"« {title} » est un tour d'essai : il ne compte plus nulle part.")
-    if archived:
-        row.button("Désarchiver", key=f"unarchive-{rid}", icon="📤",
-                   on_click=_act, args=(rounds.set_archived, con, actor, rid, False),
-                   kwargs={"done": f"« {title} » est de nouveau affiché."})
-    else:
-        _confirmed_button(
-            row, "Archiver", f"archive-{rid}", "🗄️", warning,
-            why_not=(_OPEN_FIRST if rnd["status"] == "open" else
-                     rounds.REFERENCE_FIRST if rnd["reference"] else None),
-            help="Masqué partout, conservé dans la base et le journal.",
-            action=(rounds.set_archived, con, actor, rid, True),
-            done=f"« {title} » est archivé : il n'apparaît plus qu'ici.")
-    why_not = ("Ce tour a reçu des bulletins : archivez-le plutôt (tout est conservé)." if rnd["voters"] else
-               _OPEN_FIRST if rnd["status"] == "open" else
-               rounds.REFERENCE_FIRST if rnd["reference"] else None)
-    if why_not:
-        row.button("Supprimer", key=f"delete-off-{rid}", icon="🗑️", disabled=True, help=why_not)
-        return
-    with row.popover("Supprimer", icon="🗑️"):
-        st.markdown(f"Supprimer définitivement le tour « {title} » ? Il n'a reçu aucun "
-                    "bulletin ; le journal garde la trace de la suppression.")
-        if warning:
-            st.warning(md_escape(warning), icon="⭐")
-        st.button("Supprimer ce tour", key=f"delete-{rid}", type="primary",
-                  on_click=_act, args=(rounds.delete_round, con, actor, rid),
-                  kwargs={"done": f"Tour « {title} » supprimé."})
-
-
-_OPEN_FIRST = "Ce tour est ouvert : clôturez-le d'abord."
-
-
-def _confirmed_button(row, label: str, key: str, icon: str, warning: str | None, *, why_not: str | None,
-                      help: str, action: tuple, done: str) -> None:
-    """One lifecycle button: disabled with its reason (``why_not``), asking for confirmation in a popover
-    when it moves support (``warning``, signature.support_move_warning), else a plain button."""
-    if why_not:
-        row.button(label, key=key, icon=icon, disabled=True, help=why_not)
-    elif warning:
-        with row.popover(label, icon=icon, help=help):
-            st.warning(md_escape(warning), icon="⭐")
-            st.button(f"Confirmer : {label[0].lower()}{label[1:]}", key=key, type="primary",
-                      on_click=_act, args=action, kwargs={"done": done})
-    else:
-        row.button(label, key=key, icon=icon, help=help, on_click=_act, args=action, kwargs={"done": done})
 
 
 def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
@@ -305,7 +214,7 @@ def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
         st.error(f"Compte à rebours non lancé : {exc}", icon="⚠️")  # the typed values stay in the form
         return
     duration = dt.timedelta(minutes=minutes, seconds=seconds)
-    _act(rounds.start_countdown, con, actor, rnd["id"], duration, bool(state[f"{key}-all"]),
+    act(rounds.start_countdown, con, actor, rnd["id"], duration, bool(state[f"{key}-all"]),
          done=f"Compte à rebours lancé : le vote « {md_escape(rnd['title'])} » se clôt de lui-même à la fin.")
     st.rerun()
 
@@ -320,7 +229,7 @@ def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str,
     if not submitted:
         return
     title = st.session_state[f"{key}-title"]
-    _act(rounds.duplicate_round, con, actor, rnd["id"], title,
+    act(rounds.duplicate_round, con, actor, rnd["id"], title,
          done=f"Tour « {md_escape(title.strip())} » créé, en préparation : ouvrez-le le moment venu.")
     st.rerun()
 
@@ -329,7 +238,7 @@ def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[dict[str,
     """Say which round gives support; invite organisers to choose it when several rounds could give it."""
     found = signature.support_round(con)
     chosen = next((r for r in all_rounds if r["reference"]), None)
-    if signature.should_choose_reference(found):
+    if found is not None and signature.should_choose_reference(found):
         invite = f"{signature.support_source(found)} {signature.reference_invitation(found)}"
         st.warning(md_escape(invite) + " Ouvrez le tour voulu ci-dessous et cliquez sur « Choisir comme tour "
                    "de référence ».", icon="⭐")
@@ -345,7 +254,7 @@ def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[dict[str,
 
 def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """Create rounds, open, time and close them, reveal their results, run their lifecycle."""
-    _show_messages()
+    show_messages()
     st.subheader("Tours de vote")
     archived = st.toggle("Afficher les tours archivés", key="rounds-show-archived")
     all_rounds = rounds.list_rounds(con, include_archived=archived)
@@ -357,7 +266,7 @@ def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         with st.expander(admin_label(rnd), expanded=rnd["status"] != "closed" or pending):
             _round_controls(con, actor, rnd)
     st.subheader("Créer un tour de vote")
-    target = st.segmented_control("Sur quoi vote-t-on ?", list(TARGETS), format_func=TARGETS.__getitem__,
+    target = st.segmented_control("Sur quoi vote-t-on ?", list(TARGETS), format_func=lambda t: TARGETS[t],
                                   default="challenges", required=True, key="new-round-target")
     _rules_form(con, actor, target or "challenges", None)
 
@@ -382,7 +291,7 @@ def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 
 def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     """Mark the défis selected for the afternoon workshops, next to their result in the last round."""
-    _show_messages()
+    show_messages()
     candidates = rounds.candidate_items(con, "challenges")
     if not candidates:
         st.info("Aucun défi n'est encore formulé : créez-les sur la page Diagnostic partagé.")
@@ -411,6 +320,6 @@ def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         submitted = st.form_submit_button("Enregistrer la sélection", type="primary", icon="🎯")
     if submitted:
         chosen = [c["id"] for c in candidates if st.session_state.get(f"selected-{c['id']}")]
-        _act(rounds.select_challenges, con, actor, chosen,
+        act(rounds.select_challenges, con, actor, chosen,
              done=f"{len(chosen)} défis retenus pour l'après-midi.")
         st.rerun()

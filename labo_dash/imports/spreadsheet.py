@@ -14,6 +14,7 @@ So every export of user text goes through this module:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -47,13 +48,18 @@ def from_csv(value: str) -> str:
     return value
 
 
-def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``frame`` whose text cells are safe in a CSV file (see :func:`csv_text`)."""
+def _text_columns(frame: pd.DataFrame, cell: Callable[[Any], Any]) -> pd.DataFrame:
+    """Return a copy of ``frame`` with ``cell`` applied to every value of its text columns."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(csv_text)
+            safe[column] = safe[column].map(cell)
     return safe
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` whose text cells are safe in a CSV file (see :func:`csv_text`)."""
+    return _text_columns(frame, csv_text)
 
 
 def csv_table(table: pa.Table) -> pa.Table:
@@ -72,12 +78,8 @@ def xlsx_text(value: Any) -> Any:
 
 
 def xlsx_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of ``frame`` whose text cells can be written to an .xlsx sheet."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(xlsx_text)
-    return safe
+    """Return a copy of ``frame`` whose text cells can be written to an .xlsx sheet (:func:`xlsx_text`)."""
+    return _text_columns(frame, xlsx_text)
 
 
 def text_cells(sheet: Worksheet) -> None:

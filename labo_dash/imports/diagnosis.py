@@ -7,7 +7,7 @@ numbers) and one column per objective (``objectif 1`` ... ``objectif 5``) holdin
 (« 40 », « 40,5 % », or a cell formatted as a percentage, read by :func:`labo_dash.parsing.parse_percent`).
 In a workbook, the sheet of the template (« Constats », « Défis ») is read, else the active visible one.
 :func:`parse_findings` / :func:`parse_challenges` check every row (and duplicates, in the file and
-against the database) and return an :class:`~labo_dash.importing.Preview` (rows and the sheet read), or
+against the database) and return an :class:`~labo_dash.imports.tables.Preview` (rows and the sheet read), or
 raise one ImportRejected listing each bad line; the ``import_*`` functions write all rows in one
 transaction, or nothing.
 """
@@ -24,7 +24,16 @@ from labo_dash import backup, challenges, db, diagnosis, french, seminar
 from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
-from labo_dash.importing import Preview, Row, header_key, read_table, template_csv, template_xlsx
+from labo_dash.imports import (
+    Preview,
+    Row,
+    Table,
+    check_rows,
+    header_key,
+    read_table,
+    template_csv,
+    template_xlsx,
+)
 from labo_dash.parsing import NumberError, parse_percent
 
 FINDINGS_SHEET, CHALLENGES_SHEET = "Constats", "Défis"  # the templates' sheets, read first in a workbook
@@ -65,10 +74,6 @@ def _lookups(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, dict[
     kinds = {header_key(code): code for code in PARTICIPANT_KINDS}
     kinds |= {header_key(label): code for code, label in PARTICIPANT_KINDS.items()}
     return {"workshops": workshops, "objectives": objectives, "kinds": kinds}
-
-
-def _reason(exc: ValidationError) -> str:
-    return " ; ".join(exc.fields.values()) or str(exc)
 
 
 def _finding_row(con: duckdb.DuckDBPyConnection, row: Row, names: dict[str, dict[str, Any]],
@@ -115,54 +120,56 @@ def parse_findings(
         (f["workshop_id"], f["kind"], header_key(f["text"])): f["id"]
         for f in diagnosis.list_findings(con, seminar_id)
     }
-    seen: dict[tuple[Any, ...], int] = {}
-    parsed, bad = [], []
-    for row in table.rows:
-        try:
-            values = _finding_row(con, row, names, seminar_id)
-        except ValidationError as exc:
-            bad.append((row.line, _reason(exc)))
-            continue
-        key = (values["workshop_id"], values["kind"], header_key(values["text"]))
-        if key in seen:
-            bad.append((row.line, f"doublon de la ligne {seen[key]} (même atelier, type et texte)"))
-        elif key in existing:
-            bad.append((row.line, f"déjà présent dans la base (constat n° {existing[key]})"))
-        else:
-            seen[key] = row.line
-            parsed.append({"line": row.line, **values})
+    parsed, bad = check_rows(
+        table, lambda row: _finding_row(con, row, names, seminar_id),
+        key=lambda values: (values["workshop_id"], values["kind"], header_key(values["text"])),
+        duplicate=lambda values, line: f"doublon de la ligne {line} (même atelier, type et texte)",
+        stored=lambda values, key: (f"déjà présent dans la base (constat n° {existing[key]})"
+                                    if key in existing else None),
+    )
+    return _preview(table, parsed, bad, "aucun constat n'a été importé")
+
+
+def _preview(table: Table, parsed: list[dict[str, Any]], bad: list[tuple[int, str]], nothing: str) -> Preview:
+    """Return the Preview of the checked rows, or raise ImportRejected listing every bad line."""
     if bad:
         raise table.rejected(
             f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} sur {len(table.rows)} : "
-            "aucun constat n'a été importé. "
-            "Corrigez le fichier et importez-le de nouveau.",
+            f"{nothing}. Corrigez le fichier et importez-le de nouveau.",
             bad,
         )
     return Preview(parsed, table.source)
 
 
-def import_findings(
-    con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
-    seminar_id: int = seminar.DEFAULT_SEMINAR,
+def _insert_findings(
+    cur: duckdb.DuckDBPyConnection, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
+) -> None:
+    columns = ["workshop_id", "kind", "text", "group_label", "participant_kind"]
+    cur.execute(
+        "INSERT INTO findings (id, seminar_id, workshop_id, kind, text, group_label, participant_kind) "
+        "SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
+        [ids, seminar_id, *[[r[c] for r in rows] for c in columns]],
+    )
+    links = [(i, o) for i, r in zip(ids, rows, strict=True) for o in r["objective_ids"]]
+    cur.execute(
+        "INSERT INTO finding_objectives (finding_id, objective_id) SELECT unnest(?), unnest(?)",
+        [[i for i, _ in links], [o for _, o in links]],
+    )
+
+
+def _import(
+    con: duckdb.DuckDBPyConnection, actor: Actor, table: str, data: bytes, filename: str, seminar_id: int
 ) -> list[int]:
-    """Import every finding of a file in one transaction (or none); return the new ids."""
+    """Check a file's rows for ``table`` ("findings" or "challenges"), then write them all with their
+    links in one transaction after the pre-import backup, audited; return the new ids."""
     require(actor, Permission.DIAGNOSIS_WRITE)
-    rows = parse_findings(con, data, filename, seminar_id).rows
+    parse, insert, entity = _IMPORTERS[table]
+    rows = parse(con, data, filename, seminar_id).rows
     backup.before_import(con)
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
-        ids = _allocate(cur, "findings", len(rows))
-        columns = ["workshop_id", "kind", "text", "group_label", "participant_kind"]
-        cur.execute(
-            "INSERT INTO findings (id, seminar_id, workshop_id, kind, text, group_label, participant_kind) "
-            "SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?), unnest(?), unnest(?)",
-            [ids, seminar_id, *[[r[c] for r in rows] for c in columns]],
-        )
-        links = [(i, o) for i, r in zip(ids, rows, strict=True) for o in r["objective_ids"]]
-        cur.execute(
-            "INSERT INTO finding_objectives (finding_id, objective_id) SELECT unnest(?), unnest(?)",
-            [[i for i, _ in links], [o for _, o in links]],
-        )
-        db.audit(cur, actor, "finding", None, "import", None, {"file": filename, "ids": ids})
+        ids = _allocate(cur, table, len(rows))
+        insert(cur, ids, rows, seminar_id)
+        db.audit(cur, actor, entity, None, "import", None, {"file": filename, "ids": ids})
     return ids
 
 
@@ -185,82 +192,87 @@ def parse_challenges(
         sheet=CHALLENGES_SHEET,
     )
     names = _lookups(con, seminar_id)
-    seen: dict[str, int] = {}
-    parsed, bad = [], []
-    for row in table.rows:
-        problems = []
-        workshop_id = names["workshops"].get(header_key(row["atelier"])) if row["atelier"] else None
-        if row["atelier"] and workshop_id is None:
-            problems.append(f"atelier inconnu « {row['atelier']} »")
-        weights: dict[int, Decimal] = {}
-        for column, objective_id in weight_columns.items():
-            try:
-                weights[objective_id] = parse_percent(row[column], f"Pondération ({column})") or Decimal(0)
-            except NumberError as exc:
-                problems.append(str(exc))
-        if not problems and sum(weights.values()) == 1:
-            problems.append("les pondérations totalisent 1 : indiquez des pourcentages (total 100)")
-        finding_ids = []
-        for token in filter(None, _SPLIT.split(row["constats"].strip())):
-            if token.lstrip("n°").strip().isdigit():
-                finding_ids.append(int(token.lstrip("n°").strip()))
-            else:
-                problems.append(f"numéro de constat illisible « {token} »")
-        if not problems:
-            try:
-                values = challenges.validate_challenge(
-                    con, title=row["titre"], description=row["description"], workshop_id=workshop_id,
-                    weights=weights, finding_ids=finding_ids, seminar_id=seminar_id,
-                )
-            except ValidationError as exc:
-                problems.append(_reason(exc))
-        if problems:
-            bad.append((row.line, " ; ".join(problems)))
-            continue
-        key = header_key(values["title"])
-        if key in seen:
-            bad.append((row.line, f"doublon de la ligne {seen[key]} (même titre)"))
-            continue
-        seen[key] = row.line
-        parsed.append({"line": row.line, **values})
-    if bad:
-        raise table.rejected(
-            f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} sur {len(table.rows)} : "
-            "aucun défi n'a été importé. "
-            "Corrigez le fichier et importez-le de nouveau.",
-            bad,
-        )
-    return Preview(parsed, table.source)
+    parsed, bad = check_rows(
+        table, lambda row: _challenge_row(con, row, names, weight_columns, seminar_id),
+        key=lambda values: header_key(values["title"]),
+        duplicate=lambda values, line: f"doublon de la ligne {line} (même titre)",
+        stored=lambda values, key: None,
+    )
+    return _preview(table, parsed, bad, "aucun défi n'a été importé")
 
 
-def import_challenges(
-    con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
-    seminar_id: int = seminar.DEFAULT_SEMINAR,
-) -> list[int]:
+def _challenge_row(
+    con: duckdb.DuckDBPyConnection,
+    row: Row,
+    names: dict[str, dict[str, Any]],
+    weight_columns: dict[str, int],
+    seminar_id: int,
+) -> dict[str, Any]:
+    """Resolve and validate one défis row, or raise ValidationError with its reasons."""
+    problems = []
+    workshop_id = names["workshops"].get(header_key(row["atelier"])) if row["atelier"] else None
+    if row["atelier"] and workshop_id is None:
+        problems.append(f"atelier inconnu « {row['atelier']} »")
+    weights: dict[int, Decimal] = {}
+    for column, objective_id in weight_columns.items():
+        try:
+            weights[objective_id] = parse_percent(row[column], f"Pondération ({column})") or Decimal(0)
+        except NumberError as exc:
+            problems.append(str(exc))
+    if not problems and sum(weights.values()) == 1:
+        problems.append("les pondérations totalisent 1 : indiquez des pourcentages (total 100)")
+    finding_ids = []
+    for token in filter(None, _SPLIT.split(row["constats"].strip())):
+        if token.lstrip("n°").strip().isdigit():
+            finding_ids.append(int(token.lstrip("n°").strip()))
+        else:
+            problems.append(f"numéro de constat illisible « {token} »")
+    if problems:
+        raise ValidationError("ligne refusée", {str(i): p for i, p in enumerate(problems)})
+    return challenges.validate_challenge(
+        con, title=row["titre"], description=row["description"], workshop_id=workshop_id,
+        weights=weights, finding_ids=finding_ids, seminar_id=seminar_id,
+    )
+
+
+def _insert_challenges(
+    cur: duckdb.DuckDBPyConnection, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
+) -> None:
+    cur.execute(
+        "INSERT INTO challenges (id, seminar_id, workshop_id, title, description) "
+        "SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?)",
+        [ids, seminar_id, *[[r[c] for r in rows] for c in ("workshop_id", "title", "description")]],
+    )
+    weights = [(i, o, w) for i, r in zip(ids, rows, strict=True) for o, w in r["weights"].items()]
+    cur.execute(
+        "INSERT INTO challenge_objectives (challenge_id, objective_id, weight) "
+        "SELECT unnest(?), unnest(?), unnest(?)",
+        [list(column) for column in zip(*weights, strict=True)],
+    )
+    links = [(i, f) for i, r in zip(ids, rows, strict=True) for f in r["finding_ids"]]
+    cur.execute(
+        "INSERT INTO challenge_findings (challenge_id, finding_id) SELECT unnest(?), unnest(?)",
+        [[i for i, _ in links], [f for _, f in links]],
+    )
+
+
+# Each imported table: its file's reader, its rows' writer and the audit log's entity.
+_IMPORTERS = {
+    "findings": (parse_findings, _insert_findings, "finding"),
+    "challenges": (parse_challenges, _insert_challenges, "challenge"),
+}
+
+
+def import_findings(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
+                    seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[int]:
+    """Import every finding of a file in one transaction (or none); return the new ids."""
+    return _import(con, actor, "findings", data, filename, seminar_id)
+
+
+def import_challenges(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
+                      seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[int]:
     """Import every défi of a file in one transaction (or none); return the new ids."""
-    require(actor, Permission.DIAGNOSIS_WRITE)
-    rows = parse_challenges(con, data, filename, seminar_id).rows
-    backup.before_import(con)
-    with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
-        ids = _allocate(cur, "challenges", len(rows))
-        cur.execute(
-            "INSERT INTO challenges (id, seminar_id, workshop_id, title, description) "
-            "SELECT unnest(?), ?, unnest(?), unnest(?), unnest(?)",
-            [ids, seminar_id, *[[r[c] for r in rows] for c in ("workshop_id", "title", "description")]],
-        )
-        weights = [(i, o, w) for i, r in zip(ids, rows, strict=True) for o, w in r["weights"].items()]
-        cur.execute(
-            "INSERT INTO challenge_objectives (challenge_id, objective_id, weight) "
-            "SELECT unnest(?), unnest(?), unnest(?)",
-            [list(column) for column in zip(*weights, strict=True)],
-        )
-        links = [(i, f) for i, r in zip(ids, rows, strict=True) for f in r["finding_ids"]]
-        cur.execute(
-            "INSERT INTO challenge_findings (challenge_id, finding_id) SELECT unnest(?), unnest(?)",
-            [[i for i, _ in links], [f for _, f in links]],
-        )
-        db.audit(cur, actor, "challenge", None, "import", None, {"file": filename, "ids": ids})
-    return ids
+    return _import(con, actor, "challenges", data, filename, seminar_id)
 
 
 def findings_template(file_format: str) -> bytes:

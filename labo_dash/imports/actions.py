@@ -8,7 +8,7 @@ unchanged (the history is never rewritten). Every row is checked with the action
 (actions.check_fields, check_update, chronology_errors): one bad row refuses the file, with each bad line
 and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import` writes.
 
-Cells are read as Excel shows them (:mod:`labo_dash.importing`): a progress cell shown « 100 % » (stored
+Cells are read as Excel shows them (:mod:`labo_dash.imports.reading`): a progress cell shown « 100 % » (stored
 1 with a percent format) is 100, « 50 % » typed as text is 50; budgets such as « 45 000 € » or
 « 12 500,50 » and every other number go through :mod:`labo_dash.parsing`, and a refusal quotes what was
 read. Dates are real Excel dates or typed JJ/MM/AAAA. A hidden sheet is never read: the plan's
@@ -37,7 +37,7 @@ from labo_dash.actions import (
     clean,
 )
 from labo_dash.errors import ImportRejected, ValidationError
-from labo_dash.importing import Table, header_key, read_table, workbook_sheets
+from labo_dash.imports import Table, header_key, read_table, workbook_sheets
 from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
 from labo_dash.reporting.workbook import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
 
@@ -158,9 +158,10 @@ def _about(data: bytes) -> tuple[dt.datetime | None, dt.date | None]:
     finally:
         book.close()
     exported_at, read_at = about.get("Édité le"), about.get(READ_AT_LABEL)
-    read_on = read_at.date() if isinstance(read_at, dt.datetime) else read_at
+    if isinstance(read_at, dt.datetime):
+        read_at = read_at.date()
     return (exported_at if isinstance(exported_at, dt.datetime) else None,
-            read_on if isinstance(read_on, dt.date) else None)
+            read_at if isinstance(read_at, dt.date) else None)
 
 
 def _read(data: bytes, filename: str) -> tuple[dict[str, Table], str, dt.datetime | None, dt.date | None]:
@@ -312,8 +313,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
             f"Ce classeur décrit la situation au {french.date(read_at)}, pas la situation actuelle : seul un "
             "export du mois en cours peut être réimporté (sinon il remettrait des valeurs anciennes).",
             rows=[])
-    current = _current(con)
-    bad: list[tuple[int, str]] = []
+    current, bad = _current(con), list[tuple[int, str]]()
     changes = (_action_rows(tables[ACTIONS_SHEET], current, exported_at, today, reported_by, bad)
                if ACTIONS_SHEET in tables else [])
     planned = {c.action_id: c.update["reported_on"] for c in changes if c.update}

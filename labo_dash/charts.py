@@ -87,7 +87,7 @@ def _objective_color(labels: list[str], used: pd.Series, legend: alt.Legend | No
 
 
 def _pct(value: float | None) -> str:
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
+    return french.progress(value, fraction=True)
 
 
 def chart_title(title: str, subtitle: str | list[str] | None = None) -> dict:
@@ -192,7 +192,7 @@ def support_by_challenge_chart(
     if show_progress:
         data["t_end"] = data["t_support"] + [
             " · aucune action" if not n
-            else " · non mesuré" if pd.isna(p)
+            else f" · {french.UNMEASURED}" if pd.isna(p)
             else f" · réalisé à {french.percent(p)}"
             for n, p in zip(data["actions"], data["progress"], strict=True)
         ]
@@ -434,7 +434,7 @@ def action_timeline_part(
     data["t_start"] = data["start"].map(french.date)
     data["t_due"] = data["due_date"].map(lambda d: "sans échéance" if pd.isna(d) else french.date(d))
     data["t_progress"] = data["progress"].map(
-        lambda p: "non mesuré" if pd.isna(p) else french.percent(p / 100)
+        french.progress
     )
     data["t_weight"] = data["weight"].map(lambda w: "–" if pd.isna(w) else french.percent(w))
     data["t_end"] = [
@@ -934,7 +934,7 @@ CHALLENGE_BAR_COLOR = "#56606B"
 
 def _progress_label(value: float | None) -> str:
     """Return ``72 %`` for a rolled-up fraction, ``non mesuré`` when unknown."""
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value, 0)
+    return french.progress(value, fraction=True, decimals=0)
 
 
 def progress_bars_chart(
@@ -1025,7 +1025,7 @@ def action_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     frame["statut"] = frame["status"].map(french.status)
     frame["value"] = frame["progress"].astype("float64") / 100
     frame["text"] = [
-        "non mesuré" if pd.isna(v) else f"{int(v)}\u00a0%" for v in frame["progress"]
+        french.progress(v) for v in frame["progress"]
     ]
     frame["comment"] = frame["comment"].fillna("")
     frame["position"] = range(len(frame))

@@ -129,7 +129,7 @@ def _day(value: object):
 
 
 def _pct(value: object) -> str:
-    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)} %".replace(" ", "\u00a0")
+    return french.progress(value)
 
 
 def _charts(pdf: _Document, report: MonthlyReport) -> None:

@@ -48,14 +48,14 @@ def _e(value: Any) -> str:
 
 def _bar(fraction: float | None, color: str) -> str:
     """Return a CSS bar of a rolled-up fraction with its French label."""
-    label = "non mesuré" if fraction is None or pd.isna(fraction) else french.percent(fraction)
+    label = french.progress(fraction, fraction=True)
     width = 0 if fraction is None or pd.isna(fraction) else round(float(fraction) * 100)
     return f'<span class="bar"><span style="width:{width}%;background:{color}"></span></span> {label}'
 
 
 def _value(progress_value: Any) -> str:
     return (
-        "non mesuré" if progress_value is None or pd.isna(progress_value) else f"{int(progress_value)}\u00a0%"
+        french.progress(progress_value)
     )
 
 

@@ -40,7 +40,8 @@ if len(table):
         help=f"Actions ouvertes sans point d'avancement depuis la revue du {french.date(last_review)}"
         if last_review else "Aucune revue du comité de pilotage n'est encore enregistrée",
     )
-    cols[4].metric("Avancement agrégé", ui.fraction(overall), help=progress.ROLLUP_EXPLANATION)
+    cols[4].metric("Avancement agrégé", french.progress(overall, fraction=True),
+                   help=progress.ROLLUP_EXPLANATION)
 
 TAB_NAMES = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
 

@@ -55,7 +55,7 @@ def action_card(
     )
     cols = st.columns(3)
     cols[0].metric("Statut", french.status(action["status"]))
-    cols[1].metric("Avancement", "non mesuré" if action["progress"] is None else f"{action['progress']} %")
+    cols[1].metric("Avancement", french.progress(action["progress"]))
     cols[2].metric(
         "Budget acquis",
         french.amount(action["budget_secured"]),
@@ -192,7 +192,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
             delta = f" ({'+' if value > previous else ''}{value - previous} points)"
         head = (
             f"**{french.date(row.reported_on.date())}** · {french.status(row.status)} · "
-            + ("non mesuré" if value is None else f"{value} %")
+            + french.progress(value)
         )
         text = f"~~{head}~~" if row.withdrawn else head + delta
         if isinstance(row.comment, str):
@@ -226,7 +226,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
 
 def point_label(row: pd.Series) -> str:
     """Return a point's French label for a chooser: ``N° 12 · 20 octobre 2026 · En cours · 90 %``."""
-    value = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])} %"
+    value = french.progress(row["progress"])
     return (
         f"N° {int(row['id'])} · {french.date(pd.Timestamp(row['reported_on']).date())} · "
         f"{french.status(row['status'])} · {value}"

@@ -45,11 +45,6 @@ TABLE_COLUMNS = [
 READ_ONLY = ["bar", "flags", "last_update", "challenge"]
 
 
-def fraction(value: float | None) -> str:
-    """Format a rolled-up fraction as ``72,5 %``, or « non mesuré »."""
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
-
-
 # What the follow-up's pages read: actions and points, the défis' titles and weights, the time zone.
 FOLLOW_UP_TOPICS = (Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTINGS)
 

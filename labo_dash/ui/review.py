@@ -13,7 +13,7 @@ import streamlit as st
 from labo_dash import charts, french, progress, review, review_print, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import spec
 from labo_dash.ui.common import md_escape
@@ -128,7 +128,7 @@ def summary(data: dict[str, Any]) -> None:
     )
     cols[6].metric(
         "Avancement",
-        fraction(overall),
+        french.progress(overall, fraction=True),
         delta=_points(overall, overall_before),
         help=progress.ROLLUP_EXPLANATION,
     )
@@ -139,10 +139,10 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a category's actions as the table the page shows."""
 
     def evolution(row: pd.Series) -> str:
-        after = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])} %"
+        after = french.progress(row["progress"])
         if not row["existed_before"]:
             return f"nouvelle · {after}"
-        before = "non mesuré" if pd.isna(row["progress_before"]) else f"{int(row['progress_before'])} %"
+        before = french.progress(row["progress_before"])
         return after if before == after else f"{before} → {after}"
 
     def status(row: pd.Series) -> str:
@@ -280,7 +280,7 @@ def progress_section(
             pd.DataFrame(
                 {
                     "Élément": table["Élément"],
-                    "Avancement agrégé": [fraction(p) for p in table["p"]],
+                    "Avancement agrégé": [french.progress(p, fraction=True) for p in table["p"]],
                     "Évolution": [_points(p, b) or "–" for p, b in zip(table["p"], table["b"], strict=True)],
                     "Actions comptées": [f"{m} sur {n}" for m, n in zip(table["m"], table["n"], strict=True)],
                 }

@@ -13,7 +13,7 @@ from labo_dash import actions, french, progress, solutions
 from labo_dash.access import Actor
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, tracker
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import flash, next_version, show_errors, version
@@ -144,7 +144,7 @@ def solutions_section(
         st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
             french.plural(len(rows), "solution", "solutions")
-            + f" · avancement agrégé du défi : **{fraction(rolled)}**",
+            + f" · avancement agrégé du défi : **{french.progress(rolled, fraction=True)}**",
             help=progress.ROLLUP_EXPLANATION,
         )
         if not rows:
@@ -158,7 +158,7 @@ def solutions_section(
             label = (
                 f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
                 f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
-                f"avancement {fraction(rolled)}"
+                f"avancement {french.progress(rolled, fraction=True)}"
             )
             with st.expander(label):
                 lines = [md_escape(row.description)] if isinstance(row.description, str) else []
@@ -166,7 +166,7 @@ def solutions_section(
                              + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
                 items = [
                     f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
-                    + ("non mesuré" if pd.isna(a.progress) else f"{int(a.progress)} %")
+                    + french.progress(a.progress)
                     for a in mine
                 ]
                 st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))

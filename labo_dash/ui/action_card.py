@@ -12,7 +12,7 @@ import streamlit as st
 
 from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
 from labo_dash.access import Actor
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import LaboError
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
@@ -145,11 +145,8 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             reported_by=reporter,
             today=today,
         )
-    except ValidationError as exc:
-        show_errors(exc, slots)
-        return
     except LaboError as exc:
-        st.error(md_escape(str(exc)), icon="⚠️")
+        show_errors(exc, slots)
         return
     flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
     next_version("update_form")
@@ -277,11 +274,8 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
                                        comment=comment, today=today)
         else:
             corrections.withdraw_update(con, actor, update_id, reason, today=today)
-    except ValidationError as exc:
-        show_errors(exc, slots)
-        return
     except LaboError as exc:
-        st.error(md_escape(str(exc)), icon="⚠️")
+        show_errors(exc, slots)
         return
     flash(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."))
     next_version("withdraw_form")
@@ -338,7 +332,7 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
             con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
         )
     except LaboError as exc:
-        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
+        show_errors(exc, {})
         return
     flash("Fiche de l'action enregistrée.")
     next_version("edit_form")

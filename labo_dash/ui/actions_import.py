@@ -14,6 +14,7 @@ from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import show_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,9 +66,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
     try:
         plan = actions_import.plan_import(con, data, upload.name, today, actor.name)
     except ImportRejected as exc:
-        st.error(str(exc), icon="⛔")
-        if exc.rows:
-            st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Motif"]), hide_index=True, width="stretch")
+        show_errors(exc)
         return
     if plan.empty:
         st.info(f"Ce fichier ne change rien (lu : {md_escape(plan.source)}) : il correspond déjà à la "
@@ -79,7 +78,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
         try:
             done = actions_import.apply_import(con, actor, data, upload.name, today)
         except LaboError as exc:
-            st.error(str(exc), icon="⚠️")
+            show_errors(exc)
             return
         fields = sum(bool(c.fields) for c in done.changes)
         points = sum(bool(c.update) for c in done.changes) + len(done.updates)

@@ -103,7 +103,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
             st.session_state.pop("edit_solution_choice", None)
             st.rerun()
     except LaboError as exc:
-        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
+        show_errors(exc, {})
 
 
 def solutions_section(

@@ -12,7 +12,8 @@ import streamlit as st
 
 from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
 from labo_dash.access import Actor
-from labo_dash.errors import LaboError
+from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
@@ -284,42 +285,17 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
 
 
 def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
-    """Show the form editing an action's fields (audited before/after; status and % go through updates)."""
+    """Show the form editing an action's fields (audited before/after; status and % go through updates).
+
+    The fields are checked as a whole (:func:`labo_dash.actions.check_fields`) before saving: a refused
+    form keeps what was typed, each message under its field.
+    """
     key = f"edit_{action['id']}_{version('edit_form')}"
     with st.form(key):
-        values = {
-            "title": st.text_input("Intitulé", value=action["title"], key=f"{key}_title")
-        }
-        left, right = st.columns(2)
-        values["pilot_structure"] = left.text_input(
-            "Structure pilote", value=action["pilot_structure"] or "", key=f"{key}_ps"
-        )
-        values["pilot_person"] = right.text_input(
-            "Personne pilote", value=action["pilot_person"] or "", key=f"{key}_pp"
-        )
-        values["contributors"] = left.text_input(
-            "Contributeur·ice·s", value=action["contributors"] or "", key=f"{key}_co"
-        )
-        values["funders"] = right.text_input("Financeurs", value=action["funders"] or "", key=f"{key}_fu")
-        values["start_date"] = left.date_input(
-            "Début", value=action["start_date"], format="DD/MM/YYYY", key=f"{key}_start"
-        )
-        values["due_date"] = right.date_input(
-            "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
-        )
-        values["budget_planned"] = left.text_input(
-            "Budget prévu (€)", value=parsing.typed_amount(action["budget_planned"]), key=f"{key}_bp"
-        )
-        values["budget_secured"] = right.text_input(
-            "Budget acquis (€)", value=parsing.typed_amount(action["budget_secured"]), key=f"{key}_bs"
-        )
-        values["next_step"] = left.text_input(
-            "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"
-        )
-        values["weight"] = right.text_input(
-            "Poids (vide = 1)", value=parsing.typed(action["weight"]), placeholder="1", key=f"{key}_w"
-        )
-        values["description"] = st.text_area("Description", value=action["description"] or "", key=f"{key}_d")
+        title = st.text_input("Intitulé", value=action["title"], key=f"{key}_{action_form.KEYS['title']}")
+        slots = {"title": st.empty()}
+        values, field_slots = action_form.field_inputs(key, action)
+        values["title"] = title
         submitted = st.form_submit_button("Enregistrer la fiche", icon="💾")
     if not submitted:
         return
@@ -327,12 +303,15 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
     if not diff:
         st.info("Aucune modification à enregistrer.")
         return
+    errors = actions.check_fields({name: actions.clean(value) for name, value in values.items()})
     try:
+        if errors:
+            raise ValidationError("La fiche n'a pas été enregistrée : corrigez les champs signalés.", errors)
         action_table.save_changes(
             con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
         )
     except LaboError as exc:
-        show_errors(exc, {})
+        show_errors(exc, slots | field_slots)
         return
     flash("Fiche de l'action enregistrée.")
     next_version("edit_form")

@@ -13,6 +13,7 @@ from labo_dash import actions, french, progress, solutions
 from labo_dash.access import Actor
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, tracker
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
@@ -205,16 +206,9 @@ def _amounts_confirmed(
     return False
 
 
-def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
-    """Choose a solution, see its provenance and volunteers, and create one or more actions in one step."""
-    data = solutions_data(con, today)
-    listed = data["solutions"]
-    if listed.empty:
-        st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
-        return
-    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
-                               placeholder="Choisissez…")
+def _provenance(con: duckdb.DuckDBPyConnection, data: dict, solution_id: int) -> tuple[dict, list[str]]:
+    """Show where the new actions come from (solution, défi, weighted objectives); return the solution
+    (:func:`labo_dash.solutions.get_solution`) and its volunteers' names (« Nom (Structure) »)."""
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
         f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution["objectives"]
@@ -228,102 +222,71 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
     names = [
         f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name for p in people.itertuples()
     ]
-    key = f"create_{solution_id}_{version('create_form')}"
+    return solution, names
+
+
+def _creation_form(key: str, volunteers: list[str]) -> tuple[dict, dict] | None:
+    """Draw the form creating actions (titles, the action fields, first status and %, the amounts' box).
+
+    Returns None until it is submitted, then (inputs as typed: ``titles`` (lines), the FIELDS values,
+    ``status``, ``progress``, ``confirmed``; slots by field name), kept on a refusal.
+    """
     with st.form(key):
-        slots = {}
-        titles = st.text_area(
-            "Intitulés des actions (une par ligne)",
-            height=110,
-            key=f"{key}_titles",
-            placeholder="Étude de préfiguration\nTour de table des financeurs",
-        )
-        slots["titles"] = st.empty()
-        description = st.text_area("Description commune (facultatif)", height=70, key=f"{key}_description")
-        slots["description"] = st.empty()
+        titles = st.text_area("Intitulés des actions (une par ligne)", height=110, key=f"{key}_titles",
+                              placeholder="Étude de préfiguration\nTour de table des financeurs")
+        slots = {"titles": st.empty()}
+        fields, field_slots = action_form.field_inputs(key, {}, volunteers=volunteers)
         left, right = st.columns(2)
-        pilot_structure = left.text_input("Structure pilote", key=f"{key}_ps")
-        pilot_person = right.text_input("Personne pilote", key=f"{key}_pp")
-        chosen = left.multiselect(
-            "Volontaires à associer",
-            names,
-            key=f"{key}_volunteers",
-            select_all=False,
-            placeholder="Volontaires du vote de clôture" if names else "Aucun·e volontaire",
-        )
-        others = right.text_input("Autres contributeur·ice·s", key=f"{key}_others")
-        slots["contributors"] = st.empty()
-        funders = left.text_input("Financeurs", key=f"{key}_funders")
-        next_step = right.text_input("Prochaine étape", key=f"{key}_next")
-        each = ("Chaque action créée reçoit ce montant : avec plusieurs intitulés, le total est affiché "
-                "et à confirmer avant l'enregistrement.")
-        planned = left.text_input(
-            "Budget prévu par action (€)", key=f"{key}_bp", placeholder="ex. 45 000", help=each
-        )
-        slots["budget_planned"] = left.empty()
-        secured = right.text_input(
-            "Budget acquis par action (€)", key=f"{key}_bs", placeholder="ex. 10 000", help=each
-        )
-        slots["budget_secured"] = right.empty()
-        start = left.date_input("Début", value=None, format="DD/MM/YYYY", key=f"{key}_start")
-        due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
-        slots["due_date"] = right.empty()
-        status = left.selectbox(
-            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status",
-            placeholder="Choisissez…"
-        )
-        slots["status"] = left.empty()
+        status = left.selectbox("Statut de départ", STATUS_CODES, format_func=french.status,
+                                key=f"{key}_status", placeholder="Choisissez…")
         value = right.text_input(
-            "Avancement de départ (%)",
-            placeholder="non mesuré (ex. 10 ou 10 %)",
-            key=f"{key}_progress",
+            "Avancement de départ (%)", placeholder="non mesuré (ex. 10 ou 10 %)", key=f"{key}_progress",
             help="Un nombre entier de 0 à 100. À lancer va avec 0 % (ou vide), Terminée avec 100 %.",
         )
-        slots["progress"] = right.empty()
-        weight = left.text_input("Poids (vide = 1)", placeholder="1", key=f"{key}_weight")
-        slots["weight"] = left.empty()
-        slots["reported_on"] = st.empty()
-        slots["amounts"] = st.empty()
+        slots |= field_slots | {"status": left.empty(), "progress": right.empty(),
+                                "reported_on": st.empty(), "amounts": st.empty()}
         confirmed = st.checkbox(
             "Je confirme : ces montants s'appliquent à chaque action", key=f"{key}_confirm",
             help="Nécessaire quand plusieurs actions reçoivent un budget : le total est d'abord affiché.",
         )
         submitted = st.form_submit_button("Créer les actions", type="primary", icon="✅")
     if not submitted:
+        return None
+    inputs = {"titles": titles.splitlines(), "fields": fields, "status": status, "progress": value,
+              "confirmed": confirmed}
+    return inputs, slots
+
+
+def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+    """Choose a solution, see its provenance and volunteers, and create one or more actions in one step.
+
+    Every mistake is shown first; with several titles, the budgets' total is confirmed only for an
+    otherwise valid form (:func:`_amounts_confirmed`). Nothing is written on a refusal.
+    """
+    data = solutions_data(con, today)
+    listed = data["solutions"]
+    if listed.empty:
+        st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
-    fields = {
-        "description": description,
-        "pilot_structure": pilot_structure,
-        "pilot_person": pilot_person,
-        "contributors": ", ".join([*chosen, *([others.strip()] if others.strip() else [])]),
-        "funders": funders,
-        "budget_planned": planned,
-        "budget_secured": secured,
-        "start_date": start,
-        "due_date": due,
-        "next_step": next_step,
-        "weight": weight,
-    }
-    errors = actions.creation_errors(titles.splitlines(), fields, status=status, progress_value=value,
-                                     reported_on=today, today=today)
-    if errors:  # every mistake first; the budget total is confirmed only for an otherwise valid form
-        show_errors(ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors),
-                    slots)
+    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
+                               placeholder="Choisissez…")
+    solution, volunteers = _provenance(con, data, solution_id)
+    key = f"create_{solution_id}_{version('create_form')}"
+    submitted = _creation_form(key, volunteers)
+    if submitted is None:
         return
-    if not _amounts_confirmed(fields, titles.splitlines(), confirmed, slots, f"{key}_shown"):
-        return
+    inputs, slots = submitted
+    titles, fields = inputs["titles"], inputs["fields"]
+    first = {"status": inputs["status"], "progress_value": inputs["progress"], "reported_on": today,
+             "today": today}
     try:
-        ids = actions.create_actions(
-            con,
-            actor,
-            solution_id,
-            titles.splitlines(),
-            fields,
-            status=status,
-            progress_value=value,
-            reported_on=today,
-            reported_by=actor.name,
-            today=today,
-        )
+        errors = actions.creation_errors(titles, fields, **first)
+        if errors:
+            raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+        if not _amounts_confirmed(fields, titles, inputs["confirmed"], slots, f"{key}_shown"):
+            return
+        ids = actions.create_actions(con, actor, solution_id, titles, fields, reported_by=actor.name, **first)
     except ValidationError as exc:
         show_errors(exc, slots)
         return

@@ -57,7 +57,7 @@ def card_tab() -> None:
     action_id = card.pick_action(table)
     left, right = st.columns(2, gap="large")
     with left:
-        action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
+        action = card.action_card(con, action_id, table)
         if actor.can("actions.write"):
             card.update_form(con, actor, action, day)
             with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):

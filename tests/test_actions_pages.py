@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, clock, db, reports, review
+from labo_dash import actions, clock, db, french, reports, review
+from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import action_form
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
@@ -23,6 +24,7 @@ NOT_STARTED = ("Statut « À lancer » mais avancement de 10 % (attendu : 0 %) :
 NOT_FINISHED = ("Statut « Terminée » mais avancement de 90 % (attendu : 100 %) : mettez 100 % ou "
                 "choisissez En cours.")
 NBSP = "\u00a0"
+ORGANISER_ACTOR = Actor(ORGANISER, "Test organisatrice")
 
 
 @pytest.fixture
@@ -305,6 +307,22 @@ def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, d
     assert any("Fiche de l'action enregistrée." in s for s in successes(at))
     row = db.connect(demo_db).execute("SELECT budget_planned, weight FROM actions WHERE id = 2").fetchone()
     assert row == (Decimal("12500.50"), 1.5)
+
+
+def test_card_alerts_are_the_trackers_flags(app, demo_db):
+    """The card's alerts are the domain's rules: an action created after the review is not « sans point »."""
+    con = db.connect(demo_db)
+    today = clock.today(con)
+    table = actions.tracker(con, today)
+    assert table.attrs["last_review"] is not None
+    stale = int(table.loc[table["stale"], "id"].iloc[0])
+    solution = int(table["solution_id"].iloc[0])
+    (new,) = actions.create_actions(con, ORGANISER_ACTOR, solution, ["Action née après la revue"], {},
+                                    reported_on=today, reported_by=None, today=today)
+    assert not actions.tracker(con, today).set_index("id").loc[new, "stale"]
+    alert = f"Pas de point d'avancement depuis la revue du {french.date(table.attrs['last_review'])}."
+    assert alert in [w.value for w in app(ACTIONS_PAGE, action=str(stale)).warning]
+    assert alert not in [w.value for w in app(ACTIONS_PAGE, action=str(new)).warning]
 
 
 def _form_widgets(at: AppTest, prefix: str) -> dict[str, str]:

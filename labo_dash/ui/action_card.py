@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
+from labo_dash import action_table, actions, charts, clock, corrections, french, parsing
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui import action_form
@@ -37,11 +37,15 @@ def _link_action() -> None:
     st.query_params["action"] = str(st.session_state["action_choice"])
 
 
-def action_card(
-    con: duckdb.DuckDBPyConnection, action_id: int, today: dt.date, last_review: dt.date | None
-) -> dict:
-    """Show an action's provenance, state, alerts and details; return the action."""
+def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFrame) -> dict:
+    """Show an action's provenance, state, alerts and details; return the action (:func:`actions.get_action`).
+
+    ``table`` is the tracker (:func:`labo_dash.actions.tracker`): the alerts are its flags ``overdue``,
+    ``mismatch`` and ``stale`` (the one rule of each, in the domain), ``attrs["last_review"]`` the review
+    the stale alert refers to.
+    """
     action = actions.get_action(con, action_id)
+    flags = table.loc[table["id"] == action_id].iloc[0]
     st.subheader(md_escape(action["title"]), anchor=False)
     objectives = " · ".join(
         f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
@@ -62,27 +66,17 @@ def action_card(
         french.amount(action["budget_secured"]),
         help=f"sur {french.amount(action['budget_planned'])} prévus",
     )
-    overdue = (
-        action["due_date"] is not None
-        and action["due_date"] < today
-        and action["status"] not in progress.CLOSED
-    )
-    if overdue:
+    if flags["overdue"]:
         st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
-    mismatch = progress.mismatch_message(action["status"], action["progress"])
-    if mismatch:
+    mismatch = flags["mismatch"]
+    if isinstance(mismatch, str):
         st.warning(
             md_escape(f"{mismatch} : à clarifier avec le pilote (rien n'est corrigé automatiquement)."),
             icon="⚠️",
         )
-    if (
-        last_review
-        and action["status"] not in progress.CLOSED
-        and (action["last_update"] is None or action["last_update"] <= last_review)
-    ):
-        st.warning(
-            f"Pas de point d'avancement depuis la revue du {french.date(last_review)}.", icon="💤"
-        )
+    if flags["stale"]:
+        since = french.date(table.attrs["last_review"])
+        st.warning(f"Pas de point d'avancement depuis la revue du {since}.", icon="💤")
     details = [
         ("Échéance", french.date(action["due_date"])),
         ("Dernier point d'avancement", french.date(action["last_update"])),

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, clock, db, french, reports, review
+from labo_dash import action_creation, actions, clock, db, french, reports, review
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import action_form
 
@@ -317,7 +317,7 @@ def test_card_alerts_are_the_trackers_flags(app, demo_db):
     assert table.attrs["last_review"] is not None
     stale = int(table.loc[table["stale"], "id"].iloc[0])
     solution = int(table["solution_id"].iloc[0])
-    (new,) = actions.create_actions(con, ORGANISER_ACTOR, solution, ["Action née après la revue"], {},
+    (new,) = action_creation.create_actions(con, ORGANISER_ACTOR, solution, ["Action née après la revue"], {},
                                     reported_on=today, reported_by=None, today=today)
     assert not actions.tracker(con, today).set_index("id").loc[new, "stale"]
     alert = f"Pas de point d'avancement depuis la revue du {french.date(table.attrs['last_review'])}."

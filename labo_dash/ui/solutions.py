@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, french, progress, solutions
+from labo_dash import action_creation, french, progress, solutions
 from labo_dash.access import Actor
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
@@ -182,7 +182,7 @@ def _amounts_confirmed(
     submit: each euro is meant, and counted once, in the partners' totals.
     """
     count = len([t for t in titles if t.strip()])
-    added = {name: total for name, total in actions.amounts_added(fields, titles).items() if total}
+    added = {name: total for name, total in action_creation.amounts_added(fields, titles).items() if total}
     if count < 2 or not added:
         return True
     shown = (count, tuple(sorted((name, str(total)) for name, total in added.items())))
@@ -281,12 +281,13 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
     first = {"status": inputs["status"], "progress_value": inputs["progress"], "reported_on": today,
              "today": today}
     try:
-        errors = actions.creation_errors(titles, fields, **first)
+        errors = action_creation.creation_errors(titles, fields, **first)
         if errors:
             raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
         if not _amounts_confirmed(fields, titles, inputs["confirmed"], slots, f"{key}_shown"):
             return
-        ids = actions.create_actions(con, actor, solution_id, titles, fields, reported_by=actor.name, **first)
+        ids = action_creation.create_actions(con, actor, solution_id, titles, fields, reported_by=actor.name,
+                                             **first)
     except ValidationError as exc:
         show_errors(exc, slots)
         return

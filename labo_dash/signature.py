@@ -102,16 +102,12 @@ latest AS (  -- each action's latest update on or before the date (the later poi
     GROUP BY d.as_of, u.action_id
 )"""
 
+# The support of each défi with its objectives' weights and the rolled-up progress of its actions at a date:
+# the start of the two views that show support and realised side by side.
+_SUPPORT_ROLLED = "WITH" + ",".join([_SUPPORT, _WEIGHTS, _LATEST, _ROLLUP]) + ","
+
 SUPPORT_BY_CHALLENGE_SQL = (
-    "WITH"
-    + _SUPPORT
-    + ","
-    + _WEIGHTS
-    + ","
-    + _LATEST
-    + ","
-    + _ROLLUP
-    + ","
+    _SUPPORT_ROLLED
     + """
 action_counts AS (
     SELECT s.challenge_id, count(*) AS actions
@@ -143,15 +139,7 @@ ORDER BY sp.support DESC, sp.position, o.number NULLS LAST
 )
 
 SUPPORT_OVER_TIME_SQL = (
-    "WITH"
-    + _SUPPORT
-    + ","
-    + _WEIGHTS
-    + ","
-    + _LATEST
-    + ","
-    + _ROLLUP
-    + ","
+    _SUPPORT_ROLLED
     + """
 split AS (
     SELECT sp.challenge_id, w.objective_id, sp.support * w.weight AS support_objective

@@ -12,7 +12,7 @@ from labo_dash import clock, corrections, db, progress, signature, voting
 from labo_dash import rounds as rounds_module
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import signature as signature_ui
-from labo_dash.ui import signature_tables as tables
+from labo_dash.ui.signature import tables
 from tests.withdrawal_data import OCTOBER_END, RIGHT
 from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
 from tests.withdrawal_data import build as build_withdrawal
@@ -398,7 +398,7 @@ def test_months_and_month_ends(data):
 
 
 def test_the_views_cache_key_changes_with_the_weights_and_the_progress(data):
-    from labo_dash.ui.signature_views import SIGNATURE_TOPICS
+    from labo_dash.ui.signature.views import SIGNATURE_TOPICS
 
     con, _ = data
     before = db.versions(con, *SIGNATURE_TOPICS)

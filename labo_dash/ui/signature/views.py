@@ -1,4 +1,4 @@
-"""The views of the signature section (used by labo_dash.ui.signature): per-défi bars, per-objective
+"""The views of the signature section (used by labo_dash.ui.signature.section): per-défi bars, per-objective
 panels, the weights heatmap and the actions' Gantt, each with its figures table and downloads.
 
 Data and chart specs are cached per database file and versions of what they read (SIGNATURE_TOPICS,
@@ -18,10 +18,10 @@ import streamlit as st
 
 from labo_dash import charts, french, seminar, signature
 from labo_dash.db import Topic
-from labo_dash.ui import signature_filter as picks
-from labo_dash.ui import signature_tables as tables
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import downloads, figures_table, spec
+from labo_dash.ui.signature import filters as picks
+from labo_dash.ui.signature import tables
 
 _VIEWS = {
     "bars": signature.support_by_challenge,

@@ -18,11 +18,11 @@ import streamlit as st
 
 from labo_dash import french, seminar, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.ui import signature_filter as picks
-from labo_dash.ui import signature_views as views
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.common import today as current_day
-from labo_dash.ui.signature_views import BARS_TITLE
+from labo_dash.ui.signature import filters as picks
+from labo_dash.ui.signature import views
+from labo_dash.ui.signature.views import BARS_TITLE
 
 REPLAY_PAUSE = 0.7  # seconds between two months when the history is replayed
 SUPPORT_HELP = (

@@ -19,6 +19,7 @@ from labo_dash.access import Actor
 from labo_dash.actions import (
     FIELDS,
     NUMBER_FIELDS,
+    TITLE_MAX,
     append_updates,
     check_fields,
     check_update,
@@ -52,10 +53,9 @@ def creation_errors(
     if not titles:
         errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
     errors.pop("title", None)
-    long = [t for t in titles if len(t) > FIELDS["title"][1]]
+    long = [t for t in titles if len(t) > TITLE_MAX]
     if long:
-        limit = FIELDS["title"][1]
-        errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], limit)
+        errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], TITLE_MAX)
     if len(set(titles)) != len(titles):
         errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
     progress_value = clean(progress_value)

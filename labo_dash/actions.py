@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlparse
 
 import duckdb
@@ -26,9 +26,10 @@ from labo_dash import access, clock, db, french, parsing, progress, review, sett
 from labo_dash.access import Actor
 from labo_dash.errors import NotFound, ValidationError
 
+TITLE_MAX = 200  # characters
 # Editable fields of the action row -> (French label, max length for text, None for other types).
 FIELDS: dict[str, tuple[str, int | None]] = {
-    "title": ("Intitulé", 200),
+    "title": ("Intitulé", TITLE_MAX),
     "description": ("Description", 2000),
     "pilot_structure": ("Structure pilote", 200),
     "pilot_person": ("Personne pilote", 200),
@@ -262,38 +263,56 @@ def chronology_errors(current: dict[str, Any], reported_on: dt.date | None) -> d
     return {}
 
 
-def record_update(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    action_id: int,
-    *,
-    reported_on: dt.date,
-    status: str,
-    progress_value: Any,
-    comment: str | None = None,
-    evidence_url: str | None = None,
-    reported_by: str | None = None,
-    today: dt.date,
-) -> int:
-    """Append one progress update to an action; return its id (nothing is ever overwritten).
+class NewPoint(TypedDict):
+    """A new progress point as typed: the keyword arguments of :func:`record_update` and
+    :func:`labo_dash.corrections.replace_update` (the one list of them).
 
-    ``progress_value`` is a % as typed (« 40 », « 40 % ») or a number, blank for not measured; it is
-    checked with the other fields by :func:`check_update`. Raises ValidationError (French, per field).
+    ``status`` (a code of french.STATUSES), ``progress_value`` (a % as typed, « 40 » or « 40 % », or a
+    number; blank: not measured), ``comment``, ``evidence_url``, ``reported_by`` (default: the actor's
+    name), ``today`` (local date: a point is never in the future).
+    """
+
+    status: str
+    progress_value: Any
+    comment: NotRequired[str | None]
+    evidence_url: NotRequired[str | None]
+    reported_by: NotRequired[str | None]
+    today: dt.date
+
+
+def read_point(
+    action_id: int, reported_on: dt.date, actor: Actor, point: NewPoint
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return a new point's row for :func:`append_updates` (text cleaned, % read by :func:`read_progress`,
+    None when refused) and a French message per invalid field (:func:`check_update`; empty when valid)."""
+    comment, evidence_url = clean(point.get("comment")), clean(point.get("evidence_url"))
+    progress_value = clean(point["progress_value"])
+    errors = check_update(point["status"], progress_value, reported_on, comment, evidence_url, point["today"])
+    row = {"action_id": action_id, "reported_on": reported_on, "status": point["status"],
+           "progress": None if "progress" in errors else read_progress(progress_value),
+           "comment": comment, "evidence_url": evidence_url,
+           "reported_by": clean(point.get("reported_by")) or actor.name}
+    return row, errors
+
+
+def record_update(
+    con: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, reported_on: dt.date,
+    **point: Unpack[NewPoint],
+) -> int:
+    """Append one progress update (:class:`NewPoint`) to an action; return its id (nothing is overwritten).
+
+    Checked by :func:`check_update`, after the action's latest point (:func:`chronology_errors`), and
+    refused when it brings nothing new. Raises ValidationError (French, per field), NotFound.
     """
     access.require(actor, "actions.write")
     current = get_action(con, action_id)
-    comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
-    errors = check_update(status, clean(progress_value), reported_on, comment, evidence_url, today)
+    row, errors = read_point(action_id, reported_on, actor, point)
     errors |= chronology_errors(current, reported_on)
-    progress_value = None if "progress" in errors else read_progress(clean(progress_value))
-    unchanged = status == current["status"] and progress_value == current["progress"]
-    if not errors and unchanged and not comment and not evidence_url:
+    unchanged = (row["status"], row["progress"]) == (current["status"], current["progress"])
+    if not errors and unchanged and not row["comment"] and not row["evidence_url"]:
         errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
     if errors:
         raise ValidationError("Le point n'a pas été enregistré : corrigez les champs signalés.", errors)
-    row = {"action_id": action_id, "reported_on": reported_on, "status": status,
-           "progress": progress_value, "comment": comment,
-           "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return append_updates(cur, actor, [row])[0]
 
@@ -306,7 +325,7 @@ def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int 
     and until then the alert still refers to the review before. None when no review is that old.
     """
     days = settings.get_setting(con, settings.STALE_AFTER_DAYS)
-    return review.last_review_date(con, today - dt.timedelta(days=days), seminar_id)
+    return review.last_review_date(con, today - dt.timedelta(days=int(days)), seminar_id)
 
 
 def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:

@@ -65,7 +65,7 @@ class MonthlyReport:
     decisions: pd.DataFrame
     review: dict[str, Any] | None
     objective_list: list[dict[str, Any]] = field(default_factory=list)
-    support_round: dict[str, Any] | None = None
+    support_round: signature.SupportRound | None = None
     support: pd.DataFrame | None = None
 
     @property
@@ -125,7 +125,7 @@ def build_report(
     )
     months = [m for m in review.review_months(con, today, seminar_id) if m <= month]
     found = signature.support_round(con, seminar_id)
-    support = signature.support_by_challenge(con, found["id"], as_of) if found else None
+    support = signature.support_by_challenge(con, found.id, as_of) if found else None
     return MonthlyReport(
         seminar=seminar.get_seminar(con, seminar_id),
         month=month,

@@ -17,7 +17,7 @@ from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import flash, next_version, show_errors, version
+from labo_dash.ui.feedback import saved, show_errors, version
 
 
 def pick_action(table: pd.DataFrame) -> int:
@@ -58,14 +58,12 @@ def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFr
         + (f"  \nObjectifs : {objectives}" if objectives else ""),
         unsafe_allow_html=True,
     )
-    cols = st.columns(3)
-    cols[0].metric("Statut", french.status(action["status"]))
-    cols[1].metric("Avancement", french.progress(action["progress"]))
-    cols[2].metric(
-        "Budget acquis",
-        french.amount(action["budget_secured"]),
-        help=f"sur {french.amount(action['budget_planned'])} prévus",
-    )
+    state = [("Statut", french.status(action["status"]), None),
+             ("Avancement", french.progress(action["progress"]), None),
+             ("Budget acquis", french.amount(action["budget_secured"]),
+              f"sur {french.amount(action['budget_planned'])} prévus")]
+    for col, (label, value, note) in zip(st.columns(3), state, strict=True):
+        col.metric(label, value, help=note)
     if flags["overdue"]:
         st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
     mismatch = flags["mismatch"]
@@ -143,9 +141,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
     except LaboError as exc:
         show_errors(exc, slots)
         return
-    flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
-    next_version("update_form")
-    st.rerun()
+    saved(f"Point d'avancement du {french.date(reported_on)} enregistré.", "update_form")
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
@@ -244,7 +240,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
             "dans l'historique ; les avancements agrégés, revues, rapports et exports ne le comptent plus."
         )
         slots = {}
-        update_id = st.selectbox("Point à retirer", ids, format_func=labels.get, key=f"{key}_point",
+        update_id = st.selectbox("Point à retirer", ids, format_func=lambda i: labels[i], key=f"{key}_point",
                                  placeholder="Choisissez…")
         slots["update_id"] = st.empty()
         reason = st.text_area("Raison du retrait", key=f"{key}_reason",
@@ -261,7 +257,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         comment = st.text_input("Commentaire du point corrigé", key=f"{key}_comment")
         slots["comment"] = st.empty()
         submitted = st.form_submit_button("Retirer le point", icon="↩️")
-    if not submitted:
+    if not submitted or update_id is None:  # the newest point is chosen by default: never None here
         return
     try:
         if replace:
@@ -272,10 +268,9 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
     except LaboError as exc:
         show_errors(exc, slots)
         return
-    flash(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."))
-    next_version("withdraw_form")
-    next_version("update_form")  # its defaults are the action's state, which the withdrawal changed
-    st.rerun()
+    # The update form's defaults are the action's state, which the withdrawal changed: it is renewed too.
+    saved(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."),
+          "withdraw_form", "update_form")
 
 
 def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
@@ -307,6 +302,4 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
     except LaboError as exc:
         show_errors(exc, slots | field_slots)
         return
-    flash("Fiche de l'action enregistrée.")
-    next_version("edit_form")
-    st.rerun()
+    saved("Fiche de l'action enregistrée.", "edit_form")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -59,6 +59,15 @@ def field_error(errors: Mapping[str, str], field: str, icon: str = "✋") -> Non
     """
     if field in errors:
         st.error(errors[field], icon=icon)
+
+
+def saved(message: str, *forms: str) -> NoReturn:
+    """End a successful save: keep ``message`` for the next run (:func:`flash`), empty the forms named
+    ``forms`` (:func:`next_version`) and rerun the page."""
+    flash(message)
+    for form in forms:
+        next_version(form)
+    st.rerun()
 
 
 def next_version(name: str) -> None:

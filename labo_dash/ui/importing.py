@@ -44,8 +44,8 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state = st.session_state
     if "import_done" in state:
         st.success(state.pop("import_done"), icon="✅")
-    what = st.segmented_control("Que voulez-vous importer ?", list(KINDS), format_func=KINDS.get,
-                                key="import_what", default="findings") or "findings"
+    what = st.segmented_control("Que voulez-vous importer ?", list(KINDS), key="import_what",
+                                format_func=lambda kind: KINDS[kind], default="findings") or "findings"
     if what == "findings":
         st.markdown("Colonnes : **atelier** (numéro ou titre), **type** (frein, levier ou constat), "
                     "**texte**, **objectifs** (numéros ou titres, séparés par des virgules), et si besoin "

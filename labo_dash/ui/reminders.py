@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 from labo_dash import french, reminders, review
@@ -57,23 +58,28 @@ def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.da
     st.caption(f"{french.plural(len(rows), 'action', 'actions')} à relancer, "
                f"{french.plural(len(pilots), 'pilote', 'pilotes')}.")
     for number, pilot in enumerate(pilots):
-        mine = rows[rows["pilot"] == pilot]
-        with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
-            st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
-                                  for _, r in mine.iterrows()))
-            mail, agenda = st.columns(2)
-            mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
-                             width="stretch")
-            agenda_file = reminders.calendar(table, pilot=pilot)
-            if b"BEGIN:VEVENT" in agenda_file:  # no file without a due date in it
-                agenda.download_button(
-                    "Ses échéances (.ics)", agenda_file,
-                    reminders.calendar_file_name(pilot),
-                    mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
-                    key=f"reminders_ics_{number}",
-                )
-            else:
-                agenda.caption("Aucune échéance datée : pas de fichier d'agenda.")
-            st.caption(f"Objet : {reminders.subject(next_review)}")
-            st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
-                    wrap_lines=True)
+        _pilot(pilot, rows[rows["pilot"] == pilot], table, next_review, number)
+
+
+def _pilot(pilot: str, mine: pd.DataFrame, table: pd.DataFrame, next_review: dt.date, number: int) -> None:
+    """Show one pilot's reminder: the actions to chase (``mine``, rows of :func:`reminders.reminders`),
+    the e-mail (link and text) and the pilot's due dates from the tracker ``table`` (.ics)."""
+    with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
+        st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
+                              for _, r in mine.iterrows()))
+        mail, agenda = st.columns(2)
+        mail.link_button("Écrire le courriel", reminders.mailto(pilot, mine, next_review), icon="✉️",
+                         width="stretch")
+        agenda_file = reminders.calendar(table, pilot=pilot)
+        if b"BEGIN:VEVENT" in agenda_file:  # no file without a due date in it
+            agenda.download_button(
+                "Ses échéances (.ics)", agenda_file,
+                reminders.calendar_file_name(pilot),
+                mime="text/calendar", icon="📅", width="stretch", on_click="ignore",
+                key=f"reminders_ics_{number}",
+            )
+        else:
+            agenda.caption("Aucune échéance datée : pas de fichier d'agenda.")
+        st.caption(f"Objet : {reminders.subject(next_review)}")
+        st.code(reminders.body(pilot, mine, next_review).replace("\r\n", "\n"), language=None,
+                wrap_lines=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -17,7 +18,7 @@ from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, tracker
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import flash, next_version, show_errors, version
+from labo_dash.ui.feedback import saved, show_errors, version
 
 
 @by_version(*FOLLOW_UP_TOPICS, Topic.VOTES, Topic.PEOPLE, max_entries=32)
@@ -43,7 +44,7 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
         challenge_id = st.selectbox(
             "Défi",
             ids,
-            format_func=titles.get,
+            format_func=lambda i: titles[i],
             index=None,
             placeholder="Choisissez le défi auquel la solution répond",
             key=f"{key}_c",
@@ -63,16 +64,14 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
     except ValidationError as exc:
         show_errors(exc, slots)
         return
-    flash(f"Solution « {title.strip()} » ajoutée.")
-    next_version("solution_form")
-    st.rerun()
+    saved(f"Solution « {title.strip()} » ajoutée.", "solution_form")
 
 
 def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.DataFrame) -> None:
     """Show the form correcting or deleting one solution, chosen in a list (one form for all: a form per
     solution cost 1,4 s per rerun at 150 solutions)."""
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution", list(labels), format_func=labels.get, index=None,
+    solution_id = st.selectbox("Solution", list(labels), format_func=lambda i: labels[i], index=None,
                                placeholder="Choisissez la solution à corriger", key="edit_solution_choice")
     if solution_id is None:
         return
@@ -86,7 +85,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
             key=f"sol_desc_{solution_id}",
         )
         save, delete = st.columns(2)
-        saved = save.form_submit_button("Enregistrer", icon="💾")
+        to_save = save.form_submit_button("Enregistrer", icon="💾")
         deleted = delete.form_submit_button(
             "Supprimer la solution",
             icon="🗑️",
@@ -94,15 +93,13 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
             help="Impossible tant que des actions en découlent",
         )
     try:
-        if saved:
+        if to_save:
             solutions.update_solution(con, actor, solution_id, title, description)
-            flash("Solution modifiée.")
-            st.rerun()
+            saved("Solution modifiée.")
         if deleted:
             solutions.delete_solution(con, actor, solution_id)
-            flash(f"Solution « {row['title']} » supprimée.")
             st.session_state.pop("edit_solution_choice", None)
-            st.rerun()
+            saved(f"Solution « {row['title']} » supprimée.")
     except LaboError as exc:
         show_errors(exc, {})
 
@@ -154,23 +151,28 @@ def solutions_section(
                 "« Ajouter une solution »."
             )
         for row in rows:
-            mine, people = actions_of[row.id], people_of[row.id]
-            rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
-            label = (
-                f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
-                f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
-                f"avancement {french.progress(rolled, fraction=True)}"
-            )
-            with st.expander(label):
-                lines = [md_escape(row.description)] if isinstance(row.description, str) else []
-                lines.append("**Volontaires « je veux contribuer »** : "
-                             + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
-                items = [
-                    f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
-                    + french.progress(a.progress)
-                    for a in mine
-                ]
-                st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))
+            _solution(row, actions_of[row.id], people_of[row.id])
+
+
+def _solution(row: Any, mine: list, people: list[str]) -> None:
+    """Show one solution (a row of :func:`labo_dash.solutions.list_solutions`) as an expander: its
+    description, volunteers (« Nom (Structure) ») and actions (tracker rows) with their rolled-up progress."""
+    rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
+    label = (
+        f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
+        f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
+        f"avancement {french.progress(rolled, fraction=True)}"
+    )
+    with st.expander(label):
+        lines = [md_escape(row.description)] if isinstance(row.description, str) else []
+        lines.append("**Volontaires « je veux contribuer »** : "
+                     + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
+        items = [
+            f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
+            + french.progress(a.progress)
+            for a in mine
+        ]
+        st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))
 
 
 def _amounts_confirmed(
@@ -269,8 +271,10 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
         st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels), format_func=labels.get, key="create_from",
-                               placeholder="Choisissez…")
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=lambda i: labels[i],
+                               key="create_from", placeholder="Choisissez…")
+    if solution_id is None:  # the first solution is chosen by default: only without any
+        return
     solution, volunteers = _provenance(con, data, solution_id)
     key = f"create_{solution_id}_{version('create_form')}"
     submitted = _creation_form(key, volunteers)
@@ -291,11 +295,6 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
     except ValidationError as exc:
         show_errors(exc, slots)
         return
-    flash(
-        french.plural(len(ids), "action créée", "actions créées")
-        + f" à partir de « {solution['title']} » : N° "
-        + ", ".join(str(i) for i in ids)
-        + "."
-    )
-    next_version("create_form")
-    st.rerun()
+    created = french.plural(len(ids), "action créée", "actions créées")
+    numbers = ", ".join(str(i) for i in ids)
+    saved(f"{created} à partir de « {solution['title']} » : N° {numbers}.", "create_form")

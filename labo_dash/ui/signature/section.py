@@ -91,7 +91,7 @@ def render_support_by_challenge(
         if found is None:
             st.info(NO_ROUND, icon="🗳️")
             return None
-        round_id = found["id"]
+        round_id = found.id
         notes.append(md_escape(signature.support_source(found)))
     section = views.Section(con, key, seminar_id)
     month = month or dt.date(today.year, today.month, 1)
@@ -144,7 +144,7 @@ def render_signature(
         chosen, replay = month_control(months, key, month)
     else:
         chosen, replay = (month if month in months else months[-1]), False
-    shown = _Shown(section, found["id"], months, chosen, today, replay)
+    shown = _Shown(section, found.id, months, chosen, today, replay)
     if shown.bars.empty or not shown.bars["score"].sum():
         st.info(NO_VOTE, icon="🗳️")
         return

@@ -61,6 +61,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 import labo_dash.ui  # noqa: E402
 from labo_dash import (  # noqa: E402
+    action_creation,
     action_table,
     actions,
     backup,
@@ -278,7 +279,7 @@ def measure_writes(con, runs: int, timeout: float, actions_page: bool = True) ->
             con, ACTOR, rounds.RoundRules(f"Tour du banc d'essai {stamp}-{n}"), items()),
         "solution (solutions.add_solution)": lambda n: solutions.add_solution(
             con, ACTOR, challenge, f"Solution du banc d'essai {stamp}-{n}"),
-        "création d'action (actions.create_actions)": lambda n: actions.create_actions(
+        "création d'action (actions.create_actions)": lambda n: action_creation.create_actions(
             con, ACTOR, solution, [f"Action du banc d'essai {stamp}-{n}"], {"pilot_structure": "Labo"},
             reported_on=day, reported_by=None, today=day),
         "point d'avancement (actions.record_update)": lambda n: actions.record_update(

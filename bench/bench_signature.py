@@ -56,7 +56,7 @@ def main() -> int:
         rows = []
         for factor in (1, 10, 100):
             con = db.open_database(scaled_copy(template, folder / f"x{factor}.duckdb", factor))
-            round_id = signature.support_round(con)["id"]
+            round_id = signature.support_round(con).id
             dates = [signature.as_of(m, TODAY) for m in signature.months(con, TODAY)]
             (n_challenges, n_ballots, n_actions, n_updates) = con.execute(
                 "SELECT (SELECT count(*) FROM challenges), (SELECT count(*) FROM ballots), "

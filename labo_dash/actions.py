@@ -7,7 +7,8 @@ A new point whose status and % disagree (Terminée below 100 %, À lancer above 
 (:func:`check_update`, the one check of every write path); old data that disagrees is flagged, never fixed.
 Numbers (budgets, weight, %) are read exactly by :mod:`labo_dash.parsing`: typed text (« 45 000 € »,
 « 40 % »), grid floats and stored Decimals alike; a value out of range is refused, never clamped.
-Bulk edits of many actions at once: :mod:`labo_dash.action_table`.
+Actions created from a solution: :mod:`labo_dash.action_creation`; bulk edits of many actions at once:
+:mod:`labo_dash.action_table`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlparse
 
 import duckdb
@@ -25,9 +26,10 @@ from labo_dash import access, clock, db, french, parsing, progress, review, sett
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
 
+TITLE_MAX = 200  # characters
 # Editable fields of the action row -> (French label, max length for text, None for other types).
 FIELDS: dict[str, tuple[str, int | None]] = {
-    "title": ("Intitulé", 200),
+    "title": ("Intitulé", TITLE_MAX),
     "description": ("Description", 2000),
     "pilot_structure": ("Structure pilote", 200),
     "pilot_person": ("Personne pilote", 200),
@@ -40,7 +42,6 @@ FIELDS: dict[str, tuple[str, int | None]] = {
     "next_step": ("Prochaine étape", 500),
     "weight": ("Poids", None),
 }
-_ROW_FIELDS = [name for name in FIELDS if name != "title"]  # the order of the INSERT below
 UPDATE_FIELDS = ("status", "progress", "comment", "evidence_url")
 NUMBER_FIELDS = ("budget_planned", "budget_secured", "weight")
 BUDGET_MAX = 100_000_000  # €
@@ -198,108 +199,6 @@ def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict
     return ids
 
 
-def creation_errors(
-    titles: list[str],
-    fields: dict[str, Any],
-    *,
-    status: str = "a_lancer",
-    progress_value: Any = None,
-    reported_on: dt.date,
-    today: dt.date,
-) -> dict[str, str]:
-    """Return a French message per invalid field of :func:`create_actions`'s input (empty when valid).
-
-    Checks the titles (one at least, none too long, no two alike; blank lines are skipped), the fields
-    (:func:`check_fields`) and, when the actions start with a status other than À lancer or a %, the
-    first point (:func:`check_update`, the one status/% rule). Writes nothing.
-    """
-    titles = [t for t in (clean(t) for t in titles) if t]
-    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
-    errors = check_fields({**values, "title": titles[0] if titles else None})
-    if not titles:
-        errors["titles"] = "Écrivez au moins un intitulé d'action (un par ligne)."
-    errors.pop("title", None)
-    limit = FIELDS["title"][1]
-    long = [t for t in titles if limit is not None and len(t) > limit]
-    if long and limit is not None:
-        errors["titles"] = french.too_long(f"L'intitulé « {long[0][:60]}… »", long[0], limit)
-    if len(set(titles)) != len(titles):
-        errors["titles"] = "Deux actions portent le même intitulé : distinguez-les."
-    progress_value = clean(progress_value)
-    if status != "a_lancer" or progress_value is not None:
-        errors |= check_update(status, progress_value, reported_on, None, None, today)
-    return errors
-
-
-def create_actions(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    solution_id: int,
-    titles: list[str],
-    fields: dict[str, Any],
-    *,
-    status: str = "a_lancer",
-    progress_value: Any = None,
-    reported_on: dt.date,
-    reported_by: str | None,
-    today: dt.date,
-) -> list[int]:
-    """Create one action per title from a solution; return their ids (nothing written on an error).
-
-    Every value of ``fields`` (FIELDS names, numbers as typed or numeric) applies to EACH action: a
-    budget of 45 000 € with two titles gives each action 45 000 €, 90 000 € in all (the form says so
-    and shows the total before saving). A status other than À lancer, or a % (``progress_value``, read
-    by :func:`read_progress`), is recorded as each action's first progress update, checked by
-    :func:`check_update` (À lancer with 10 % is refused). Raises ValidationError (French, per field),
-    PermissionDenied, NotFound.
-    """
-    access.require(actor, Permission.ACTIONS_WRITE)
-    solution = solutions.get_solution(con, solution_id)
-    errors = creation_errors(titles, fields, status=status, progress_value=progress_value,
-                             reported_on=reported_on, today=today)
-    if errors:
-        raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
-    titles = [t for t in (clean(t) for t in titles) if t]
-    values = {name: clean(fields.get(name)) for name in FIELDS if name != "title"}
-    progress_value = clean(progress_value)
-    initial = status != "a_lancer" or progress_value is not None
-    values, _ = read_numbers(values)
-    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
-        created = cur.execute(
-            "INSERT INTO actions (solution_id, title, description, pilot_structure, pilot_person, "
-            "contributors, funders, budget_planned, budget_secured, start_date, due_date, next_step, weight, "
-            "created_at) SELECT ?, unnest(?::VARCHAR[]), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-            "RETURNING id, title",
-            [solution_id, titles, *[values[n] for n in _ROW_FIELDS], clock.stored_now()],  # UTC, app clock
-        ).fetchall()
-        ids = {title: action_id for action_id, title in created}
-        for title in titles:
-            after = {"solution_id": solution_id, "challenge_id": solution.challenge_id, "title": title}
-            db.audit(cur, actor, "action", ids[title], "create", None,
-                     after | {name: clean(value) for name, value in values.items()})
-        if initial:
-            first = {"reported_on": reported_on, "status": status, "progress": read_progress(progress_value),
-                     "comment": "Création de l'action", "evidence_url": None, "reported_by": reported_by}
-            append_updates(cur, actor, [{"action_id": ids[t], **first} for t in titles])
-    return [ids[t] for t in titles]
-
-
-def amounts_added(fields: dict[str, Any], titles: list[str]) -> dict[str, Decimal]:
-    """Return what creating one action per title adds to the partners' budget totals (€, exact).
-
-    Keys "budget_planned" and "budget_secured", only for the amounts given: each of the non-blank
-    ``titles`` gets the whole amount (see :func:`create_actions`), so the total is amount × titles.
-    Unreadable amounts are left out (:func:`create_actions` refuses them).
-    """
-    count = len([t for t in (clean(t) for t in titles) if t])
-    read, errors = read_numbers({name: clean(fields.get(name)) for name in NUMBER_FIELDS})
-    return {
-        name: read[name] * count
-        for name in ("budget_planned", "budget_secured")
-        if name not in errors and read[name] is not None
-    }
-
-
 def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]:
     """Return an action's fields, provenance (solution, défi, objectives) and current state.
 
@@ -364,38 +263,56 @@ def chronology_errors(current: dict[str, Any], reported_on: dt.date | None) -> d
     return {}
 
 
-def record_update(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    action_id: int,
-    *,
-    reported_on: dt.date,
-    status: str,
-    progress_value: Any,
-    comment: str | None = None,
-    evidence_url: str | None = None,
-    reported_by: str | None = None,
-    today: dt.date,
-) -> int:
-    """Append one progress update to an action; return its id (nothing is ever overwritten).
+class NewPoint(TypedDict):
+    """A new progress point as typed: the keyword arguments of :func:`record_update` and
+    :func:`labo_dash.corrections.replace_update` (the one list of them).
 
-    ``progress_value`` is a % as typed (« 40 », « 40 % ») or a number, blank for not measured; it is
-    checked with the other fields by :func:`check_update`. Raises ValidationError (French, per field).
+    ``status`` (a code of french.STATUSES), ``progress_value`` (a % as typed, « 40 » or « 40 % », or a
+    number; blank: not measured), ``comment``, ``evidence_url``, ``reported_by`` (default: the actor's
+    name), ``today`` (local date: a point is never in the future).
+    """
+
+    status: str
+    progress_value: Any
+    comment: NotRequired[str | None]
+    evidence_url: NotRequired[str | None]
+    reported_by: NotRequired[str | None]
+    today: dt.date
+
+
+def read_point(
+    action_id: int, reported_on: dt.date, actor: Actor, point: NewPoint
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return a new point's row for :func:`append_updates` (text cleaned, % read by :func:`read_progress`,
+    None when refused) and a French message per invalid field (:func:`check_update`; empty when valid)."""
+    comment, evidence_url = clean(point.get("comment")), clean(point.get("evidence_url"))
+    progress_value = clean(point["progress_value"])
+    errors = check_update(point["status"], progress_value, reported_on, comment, evidence_url, point["today"])
+    row = {"action_id": action_id, "reported_on": reported_on, "status": point["status"],
+           "progress": None if "progress" in errors else read_progress(progress_value),
+           "comment": comment, "evidence_url": evidence_url,
+           "reported_by": clean(point.get("reported_by")) or actor.name}
+    return row, errors
+
+
+def record_update(
+    con: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, reported_on: dt.date,
+    **point: Unpack[NewPoint],
+) -> int:
+    """Append one progress update (:class:`NewPoint`) to an action; return its id (nothing is overwritten).
+
+    Checked by :func:`check_update`, after the action's latest point (:func:`chronology_errors`), and
+    refused when it brings nothing new. Raises ValidationError (French, per field), NotFound.
     """
     access.require(actor, Permission.ACTIONS_WRITE)
     current = get_action(con, action_id)
-    comment, evidence_url, reported_by = clean(comment), clean(evidence_url), clean(reported_by)
-    errors = check_update(status, clean(progress_value), reported_on, comment, evidence_url, today)
+    row, errors = read_point(action_id, reported_on, actor, point)
     errors |= chronology_errors(current, reported_on)
-    progress_value = None if "progress" in errors else read_progress(clean(progress_value))
-    unchanged = status == current["status"] and progress_value == current["progress"]
-    if not errors and unchanged and not comment and not evidence_url:
+    unchanged = (row["status"], row["progress"]) == (current["status"], current["progress"])
+    if not errors and unchanged and not row["comment"] and not row["evidence_url"]:
         errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
     if errors:
         raise ValidationError("Le point n'a pas été enregistré : corrigez les champs signalés.", errors)
-    row = {"action_id": action_id, "reported_on": reported_on, "status": status,
-           "progress": progress_value, "comment": comment,
-           "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         return append_updates(cur, actor, [row])[0]
 

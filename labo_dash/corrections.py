@@ -15,13 +15,13 @@ group).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any, Unpack
 
 import duckdb
 
 from labo_dash import access, clock, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import append_updates, check_update, clean, read_progress
+from labo_dash.actions import NewPoint, append_updates, clean, read_point
 from labo_dash.errors import NotFound, ValidationError
 
 REASON_MAX = 1000
@@ -103,48 +103,32 @@ def withdraw_update(
         _withdraw(cur, actor, _point(cur, update_id), reason, today, None)
 
 
-class CorrectedPoint(TypedDict, total=False):
-    """The fields of a corrected point: status (a progress.ActionStatus value), % as typed (« 40 »,
-    « 40 % », a number) or None, comment, evidence link, who reported it (default: the actor)."""
-
-    status: Required[str]
-    progress_value: Required[object]
-    comment: str | None
-    evidence_url: str | None
-    reported_by: str | None
-
 
 def replace_update(
-    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None, *, today: dt.date,
-    **corrected: Unpack[CorrectedPoint],
+    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None,
+    **point: Unpack[NewPoint],
 ) -> int:
     """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.
 
     The wrong point is withdrawn (``replaced_by`` = the new point) and the corrected point (status, % as
-    typed, « 40 » or « 40 % », or None, comment, evidence link) is appended with the withdrawn point's
-    ``reported_on``; both are audited. Errors as :func:`withdraw_update`, plus the checks of a new point
-    (actions.check_update) and a correction identical to the withdrawn point. Nothing is written when it
-    raises.
+    typed, « 40 » or « 40 % », or None, comment, evidence link: :class:`labo_dash.actions.NewPoint`) is
+    appended with the withdrawn point's ``reported_on``; both are audited. Errors as
+    :func:`withdraw_update`, plus the checks of a new point (actions.check_update) and a correction
+    identical to the withdrawn point. Nothing is written when it raises.
     """
     access.require(actor, Permission.ACTIONS_WRITE)
-    status, reason = corrected["status"], clean(reason)
-    comment, evidence_url = clean(corrected.get("comment")), clean(corrected.get("evidence_url"))
-    reported_by, progress_value = clean(corrected.get("reported_by")), clean(corrected["progress_value"])
+    reason = clean(reason)
     errors = _check_reason(reason)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
-        point = _point(cur, update_id)
-        errors |= check_update(status, progress_value, point["reported_on"], comment, evidence_url, today)
-        progress_value = None if "progress" in errors else read_progress(progress_value)
-        same = (status, progress_value, comment, evidence_url) == (
-            point["status"], point["progress"], point["comment"], point["evidence_url"])
-        if not errors and same:
+        old = _point(cur, update_id)
+        row, point_errors = read_point(old["action_id"], old["reported_on"], actor, point)
+        errors |= point_errors
+        fields = ("status", "progress", "comment", "evidence_url")
+        if not errors and all(row[name] == old[name] for name in fields):
             errors["status"] = ("Correction identique au point retiré : changez le statut, l'avancement "
                                 "ou le commentaire.")
         if errors:
             raise ValidationError("Le point n'a pas été corrigé : corrigez les champs signalés.", errors)
-        row = {"action_id": point["action_id"], "reported_on": point["reported_on"], "status": status,
-               "progress": progress_value, "comment": comment,
-               "evidence_url": evidence_url, "reported_by": reported_by or actor.name}
         new_id = append_updates(cur, actor, [row])[0]
-        _withdraw(cur, actor, point, reason, today, new_id)
+        _withdraw(cur, actor, old, reason, point["today"], new_id)
     return new_id

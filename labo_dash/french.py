@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+
 NBSP = "\u00a0"  # keeps "1 234,5", "12,5 %" and "45 000,00 €" on one line, and goes before ":"
 NNBSP = "\u202f"  # narrow no-break space: inside « », before ; ! ?
 
@@ -58,6 +60,22 @@ def percent(fraction: float | None, decimals: int = 1) -> str:
     if decimals and text.endswith("," + "0" * decimals):
         text = text[: -(decimals + 1)]
     return f"{text}{NBSP}%"
+
+
+UNMEASURED = "non mesuré"
+
+
+def progress(value: float | Decimal | None, *, fraction: bool = False, decimals: int = 1) -> str:
+    """Format a progress, the one text of an unmeasured one: « non mesuré » for None or NaN.
+
+    An action's % (0..100, whole points): ``40`` -> ``40 %``. With ``fraction``, a rolled-up fraction
+    (0..1) formatted as :func:`percent` with ``decimals``: ``0.725`` -> ``72,5 %`` (decimals=1).
+    """
+    if value is None or pd.isna(value):  # NaN, NA, NaT: pandas' empty cells
+        return UNMEASURED
+    if fraction:
+        return percent(float(value), decimals)
+    return f"{int(value)}{NBSP}%"
 
 
 def ordinal(n: int, feminine: bool = False) -> str:

@@ -105,7 +105,7 @@ def _reason(row: pd.Series, today: dt.date, since: dt.date | None) -> str:
 
 
 def _measured(progress_value: int | None) -> str:
-    return "non mesuré" if progress_value is None else f"{progress_value}{french.NBSP}%"
+    return french.progress(progress_value)
 
 
 def pilots(rows: pd.DataFrame) -> list[str]:

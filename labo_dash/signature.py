@@ -30,7 +30,8 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeGuard
+from dataclasses import dataclass
+from typing import TypeGuard
 
 import duckdb
 import pandas as pd
@@ -102,16 +103,12 @@ latest AS (  -- each action's latest update on or before the date (the later poi
     GROUP BY d.as_of, u.action_id
 )"""
 
+# The support of each défi with its objectives' weights and the rolled-up progress of its actions at a date:
+# the start of the two views that show support and realised side by side.
+_SUPPORT_ROLLED = "WITH" + ",".join([_SUPPORT, _WEIGHTS, _LATEST, _ROLLUP]) + ","
+
 SUPPORT_BY_CHALLENGE_SQL = (
-    "WITH"
-    + _SUPPORT
-    + ","
-    + _WEIGHTS
-    + ","
-    + _LATEST
-    + ","
-    + _ROLLUP
-    + ","
+    _SUPPORT_ROLLED
     + """
 action_counts AS (
     SELECT s.challenge_id, count(*) AS actions
@@ -143,15 +140,7 @@ ORDER BY sp.support DESC, sp.position, o.number NULLS LAST
 )
 
 SUPPORT_OVER_TIME_SQL = (
-    "WITH"
-    + _SUPPORT
-    + ","
-    + _WEIGHTS
-    + ","
-    + _LATEST
-    + ","
-    + _ROLLUP
-    + ","
+    _SUPPORT_ROLLED
     + """
 split AS (
     SELECT sp.challenge_id, w.objective_id, sp.support * w.weight AS support_objective
@@ -237,23 +226,41 @@ LIMIT 1
 """
 
 
+@dataclass(frozen=True, slots=True)
+class SupportRound:
+    """The round giving support to the défis (:func:`support_round`).
+
+    ``voters``: participants with a ballot; ``chosen``: True when organisers chose it as the reference
+    round, False for the automatic choice; ``candidates``: how many rounds with ballots could give support.
+    Times are UTC (None when not reached).
+    """
+
+    id: int
+    title: str
+    method: str
+    status: str
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    voters: int
+    chosen: bool
+    candidates: int
+
+
 def support_round(
     con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, without: int | None = None
-) -> dict[str, Any] | None:
+) -> SupportRound | None:
     """Return THE round that gives support to the défis, or None (rule in this module's docstring).
 
     ``without``: a round id to leave out, i.e. the round that WOULD give support once that round is made a
     rehearsal, archived or deleted (same rule, same query).
 
-    Keys: id, title, method, status, opened_at, closed_at, voters (participants with a ballot), chosen
-    (True when organisers chose it, False for the automatic choice) and candidates (how many rounds with
-    ballots could give support; above 1, organisers should choose the reference round explicitly, see
+    With more than one candidate, organisers should choose the reference round explicitly (see
     :func:`should_choose_reference`). Rehearsals and archived rounds never give support. Rounds past
     their countdown are closed first.
     """
     rounds.close_due_rounds(con)
     rows = db.query(con, _SUPPORT_ROUND_SQL, [seminar_id, without])
-    return rows[0] if rows else None
+    return SupportRound(**rows[0]) if rows else None
 
 
 def support_move_warning(con: duckdb.DuckDBPyConnection, round_id: int,
@@ -266,18 +273,18 @@ def support_move_warning(con: duckdb.DuckDBPyConnection, round_id: int,
     round chosen by organisers cannot stop counting (rounds.py refuses it), so the choice is automatic here.
     """
     now = support_round(con, seminar_id)
-    if now is None or now["id"] != round_id:
+    if now is None or now.id != round_id:
         return None
     after = support_round(con, seminar_id, without=round_id)
     then = ("Plus aucun tour ne donnera le soutien aux défis." if after is None else
-            f"Le soutien passera au tour « {after['title']} » ({_voters(after['voters'])}).")
+            f"Le soutien passera au tour « {after.title} » ({_voters(after.voters)}).")
     return f"Ce tour donne aujourd'hui le soutien aux défis (choix automatique). {then}"
 
 
-def should_choose_reference(found: dict[str, Any] | None) -> TypeGuard[dict[str, Any]]:
+def should_choose_reference(found: SupportRound | None) -> TypeGuard[SupportRound]:
     """Tell whether organisers should choose the reference round: the choice is automatic and more than
     one round with ballots could give support (``found``: a :func:`support_round` row, or None)."""
-    return found is not None and not found["chosen"] and found["candidates"] > 1
+    return found is not None and not found.chosen and found.candidates > 1
 
 
 def _voters(count: int) -> str:
@@ -285,25 +292,25 @@ def _voters(count: int) -> str:
     return f"{french.number(count)} votant·e{'·s' if count > 1 else ''}"
 
 
-def support_source(found: dict[str, Any]) -> str:
+def support_source(found: SupportRound) -> str:
     """Return the French sentence naming the support round (every view that shows support says it).
 
     E.g. ``Soutien tiré du tour « Plénière » (68 votant·e·s), tour de référence choisi par les
     organisateur·ice·s.``
     """
-    people = _voters(found["voters"])
-    how = ("tour de référence choisi par les organisateur·ice·s" if found["chosen"] else
+    people = _voters(found.voters)
+    how = ("tour de référence choisi par les organisateur·ice·s" if found.chosen else
            "choisi automatiquement : le tour sur les défis qui a réuni le plus de votant·e·s")
-    return f"Soutien tiré du tour « {found['title']} » ({people}), {how}."
+    return f"Soutien tiré du tour « {found.title} » ({people}), {how}."
 
 
-def reference_invitation(found: dict[str, Any]) -> str:
+def reference_invitation(found: SupportRound) -> str:
     """Return the French invitation to choose the reference round, for :func:`should_choose_reference`.
 
     E.g. ``3 tours sur les défis peuvent donner le soutien : choisissez explicitement le tour de
     référence (la plénière, en général).``
     """
-    return (f"{french.number(found['candidates'])} tours sur les défis peuvent donner le soutien : "
+    return (f"{french.number(found.candidates)} tours sur les défis peuvent donner le soutien : "
             "choisissez explicitement le tour de référence (la plénière, en général).")
 
 

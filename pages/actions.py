@@ -40,7 +40,8 @@ if len(table):
         help=f"Actions ouvertes sans point d'avancement depuis la revue du {french.date(last_review)}"
         if last_review else "Aucune revue du comité de pilotage n'est encore enregistrée",
     )
-    cols[4].metric("Avancement agrégé", ui.fraction(figures.progress), help=progress.ROLLUP_EXPLANATION)
+    cols[4].metric("Avancement agrégé", french.progress(figures.progress, fraction=True),
+                   help=progress.ROLLUP_EXPLANATION)
 
 TAB_NAMES = ["📋 Tableau de suivi", "🔎 Fiche et historique", "💡 Solutions et création d'actions"]
 
@@ -56,7 +57,7 @@ def card_tab() -> None:
     action_id = card.pick_action(table)
     left, right = st.columns(2, gap="large")
     with left:
-        action = card.action_card(con, action_id, day, table.attrs.get("last_review"))
+        action = card.action_card(con, action_id, table)
         if actor.can(Permission.ACTIONS_WRITE):
             card.update_form(con, actor, action, day)
             with st.expander("✏️ Modifier la fiche (pilote, dates, budget…)"):

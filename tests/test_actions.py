@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from labo_dash import action_table, actions, clock, db, solutions
+from labo_dash import action_creation, action_table, actions, clock, db, solutions
 from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
@@ -51,7 +51,7 @@ def create(con, solution, titles, **kwargs):
     fields = {"pilot_structure": "Région", "pilot_person": "Sandrine", "budget_planned": 10000,
               "budget_secured": 5000, "start_date": dt.date(2026, 4, 1), "due_date": dt.date(2026, 9, 30)}
     fields |= kwargs.pop("fields", {})
-    return actions.create_actions(con, kwargs.pop("actor", ORGANISER_ACTOR), solution, titles, fields,
+    return action_creation.create_actions(con, kwargs.pop("actor", ORGANISER_ACTOR), solution, titles, fields,
                                   reported_on=kwargs.pop("reported_on", TODAY), reported_by="Hélène",
                                   today=TODAY, **kwargs)
 
@@ -493,9 +493,9 @@ def test_budget_of_actions_created_together_is_counted_once_per_action(con):
     planned_before = monthly.build_report(con, month, today).figures.planned
     titles = ["Cartographier les fonds", "Réunir les financeurs", ""]
     fields = {"budget_planned": "22 500 €", "budget_secured": "10 000,50"}
-    assert actions.amounts_added(fields, titles) == {
+    assert action_creation.amounts_added(fields, titles) == {
         "budget_planned": Decimal("45000"), "budget_secured": Decimal("20001")}
-    ids = actions.create_actions(con, ORGANISER_ACTOR, 1, titles, fields, reported_on=today,
+    ids = action_creation.create_actions(con, ORGANISER_ACTOR, 1, titles, fields, reported_on=today,
                                  reported_by=None, today=today)
     assert [actions.get_action(con, i)["budget_planned"] for i in ids] == [Decimal("22500.00")] * 2
     assert [actions.get_action(con, i)["budget_secured"] for i in ids] == [Decimal("10000.50")] * 2

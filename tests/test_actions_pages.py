@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, clock, db, review
+from labo_dash import action_creation, actions, clock, db, french, review
+from labo_dash.access import ORGANISER, Actor
 from labo_dash.reporting import monthly
+from labo_dash.ui import action_form
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
 TABLE_TAB, CARD_TAB, SOLUTIONS_TAB = (
@@ -23,6 +25,7 @@ NOT_STARTED = ("Statut « À lancer » mais avancement de 10 % (attendu : 0 %) :
 NOT_FINISHED = ("Statut « Terminée » mais avancement de 90 % (attendu : 100 %) : mettez 100 % ou "
                 "choisissez En cours.")
 NBSP = "\u00a0"
+ORGANISER_ACTOR = Actor(ORGANISER, "Test organisatrice")
 
 
 @pytest.fixture
@@ -305,6 +308,60 @@ def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, d
     assert any("Fiche de l'action enregistrée." in s for s in successes(at))
     row = db.connect(demo_db).execute("SELECT budget_planned, weight FROM actions WHERE id = 2").fetchone()
     assert row == (Decimal("12500.50"), 1.5)
+
+
+def test_card_alerts_are_the_trackers_flags(app, demo_db):
+    """The card's alerts are the domain's rules: an action created after the review is not « sans point »."""
+    con = db.connect(demo_db)
+    today = clock.today(con)
+    table = actions.tracker(con, today)
+    assert table.attrs["last_review"] is not None
+    stale = int(table.loc[table["stale"], "id"].iloc[0])
+    solution = int(table["solution_id"].iloc[0])
+    (new,) = action_creation.create_actions(con, ORGANISER_ACTOR, solution, ["Action née après la revue"], {},
+                                    reported_on=today, reported_by=None, today=today)
+    assert not actions.tracker(con, today).set_index("id").loc[new, "stale"]
+    alert = f"Pas de point d'avancement depuis la revue du {french.date(table.attrs['last_review'])}."
+    assert alert in [w.value for w in app(ACTIONS_PAGE, action=str(stale)).warning]
+    assert alert not in [w.value for w in app(ACTIONS_PAGE, action=str(new)).warning]
+
+
+def _form_widgets(at: AppTest, prefix: str) -> dict[str, str]:
+    """Return the label of each input of the form whose keys start with ``prefix``, by key suffix."""
+    return {w.key.removeprefix(prefix): w.label for w in [*at.text_input, *at.text_area, *at.date_input]
+            if w.key and w.key.startswith(prefix)}
+
+
+def test_one_form_lays_out_the_action_fields_for_creating_and_editing(app):
+    """Issue 16: the creation form and the card's edit form are one builder over actions.FIELDS."""
+    assert set(action_form.KEYS) == set(actions.FIELDS)
+    edit = _form_widgets(app(ACTIONS_PAGE, action="2"), "edit_2_0_")
+    create = _form_widgets(app(ACTIONS_PAGE, tab=SOLUTIONS_TAB), "create_1_0_")
+    assert set(edit) == set(action_form.KEYS.values())
+    assert set(create) >= set(action_form.KEYS.values()) - {"title"}  # plus the titles and the first point
+    for name in ("pilot_structure", "pilot_person", "funders", "start_date", "due_date", "next_step"):
+        suffix = action_form.KEYS[name]
+        assert edit[suffix] == create[suffix] == actions.FIELDS[name][0]
+    assert (edit["bp"], create["bp"]) == ("Budget prévu (€)", "Budget prévu par action (€)")
+
+
+def test_edit_form_refused_keeps_every_typed_field_with_its_message(app, demo_db):
+    at = app(ACTIONS_PAGE, action="2")
+    key = "edit_2_0"
+    audits = count(demo_db, "SELECT count(*) FROM audit_log")
+    at.text_input(key=f"{key}_title").input(" ")
+    at.text_input(key=f"{key}_fu").input("Région")
+    at.date_input(key=f"{key}_start").set_value(dt.date(2027, 3, 1))
+    at.date_input(key=f"{key}_due").set_value(dt.date(2027, 1, 31))
+    at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
+    at.run()
+    shown = errors(at)
+    assert "La fiche n'a pas été enregistrée : corrigez les champs signalés." in shown
+    assert "Intitulé : obligatoire." in shown
+    assert "Échéance (31 janvier 2027) antérieure au début (1er mars 2027)." in shown
+    assert at.text_input(key=f"{key}_fu").value == "Région"
+    assert at.date_input(key=f"{key}_due").value == dt.date(2027, 1, 31)
+    assert count(demo_db, "SELECT count(*) FROM audit_log") == audits
 
 
 def test_review_page_shows_the_latest_month_and_replays_a_past_one(app):

@@ -217,6 +217,23 @@ def test_one_budget_for_two_new_actions_shows_the_total_first(server, page):
     screenshot(page, "actions-create-budget-total")
 
 
+def test_card_edit_form_refusal_shows_under_the_field_and_keeps_the_input(server, page):
+    """The card's edit form (the one action form, ui/action_form.py): a refused field says why, under it."""
+    open_page(page, server, "actions?action=2")
+    page.get_by_text("Modifier la fiche (pilote, dates, budget…)").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Enregistrer la fiche")
+    form.get_by_role("textbox", name="Financeurs").fill("Région, Banque des territoires")
+    secured = form.get_by_role("textbox", name="Budget acquis (€)")
+    secured.fill("50 000")
+    form.get_by_role("button", name="Enregistrer la fiche").click()
+    wait_ready(page)
+    expect(page.get_by_text("La fiche n'a pas été enregistrée : corrigez les champs")).to_be_visible()
+    expect(form.get_by_text("Budget acquis (50 000,00 €) supérieur au budget prévu")).to_be_visible()
+    expect(secured).to_have_value("50 000")
+    expect(form.get_by_role("textbox", name="Financeurs")).to_have_value("Région, Banque des territoires")
+    screenshot(page, "actions-edit-form-refused")
+
+
 def test_letters_and_a_pasted_percentage_are_read_as_typed(start_server, browser, demo_db):
     """Letters in a number cell became 0 and a pasted « 100 % » became 1 %, both saved with « Enregistré »:
     numbers are text cells read by labo_dash.parsing, so letters are refused and « 100 % » reads 100."""

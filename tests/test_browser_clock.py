@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from labo_dash import actions, clock, db
+from labo_dash import action_creation, clock, db
 from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def fresh_action(path) -> int:
         solution = con.execute("SELECT min(id) FROM solutions WHERE deleted_at IS NULL").fetchone()[0]
         with clock.frozen("2026-09-30T08:00:00Z"):
             today = clock.today(con)
-            [action] = actions.create_actions(
+            [action] = action_creation.create_actions(
                 con, Actor(ORGANISER, "Test"), solution, ["Action créée pour le fuseau horaire"], {},
                 reported_on=today, reported_by=None, today=today,
             )

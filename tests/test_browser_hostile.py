@@ -16,6 +16,7 @@ import pytest
 
 from labo_dash import (
     access,
+    action_creation,
     actions,
     challenges,
     clock,
@@ -47,7 +48,7 @@ def seed(con) -> dict[str, object]:
     round_id = rounds.create_round(con, ACTOR, rounds.RoundRules(f"{HOSTILE} tour"), [challenge, 1, 2])
     rounds.set_status(con, ACTOR, round_id, "open")
     solution = solutions.add_solution(con, ACTOR, challenge, f"{HOSTILE} solution", HOSTILE)
-    (action,) = actions.create_actions(
+    (action,) = action_creation.create_actions(
         con, ACTOR, solution, [f"{HOSTILE} action"], {"pilot_person": HOSTILE, "next_step": HOSTILE},
         status="en_cours", progress_value=10, reported_on=TODAY - dt.timedelta(days=1), reported_by=HOSTILE,
         today=TODAY)

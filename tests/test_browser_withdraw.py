@@ -60,7 +60,7 @@ def test_withdrawn_points_on_the_action_card(server, page, demo_template):
     # The update form starts again from the action's new state (the point before the withdrawn one).
     progress = main.get_by_label("Avancement (%)", exact=True)
     expect(progress).to_have_value(str(before_latest), timeout=WAIT)
-    heads = main.locator("del").filter(has_text=re.compile(r"\d{4} · .+ · (\d+ %|non mesuré)$"))
+    heads = main.locator("del").filter(has_text=re.compile(r"\d{4} · .+ · (\d+\s%|non mesuré)$"))
     expect(heads).to_have_count(2, timeout=WAIT)  # the demo's withdrawn point and this one
     shot = screenshot(page, "withdrawn-points-on-the-action-card")
     assert shot.stat().st_size > 0

@@ -24,7 +24,7 @@ def demo(demo_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("charts") / "demo.duckdb"
     shutil.copy(demo_template, path)
     con = db.open_database(path)
-    round_id = signature.support_round(con)["id"]
+    round_id = signature.support_round(con).id
     trend = signature.support_over_time(con, round_id, [signature.as_of(m, WHEN) for m in MONTHS])
     trend["month"] = trend["month"].dt.date
     views = {

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from labo_dash import actions, clock, db, french, progress, seminar, settings
+from labo_dash import action_creation, actions, clock, db, french, progress, seminar, settings
 from labo_dash.access import ORGANISER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import ORGANISER_ACTOR, add_action, add_challenge, add_solution, migrated_copy
@@ -198,7 +198,7 @@ def test_an_update_dated_today_just_after_local_midnight_is_accepted(con, one_ac
 def test_an_action_created_just_after_local_midnight_is_created_on_the_local_date(con, one_action):
     solution = con.execute("SELECT solution_id FROM actions WHERE id = ?", [one_action]).fetchone()[0]
     with clock.frozen(MIDNIGHT_PAST):
-        [created] = actions.create_actions(
+        [created] = action_creation.create_actions(
             con, ORGANISER_ACTOR, solution, ["Créée à minuit et demie"], {}, reported_on=clock.today(con),
             reported_by=None, today=clock.today(con),
         )

@@ -1,8 +1,12 @@
 """French formatting of numbers, percentages, amounts and dates."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pandas as pd
 
 from labo_dash import french, parsing
 
@@ -21,6 +25,27 @@ def test_percent_from_fraction():
     assert french.percent(0.5) == f"50{NB}%"
     assert french.percent(1) == f"100{NB}%"
     assert french.percent(0.2, 0) == f"20{NB}%"
+
+
+def test_progress_one_text_for_an_unmeasured_one():
+    assert french.progress(40) == f"40{NB}%"
+    assert french.progress(40.0) == f"40{NB}%"  # a DataFrame's column of whole points
+    assert french.progress(0.725, fraction=True) == f"72,5{NB}%"
+    assert french.progress(0.725, fraction=True, decimals=0) == f"72{NB}%"
+    for unmeasured in (None, float("nan"), pd.NA, pd.NaT):
+        assert french.progress(unmeasured) == "non mesuré"
+        assert french.progress(unmeasured, fraction=True) == "non mesuré"
+
+
+def test_unmeasured_progress_is_written_in_one_place():
+    """Every view says « non mesuré » through french.progress: the text is written once (issue 16)."""
+    root = Path(french.__file__).parent.parent
+    writers = sorted(
+        str(path.relative_to(root))
+        for path in [*root.glob("labo_dash/**/*.py"), *root.glob("pages/*.py")]
+        if re.search(r"[\"']non mesuré[\"']", path.read_text(encoding="utf-8"))
+    )
+    assert writers == ["labo_dash/french.py"]
 
 
 def test_amounts_with_cents_and_no_break_spaces():

@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from labo_dash import (
     access,
+    action_creation,
     action_table,
     actions,
     audit,
@@ -138,7 +139,7 @@ def _hostile(path, demo_template):
     round_id = rounds.create_round(con, ACTOR, rules, [1, 2, 3, 4])
     rounds.set_status(con, ACTOR, round_id, "open")
     solution_id = db.query(con, "SELECT min(id) AS id FROM solutions")[0]["id"]
-    (action_id,) = actions.create_actions(con, ACTOR, solution_id, ["Action hostile"], {},
+    (action_id,) = action_creation.create_actions(con, ACTOR, solution_id, ["Action hostile"], {},
                                           reported_on=TODAY, reported_by=None, today=TODAY)
     codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 5")]
     yield {"con": con, "path": path, "round": round_id, "solution": solution_id, "action": action_id,
@@ -292,7 +293,7 @@ def test_action_form_stores_text_verbatim_or_refuses(hostile, titles, text, budg
     con = hostile["con"]
     fields = {"description": text, "pilot_structure": text, "pilot_person": text, "funders": text,
               "next_step": text, "budget_planned": budget, "weight": weight}
-    ids = attempt(con, ("actions", "progress_updates"), lambda: actions.create_actions(
+    ids = attempt(con, ("actions", "progress_updates"), lambda: action_creation.create_actions(
         con, ACTOR, hostile["solution"], titles, fields, status=status, progress_value=progress,
         reported_on=TODAY, reported_by=text, today=TODAY))
     if ids is not None:  # blank lines of the titles box create nothing: one action per non-blank title
@@ -487,7 +488,7 @@ def test_audit_exports_store_formula_like_text_as_text(hostile, formula_rows):
 def test_monthly_report_workbook_keeps_user_text_as_text(hostile, formula_rows):
     con = hostile["con"]
     titles = [f"{text} (action)" for text in FORMULAS] + ["Bip\x07 contrôle \x1b"]
-    actions.create_actions(con, ACTOR, hostile["solution"], titles, {"pilot_person": FORMULAS[0]},
+    action_creation.create_actions(con, ACTOR, hostile["solution"], titles, {"pilot_person": FORMULAS[0]},
                            status="en_cours", progress_value=5, reported_on=TODAY, reported_by=None,
                            today=TODAY)
     book = load_workbook(io.BytesIO(report_xlsx(monthly.build_report(con, TODAY.replace(day=1), TODAY))))

@@ -99,7 +99,7 @@ def test_home_summary_shows_the_most_supported_défis_and_only_the_open_tab_runs
     at = open_tab(PAGES[0].script)
     assert "Le soutien de la salle aux défis, et sa réalisation" in [h.value for h in at.subheader]
     con = db.connect(demo_db)
-    bars = signature.support_by_challenge(con, signature.support_round(con)["id"], clock.today(con))
+    bars = signature.support_by_challenge(con, signature.support_round(con).id, clock.today(con))
     ranks = bars.drop_duplicates("challenge_id")["rank"]
     assert (ranks == 5).sum() == 2  # the demo's 5th place is shared: both défis are shown
     captions = " ".join(c.value for c in at.caption)

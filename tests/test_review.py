@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from labo_dash import actions, clock, db, review
+from labo_dash import action_creation, clock, db, review
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from labo_dash.reporting import print_review
@@ -238,8 +238,9 @@ def test_an_action_created_after_local_midnight_is_new_in_the_local_month(tmp_pa
         solution = add_solution(con, add_challenge(con, "Défi", {1: 1.0}), "Solution")
         with clock.frozen(instant):
             today = clock.today(con)
-            [action] = actions.create_actions(con, ORGANISER_ACTOR, solution, ["Créée à minuit et demie"],
-                                              {}, reported_on=today, reported_by=None, today=today)
+            [action] = action_creation.create_actions(con, ORGANISER_ACTOR, solution,
+                                                      ["Créée à minuit et demie"], {}, reported_on=today,
+                                                      reported_by=None, today=today)
         assert today == month
         assert review.review_months(con, today) == [month]
         comparison = review.compare(con, month, today)

@@ -117,13 +117,13 @@ def test_a_rehearsal_never_feeds_support_reports_exports_or_volunteers(con):
     # voters, so it gives support until it is marked as a rehearsal.
     main = plenary(con)
     rehearsal = voted_round(con, "Test micro", voters=80)
-    assert signature.support_round(con)["id"] == rehearsal
+    assert signature.support_round(con).id == rehearsal
     rounds.set_rehearsal(con, ORG, rehearsal, True)
     found = signature.support_round(con)
-    assert found["id"] == main and found["title"] == "Positionnement sur les défis (plénière de 12h)"
-    assert found["voters"] == 68 and not found["chosen"]
+    assert found.id == main and found.title == "Positionnement sur les défis (plénière de 12h)"
+    assert found.voters == 68 and not found.chosen
     report = monthly.build_report(con, dt.date(2026, 11, 1), dt.date(2026, 11, 26))
-    assert report.support_round["id"] == main
+    assert report.support_round.id == main
     tables = open_data.open_data_tables(con)
     assert rehearsal not in tables["rounds"]["id"].to_pylist()
     assert rehearsal not in tables["round_items"]["round_id"].to_pylist()
@@ -140,7 +140,7 @@ def test_unmarking_a_rehearsal_makes_it_count_again(con):
     rehearsal = voted_round(con, "Test micro", voters=80)
     rounds.set_rehearsal(con, ORG, rehearsal, True)
     rounds.set_rehearsal(con, ORG, rehearsal, False)
-    assert signature.support_round(con)["id"] == rehearsal
+    assert signature.support_round(con).id == rehearsal
     assert rehearsal in open_data.open_data_tables(con)["rounds"]["id"].to_pylist()
 
 
@@ -171,12 +171,12 @@ def test_duplicate_keeps_rules_and_items_under_a_new_title(con):
 
 def test_archived_round_is_hidden_everywhere_but_kept(con):
     old = voted_round(con, "Ancien tour", voters=80)
-    assert signature.support_round(con)["id"] == old
+    assert signature.support_round(con).id == old
     rounds.set_archived(con, ORG, old, True, now=T0)
     assert old not in [r["id"] for r in rounds.list_rounds(con)]
     assert old in [r["id"] for r in rounds.list_rounds(con, include_archived=True)]
     assert rounds.projected_round(con)["id"] != old
-    assert signature.support_round(con)["id"] == plenary(con)
+    assert signature.support_round(con).id == plenary(con)
     assert old not in open_data.open_data_tables(con)["rounds"]["id"].to_pylist()
     kept = rounds.get_round(con, old)  # still in the database, with its ballots
     assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 80
@@ -220,11 +220,11 @@ def test_the_reference_round_is_chosen_explicitly(con):
     main = plenary(con)
     later = voted_round(con, "Tour de l'après-midi")  # 3 voters, closed after the 68-voter plenary
     found = signature.support_round(con)
-    assert found["id"] == main and not found["chosen"]  # automatic: the most voters, not the latest
+    assert found.id == main and not found.chosen  # automatic: the most voters, not the latest
     assert signature.should_choose_reference(found)
     rounds.set_reference_round(con, ORG, later)  # the organisers' choice overrides the automatic one
     found = signature.support_round(con)
-    assert found["id"] == later and found["chosen"] and not signature.should_choose_reference(found)
+    assert found.id == later and found.chosen and not signature.should_choose_reference(found)
     assert [r["id"] for r in rounds.list_rounds(con) if r["reference"]] == [later]
     for refused, match in [
         (lambda: rounds.set_rehearsal(con, ORG, later, True), "tour de référence"),
@@ -233,7 +233,7 @@ def test_the_reference_round_is_chosen_explicitly(con):
         with pytest.raises(ValidationError, match=match):
             refused()
     rounds.set_reference_round(con, ORG, None)
-    assert signature.support_round(con)["id"] == main
+    assert signature.support_round(con).id == main
     log = db.query(con, "SELECT before, after FROM audit_log WHERE operation = 'reference_round' ORDER BY id")
     assert [json.loads(r["after"])["reference_round_id"] for r in log] == [later, None]
 
@@ -487,7 +487,7 @@ def test_admin_disabled_lifecycle_buttons_say_why(app_db):
     """The reference round cannot become a rehearsal nor be archived, a round with ballots cannot be
     deleted: the buttons are disabled and their tooltip says why, instead of refusing after the click."""
     con = db.open_database(app_db)
-    plenary = signature.support_round(con)["id"]
+    plenary = signature.support_round(con).id
     rounds.set_reference_round(con, ORG, plenary)
     title = rounds.get_round(con, plenary)["title"]
     con.close()

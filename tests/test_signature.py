@@ -12,7 +12,7 @@ from labo_dash import clock, corrections, db, progress, signature, voting
 from labo_dash import rounds as rounds_module
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.ui import signature as signature_ui
-from labo_dash.ui import signature_tables as tables
+from labo_dash.ui.signature import tables
 from tests.withdrawal_data import OCTOBER_END, RIGHT
 from tests.withdrawal_data import STEERING_ACTOR as WITHDRAWAL_ACTOR
 from tests.withdrawal_data import build as build_withdrawal
@@ -187,13 +187,13 @@ def test_support_round_is_the_closed_public_round_with_the_most_voters(data):
         cur.execute("UPDATE rounds SET closed_at = TIMESTAMP '2026-03-24 13:00' WHERE id = ?",
                     [rounds["old"]])
     found = signature.support_round(con)
-    assert (found["id"], found["voters"], found["chosen"]) == (rounds["dots"], 4, False)
-    assert found["candidates"] == 2
+    assert (found.id, found.voters, found.chosen) == (rounds["dots"], 4, False)
+    assert found.candidates == 2
     assert signature.should_choose_reference(found)  # two rounds could give support: choose one
     with db.transaction(con) as cur:  # without closed rounds, an open live round gives support
         cur.execute("UPDATE rounds SET status = 'open' WHERE id IN (?, ?)", [rounds["old"], rounds["dots"]])
         cur.execute("UPDATE rounds SET closed_at = NULL")
-    assert signature.support_round(con)["id"] == rounds["dots"]
+    assert signature.support_round(con).id == rounds["dots"]
     with db.transaction(con) as cur:  # a round whose results are hidden (not revealed) never does
         cur.execute("UPDATE rounds SET status = 'draft' WHERE id IN (?, ?)", [rounds["old"], rounds["dots"]])
     assert signature.support_round(con) is None
@@ -208,18 +208,18 @@ def test_a_tie_on_voters_goes_to_the_latest_closed_round(data):
                 [rounds["old"], participant],
             ).fetchone()
             cur.execute("INSERT INTO ballot_entries VALUES (?, 1, 1, false)", [bid])
-    assert signature.support_round(con)["id"] == rounds["dots"]
+    assert signature.support_round(con).id == rounds["dots"]
     with db.transaction(con) as cur:
         cur.execute("UPDATE rounds SET closed_at = TIMESTAMP '2026-03-24 12:30' WHERE id = ?",
                     [rounds["old"]])
-    assert signature.support_round(con)["id"] == rounds["old"]
+    assert signature.support_round(con).id == rounds["old"]
 
 
 def test_a_lone_round_needs_no_explicit_choice(data):
     con, rounds = data
     rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["old"], True)
     found = signature.support_round(con)
-    assert found["id"] == rounds["dots"] and found["candidates"] == 1
+    assert found.id == rounds["dots"] and found.candidates == 1
     assert not signature.should_choose_reference(found)
     rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["old"], False)
     rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["dots"])
@@ -230,7 +230,7 @@ def test_a_lone_round_needs_no_explicit_choice(data):
 def test_rehearsal_and_archived_rounds_never_give_support(data):
     con, rounds = data
     rounds_module.set_rehearsal(con, ORGANISER_ACTOR, rounds["dots"], True)
-    assert signature.support_round(con)["id"] == rounds["old"]
+    assert signature.support_round(con).id == rounds["old"]
     rounds_module.set_archived(con, ORGANISER_ACTOR, rounds["old"], True)
     assert signature.support_round(con) is None  # the others' results are hidden, not revealed
 
@@ -243,7 +243,7 @@ def test_a_round_without_ballots_never_replaces_a_round_with_votes(data):
             "VALUES (1, 'vide', 'challenges', 'dots', 'closed', TIMESTAMP '2026-03-24 16:00') RETURNING id"
         ).fetchone()[0]
         cur.execute("INSERT INTO round_items SELECT ?, i, i FROM range(1, 6) t(i)", [empty])
-    assert signature.support_round(con)["id"] == rounds["dots"]
+    assert signature.support_round(con).id == rounds["dots"]
 
 
 def test_the_organisers_reference_round_gives_support_and_is_named(data):
@@ -255,14 +255,14 @@ def test_the_organisers_reference_round_gives_support_and_is_named(data):
     )
     rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["old"])
     found = signature.support_round(con)
-    assert found["id"] == rounds["old"] and found["voters"] == 1
+    assert found.id == rounds["old"] and found.voters == 1
     assert signature.support_source(found) == (
         "Soutien tiré du tour « old » (1 votant·e), tour de référence choisi par les organisateur·ice·s."
     )
     rounds_module.set_reference_round(con, ORGANISER_ACTOR, rounds["mj"])
     assert signature.support_round(con) is None  # hidden until revealed: no other round instead
     rounds_module.set_visibility(con, ORGANISER_ACTOR, rounds["mj"], "hidden", revealed=True)
-    assert signature.support_round(con)["id"] == rounds["mj"]
+    assert signature.support_round(con).id == rounds["mj"]
 
 
 def test_support_shares_split_by_normalised_weights(data):
@@ -398,7 +398,7 @@ def test_months_and_month_ends(data):
 
 
 def test_the_views_cache_key_changes_with_the_weights_and_the_progress(data):
-    from labo_dash.ui.signature_views import SIGNATURE_TOPICS
+    from labo_dash.ui.signature.views import SIGNATURE_TOPICS
 
     con, _ = data
     before = db.versions(con, *SIGNATURE_TOPICS)
@@ -422,7 +422,7 @@ def test_a_round_on_solutions_gives_no_support_to_défis(data):
     with db.transaction(con) as cur:
         cur.execute("UPDATE rounds SET target = 'solutions' WHERE id = ?", [rounds["dots"]])
     assert signature.support_by_challenge(con, rounds["dots"], D(2026, 6, 30)).empty
-    assert signature.support_round(con)["id"] == rounds["old"]
+    assert signature.support_round(con).id == rounds["old"]
 
 
 def test_empty_seminar_has_no_support_round(fresh_db):
@@ -496,7 +496,7 @@ def test_signature_ignores_a_withdrawn_point(tmp_path):
     version = db.versions(con, db.Topic.FOLLOW_UP)
     corrections.withdraw_update(con, WITHDRAWAL_ACTOR, data.wrong, "Mauvaise action", today=OCTOBER_END)
     assert db.versions(con, db.Topic.FOLLOW_UP) > version  # the cached views are read again
-    round_id = signature.support_round(con)["id"]
+    round_id = signature.support_round(con).id
     bars = signature.support_by_challenge(con, round_id, OCTOBER_END)
     fund = bars[bars["challenge_id"] == data.fund].set_index("objective_number")
     assert fund["support"].tolist() == pytest.approx([0.75, 0.75])
@@ -534,7 +534,7 @@ def test_a_small_test_round_closed_after_the_plenary_never_takes_over_support(fr
         with clock.frozen(closes):  # 11:00 and 11:30 in Paris
             rounds_module.set_status(con, ORGANISER_ACTOR, round_id, "closed")
     found = signature.support_round(con)
-    assert (found["id"], found["voters"], found["chosen"]) == (plenary, 68, False)
+    assert (found.id, found.voters, found.chosen) == (plenary, 68, False)
     assert signature.support_source(found) == (
         "Soutien tiré du tour « Plénière » (68 votant·e·s), choisi automatiquement : le tour sur les défis "
         "qui a réuni le plus de votant·e·s."
@@ -543,7 +543,7 @@ def test_a_small_test_round_closed_after_the_plenary_never_takes_over_support(fr
     latest = db.query(con, "SELECT id FROM rounds ORDER BY closed_at DESC LIMIT 1")[0]["id"]
     assert latest == test  # the test round is the latest closed: the old rule took it
     # Demoting the plenary would move support to the test round: the same rule says so, to confirm first.
-    assert signature.support_round(con, without=plenary)["id"] == test
+    assert signature.support_round(con, without=plenary).id == test
     assert signature.support_move_warning(con, plenary) == (
         "Ce tour donne aujourd'hui le soutien aux défis (choix automatique). "
         "Le soutien passera au tour « Test » (3 votant·e·s)."
@@ -552,5 +552,5 @@ def test_a_small_test_round_closed_after_the_plenary_never_takes_over_support(fr
     rounds_module.set_rehearsal(con, ORGANISER_ACTOR, test, True)
     assert signature.support_move_warning(con, plenary).endswith(
         "Plus aucun tour ne donnera le soutien aux défis.")
-    assert signature.support_round(con)["id"] == plenary  # asking moved nothing
+    assert signature.support_round(con).id == plenary  # asking moved nothing
     con.close()

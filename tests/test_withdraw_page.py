@@ -45,7 +45,7 @@ def test_timeline_strikes_the_withdrawn_point_through_with_who_and_why(app, demo
     history = actions.history(db.connect(demo_db), ACTION)
     wrong = history[history["withdrawn"]].iloc[0]
     text = markdown(app)
-    assert f"~~**{_date(wrong['reported_on'])}** · En cours · {demo.WRONG_POINT[1]} %~~" in text
+    assert f"~~**{_date(wrong['reported_on'])}** · En cours · {demo.WRONG_POINT[1]}{french.NBSP}%~~" in text
     assert f"~~{wrong['comment']}~~" in text
     assert (f":red[↩️ retiré le {_date(wrong['withdrawn_on'])} par {demo.COORDINATOR} : "
             f"{demo.WITHDRAWAL_REASON}]") in text

@@ -41,7 +41,7 @@ def actions_by_status(counts: dict[str, int]) -> alt.Chart:
 
 def _progress_label(value: float | None) -> str:
     """Return ``72 %`` for a rolled-up fraction, ``non mesuré`` when unknown."""
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value, 0)
+    return french.progress(value, fraction=True, decimals=0)
 
 
 def progress_bars_chart(
@@ -132,7 +132,7 @@ def action_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     frame["statut"] = frame["status"].map(french.status)
     frame["value"] = frame["progress"].astype("float64") / 100
     frame["text"] = [
-        "non mesuré" if pd.isna(v) else f"{int(v)}\u00a0%" for v in frame["progress"]
+        french.progress(v) for v in frame["progress"]
     ]
     frame["comment"] = frame["comment"].fillna("")
     frame["position"] = range(len(frame))

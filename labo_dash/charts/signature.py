@@ -69,7 +69,7 @@ def _support_texts(data: pd.DataFrame, show_progress: bool) -> None:
     if show_progress:
         data["t_end"] = data["t_support"] + [
             " · aucune action" if not n
-            else " · non mesuré" if pd.isna(p)
+            else f" · {french.UNMEASURED}" if pd.isna(p)
             else f" · réalisé à {french.percent(p)}"
             for n, p in zip(data["actions"], data["progress"], strict=True)
         ]

@@ -74,7 +74,7 @@ def objective_encoding(labels: list[str], used: pd.Series, legend: alt.Legend | 
 
 def measured_percent(value: float | None) -> str:
     """Return ``72,5 %``, or ``non mesuré`` for a missing value (None or NaN)."""
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
+    return french.progress(value, fraction=True)
 
 
 def chart_title(title: str, subtitle: str | list[str] | None = None) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def _timeline_frame(df: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     data["t_start"] = data["start"].map(french.date)
     data["t_due"] = data["due_date"].map(lambda d: "sans échéance" if pd.isna(d) else french.date(d))
     data["t_progress"] = data["progress"].map(
-        lambda p: "non mesuré" if pd.isna(p) else french.percent(p / 100)
+        french.progress
     )
     data["t_weight"] = data["weight"].map(lambda w: "–" if pd.isna(w) else french.percent(w))
     data["t_end"] = [

@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import altair as alt
 import duckdb
@@ -63,7 +62,7 @@ class MonthlyReport(MonthlyReview):
     figures: seminar.ActionFigures
     actions: pd.DataFrame
     updates: pd.DataFrame
-    support_round: dict[str, Any] | None = None
+    support_round: signature.SupportRound | None = None
     support: pd.DataFrame | None = None
 
     @property
@@ -97,7 +96,7 @@ def build_report(
         [seminar_id, monthly_review.as_of],
     )
     found = signature.support_round(con, seminar_id)
-    support = signature.support_by_challenge(con, found["id"], monthly_review.as_of) if found else None
+    support = signature.support_by_challenge(con, found.id, monthly_review.as_of) if found else None
     return MonthlyReport(
         **{f.name: getattr(monthly_review, f.name) for f in dataclasses.fields(MonthlyReview)},
         generated_at=dt.datetime.combine(today, clock.local_now(con).time()),  # local, naive (Excel)

@@ -115,7 +115,7 @@ def _changes(pdf: _Document, report: MonthlyReport) -> None:
         pdf.cell(0, 6, pdf.text_of(f"{label} : {len(part)}"), new_x="LMARGIN", new_y="NEXT")
         pdf.paragraph(meaning, size=8, color=GREY)
         for _, row in part.head(12).iterrows():
-            state = f"{french.status(row['status'])}, {_pct(row['progress'])}"
+            state = f"{french.status(row['status'])}, {french.progress(row['progress'])}"
             pdf.paragraph(f"   • {row['title']} ({state})", size=9)
         if len(part) > 12:
             others = french.plural(len(part) - 12, "autre", "autres")
@@ -130,11 +130,6 @@ def _changes(pdf: _Document, report: MonthlyReport) -> None:
 def _day(value: Any) -> dt.date | None:
     """Return a cell's date, or None when blank."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _pct(value: float | None) -> str:
-    """Return an action's progress (%) in French, or « non mesuré »."""
-    return "non mesuré" if value is None or pd.isna(value) else f"{int(value)}\u00a0%"
 
 
 def _charts(pdf: _Document, report: MonthlyReport) -> None:
@@ -177,8 +172,8 @@ def _actions(pdf: _Document, report: MonthlyReport) -> None:
     for _, a in report.actions.sort_values(["challenge", "id"]).iterrows():
         due = _day(a["due_date"])
         late = " (en retard)" if a["overdue"] else ""
-        rows.append([a["title"], a["challenge"], a["pilot"], french.status(a["status"]), _pct(a["progress"]),
-                     (french.date(due) if due else "–") + late])
+        rows.append([a["title"], a["challenge"], a["pilot"], french.status(a["status"]),
+                     french.progress(a["progress"]), (french.date(due) if due else "–") + late])
     headers = ["Action", "Défi", "Pilote", "Statut", "Avancement", "Échéance"]
     _table(pdf, headers, [28, 23, 18, 10, 12, 13], rows)
 

@@ -28,16 +28,13 @@ def _text(value: Any) -> str:
 
 def _bar(fraction: float | None, color: str) -> dict[str, Any]:
     """Return a rolled-up fraction as the template's CSS bar: width (%), colour and French label."""
-    if fraction is None or pd.isna(fraction):
-        return {"width": 0, "color": color, "label": "non mesuré"}
-    return {"width": round(float(fraction) * 100), "color": color, "label": french.percent(fraction)}
+    width = 0 if fraction is None or pd.isna(fraction) else round(float(fraction) * 100)
+    return {"width": width, "color": color, "label": french.progress(fraction, fraction=True)}
 
 
 def _value(progress_value: Any) -> str:
-    """Return an action's progress (%) in French, or « non mesuré »."""
-    return (
-        "non mesuré" if progress_value is None or pd.isna(progress_value) else f"{int(progress_value)}\u00a0%"
-    )
+    """Return an action's progress (%) in French, or « non mesuré » (:func:`labo_dash.french.progress`)."""
+    return french.progress(progress_value)
 
 
 def _due(value: Any) -> str:

@@ -10,13 +10,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, clock, corrections, french, parsing, progress
+from labo_dash import action_table, actions, charts, clock, corrections, french, parsing
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import flash, next_version, show_errors, version
+from labo_dash.ui.feedback import saved, show_errors, version
 
 
 def pick_action(table: pd.DataFrame) -> int:
@@ -36,11 +37,15 @@ def _link_action() -> None:
     st.query_params["action"] = str(st.session_state["action_choice"])
 
 
-def action_card(
-    con: duckdb.DuckDBPyConnection, action_id: int, today: dt.date, last_review: dt.date | None
-) -> dict:
-    """Show an action's provenance, state, alerts and details; return the action."""
+def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFrame) -> dict:
+    """Show an action's provenance, state, alerts and details; return the action (:func:`actions.get_action`).
+
+    ``table`` is the tracker (:func:`labo_dash.actions.tracker`): the alerts are its flags ``overdue``,
+    ``mismatch`` and ``stale`` (the one rule of each, in the domain), ``attrs["last_review"]`` the review
+    the stale alert refers to.
+    """
     action = actions.get_action(con, action_id)
+    flags = table.loc[table["id"] == action_id].iloc[0]
     st.subheader(md_escape(action["title"]), anchor=False)
     objectives = " · ".join(
         f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
@@ -53,35 +58,23 @@ def action_card(
         + (f"  \nObjectifs : {objectives}" if objectives else ""),
         unsafe_allow_html=True,
     )
-    cols = st.columns(3)
-    cols[0].metric("Statut", french.status(action["status"]))
-    cols[1].metric("Avancement", "non mesuré" if action["progress"] is None else f"{action['progress']} %")
-    cols[2].metric(
-        "Budget acquis",
-        french.amount(action["budget_secured"]),
-        help=f"sur {french.amount(action['budget_planned'])} prévus",
-    )
-    overdue = (
-        action["due_date"] is not None
-        and action["due_date"] < today
-        and action["status"] not in progress.CLOSED
-    )
-    if overdue:
+    state = [("Statut", french.status(action["status"]), None),
+             ("Avancement", french.progress(action["progress"]), None),
+             ("Budget acquis", french.amount(action["budget_secured"]),
+              f"sur {french.amount(action['budget_planned'])} prévus")]
+    for col, (label, value, note) in zip(st.columns(3), state, strict=True):
+        col.metric(label, value, help=note)
+    if flags["overdue"]:
         st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
-    mismatch = progress.mismatch_message(action["status"], action["progress"])
-    if mismatch:
+    mismatch = flags["mismatch"]
+    if isinstance(mismatch, str):
         st.warning(
             md_escape(f"{mismatch} : à clarifier avec le pilote (rien n'est corrigé automatiquement)."),
             icon="⚠️",
         )
-    if (
-        last_review
-        and action["status"] not in progress.CLOSED
-        and (action["last_update"] is None or action["last_update"] <= last_review)
-    ):
-        st.warning(
-            f"Pas de point d'avancement depuis la revue du {french.date(last_review)}.", icon="💤"
-        )
+    if flags["stale"]:
+        since = french.date(table.attrs["last_review"])
+        st.warning(f"Pas de point d'avancement depuis la revue du {since}.", icon="💤")
     details = [
         ("Échéance", french.date(action["due_date"])),
         ("Dernier point d'avancement", french.date(action["last_update"])),
@@ -145,15 +138,10 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
             reported_by=reporter,
             today=today,
         )
-    except ValidationError as exc:
+    except LaboError as exc:
         show_errors(exc, slots)
         return
-    except LaboError as exc:
-        st.error(md_escape(str(exc)), icon="⚠️")
-        return
-    flash(f"Point d'avancement du {french.date(reported_on)} enregistré.")
-    next_version("update_form")
-    st.rerun()
+    saved(f"Point d'avancement du {french.date(reported_on)} enregistré.", "update_form")
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
@@ -192,7 +180,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
             delta = f" ({'+' if value > previous else ''}{value - previous} points)"
         head = (
             f"**{french.date(row.reported_on.date())}** · {french.status(row.status)} · "
-            + ("non mesuré" if value is None else f"{value} %")
+            + french.progress(value)
         )
         text = f"~~{head}~~" if row.withdrawn else head + delta
         if isinstance(row.comment, str):
@@ -226,7 +214,7 @@ def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
 
 def point_label(row: pd.Series) -> str:
     """Return a point's French label for a chooser: ``N° 12 · 20 octobre 2026 · En cours · 90 %``."""
-    value = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])} %"
+    value = french.progress(row["progress"])
     return (
         f"N° {int(row['id'])} · {french.date(pd.Timestamp(row['reported_on']).date())} · "
         f"{french.status(row['status'])} · {value}"
@@ -269,7 +257,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
         comment = st.text_input("Commentaire du point corrigé", key=f"{key}_comment")
         slots["comment"] = st.empty()
         submitted = st.form_submit_button("Retirer le point", icon="↩️")
-    if not submitted:
+    if not submitted or update_id is None:  # the newest point is chosen by default: never None here
         return
     try:
         if replace:
@@ -277,55 +265,26 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
                                        comment=comment, today=today)
         else:
             corrections.withdraw_update(con, actor, update_id, reason, today=today)
-    except ValidationError as exc:
+    except LaboError as exc:
         show_errors(exc, slots)
         return
-    except LaboError as exc:
-        st.error(md_escape(str(exc)), icon="⚠️")
-        return
-    flash(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."))
-    next_version("withdraw_form")
-    next_version("update_form")  # its defaults are the action's state, which the withdrawal changed
-    st.rerun()
+    # The update form's defaults are the action's state, which the withdrawal changed: it is renewed too.
+    saved(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."),
+          "withdraw_form", "update_form")
 
 
 def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
-    """Show the form editing an action's fields (audited before/after; status and % go through updates)."""
+    """Show the form editing an action's fields (audited before/after; status and % go through updates).
+
+    The fields are checked as a whole (:func:`labo_dash.actions.check_fields`) before saving: a refused
+    form keeps what was typed, each message under its field.
+    """
     key = f"edit_{action['id']}_{version('edit_form')}"
     with st.form(key):
-        values = {
-            "title": st.text_input("Intitulé", value=action["title"], key=f"{key}_title")
-        }
-        left, right = st.columns(2)
-        values["pilot_structure"] = left.text_input(
-            "Structure pilote", value=action["pilot_structure"] or "", key=f"{key}_ps"
-        )
-        values["pilot_person"] = right.text_input(
-            "Personne pilote", value=action["pilot_person"] or "", key=f"{key}_pp"
-        )
-        values["contributors"] = left.text_input(
-            "Contributeur·ice·s", value=action["contributors"] or "", key=f"{key}_co"
-        )
-        values["funders"] = right.text_input("Financeurs", value=action["funders"] or "", key=f"{key}_fu")
-        values["start_date"] = left.date_input(
-            "Début", value=action["start_date"], format="DD/MM/YYYY", key=f"{key}_start"
-        )
-        values["due_date"] = right.date_input(
-            "Échéance", value=action["due_date"], format="DD/MM/YYYY", key=f"{key}_due"
-        )
-        values["budget_planned"] = left.text_input(
-            "Budget prévu (€)", value=parsing.typed_amount(action["budget_planned"]), key=f"{key}_bp"
-        )
-        values["budget_secured"] = right.text_input(
-            "Budget acquis (€)", value=parsing.typed_amount(action["budget_secured"]), key=f"{key}_bs"
-        )
-        values["next_step"] = left.text_input(
-            "Prochaine étape", value=action["next_step"] or "", key=f"{key}_ns"
-        )
-        values["weight"] = right.text_input(
-            "Poids (vide = 1)", value=parsing.typed(action["weight"]), placeholder="1", key=f"{key}_w"
-        )
-        values["description"] = st.text_area("Description", value=action["description"] or "", key=f"{key}_d")
+        title = st.text_input("Intitulé", value=action["title"], key=f"{key}_{action_form.KEYS['title']}")
+        slots = {"title": st.empty()}
+        values, field_slots = action_form.field_inputs(key, action)
+        values["title"] = title
         submitted = st.form_submit_button("Enregistrer la fiche", icon="💾")
     if not submitted:
         return
@@ -333,13 +292,14 @@ def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today:
     if not diff:
         st.info("Aucune modification à enregistrer.")
         return
+    errors = actions.check_fields({name: actions.clean(value) for name, value in values.items()})
     try:
+        if errors:
+            raise ValidationError("La fiche n'a pas été enregistrée : corrigez les champs signalés.", errors)
         action_table.save_changes(
             con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
         )
     except LaboError as exc:
-        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
+        show_errors(exc, slots | field_slots)
         return
-    flash("Fiche de l'action enregistrée.")
-    next_version("edit_form")
-    st.rerun()
+    saved("Fiche de l'action enregistrée.", "edit_form")

@@ -16,8 +16,7 @@ from labo_dash.db import Topic
 from labo_dash.errors import LaboError
 from labo_dash.ui.action_filters import filter_form
 from labo_dash.ui.cache import by_version
-from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import flash, next_version, version
+from labo_dash.ui.feedback import flash, next_version, show_errors, version
 
 STATUS_CODES = list(french.STATUSES)
 TABLE_COLUMNS = [
@@ -43,11 +42,6 @@ TABLE_COLUMNS = [
     "description",
 ]
 READ_ONLY = ["bar", "flags", "last_update", "challenge"]
-
-
-def fraction(value: float | None) -> str:
-    """Format a rolled-up fraction as ``72,5 %``, or « non mesuré »."""
-    return "non mesuré" if value is None or pd.isna(value) else french.percent(value)
 
 
 # What the follow-up's pages read: actions and points, the défis' titles and weights, the time zone.
@@ -215,6 +209,34 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
         key="table_reported_on",
     )
     reported_by = right.text_input("Rapporté par", value=actor.name, key="table_reported_by")
+    edits = _grid(frame)
+    save, discard, note = st.columns([2, 2, 3], vertical_alignment="center")
+    submitted = save.button("Enregistrer les modifications", type="primary", icon="💾", key="table_save")
+    if edits:
+        discard.button("Abandonner les modifications", icon="↩️", key="table_discard",
+                       on_click=_discard_edits)
+        hidden = len(set(edits) - set(map(int, frame.index)))
+        note.caption(french.plural(len(edits), "action modifiée, non enregistrée",
+                                   "actions modifiées, non enregistrées")
+                     + (f", dont {french.plural(hidden, 'masquée', 'masquées')} par les filtres."
+                        if hidden else "."))
+    if submitted:
+        _save(con, actor, edits, reported_on, reported_by, today)
+    # The grid reruns the page by itself after a click (it sends its cells again): a refusal is shown
+    # until the edits it refused change, not for one run only.
+    refusal = st.session_state.get(REFUSAL)
+    if refusal is not None and refusal["edits"] != edits:
+        st.session_state.pop(REFUSAL)
+    elif refusal is not None and not refusal["edits"]:
+        errors.info("Aucune modification à enregistrer.")
+    elif refusal is not None:
+        with errors:
+            show_errors(refusal["error"])
+
+
+def _grid(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    """Show the editable grid of ``frame`` (:func:`editor_frame`) and return the pending edits, updated
+    with what was typed in it (action id -> changed columns, :func:`action_table.table_changes`)."""
     edits = pending_edits()
     # One grid per set of rows: the grid's own edits are positions in the rows it was given. A new grid
     # (first run, back from another tab) starts from the pending edits; its data then stays as it was
@@ -237,29 +259,7 @@ def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt
             edits[action_id] = typed[action_id]
         else:
             edits.pop(action_id, None)
-    save, discard, note = st.columns([2, 2, 3], vertical_alignment="center")
-    submitted = save.button("Enregistrer les modifications", type="primary", icon="💾", key="table_save")
-    if edits:
-        discard.button("Abandonner les modifications", icon="↩️", key="table_discard",
-                       on_click=_discard_edits)
-        hidden = len(set(edits) - set(map(int, frame.index)))
-        note.caption(french.plural(len(edits), "action modifiée, non enregistrée",
-                                   "actions modifiées, non enregistrées")
-                     + (f", dont {french.plural(hidden, 'masquée', 'masquées')} par les filtres."
-                        if hidden else "."))
-    if submitted:
-        _save(con, actor, edits, reported_on, reported_by, today)
-    # The grid reruns the page by itself after a click (it sends its cells again): a refusal is shown
-    # until the edits it refused change, not for one run only.
-    refusal = st.session_state.get(REFUSAL)
-    if refusal is not None and refusal["edits"] != edits:
-        st.session_state.pop(REFUSAL)
-    elif refusal is not None and not refusal["edits"]:
-        errors.info("Aucune modification à enregistrer.")
-    elif refusal is not None:
-        with errors:
-            st.error(md_escape(refusal["message"]), icon="⚠️")
-            st.markdown("\n".join(f"- {md_escape(message)}" for message in refusal["fields"]))
+    return edits
 
 
 def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[str, Any]],
@@ -273,8 +273,7 @@ def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[st
             con, actor, dict(edits), reported_on=reported_on, reported_by=reported_by, today=today
         )
     except LaboError as exc:
-        st.session_state[REFUSAL] = {"edits": {k: dict(v) for k, v in edits.items()}, "message": str(exc),
-                                     "fields": list(getattr(exc, "fields", {}).values())}
+        st.session_state[REFUSAL] = {"edits": {k: dict(v) for k, v in edits.items()}, "error": exc}
         return
     flash(
         "Enregistré : " + french.plural(summary["updates"], "point d'avancement", "points d'avancement")

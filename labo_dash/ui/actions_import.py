@@ -17,6 +17,7 @@ from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import show_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,9 +69,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
     try:
         plan = actions_import.plan_import(con, data, upload.name, today, actor.name)
     except ImportRejected as exc:
-        st.error(str(exc), icon="⛔")
-        if exc.rows:
-            st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Motif"]), hide_index=True, width="stretch")
+        show_errors(exc)
         return
     if plan.empty:
         st.info(f"Ce fichier ne change rien (lu : {md_escape(plan.source)}) : il correspond déjà à la "
@@ -82,7 +81,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date)
         try:
             done = actions_import.apply_import(con, actor, data, upload.name, today)
         except LaboError as exc:
-            st.error(str(exc), icon="⚠️")
+            show_errors(exc)
             return
         fields = sum(bool(c.fields) for c in done.changes)
         points = sum(bool(c.update) for c in done.changes) + len(done.updates)

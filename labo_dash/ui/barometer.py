@@ -10,7 +10,7 @@ from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.french import PARTICIPANT_KINDS, number
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import field_errors
+from labo_dash.ui.feedback import field_error, field_errors
 
 DONT_KNOW = 0  # the form's value for "je ne sais pas"
 OPTIONS = [1, 2, 3, 4, 5, DONT_KNOW]
@@ -73,22 +73,18 @@ def barometer_form(
                 help=f"1 = {barometer.SCORES[1].lower()}, 5 = {barometer.SCORES[5].lower()}",
             )
             st.html(f"<div style='height:3px;background:{color};opacity:.5;margin-top:-8px'></div>")
-        if "ratings" in errors:
-            st.error(errors["ratings"], icon="✋")
+        field_error(errors, "ratings")
         if participant_id is None:
             cols = st.columns(2)
             with cols[0]:
                 st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
                              format_func=PARTICIPANT_KINDS.__getitem__, key=f"{key}_kind")
-                if "participant_kind" in errors:
-                    st.error(errors["participant_kind"], icon="✋")
+                field_error(errors, "participant_kind")
             with cols[1]:
                 st.text_input("Territoire", key=f"{key}_territory",
                               placeholder="Ex. : Bretagne")
-                if "territory" in errors:
-                    st.error(errors["territory"], icon="✋")
-        if "form" in errors:
-            st.error(errors["form"], icon="⚠️")
+                field_error(errors, "territory")
+        field_error(errors, "form", icon="⚠️")
         st.form_submit_button("Enregistrer mes réponses", type="primary", icon="🌡️",
                               on_click=_save, args=(con, actor, participant_id, key))
 

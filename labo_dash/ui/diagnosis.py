@@ -21,7 +21,7 @@ from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import field_errors
+from labo_dash.ui.feedback import field_error, field_errors
 
 KIND_ICONS: dict[str, str] = {
     FindingKind.OBSTACLE: "🧱", FindingKind.LEVER: "🚀", FindingKind.OBSERVATION: "🔎",
@@ -47,12 +47,6 @@ def objectives_by_id(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]
 def morning_workshops(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Return the morning workshops: id -> title."""
     return {w["id"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
-
-
-def show_errors(errors: dict[str, str], field: str) -> None:
-    """Show the French message of ``field`` (if any) right under it."""
-    if field in errors:
-        st.error(errors[field], icon="✋")
 
 
 def _objective_chips(numbers: list[int], by_number: dict[int, dict[str, Any]]) -> str:
@@ -108,26 +102,26 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     with left, st.form("capture", border=True):
         st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key="cap_workshop",
                      placeholder="Choisissez…")
-        show_errors(errors, "workshop")
+        field_error(errors, "workshop")
         st.segmented_control("Type", list(FINDING_KINDS), key="cap_kind",
                              format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
-        show_errors(errors, "kind")
+        field_error(errors, "kind")
         st.text_area("Ce qui a été dit", key="cap_text", height=110,
                      placeholder="Ex. : les appels à projets d'un an ne laissent pas le temps de coopérer")
-        show_errors(errors, "text")
+        field_error(errors, "text")
         st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key="cap_objectives",
                  format_func=lambda i: objectives[i]["label"])
-        show_errors(errors, "objectives")
+        field_error(errors, "objectives")
         cols = st.columns(2)
         with cols[0]:
             st.text_input("Table ou groupe", key="cap_group",
                           placeholder="Ex. : Table 3")
-            show_errors(errors, "group")
+            field_error(errors, "group")
         with cols[1]:
             st.selectbox("Type de participant (facultatif)", list(PARTICIPANT_KINDS), index=None,
                          format_func=PARTICIPANT_KINDS.__getitem__, key="cap_participant_kind",
                          placeholder="—")
-        show_errors(errors, "form")
+        field_error(errors, "form")
         st.form_submit_button("Enregistrer le constat", type="primary", icon="💾", width="stretch",
                               on_click=_save_capture, args=(con, actor))
         st.caption("Astuce : Ctrl+Entrée dans le texte enregistre. L'atelier, le type et la table restent "
@@ -297,29 +291,29 @@ def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str,
             st.selectbox("Défi retenu", list(retained), format_func=retained.__getitem__,
                          key=f"{key}_challenge",
                          index=_position(retained, post["challenge_id"]), placeholder="Choisissez…")
-            show_errors(errors, "challenge_id")
+            field_error(errors, "challenge_id")
             st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
-            show_errors(errors, "title")
+            field_error(errors, "title")
             st.text_area("Précisions", value=post["description"] or "", key=f"{key}_description", height=80)
-            show_errors(errors, "description")
+            field_error(errors, "description")
         else:
             workshops = choices.workshops
             st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{key}_workshop",
                          index=_position(workshops, post["workshop_id"]), placeholder="Choisissez…")
-            show_errors(errors, "workshop")
+            field_error(errors, "workshop")
             st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
                                  format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
-            show_errors(errors, "kind")
+            field_error(errors, "kind")
             st.text_area("Texte", value=post["text"], key=f"{key}_text", height=90)
-            show_errors(errors, "text")
+            field_error(errors, "text")
             objectives = choices.objectives
             st.pills("Objectifs", list(objectives), selection_mode="multi", default=post["objective_ids"],
                      key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
-            show_errors(errors, "objectives")
+            field_error(errors, "objectives")
             st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
                          format_func=choices.findings.__getitem__, key=f"{key}_merge",
                          placeholder="Pas de fusion")
-        show_errors(errors, "form")
+        field_error(errors, "form")
         cols = st.columns(3)
         buttons: list[tuple[str, str, str, Literal["primary", "secondary"]]] = [
             ("accept", "Accepter", "✅", "primary"), ("save", "Enregistrer", "💾", "secondary"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, NoReturn
 
+import pandas as pd
 import streamlit as st
 
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.ui.common import md_escape
 
 _FLASH = "_flash_messages"
@@ -31,15 +33,41 @@ def show_flash() -> None:
             box.warning(md_escape(message), icon="⚠️")
 
 
-def show_errors(error: ValidationError, slots: dict[str, Any]) -> None:
-    """Show the summary of ``error`` and each field's message in that field's slot (an ``st.empty``)."""
-    st.error(md_escape(str(error)), icon="⚠️")
-    for field, message in error.fields.items():
-        slot = slots.get(field)
-        if slot is not None:
-            slot.error(md_escape(message))
-        else:
-            st.error(md_escape(message))
+def show_errors(error: LaboError, slots: Mapping[str, Any] | None = None) -> None:
+    """Show a refusal, the one way of every form that checks on submit and of every file import.
+
+    The summary of ``error`` (any LaboError; « Fichier refusé : … » for an ImportRejected), then each
+    field's message (``ValidationError.fields``) in that field's slot (an ``st.empty`` under the field,
+    from ``slots``) or under the summary, then a refused file's bad rows as a table (Ligne, Problème).
+    """
+    refused = isinstance(error, ImportRejected)
+    st.error(md_escape(f"Fichier refusé : {error}" if refused else str(error)), icon="⚠️")
+    fields = error.fields if isinstance(error, ValidationError) else {}
+    for field, message in fields.items():
+        slot = (slots or {}).get(field)
+        (st if slot is None else slot).error(md_escape(message))
+    if isinstance(error, ImportRejected) and error.rows:
+        rows = pd.DataFrame(error.rows, columns=["Ligne", "Problème"])
+        st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def field_error(errors: Mapping[str, str], field: str, icon: str = "✋") -> None:
+    """Show the message kept for ``field`` in ``errors`` (if any) where it is called, under its widget.
+
+    The one way of the forms whose submit callback keeps the errors in the session state for the next
+    run (``ValidationError.fields``, plus ``"form"`` for the summary); the text is the domain's, shown as is.
+    """
+    if field in errors:
+        st.error(errors[field], icon=icon)
+
+
+def saved(message: str, *forms: str) -> NoReturn:
+    """End a successful save: keep ``message`` for the next run (:func:`flash`), empty the forms named
+    ``forms`` (:func:`next_version`) and rerun the page."""
+    flash(message)
+    for form in forms:
+        next_version(form)
+    st.rerun()
 
 
 def field_errors(error: LaboError, unplaced: str = "form") -> dict[str, str]:

@@ -23,7 +23,7 @@ def reference_round_invitation(
     if not signature.should_choose_reference(found):
         return
     with st.container(border=True):
-        text = (f"Le soutien ci-dessous vient du tour « {found['title']} », choisi automatiquement. "
+        text = (f"Le soutien ci-dessous vient du tour « {found.title} », choisi automatiquement. "
                 f"{signature.reference_invitation(found)}")
         st.warning(md_escape(text), icon="⭐")
         st.page_link("pages/admin.py", label="Choisir le tour de référence (Administration, Tours de vote)",

@@ -8,11 +8,12 @@ import streamlit as st
 
 from labo_dash import french
 from labo_dash.access import Actor
-from labo_dash.errors import ImportRejected, LaboError
+from labo_dash.errors import LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
 from labo_dash.imports import diagnosis as diagnosis_import
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
+from labo_dash.ui.feedback import show_errors
 
 KINDS = {"findings": "Constats (freins, leviers, constats)", "challenges": "Défis"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,14 +75,8 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     parse = diagnosis_import.parse_findings if what == "findings" else diagnosis_import.parse_challenges
     try:
         preview = parse(con, data, upload.name)
-    except ImportRejected as exc:
-        st.error(f"Fichier refusé : {exc}", icon="🚫")
-        if exc.rows:
-            st.dataframe(pd.DataFrame(exc.rows, columns=["Ligne", "Problème"]), hide_index=True,
-                         width="stretch")
-        return
     except LaboError as exc:
-        st.error(str(exc), icon="🚫")
+        show_errors(exc)
         return
     rows = preview.rows
     one, many = ("constat", "constats") if what == "findings" else ("défi", "défis")
@@ -97,7 +92,7 @@ def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         try:
             ids = importer(con, actor, data, upload.name)
         except LaboError as exc:
-            st.error(str(exc), icon="🚫")
+            show_errors(exc)
             return
         done = french.plural(len(ids), f"{one} importé", f"{many} importés")
         state.import_done = f"{done} depuis « {upload.name} »."

@@ -13,6 +13,7 @@ from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
 from labo_dash.reporting import badges
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_error, show_errors
 
 FIELDS = {"name": "Prénom et nom", "structure": "Structure", "kind": "Type de participant",
           "territory": "Territoire", "email": "Adresse électronique (facultative)"}
@@ -138,10 +139,8 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                              placeholder="Choisissez", key="register_kind")
             else:
                 st.text_input(label, key=f"register_{field}")
-            if field in errors:
-                st.error(errors[field], icon="✋")
-        if "form" in errors:
-            st.error(errors["form"], icon="⚠️")
+            field_error(errors, field)
+        field_error(errors, "form", icon="⚠️")
         st.form_submit_button("Inscrire", type="primary", icon="➕", on_click=_register, args=(con, actor))
 
 
@@ -171,10 +170,7 @@ def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     try:
         preview = participants.read_participants(con, data, upload.name)
     except ImportRejected as exc:
-        st.error(str(exc), icon="⛔")
-        if exc.rows:
-            report = pd.DataFrame(exc.rows, columns=["Ligne", "Problème"])
-            st.dataframe(report, hide_index=True, width="stretch")
+        show_errors(exc)
         return
     rows = preview.rows
     people = french.plural(len(rows), "personne", "personnes")

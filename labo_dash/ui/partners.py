@@ -71,7 +71,7 @@ def key_figures(report: monthly.MonthlyReport) -> None:
 
 def _line(row: pd.Series) -> str:
     state = french.status(row["status"])
-    value = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])}\u00a0%"
+    value = french.progress(row["progress"])
     before = row.get("progress_before")
     moved = "" if pd.isna(before) or pd.isna(row["progress"]) or before == row["progress"] else (
         f" (était à {int(before)}\u00a0%)")

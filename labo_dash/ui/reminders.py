@@ -58,13 +58,12 @@ def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.da
     st.caption(f"{french.plural(len(rows), 'action', 'actions')} à relancer, "
                f"{french.plural(len(pilots), 'pilote', 'pilotes')}.")
     for number, pilot in enumerate(pilots):
-        _pilot_reminder(number, pilot, rows[rows["pilot"] == pilot], table, next_review)
+        _pilot(pilot, rows[rows["pilot"] == pilot], table, next_review, number)
 
 
-def _pilot_reminder(
-    number: int, pilot: str, mine: pd.DataFrame, table: pd.DataFrame, next_review: dt.date
-) -> None:
-    """One pilot's reminder: their actions and why, the e-mail (link and text), their due dates (.ics)."""
+def _pilot(pilot: str, mine: pd.DataFrame, table: pd.DataFrame, next_review: dt.date, number: int) -> None:
+    """Show one pilot's reminder: the actions to chase (``mine``, rows of :func:`reminders.reminders`),
+    the e-mail (link and text) and the pilot's due dates from the tracker ``table`` (.ics)."""
     with st.expander(f"{pilot} · {french.plural(len(mine), 'action', 'actions')}"):
         st.markdown("\n".join(f"- **{md_escape(r['title'])}** : {md_escape(r['reason'])}"
                               for _, r in mine.iterrows()))

@@ -14,7 +14,7 @@ from labo_dash import charts, french, progress, review, seminar
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.reporting import print_review
-from labo_dash.ui.actions import FOLLOW_UP_TOPICS, fraction
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import spec
 from labo_dash.ui.common import md_escape
@@ -101,7 +101,7 @@ def summary(data: review.MonthlyReview) -> None:
     )
     cols[6].metric(
         "Avancement",
-        fraction(figures.progress),
+        french.progress(figures.progress, fraction=True),
         delta=_points(figures.progress, overall_before),
         help=progress.ROLLUP_EXPLANATION,
     )
@@ -113,10 +113,10 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a category's actions as the table the page shows."""
 
     def evolution(row: pd.Series) -> str:
-        after = "non mesuré" if pd.isna(row["progress"]) else f"{int(row['progress'])} %"
+        after = french.progress(row["progress"])
         if not row["existed_before"]:
             return f"nouvelle · {after}"
-        before = "non mesuré" if pd.isna(row["progress_before"]) else f"{int(row['progress_before'])} %"
+        before = french.progress(row["progress_before"])
         return after if before == after else f"{before} → {after}"
 
     def status(row: pd.Series) -> str:
@@ -234,7 +234,7 @@ def _progress_table(objectives: pd.DataFrame, challenges: pd.DataFrame) -> pd.Da
     return pd.DataFrame(
         {
             "Élément": rows["label"],
-            "Avancement agrégé": [fraction(p) for p in now],
+            "Avancement agrégé": [french.progress(p, fraction=True) for p in now],
             "Évolution": [_points(p, b) or "–" for p, b in zip(now, before, strict=True)],
             "Actions comptées": [f"{m} sur {n}" for m, n in zip(measured, counted, strict=True)],
         }

@@ -18,6 +18,7 @@ from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
 from labo_dash.rounds import METHODS, TARGETS, VISIBILITIES, TypedRules
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_error
 from labo_dash.ui.results import results_details, round_label
 from labo_dash.ui.round_actions import act, flash, lifecycle_buttons, show_messages
 
@@ -68,7 +69,7 @@ def _rules_fields(
     """The rules form's fields, each fault of the last try under its field."""
     st.text_input("Titre", value=rnd["title"] if rnd else "", key=f"{prefix}-title",
                   placeholder="Ex. : Positionnement sur les défis (plénière de 12h)")
-    _error(errors, "title")
+    field_error(errors, "title")
     st.radio("Méthode", list(METHODS), format_func=METHODS.get, horizontal=True, key=f"{prefix}-method",
              index=list(METHODS).index(rnd["method"]) if rnd else 0)
     cols = st.columns(3)
@@ -81,14 +82,14 @@ def _rules_fields(
                   format_func=lambda n: f"{n} mentions", key=f"{prefix}-scale",
                   help="Jugement majoritaire seulement. 7 mentions ajoutent « Assez bien » et « À rejeter ».")
     for field in ("dots_per_voter", "max_per_item"):
-        _error(errors, field)
+        field_error(errors, field)
     st.radio("Résultats", list(VISIBILITIES), format_func=VISIBILITIES.get, horizontal=True,
              index=0 if not rnd or rnd["results_visibility"] == "live" else 1, key=f"{prefix}-visibility")
     current = [i["id"] for i in rounds.round_items(con, rnd["id"])] if rnd else list(candidates)
     st.multiselect("Éléments soumis au vote (dans cet ordre)", list(candidates), default=current,
                    format_func=lambda i: _candidate_label(candidates[i]), key=f"{prefix}-items",
                    select_all=False, placeholder="Choisissez les éléments")
-    _error(errors, "items")
+    field_error(errors, "items")
 
 
 _PLACED = ("title", "dots_per_voter", "max_per_item", "items")  # the faults shown under their field
@@ -131,9 +132,6 @@ def _candidate_label(candidate: dict[str, Any]) -> str:
     return label + (" ✓ retenu" if candidate.get("selected") and not candidate.get("challenge") else "")
 
 
-def _error(errors: dict[str, str], field: str) -> None:
-    if field in errors:
-        st.error(errors[field], icon="✋")
 
 
 def admin_label(rnd: dict[str, Any]) -> str:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import actions, french, progress, solutions
+from labo_dash import action_creation, french, progress, solutions
 from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
-from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, fraction, tracker
+from labo_dash.ui import action_form
+from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, tracker
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.feedback import flash, next_version, show_errors, version
+from labo_dash.ui.feedback import saved, show_errors, version
 
 
 @by_version(*FOLLOW_UP_TOPICS, Topic.VOTES, Topic.PEOPLE, max_entries=32)
@@ -62,9 +64,7 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
     except ValidationError as exc:
         show_errors(exc, slots)
         return
-    flash(f"Solution « {title.strip()} » ajoutée.")
-    next_version("solution_form")
-    st.rerun()
+    saved(f"Solution « {title.strip()} » ajoutée.", "solution_form")
 
 
 def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.DataFrame) -> None:
@@ -85,7 +85,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
             key=f"sol_desc_{solution_id}",
         )
         save, delete = st.columns(2)
-        saved = save.form_submit_button("Enregistrer", icon="💾")
+        to_save = save.form_submit_button("Enregistrer", icon="💾")
         deleted = delete.form_submit_button(
             "Supprimer la solution",
             icon="🗑️",
@@ -93,17 +93,15 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
             help="Impossible tant que des actions en découlent",
         )
     try:
-        if saved:
+        if to_save:
             solutions.update_solution(con, actor, solution_id, title, description)
-            flash("Solution modifiée.")
-            st.rerun()
+            saved("Solution modifiée.")
         if deleted:
             solutions.delete_solution(con, actor, solution_id)
-            flash(f"Solution « {row['title']} » supprimée.")
             st.session_state.pop("edit_solution_choice", None)
-            st.rerun()
+            saved(f"Solution « {row['title']} » supprimée.")
     except LaboError as exc:
-        st.error(md_escape(f"{exc} {' '.join(getattr(exc, 'fields', {}).values())}"), icon="⚠️")
+        show_errors(exc, {})
 
 
 def solutions_section(
@@ -144,7 +142,7 @@ def solutions_section(
         st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
         st.markdown(
             french.plural(len(rows), "solution", "solutions")
-            + f" · avancement agrégé du défi : **{fraction(rolled)}**",
+            + f" · avancement agrégé du défi : **{french.progress(rolled, fraction=True)}**",
             help=progress.ROLLUP_EXPLANATION,
         )
         if not rows:
@@ -153,23 +151,28 @@ def solutions_section(
                 "« Ajouter une solution »."
             )
         for row in rows:
-            mine, people = actions_of[row.id], people_of[row.id]
-            rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
-            label = (
-                f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
-                f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
-                f"avancement {fraction(rolled)}"
-            )
-            with st.expander(label):
-                lines = [md_escape(row.description)] if isinstance(row.description, str) else []
-                lines.append("**Volontaires « je veux contribuer »** : "
-                             + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
-                items = [
-                    f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
-                    + ("non mesuré" if pd.isna(a.progress) else f"{int(a.progress)} %")
-                    for a in mine
-                ]
-                st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))
+            _solution(row, actions_of[row.id], people_of[row.id])
+
+
+def _solution(row: Any, mine: list, people: list[str]) -> None:
+    """Show one solution (a row of :func:`labo_dash.solutions.list_solutions`) as an expander: its
+    description, volunteers (« Nom (Structure) ») and actions (tracker rows) with their rolled-up progress."""
+    rolled = progress.rollup((a.progress, a.weight, a.status) for a in mine)
+    label = (
+        f"💡 {md_escape(row.title)} — {french.plural(len(mine), 'action', 'actions')} · "
+        f"{french.plural(len(people), 'volontaire', 'volontaires')} · "
+        f"avancement {french.progress(rolled, fraction=True)}"
+    )
+    with st.expander(label):
+        lines = [md_escape(row.description)] if isinstance(row.description, str) else []
+        lines.append("**Volontaires « je veux contribuer »** : "
+                     + (", ".join(md_escape(name) for name in people) or "aucun·e pour l'instant."))
+        items = [
+            f"- [{md_escape(a.title)}](/actions?action={a.id}) · {french.status(a.status)} · "
+            + french.progress(a.progress)
+            for a in mine
+        ]
+        st.markdown("\n\n".join([*lines, "\n".join(items)] if items else lines))
 
 
 def _amounts_confirmed(
@@ -181,7 +184,7 @@ def _amounts_confirmed(
     submit: each euro is meant, and counted once, in the partners' totals.
     """
     count = len([t for t in titles if t.strip()])
-    added = {name: total for name, total in actions.amounts_added(fields, titles).items() if total}
+    added = {name: total for name, total in action_creation.amounts_added(fields, titles).items() if total}
     if count < 2 or not added:
         return True
     shown = (count, tuple(sorted((name, str(total)) for name, total in added.items())))
@@ -205,17 +208,11 @@ def _amounts_confirmed(
     return False
 
 
-def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
-    """Choose a solution, see its provenance and volunteers, and create one or more actions in one step."""
-    data = solutions_data(con, today)
-    listed = data["solutions"]
-    if listed.empty:
-        st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
-        return
-    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
-    solution_id = st.selectbox("Solution de départ", list(labels),
-                               format_func=labels.__getitem__, key="create_from",
-                               placeholder="Choisissez…")
+def _provenance(
+    con: duckdb.DuckDBPyConnection, data: dict, solution_id: int
+) -> tuple[solutions.Solution, list[str]]:
+    """Show where the new actions come from (solution, défi, weighted objectives); return the solution
+    (:func:`labo_dash.solutions.get_solution`) and its volunteers' names (« Nom (Structure) »)."""
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
         f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution.objectives
@@ -229,110 +226,77 @@ def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: 
     names = [
         f"{p.name} ({p.structure})" if isinstance(p.structure, str) else p.name for p in people.itertuples()
     ]
-    key = f"create_{solution_id}_{version('create_form')}"
+    return solution, names
+
+
+def _creation_form(key: str, volunteers: list[str]) -> tuple[dict, dict] | None:
+    """Draw the form creating actions (titles, the action fields, first status and %, the amounts' box).
+
+    Returns None until it is submitted, then (inputs as typed: ``titles`` (lines), the FIELDS values,
+    ``status``, ``progress``, ``confirmed``; slots by field name), kept on a refusal.
+    """
     with st.form(key):
-        slots = {}
-        titles = st.text_area(
-            "Intitulés des actions (une par ligne)",
-            height=110,
-            key=f"{key}_titles",
-            placeholder="Étude de préfiguration\nTour de table des financeurs",
-        )
-        slots["titles"] = st.empty()
-        description = st.text_area("Description commune (facultatif)", height=70, key=f"{key}_description")
-        slots["description"] = st.empty()
+        titles = st.text_area("Intitulés des actions (une par ligne)", height=110, key=f"{key}_titles",
+                              placeholder="Étude de préfiguration\nTour de table des financeurs")
+        slots = {"titles": st.empty()}
+        fields, field_slots = action_form.field_inputs(key, {}, volunteers=volunteers)
         left, right = st.columns(2)
-        pilot_structure = left.text_input("Structure pilote", key=f"{key}_ps")
-        pilot_person = right.text_input("Personne pilote", key=f"{key}_pp")
-        chosen = left.multiselect(
-            "Volontaires à associer",
-            names,
-            key=f"{key}_volunteers",
-            select_all=False,
-            placeholder="Volontaires du vote de clôture" if names else "Aucun·e volontaire",
-        )
-        others = right.text_input("Autres contributeur·ice·s", key=f"{key}_others")
-        slots["contributors"] = st.empty()
-        funders = left.text_input("Financeurs", key=f"{key}_funders")
-        next_step = right.text_input("Prochaine étape", key=f"{key}_next")
-        each = ("Chaque action créée reçoit ce montant : avec plusieurs intitulés, le total est affiché "
-                "et à confirmer avant l'enregistrement.")
-        planned = left.text_input(
-            "Budget prévu par action (€)", key=f"{key}_bp", placeholder="ex. 45 000", help=each
-        )
-        slots["budget_planned"] = left.empty()
-        secured = right.text_input(
-            "Budget acquis par action (€)", key=f"{key}_bs", placeholder="ex. 10 000", help=each
-        )
-        slots["budget_secured"] = right.empty()
-        start = left.date_input("Début", value=None, format="DD/MM/YYYY", key=f"{key}_start")
-        due = right.date_input("Échéance", value=None, format="DD/MM/YYYY", key=f"{key}_due")
-        slots["due_date"] = right.empty()
-        status = left.selectbox(
-            "Statut de départ", STATUS_CODES, format_func=french.status, key=f"{key}_status",
-            placeholder="Choisissez…"
-        )
-        slots["status"] = left.empty()
+        status = left.selectbox("Statut de départ", STATUS_CODES, format_func=french.status,
+                                key=f"{key}_status", placeholder="Choisissez…")
         value = right.text_input(
-            "Avancement de départ (%)",
-            placeholder="non mesuré (ex. 10 ou 10 %)",
-            key=f"{key}_progress",
+            "Avancement de départ (%)", placeholder="non mesuré (ex. 10 ou 10 %)", key=f"{key}_progress",
             help="Un nombre entier de 0 à 100. À lancer va avec 0 % (ou vide), Terminée avec 100 %.",
         )
-        slots["progress"] = right.empty()
-        weight = left.text_input("Poids (vide = 1)", placeholder="1", key=f"{key}_weight")
-        slots["weight"] = left.empty()
-        slots["reported_on"] = st.empty()
-        slots["amounts"] = st.empty()
+        slots |= field_slots | {"status": left.empty(), "progress": right.empty(),
+                                "reported_on": st.empty(), "amounts": st.empty()}
         confirmed = st.checkbox(
             "Je confirme : ces montants s'appliquent à chaque action", key=f"{key}_confirm",
             help="Nécessaire quand plusieurs actions reçoivent un budget : le total est d'abord affiché.",
         )
         submitted = st.form_submit_button("Créer les actions", type="primary", icon="✅")
     if not submitted:
+        return None
+    inputs = {"titles": titles.splitlines(), "fields": fields, "status": status, "progress": value,
+              "confirmed": confirmed}
+    return inputs, slots
+
+
+def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+    """Choose a solution, see its provenance and volunteers, and create one or more actions in one step.
+
+    Every mistake is shown first; with several titles, the budgets' total is confirmed only for an
+    otherwise valid form (:func:`_amounts_confirmed`). Nothing is written on a refusal.
+    """
+    data = solutions_data(con, today)
+    listed = data["solutions"]
+    if listed.empty:
+        st.info("Aucune solution enregistrée : ajoutez d'abord les solutions des ateliers.")
         return
-    fields = {
-        "description": description,
-        "pilot_structure": pilot_structure,
-        "pilot_person": pilot_person,
-        "contributors": ", ".join([*chosen, *([others.strip()] if others.strip() else [])]),
-        "funders": funders,
-        "budget_planned": planned,
-        "budget_secured": secured,
-        "start_date": start,
-        "due_date": due,
-        "next_step": next_step,
-        "weight": weight,
-    }
-    errors = actions.creation_errors(titles.splitlines(), fields, status=status, progress_value=value,
-                                     reported_on=today, today=today)
-    if errors:  # every mistake first; the budget total is confirmed only for an otherwise valid form
-        show_errors(ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors),
-                    slots)
+    labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
+    solution_id = st.selectbox("Solution de départ", list(labels), format_func=lambda i: labels[i],
+                               key="create_from", placeholder="Choisissez…")
+    if solution_id is None:  # the first solution is chosen by default: only without any
         return
-    if not _amounts_confirmed(fields, titles.splitlines(), confirmed, slots, f"{key}_shown"):
+    solution, volunteers = _provenance(con, data, solution_id)
+    key = f"create_{solution_id}_{version('create_form')}"
+    submitted = _creation_form(key, volunteers)
+    if submitted is None:
         return
+    inputs, slots = submitted
+    titles, fields = inputs["titles"], inputs["fields"]
+    first = {"status": inputs["status"], "progress_value": inputs["progress"], "reported_on": today,
+             "today": today}
     try:
-        ids = actions.create_actions(
-            con,
-            actor,
-            solution_id,
-            titles.splitlines(),
-            fields,
-            status=status,
-            progress_value=value,
-            reported_on=today,
-            reported_by=actor.name,
-            today=today,
-        )
+        errors = action_creation.creation_errors(titles, fields, **first)
+        if errors:
+            raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+        if not _amounts_confirmed(fields, titles, inputs["confirmed"], slots, f"{key}_shown"):
+            return
+        ids = action_creation.create_actions(con, actor, solution_id, titles, fields, reported_by=actor.name,
+                                             **first)
     except ValidationError as exc:
         show_errors(exc, slots)
         return
-    flash(
-        french.plural(len(ids), "action créée", "actions créées")
-        + f" à partir de « {solution.title} » : N° "
-        + ", ".join(str(i) for i in ids)
-        + "."
-    )
-    next_version("create_form")
-    st.rerun()
+    created = french.plural(len(ids), "action créée", "actions créées")
+    numbers = ", ".join(str(i) for i in ids)
+    saved(f"{created} à partir de « {solution.title} » : N° {numbers}.", "create_form")

@@ -22,8 +22,8 @@ from labo_dash.errors import LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
 from labo_dash.parsing import typed
 from labo_dash.ui.common import md_escape
-from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id, show_errors
-from labo_dash.ui.feedback import field_errors
+from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
+from labo_dash.ui.feedback import field_error, field_errors
 
 
 def finding_label(finding: dict[str, Any]) -> str:
@@ -98,17 +98,17 @@ def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str
     objectives = objectives_by_id(con)
     st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{prefix}_workshop",
                  placeholder="Choisissez…")
-    show_errors(errors, "workshop")
+    field_error(errors, "workshop")
     st.segmented_control("Type", list(FINDING_KINDS),
                          format_func=FINDING_KINDS.__getitem__, key=f"{prefix}_kind")
-    show_errors(errors, "kind")
+    field_error(errors, "kind")
     st.text_area("Texte", key=f"{prefix}_text")
-    show_errors(errors, "text")
+    field_error(errors, "text")
     st.pills("Objectifs concernés", list(objectives), selection_mode="multi", key=f"{prefix}_objectives",
              format_func=lambda i: objectives[i]["label"])
-    show_errors(errors, "objectives")
+    field_error(errors, "objectives")
     st.text_input("Table ou groupe", key=f"{prefix}_group")
-    show_errors(errors, "group")
+    field_error(errors, "group")
     st.selectbox("Type de participant", list(PARTICIPANT_KINDS), index=None, placeholder="—",
                  format_func=PARTICIPANT_KINDS.__getitem__, key=f"{prefix}_participant_kind")
 
@@ -190,7 +190,7 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     errors = state.get("sort_errors", {})
     with st.form("sort_selection"):
         _checklist(con, findings)
-        show_errors(errors, "selection")
+        field_error(errors, "selection")
         cols = st.columns(5)
         cols[0].form_submit_button("Filtrer", icon="🔎", width="stretch", on_click=_commit_checks)
         for col, (action, label, icon) in zip(cols[1:], [
@@ -215,7 +215,7 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
             finding_fields(con, "edit", errors)
         if action == "challenge":
             challenge_fields(con, "ch", errors, list(findings.values()))
-        show_errors(errors, "form")
+        field_error(errors, "form")
         confirm = {"edit": "Enregistrer", "merge": "Fusionner", "delete": "Supprimer définitivement",
                    "challenge": "Créer le défi"}
         bottom = st.columns([2, 1])
@@ -267,25 +267,25 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     """Draw a défi's fields (keys ``<prefix>_...``): title, description, workshop, weights, findings."""
     workshops = morning_workshops(con)
     st.text_input("Titre du défi", key=f"{prefix}_title")
-    show_errors(errors, "title")
+    field_error(errors, "title")
     st.text_area("Description", key=f"{prefix}_description")
-    show_errors(errors, "description")
+    field_error(errors, "description")
     st.selectbox("Atelier d'origine", list(workshops), format_func=workshops.__getitem__, index=None,
                  placeholder="Plusieurs ateliers", key=f"{prefix}_workshop", disabled=not with_workshop)
-    show_errors(errors, "workshop")
+    field_error(errors, "workshop")
     st.markdown("**Pondérations sur les objectifs** (en %, total 100 %)")
     weights_fields(con, prefix)
     total = challenges.weights_total(_weights(prefix, con))
     shown = "illisible" if total is None else f"{typed(total)} %"
     st.caption(f"Total saisi : {shown} (100 % à {typed(challenges.WEIGHTS_TOLERANCE)} point près). "
                "Suggestion : chaque constat répartit son poids à parts égales entre ses objectifs.")
-    show_errors(errors, "weights")
+    field_error(errors, "weights")
     labels = {f["id"]: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
     st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.__getitem__,
                    key=f"{prefix}_findings", select_all=False, filter_mode="contains",
                    placeholder="Tapez un mot ou un numéro de constat")
-    show_errors(errors, "findings")
+    field_error(errors, "findings")
 
 
 def _start_edit(con: duckdb.DuckDBPyConnection) -> None:
@@ -357,6 +357,6 @@ def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         with st.form("edit_challenge_form"):
             challenge_fields(con, "ech", state.get("ech_errors", {}), diagnosis.list_findings(con),
                              with_workshop=False)
-            show_errors(state.get("ech_errors", {}), "form")
+            field_error(state.get("ech_errors", {}), "form")
             st.form_submit_button("Enregistrer le défi", type="primary", on_click=_save_edit,
                                   args=(con, actor))

@@ -20,6 +20,7 @@ from labo_dash.majority import GRADE_SCALES, NO_OPINION
 from labo_dash.rounds import RoundStatus, VotingMethod
 from labo_dash.settings import get_setting
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import field_error
 
 WALK_IN = Actor(ANONYMOUS, "inscription sur place")
 NEW_CODE_KEY = "vote_new_code"
@@ -58,15 +59,15 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
     errors: dict[str, str] = st.session_state.get("vote_signup_errors", {})
     with st.form("vote_signup"):
         st.text_input("Prénom et nom", key="vote_signup_name")
-        _field_error(errors, "name")
+        field_error(errors, "name")
         st.text_input("Structure", key="vote_signup_structure")
         st.selectbox("Vous êtes", list(PARTICIPANT_KINDS), index=None,
                      format_func=PARTICIPANT_KINDS.__getitem__,
                      placeholder="Choisissez", key="vote_signup_kind")
-        _field_error(errors, "kind")
+        field_error(errors, "kind")
         st.text_input("Territoire", key="vote_signup_territory",
                       placeholder="Ex. : Bretagne")
-        _field_error(errors, "form")
+        field_error(errors, "form")
         submitted = st.form_submit_button("M'inscrire et recevoir mon code", icon="🎫", width="stretch")
     if not submitted:
         return
@@ -82,11 +83,6 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
     state[NEW_CODE_KEY] = created["code"]
     st.query_params["code"] = created["code"]
     st.rerun()
-
-
-def _field_error(errors: dict[str, str], field: str) -> None:
-    if field in errors:
-        st.error(errors[field], icon="✋")
 
 
 def show_new_code() -> None:

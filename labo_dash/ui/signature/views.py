@@ -1,4 +1,4 @@
-"""The views of the signature section (used by labo_dash.ui.signature): per-défi bars, per-objective
+"""The views of the signature section (used by labo_dash.ui.signature.section): per-défi bars, per-objective
 panels, the weights heatmap and the actions' Gantt, each with its figures table and downloads.
 
 Data and chart specs are cached per database file and versions of what they read (SIGNATURE_TOPICS,
@@ -19,10 +19,10 @@ import streamlit as st
 
 from labo_dash import charts, french, seminar, signature
 from labo_dash.db import Topic
-from labo_dash.ui import signature_filter as picks
-from labo_dash.ui import signature_tables as tables
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import downloads, figures_table, spec
+from labo_dash.ui.signature import filters as picks
+from labo_dash.ui.signature import tables
 
 _VIEWS: dict[str, Callable[..., pd.DataFrame]] = {
     "bars": signature.support_by_challenge,
@@ -210,6 +210,26 @@ def weights(section: Section, df: pd.DataFrame, round_id: int) -> None:
     )
 
 
+def _by_objective(section: Section, df: pd.DataFrame) -> tuple[list[dict], list[str], list[pd.DataFrame]]:
+    """Split the Gantt's rows (``df``) by objective: the objectives that have actions (then « no objective »
+    when some action's défi weighs none), each tab's label (« 1 · Financer (4, 1 en retard) ») and rows."""
+    groups = [o for o in section.objectives if (df["objective_number"] == o["number"]).any()]
+    if df["objective_number"].isna().any():
+        groups.append({"number": None, "short_label": None})
+    labels, parts = [], []
+    for o in groups:
+        part = df[
+            df["objective_number"].isna() if o["number"] is None else df["objective_number"] == o["number"]
+        ]
+        late = int(part["overdue"].sum())
+        labels.append(
+            f"{charts.objective_label(o['number'], o['short_label'])} ({len(part)}"
+            + (f", {late} en retard)" if late else ")")
+        )
+        parts.append(part)
+    return groups, labels, parts
+
+
 def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) -> None:
     """Show the Gantt of the actions, one tab per objective (the filtered objective's tab open)."""
     chosen = picks.current(section.key)
@@ -228,20 +248,7 @@ def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) 
         "apparaît sous chaque objectif de son défi ; la ligne pointillée marque la date affichée."
     )
     color_legend([(label, charts.STATUS_COLORS[label]) for label in french.STATUSES.values()])
-    groups = [o for o in section.objectives if (df["objective_number"] == o["number"]).any()]
-    if df["objective_number"].isna().any():
-        groups.append({"number": None, "short_label": None})
-    labels, parts = [], []
-    for o in groups:
-        part = df[
-            df["objective_number"].isna() if o["number"] is None else df["objective_number"] == o["number"]
-        ]
-        late = int(part["overdue"].sum())
-        labels.append(
-            f"{charts.objective_label(o['number'], o['short_label'])} ({len(part)}"
-            + (f", {late} en retard)" if late else ")")
-        )
-        parts.append(part)
+    groups, labels, parts = _by_objective(section, df)
     opened = next(
         (label for o, label in zip(groups, labels, strict=True) if o["number"] == chosen["objective"]), None
     )

@@ -18,11 +18,11 @@ import streamlit as st
 
 from labo_dash import french, seminar, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.ui import signature_filter as picks
-from labo_dash.ui import signature_views as views
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.common import today as current_day
-from labo_dash.ui.signature_views import BARS_TITLE
+from labo_dash.ui.signature import filters as picks
+from labo_dash.ui.signature import views
+from labo_dash.ui.signature.views import BARS_TITLE
 
 REPLAY_PAUSE = 0.7  # seconds between two months when the history is replayed
 SUPPORT_HELP = (
@@ -91,7 +91,7 @@ def render_support_by_challenge(
         if found is None:
             st.info(NO_ROUND, icon="🗳️")
             return None
-        round_id = found["id"]
+        round_id = found.id
         notes.append(md_escape(signature.support_source(found)))
     section = views.Section(con, key, seminar_id)
     month = month or dt.date(today.year, today.month, 1)
@@ -144,7 +144,7 @@ def render_signature(
         chosen, replay = month_control(months, key, month)
     else:
         chosen, replay = (month if month in months else months[-1]), False
-    shown = _Shown(section, found["id"], months, chosen, today, replay)
+    shown = _Shown(section, found.id, months, chosen, today, replay)
     if shown.bars.empty or not shown.bars["score"].sum():
         st.info(NO_VOTE, icon="🗳️")
         return

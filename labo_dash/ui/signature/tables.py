@@ -32,7 +32,7 @@ def bars(df: pd.DataFrame, show_progress: bool = True) -> pd.DataFrame:
             if not first["actions"]:
                 row["Avancement"] = "aucune action"
             else:
-                row["Avancement"] = "non mesuré" if pd.isna(first["progress"]) else _share(first["progress"])
+                row["Avancement"] = french.progress(first["progress"], fraction=True)
             row["Soutien réalisé"] = french.percent(part["realised"].sum())
             row["Actions comptées"] = f"{int(first['measured'])} sur {int(first['actions'])}"
         rows.append(row)
@@ -96,7 +96,7 @@ def timeline(df: pd.DataFrame) -> pd.DataFrame:
             "Échéance": df["due_date"].map(lambda d: "sans échéance" if pd.isna(d) else french.date(d)),
             "Statut": df["status"].map(french.status),
             "Avancement": df["progress"].map(
-                lambda p: "non mesuré" if pd.isna(p) else french.percent(p / 100)
+                french.progress
             ),
             "En retard": df["overdue"].map(lambda late: "oui" if late else "non"),
         }

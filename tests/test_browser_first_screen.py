@@ -3,11 +3,9 @@ every tab behind it opens without error (issue 14)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import SCREENSHOTS, Server, wait_ready
+from tests.conftest import SCREENSHOTS, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +35,6 @@ PAGES = {
         "tabs": REVIEW_TABS,
     },
 }
-
-
-@pytest.fixture(scope="module")
-def server(demo_template, tmp_path_factory):
-    """One server for the module, on its own copy of the demo."""
-    path = tmp_path_factory.mktemp("first-screen") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
 
 
 @pytest.fixture

@@ -56,12 +56,14 @@ def main() -> int:
         rows = []
         for factor in (1, 10, 100):
             con = db.open_database(scaled_copy(template, folder / f"x{factor}.duckdb", factor))
-            round_id = signature.support_round(con)["id"]
+            support = signature.support_round(con)
+            assert support is not None, "the demo has a support round"
+            round_id = support["id"]
             dates = [signature.as_of(m, TODAY) for m in signature.months(con, TODAY)]
             (n_challenges, n_ballots, n_actions, n_updates) = con.execute(
                 "SELECT (SELECT count(*) FROM challenges), (SELECT count(*) FROM ballots), "
                 "(SELECT count(*) FROM actions), (SELECT count(*) FROM progress_points)"
-            ).fetchone()
+            ).fetchall()[0]
             views = {
                 "per défi (support_by_challenge)": partial(
                     signature.support_by_challenge, con, round_id, TODAY

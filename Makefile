@@ -48,10 +48,10 @@ poppler:
 test: $(VENV)/.dev chromium fonts poppler
 	$(PY) -m pytest -q
 
-# Unit and AppTest tests: every test that starts a Streamlit server or Chromium is marked `browser`
-# (tests/conftest.py) and left out.
+# Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or
+# Chromium is marked `browser` (tests/conftest.py) and left out.
 test-fast: $(VENV)/.dev fonts poppler
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q -m "not browser" -n auto
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -43,20 +43,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import load_kit as kit  # noqa: E402
 from bench.load_findings import findings_scenario  # noqa: E402
-from bench.load_kit import (  # noqa: E402
-    ProjectorTab,
-    Record,
-    Scenario,
-    Window,
-    codes_of,
-    demo_with_participants,
-    phone_post,
-    print_table,
-    quantile,
-    run_scenario,
-    server_rows,
-)
 from labo_dash import db, rounds  # noqa: E402
 from labo_dash.access import SYSTEM  # noqa: E402
 
@@ -77,25 +65,25 @@ class Plenary:
 
 def prepare(path: Path, voters: int) -> Plenary:
     """Build the demo with ``voters`` participants and an open dot-voting round."""
-    con = demo_with_participants(path, voters)
+    con = kit.demo_with_participants(path, voters)
     items = [c["id"] for c in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, rounds.RoundRules("Plénière (test de charge)"), items)
     rounds.set_status(con, SYSTEM, round_id, "open")
-    codes = codes_of(con, voters)
+    codes = kit.codes_of(con, voters)
     open_actions = [r["id"] for r in db.query(con, "SELECT id FROM actions ORDER BY id LIMIT 8")]
     con.close()
     return Plenary(round_id, items, codes, open_actions)
 
 
 def voter(url: str, round_id: int, code: str, items: list[int], start_at: float, think: float,
-          record: Record) -> None:
+          record: kit.Record) -> None:
     """One phone: open the badge's link at ``start_at``, choose for ``think`` s, post the ballot."""
     ballot = {"code": code, "round": str(round_id), "v": [str(i) for i in items]}
-    phone_post(url, code, start_at, think, record, ("/vote", "Enregistrer mon vote", "page du bulletin"),
+    kit.phone_post(url, code, start_at, think, record, ("/vote", "Enregistrer mon vote", "page du bulletin"),
                ("/bulletin", ballot, "ok=", "bulletin non confirmé"))
 
 
-def organiser(url: str, action_id: int, name: str, until: float, pause: float, record: Record) -> None:
+def organiser(url: str, action_id: int, name: str, until: float, pause: float, record: kit.Record) -> None:
     """One organiser with /actions open on one action: a progress update every few seconds until ``until``."""
     with httpx.Client(base_url=url, timeout=150) as client:
         try:
@@ -134,7 +122,7 @@ def organiser(url: str, action_id: int, name: str, until: float, pause: float, r
 _VOTERS = re.compile(r"(\d[\d\s\u00a0\u202f]*) votant")
 
 
-class Projection(ProjectorTab):
+class Projection(kit.ProjectorTab):
     """/resultats on the projector."""
 
     def __init__(self, url: str) -> None:
@@ -142,7 +130,7 @@ class Projection(ProjectorTab):
         self.turnout = self.tab.locator(".projo-turnout").first
         self.turnout.wait_for()
 
-    def watch(self, until_count: int, deadline: float, record: Record) -> None:
+    def watch(self, until_count: int, deadline: float, record: kit.Record) -> None:
         """Note when each new turnout figure appears on screen, until ``until_count`` voters or deadline."""
         shown = -1
         while time.monotonic() < deadline:
@@ -157,7 +145,7 @@ class Projection(ProjectorTab):
             self.tab.wait_for_timeout(100)
 
 
-def refresh_delays(record: Record) -> list[float]:
+def refresh_delays(record: kit.Record) -> list[float]:
     """For the k-th acknowledged ballot: how long until the projection showed at least k voters."""
     delays = []
     for k, ack in enumerate(sorted(record.acks), start=1):
@@ -182,7 +170,7 @@ def stored(path: Path, round_id: int, updates: list[str]) -> tuple[int, int]:
 def ballots_scenario(args: argparse.Namespace) -> None:
     """Phones vote over the window while the results are projected and organisers record updates."""
 
-    def workers(plenary: Plenary, url: str, window: Window, record: Record) -> list[threading.Thread]:
+    def workers(plenary: Plenary, url: str, window: kit.Window, record: kit.Record) -> list[threading.Thread]:
         rng = random.Random(8)
         voters = [threading.Thread(target=voter, args=(
             url, plenary.round_id, code, rng.sample(plenary.items, 2),
@@ -194,7 +182,7 @@ def ballots_scenario(args: argparse.Namespace) -> None:
                 target=organiser, args=(url, action, name, window.end, args.pause, record)))
         return voters
 
-    record, window, (in_db, updates_in_db) = run_scenario(Scenario(
+    record, window, (in_db, updates_in_db) = kit.run_scenario(kit.Scenario(
         prepare=lambda path: prepare(path, args.voters),
         open_screen=Projection,
         workers=workers,
@@ -209,20 +197,20 @@ def ballots_scenario(args: argparse.Namespace) -> None:
         ("Ballots acknowledged / in database", f"{len(record.acks)} / {in_db}"),
         ("Ballots per second (first submit to last answer)", f"{len(record.acks) / record.span():.2f}"),
         ("Submit -> commit latency p50 / p95 / max",
-         f"{quantile(record.submits, .5):.3f} / {quantile(record.submits, .95):.3f} / "
+         f"{kit.quantile(record.submits, .5):.3f} / {kit.quantile(record.submits, .95):.3f} / "
          f"{max(record.submits, default=float('nan')):.3f} s"),
         ("Ballot page load p50 / p95",
-         f"{quantile(record.loads, .5):.3f} / {quantile(record.loads, .95):.3f} s"),
+         f"{kit.quantile(record.loads, .5):.3f} / {kit.quantile(record.loads, .95):.3f} s"),
         ("Projection refresh delay p50 / p95 / max",
-         f"{quantile(delays, .5):.2f} / {quantile(delays, .95):.2f} / "
+         f"{kit.quantile(delays, .5):.2f} / {kit.quantile(delays, .95):.2f} / "
          f"{max(delays, default=float('nan')):.2f} s"),
         ("Projection: turnout figures seen / last shown",
          f"{len(record.turnout)} / {record.turnout[-1][1] if record.turnout else '-'}"),
         ("Organiser saves: count / in database / p50 / p95",
-         f"{len(record.saves)} / {updates_in_db} / {quantile(record.saves, .5):.2f} / "
-         f"{quantile(record.saves, .95):.2f} s"),
+         f"{len(record.saves)} / {updates_in_db} / {kit.quantile(record.saves, .5):.2f} / "
+         f"{kit.quantile(record.saves, .95):.2f} s"),
     ]
-    print_table(rows + server_rows(record, window))
+    kit.print_table(rows + kit.server_rows(record, window))
     if in_db != len(record.acks) or updates_in_db != len(record.updates):
         raise SystemExit("an acknowledged ballot or update is missing from the database")
 

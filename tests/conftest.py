@@ -231,14 +231,23 @@ def browser():
         instance.close()
 
 
+@contextmanager
+def browser_tab(browser, viewport: dict[str, int] | None = None, timeout_ms: int = 30_000) -> Iterator:
+    """Yield a fresh page in its own context (French locale, ``viewport`` or 1366×900), closed afterwards."""
+    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(timeout_ms)
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
     """Return a fresh browser page (desktop size, French locale)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
+    with browser_tab(browser) as tab:
+        yield tab
 
 
 # True once Streamlit's script state has read "notRunning" for 600 ms in a row (it reads so for a moment

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SCREENSHOTS, wait_ready
+from tests.conftest import SCREENSHOTS, browser_tab, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,8 @@ PAGES = {
 
 @pytest.fixture
 def screen(browser):
-    context = browser.new_context(viewport=SCREEN, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    yield page
-    context.close()
+    with browser_tab(browser, SCREEN, timeout_ms=120_000) as page:
+        yield page
 
 
 def locate(page, kind: str, name: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from labo_dash.ui.navigation import PAGES
-from tests.conftest import SCREENSHOTS, screenshot, wait_ready
+from tests.conftest import SCREENSHOTS, browser_tab, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -16,11 +16,8 @@ SIGNATURE_TAB = "?rubrique=Signature%2C+mois+apr%C3%A8s+mois"  # home: « Signat
 @pytest.fixture
 def tab(browser):
     """A desktop-size page, tall enough for the screenshots to show the whole signature."""
-    context = browser.new_context(viewport={"width": 1366, "height": 2400}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    yield page
-    context.close()
+    with browser_tab(browser, {"width": 1366, "height": 2400}, timeout_ms=120_000) as page:
+        yield page
 
 
 def chart_image(page, selector: str, name: str) -> bytes:

@@ -140,7 +140,7 @@ class Server:
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a cold start on a busy 2-core machine
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"streamlit exited: {self.log.read_text(errors='replace')}")
@@ -151,7 +151,7 @@ class Server:
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError("streamlit did not start within 60 s")
+        raise RuntimeError("streamlit did not start within 120 s")
 
     def stop(self) -> None:
         """Stop the server (it releases the database file)."""

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(LABO_DB),data/labo.duckdb)
 PORT ?= 8501
 
-.PHONY: run test lint demo chromium fonts poppler bench clean
+.PHONY: run test test-fast lint demo chromium fonts poppler bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ poppler:
 
 test: $(VENV)/.dev chromium fonts poppler
 	$(PY) -m pytest -q
+
+# Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or
+# Chromium is marked `browser` (tests/conftest.py) and left out.
+test-fast: $(VENV)/.dev fonts poppler
+	$(PY) -m pytest -q -m "not browser" -n auto
 
 # Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev

@@ -61,7 +61,7 @@ def main() -> int:
             (n_challenges, n_ballots, n_actions, n_updates) = con.execute(
                 "SELECT (SELECT count(*) FROM challenges), (SELECT count(*) FROM ballots), "
                 "(SELECT count(*) FROM actions), (SELECT count(*) FROM progress_points)"
-            ).fetchone()
+            ).fetchall()[0]
             views = {
                 "per défi (support_by_challenge)": partial(
                     signature.support_by_challenge, con, round_id, TODAY

@@ -3,34 +3,15 @@ in the action's timeline and in the monthly review; a wrong link in the update f
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
+from tests.conftest import SCREENSHOTS, open_page, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
 ROW, HEADER, TITLE_X = 35, 35, 200  # data editor: row and header heights, a point in the title column
 PROGRESS, COMMENT, PLANNED, SECURED = 2, 4, 13, 14  # moves right from the title to these columns
-
-
-@pytest.fixture(scope="module")
-def server(demo_template, tmp_path_factory):
-    """One `streamlit run` on a private copy of the demo for the whole module."""
-    path = tmp_path_factory.mktemp("browser-actions") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
-
-
-def open_page(tab, server: Server, path: str) -> None:
-    """Open a page of the app and wait until it is drawn."""
-    tab.set_default_timeout(90_000)  # /suivi also draws the signature view: slow on a busy machine
-    tab.goto(f"{server.url}/{path}")
-    wait_ready(tab)
 
 
 def viewport_shot(tab, name: str) -> None:

@@ -5,14 +5,12 @@ Also a walk-in registering on the posts page with markup in their name and text:
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
 from labo_dash import db, settings
 from labo_dash.access import SYSTEM
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "is_mobile": True, "has_touch": True}
@@ -23,17 +21,13 @@ HOSTILE = "<img src=x onerror=alert(1)>**gras**"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
-    """One server on a private demo copy (no open round: the workshops are running); yields it and a code."""
-    path = tmp_path_factory.mktemp("contributions") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    con = db.open_database(path)
-    code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
-    settings.set_setting(con, SYSTEM, "self_registration", True)
-    con.close()
-    running = Server(path)
-    yield running, code
-    running.stop()
+def server(demo_copy, start_module_server):
+    """One server on a private demo copy (no open round: the workshops are running); returns it and a code."""
+    path = demo_copy()
+    with db.open_database(path) as con:
+        code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
+        settings.set_setting(con, SYSTEM, "self_registration", True)
+    return start_module_server(path), code
 
 
 def test_a_phone_posts_a_frein_that_an_organiser_accepts_onto_the_wall(server, browser):

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import open_page, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
-    """One Streamlit server on a private demo copy for the whole module."""
-    path = tmp_path_factory.mktemp("diagnostic") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
-
-
 def open_view(tab, server, view: str) -> None:
-    tab.goto(f"{server.url}/diagnostic?vue={view}")
-    wait_ready(tab)
+    open_page(tab, server, f"diagnostic?vue={view}")
 
 
 def test_two_scribes_capture_at_once_and_the_wall_shows_both(server, browser):

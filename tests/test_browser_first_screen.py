@@ -3,11 +3,9 @@ every tab behind it opens without error (issue 14)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import SCREENSHOTS, Server, wait_ready
+from tests.conftest import SCREENSHOTS, browser_tab, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -39,23 +37,10 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(demo_template, tmp_path_factory):
-    """One server for the module, on its own copy of the demo."""
-    path = tmp_path_factory.mktemp("first-screen") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def screen(browser):
-    context = browser.new_context(viewport=SCREEN, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    yield page
-    context.close()
+    with browser_tab(browser, SCREEN, timeout_ms=120_000) as page:
+        yield page
 
 
 def locate(page, kind: str, name: str):

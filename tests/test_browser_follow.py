@@ -4,12 +4,10 @@ paste that the browser lets in and the server refuses in French, keeping it."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
+from tests.conftest import SCREENSHOTS, open_page, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +16,9 @@ LONG = ("Une phrase collée depuis un compte rendu. " * 72)[:2999] + "."  # 3 00
 
 
 @pytest.fixture(scope="module")
-def server(demo_template, tmp_path_factory):
+def server(demo_copy, start_module_server):
     """One `streamlit run` on a private copy of the demo, clock frozen at NOW, for the whole module."""
-    path = tmp_path_factory.mktemp("browser-follow") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path, {"LABO_NOW": NOW})
-    yield running
-    running.stop()
-
-
-def open_page(tab, server: Server, path: str) -> None:
-    tab.set_default_timeout(90_000)
-    tab.goto(f"{server.url}/{path}")
-    wait_ready(tab)
+    return start_module_server(demo_copy(), {"LABO_NOW": NOW})
 
 
 def test_late_actions_filter(page, server):

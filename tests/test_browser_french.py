@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -141,20 +140,14 @@ def english_in(tab) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
+def server(demo_copy, start_module_server):
     """One server for the module, on a private copy of the demo, with the three role passcodes and the
     public projection on (so that anonymous visitors see /resultats too)."""
-    path = tmp_path_factory.mktemp("french") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    con = db.open_database(path)
-    try:
+    path = demo_copy()
+    with db.open_database(path) as con:
         settings.set_setting(con, Actor(ORGANISER, "Test"), "public_projection", True)
-    finally:
-        con.close()
     env = {auth.PASSCODE_VARIABLES[role]: auth.hash_passcode(code) for role, code in PASSCODES.items()}
-    running = Server(path, env)
-    yield running
-    running.stop()
+    return start_module_server(path, env)
 
 
 def sign_in(tab, server: Server, role: str) -> None:

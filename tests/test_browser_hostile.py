@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,7 +26,7 @@ from labo_dash import (
     rounds,
     solutions,
 )
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -61,16 +60,12 @@ def seed(con) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
+def server(demo_copy, start_module_server):
     """One server for the module, on a demo copy holding the hostile texts."""
-    path = tmp_path_factory.mktemp("hostile-browser") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    con = db.open_database(path)
-    ids = seed(con)
-    con.close()
-    running = Server(path)
-    yield running, ids
-    running.stop()
+    path = demo_copy()
+    with db.open_database(path) as con:
+        ids = seed(con)
+    return start_module_server(path), ids
 
 
 # page address -> the hostile texts it must show literally (hidden tabs included)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import urllib.parse
 
 import openpyxl
@@ -18,7 +17,7 @@ from playwright.sync_api import expect
 from labo_dash import db
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +37,10 @@ def workbook(path, hidden: tuple[str, list[list[object]]], visible: tuple[str, l
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory, demo_template):
+def setup(demo_copy, start_module_server):
     """A demo copy, the edited actions workbook made from it (before the server holds the file), a server."""
-    folder = tmp_path_factory.mktemp("import-sheets")
-    path = folder / "labo.duckdb"
-    shutil.copy(demo_template, path)
+    path = demo_copy()
+    folder = path.parent
     con = db.open_database(path)
     today = dt.date.today()
     action = db.query(con, """
@@ -61,9 +59,7 @@ def setup(tmp_path_factory, demo_template):
     progress = sheet.cell(row, headers["Avancement (%)"])
     progress.value, progress.number_format = 1, "0%"  # Excel shows « 100 % »
     book.save(folder / "situation.xlsx")
-    running = Server(path)
-    yield {"server": running, "folder": folder, "action": action}
-    running.stop()
+    return {"server": start_module_server(path), "folder": folder, "action": action}
 
 
 def upload(tab, path) -> None:

@@ -3,15 +3,13 @@ vote »), and the participants tab ticks presence in its « Présent·e » colum
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
 from labo_dash import db, participants, rounds, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +18,17 @@ WAIT = 60_000  # ms: a rerun after a click is slow on a busy 2-core machine
 
 
 @pytest.fixture
-def server(demo_template, tmp_path):
+def server(demo_db, start_server):
     """The demo plus a 3-voter test round closed after the 68-voter plenary (not marked as a rehearsal)."""
-    path = tmp_path / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    con = db.open_database(path)
-    ids = [c["id"] for c in rounds.candidate_items(con, "challenges")]
-    round_id = rounds.create_round(con, ORG, RoundRules("Test micro", method="approval"), ids)
-    rounds.set_status(con, ORG, round_id, "open")
-    for row in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3"):
-        voting.submit_ballot(con, ORG, round_id, row["code"], {ids[0]: (1, False)})
-    rounds.set_status(con, ORG, round_id, "closed")
-    first = participants.list_participants(con).iloc[0]  # the list's first row (by name)
-    con.close()
-    running = Server(path)
-    yield running, bool(first["present"])  # checked in today (presence is per day)
-    running.stop()
+    with db.open_database(demo_db) as con:
+        ids = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+        round_id = rounds.create_round(con, ORG, RoundRules("Test micro", method="approval"), ids)
+        rounds.set_status(con, ORG, round_id, "open")
+        for row in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3"):
+            voting.submit_ballot(con, ORG, round_id, row["code"], {ids[0]: (1, False)})
+        rounds.set_status(con, ORG, round_id, "closed")
+        first = participants.list_participants(con).iloc[0]  # the list's first row (by name)
+    return start_server(demo_db), bool(first["present"])  # checked in today (presence is per day)
 
 
 def test_home_invitation_and_presence_list(server, page):

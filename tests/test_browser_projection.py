@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 
 import pytest
 from playwright.sync_api import expect
@@ -29,13 +28,12 @@ OVERFLOW = ("() => Math.max(document.documentElement.scrollHeight, "
 
 
 @pytest.fixture(scope="module")
-def projection(demo_template, tmp_path_factory):
+def projection(demo_copy, start_module_server):
     """One server on a demo copy: both demo rounds closed with public results, a new round open, no ballot.
 
     Yield the server, the open round's id and, per round, the labels its chart must show (« 1. Titre »).
     """
-    path = tmp_path_factory.mktemp("projection") / "labo.duckdb"
-    shutil.copy(demo_template, path)
+    path = demo_copy()
     con = db.open_database(path)
     rounds.set_visibility(con, SYSTEM, MAJORITY, "hidden", revealed=True)
     items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
@@ -48,9 +46,7 @@ def projection(demo_template, tmp_path_factory):
                             for r, t in zip(table["rank"], table["title"], strict=True)]
     titles = [i["title"] for i in rounds.round_items(con, waiting)]
     con.close()
-    server = Server(path)
-    yield server, waiting, labels, titles
-    server.stop()
+    return start_module_server(path), waiting, labels, titles
 
 
 def open_projection(browser, server: Server, size: tuple[int, int], round_id: int):
@@ -153,7 +149,7 @@ LONG = "Mutualiser les fonctions support des structures de l'accompagnement sur 
 
 
 @pytest.fixture(scope="module")
-def crowded(demo_template, tmp_path_factory):
+def crowded(demo_copy, start_module_server):
     """A demo copy with 15 défis and 15 solutions, and a round in each state the room may see.
 
     Yield the server and the round ids by state: « agenda » (15 défis, not yet open), « agenda-mj »
@@ -161,8 +157,7 @@ def crowded(demo_template, tmp_path_factory):
     ranking, with ties), « en-cours » (open for 30 min, live results, 40 ballots), and a code of a
     participant who has not voted.
     """
-    path = tmp_path_factory.mktemp("crowded") / "labo.duckdb"
-    shutil.copy(demo_template, path)
+    path = demo_copy()
     con = db.open_database(path)
     objectives = [o["id"] for o in seminar.objectives(con)]
     added = 0
@@ -206,9 +201,7 @@ def crowded(demo_template, tmp_path_factory):
     rankings = {state: results.round_results(con, ids[state])
                 for state in ("gommettes", "jugement", "en-cours")}
     con.close()
-    server = Server(path)
-    yield server, ids, rankings, codes[-1]
-    server.stop()
+    return start_module_server(path), ids, rankings, codes[-1]
 
 
 STATES = ["agenda", "agenda-mj", "en-cours", "masqué", "gommettes", "jugement"]
@@ -289,19 +282,16 @@ def test_the_phone_keeps_the_countdown_in_view_while_the_ballot_scrolls(crowded,
 
 
 @pytest.fixture(scope="module")
-def long_timed(demo_template, tmp_path_factory):
+def long_timed(demo_copy, start_module_server):
     """A demo copy with an open round on a long title, timed, closing when everyone present has voted."""
-    path = tmp_path_factory.mktemp("long-timed") / "labo.duckdb"
-    shutil.copy(demo_template, path)
+    path = demo_copy()
     con = db.open_database(path)
     items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
     title = "Positionnement de l'après-midi sur les défis retenus par les ateliers du matin"
     round_id = rounds.create_round(con, SYSTEM, RoundRules(title), items)
     rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(minutes=30), close_when_all_voted=True)
     con.close()
-    server = Server(path)
-    yield server, round_id
-    server.stop()
+    return start_module_server(path), round_id
 
 
 def test_the_state_line_wraps_on_a_phone_and_nothing_overlaps(long_timed, browser):

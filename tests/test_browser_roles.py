@@ -3,12 +3,10 @@ in and records a progress update; a page typed by URL without the right role is 
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from labo_dash import auth, db
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -18,24 +16,19 @@ STAFF_PAGES = ["Actions de suivi", "Comité de pilotage", "Administration", "Dia
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, demo_template):
+def server(demo_copy, start_module_server):
     """One server for the module, on a private copy of the demo, with the three role passcodes."""
-    path = tmp_path_factory.mktemp("roles") / "labo.duckdb"
-    shutil.copy(demo_template, path)
+    path = demo_copy()
     env = {auth.PASSCODE_VARIABLES[role]: auth.hash_passcode(code) for role, code in PASSCODES.items()}
-    con = db.open_database(path)
-    try:
+    with db.open_database(path) as con:
         running_action = db.query(con, """
             SELECT a.id, a.title FROM actions a JOIN (
                 SELECT action_id, status FROM progress_updates
                 QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, id DESC) = 1
             ) u ON u.action_id = a.id WHERE u.status = 'en_cours' ORDER BY a.id LIMIT 1""")[0]
-    finally:
-        con.close()
-    running = Server(path, env)
+    running = start_module_server(path, env)
     running.action = running_action
-    yield running
-    running.stop()
+    return running
 
 
 @pytest.fixture

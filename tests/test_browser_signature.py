@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from labo_dash.ui.navigation import PAGES
-from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
+from tests.conftest import SCREENSHOTS, browser_tab, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -15,24 +13,11 @@ BARS = "[class*='st-key-accueil-bars-'] [data-testid='stVegaLiteChart']"
 SIGNATURE_TAB = "?rubrique=Signature%2C+mois+apr%C3%A8s+mois"  # home: « Signature, mois après mois »
 
 
-@pytest.fixture(scope="module")
-def server(demo_template, tmp_path_factory):
-    """One server for the module, on its own copy of the demo."""
-    path = tmp_path_factory.mktemp("signature-browser") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def tab(browser):
     """A desktop-size page, tall enough for the screenshots to show the whole signature."""
-    context = browser.new_context(viewport={"width": 1366, "height": 2400}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    yield page
-    context.close()
+    with browser_tab(browser, {"width": 1366, "height": 2400}, timeout_ms=120_000) as page:
+        yield page
 
 
 def chart_image(page, selector: str, name: str) -> bytes:
@@ -40,9 +25,12 @@ def chart_image(page, selector: str, name: str) -> bytes:
     chart = page.locator(selector).first
     chart.scroll_into_view_if_needed()
     chart.locator("canvas, svg").first.wait_for()
-    page.wait_for_timeout(500)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return chart.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    shot, previous = chart.screenshot(), None
+    while shot != previous:  # drawn: two screenshots in a row agree
+        shot, previous = chart.screenshot(), shot
+    (SCREENSHOTS / f"{name}.png").write_bytes(shot)
+    return shot
 
 
 def test_home_month_control_replays_the_history(server, tab):

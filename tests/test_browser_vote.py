@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from labo_dash import db, rounds, settings, voting
 from labo_dash.access import SYSTEM
 from labo_dash.rounds import RoundRules
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "fr-FR", "is_mobile": True, "has_touch": True}
@@ -23,21 +23,17 @@ WAIT = 30_000  # ms: a shared 2-core machine under load can take seconds to reru
 
 
 @pytest.fixture(scope="module")
-def vote_server(demo_template, tmp_path_factory):
+def vote_server(demo_copy, start_module_server):
     """One server for the module, on a demo copy with an open dot-voting round (results live)."""
-    path = tmp_path_factory.mktemp("vote") / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    con = db.open_database(path)
-    items = rounds.candidate_items(con, "challenges")
-    rules = RoundRules("Positionnement en direct")
-    round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
-    rounds.set_status(con, SYSTEM, round_id, "open")
-    settings.set_setting(con, SYSTEM, "self_registration", True)
-    codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
-    con.close()
-    server = Server(path)
-    yield server, round_id, codes, [i["title"] for i in items]
-    server.stop()
+    path = demo_copy()
+    with db.open_database(path) as con:
+        items = rounds.candidate_items(con, "challenges")
+        rules = RoundRules("Positionnement en direct")
+        round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
+        rounds.set_status(con, SYSTEM, round_id, "open")
+        settings.set_setting(con, SYSTEM, "self_registration", True)
+        codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
+    return start_module_server(path), round_id, codes, [i["title"] for i in items]
 
 
 def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser):
@@ -218,7 +214,8 @@ def test_a_timed_vote_counts_down_on_the_projection_and_a_phone_and_closes_by_it
 
 
 
-def test_the_full_vote_page_closes_its_ballot_when_the_countdown_ends(demo_template, tmp_path, browser):
+def test_the_full_vote_page_closes_its_ballot_when_the_countdown_ends(demo_template, tmp_path, start_server,
+                                                                      browser):
     # Issue 13: the full /vote page kept an editable ballot after the countdown ended, until reloaded.
     path = tmp_path / "labo.duckdb"
     shutil.copy(demo_template, path)
@@ -229,19 +226,16 @@ def test_the_full_vote_page_closes_its_ballot_when_the_countdown_ends(demo_templ
     rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(seconds=40))
     code = db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
     con.close()
-    server = Server(path)
-    try:
-        phone = browser.new_context(**PHONE).new_page()
-        phone.set_default_timeout(WAIT)
-        phone.goto(f"{server.url}/vote?code={code}&complet=1")
-        wait_ready(phone)
-        expect(phone.get_by_text("pour voter.")).to_be_visible()
-        expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_be_visible()
-        # No reload: the countdown's fragment reruns the page once the round is closed.
-        expect(phone.get_by_text("Le vote « Vote minuté » est clos")).to_be_visible(timeout=90_000)
-        expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_have_count(0)
-        expect(phone.locator("[data-testid='stCheckbox']")).to_have_count(0)
-        screenshot(phone, "vote-complet-clos-a-la-fin-du-compte-a-rebours")
-        phone.context.close()
-    finally:
-        server.stop()
+    server = start_server(path)
+    phone = browser.new_context(**PHONE).new_page()
+    phone.set_default_timeout(WAIT)
+    phone.goto(f"{server.url}/vote?code={code}&complet=1")
+    wait_ready(phone)
+    expect(phone.get_by_text("pour voter.")).to_be_visible()
+    expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_be_visible()
+    # No reload: the countdown's fragment reruns the page once the round is closed.
+    expect(phone.get_by_text("Le vote « Vote minuté » est clos")).to_be_visible(timeout=90_000)
+    expect(phone.get_by_role("button", name="Enregistrer mon vote")).to_have_count(0)
+    expect(phone.locator("[data-testid='stCheckbox']")).to_have_count(0)
+    screenshot(phone, "vote-complet-clos-a-la-fin-du-compte-a-rebours")
+    phone.context.close()

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from labo_dash import actions, db, demo, french
-from tests.conftest import Server, screenshot, wait_ready
+from tests.conftest import screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
 ACTION = 3  # demo.WRONG_POINT's action
 WAIT = 60_000  # ms: a rerun after a click is slow on a busy 2-core machine
-
-
-@pytest.fixture
-def server(demo_template, tmp_path):
-    path = tmp_path / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    running = Server(path)
-    yield running
-    running.stop()
 
 
 def test_withdrawn_points_on_the_action_card(server, page, demo_template):

@@ -36,7 +36,7 @@ class Ledger:
 
     ballots: dict[str, list[tuple[frozenset[int], str]]] = field(default_factory=dict)  # code -> sent, answer
     updates: dict[str, str] = field(default_factory=dict)  # comment -> "ack" or "unknown"
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)  # notified at each answer
     killed: threading.Event = field(default_factory=threading.Event)
     errors: list[str] = field(default_factory=list)  # what a worker thread raised
 
@@ -74,6 +74,7 @@ def vote(url: str, round_id: int, code: str, index: int, ledger: Ledger) -> None
             assert answer.status_code == 303 and ("ok=1" in location or "ok=0" in location), answer.text
             with ledger.lock:
                 ledger.ballots[code][position] = (items, "changed" if "ok=1" in location else "same")
+                ledger.lock.notify_all()
 
 
 def _update_form(snapshot: dict) -> tuple[str, str]:
@@ -116,6 +117,7 @@ def organiser(url: str, action_id: int, ledger: Ledger) -> None:
             assert any(m.startswith("success: Point d'avancement") for m in messages), messages
             with ledger.lock:
                 ledger.updates[comment] = "ack"
+                ledger.lock.notify_all()
 
 
 @pytest.fixture
@@ -153,17 +155,19 @@ def burst_then_kill(server, round_id: int, codes: list[str]) -> Ledger:
         with ledger.lock:
             return sum(answer == "ack" for answer in ledger.updates.values())
 
+    def wait_until(condition, seconds: float) -> None:  # woken by each answer the workers note
+        with ledger.lock:
+            ledger.lock.wait_for(condition, timeout=max(0.0, start + seconds - time.monotonic()))
+
     start = time.monotonic()
     organisers = [threading.Thread(target=guarded, args=(organiser, server.url, a, ledger)) for a in ACTIONS]
     voters = [threading.Thread(target=guarded, args=(voter_worker,)) for _ in range(VOTER_THREADS)]
     for thread in organisers:  # the organisers first: their page is the slower one to open
         thread.start()
-    while acknowledged_updates() < len(ACTIONS) and time.monotonic() - start < DEADLINE / 2:
-        time.sleep(0.05)
+    wait_until(lambda: acknowledged_updates() >= len(ACTIONS), DEADLINE / 2)
     for thread in voters:
         thread.start()
-    while ledger.acknowledged_ballots() < KILL_AFTER and time.monotonic() - start < DEADLINE:
-        time.sleep(0.02)
+    wait_until(lambda: ledger.acknowledged_ballots() >= KILL_AFTER, DEADLINE)
     server.process.kill()  # SIGKILL: no shutdown hook, no checkpoint
     server.process.wait()
     ledger.killed.set()

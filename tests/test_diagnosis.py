@@ -13,6 +13,7 @@ from labo_dash import challenges, db, diagnosis, french
 from labo_dash.access import PARTICIPANT, SYSTEM, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
 from labo_dash.imports import diagnosis as diagnosis_import
+from tests.workbooks import workbook_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -395,27 +396,6 @@ def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
 
 
 # --- imports: Excel's own conventions --------------------------------------------------------------------
-
-def workbook_bytes(*sheets: tuple[str, str, list[list[object]]], active: int = 0, formats=()) -> bytes:
-    """Return a workbook of (title, state, rows) sheets; ``formats``: (sheet, cell, number format)."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, state, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.sheet_state = state
-        for row in rows:
-            sheet.append(row)
-    for title, cell, number_format in formats:
-        book[title][cell].number_format = number_format
-    book.active = active
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 CHALLENGE_HEADER = ["titre", "objectif 1", "objectif 2", "objectif 3", "objectif 4", "objectif 5"]
 

@@ -329,9 +329,16 @@ CELLS = {
 @given(diff=st.dictionaries(st.sampled_from(list(CELLS)), st.none(), min_size=1, max_size=4).flatmap(
     lambda keys: st.fixed_dictionaries({key: CELLS[key] for key in keys})))
 def test_action_table_edits_save_whole_or_refuse(hostile, diff):
-    con = hostile["con"]
-    attempt(con, ("actions", "progress_updates"), lambda: action_table.save_changes(
-        con, ACTOR, {hostile["action"]: diff}, reported_on=TODAY, reported_by="Test", today=TODAY))
+    con, action_id = hostile["con"], hostile["action"]
+    saved = attempt(con, ("actions", "progress_updates"), lambda: action_table.save_changes(
+        con, ACTOR, {action_id: diff}, reported_on=TODAY, reported_by="Test", today=TODAY))
+    if saved is not None:  # every text cell typed is stored verbatim (blanks trimmed), the comment too
+        row = actions.get_action(con, action_id)
+        typed = {name: value for name, value in diff.items() if actions.FIELDS.get(name, ("", None))[1]}
+        assert {name: row[name] for name in typed} == {name: stored(value) for name, value in typed.items()}
+        if saved["updates"] and stored(diff.get("comment")):
+            latest = actions.history(con, action_id).sort_values("id").iloc[-1]
+            assert latest["comment"] == stored(diff["comment"])
 
 
 @EXAMPLES
@@ -352,8 +359,17 @@ def test_review_forms_store_text_verbatim_or_refuse(hostile, text, owner, notes)
 @given(territory=texts, scores=st.dictionaries(st.integers(0, 6) | st.integers(), numbers, max_size=6))
 def test_barometer_form_stores_or_refuses(hostile, territory, scores):
     con = hostile["con"]
-    attempt(con, ("barometer_ratings",), lambda: barometer.rate(
-        con, ACTOR, scores, participant_kind="ptce", territory=territory))
+    before = db.query(con, "SELECT max(id) AS id FROM barometer_ratings")[0]["id"] or 0
+
+    def rate() -> bool:
+        barometer.rate(con, ACTOR, scores, participant_kind="ptce", territory=territory)
+        return True
+
+    if attempt(con, ("barometer_ratings",), rate):
+        rows = db.query(con, "SELECT objective_id, score, participant_kind, territory FROM barometer_ratings "
+                             "WHERE id > ? ORDER BY objective_id", [before])
+        assert [(r["objective_id"], r["score"], r["participant_kind"], r["territory"]) for r in rows] == [
+            (objective, scores[objective], "ptce", stored(territory)) for objective in sorted(scores)]
 
 
 # --- Imports ------------------------------------------------------------------------------------------

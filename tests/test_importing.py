@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from openpyxl import Workbook
 
 from labo_dash.errors import ImportRejected
 from labo_dash.imports import header_key, read_table, template_csv, template_xlsx
+from tests.workbooks import saved, workbook_bytes
 
 COLUMNS = {"required": ["atelier", "type", "texte"], "optional": ["type de participant"]}
 TEXT = "atelier;type;texte;Type de participant\r\n1;frein;Élus peu sensibilisés à la coopération;PTCE\r\n"
 
 
 def xlsx(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(("Sheet", "visible", rows))  # as openpyxl names a new sheet
 
 
 @pytest.mark.parametrize(
@@ -185,49 +179,34 @@ def test_xlsx_cells_are_read_as_excel_shows_them():
         sheet.append([value, "frein", "x"])
         sheet.cell(sheet.max_row, 1).number_format = number_format
     sheet.cell(sheet.max_row - 1, 1).quotePrefix = True  # '0012 typed with a leading apostrophe
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    rows = read_table(buffer.getvalue(), **COLUMNS).rows
+    rows = read_table(saved(workbook), **COLUMNS).rows
     assert [r["atelier"] for r in rows] == [
         "100\u00a0%", "40,5\u00a0%", "40", "2026-11-26", "10000000000000000", "45000.5", "0012", "0.1"]
-
-
-def book(*sheets: tuple[str, str, list[list[object]]], active: int = 0) -> bytes:
-    """Return a workbook of (title, state, rows) sheets with the given active sheet."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, state, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.sheet_state = state
-        for row in rows:
-            sheet.append(row)
-    workbook.active = active
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 HEADER = ["atelier", "type", "texte"]
 
 
 def test_a_hidden_first_sheet_is_not_read_the_active_visible_one_is():
-    data = book(("Ancienne liste", "hidden", [HEADER, [1, "frein", "caché"]]),
-                ("Atelier 2", "visible", [HEADER, [2, "levier", "visible"]]), active=1)
+    data = workbook_bytes(("Ancienne liste", "hidden", [HEADER, [1, "frein", "caché"]]),
+                          ("Atelier 2", "visible", [HEADER, [2, "levier", "visible"]]), active=1)
     table = read_table(data, **COLUMNS)
     assert [r["texte"] for r in table.rows] == ["visible"] and table.sheet == "Atelier 2"
     assert table.source == "feuille « Atelier 2 » ; non lue : « Ancienne liste » (masquée)"
 
 
 def test_the_template_sheet_wins_over_the_active_one_unless_hidden():
-    data = book(("Notes", "visible", [["à lire"]]), ("constats", "visible", [HEADER, [1, "frein", "ok"]]))
+    data = workbook_bytes(("Notes", "visible", [["à lire"]]),
+                          ("constats", "visible", [HEADER, [1, "frein", "ok"]]))
     assert read_table(data, sheet="Constats", **COLUMNS).sheet == "constats"
-    hidden = book(("Notes", "visible", [HEADER, [1, "frein", "actif"]]),
-                  ("Constats", "hidden", [HEADER, [1, "frein", "caché"]]))
+    hidden = workbook_bytes(("Notes", "visible", [HEADER, [1, "frein", "actif"]]),
+                            ("Constats", "hidden", [HEADER, [1, "frein", "caché"]]))
     assert [r["texte"] for r in read_table(hidden, sheet="Constats", **COLUMNS).rows] == ["actif"]
 
 
 def test_a_workbook_whose_rows_are_only_on_a_hidden_sheet_is_refused():
-    data = book(("Données", "hidden", [HEADER, [1, "frein", "caché"]]), ("Feuil2", "visible", []), active=1)
+    data = workbook_bytes(("Données", "hidden", [HEADER, [1, "frein", "caché"]]), ("Feuil2", "visible", []),
+                          active=1)
     with pytest.raises(ImportRejected) as info:
         read_table(data, **COLUMNS)
     assert "feuille masquée (« Données »), qui n'est pas lue" in str(info.value)

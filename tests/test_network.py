@@ -11,7 +11,7 @@ import pytest
 
 from labo_dash import network
 from labo_dash.reporting import badges
-from tests.test_vote_pages import open_page
+from tests.apptest import open_page
 
 
 def test_lan_addresses_are_reachable_ipv4_addresses():
@@ -86,10 +86,3 @@ def test_the_badges_say_where_the_address_comes_from(app_db, monkeypatch):
     assert any("détectée au démarrage" in c.value for c in at.caption)
 
 
-@pytest.fixture
-def app_db(demo_db, monkeypatch):
-    from labo_dash import db
-
-    monkeypatch.setenv("LABO_DB", str(demo_db))
-    yield demo_db
-    db.close()

@@ -13,6 +13,7 @@ import pytest
 from labo_dash import clock, db, participants, settings
 from labo_dash.access import ANONYMOUS, ORGANISER, PARTNER, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
+from tests.workbooks import workbook_bytes
 
 ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
 WALK_IN = Actor(ANONYMOUS, "inscription sur place")
@@ -156,33 +157,14 @@ def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
     assert all(f"{code[:4]} {code[4:]}" in text for code in codes)
 
 
-def people_workbook(*sheets: tuple[str, str, list[list[object]]], active: int) -> bytes:
-    """Return a workbook of (title, state, rows) sheets with the given active sheet."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, state, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.sheet_state = state
-        for row in rows:
-            sheet.append(row)
-    book.active = active
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 HEADER = ["nom", "structure", "type de participant", "territoire"]
 
 
 def test_a_hidden_first_sheet_is_not_registered_the_visible_active_one_is(con):
     before = count(con)
     old, new = ["Ancien Inscrit", "Réseau", "PTCE", "Bretagne"], ["Nouvelle Venue", "Coop", "PTCE", "Creuse"]
-    data = people_workbook(("Liste 2025", "hidden", [HEADER, old]),
-                           ("Inscrits 2026", "visible", [HEADER, new]), active=1)
+    data = workbook_bytes(("Liste 2025", "hidden", [HEADER, old]),
+                          ("Inscrits 2026", "visible", [HEADER, new]), active=1)
     preview = participants.read_participants(con, data, "inscrits.xlsx")
     assert preview.source == "feuille « Inscrits 2026 » ; non lue : « Liste 2025 » (masquée)"
     created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
@@ -191,8 +173,8 @@ def test_a_hidden_first_sheet_is_not_registered_the_visible_active_one_is(con):
 
 def test_people_only_on_a_hidden_sheet_are_refused_and_nobody_is_registered(con):
     before = count(con)
-    data = people_workbook(("Inscrits", "hidden", [HEADER, ["Caché", "Réseau", "PTCE", "Bretagne"]]),
-                           ("Feuil1", "visible", []), active=1)
+    data = workbook_bytes(("Inscrits", "hidden", [HEADER, ["Caché", "Réseau", "PTCE", "Bretagne"]]),
+                          ("Feuil1", "visible", []), active=1)
     with pytest.raises(ImportRejected) as refused:
         participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
     assert "dans une feuille masquée (« Inscrits »), qui n'est pas lue" in str(refused.value)
@@ -213,8 +195,8 @@ def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
 
     people = tmp_path / "inscrits.xlsx"
     old, new = ["Ancien", "Réseau", "PTCE", "Nord"], ["Élise Martin", "", "PTCE", ""]
-    people.write_bytes(people_workbook(("Liste 2025", "hidden", [HEADER, old]),
-                                      ("Inscrits 2026", "visible", [HEADER, new]), active=1))
+    people.write_bytes(workbook_bytes(("Liste 2025", "hidden", [HEADER, old]),
+                                     ("Inscrits 2026", "visible", [HEADER, new]), active=1))
     run = [sys.executable, "-m", "labo_dash", "import", "participants", str(people), "--db", str(fresh_db)]
     ok = subprocess.run(run, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert ok.returncode == 0, ok.stderr

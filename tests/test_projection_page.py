@@ -6,10 +6,11 @@ import html
 
 from labo_dash import challenges, db, seminar
 from labo_dash.ui.projection import AGENDA_MAX
-from tests.test_vote_pages import ORGANISER_ACTOR, app_db, html_texts, open_page, prepare  # noqa: F401
+from tests.apptest import open_page
+from tests.test_vote_pages import ORGANISER_ACTOR, html_texts, prepare
 
 
-def test_an_agenda_too_long_for_the_screen_counts_the_items_it_leaves_out(app_db):  # noqa: F811
+def test_an_agenda_too_long_for_the_screen_counts_the_items_it_leaves_out(app_db):
     # Issue 13: a projected page is not scrolled; items that cannot fit are counted, never silently dropped.
     con = db.open_database(app_db)
     objective = seminar.objectives(con)[0]["id"]

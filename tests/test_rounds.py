@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
-from streamlit.testing.v1 import AppTest
 
 from labo_dash import (
     clock,
@@ -28,6 +27,7 @@ from labo_dash.reporting import monthly, open_data
 from labo_dash.reporting.pdf import report_pdf
 from labo_dash.rounds import RoundRules
 from tests import test_roles
+from tests.apptest import open_page
 
 ORG = Actor(ORGANISER, "Hélène")
 T0 = dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC)
@@ -411,22 +411,6 @@ def test_an_organiser_marking_someone_present_holds_the_close(fresh_db):
 
 
 # --- Pages (AppTest) -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app_db(demo_db, monkeypatch):
-    monkeypatch.setenv("LABO_DB", str(demo_db))
-    yield demo_db
-    db.close()
-
-
-def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params.update(query or {})
-    at.switch_page(script)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def test_a_timed_round_closing_by_itself_keeps_the_reveal_button_in_view(app_db):

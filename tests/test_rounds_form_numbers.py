@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from labo_dash import db
-from tests.test_vote_pages import open_page, read
-
-
-@pytest.fixture
-def app_db(demo_db, monkeypatch):
-    monkeypatch.setenv("LABO_DB", str(demo_db))
-    yield demo_db
-    db.close()
+from tests.apptest import open_page
+from tests.test_vote_pages import read
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ import datetime as dt
 import html
 
 import pyarrow as pa
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash import challenges, clock, db, rounds, settings, voting
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.rounds import RoundRules
+from tests.apptest import open_page
 
 ORGANISER_ACTOR = Actor(ORGANISER, "Hélène")
 
@@ -41,22 +41,6 @@ def read(path, sql: str, params=()) -> list[dict]:
 
 def first_code(path) -> str:
     return read(path, "SELECT code FROM participants ORDER BY id LIMIT 1")[0]["code"]
-
-
-def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    at.query_params.update(query or {})
-    at.switch_page(script)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-@pytest.fixture
-def app_db(demo_db, monkeypatch):
-    monkeypatch.setenv("LABO_DB", str(demo_db))
-    yield demo_db
-    db.close()
 
 
 def test_vote_without_code_asks_for_it_and_refuses_a_wrong_one(app_db):

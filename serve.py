@@ -9,6 +9,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from labo_dash.network import configure_base_url, is_loopback_url
 from labo_dash.phone_ballot import PhoneBallotMiddleware, routes
+from labo_dash.ui.french_page import FrenchPageMiddleware
 
 # app.py routes with st.navigation. Streamlit only learns it when app.py first runs, and until then treats
 # the pages/ folder as old-style pages: the first visit after a start to /admin would run pages/admin.py
@@ -22,4 +23,6 @@ print(f"Adresse des téléphones (QR codes) : {_url}"
       + (" — ATTENTION : adresse locale, injoignable depuis un téléphone" if is_loopback_url(_url) else ""),
       flush=True)
 
-app = st.App("app.py", routes=routes(), middleware=[Middleware(PhoneBallotMiddleware)])
+# Streamlit's page in French: lang="fr", its front end's English labels translated (ui/french_page.py).
+app = st.App("app.py", routes=routes(),
+             middleware=[Middleware(PhoneBallotMiddleware), Middleware(FrenchPageMiddleware)])

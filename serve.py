@@ -11,6 +11,7 @@ from streamlit import config
 from labo_dash import config as labo_config
 from labo_dash.network import configure_base_url, is_loopback_url
 from labo_dash.phone.ballot import PhoneBallotMiddleware, routes
+from labo_dash.ui.french_page import FrenchPageMiddleware
 from labo_dash.ui.navigation import leave_legacy_mode
 
 try:  # every LABO_* variable is read and checked here, before anything is served
@@ -27,4 +28,6 @@ print(f"Adresse des téléphones (QR codes) : {_url}"
       + (" — ATTENTION : adresse locale, injoignable depuis un téléphone" if is_loopback_url(_url) else ""),
       flush=True)
 
-app = st.App("app.py", routes=routes(), middleware=[Middleware(PhoneBallotMiddleware)])
+# Streamlit's page in French: lang="fr", its front end's English labels translated (ui/french_page.py).
+app = st.App("app.py", routes=routes(),
+             middleware=[Middleware(PhoneBallotMiddleware), Middleware(FrenchPageMiddleware)])

@@ -2,10 +2,12 @@
 
 Every page each role may open is visited at 1920 and 390 px wide, every tab and view opened (nested ones
 too, the diagnostic's « Import » with its file uploader) and every multiselect unrolled; the visible
-text, the placeholders and the titles are searched for the English strings of the installed Streamlit
-frontend, extracted from its JavaScript bundle (so an upgrade that adds or renames a string is caught).
-Charts and tables are hovered: their English toolbar (« Download as PNG », « Search »...) must stay hidden
-(labo_dash/ui/french.css).
+text, the placeholders, the titles and every screen-reader label (aria-label) are searched for the
+English strings of the installed Streamlit frontend, extracted from its JavaScript bundle (so an upgrade
+that adds or renames a string is caught), and for those its French dictionary translates
+(labo_dash/ui/streamlit_fr.json). The page says ``lang="fr"``. Charts and tables are hovered: their
+English toolbar (« Download as PNG », « Search »...) must stay hidden (labo_dash/ui/french.css). A table's
+column menu (« Sort ascending », « Pin column »...) is opened and read.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from pathlib import Path
 import pytest
 import streamlit
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from labo_dash import auth, db, settings
 from labo_dash.access import ORGANISER, Actor
-from tests.conftest import Server, screenshot, wait_ready
+from labo_dash.ui.french_page import dictionary
+from tests.conftest import SCREENSHOTS, Server, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -104,10 +108,18 @@ def streamlit_strings() -> frozenset[str]:
     return frozenset(found - FRENCH_TOO)
 
 
+def translated_strings() -> frozenset[str]:
+    """Return the English strings that the French dictionary translates, those starting with a capital
+    (« Sort ascending »; for « Help for {} », « Help for »): the bundle's extraction misses a few."""
+    fixed = {part.strip() for english in dictionary() for part in english.split("{}")}
+    return frozenset(part for part in fixed if part[:1].isupper())
+
+
 @functools.cache
 def english_pattern() -> re.Pattern[str]:
-    """Return one regex finding any of :func:`streamlit_strings` as whole words, longest first."""
-    phrases = sorted(streamlit_strings(), key=len, reverse=True)
+    """Return one regex finding any of :func:`streamlit_strings` and :func:`translated_strings` as whole
+    words, longest first."""
+    phrases = sorted(streamlit_strings() | translated_strings(), key=len, reverse=True)
     return re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, phrases)) + r")(?![\w'’-])")
 
 
@@ -120,22 +132,32 @@ def test_the_bundle_yields_streamlit_s_own_strings():
     assert english_pattern().search("Appuyez sur Entrée. Select 5 matches").group() == "Select"
     assert english_pattern().search("200MB per file • CSV").group() == "per file"
     assert english_pattern().search("Page 2 · Minimum 3 · Calendrier des actions · Module") is None
+    for known in ["Sort ascending", "Pin column", "Help for", "Link to heading", "Autosize"]:
+        assert english_pattern().search(f"{known} Échéance").group() == known, known
+    french = [value.replace("{}", "Échéance") for value in dictionary().values()]
+    assert not [value for value in french if english_pattern().search(value)]
 
 
-VISIBLE_TEXTS = """() => {
+# The visible text, the shown placeholders and titles, and every screen-reader label (shown or not),
+# except those Vega writes inside a chart's SVG (« X-axis titled ... for a linear scale »): not yet French.
+PAGE_TEXTS = """() => {
   const shown = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)
     && getComputedStyle(e).visibility !== 'hidden';
   const texts = [document.body.innerText];
   for (const e of document.querySelectorAll('[placeholder], [title]')) {
     if (shown(e)) texts.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '');
   }
+  for (const e of document.querySelectorAll('[aria-label]')) {
+    if (!e.closest('svg')) texts.push(e.getAttribute('aria-label'));
+  }
   return texts.join('\\n');
 }"""
 
 
 def english_in(tab) -> list[str]:
-    """Return the lines of the page (visible text, placeholders, titles) holding Streamlit English."""
-    text = tab.evaluate(VISIBLE_TEXTS)
+    """Return the lines of the page (visible text, placeholders, titles, aria-labels) holding Streamlit
+    English."""
+    text = tab.evaluate(PAGE_TEXTS)
     return sorted({line.strip() for line in text.splitlines() if english_pattern().search(line)})
 
 
@@ -247,6 +269,7 @@ def survey(tab, where: str, seen_tabs: set[str]) -> dict[str, list[str]]:
 def test_every_page_and_tab_is_free_of_streamlit_english(server, page, role, width):
     page.set_default_timeout(120_000)
     sign_in(page, server, role)
+    assert page.evaluate("document.documentElement.lang") == "fr"
     # The projection hides the menu: it comes last.
     links = sorted(menu_links(page), key=lambda link: link == PROJECTION)
     if role == "anonyme":
@@ -261,3 +284,57 @@ def test_every_page_and_tab_is_free_of_streamlit_english(server, page, role, wid
     english = {where: lines for where, lines in report.items() if lines}
     assert not english, f"Streamlit English on screen ({role}, {width} px): {english}"
     assert len(report) >= len(links)
+
+
+# The action table's first column, « N° », is Streamlit's « small » width: its header's menu button (shown
+# on hover, drawn on the grid's canvas) sits at its right end.
+FIRST_COLUMN_PX = 75
+
+MENU_TEXTS = """() => {
+  const menu = document.querySelector("[data-testid='stDataFrameColumnMenu']");
+  const labels = [...menu.querySelectorAll('[aria-label], [title]')]
+    .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title')]).filter(Boolean);
+  return [menu.innerText, ...labels].join('\\n');
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_table_column_menu_is_french(server, page, width):
+    page.set_default_timeout(120_000)
+    open_page(page, server, "organisateur", "Actions de suivi", width)
+    grid = page.locator("[data-testid='stMain'] [data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.move(box["x"] + FIRST_COLUMN_PX / 2, box["y"] + 18)
+    page.mouse.click(box["x"] + FIRST_COLUMN_PX - 10, box["y"] + 18)
+    menu = page.get_by_test_id("stDataFrameColumnMenu")
+    expect(menu).to_be_visible()
+    expect(menu).to_contain_text("Trier par ordre croissant")
+    text = page.evaluate(MENU_TEXTS)
+    assert "N°" in text, "the menu of the « N° » column"
+    # Its number formats, a submenu.
+    menu.get_by_role("menuitem", name="Format").hover()
+    formats = page.get_by_test_id("stDataFrameColumnFormattingMenu")
+    expect(formats).to_contain_text("Automatique")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the window as it is: a full-page shot moves the menu
+    page.screenshot(path=SCREENSHOTS / f"francais-menu-de-colonne-{width}.png")
+    lines = [*text.splitlines(), *formats.inner_text().splitlines()]
+    assert not [line for line in lines if english_pattern().search(line)], lines
+    # The column's kind is the title of the menu's first icon: « N° » holds numbers.
+    expect(menu.locator("[title='nombre']")).to_have_count(1)
+
+
+def test_a_phone_sees_every_tab_of_the_review(server, page):
+    """At 390 px the review's tab bars (five tabs, then seven lists) wrap: no tab off screen."""
+    page.set_default_timeout(120_000)
+    open_page(page, server, "organisateur", "Comité de pilotage", 390)
+    tabs = page.locator("[data-testid='stMain'] [role='tab']")
+    expect(tabs.filter(has_text="Signature")).to_be_visible()
+    boxes = [tabs.nth(i).bounding_box() for i in range(tabs.count())]
+    assert len(boxes) >= 12, "the five tabs and the seven lists of « Ce qui a changé »"
+    off_screen = [box for box in boxes if box["x"] < 0 or box["x"] + box["width"] > 390]
+    assert not off_screen
+    tabs.filter(has_text="Signature").click()
+    wait_ready(page)
+    expect(tabs.filter(has_text="Signature")).to_have_attribute("aria-selected", "true")
+    screenshot(page, "francais-onglets-390-suivi")

@@ -94,14 +94,17 @@ def column_config() -> dict:
     would clamp, round, zero or drop what is typed (150 became 100 or 0, « abc » 0, a pasted « 100 % » 1,
     a link without https:// nothing). What is typed is kept as typed; the server reads it with
     labo_dash.parsing and refuses it in French, naming row and column.
+
+    Widths (px) let a 1920 px screen show every column up to « Échéance » with whole headers and
+    statuses (« Abandonnée »); a phone scrolls the grid sideways.
     """
     cc = st.column_config
     return {
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
-        "title": cc.TextColumn("Intitulé", required=True, width="large", pinned=True),
+        "title": cc.TextColumn("Intitulé", required=True, width=300, pinned=True),
         "status": cc.SelectboxColumn(
             "Statut", options=STATUS_CODES, format_func=lambda code: french.status(str(code)), required=True,
-            width="small",
+            width=110,
         ),
         "progress": cc.TextColumn(
             "Avancement",
@@ -112,18 +115,18 @@ def column_config() -> dict:
         "bar": cc.ProgressColumn("Jauge", min_value=0, max_value=100, format="%d %%", width="small"),
         "comment": cc.TextColumn(
             "Commentaire du point",
-            width="medium",
+            width=170,
             help="Enregistré avec le nouveau point d'avancement",
         ),
         "evidence_url": cc.TextColumn(
             "Lien de preuve",
-            width="small",
+            width=125,
             help="Adresse web complète (https://…) d'un compte rendu, d'un livrable…",
         ),
-        "flags": cc.TextColumn("Alertes", width="medium"),
-        "last_update": cc.DateColumn("Dernier point", format="localized"),
-        "start_date": cc.DateColumn("Début", format="localized"),
-        "due_date": cc.DateColumn("Échéance", format="localized"),
+        "flags": cc.TextColumn("Alertes", width=180),
+        "last_update": cc.DateColumn("Dernier point", format="localized", width=105),
+        "start_date": cc.DateColumn("Début", format="localized", width=95),
+        "due_date": cc.DateColumn("Échéance", format="localized", width=105),
         "pilot_structure": cc.TextColumn("Structure pilote"),
         "pilot_person": cc.TextColumn("Personne pilote"),
         "next_step": cc.TextColumn("Prochaine étape", width="medium"),
@@ -137,7 +140,7 @@ def column_config() -> dict:
             "Poids", alignment="right",
             help="Poids dans l'agrégation, au-dessus de 0, « 1,5 » par exemple (vide = 1)",
         ),
-        "challenge": cc.TextColumn("Défi", width="medium"),
+        "challenge": cc.TextColumn("Défi", width=300),
         "description": cc.TextColumn("Description", width="large"),
     }
 

@@ -148,7 +148,8 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
 COLUMNS = {
     "N°": st.column_config.NumberColumn(width="small"),
     "Action": st.column_config.TextColumn(width="large"),
-    "Avancement": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%", width="small"),
+    "Avancement": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%", width=110),
+    "Alerte": st.column_config.TextColumn(width=170),  # « ⏰ nouveau retard » whole
     "Échéance": st.column_config.DateColumn(format="localized"),
     "Dernier point": st.column_config.DateColumn(format="localized"),
     "Dernier commentaire": st.column_config.TextColumn(width="large"),

@@ -281,17 +281,18 @@ class NewPoint(TypedDict):
 
 
 def read_point(
-    action_id: int, reported_on: dt.date, actor: Actor, point: NewPoint
+    action_id: int, reported_on: dt.date, reporter: str, point: NewPoint
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Return a new point's row for :func:`append_updates` (text cleaned, % read by :func:`read_progress`,
-    None when refused) and a French message per invalid field (:func:`check_update`; empty when valid)."""
+    None when refused; ``reporter`` when it names no one) and a French message per invalid field
+    (:func:`check_update`; empty when valid)."""
     comment, evidence_url = clean(point.get("comment")), clean(point.get("evidence_url"))
     progress_value = clean(point["progress_value"])
     errors = check_update(point["status"], progress_value, reported_on, comment, evidence_url, point["today"])
     row = {"action_id": action_id, "reported_on": reported_on, "status": point["status"],
            "progress": None if "progress" in errors else read_progress(progress_value),
            "comment": comment, "evidence_url": evidence_url,
-           "reported_by": clean(point.get("reported_by")) or actor.name}
+           "reported_by": clean(point.get("reported_by")) or reporter}
     return row, errors
 
 
@@ -306,7 +307,7 @@ def record_update(
     """
     access.require(actor, Permission.ACTIONS_WRITE)
     current = get_action(con, action_id)
-    row, errors = read_point(action_id, reported_on, actor, point)
+    row, errors = read_point(action_id, reported_on, actor.name, point)
     errors |= chronology_errors(current, reported_on)
     unchanged = (row["status"], row["progress"]) == (current["status"], current["progress"])
     if not errors and unchanged and not row["comment"] and not row["evidence_url"]:

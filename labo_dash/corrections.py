@@ -121,7 +121,7 @@ def replace_update(
     errors = _check_reason(reason)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         old = _point(cur, update_id)
-        row, point_errors = read_point(old["action_id"], old["reported_on"], actor, point)
+        row, point_errors = read_point(old["action_id"], old["reported_on"], actor.name, point)
         errors |= point_errors
         fields = ("status", "progress", "comment", "evidence_url")
         if not errors and all(row[name] == old[name] for name in fields):

@@ -11,11 +11,13 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from labo_dash import db
+from labo_dash import clock, db
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -46,6 +48,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _running[:] = [item]
+
+
+def seminar_today() -> date:
+    """Today in the seminar's default zone (Europe/Paris), as the app counts it: not the host's UTC date,
+    which is still yesterday between 22:00 or 23:00 UTC and midnight."""
+    return clock.now().astimezone(ZoneInfo("Europe/Paris")).date()
 
 
 @pytest.fixture

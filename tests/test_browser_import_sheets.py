@@ -6,7 +6,6 @@ a progress cell shown « 100 % » (stored 1 with a percent format) in the action
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import urllib.parse
 
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 from labo_dash import db
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
-from tests.conftest import screenshot, wait_ready
+from tests.conftest import screenshot, seminar_today, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +41,7 @@ def setup(demo_copy, start_module_server):
     path = demo_copy()
     folder = path.parent
     con = db.open_database(path)
-    today = dt.date.today()
+    today = seminar_today()
     action = db.query(con, """
         SELECT a.id FROM actions a JOIN (
             SELECT action_id, status, reported_on FROM progress_updates

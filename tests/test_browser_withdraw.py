@@ -3,14 +3,13 @@ a second point is withdrawn from the card's form and joins it, struck through, a
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from labo_dash import actions, db, demo, french
-from tests.conftest import screenshot, wait_ready
+from tests.conftest import screenshot, seminar_today, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +43,7 @@ def test_withdrawn_points_on_the_action_card(server, page, demo_template):
     main.get_by_role("button", name="Retirer le point").click()
     expect(main.get_by_text(re.compile(r"^Point n° \d+ retiré\.$"))).to_be_visible(timeout=WAIT)
     wait_ready(page)
-    today = french.date(dt.date.today())
+    today = french.date(seminar_today())
     withdrawn = main.get_by_text(f"retiré le {today} par Démo locale : Point saisi deux fois")
     expect(withdrawn).to_be_visible(timeout=WAIT)
     # The update form starts again from the action's new state (the point before the withdrawn one).

@@ -18,7 +18,7 @@ from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, Validat
 from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seminar_today
 from tests.withdrawal_data import (
     REASON,
     RIGHT,
@@ -217,7 +217,7 @@ def test_any_reason_is_stored_verbatim_or_refused_in_french(scenario, reason):
 
 def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unwithdrawn):
     """The Excel round trip: a workbook showing the wrong 90 % is refused once the point is withdrawn."""
-    con, today = unwithdrawn.con, dt.date.today()
+    con, today = unwithdrawn.con, seminar_today()
     with db.transaction(con) as cur:  # the points were recorded on their day, long before the export
         cur.execute("UPDATE progress_updates SET recorded_at = reported_on + INTERVAL 18 HOUR")
     workbook = report_xlsx(monthly.build_report(con, today.replace(day=1), today))

@@ -38,9 +38,10 @@ from labo_dash.imports import diagnosis as diagnosis_import
 from labo_dash.imports.spreadsheet import csv_text, text_cells, xlsx_text
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import report_xlsx
+from tests.conftest import seminar_today
 
 ACTOR = access.Actor(access.ORGANISER, "Aller-retour")
-TODAY = dt.date.today()
+TODAY = seminar_today()
 EXAMPLES = settings(max_examples=30, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SPACES = ["\u00a0", "\u202f", " "]  # non-breaking, narrow non-breaking and plain spaces

@@ -1,0 +1,59 @@
+"""README's « Layout » section matches the tree: every module of labo_dash/ is named under its folder's entry,
+and the tree names no file that is gone (issue 16: the next engineer finds each module from the README)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from tests.conftest import ROOT
+
+CONTINUATION = 20  # a line indented this much continues the description of the entry above it
+
+
+def layout_block() -> list[str]:
+    """Return the lines of the README's Layout tree (the fenced block after « ## Layout »)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text[text.index("## Layout"):].split("```")[1].strip("\n").splitlines()
+
+
+def folder_texts(lines: list[str]) -> dict[str, str]:
+    """Return, per folder of the tree ("labo_dash/ui/"), the text of its entries: its own line and
+    description, and the lines of the files directly in it (not those of its sub-folders)."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    stack: list[tuple[int, str]] = []  # (indent, folder) of the open folders
+    owner = ""
+    for line in lines:
+        indent = len(line) - len(line.lstrip(" "))
+        if indent >= CONTINUATION or not line.strip():
+            texts[owner].append(line)
+            continue
+        name = line.split()[0].rstrip(",")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        parent = stack[-1][1] if stack else ""
+        if name.endswith("/"):
+            owner = parent + name
+            stack.append((indent, owner))
+        else:
+            owner = parent
+        texts[owner].append(line)
+    return {folder: "\n".join(lines) for folder, lines in texts.items()}
+
+
+def test_every_module_is_named_under_its_folder_in_the_readme_layout() -> None:
+    texts = folder_texts(layout_block())
+    missing = []
+    for module in sorted((ROOT / "labo_dash").rglob("*.py")):
+        if module.name == "__init__.py" or "__pycache__" in module.parts:
+            continue
+        folder = module.parent.relative_to(ROOT).as_posix() + "/"
+        if not re.search(rf"(?<![\w/]){re.escape(module.name)}\b", texts.get(folder, "")):
+            missing.append(module.relative_to(ROOT).as_posix())
+    assert not missing, f"modules not named in README's Layout: {missing}"
+
+
+def test_the_layout_names_no_file_that_is_gone() -> None:
+    named = re.findall(r"(?<![\w/.])(\w+\.(?:py|css|js|json))\b", "\n".join(layout_block()))
+    gone = [name for name in named if not any(ROOT.glob(f"**/{name}"))]
+    assert not gone, f"README's Layout names files that do not exist: {gone}"

@@ -49,9 +49,9 @@ test: $(VENV)/.dev chromium fonts poppler
 	$(PY) -m pytest -q
 
 # Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or
-# Chromium is marked `browser` (tests/conftest.py) and left out.
+# Chromium is marked `browser` (tests/conftest.py), the few that take seconds alone `slow`; both left out.
 test-fast: $(VENV)/.dev fonts poppler
-	$(PY) -m pytest -q -m "not browser" -n auto
+	$(PY) -m pytest -q -m "not browser and not slow" -n auto
 
 # Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev

@@ -199,6 +199,7 @@ def test_the_import_reads_the_export_headers():
     assert list(ACTION_COLUMNS)[:2] == ["N°", "Action"]
 
 
+@pytest.mark.slow
 def test_cli_imports_an_edited_export_and_refuses_a_bad_one(demo_db, tmp_path):
     import subprocess
     import sys

@@ -137,6 +137,7 @@ def test_clean_name():
         auth.clean_name("x" * 81)
 
 
+@pytest.mark.slow
 def test_passcode_hash_command_reads_stdin_and_prints_a_working_hash():
     result = subprocess.run(
         [sys.executable, "-m", "labo_dash", "passcode-hash"], input="mon code à moi\n",

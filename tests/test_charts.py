@@ -184,6 +184,7 @@ def test_action_timeline_spec(demo):
     assert spec["config"]["locale"]["time"]["months"][10] == "novembre"
 
 
+@pytest.mark.slow
 def test_exported_charts_render_offline(demo):
     exported = [
         charts.support_by_challenge_chart(demo["bars"], demo["objectives"]),

@@ -377,6 +377,7 @@ def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
     assert len(challenges.list_challenges(empty)) == 2
 
 
+@pytest.mark.slow
 def test_cli_imports_and_refuses_with_the_french_report(fresh_db, tmp_path):
     good = tmp_path / "constats.csv"
     good.write_bytes(FINDINGS_CSV.encode("cp1252"))

@@ -54,6 +54,7 @@ def actions_file(con, title: str, progress: object) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow
 def test_accepted_actions_import_is_preceded_by_a_backup(con, saves):
     before = backup.table_fingerprints(con)
     actions_import.apply_import(con, access.SYSTEM, actions_file(con, "Intitulé revu", None), "a.xlsx", TODAY)

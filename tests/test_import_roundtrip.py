@@ -375,6 +375,7 @@ progress_states = st.one_of(st.tuples(st.just("en_cours"), st.integers(1, 99)),
 @given(data=st.data(), title=texts, planned=amounts, share=st.integers(0, 100), start=days,
        length=st.integers(0, 900), state=progress_states, point=st.integers(1, 100), comment=texts,
        pick=st.integers(0, 10))
+@pytest.mark.slow
 def test_the_actions_workbook_comes_back_as_edited(base, open_ids, data, title, planned, share, start, length,
                                                   state, point, comment, pick):
     con = base

@@ -123,6 +123,7 @@ def test_import_template_reads_back(fresh_db):
         con.close()
 
 
+@pytest.mark.slow
 def test_cli_registers_a_file_and_prints_the_badges(fresh_db, tmp_path):
     import subprocess
     import sys
@@ -188,6 +189,7 @@ def test_a_participants_csv_with_a_sep_line(con):
     assert [(r["line"], r["name"]) for r in preview.rows] == [(2, "Alí Ben")]
 
 
+@pytest.mark.slow
 def test_cli_prints_the_sheet_it_read(fresh_db, tmp_path):
     import subprocess
     import sys

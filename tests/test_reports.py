@@ -117,6 +117,7 @@ def test_key_figures_match_the_database(con, expected):
     assert set(monthly.report_charts(report)) == {"objectives", "challenges", "history", "signature"}
 
 
+@pytest.mark.slow
 def test_pdf_pages_and_text(files, expected):
     reader = PdfReader(files["pdf"])
     assert len(reader.pages) >= 3
@@ -170,6 +171,7 @@ def test_workbook_sheets_headers_and_values(files, expected, demo_template):
     assert book["Objectifs"].max_row == 6 and book["Objectifs"]["C2"].number_format == "0%"
 
 
+@pytest.mark.slow
 def test_report_command_refuses_a_bad_month_in_french(demo_template, tmp_path):
     result = run_report(demo_template, "octobre", "pdf", tmp_path / "x.pdf")
     assert result.returncode == 1 and "AAAA-MM" in result.stderr
@@ -231,6 +233,7 @@ def unicode_pdf(tmp_path_factory, demo_template) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_pdf_draws_emoji_and_arabic_in_logical_order(unicode_pdf):
     flat = flat_text(unicode_pdf)
     assert UNICODE_TITLE in flat  # emoji kept, Arabic words in reading order (it read « Fonds  coopératif »)
@@ -238,6 +241,7 @@ def test_pdf_draws_emoji_and_arabic_in_logical_order(unicode_pdf):
     assert "Fonds 🚀 coopératif –" in first_page and "تعاون إقليمي" in first_page
 
 
+@pytest.mark.slow
 def test_pdf_replaces_a_character_no_font_has_by_a_visible_square(unicode_pdf):
     flat = flat_text(unicode_pdf)
     assert f"Coopération {MISSING * 2}" in flat and "협" not in flat

@@ -209,6 +209,7 @@ def test_a_wrong_passcode_keeps_the_name_and_says_why(configured):
     assert ui_auth.TOKEN_KEY not in at.session_state
 
 
+@pytest.mark.slow
 def test_a_wrong_passcode_repeated_locks_the_sign_in(configured):
     connexion = next(s for s in PAGES if s.url_path == "connexion")
     at = open_page(app(), connexion)

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 
 import pyarrow as pa
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash import challenges, clock, db, rounds, settings, voting
@@ -60,6 +61,7 @@ def test_vote_with_valid_code_and_no_open_round(app_db):
     assert any(m.value.startswith("Bonjour") for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_a_timed_ballot_gives_way_to_the_close_message_when_the_countdown_ends(app_db):
     """The full /vote page kept an editable ballot after the countdown ended until reloaded: its next run
     (the countdown fragment reruns the page once the round is no longer open) shows the close instead."""

@@ -214,6 +214,7 @@ def test_visibility_and_reveal(con):
     assert not rounds.results_visible(rounds.get_round(con, round_id))
 
 
+@pytest.mark.slow
 def test_200_concurrent_voters_submit_and_resubmit(con):
     """200 threads vote at once, change their ballot, then resend it: one current ballot each, none lost."""
     round_id = open_new_round(con, dots_per_voter=2, max_per_item=1)

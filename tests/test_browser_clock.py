@@ -43,7 +43,8 @@ def test_a_frozen_server_dates_and_shows_in_the_seminars_zone(demo_db, start_ser
     page.goto(f"{server.url}/actions?action={action}")
     wait_ready(page)
     form = page.locator("[data-testid='stForm']").filter(has_text="Nouveau point d'avancement")
-    for part, value in (("day", "1"), ("month", "10"), ("year", "2026")):  # the date field's three parts
+    # the date field's three parts, their screen-reader names in French (labo_dash/ui/streamlit_fr.json)
+    for part, value in (("jour", "1"), ("mois", "10"), ("année", "2026")):
         expect(form.get_by_role("spinbutton", name=f"{part}, Date du point")).to_have_attribute(
             "aria-valuenow", value)
     form.get_by_label("Commentaire").fill("Point saisi à minuit et demie")

@@ -62,6 +62,7 @@ def percent(fraction: float | None, decimals: int = 1) -> str:
     return f"{text}{NBSP}%"
 
 
+GRID_DATE = "DD/MM/YYYY"  # dates in data grids (moment.js format): French whatever the browser's language
 UNMEASURED = "non mesuré"
 
 
@@ -164,6 +165,12 @@ def date(value: dt.date | dt.datetime | None) -> str:
 def month(value: dt.date) -> str:
     """Format a month as ``novembre 2026``."""
     return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def of_month(value: dt.date) -> str:
+    """Return ``de novembre 2026`` or, before a vowel, ``d'octobre 2026`` (« la fin d'octobre »)."""
+    name = month(value)
+    return f"d'{name}" if name[0] in "aeiouyâéèô" else f"de {name}"
 
 
 def clock(value: dt.time) -> str:

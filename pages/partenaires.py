@@ -5,7 +5,6 @@ signature behind tabs (only the open tab runs; ``?onglet=`` in the address opens
 import streamlit as st
 
 from labo_dash import french, review
-from labo_dash.reporting import monthly
 from labo_dash.ui import partners
 from labo_dash.ui import review as review_ui
 from labo_dash.ui.common import connection, page_header, today
@@ -40,7 +39,7 @@ with chart:
 
 
 def changes_tab() -> None:
-    previous = monthly.of_month(report.comparison.previous)
+    previous = french.of_month(report.comparison.previous)
     st.subheader(f"Ce qui a changé depuis la revue {previous}", anchor=False)
     partners.changes(report)
 

@@ -99,9 +99,9 @@ def test_parse_month():
 
 
 def test_of_month_elides_before_a_vowel():
-    assert monthly.of_month(dt.date(2026, 10, 1)) == "d'octobre 2026"
-    assert monthly.of_month(dt.date(2026, 8, 1)) == "d'août 2026"
-    assert monthly.of_month(dt.date(2026, 11, 1)) == "de novembre 2026"
+    assert french.of_month(dt.date(2026, 10, 1)) == "d'octobre 2026"
+    assert french.of_month(dt.date(2026, 8, 1)) == "d'août 2026"
+    assert french.of_month(dt.date(2026, 11, 1)) == "de novembre 2026"
 
 
 def test_key_figures_match_the_database(con, expected):

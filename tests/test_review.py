@@ -198,6 +198,7 @@ def test_print_ready_review_is_french_and_escapes_user_text(history):
     assert html.startswith("<!DOCTYPE html>") and "@page { size: A4" in html
     assert "Comité de pilotage · revue de novembre 2026" in html
     assert "Réunion du 25 novembre 2026. Situation au 26 novembre 2026" in html
+    assert "comparée à la fin d&#x27;octobre 2026 (revue précédente)" in html  # elided, never « de octobre »
     headings = ["Avancement par objectif", "Ont progressé", "Au point mort", "En retard"]
     headings.append("Relevé de décisions")
     for heading in headings:

@@ -42,12 +42,6 @@ def parse_month(text: str, today: dt.date) -> dt.date:
     return month
 
 
-def of_month(month: dt.date) -> str:
-    """Return ``de novembre 2026`` or, before a vowel, ``d'octobre 2026``."""
-    name = french.month(month)
-    return f"d'{name}" if name[0] in "aeiouyâéè" else f"de {name}"
-
-
 @dataclass(frozen=True, slots=True)
 class MonthlyReport(MonthlyReview):
     """Everything a monthly report shows: the month's review (the same model as the /suivi page, read at

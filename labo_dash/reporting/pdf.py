@@ -20,7 +20,7 @@ from PIL import Image
 from labo_dash import french, review, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.reporting import pdf_fonts
-from labo_dash.reporting.monthly import MonthlyReport, chart_png, of_month, report_charts
+from labo_dash.reporting.monthly import MonthlyReport, chart_png, report_charts
 
 BLUE, GREY, RED = (0, 114, 178), (90, 90, 90), (190, 60, 0)
 TABLE_SIZE, TABLE_PADDING = 8.0, 1.0  # table text size (pt) and cell padding (mm)
@@ -107,7 +107,7 @@ def _figures(pdf: _Document, report: MonthlyReport) -> None:
 
 def _changes(pdf: _Document, report: MonthlyReport) -> None:
     comparison = report.comparison
-    pdf.heading(f"Ce qui a changé depuis la revue {of_month(comparison.previous)}")
+    pdf.heading(f"Ce qui a changé depuis la revue {french.of_month(comparison.previous)}")
     for code in ("nouvelle", "progresse", "terminee", "abandonnee", "point_mort"):
         label, meaning = review.CATEGORIES[code]
         part = comparison.category(code)
@@ -217,7 +217,8 @@ def report_pdf(report: MonthlyReport) -> bytes:
     pdf.cell(0, 9, pdf.text_of(report.title), new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(
         f"Situation au {french.date(report.as_of)}, comparée à la fin "
-        f"{of_month(report.comparison.previous)} (revue précédente du comité de pilotage).", color=GREY,
+        f"{french.of_month(report.comparison.previous)} (revue précédente du comité de pilotage).",
+        color=GREY,
     )
     pdf.ln(3)
     _figures(pdf, report)

@@ -114,7 +114,7 @@ def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
         seminar=data.seminar,
         held=f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else "",
         as_of=french.date(comparison.as_of),
-        previous=french.month(comparison.previous),
+        previous=french.of_month(comparison.previous),
         figures=_figures(comparison),
         objectives=objectives,
         challenges=challenges,

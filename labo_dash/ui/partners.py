@@ -83,7 +83,7 @@ def changes(report: monthly.MonthlyReport) -> None:
     """Show what changed since the previous review: one expander per kind of change, then the late ones."""
     comparison = report.comparison
     st.caption(f"Situation au {french.date(comparison.as_of)}, comparée à la fin "
-               f"{monthly.of_month(comparison.previous)}.")
+               f"{french.of_month(comparison.previous)}.")
     cols = st.columns(len(CHANGE_ORDER) + 1)
     for col, code in zip(cols, CHANGE_ORDER, strict=False):
         label, meaning = review.CATEGORIES[code]

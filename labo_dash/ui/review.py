@@ -78,8 +78,8 @@ def summary(data: review.MonthlyReview) -> None:
         else "Réunion du comité : date non renseignée. "
     )
     st.markdown(
-        f"{held}Situation au **{french.date(comparison.as_of)}**, comparée à la fin de "
-        f"**{french.month(comparison.previous)}** (revue précédente)."
+        f"{held}Situation au **{french.date(comparison.as_of)}**, comparée à la fin "
+        f"{french.of_month(comparison.previous)} (revue précédente)."
     )
     actions = comparison.actions
     counts = actions["category"].value_counts()
@@ -150,8 +150,8 @@ COLUMNS = {
     "Action": st.column_config.TextColumn(width="large"),
     "Avancement": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d %%", width=110),
     "Alerte": st.column_config.TextColumn(width=170),  # « ⏰ nouveau retard » whole
-    "Échéance": st.column_config.DateColumn(format="localized"),
-    "Dernier point": st.column_config.DateColumn(format="localized"),
+    "Échéance": st.column_config.DateColumn(format=french.GRID_DATE),
+    "Dernier point": st.column_config.DateColumn(format=french.GRID_DATE),
     "Dernier commentaire": st.column_config.TextColumn(width="large"),
     "Défi": st.column_config.TextColumn(width="medium"),
     "Fiche": st.column_config.LinkColumn(display_text="Ouvrir", width="small"),

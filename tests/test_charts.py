@@ -230,9 +230,8 @@ def votes(demo_template, tmp_path_factory):
 
 
 def on_container(spec: dict, width: int | None) -> dict:
-    """Return the spec as drawn in a container ``width`` px wide (None: no container, as offline), with
-    Vega's ARIA labels on (the app turns them off: English) so that :func:`axis_labels` finds each axis."""
-    text = json.dumps(spec | {"config": spec.get("config", {}) | {"aria": True}})
+    """Return the spec as drawn in a container ``width`` px wide (None: no container, as offline)."""
+    text = json.dumps(spec)
     if width is not None:  # vl-convert has no container: put its width where the chart would read it
         text = text.replace(json.dumps(charts.CONTAINER)[1:-1], str(width))
     return json.loads(text) | {"width": (width or 1000) - 40}

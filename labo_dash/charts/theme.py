@@ -32,12 +32,8 @@ ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 @alt.theme.register("labo_francais", enable=True)
 def french_theme() -> alt.theme.ThemeConfig:
     """Every chart's numbers and dates in French (« 20 % », « 1 234,5 », « nov. 2026 »): Vega's locale,
-    set once for all charts (Altair applies the enabled theme to each chart it writes out).
-
-    ``aria: False``: Vega writes its screen-reader descriptions of axes and marks in English (« X-axis
-    titled … for a linear scale with values from … »), with no locale for them; a chart's French title is
-    what a screen reader reads instead."""
-    return {"config": {"locale": FRENCH_LOCALE, "aria": False}}
+    set once for all charts (Altair applies the enabled theme to each chart it writes out)."""
+    return {"config": {"locale": FRENCH_LOCALE}}
 
 
 def objective_scale(labels: list[str]) -> alt.Scale:

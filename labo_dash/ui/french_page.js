@@ -28,15 +28,17 @@
     }
   }
 
-  /** The French of `value` (a whole English value), or null when the dictionary does not know it. */
+  /** The French of `value` (a whole English value), or null when the dictionary does not know it. The part
+   *  a « {} » keeps is translated in turn (« day, Période end date » -> « jour, Période : date de fin »). */
   function french(value) {
     const key = value.trim();
     if (exact.has(key)) {
       return exact.get(key);
     }
-    for (const { before, after, french } of patterns) {
+    for (const { before, after, french: template } of patterns) {
       if (key.length > before.length + after.length && key.startsWith(before) && key.endsWith(after)) {
-        return french.replace("{}", key.slice(before.length, key.length - after.length));
+        const part = key.slice(before.length, key.length - after.length);
+        return template.replace("{}", french(part) ?? part);
       }
     }
     return null;

@@ -90,7 +90,7 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(render(report))
-    print(f"Rapport mensuel de {french.month(month)} ({args.format.upper()}) écrit dans {out}.")
+    print(f"Rapport mensuel {french.of_month(month)} ({args.format.upper()}) écrit dans {out}.")
     return 0
 
 

@@ -34,7 +34,7 @@ if data.comparison.actions.empty:
 with export:
     ui.export_button(data, day)
 
-st.header(f"Revue de {french.month(month)}", anchor=False)
+st.header(f"Revue {french.of_month(month)}", anchor=False)
 ui.summary(data)
 
 

@@ -199,6 +199,8 @@ def test_print_ready_review_is_french_and_escapes_user_text(history):
     assert "Comité de pilotage · revue de novembre 2026" in html
     assert "Réunion du 25 novembre 2026. Situation au 26 novembre 2026" in html
     assert "comparée à la fin d&#x27;octobre 2026 (revue précédente)" in html  # elided, never « de octobre »
+    october = print_review.render(review.monthly_review(con, dt.date(2026, 10, 1), TODAY), TODAY)
+    assert "Comité de pilotage · revue d&#x27;octobre 2026" in october
     headings = ["Avancement par objectif", "Ont progressé", "Au point mort", "En retard"]
     headings.append("Relevé de décisions")
     for heading in headings:

@@ -110,7 +110,7 @@ def render(data: review.MonthlyReview, generated_on: dt.date) -> str:
     ]
     return _TEMPLATES.get_template("print_review.html").render(
         css=templating.static("labo_dash.reporting", "print_review.css"),
-        month=french.month(comparison.month),
+        month=french.of_month(comparison.month),
         seminar=data.seminar,
         held=f"Réunion du {french.date(meeting.held_on)}. " if meeting and meeting.held_on else "",
         as_of=french.date(comparison.as_of),

@@ -22,7 +22,7 @@ PAGES = {
         "tabs": ["Programme et objectifs", "Actions de suivi", "Signature, mois après mois"],
     },
     "suivi": {
-        "summary": [("heading", "Comité de pilotage"), ("heading", "Revue de"), ("metric", "Nouvelles"),
+        "summary": [("heading", "Comité de pilotage"), ("heading", "Revue d"), ("metric", "Nouvelles"),
                     ("metric", "En retard"), ("metric", "Avancement"), ("tab", "Ce qui a changé")],
         "tabs": REVIEW_TABS,
     },

@@ -66,7 +66,7 @@ class Plenary:
 def prepare(path: Path, voters: int) -> Plenary:
     """Build the demo with ``voters`` participants and an open dot-voting round."""
     con = kit.demo_with_participants(path, voters)
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, rounds.RoundRules("Plénière (test de charge)"), items)
     rounds.set_status(con, SYSTEM, round_id, "open")
     codes = kit.codes_of(con, voters)

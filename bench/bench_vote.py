@@ -53,7 +53,7 @@ def prepare(path: Path, voters: int) -> tuple[int, list[dict]]:
         lines = "".join(f"Votant·e {i};Structure {i % 40};ptce;Bretagne\n" for i in range(missing))
         data = ("nom;structure;type de participant;territoire\n" + lines).encode()
         participants.import_participants(con, SYSTEM, data, "banc.csv")
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, RoundRules("Banc d'essai", dots_per_voter=3), items)
     rounds.set_status(con, SYSTEM, round_id, "open")
     people = db.query(con, "SELECT id, code FROM participants ORDER BY id LIMIT ?", [voters])

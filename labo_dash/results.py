@@ -146,8 +146,8 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     volunteers = tally.entries.groupby("item_id")["volunteers"].sum()
     base = items.rename(columns={"id": "item_id"})[["item_id", "title", "challenge", "position"]]
     base["volunteers"] = [int(volunteers.get(i, 0)) for i in item_ids]
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-        scale = rnd["grade_scale"]
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+        scale = rnd.grade_scale
         tallies = grade_counts(tally, item_ids, scale)
         labels = dict(zip(item_ids, base["title"], strict=True))
         ranked = majority.explain_majority_judgment(tallies, labels, scale) if item_ids else []
@@ -171,7 +171,7 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     totals = _totals(tally)
     base["value"] = [int(totals.get(i, 0)) for i in item_ids]
     voters = tally.total_voters
-    if rnd["method"] == VotingMethod.DOTS:
+    if rnd.method == VotingMethod.DOTS:
         total = base["value"].sum()
         base["share"] = base["value"] / total if total else 0.0
         base["score"] = [f"{v} gommette{'s' if v > 1 else ''}" for v in base["value"]]
@@ -204,15 +204,15 @@ def merit_profiles(
     ``ranked``: the round's :func:`ranking` (or :func:`round_results`) when the caller has it already.
     """
     rnd = get_round(con, round_id)
-    scale = rnd["grade_scale"]
+    scale = rnd.grade_scale
     grades = majority.GRADE_SCALES[scale]
     items = round_items(con, round_id)
-    item_ids = [i["id"] for i in items]
+    item_ids = [i.id for i in items]
     tally = ballot_counts(con, round_id)
     tallies = grade_counts(tally, item_ids, scale)
     silent = _no_opinion(tally, item_ids, scale)
     voters = tally.total_voters
-    titles = {i["id"]: i["title"] for i in items}
+    titles = {i.id: i.title for i in items}
     if ranked is None:
         ranked = ranking(con, round_id) if item_ids else pd.DataFrame(columns=["item_id", "rank", "tied"])
     rows: list[dict[str, Any]] = []
@@ -240,28 +240,28 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     """
     rnd = get_round(con, round_id)
     items = round_items(con, round_id)
-    item_ids = [i["id"] for i in items]
+    item_ids = [i.id for i in items]
     tally = ballot_counts(con, round_id)
     rows: list[dict[str, Any]] = []
     for kind in sorted(tally.voters):
         group = tally.of_kind(kind)
         voters = group.total_voters
         label = participant_kind(str(kind))
-        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-            scale = rnd["grade_scale"]
+        if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+            scale = rnd.grade_scale
             tallies = grade_counts(group, item_ids, scale)
             for item in items:
-                grade = majority.majority_grade(tallies[item["id"]])
-                rows.append({"kind": label, "voters": voters, "item_id": item["id"], "title": item["title"],
+                grade = majority.majority_grade(tallies[item.id])
+                rows.append({"kind": label, "voters": voters, "item_id": item.id, "title": item.title,
                              "value": grade,
                              "score": majority.GRADE_SCALES[scale][grade] if grade is not None else "–"})
             continue
         totals = _totals(group)
-        denominator = totals.sum() if rnd["method"] == VotingMethod.DOTS else voters
+        denominator = totals.sum() if rnd.method == VotingMethod.DOTS else voters
         for item in items:
-            share = float(totals.get(item["id"], 0)) / denominator if denominator else 0.0
+            share = float(totals.get(item.id, 0)) / denominator if denominator else 0.0
             rows.append(
-                {"kind": label, "voters": voters, "item_id": item["id"], "title": item["title"],
+                {"kind": label, "voters": voters, "item_id": item.id, "title": item.title,
                  "value": share, "score": share}
             )
     return pd.DataFrame(rows, columns=["kind", "voters", "item_id", "title", "value", "score"])
@@ -270,10 +270,10 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
 def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, float]:
     """Return each item's share of the round's support (summing to 1; all 0 before any vote)."""
     rnd = get_round(con, round_id)
-    item_ids = [i["id"] for i in round_items(con, round_id)]
+    item_ids = [i.id for i in round_items(con, round_id)]
     tally = ballot_counts(con, round_id)
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-        scale = rnd["grade_scale"]
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+        scale = rnd.grade_scale
         grades = grade_counts(tally, item_ids, scale)
         raw = {i: sum(n * (scale - 1 - g) for g, n in enumerate(c)) / (scale - 1) for i, c in grades.items()}
     else:
@@ -296,10 +296,10 @@ def objective_spread(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFr
     """Return the round's support spread over the objectives: number, short_label, title, support."""
     rnd = get_round(con, round_id)
     shares = support_shares(con, round_id)
-    weights = db.query_df(con, _ITEM_WEIGHTS[rnd["target"]], [round_id])
+    weights = db.query_df(con, _ITEM_WEIGHTS[rnd.target], [round_id])
     objectives = db.query_df(
         con, "SELECT id, number, short_label, title FROM objectives WHERE seminar_id = ? ORDER BY number",
-        [rnd["seminar_id"]],
+        [rnd.seminar_id],
     )
     weights["support"] = weights["item_id"].map(shares).fillna(0.0) * weights["weight"]
     by_objective = weights.groupby("objective_id")["support"].sum()

@@ -33,15 +33,39 @@ UNKNOWN_CODE = (
 )
 
 
-def instructions(rnd: Mapping[str, Any]) -> str:
+@dataclass(frozen=True, slots=True)
+class BallotRules:
+    """What reading and checking a ballot needs: the round's method, limits, state and ordered item ids."""
+
+    id: int
+    target: str
+    method: VotingMethod
+    dots_per_voter: int
+    max_per_item: int
+    grade_scale: int
+    status: RoundStatus
+    item_ids: tuple[int, ...]
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> BallotRules:
+        """Build the rules from a row holding the round's columns and ``item_ids`` (NULL: no item)."""
+        return cls(
+            id=row["id"], target=row["target"], method=VotingMethod(row["method"]),
+            dots_per_voter=row["dots_per_voter"], max_per_item=row["max_per_item"],
+            grade_scale=row["grade_scale"], status=RoundStatus(row["status"]),
+            item_ids=tuple(row["item_ids"] or ()),
+        )
+
+
+def instructions(rnd: rounds.Round | BallotRules) -> str:
     """Return the French instructions of a round's ballot."""
-    if rnd["method"] == VotingMethod.DOTS:
-        if rnd["max_per_item"] == 1:
-            return (f"Vous avez {rnd['dots_per_voter']} gommettes : cochez au plus {rnd['dots_per_voter']} "
+    if rnd.method == VotingMethod.DOTS:
+        if rnd.max_per_item == 1:
+            return (f"Vous avez {rnd.dots_per_voter} gommettes : cochez au plus {rnd.dots_per_voter} "
                     "éléments, ceux qui vous semblent prioritaires.")
-        return (f"Vous avez {rnd['dots_per_voter']} gommettes à répartir sur les éléments qui vous semblent "
-                f"prioritaires, au plus {rnd['max_per_item']} par élément.")
-    if rnd["method"] == VotingMethod.APPROVAL:
+        return (f"Vous avez {rnd.dots_per_voter} gommettes à répartir sur les éléments qui vous semblent "
+                f"prioritaires, au plus {rnd.max_per_item} par élément.")
+    if rnd.method == VotingMethod.APPROVAL:
         return "Cochez chaque élément que vous soutenez, autant que vous le souhaitez."
     return ("Donnez une mention à chaque élément. « Pas d'avis » compte comme la mention la plus basse : "
             "choisissez-la pour ce que vous ne connaissez pas.")
@@ -79,7 +103,7 @@ def normalise_code(code: str) -> str:
 
 
 def normalise_choices(
-    rnd: Mapping[str, Any], item_ids: Sequence[int], choices: Mapping[int, tuple[int, bool]]
+    rnd: BallotRules, item_ids: Sequence[int], choices: Mapping[int, tuple[int, bool]]
 ) -> dict[int, tuple[int, bool]]:
     """Check a ballot against the round's rules; return its entries as stored, or raise ValidationError.
 
@@ -87,15 +111,15 @@ def normalise_choices(
     ``grade_scale`` for "Pas d'avis" (majority judgment; a missing item is "Pas d'avis"), 1 = approved
     (approval). Stored entries keep dots and approvals > 0, every grade, and any "je veux contribuer".
     """
-    method, known = rnd["method"], set(item_ids)
+    method, known = rnd.method, set(item_ids)
     unknown = [item for item in choices if item not in known]
     if unknown:
         raise ValidationError("Ce bulletin cite des éléments absents de ce vote : rechargez la page.")
-    if any(contribute for _, contribute in choices.values()) and rnd["target"] != "solutions":
+    if any(contribute for _, contribute in choices.values()) and rnd.target != "solutions":
         raise ValidationError("« Je veux contribuer » ne concerne que les votes sur les solutions.")
     entries: dict[int, tuple[int, bool]] = {}
     if method == VotingMethod.MAJORITY_JUDGMENT:
-        scale = rnd["grade_scale"]
+        scale = rnd.grade_scale
         for item in item_ids:
             value, contribute = choices.get(item, (scale, False))
             if not 0 <= int(value) <= scale:
@@ -108,7 +132,7 @@ def normalise_choices(
                 {"ballot": "Aucune mention choisie."},
             )
         return entries
-    cap = rnd["max_per_item"] if method == VotingMethod.DOTS else 1
+    cap = rnd.max_per_item if method == VotingMethod.DOTS else 1
     for item in item_ids:
         value, contribute = choices.get(item, (0, False))
         if not 0 <= int(value) <= cap:
@@ -122,7 +146,7 @@ def normalise_choices(
             entries[item] = (int(value), bool(contribute))
     given = sum(value for value, _ in entries.values())
     if method == VotingMethod.DOTS:
-        budget = rnd["dots_per_voter"]
+        budget = rnd.dots_per_voter
         if given > budget:
             raise ValidationError(
                 f"Vous avez placé {given} gommettes alors que vous en avez {budget} : "
@@ -178,21 +202,22 @@ def submit_ballot(
         row = cur.fetchone()
         if row is None:
             raise NotFound("Ce vote n'existe pas (ou plus) : rechargez la page.")
-        rnd = dict(zip([d[0] for d in cur.description], row, strict=True))
-        if rnd["participant_id"] is None or not code:
+        context = dict(zip([d[0] for d in cur.description], row, strict=True))
+        if context["participant_id"] is None or not code:
             raise NotFound(UNKNOWN_CODE)
-        over = rnd["status"] == RoundStatus.OPEN and rounds.countdown_over(rnd, now)
-        if rnd["status"] == RoundStatus.CLOSED or over:
+        rnd = BallotRules.from_row(context)
+        over = rnd.status == RoundStatus.OPEN and rounds.countdown_over(context["closes_at"], now)
+        if rnd.status == RoundStatus.CLOSED or over:
             raise ValidationError("Ce vote est clos : votre bulletin n'a pas pu être pris en compte.")
-        if rnd["status"] != RoundStatus.OPEN:
+        if rnd.status != RoundStatus.OPEN:
             raise ValidationError(
                 "Ce vote n'est pas encore ouvert : attendez le signal des organisateur·ice·s."
             )
-        participant_id, item_ids = rnd["participant_id"], rnd["item_ids"]
-        entries = normalise_choices(rnd, item_ids, choices)
+        participant_id = context["participant_id"]
+        entries = normalise_choices(rnd, rnd.item_ids, choices)
         fingerprint = ballot_fingerprint(entries)
-        if rnd["latest_fingerprint"] == fingerprint:
-            return Receipt(rnd["latest_id"], False, rnd["latest_at"])
+        if context["latest_fingerprint"] == fingerprint:
+            return Receipt(context["latest_id"], False, context["latest_at"])
         [(ballot_id, submitted_at)] = cur.execute(
             "INSERT INTO ballots (round_id, participant_id, fingerprint) VALUES (?, ?, ?) "
             "RETURNING id, submitted_at",
@@ -206,7 +231,7 @@ def submit_ballot(
         )
         cur.execute(participants.CHECK_IN_SQL, participants.check_in_parameters(con, participant_id, now))
         db.audit(
-            cur, actor, "ballots", ballot_id, "submit" if rnd["latest_id"] is None else "change", None,
+            cur, actor, "ballots", ballot_id, "submit" if context["latest_id"] is None else "change", None,
             {"round_id": round_id, "participant_id": participant_id, "entries": len(entries)},
         )
     return Receipt(ballot_id, True, submitted_at)
@@ -228,7 +253,7 @@ def current_ballot(
     return {r["item_id"]: (r["value"], r["contribute"]) for r in rows if r["item_id"] is not None}
 
 
-def ballot_rules(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
+def ballot_rules(con: duckdb.DuckDBPyConnection, round_id: int) -> BallotRules:
     """Return what reading a posted ballot needs: the round's method, limits and ordered item ids."""
     rows = db.query(
         con,
@@ -239,4 +264,4 @@ def ballot_rules(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any
     )
     if not rows:
         raise NotFound("Ce vote n'existe pas (ou plus) : rechargez la page.")
-    return {**rows[0], "item_ids": list(rows[0]["item_ids"] or [])}
+    return BallotRules.from_row(rows[0])

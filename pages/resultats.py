@@ -13,7 +13,7 @@ from labo_dash.ui.projection import hide_chrome, live_projection
 con = connection()
 hide_chrome()
 asked = st.query_params.get("tour", "")
-known = {r["id"]: r for r in rounds.list_rounds(con)}
+known = {r.id: r for r in rounds.list_rounds(con)}
 pinned = asked.isdigit() and int(asked) in known
 rnd = known[int(asked)] if pinned else rounds.projected_round(con)
 if asked and not pinned:  # an unknown or archived round: say it rather than show another one silently
@@ -24,7 +24,7 @@ if rnd is None:
     st.info("Aucun tour de vote n'existe encore : créez-en un dans l'administration, puis ouvrez-le.",
             icon="🗳️")
     st.stop()
-st.title(f"📊 {md_escape(rnd['title'])}")
-live_projection(rnd["id"], pinned=pinned, actor=current_actor())
+st.title(f"📊 {md_escape(rnd.title)}")
+live_projection(rnd.id, pinned=pinned, actor=current_actor())
 if auth_config().demo_mode:
     st.caption("🧪 Mode démo local : aucun accès n'est configuré.")

@@ -21,7 +21,7 @@ WAIT = 60_000  # ms: a rerun after a click is slow on a busy 2-core machine
 def server(demo_db, start_server):
     """The demo plus a 3-voter test round closed after the 68-voter plenary (not marked as a rehearsal)."""
     with db.open_database(demo_db) as con:
-        ids = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+        ids = [c.id for c in rounds.candidate_items(con, "challenges")]
         round_id = rounds.create_round(con, ORG, RoundRules("Test micro", method="approval"), ids)
         rounds.set_status(con, ORG, round_id, "open")
         for row in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3"):

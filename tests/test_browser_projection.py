@@ -36,7 +36,7 @@ def projection(demo_copy, start_module_server):
     path = demo_copy()
     con = db.open_database(path)
     rounds.set_visibility(con, SYSTEM, MAJORITY, "hidden", revealed=True)
-    items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    items = [i.id for i in rounds.candidate_items(con, "challenges")]
     waiting = rounds.create_round(con, SYSTEM, RoundRules("Positionnement de l'après-midi"), items)
     rounds.set_status(con, SYSTEM, waiting, "open")
     labels = {}
@@ -44,7 +44,7 @@ def projection(demo_copy, start_module_server):
         table = results.round_results(con, round_id)
         labels[round_id] = [f"{french.rank(r, short=True)} {t}"
                             for r, t in zip(table["rank"], table["title"], strict=True)]
-    titles = [i["title"] for i in rounds.round_items(con, waiting)]
+    titles = [i.title for i in rounds.round_items(con, waiting)]
     con.close()
     return start_module_server(path), waiting, labels, titles
 
@@ -168,11 +168,11 @@ def crowded(demo_copy, start_module_server):
             description="Une description.", workshop_id=None,
             weights={objectives[added % 5]: 60, objectives[(added + 1) % 5]: 40},
         )
-    defis = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    defis = [i.id for i in rounds.candidate_items(con, "challenges")]
     while len(rounds.candidate_items(con, "solutions")) < 15:
         solutions.add_solution(con, SYSTEM, defis[0], f"Solution ajoutée {added} : {LONG}")
         added += 1
-    sols = [i["id"] for i in rounds.candidate_items(con, "solutions")][:15]
+    sols = [i.id for i in rounds.candidate_items(con, "solutions")][:15]
     codes = [r[0] for r in con.execute("SELECT code FROM participants ORDER BY id").fetchall()]
     pick = random.Random(13)
 
@@ -286,7 +286,7 @@ def long_timed(demo_copy, start_module_server):
     """A demo copy with an open round on a long title, timed, closing when everyone present has voted."""
     path = demo_copy()
     con = db.open_database(path)
-    items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    items = [i.id for i in rounds.candidate_items(con, "challenges")]
     title = "Positionnement de l'après-midi sur les défis retenus par les ateliers du matin"
     round_id = rounds.create_round(con, SYSTEM, RoundRules(title), items)
     rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(minutes=30), close_when_all_voted=True)

@@ -29,11 +29,11 @@ def vote_server(demo_copy, start_module_server):
     with db.open_database(path) as con:
         items = rounds.candidate_items(con, "challenges")
         rules = RoundRules("Positionnement en direct")
-        round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
+        round_id = rounds.create_round(con, SYSTEM, rules, [i.id for i in items])
         rounds.set_status(con, SYSTEM, round_id, "open")
         settings.set_setting(con, SYSTEM, "self_registration", True)
         codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
-    return start_module_server(path), round_id, codes, [i["title"] for i in items]
+    return start_module_server(path), round_id, codes, [i.title for i in items]
 
 
 def test_three_phones_vote_while_the_projection_counts_them(vote_server, browser):
@@ -147,7 +147,7 @@ def test_projection_shows_three_tied_majority_judgment_defis_as_a_tie(demo_templ
     path = tmp_path / "labo.duckdb"
     shutil.copy(demo_template, path)
     con = db.open_database(path)
-    items = [i["id"] for i in rounds.candidate_items(con, "challenges")][:4]
+    items = [i.id for i in rounds.candidate_items(con, "challenges")][:4]
     rules = RoundRules("Trois défis à égalité", method="majority_judgment")
     round_id = rounds.create_round(con, SYSTEM, rules, items)
     rounds.set_status(con, SYSTEM, round_id, "open")
@@ -220,7 +220,7 @@ def test_the_full_vote_page_closes_its_ballot_when_the_countdown_ends(demo_templ
     path = tmp_path / "labo.duckdb"
     shutil.copy(demo_template, path)
     con = db.open_database(path)
-    items = [i["id"] for i in rounds.candidate_items(con, "challenges")]
+    items = [i.id for i in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, RoundRules("Vote minuté"), items)
     # The server holds the database file: the countdown starts before it, with room for its start-up.
     rounds.start_countdown(con, SYSTEM, round_id, dt.timedelta(seconds=40))

@@ -80,7 +80,7 @@ def test_results_follow_the_solutions_titles_only_for_a_round_on_solutions(con):
     from labo_dash.ui.results import titles_version
     from tests.actions_data import ORGANISER_ACTOR
 
-    by_target = {r["target"]: r["id"] for r in rounds.list_rounds(con)}  # the demo's two rounds
+    by_target = {r.target: r.id for r in rounds.list_rounds(con)}  # the demo's two rounds
     on_challenges, on_solutions = by_target["challenges"], by_target["solutions"]
     assert titles_version(con, on_challenges) == ()
     before = titles_version(con, on_solutions)

@@ -257,9 +257,9 @@ def test_a_ballot_bumps_the_votes_and_a_progress_update_the_follow_up(con):
     from tests.actions_data import ORGANISER_ACTOR
 
     for rnd in rounds.list_rounds(con):
-        if rnd["status"] == "open":
-            rounds.set_status(con, ORGANISER_ACTOR, rnd["id"], "closed")
-    items = [row["id"] for row in rounds.candidate_items(con, "challenges")]
+        if rnd.status == "open":
+            rounds.set_status(con, ORGANISER_ACTOR, rnd.id, "closed")
+    items = [row.id for row in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules(title="Versions"), items)
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
     code = db.query(con, "SELECT code FROM participants WHERE code IS NOT NULL ORDER BY id")[0]["code"]

@@ -167,7 +167,7 @@ def test_hidden_results_stay_out_of_the_open_data_until_revealed(con):
     from labo_dash.access import ORGANISER, PARTICIPANT, Actor
 
     organiser = Actor(ORGANISER, "Hélène")
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")][:3]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")][:3]
     round_id = rounds.create_round(con, organiser, rounds.RoundRules("Masqué", results_visibility="hidden"),
                                    items)
     rounds.set_status(con, organiser, round_id, "open")

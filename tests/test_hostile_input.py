@@ -210,7 +210,7 @@ def test_round_form_refuses_bad_rules_in_french(hostile, title, dots, cap, scale
 
     round_id = attempt(con, ("rounds", "round_items"), create)
     if round_id is not None:
-        assert rounds.get_round(con, round_id)["title"] == title.strip()
+        assert rounds.get_round(con, round_id).title == title.strip()
 
 
 @EXAMPLES

@@ -24,7 +24,7 @@ def phone(demo_db, monkeypatch):
 
     monkeypatch.setenv("LABO_DB", str(demo_db))
     con = db.connect(demo_db)
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")][:4]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")][:4]
     rules = RoundRules(title="Plénière de clôture", method="majority_judgment", results_visibility="hidden")
     round_id = rounds.create_round(con, ORGANISER_ACTOR, rules, items)
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
@@ -71,7 +71,7 @@ def test_a_name_and_a_challenge_title_with_markup_are_escaped(phone):
     client, con, round_id, code = phone
     name, title = "<script>alert('nom')</script> Zoé", "<script>alert('défi')</script> Coopérer"
     con.execute("UPDATE participants SET name = ? WHERE code = ?", [name, code])
-    item = rounds.round_items(con, round_id)[0]["id"]
+    item = rounds.round_items(con, round_id)[0].id
     con.execute("UPDATE challenges SET title = ? WHERE id = ?", [title, item])
     page = client.get("/bulletin", params={"code": code}).text
     assert "<script>alert" not in page

@@ -38,8 +38,8 @@ def solutions_round(path) -> tuple[int, int]:
     """Return the id of the majority-judgment round on solutions and its number of items."""
     con = db.open_database(path)
     try:
-        rnd = next(r for r in rounds.list_rounds(con) if r["target"] == "solutions")
-        return rnd["id"], len(rounds.round_items(con, rnd["id"]))
+        rnd = next(r for r in rounds.list_rounds(con) if r.target == "solutions")
+        return rnd.id, len(rounds.round_items(con, rnd.id))
     finally:
         con.close()
 

@@ -38,7 +38,7 @@ def codes(con, n: int) -> list[str]:
 
 
 def items(con, target: str = "challenges") -> list[int]:
-    return [r["id"] for r in rounds.candidate_items(con, target)]
+    return [r.id for r in rounds.candidate_items(con, target)]
 
 
 def plenary(con) -> int:
@@ -156,9 +156,9 @@ def test_duplicate_keeps_rules_and_items_under_a_new_title(con):
     copy = rounds.duplicate_round(con, ORG, source, "  Plénière de 12h ")
     got, original = rounds.get_round(con, copy), rounds.get_round(con, source)
     for key in ("target", "method", "dots_per_voter", "max_per_item", "grade_scale", "results_visibility"):
-        assert got[key] == original[key]
-    assert got["title"] == "Plénière de 12h" and got["status"] == "draft" and not got["rehearsal"]
-    assert [i["id"] for i in rounds.round_items(con, copy)] == list(reversed(ids))
+        assert getattr(got, key) == getattr(original, key)
+    assert got.title == "Plénière de 12h" and got.status == "draft" and not got.rehearsal
+    assert [i.id for i in rounds.round_items(con, copy)] == list(reversed(ids))
     created = db.query(con, "SELECT after FROM audit_log WHERE entity = 'rounds' AND entity_id = ?", [copy])
     assert json.loads(created[0]["after"])["duplicate_of"] == source
     with pytest.raises(ValidationError, match="Donnez un titre"):
@@ -173,17 +173,17 @@ def test_archived_round_is_hidden_everywhere_but_kept(con):
     old = voted_round(con, "Ancien tour", voters=80)
     assert signature.support_round(con).id == old
     rounds.set_archived(con, ORG, old, True, now=T0)
-    assert old not in [r["id"] for r in rounds.list_rounds(con)]
-    assert old in [r["id"] for r in rounds.list_rounds(con, include_archived=True)]
-    assert rounds.projected_round(con)["id"] != old
+    assert old not in [r.id for r in rounds.list_rounds(con)]
+    assert old in [r.id for r in rounds.list_rounds(con, include_archived=True)]
+    assert rounds.projected_round(con).id != old
     assert signature.support_round(con).id == plenary(con)
     assert old not in open_data.open_data_tables(con)["rounds"]["id"].to_pylist()
     kept = rounds.get_round(con, old)  # still in the database, with its ballots
-    assert kept["archived_at"] == dt.datetime(2026, 11, 26, 11, 0) and kept["voters"] == 80
+    assert kept.archived_at == dt.datetime(2026, 11, 26, 11, 0) and kept.voters == 80
     with pytest.raises(ValidationError, match="archivé"):
         rounds.set_status(con, ORG, old, "open")
     rounds.set_archived(con, ORG, old, False)
-    assert old in [r["id"] for r in rounds.list_rounds(con)]
+    assert old in [r.id for r in rounds.list_rounds(con)]
     assert audit_ops(con, old)[-2:] == ["archive", "unarchive"]
 
 
@@ -194,7 +194,7 @@ def test_an_open_round_is_closed_before_it_is_archived_or_deleted(con):
         rounds.set_archived(con, ORG, round_id, True)
     with pytest.raises(ValidationError, match="clôturez-le avant de le supprimer"):
         rounds.delete_round(con, ORG, round_id)
-    assert rounds.get_round(con, round_id)["archived_at"] is None
+    assert rounds.get_round(con, round_id).archived_at is None
 
 
 def test_delete_only_without_ballots(con):
@@ -210,7 +210,7 @@ def test_delete_only_without_ballots(con):
     voted = voted_round(con, "Avec bulletins", voters=1)
     with pytest.raises(ValidationError, match=r"a reçu des bulletins.*Archivez-le"):
         rounds.delete_round(con, ORG, voted)
-    assert rounds.get_round(con, voted)["voters"] == 1
+    assert rounds.get_round(con, voted).voters == 1
 
 
 # --- Reference round -----------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_the_reference_round_is_chosen_explicitly(con):
     rounds.set_reference_round(con, ORG, later)  # the organisers' choice overrides the automatic one
     found = signature.support_round(con)
     assert found.id == later and found.chosen and not signature.should_choose_reference(found)
-    assert [r["id"] for r in rounds.list_rounds(con) if r["reference"]] == [later]
+    assert [r.id for r in rounds.list_rounds(con) if r.reference] == [later]
     for refused, match in [
         (lambda: rounds.set_rehearsal(con, ORG, later, True), "tour de référence"),
         (lambda: rounds.set_archived(con, ORG, later, True), "tour de référence"),
@@ -267,7 +267,7 @@ def test_only_organisers_run_the_lifecycle(con):
         ):
             with pytest.raises(PermissionDenied):
                 call()
-    assert not rounds.get_round(con, main)["rehearsal"]
+    assert not rounds.get_round(con, main).rehearsal
 
 
 # --- Timed vote ----------------------------------------------------------------------------------------
@@ -284,8 +284,8 @@ def test_countdown_opens_the_round_and_it_closes_by_itself_at_the_end(con):
     round_id = rounds.create_round(con, ORG, RoundRules("Minuté"), items(con))
     ends = rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2), now=T0)
     assert ends == T0 + dt.timedelta(minutes=2)
-    rnd = db.query(con, "SELECT * FROM rounds WHERE id = ?", [round_id])[0]
-    assert rnd["status"] == "open" and rnd["closes_at"] == dt.datetime(2026, 11, 26, 11, 2)
+    rnd = rounds.Round.from_row(db.query(con, "SELECT * FROM rounds WHERE id = ?", [round_id])[0])
+    assert rnd.status == "open" and rnd.closes_at == dt.datetime(2026, 11, 26, 11, 2)
     assert rounds.remaining_seconds(rnd, T0 + dt.timedelta(seconds=40)) == 80
     assert rounds.remaining_seconds(rnd, T0 + dt.timedelta(seconds=119, microseconds=1)) == 1
     assert rounds.close_due_rounds(con, T0 + dt.timedelta(seconds=119)) == []
@@ -302,7 +302,7 @@ def test_a_round_past_its_end_reads_closed_on_the_next_read(con):
     past = clock.now() - dt.timedelta(minutes=5)
     rounds.start_countdown(con, ORG, round_id, dt.timedelta(minutes=2), now=past)
     assert rounds.open_round(con) is None  # every read closes what is due first
-    assert rounds.get_round(con, round_id)["status"] == "closed"
+    assert rounds.get_round(con, round_id).status == "closed"
     assert "est clos" in rounds.waiting_message(con)
 
 
@@ -311,7 +311,7 @@ def test_countdown_duration_and_one_open_round(con):
     for wrong in (dt.timedelta(seconds=4), dt.timedelta(hours=3, seconds=1)):
         with pytest.raises(ValidationError, match="entre 5 secondes et 3 heures"):
             rounds.start_countdown(con, ORG, first, wrong, now=T0)
-    assert rounds.get_round(con, first)["status"] == "draft"
+    assert rounds.get_round(con, first).status == "draft"
     rounds.set_status(con, ORG, first, "open")
     second = rounds.create_round(con, ORG, RoundRules("B"), items(con))
     with pytest.raises(ValidationError, match="« A » est encore ouvert"):
@@ -324,7 +324,7 @@ def test_a_plain_reopening_has_no_countdown(con):
     rounds.set_status(con, ORG, round_id, "closed")
     rounds.set_status(con, ORG, round_id, "open")
     rnd = rounds.get_round(con, round_id)
-    assert rnd["status"] == "open" and rnd["closes_at"] is None and not rnd["close_when_all_voted"]
+    assert rnd.status == "open" and rnd.closes_at is None and not rnd.close_when_all_voted
     assert rounds.remaining_seconds(rnd) is None
 
 
@@ -351,14 +351,14 @@ def test_close_when_every_present_participant_has_voted(fresh_db):
         participants.check_in(con, person, T0 + dt.timedelta(minutes=minute))
     with clock.frozen(T0 + dt.timedelta(minutes=3)):
         voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})  # a ballot checks Ana in
-        assert rounds.get_round(con, round_id)["status"] == "open"  # Bob and Chloé, present, have not voted
+        assert rounds.get_round(con, round_id).status == "open"  # Bob and Chloé, present, have not voted
         assert rounds.present_votes(con, round_id).sentence() == "1 vote sur 3 présent·e·s"
         voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
-        assert rounds.get_round(con, round_id)["status"] == "open"  # Chloé is present and has not voted
+        assert rounds.get_round(con, round_id).status == "open"  # Chloé is present and has not voted
     with clock.frozen(T0 + dt.timedelta(minutes=4)):
         voting.submit_ballot(con, ORG, round_id, "CCCC4444", {2: (1, False)})
         rnd = rounds.get_round(con, round_id)
-    assert rnd["status"] == "closed" and rnd["closed_at"] == dt.datetime(2026, 11, 26, 11, 4)  # Dan absent
+    assert rnd.status == "closed" and rnd.closed_at == dt.datetime(2026, 11, 26, 11, 4)  # Dan absent
     assert rounds.present_votes(con, round_id, T0).sentence() == "3 votes sur 3 présent·e·s"
     reason = db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]["after"]
     assert json.loads(reason)["reason"] == "all_voted"
@@ -388,9 +388,9 @@ def test_a_check_in_of_the_day_before_does_not_hold_the_close(fresh_db):
         participants.check_in(con, participants.participant_by_code(con, "BBBB3333"))
         voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
         assert rounds.present_votes(con, round_id).sentence() == "1 vote sur 2 présent·e·s"  # Ana and Bob
-        assert rounds.get_round(con, round_id)["status"] == "open"  # Bob has not voted
+        assert rounds.get_round(con, round_id).status == "open"  # Bob has not voted
         voting.submit_ballot(con, ORG, round_id, "BBBB3333", {2: (1, False)})
-        assert rounds.get_round(con, round_id)["status"] == "closed"  # Dan's rehearsal check-in is ignored
+        assert rounds.get_round(con, round_id).status == "closed"  # Dan's rehearsal check-in is ignored
     assert json.loads(db.query(con, "SELECT after FROM audit_log WHERE actor = 'clôture automatique'")[0]
                       ["after"])["reason"] == "all_voted"
     con.close()
@@ -404,9 +404,9 @@ def test_an_organiser_marking_someone_present_holds_the_close(fresh_db):
         ids = {r["name"]: r["id"] for r in db.query(con, "SELECT id, name FROM participants")}
         participants.set_presence(con, ORG, [ids["Ana"], ids["Dan"]])  # Dan came after all, without phone
         voting.submit_ballot(con, ORG, round_id, "AAAA2222", {1: (1, False)})
-        assert rounds.get_round(con, round_id)["status"] == "open"  # Dan is present: his paper ballot awaited
+        assert rounds.get_round(con, round_id).status == "open"  # Dan is present: his paper ballot awaited
         participants.set_presence(con, ORG, [ids["Ana"]])  # he left: organisers uncheck him
-        assert rounds.get_round(con, round_id)["status"] == "closed"
+        assert rounds.get_round(con, round_id).status == "closed"
     con.close()
 
 
@@ -429,7 +429,7 @@ def test_a_timed_round_closing_by_itself_keeps_the_reveal_button_in_view(app_db)
     at.run()
     assert not at.exception
     con = db.open_database(app_db)
-    assert rounds.get_round(con, round_id)["revealed"]
+    assert rounds.get_round(con, round_id).revealed
     con.close()
 
 
@@ -447,7 +447,7 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
                w.value.replace("\\", "") for w in box.warning]  # markdown escapes taken off
     assert not any(b.label == "Marquer comme tour d'essai" for b in box.button)  # a popover, not a click
     con = db.open_database(app_db)
-    assert not rounds.get_round(con, trial)["rehearsal"]
+    assert not rounds.get_round(con, trial).rehearsal
     con.close()
     next(b for b in box.button if b.label == "Confirmer : marquer comme tour d'essai").click()
     at.run()
@@ -463,7 +463,7 @@ def test_admin_marks_a_rehearsal_archives_it_and_shows_it_behind_the_toggle(app_
     assert any(e.label.startswith("Test micro") and "Archivé" in e.label for e in at.expander)
     con = db.open_database(app_db)
     row = rounds.get_round(con, trial)
-    assert row["rehearsal"] and row["archived_at"] is not None
+    assert row.rehearsal and row.archived_at is not None
     con.close()
 
 
@@ -473,7 +473,7 @@ def test_admin_disabled_lifecycle_buttons_say_why(app_db):
     con = db.open_database(app_db)
     plenary = signature.support_round(con).id
     rounds.set_reference_round(con, ORG, plenary)
-    title = rounds.get_round(con, plenary)["title"]
+    title = rounds.get_round(con, plenary).title
     con.close()
     at = open_page("pages/admin.py", {"onglet": "Tours de vote"})
     box = next(e for e in at.expander if e.label.startswith(title))
@@ -523,8 +523,8 @@ def test_a_wrong_countdown_is_refused_in_french_and_kept(app_db, minutes, second
     box = next(e for e in at.expander if e.label.startswith("Plénière minutée"))
     assert next(n for n in box.text_input if n.label == "Minutes").value == minutes
     con = db.open_database(app_db)
-    row = next(r for r in rounds.list_rounds(con) if r["title"] == "Plénière minutée")
-    assert row["status"] == "draft" and row["closes_at"] is None
+    row = next(r for r in rounds.list_rounds(con) if r.title == "Plénière minutée")
+    assert row.status == "draft" and row.closes_at is None
     con.close()
 
 

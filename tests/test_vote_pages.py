@@ -24,7 +24,7 @@ def prepare(path, **rules) -> int | None:
         if not rules:
             return None
         target = rules.get("target", "challenges")
-        items = [c["id"] for c in rounds.candidate_items(con, target)]
+        items = [c.id for c in rounds.candidate_items(con, target)]
         round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules(title="Tour de test", **rules), items)
         rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
         return round_id
@@ -208,7 +208,7 @@ def test_projection_shows_the_chart_from_the_first_ballot_on(app_db):
     round_id = prepare(app_db, method="dots")
     con = db.open_database(app_db)
     first = rounds.round_items(con, round_id)[0]
-    voting.submit_ballot(con, ORGANISER_ACTOR, round_id, first_code(app_db), {first["id"]: (1, False)})
+    voting.submit_ballot(con, ORGANISER_ACTOR, round_id, first_code(app_db), {first.id: (1, False)})
     con.close()
     at = open_page("pages/resultats.py")
     texts = html_texts(at)
@@ -217,13 +217,13 @@ def test_projection_shows_the_chart_from_the_first_ballot_on(app_db):
     frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas()
               for chart in at.get("vega_lite_chart") for d in chart.proto.datasets]
     totals = next(frame for frame in frames if "item" in frame.columns)
-    assert totals.loc[totals["value"] == 1, "item"].tolist() == [f"1. {first['title']}"]
+    assert totals.loc[totals["value"] == 1, "item"].tolist() == [f"1. {first.title}"]
 
 
 def test_projection_hides_results_until_the_organisers_reveal_them(app_db):
     round_id = prepare(app_db, results_visibility="hidden")
     con = db.open_database(app_db)
-    items = [i["id"] for i in rounds.round_items(con, round_id)]
+    items = [i.id for i in rounds.round_items(con, round_id)]
     voting.submit_ballot(con, ORGANISER_ACTOR, round_id, first_code(app_db), {items[0]: (1, False)})
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "closed")
     con.close()
@@ -303,9 +303,9 @@ def tied_round(path) -> list[str]:
         items = rounds.round_items(con, round_id)
         codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 3")]
         for code, grade in zip(codes, [0, 1, 0], strict=True):
-            choices = {i["id"]: (grade, False) for i in items[:3]} | {items[3]["id"]: (2, False)}
+            choices = {i.id: (grade, False) for i in items[:3]} | {items[3].id: (2, False)}
             voting.submit_ballot(con, ORGANISER_ACTOR, round_id, code, choices)
-        return [i["title"] for i in items]
+        return [i.title for i in items]
     finally:
         con.close()
 
@@ -333,7 +333,7 @@ def test_admin_results_and_selection_show_the_tie(app_db):
     assert ranking["Rang"].tolist() == ["1er ex æquo"] * 3 + ["4e"] + ["5e ex æquo"] * 6
     assert ranking["Élément"].tolist()[:4] == titles[:4]
     con = db.open_database(app_db)  # the 3-voter round ranks the défis once organisers make it the reference
-    tied = rounds.open_round(con)["id"]
+    tied = rounds.open_round(con).id
     rounds.set_reference_round(con, ORGANISER_ACTOR, tied)
     con.close()
     at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
@@ -347,13 +347,13 @@ def test_selection_ranks_by_the_round_with_the_most_voters(app_db):
     """A later 3-voter test round (not the reference) does not take over the ranking of « Défis retenus »."""
     tied_round(app_db)
     con = db.open_database(app_db)
-    rounds.set_status(con, ORGANISER_ACTOR, rounds.open_round(con)["id"], "closed")
-    on_challenges = [r for r in rounds.list_rounds(con) if r["target"] == "challenges"]
-    plenary = max(on_challenges, key=lambda r: r["voters"])
+    rounds.set_status(con, ORGANISER_ACTOR, rounds.open_round(con).id, "closed")
+    on_challenges = [r for r in rounds.list_rounds(con) if r.target == "challenges"]
+    plenary = max(on_challenges, key=lambda r: r.voters)
     con.close()
     at = open_page("pages/admin.py", {"onglet": "Défis retenus"})
     ranked_by = next(c.value for c in at.caption if c.value.startswith("Classement du tour"))
-    assert f"({plenary['voters']} votant·e·s" in ranked_by and "Tour de test" not in ranked_by
+    assert f"({plenary.voters} votant·e·s" in ranked_by and "Tour de test" not in ranked_by
 
 
 def test_admin_results_of_two_solutions_with_the_same_title(app_db):
@@ -361,7 +361,7 @@ def test_admin_results_of_two_solutions_with_the_same_title(app_db):
     from tests.actions_data import add_solution
 
     con = db.open_database(app_db)
-    challenges = [c["id"] for c in rounds.candidate_items(con, "challenges")][:2]
+    challenges = [c.id for c in rounds.candidate_items(con, "challenges")][:2]
     same = [add_solution(con, c, "Un fonds territorial") for c in challenges]
     round_id = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Solutions", target="solutions"), same)
     rounds.set_status(con, ORGANISER_ACTOR, round_id, "open")
@@ -377,7 +377,7 @@ def test_projection_of_an_unknown_or_archived_round_says_so(app_db):
     """``?tour=`` of an archived round showed another round without a word."""
     con = db.open_database(app_db)
     archived = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Répétition"),
-                                   [c["id"] for c in rounds.candidate_items(con, "challenges")][:2])
+                                   [c.id for c in rounds.candidate_items(con, "challenges")][:2])
     rounds.set_archived(con, ORGANISER_ACTOR, archived, True)
     con.close()
     at = open_page("pages/resultats.py", {"tour": str(archived)})

@@ -17,11 +17,11 @@ VOTER = Actor(PARTICIPANT, "participant·e")
 
 
 def challenge_ids(con) -> list[int]:
-    return [row["id"] for row in rounds.candidate_items(con, "challenges")]
+    return [row.id for row in rounds.candidate_items(con, "challenges")]
 
 
 def solution_ids(con) -> list[int]:
-    return [row["id"] for row in rounds.candidate_items(con, "solutions")]
+    return [row.id for row in rounds.candidate_items(con, "solutions")]
 
 
 def open_new_round(con, **rules) -> int:
@@ -43,16 +43,16 @@ def ballot_rows(con, round_id: int) -> int:
 def test_round_lifecycle_and_one_open_round(con):
     items = challenge_ids(con)
     first = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Premier tour"), items[:4])
-    assert rounds.get_round(con, first)["status"] == "draft"
-    assert [i["id"] for i in rounds.round_items(con, first)] == items[:4]
+    assert rounds.get_round(con, first).status == "draft"
+    assert [i.id for i in rounds.round_items(con, first)] == items[:4]
     rounds.set_status(con, ORGANISER_ACTOR, first, "open")
-    assert rounds.open_round(con)["id"] == first
+    assert rounds.open_round(con).id == first
     second = rounds.create_round(con, ORGANISER_ACTOR, RoundRules("Second tour"), items[:3])
     with pytest.raises(ValidationError, match="encore ouvert"):
         rounds.set_status(con, ORGANISER_ACTOR, second, "open")
     rounds.set_status(con, ORGANISER_ACTOR, first, "closed")
     rounds.set_status(con, ORGANISER_ACTOR, second, "open")
-    assert rounds.projected_round(con)["id"] == second
+    assert rounds.projected_round(con).id == second
     log = db.query(con, "SELECT operation FROM audit_log WHERE entity = 'rounds' ORDER BY id")
     operations = [r["operation"] for r in log]
     assert operations == ["create", "open", "create", "closed", "open"]
@@ -84,7 +84,7 @@ def test_rules_lock_once_a_ballot_exists(con):
     voting.submit_ballot(con, VOTER, round_id, codes(con, 1)[0], {items[0]: (1, False)})
     with pytest.raises(ValidationError, match="verrouillées"):
         rounds.update_round(con, ORGANISER_ACTOR, round_id, RoundRules("Autre", dots_per_voter=3), items)
-    assert rounds.get_round(con, round_id)["dots_per_voter"] == 2
+    assert rounds.get_round(con, round_id).dots_per_voter == 2
 
 
 def test_dot_ballot_rules(con):
@@ -183,7 +183,7 @@ def test_approval_results_and_split_by_kind(con):
 
 
 def test_demo_results_are_full(con):
-    dots, mj = (r["id"] for r in sorted(rounds.list_rounds(con), key=lambda r: r["id"]))
+    dots, mj = (r.id for r in sorted(rounds.list_rounds(con), key=lambda r: r.id))
     assert results.turnout(con, dots).sentence() == "68 votant·e·s sur 80 inscrit·e·s"
     table = results.round_results(con, dots)
     assert table["tied"].sum() == 2 and table["value"].sum() == 201

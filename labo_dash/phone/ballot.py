@@ -54,6 +54,7 @@ from labo_dash import (
 from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.phone import render
+from labo_dash.rounds import VotingMethod
 
 TITLE = "Voter · séminaire du Labo de l'ESS"
 POST_TITLE = "Proposer · séminaire du Labo de l'ESS"
@@ -131,8 +132,8 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
     left = rounds.remaining_seconds(rnd)
     if left is not None:
         head += render.countdown(left, rounds.remaining_text(left), person["code"])
-    items = rounds.round_items(con, rnd["id"])
-    saved = voting.current_ballot(con, rnd["id"], person["id"])
+    items = rounds.round_items(con, rnd.id)
+    saved = voting.current_ballot(con, rnd.id, person["id"])
     if saved is not None and not message:
         head += render.notice("ok", "Votre vote est enregistré. Vous pouvez le modifier jusqu'à la "
                                   "clôture : seul le dernier compte.")
@@ -144,25 +145,25 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
 def _public_results(con: Any, person: dict[str, Any]) -> str:
     """Return the last closed round's ranking for the phone once its results are public, else ""."""
     last = rounds.projected_round(con, person["seminar_id"])
-    if last is None or last["status"] != "closed" or not rounds.results_visible(last):
+    if last is None or last.status != "closed" or not rounds.results_visible(last):
         return ""
-    table = results.round_results(con, last["id"])
+    table = results.round_results(con, last.id)
     rows = [(french.rank(int(r.rank), bool(r.tied), short=True), str(r.title), str(r.score))
             for r in table.itertuples()]
-    return render.results_card(last["title"], results.turnout(con, last["id"]).sentence(), rows)
+    return render.results_card(last.title, results.turnout(con, last.id).sentence(), rows)
 
 
-def _choices(form: FormData, rnd: dict[str, Any], item_ids: list[int]) -> dict[int, tuple[int, bool]]:
+def _choices(form: FormData, rules: voting.BallotRules) -> dict[int, tuple[int, bool]]:
     """Read a posted ballot; raise ValidationError on values that are not numbers."""
     try:
         checked = {int(str(v)) for v in form.getlist("v")}  # str: a file sent instead reads as not a number
         contribute = {int(str(v)) for v in form.getlist("c")}
         choices = {}
-        for item in item_ids:
+        for item in rules.item_ids:
             raw = form.get(f"v{item}")
             value = int(str(raw)) if raw not in (None, "") else (1 if item in checked else None)
             if value is None:
-                value = rnd["grade_scale"] if rnd["method"] == "majority_judgment" else 0
+                value = rules.grade_scale if rules.method == VotingMethod.MAJORITY_JUDGMENT else 0
             choices[item] = (value, item in contribute)
         return choices
     except ValueError as exc:
@@ -178,7 +179,7 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
     choices = None
     try:
         rules = voting.ballot_rules(con, round_id)
-        choices = _choices(form, rules, rules["item_ids"])
+        choices = _choices(form, rules)
         receipt = voting.submit_ballot(con, _participant_actor(person), round_id, person["code"], choices)
     except LaboError as exc:  # shown above the ballot, which keeps what was chosen
         body, _ = _ballot_page(person["code"], str(exc), "err", choices)

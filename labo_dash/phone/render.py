@@ -24,6 +24,7 @@ from labo_dash.contributions import KINDS, STATUSES
 from labo_dash.diagnosis import MAX_TEXT
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
+from labo_dash.rounds import Round, RoundItem, VotingMethod
 from labo_dash.solutions import TITLE_MAX
 
 _TEMPLATES = templating.environment("labo_dash.phone")
@@ -120,17 +121,18 @@ def voter_greeting(name: str) -> str:
 
 
 def ballot_form(
-    rnd: Mapping[str, Any],
-    items: Sequence[Mapping[str, Any]],
+    rnd: Round,
+    items: Sequence[RoundItem],
     code: str,
     values: Mapping[int, tuple[int, bool]],
     instructions: str,
 ) -> str:
     """Return the ballot form, filled with ``values`` (the current ballot, or what was just sent)."""
-    grades = [*GRADE_SCALES[rnd["grade_scale"]], NO_OPINION] if rnd["method"] == "majority_judgment" else []
+    judged = rnd.method == VotingMethod.MAJORITY_JUDGMENT
+    grades = [*GRADE_SCALES[rnd.grade_scale], NO_OPINION] if judged else []
     cards = []
     for item in items:
-        value, contribute = values.get(int(item["id"]), (None, False))
+        value, contribute = values.get(item.id, (None, False))
         cards.append({"item": item, "value": value, "contribute": contribute, "grades": grades})
     return _fragment("ballot_form", rnd, cards, code, instructions)
 

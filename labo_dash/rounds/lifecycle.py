@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import asdict
 
 import duckdb
 
 from labo_dash import access, clock, db
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
-from labo_dash.rounds.rules import RoundRules, insert_round, round_row, unvoted_row, validate_rules
+from labo_dash.rounds.rules import Round, insert_round, round_row, unvoted_row, validate_rules
 from labo_dash.rounds.state import close_due_rounds
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 
-def _is_reference(cur: duckdb.DuckDBPyConnection, rnd: Mapping[str, Any]) -> bool:
-    row = cur.execute("SELECT reference_round_id FROM seminars WHERE id = ?", [rnd["seminar_id"]]).fetchone()
-    return row is not None and row[0] == rnd["id"]
+def _is_reference(cur: duckdb.DuckDBPyConnection, rnd: Round) -> bool:
+    row = cur.execute("SELECT reference_round_id FROM seminars WHERE id = ?", [rnd.seminar_id]).fetchone()
+    return row is not None and row[0] == rnd.id
 
 
 REFERENCE_FIRST = (
@@ -36,13 +35,13 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
     access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
-        if bool(before["rehearsal"]) == rehearsal:
+        if before.rehearsal == rehearsal:
             return
         if rehearsal and _is_reference(cur, before):
             raise ValidationError(REFERENCE_FIRST)
         cur.execute("UPDATE rounds SET rehearsal = ? WHERE id = ?", [rehearsal, round_id])
         db.audit(cur, actor, "rounds", round_id, "rehearsal",
-                 {"rehearsal": bool(before["rehearsal"])}, {"rehearsal": rehearsal})
+                 {"rehearsal": before.rehearsal}, {"rehearsal": rehearsal})
 
 
 def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, title: str) -> int:
@@ -54,11 +53,7 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
     access.require(actor, Permission.ROUNDS_WRITE)
     with db.transaction(con, db.Topic.VOTES) as cur:
         source = round_row(cur, round_id)
-        rules = RoundRules(
-            title=title, target=source["target"], method=source["method"],
-            dots_per_voter=source["dots_per_voter"], max_per_item=source["max_per_item"],
-            grade_scale=source["grade_scale"], results_visibility=source["results_visibility"],
-        )
+        rules = source.rules(title)
         item_ids = [r[0] for r in cur.execute(
             "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
         ).fetchall()]
@@ -67,7 +62,7 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
         except ValidationError as exc:  # the copy's form has one field: say what is wrong in the message
             detail = " ".join(exc.fields.values())
             raise ValidationError(f"La copie n'est pas créée : {detail}", exc.fields) from None
-        return insert_round(cur, actor, rules, item_ids, source["seminar_id"], {"duplicate_of": round_id})
+        return insert_round(cur, actor, rules, item_ids, source.seminar_id, {"duplicate_of": round_id})
 
 
 def set_archived(
@@ -85,16 +80,16 @@ def set_archived(
     close_due_rounds(con, now)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
-        if (before["archived_at"] is not None) == archived:
+        if (before.archived_at is not None) == archived:
             return
-        if archived and before["status"] == "open":
+        if archived and before.status == "open":
             raise ValidationError("Ce tour est ouvert : clôturez-le avant de l'archiver.")
         if archived and _is_reference(cur, before):
             raise ValidationError(REFERENCE_FIRST)
         stamp = clock.stored(now or clock.now()) if archived else None
         cur.execute("UPDATE rounds SET archived_at = ? WHERE id = ?", [stamp, round_id])
         db.audit(cur, actor, "rounds", round_id, "archive" if archived else "unarchive",
-                 {"archived_at": before["archived_at"]}, {"archived_at": stamp})
+                 {"archived_at": before.archived_at}, {"archived_at": stamp})
 
 
 def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) -> None:
@@ -113,7 +108,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
                 cur, round_id, "Ce tour a reçu des bulletins : il ne peut pas être supprimé. Archivez-le "
                 "pour le masquer (il reste conservé).",
             )
-            if before["status"] == "open":
+            if before.status == "open":
                 raise ValidationError("Ce tour est ouvert : clôturez-le avant de le supprimer.")
             if _is_reference(cur, before):
                 raise ValidationError(REFERENCE_FIRST)
@@ -121,7 +116,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
                 "SELECT item_id FROM round_items WHERE round_id = ? ORDER BY position", [round_id]
             ).fetchall()]
             cur.execute("DELETE FROM round_items WHERE round_id = ?", [round_id])
-            db.audit(cur, actor, "rounds", round_id, "delete", {**before, "items": items}, None)
+            db.audit(cur, actor, "rounds", round_id, "delete", {**asdict(before), "items": items}, None)
         with db.transaction(con, db.Topic.VOTES) as cur:
             cur.execute("DELETE FROM rounds WHERE id = ?", [round_id])
 
@@ -138,15 +133,15 @@ def set_reference_round(
     with db.transaction(con, db.Topic.VOTES, db.Topic.SETTINGS) as cur:
         if round_id is not None:
             rnd = round_row(cur, round_id)
-            if rnd["seminar_id"] != seminar_id:
+            if rnd.seminar_id != seminar_id:
                 raise NotFound("Ce tour de vote n'existe pas (ou plus) : rechargez la page.")
-            if rnd["target"] != "challenges":
+            if rnd.target != "challenges":
                 raise ValidationError("Le tour de référence donne le soutien aux défis : choisissez un tour "
                                       "sur les défis.")
-            if rnd["rehearsal"]:
+            if rnd.rehearsal:
                 raise ValidationError("Un tour d'essai ne peut pas servir de référence : retirez-lui d'abord "
                                       "la mention « tour d'essai ».")
-            if rnd["archived_at"] is not None:
+            if rnd.archived_at is not None:
                 raise ValidationError("Ce tour est archivé : désarchivez-le pour en faire la référence.")
         row = cur.execute("SELECT reference_round_id FROM seminars WHERE id = ?", [seminar_id]).fetchone()
         if row is None:

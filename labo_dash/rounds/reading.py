@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 import duckdb
 
 from labo_dash import db
 from labo_dash.errors import NotFound
+from labo_dash.rounds.rules import Round, RoundStatus, Visibility
 from labo_dash.rounds.state import close_due_rounds
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 
-def results_visible(round_row: Mapping[str, Any]) -> bool:
+@dataclass(frozen=True, slots=True)
+class RoundSummary(Round):
+    """A round as read here: its row, its number of voters and of items, and whether it is the seminar's
+    reference round for support."""
+
+    voters: int
+    items: int
+    reference: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoundItem:
+    """One item of a round, in its order: a défi, or a solution with its défi's title (``challenge``)."""
+
+    id: int
+    position: int
+    title: str
+    description: str | None
+    challenge: str | None
+
+
+def results_visible(rnd: Round) -> bool:
     """Tell whether the public may see a round's results (live, or hidden but revealed after the close)."""
-    return round_row["results_visibility"] == "live" or bool(round_row["revealed"])
+    return rnd.results_visibility == Visibility.LIVE or rnd.revealed
 
 
-def get_round(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
+def _summaries(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[RoundSummary]:
+    return [RoundSummary.from_row(row) for row in db.query(con, _ROUNDS_SQL + where, params)]
+
+
+def get_round(con: duckdb.DuckDBPyConnection, round_id: int) -> RoundSummary:
     """Return a round (archived ones too) with its number of voters and ``reference``, or raise NotFound."""
     close_due_rounds(con)
-    rows = db.query(con, _ROUNDS_SQL + "WHERE r.id = ?", [round_id])
+    rows = _summaries(con, "WHERE r.id = ?", [round_id])
     if not rows:
         raise NotFound("Ce tour de vote n'existe pas (ou plus) : rechargez la page.")
     return rows[0]
@@ -29,16 +54,15 @@ def get_round(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
 
 def list_rounds(
     con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, include_archived: bool = False
-) -> list[dict[str, Any]]:
+) -> list[RoundSummary]:
     """Return the seminar's rounds, the most recent first, with their number of voters.
 
-    Archived rounds are left out unless ``include_archived``. Each row also has ``reference`` (True for
+    Archived rounds are left out unless ``include_archived``. Each also tells ``reference`` (True for
     the seminar's reference round for support).
     """
     close_due_rounds(con)
-    return db.query(
-        con,
-        _ROUNDS_SQL + "WHERE r.seminar_id = ? AND (? OR r.archived_at IS NULL) ORDER BY r.id DESC",
+    return _summaries(
+        con, "WHERE r.seminar_id = ? AND (? OR r.archived_at IS NULL) ORDER BY r.id DESC",
         [seminar_id, include_archived],
     )
 
@@ -54,24 +78,24 @@ LEFT JOIN (SELECT round_id, count(*) AS items FROM round_items GROUP BY round_id
 """
 
 
-def open_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any] | None:
+def open_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> RoundSummary | None:
     """Return the round open for voting, if any."""
     close_due_rounds(con)
-    rows = db.query(con, _ROUNDS_SQL + "WHERE r.seminar_id = ? AND r.status = 'open'", [seminar_id])
+    rows = _summaries(con, "WHERE r.seminar_id = ? AND r.status = 'open'", [seminar_id])
     return rows[0] if rows else None
 
 
 def projected_round(
     con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR
-) -> dict[str, Any] | None:
+) -> RoundSummary | None:
     """Return the round to project: the open one, else the last closed, else the last prepared.
 
     Archived rounds are never projected (a rehearsal is: that is what it is for).
     """
     close_due_rounds(con)
-    rows = db.query(
+    rows = _summaries(
         con,
-        _ROUNDS_SQL + "WHERE r.seminar_id = ? AND r.archived_at IS NULL "
+        "WHERE r.seminar_id = ? AND r.archived_at IS NULL "
         "ORDER BY CASE r.status WHEN 'open' THEN 0 WHEN 'closed' THEN 1 "
         "ELSE 2 END, coalesce(r.closed_at, r.created_at) DESC, r.id DESC LIMIT 1",
         [seminar_id],
@@ -82,15 +106,15 @@ def projected_round(
 def waiting_message(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> str:
     """Return what a participant reads while no round is open (a thank-you right after a close)."""
     last = projected_round(con, seminar_id)
-    if last is not None and last["status"] == "closed":
-        return (f"Le vote « {last['title']} » est clos : merci de votre participation ! Le prochain vote "
+    if last is not None and last.status == RoundStatus.CLOSED:
+        return (f"Le vote « {last.title} » est clos : merci de votre participation ! Le prochain vote "
                 "s'affichera ici dès son ouverture.")
     return "Aucun vote n'est ouvert pour le moment. Revenez quand les organisateur·ice·s l'annoncent."
 
 
-def round_items(con: duckdb.DuckDBPyConnection, round_id: int) -> list[dict[str, Any]]:
+def round_items(con: duckdb.DuckDBPyConnection, round_id: int) -> list[RoundItem]:
     """Return a round's items in order: id, title, description (and the défi of a solution)."""
-    return db.query(con, _ITEMS_SQL, [round_id])
+    return [RoundItem(**row) for row in db.query(con, _ITEMS_SQL, [round_id])]
 
 
 _ITEMS_SQL = """

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 
@@ -66,6 +67,60 @@ class RoundRules:
     max_per_item: int = 1
     grade_scale: int = 5
     results_visibility: str = "live"
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """A round as stored (``rounds``); times are naive UTC, as stored (:func:`labo_dash.clock.stored`)."""
+
+    id: int
+    seminar_id: int
+    title: str
+    target: str
+    method: VotingMethod
+    dots_per_voter: int
+    max_per_item: int
+    grade_scale: int
+    status: RoundStatus
+    results_visibility: Visibility
+    revealed: bool
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    created_at: dt.datetime
+    rehearsal: bool
+    archived_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    close_when_all_voted: bool
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Self:
+        """Build the record (or a subclass's) from a row holding its columns; the only place that does."""
+        values = {field.name: row[field.name] for field in fields(cls)}
+        values.update(
+            method=VotingMethod(row["method"]), status=RoundStatus(row["status"]),
+            results_visibility=Visibility(row["results_visibility"]), revealed=bool(row["revealed"]),
+            rehearsal=bool(row["rehearsal"]), close_when_all_voted=bool(row["close_when_all_voted"]),
+        )
+        return cls(**values)
+
+    def rules(self, title: str | None = None) -> RoundRules:
+        """Return the round's rules (under ``title`` when given, as a duplicate is)."""
+        return RoundRules(
+            title=self.title if title is None else title, target=self.target, method=self.method,
+            dots_per_voter=self.dots_per_voter, max_per_item=self.max_per_item,
+            grade_scale=self.grade_scale, results_visibility=self.results_visibility,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateItem:
+    """What a round may be on (:func:`candidate_items`): a live défi, or a live solution with its défi."""
+
+    id: int
+    title: str
+    description: str | None
+    selected: bool
+    challenge: str | None
 
 
 REFUSED = "Le tour de vote n'est pas enregistré : corrigez les champs signalés."
@@ -158,9 +213,9 @@ def typed_rules(typed: TypedRules, item_ids: Sequence[int]) -> RoundRules:
 
 def candidate_items(
     con: duckdb.DuckDBPyConnection, target: str, seminar_id: int = DEFAULT_SEMINAR
-) -> list[dict[str, Any]]:
+) -> list[CandidateItem]:
     """Return what a round may be on: the live défis, or the live solutions with their défi."""
-    return db.query(con, _CANDIDATES[target], [seminar_id])
+    return [CandidateItem(**row) for row in db.query(con, _CANDIDATES[target], [seminar_id])]
 
 
 _CANDIDATES = {
@@ -229,16 +284,16 @@ def insert_round(
     return round_id
 
 
-def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> dict[str, Any]:
+def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> Round:
     """Return the round's row read on ``cur`` (inside the caller's transaction), or raise NotFound."""
     cur.execute("SELECT * FROM rounds WHERE id = ?", [round_id])
     row = cur.fetchone()
     if row is None:
         raise NotFound("Ce tour de vote n'existe pas (ou plus) : rechargez la page.")
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
+    return Round.from_row(dict(zip([d[0] for d in cur.description], row, strict=True)))
 
 
-def unvoted_row(cur: duckdb.DuckDBPyConnection, round_id: int, refusal: str) -> dict[str, Any]:
+def unvoted_row(cur: duckdb.DuckDBPyConnection, round_id: int, refusal: str) -> Round:
     """Return the round's row read on ``cur`` (:func:`round_row`); raise ValidationError(``refusal``) once
     the round has a ballot."""
     before = round_row(cur, round_id)
@@ -258,7 +313,7 @@ def update_round(
             cur, round_id, "Les règles de ce tour sont verrouillées : des bulletins ont déjà été déposés. "
             "Créez un nouveau tour si vous devez changer de méthode ou d'éléments.",
         )
-        _check_items(cur, before["seminar_id"], rules.target, item_ids)
+        _check_items(cur, before.seminar_id, rules.target, item_ids)
         cur.execute(
             "UPDATE rounds SET title = ?, target = ?, method = ?, dots_per_voter = ?, max_per_item = ?, "
             "grade_scale = ?, results_visibility = ? WHERE id = ?",
@@ -266,7 +321,8 @@ def update_round(
              rules.grade_scale, rules.results_visibility, round_id],
         )
         _write_items(cur, round_id, item_ids)
-        db.audit(cur, actor, "rounds", round_id, "update", before, {**asdict(rules), "items": list(item_ids)})
+        db.audit(cur, actor, "rounds", round_id, "update", asdict(before),
+                 {**asdict(rules), "items": list(item_ids)})
 
 
 def select_challenges(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
@@ -15,7 +13,7 @@ from labo_dash import access, clock, db, french, participants
 from labo_dash.access import ORGANISER, Actor, Permission
 from labo_dash.errors import ValidationError
 from labo_dash.participants import PRESENT_SQL
-from labo_dash.rounds.rules import VISIBILITIES, round_row
+from labo_dash.rounds.rules import VISIBILITIES, Round, round_row
 
 COUNTDOWN_MIN = dt.timedelta(seconds=5)
 COUNTDOWN_MAX = dt.timedelta(hours=3)
@@ -32,13 +30,13 @@ _TRANSITIONS = {
 }
 
 
-def _may_open(cur: duckdb.DuckDBPyConnection, before: Mapping[str, Any]) -> None:
+def _may_open(cur: duckdb.DuckDBPyConnection, before: Round) -> None:
     """Raise ValidationError unless the round may open: not archived, and no other round open."""
-    if before["archived_at"] is not None:
+    if before.archived_at is not None:
         raise ValidationError("Ce tour est archivé : désarchivez-le avant de l'ouvrir.")
     other = cur.execute(
         "SELECT title FROM rounds WHERE seminar_id = ? AND status = 'open' AND id <> ?",
-        [before["seminar_id"], before["id"]],
+        [before.seminar_id, before.id],
     ).fetchone()
     if other:
         raise ValidationError(
@@ -58,12 +56,12 @@ def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, stat
     close_due_rounds(con)
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
-        if before["status"] == status:
+        if before.status == status:
             return
         if status == "open":
             _may_open(cur, before)
         cur.execute(_TRANSITIONS[status], [clock.stored_now(), round_id])
-        db.audit(cur, actor, "rounds", round_id, status, {"status": before["status"]}, {"status": status})
+        db.audit(cur, actor, "rounds", round_id, status, {"status": before.status}, {"status": status})
 
 
 def start_countdown(
@@ -100,25 +98,26 @@ def start_countdown(
         )
         db.audit(
             cur, actor, "rounds", round_id, "countdown",
-            {"status": before["status"], "closes_at": before["closes_at"]},
+            {"status": before.status, "closes_at": before.closes_at},
             {"status": "open", "closes_at": clock.stored(ends), "close_when_all_voted": close_when_all_voted},
         )
     return ends
 
 
-def countdown_over(rnd: Mapping[str, Any], now: dt.datetime | None = None) -> bool:
-    """Tell whether the round's countdown has ended at ``now`` (a ballot is then refused)."""
-    return rnd["closes_at"] is not None and clock.stored(now or clock.now()) >= rnd["closes_at"]
+def countdown_over(closes_at: dt.datetime | None, now: dt.datetime | None = None) -> bool:
+    """Tell whether a countdown ending at ``closes_at`` (naive UTC, as stored; None: no countdown) has
+    ended at ``now`` (a ballot is then refused)."""
+    return closes_at is not None and clock.stored(now or clock.now()) >= closes_at
 
 
-def remaining_seconds(rnd: Mapping[str, Any], now: dt.datetime | None = None) -> int | None:
+def remaining_seconds(rnd: Round, now: dt.datetime | None = None) -> int | None:
     """Return the whole seconds left before an open round's countdown ends (rounded up), or None.
 
     None when the round is not open or has no countdown; 0 once the end is reached.
     """
-    if rnd["status"] != "open" or rnd["closes_at"] is None:
+    if rnd.status != "open" or rnd.closes_at is None:
         return None
-    left = (rnd["closes_at"] - clock.stored(now or clock.now())).total_seconds()
+    left = (rnd.closes_at - clock.stored(now or clock.now())).total_seconds()
     return max(0, math.ceil(left))
 
 
@@ -211,12 +210,12 @@ def set_visibility(
         raise ValidationError("Choisissez des résultats en direct ou masqués jusqu'à la clôture.")
     with db.transaction(con, db.Topic.VOTES) as cur:
         before = round_row(cur, round_id)
-        if revealed and visibility == "hidden" and before["status"] != "closed":
+        if revealed and visibility == "hidden" and before.status != "closed":
             raise ValidationError(
                 "Les résultats masqués se révèlent une fois le tour clos : clôturez-le d'abord."
             )
         revealed = revealed and visibility == "hidden"
-        if (before["results_visibility"], before["revealed"]) == (visibility, revealed):
+        if (before.results_visibility, before.revealed) == (visibility, revealed):
             return
         cur.execute(
             "UPDATE rounds SET results_visibility = ?, revealed = ? WHERE id = ?",
@@ -224,6 +223,6 @@ def set_visibility(
         )
         db.audit(
             cur, actor, "rounds", round_id, "visibility",
-            {"results_visibility": before["results_visibility"], "revealed": before["revealed"]},
+            {"results_visibility": before.results_visibility, "revealed": before.revealed},
             {"results_visibility": visibility, "revealed": revealed},
         )

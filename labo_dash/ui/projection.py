@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Any
 
 import duckdb
 import streamlit as st
@@ -128,18 +127,18 @@ def closed_panel() -> None:
             "<p class='projo-thanks'>Merci de votre participation\u202f!</p>")
 
 
-def rule_headline(rnd: dict[str, Any]) -> str:
+def rule_headline(rnd: rounds.Round) -> str:
     """Return the round's rule in a few words for the room: « 3 gommettes, au plus 1 par défi »."""
-    noun = "défi" if rnd["target"] == "challenges" else "solution"
-    if rnd["method"] == VotingMethod.DOTS:
-        dots = french.plural(rnd["dots_per_voter"], "gommette", "gommettes")
-        return f"{dots}, au plus {rnd['max_per_item']} par {noun}"
-    if rnd["method"] == VotingMethod.APPROVAL:
+    noun = "défi" if rnd.target == "challenges" else "solution"
+    if rnd.method == VotingMethod.DOTS:
+        dots = french.plural(rnd.dots_per_voter, "gommette", "gommettes")
+        return f"{dots}, au plus {rnd.max_per_item} par {noun}"
+    if rnd.method == VotingMethod.APPROVAL:
         return f"Approuvez chaque {noun} que vous soutenez"
     return f"Une mention pour chaque {noun}"
 
 
-def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
+def agenda(rnd: rounds.Round, items: list[rounds.RoundItem]) -> None:
     """What is being voted on, before the first ballot: the rule, the grades, the numbered items.
 
     ``items`` are :func:`labo_dash.rounds.round_items` rows (title, description, challenge of a solution).
@@ -147,17 +146,17 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
     screen); more than AGENDA_MAX: the first ones, and how many others are on the phones' ballot.
     """
     grades = ""
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
         grades = "<ul class='projo-grades'>" + "".join(
-            f"<li>{html.escape(g)}</li>" for g in (*GRADE_SCALES[rnd["grade_scale"]], "Pas d'avis")
+            f"<li>{html.escape(g)}</li>" for g in (*GRADE_SCALES[rnd.grade_scale], "Pas d'avis")
         ) + "</ul>"
     rows = []
     for item in items[:AGENDA_MAX]:
-        desc = item["description"] or ""
-        if item.get("challenge"):
-            desc = f"Défi : {item['challenge']}" + (f" — {desc}" if desc else "")
+        desc = item.description or ""
+        if item.challenge:
+            desc = f"Défi : {item.challenge}" + (f" — {desc}" if desc else "")
         desc = f"<span class='desc'>{html.escape(desc)}</span>" if desc else ""
-        rows.append(f"<li><span class='what'>{html.escape(item['title'])}</span>{desc}</li>")
+        rows.append(f"<li><span class='what'>{html.escape(item.title)}</span>{desc}</li>")
     many = " many" if len(items) > MANY_ITEMS else ""
     more = ""
     if len(items) > AGENDA_MAX:
@@ -169,7 +168,7 @@ def agenda(rnd: dict[str, Any], items: list[dict[str, Any]]) -> None:
             f"<ol class='projo-items{many}'>{''.join(rows)}</ol>{more}</div>")
 
 
-def _state_line(rnd: dict[str, Any], live: dict[str, Any]) -> None:
+def _state_line(rnd: rounds.Round, live: rounds.Round) -> None:
     """The round's state and method, and the time left on a timed vote (from ``live``, the round read
     fresh; server-rendered, the fragment's refresh updates it)."""
     states = {
@@ -177,19 +176,19 @@ def _state_line(rnd: dict[str, Any], live: dict[str, Any]) -> None:
         RoundStatus.CLOSED: "Vote clos",
         RoundStatus.DRAFT: "Vote pas encore ouvert",
     }
-    state = states[rnd["status"]]
-    closed = "" if rnd["status"] == RoundStatus.OPEN else " closed"
-    what = "les défis" if rnd["target"] == "challenges" else "les solutions"
+    state = states[rnd.status]
+    closed = "" if rnd.status == RoundStatus.OPEN else " closed"
+    what = "les défis" if rnd.target == "challenges" else "les solutions"
     left = rounds.remaining_seconds(live)
-    count = (f" · {rounds.present_votes(connection(), rnd['id']).sentence()}"  # closes when all voted
-             if live["close_when_all_voted"] else "")
+    count = (f" · {rounds.present_votes(connection(), rnd.id).sentence()}"  # closes when all voted
+             if live.close_when_all_voted else "")
     countdown = "" if left is None else (
         f" · <span class='projo-countdown' data-testid='projo-countdown'>⏱️ "
         f"{html.escape(rounds.remaining_text(left))} pour voter{html.escape(count)}</span>"
     )
     st.html(
         f"<p class='projo-headline'><span class='projo-state{closed}'>{html.escape(state)}</span> "
-        f"{html.escape(rounds.METHODS[rnd['method']])} sur {what}{countdown}</p>"
+        f"{html.escape(rounds.METHODS[rnd.method])} sur {what}{countdown}</p>"
     )
 
 
@@ -201,12 +200,12 @@ def _reveal(actor: Actor, round_id: int) -> None:
         st.session_state["projo-reveal-error"] = str(exc)
 
 
-def _reveal_button(rnd: dict[str, Any], actor: Actor) -> None:
+def _reveal_button(rnd: rounds.Round, actor: Actor) -> None:
     if error := st.session_state.pop("projo-reveal-error", None):
         st.error(error, icon="⚠️")
-    if actor.can(Permission.ROUNDS_WRITE) and rnd["status"] == RoundStatus.CLOSED:
-        st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd['id']}",
-                  on_click=_reveal, args=(actor, rnd["id"]))
+    if actor.can(Permission.ROUNDS_WRITE) and rnd.status == RoundStatus.CLOSED:
+        st.button("Révéler les résultats", type="primary", icon="🎉", key=f"reveal-{rnd.id}",
+                  on_click=_reveal, args=(actor, rnd.id))
 
 
 @by_version(*RESULTS_TOPICS, max_entries=16)
@@ -236,14 +235,14 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
     con = connection()
     if not pinned:
         current = rounds.projected_round(con)
-        if current is not None and current["id"] != round_id:
+        if current is not None and current.id != round_id:
             st.rerun(scope="app")
     live = rounds.get_round(con, round_id)  # read fresh: closes a round past its countdown first
     data = bundle(round_id)
     rnd, turnout = data["round"], data["turnout"]
     specs = _chart_specs(con, round_id, titles_version(con, round_id))
     _state_line(rnd, live)
-    before_first = rnd["status"] != RoundStatus.CLOSED and not turnout.voters
+    before_first = rnd.status != RoundStatus.CLOSED and not turnout.voters
     shown = rounds.results_visible(rnd) and turnout.voters > 0
     left, right = st.columns([3, 2] if before_first else [3, 1], gap="large")
     with right:
@@ -253,9 +252,9 @@ def live_projection(round_id: int, pinned: bool, actor: Actor) -> None:
         st.html(f"<div class='projo-turnout' data-testid='projo-turnout'>{html.escape(turnout.sentence())}"
                 f"{share}</div>")
         # beside the QR code and the results: the sentence only
-        if not (shown and rnd["status"] == RoundStatus.OPEN):
+        if not (shown and rnd.status == RoundStatus.OPEN):
             st.vega_lite_chart(specs["turnout"], width="stretch")
-        if rnd["status"] == RoundStatus.CLOSED:
+        if rnd.status == RoundStatus.CLOSED:
             closed_panel()
         else:
             join_panel(small=shown)

@@ -23,9 +23,9 @@ from labo_dash.ui.common import connection, md_escape
 UNITS = {VotingMethod.DOTS: "Gommettes", VotingMethod.APPROVAL: "Approbations"}
 
 
-def round_label(rnd: dict[str, Any]) -> str:
+def round_label(rnd: rounds.Round) -> str:
     """Return ``Titre · Jugement majoritaire · Clos``."""
-    return f"{rnd['title']} · {rounds.METHODS[rnd['method']]} · {rounds.STATUSES[rnd['status']]}"
+    return f"{rnd.title} · {rounds.METHODS[rnd.method]} · {rounds.STATUSES[rnd.status]}"
 
 
 # What results read: ballots and rounds, registrations (turnout), défis' titles and objective weights; a
@@ -36,7 +36,7 @@ RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS)
 def titles_version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int, ...]:
     """Return the follow-up's version for a round on solutions (their titles), () for a round on défis: a
     progress update during a vote on défis leaves the projection's cache warm."""
-    on_solutions = rounds.get_round(con, round_id)["target"] == "solutions"
+    on_solutions = rounds.get_round(con, round_id).target == "solutions"
     return db.versions(con, Topic.FOLLOW_UP) if on_solutions else ()
 
 
@@ -51,7 +51,7 @@ def _bundle(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ..
         "table": results.round_results(con, round_id),
         "spread": results.objective_spread(con, round_id),
     }
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
         bundle["profile"] = results.merit_profiles(con, round_id, bundle["table"])
     return bundle
 
@@ -79,7 +79,7 @@ def _details(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, .
         "sentences": sentences,
         "split": _split_frame(rnd, table, results.split_by_kind(con, round_id)),
         "volunteers": _volunteer_lines(results.volunteers(con, round_id), table)
-        if rnd["target"] == "solutions" else None,
+        if rnd.target == "solutions" else None,
         "result": result_chart(data).to_dict(validate=False),  # validated in test_charts
         "spread": charts.objective_spread_chart(data["spread"]).to_dict(validate=False),
     }
@@ -93,14 +93,14 @@ def result_chart(data: dict[str, Any], *, large: bool = False, height: int | Non
     (px), see :func:`charts.fit_rows`.
     """
     rnd = data["round"]
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-        grades = list(GRADE_SCALES[rnd["grade_scale"]])
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+        grades = list(GRADE_SCALES[rnd.grade_scale])
         profile, note = charts.first_rows(data["profile"], "order", "éléments du classement")
         profile = _distinct_titles(profile, "order")
         return charts.noted(charts.merit_profile_chart(profile, grades, large=large, height=height), note)
     table, note = charts.first_rows(data["table"], "item_id", "éléments du classement")
     table = _distinct_titles(table, "item_id")
-    chart = charts.vote_totals_chart(table, UNITS[rnd["method"]], large=large, height=height)
+    chart = charts.vote_totals_chart(table, UNITS[rnd.method], large=large, height=height)
     return charts.noted(chart, note)
 
 
@@ -114,22 +114,22 @@ def _distinct_titles(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame.assign(title=frame[key].map(renamed))
 
 
-def _ranking_frame(rnd: dict[str, Any], table: pd.DataFrame) -> pd.DataFrame:
+def _ranking_frame(rnd: rounds.Round, table: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         "Rang": [french.rank(r, t) for r, t in zip(table["rank"], table["tied"], strict=True)],
         "Élément": table["title"],
     })
-    if rnd["target"] == "solutions":
+    if rnd.target == "solutions":
         frame["Défi"] = table["challenge"]
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
         frame["Mention majoritaire"] = table["score"]
         frame["p (au-dessus)"] = [french.percent(v) for v in table["p"]]
         frame["q (en dessous)"] = [french.percent(v) for v in table["q"]]
     else:
-        frame[UNITS[rnd["method"]]] = table["value"]
-        title = "Part des gommettes" if rnd["method"] == VotingMethod.DOTS else "Part des votant·e·s"
+        frame[UNITS[rnd.method]] = table["value"]
+        title = "Part des gommettes" if rnd.method == VotingMethod.DOTS else "Part des votant·e·s"
         frame[title] = [french.percent(v) for v in table["share"]]
-    if rnd["target"] == "solutions":
+    if rnd.target == "solutions":
         frame["Volontaires"] = table["volunteers"]
     return frame
 
@@ -142,8 +142,8 @@ def results_details(round_id: int) -> None:
     rnd, turnout = data["round"], data["turnout"]
     cols = st.columns(3)
     cols[0].metric("Participation", french.percent(turnout.share), help=turnout.sentence())
-    cols[1].metric("Méthode", rounds.METHODS[rnd["method"]])
-    cols[2].metric("État", rounds.STATUSES[rnd["status"]])
+    cols[1].metric("Méthode", rounds.METHODS[rnd.method])
+    cols[2].metric("État", rounds.STATUSES[rnd.status])
     visibility = "visibles par le public" if rounds.results_visible(rnd) else "masqués au public"
     st.markdown(f"**{turnout.sentence()}** · résultats {visibility}.")
     if not turnout.voters:
@@ -152,7 +152,7 @@ def results_details(round_id: int) -> None:
         return
     details = _details(*key)
     st.vega_lite_chart(details["result"], width="stretch")
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
         st.caption("Profil de mérite : une barre par élément, de la meilleure mention (à gauche) à la plus "
                    "basse ; « Pas d'avis » compte comme la mention la plus basse. La mention lue sur la "
                    "ligne des 50 % est la mention majoritaire.")
@@ -166,7 +166,7 @@ def results_details(round_id: int) -> None:
         VotingMethod.MAJORITY_JUDGMENT: "Mention majoritaire au sein de chaque type.",
         VotingMethod.DOTS: "Part des gommettes de chaque type.",
         VotingMethod.APPROVAL: "Part des votant·e·s de chaque type qui soutiennent l'élément.",
-    }[rnd["method"]]
+    }[rnd.method]
     st.caption(f"Entre parenthèses, le nombre de votant·e·s de chaque type. {reading}")
     if details["volunteers"] is not None:
         st.subheader("Volontaires « je veux contribuer »")
@@ -180,11 +180,11 @@ def results_details(round_id: int) -> None:
                "selon les poids de son défi sur les cinq objectifs.")
 
 
-def _split_frame(rnd: dict[str, Any], table: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
+def _split_frame(rnd: rounds.Round, table: pd.DataFrame, split: pd.DataFrame) -> pd.DataFrame:
     """Return the split by participant kind as shown: a row per item (ranking order), a column per kind."""
     split = split.copy()
     split["colonne"] = [f"{k} ({v})" for k, v in zip(split["kind"], split["voters"], strict=True)]
-    if rnd["method"] != VotingMethod.MAJORITY_JUDGMENT:
+    if rnd.method != VotingMethod.MAJORITY_JUDGMENT:
         split["score"] = [french.percent(v) for v in split["value"]]
     # by item id: two items may share a title (solutions of two défis)
     pivot = split.pivot(index="item_id", columns="colonne", values="score").reindex(table["item_id"])

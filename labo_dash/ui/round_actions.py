@@ -56,18 +56,18 @@ class _Toggle(NamedTuple):
     why_not: str | None = None  # the reason the button is disabled
 
 
-def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     """Reference round, rehearsal, archive and delete, in one row."""
     row = st.container(horizontal=True)
-    rid, title, archived = rnd["id"], md_escape(rnd["title"]), rnd["archived_at"] is not None
-    if rnd["target"] == "challenges" and not rnd["rehearsal"] and not archived:
+    rid, title, archived = rnd.id, md_escape(rnd.title), rnd.archived_at is not None
+    if rnd.target == "challenges" and not rnd.rehearsal and not archived:
         _reference_button(row, con, actor, rnd)
     # The automatic support round about to stop counting: say where support goes, and confirm first.
-    warning = (None if archived or rnd["rehearsal"] or rnd["reference"]
+    warning = (None if archived or rnd.rehearsal or rnd.reference
                else signature.support_move_warning(con, rid))
-    reference_first = rounds.REFERENCE_FIRST if rnd["reference"] else None
+    reference_first = rounds.REFERENCE_FIRST if rnd.reference else None
     toggles = (
-        (rounds.set_rehearsal, bool(rnd["rehearsal"]),
+        (rounds.set_rehearsal, bool(rnd.rehearsal),
          _Toggle("Ce n'est plus un tour d'essai", "real", "✅",
                  f"« {title} » compte de nouveau (soutien, rapports, exports)."),
          _Toggle("Marquer comme tour d'essai", "rehearsal", "🧪",
@@ -77,7 +77,7 @@ def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[st
          _Toggle("Désarchiver", "unarchive", "📤", f"« {title} » est de nouveau affiché."),
          _Toggle("Archiver", "archive", "🗄️", f"« {title} » est archivé : il n'apparaît plus qu'ici.",
                  "Masqué partout, conservé dans la base et le journal.",
-                 OPEN_FIRST if rnd["status"] == "open" else reference_first)),
+                 OPEN_FIRST if rnd.status == "open" else reference_first)),
     )
     for action, on, undo, do in toggles:
         button = undo if on else do
@@ -85,10 +85,12 @@ def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[st
     _delete_button(row, con, actor, rnd, warning)
 
 
-def _reference_button(row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any]) -> None:
+def _reference_button(
+    row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary
+) -> None:
     """Choose the round as the reference for support, or go back to the automatic choice."""
-    rid = rnd["id"]
-    if rnd["reference"]:
+    rid = rnd.id
+    if rnd.reference:
         row.button("Revenir au choix automatique", key=f"unref-{rid}", icon="↩️",
                    help="Le soutien viendra du tour sur les défis qui a réuni le plus de votant·e·s.",
                    on_click=act, args=(rounds.set_reference_round, con, actor, None),
@@ -97,18 +99,18 @@ def _reference_button(row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rn
         row.button("Choisir comme tour de référence", key=f"ref-{rid}", icon="⭐",
                    help="Le soutien aux défis (accueil, suivi, partenaires, rapport) viendra de ce tour.",
                    on_click=act, args=(rounds.set_reference_round, con, actor, rid),
-                   kwargs={"done": f"« {md_escape(rnd['title'])} » est le tour de référence pour le soutien "
+                   kwargs={"done": f"« {md_escape(rnd.title)} » est le tour de référence pour le soutien "
                            "aux défis."})
 
 
 def _delete_button(
-    row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: dict[str, Any], warning: str | None
+    row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary, warning: str | None
 ) -> None:
     """Delete, confirmed in a popover; disabled with its reason once a ballot exists."""
-    rid, title = rnd["id"], md_escape(rnd["title"])
-    why_not = ("Ce tour a reçu des bulletins : archivez-le plutôt (tout est conservé)." if rnd["voters"] else
-               OPEN_FIRST if rnd["status"] == "open" else
-               rounds.REFERENCE_FIRST if rnd["reference"] else None)
+    rid, title = rnd.id, md_escape(rnd.title)
+    why_not = ("Ce tour a reçu des bulletins : archivez-le plutôt (tout est conservé)." if rnd.voters else
+               OPEN_FIRST if rnd.status == "open" else
+               rounds.REFERENCE_FIRST if rnd.reference else None)
     if why_not:
         row.button("Supprimer", key=f"delete-off-{rid}", icon="🗑️", disabled=True, help=why_not)
         return

@@ -97,63 +97,63 @@ def show_new_code() -> None:
         )
 
 
-def _init_state(prefix: str, rnd: dict[str, Any], items: list[dict], saved: dict | None) -> None:
+def _init_state(prefix: str, rnd: rounds.Round, items: list[rounds.RoundItem], saved: dict | None) -> None:
     """Fill the widgets' state once, from the participant's current ballot (or empty)."""
     state = st.session_state
     if state.get(f"{prefix}-loaded"):
         return
     saved = saved or {}
     for item in items:
-        value, contribute = saved.get(item["id"], (None, False))
-        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-            state[f"{prefix}-v-{item['id']}"] = rnd["grade_scale"] if value is None else value
-        elif rnd["method"] == VotingMethod.DOTS and rnd["max_per_item"] > 1:
-            state[f"{prefix}-v-{item['id']}"] = value or 0
+        value, contribute = saved.get(item.id, (None, False))
+        if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+            state[f"{prefix}-v-{item.id}"] = rnd.grade_scale if value is None else value
+        elif rnd.method == VotingMethod.DOTS and rnd.max_per_item > 1:
+            state[f"{prefix}-v-{item.id}"] = value or 0
         else:
-            state[f"{prefix}-v-{item['id']}"] = bool(value)
-        state[f"{prefix}-c-{item['id']}"] = bool(contribute)
+            state[f"{prefix}-v-{item.id}"] = bool(value)
+        state[f"{prefix}-c-{item.id}"] = bool(contribute)
     state[f"{prefix}-loaded"] = True
 
 
-def _item_widgets(prefix: str, rnd: dict[str, Any], item: dict[str, Any]) -> None:
-    key = f"{prefix}-v-{item['id']}"
-    title = md_escape(item["title"])  # widget labels render markdown
-    if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-        grades = GRADE_SCALES[rnd["grade_scale"]]
+def _item_widgets(prefix: str, rnd: rounds.Round, item: rounds.RoundItem) -> None:
+    key = f"{prefix}-v-{item.id}"
+    title = md_escape(item.title)  # widget labels render markdown
+    if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+        grades = GRADE_SCALES[rnd.grade_scale]
         labels = [*grades, NO_OPINION]
         st.pills(title, list(range(len(labels))), format_func=labels.__getitem__, key=key,
-                 help=item["description"] or None)
-    elif rnd["method"] == VotingMethod.DOTS and rnd["max_per_item"] > 1:
-        st.segmented_control(title, list(range(rnd["max_per_item"] + 1)), key=key,
+                 help=item.description or None)
+    elif rnd.method == VotingMethod.DOTS and rnd.max_per_item > 1:
+        st.segmented_control(title, list(range(rnd.max_per_item + 1)), key=key,
                              format_func=lambda n: "Aucune" if n == 0 else "●" * n,
-                             help=item["description"] or None)
+                             help=item.description or None)
     else:  # the whole title is the touch target
-        st.checkbox(title, key=key, help=item["description"] or None)
-    if item.get("challenge"):
-        st.caption(f"Défi : {md_escape(item['challenge'])}")
-    if rnd["target"] == "solutions":
-        st.checkbox("🙋 Je veux contribuer à sa mise en œuvre", key=f"{prefix}-c-{item['id']}")
+        st.checkbox(title, key=key, help=item.description or None)
+    if item.challenge:
+        st.caption(f"Défi : {md_escape(item.challenge)}")
+    if rnd.target == "solutions":
+        st.checkbox("🙋 Je veux contribuer à sa mise en œuvre", key=f"{prefix}-c-{item.id}")
 
 
-def _choices(prefix: str, rnd: dict[str, Any], items: list[dict]) -> dict[int, tuple[int, bool]]:
+def _choices(prefix: str, rnd: rounds.Round, items: list[rounds.RoundItem]) -> dict[int, tuple[int, bool]]:
     state = st.session_state
     choices = {}
     for item in items:
-        raw = state.get(f"{prefix}-v-{item['id']}")
-        if rnd["method"] == VotingMethod.MAJORITY_JUDGMENT:
-            value = rnd["grade_scale"] if raw is None else int(raw)
+        raw = state.get(f"{prefix}-v-{item.id}")
+        if rnd.method == VotingMethod.MAJORITY_JUDGMENT:
+            value = rnd.grade_scale if raw is None else int(raw)
         else:
             value = int(raw or 0)
-        choices[item["id"]] = (value, bool(state.get(f"{prefix}-c-{item['id']}")))
+        choices[item.id] = (value, bool(state.get(f"{prefix}-c-{item.id}")))
     return choices
 
 
-def _dots_left(rnd: dict[str, Any], ballot: dict[int, tuple[int, bool]]) -> str:
+def _dots_left(rnd: rounds.Round, ballot: dict[int, tuple[int, bool]]) -> str:
     """Return `` : 2 gommettes placées, il vous en reste 1`` for a dot-voting ballot, else ""."""
-    if rnd["method"] != VotingMethod.DOTS:
+    if rnd.method != VotingMethod.DOTS:
         return ""
     used = sum(value for value, _ in ballot.values())
-    left = rnd["dots_per_voter"] - used
+    left = rnd.dots_per_voter - used
     if not left:
         return f" : vous avez placé vos {used} gommettes" if used > 1 else " : vous avez placé votre gommette"
     placed = f"{used} gommette placée" if used == 1 else f"{used} gommettes placées"
@@ -167,22 +167,22 @@ def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
     Once the round is no longer open (its countdown ended, or organisers closed it), the whole page reruns:
     the ballot gives way to the close message, nobody keeps editing a ballot that would be refused."""
     rnd = rounds.get_round(con, round_id)  # closes the round first when its countdown has ended
-    if rnd["status"] != RoundStatus.OPEN:
+    if rnd.status != RoundStatus.OPEN:
         st.rerun()  # from a fragment: the whole page
     left = rounds.remaining_seconds(rnd)
     if left is not None:
         st.warning(f"{rounds.remaining_text(left)} pour voter.", icon="⏱️")
 
 
-def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dict[str, Any]) -> None:
+def ballot_form(con: duckdb.DuckDBPyConnection, rnd: rounds.Round, person: dict[str, Any]) -> None:
     """Show the open round's ballot for ``person`` and record it on submit (one transaction)."""
-    items = rounds.round_items(con, rnd["id"])
-    saved = voting.current_ballot(con, rnd["id"], person["id"])
-    prefix = f"ballot-{rnd['id']}-{person['id']}"
+    items = rounds.round_items(con, rnd.id)
+    saved = voting.current_ballot(con, rnd.id, person["id"])
+    prefix = f"ballot-{rnd.id}-{person['id']}"
     _init_state(prefix, rnd, items, saved)
-    st.subheader(md_escape(rnd["title"]))
-    if rnd["closes_at"] is not None:
-        _countdown(con, rnd["id"])
+    st.subheader(md_escape(rnd.title))
+    if rnd.closes_at is not None:
+        _countdown(con, rnd.id)
     st.markdown(voting.instructions(rnd))
     if saved is not None:
         st.info(f"Votre vote est enregistré{_dots_left(rnd, saved)}. Vous pouvez le modifier jusqu'à la "
@@ -196,12 +196,12 @@ def ballot_form(con: duckdb.DuckDBPyConnection, rnd: dict[str, Any], person: dic
     if not submitted:
         return
     try:
-        receipt = voting.submit_ballot(con, participant_actor(person), rnd["id"], person["code"],
+        receipt = voting.submit_ballot(con, participant_actor(person), rnd.id, person["code"],
                                        _choices(prefix, rnd, items))
     except LaboError as exc:
         st.error(str(exc), icon="⚠️")
         return
-    left = _dots_left(rnd, voting.current_ballot(con, rnd["id"], person["id"]) or {})
+    left = _dots_left(rnd, voting.current_ballot(con, rnd.id, person["id"]) or {})
     if receipt.changed:
         st.success(f"Merci ! Votre vote est enregistré{left}. Vous pouvez le modifier jusqu'à la clôture.",
                    icon="✅")

@@ -17,7 +17,9 @@ Posting is not audited (the post itself is the record, with its author); every m
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -46,6 +48,47 @@ class ContributionStatus(StrEnum):
     REJECTED = "rejected"
 
 
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A post with its author's name and kind, workshop and défi titles; ``text``: a finding's text or a
+    solution's title; ``objective_ids``: objective ids; times naive UTC (moderated_*: None while pending)."""
+
+    id: int
+    seminar_id: int
+    participant_id: int
+    participant_name: str
+    participant_kind: str
+    kind: ContributionKind
+    workshop_id: int | None
+    workshop_title: str | None
+    challenge_id: int | None
+    challenge_title: str | None
+    objective_ids: list[int]
+    text: str
+    description: str | None
+    status: ContributionStatus
+    moderated_by: str | None
+    moderated_at: dt.datetime | None
+    finding_id: int | None
+    solution_id: int | None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Contribution:
+        """Build the record from a row of :data:`_COLUMNS` (the only place that does)."""
+        typed = {"kind": ContributionKind(row["kind"]), "status": ContributionStatus(row["status"]),
+                 "objective_ids": list(row["objective_ids"])}
+        return cls(**{**row, **typed})
+
+
+@dataclass(frozen=True, slots=True)
+class RetainedChallenge:
+    """A défi retained for the afternoon (:func:`retained_challenges`)."""
+
+    id: int
+    title: str
+
+
 SOLUTION = ContributionKind.SOLUTION
 KINDS: dict[str, str] = {**FINDING_KINDS, SOLUTION: "Solution"}
 STATUSES: dict[str, str] = {
@@ -68,21 +111,21 @@ _COLUMNS = """
 """
 
 
-def _author(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any]:
+def _author(con: duckdb.DuckDBPyConnection, code: str) -> participants.Participant:
     person = participants.participant_by_code(con, code)
     if person is None:
         raise NotFound(voting.UNKNOWN_CODE)
     return person
 
 
-def retained_challenges(con: duckdb.DuckDBPyConnection, seminar_id: int) -> list[dict[str, Any]]:
-    """Return the défis retained for the afternoon (id, title), the only ones a phone may post for."""
-    return db.query(
+def retained_challenges(con: duckdb.DuckDBPyConnection, seminar_id: int) -> list[RetainedChallenge]:
+    """Return the défis retained for the afternoon, the only ones a phone may post for."""
+    return [RetainedChallenge(**row) for row in db.query(
         con,
         "SELECT id, title FROM challenges WHERE seminar_id = ? AND selected AND deleted_at IS NULL "
         "ORDER BY id",
         [seminar_id],
-    )
+    )]
 
 
 def _finding_values(
@@ -101,7 +144,7 @@ def _solution_values(
 ) -> dict[str, Any]:
     """Check a solution post: the solutions' limits, for a retained défi (raises ValidationError)."""
     challenge_id = fields.get("challenge_id")
-    retained = {c["id"] for c in retained_challenges(con, seminar_id)}
+    retained = {c.id for c in retained_challenges(con, seminar_id)}
     errors = {} if challenge_id in retained else {"challenge_id": NOT_SELECTED}
     try:
         values = solutions.validate_solution(
@@ -122,9 +165,9 @@ def _as_post(values: Mapping[str, Any]) -> dict[str, Any]:
             "objective_ids": list(values["objective_ids"]), "text": values["text"], "description": None}
 
 
-def _insert(con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], post: Mapping[str, Any]) -> int:
+def _insert(con: duckdb.DuckDBPyConnection, person: participants.Participant, post: Mapping[str, Any]) -> int:
     """Write a post in one INSERT; the same post sent twice while pending (a double tap) is kept once."""
-    params = [person["seminar_id"], person["id"], post["kind"], post["workshop_id"], post["challenge_id"],
+    params = [person.seminar_id, person.id, post["kind"], post["workshop_id"], post["challenge_id"],
               post["objective_ids"], post["text"], post["description"]]
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         row = cur.execute(
@@ -146,19 +189,13 @@ def _insert(con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], post: Map
         con,
         "SELECT max(id) AS id FROM contributions "
         "WHERE participant_id = ? AND status = 'pending' AND kind = ? AND text = ?",
-        [person["id"], post["kind"], post["text"]],
+        [person.id, post["kind"], post["text"]],
     )[0]["id"]
 
 
 def post_finding(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    code: str,
-    *,
-    workshop_id: int | None,
-    kind: str | None,
-    text: str | None,
-    objective_ids: Iterable[int],
+    con: duckdb.DuckDBPyConnection, actor: Actor, code: str, *,
+    workshop_id: int | None, kind: str | None, text: str | None, objective_ids: Iterable[int],
 ) -> int:
     """Post a frein, levier or constat for a morning workshop, from the participant holding ``code``.
 
@@ -170,20 +207,15 @@ def post_finding(
     person = _author(con, code)
     fields = {"workshop_id": workshop_id, "kind": kind, "text": text, "objective_ids": list(objective_ids)}
     try:
-        values = _finding_values(con, person["seminar_id"], person["kind"], fields)
+        values = _finding_values(con, person.seminar_id, person.kind, fields)
     except ValidationError as exc:
         raise ValidationError(REFUSED, exc.fields) from None
     return _insert(con, person, _as_post(values))
 
 
 def post_solution(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    code: str,
-    *,
-    challenge_id: int | None,
-    title: str | None,
-    description: str | None = None,
+    con: duckdb.DuckDBPyConnection, actor: Actor, code: str, *,
+    challenge_id: int | None, title: str | None, description: str | None = None,
 ) -> int:
     """Post a solution for a retained défi, from the participant holding ``code``.
 
@@ -194,40 +226,36 @@ def post_solution(
     person = _author(con, code)
     fields = {"challenge_id": challenge_id, "text": title, "description": description}
     try:
-        values = _solution_values(con, person["seminar_id"], fields)
+        values = _solution_values(con, person.seminar_id, fields)
     except ValidationError as exc:
         raise ValidationError(REFUSED, exc.fields) from None
     return _insert(con, person, _as_post(values))
 
 
-def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> dict[str, Any]:
+def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Contribution:
     """Return one post with its author's name and kind, workshop and défi titles; raise NotFound."""
     rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.id = ?", [contribution_id])
     if not rows:
         raise NotFound(f"La proposition n° {contribution_id} n'existe pas.")
-    return rows[0]
+    return Contribution.from_row(rows[0])
 
 
 def list_contributions(
     con: duckdb.DuckDBPyConnection, seminar_id: int, status: ContributionStatus = ContributionStatus.PENDING
-) -> list[dict[str, Any]]:
-    """Return the seminar's posts of one status (pending, accepted, rejected), oldest first.
-
-    Keys: id, participant_id, participant_name, participant_kind, kind, workshop_id, workshop_title,
-    challenge_id, challenge_title, objective_ids (list of objective ids), text (a finding's text or a
-    solution's title), description, status, moderated_by, moderated_at, finding_id, solution_id,
-    created_at (UTC).
-    """
-    return db.query(con, f"SELECT {_COLUMNS} WHERE c.seminar_id = ? AND c.status = ? ORDER BY c.id",
+) -> list[Contribution]:
+    """Return the seminar's posts of one status (pending, accepted, rejected), oldest first."""
+    rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.seminar_id = ? AND c.status = ? ORDER BY c.id",
                     [seminar_id, status])
+    return [Contribution.from_row(row) for row in rows]
 
 
 def participant_contributions(
     con: duckdb.DuckDBPyConnection, participant_id: int, limit: int = 20
-) -> list[dict[str, Any]]:
-    """Return a participant's latest posts (newest first, at most ``limit``), same keys as the list."""
-    return db.query(con, f"SELECT {_COLUMNS} WHERE c.participant_id = ? ORDER BY c.id DESC LIMIT ?",
+) -> list[Contribution]:
+    """Return a participant's latest posts (newest first, at most ``limit``)."""
+    rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.participant_id = ? ORDER BY c.id DESC LIMIT ?",
                     [participant_id, limit])
+    return [Contribution.from_row(row) for row in rows]
 
 
 def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, int]:
@@ -239,27 +267,27 @@ def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, 
     return {status: 0 for status in STATUSES} | {r["status"]: r["n"] for r in rows}
 
 
-def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> dict[str, Any]:
+def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Contribution:
     post = get_contribution(con, contribution_id)
-    if post["status"] != ContributionStatus.PENDING:
+    if post.status != ContributionStatus.PENDING:
         raise ValidationError(
-            f"La proposition n° {contribution_id} a déjà été modérée ({STATUSES[post['status']]}).")
+            f"La proposition n° {contribution_id} a déjà été modérée ({STATUSES[post.status]}).")
     return post
 
 
-def _checked(con: duckdb.DuckDBPyConnection, post: Mapping[str, Any], edits: Mapping[str, Any] | None
+def _checked(con: duckdb.DuckDBPyConnection, post: Contribution, edits: Mapping[str, Any] | None
              ) -> dict[str, Any]:
     """Return the post's values with ``edits`` applied, checked by the finding's or solution's rules."""
-    fields = {**post, **(edits or {})}
-    if post["kind"] == SOLUTION:
-        return _solution_values(con, post["seminar_id"], fields)
-    return _finding_values(con, post["seminar_id"], post["participant_kind"], fields)
+    fields = {**asdict(post), **(edits or {})}
+    if post.kind == SOLUTION:
+        return _solution_values(con, post.seminar_id, fields)
+    return _finding_values(con, post.seminar_id, post.participant_kind, fields)
 
 
-def _snapshot(post: Mapping[str, Any]) -> dict[str, Any]:
+def _snapshot(post: Contribution) -> dict[str, Any]:
     keys = ("participant_id", "kind", "workshop_id", "challenge_id", "objective_ids", "text", "description",
             "status")
-    return {k: post[k] for k in keys}
+    return {k: getattr(post, k) for k in keys}
 
 
 def update_contribution(
@@ -309,7 +337,7 @@ def accept_contribution(
     """
     require(actor, Permission.DIAGNOSIS_WRITE)
     post = _pending(con, contribution_id)
-    if post["kind"] == SOLUTION:
+    if post.kind == SOLUTION:
         require(actor, Permission.SOLUTIONS_WRITE)
         if merge_into is not None:
             raise ValidationError("Une solution ne se fusionne pas avec un constat.")
@@ -319,13 +347,13 @@ def accept_contribution(
         if not target.active:
             raise NotFound(f"Le constat n° {merge_into} a été supprimé ou fusionné entre-temps.")
     changed = _as_post(values)
-    topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post["kind"] == SOLUTION else (db.Topic.DIAGNOSIS,)
+    topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post.kind == SOLUTION else (db.Topic.DIAGNOSIS,)
     with db.transaction(con, *topics) as cur:
-        if post["kind"] == SOLUTION:
-            created = solutions.record_solution(cur, actor, post["seminar_id"], values)
+        if post.kind == SOLUTION:
+            created = solutions.record_solution(cur, actor, post.seminar_id, values)
             link, finding_id, solution_id = "solution_id", None, created
         else:
-            created = diagnosis.record_finding(cur, actor, post["seminar_id"], values)
+            created = diagnosis.record_finding(cur, actor, post.seminar_id, values)
             link, finding_id, solution_id = "finding_id", created, None
         found = cur.execute(
             "UPDATE contributions SET status = 'accepted', moderated_by = ?, "

@@ -46,6 +46,34 @@ _KIND_KEYS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A participant as :func:`participant_by_code` reads them; ``checked_in_at``: naive UTC or None."""
+
+    id: int
+    seminar_id: int
+    name: str
+    structure: str | None
+    kind: str
+    territory: str | None
+    code: str
+    checked_in_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """A participant just registered, with the cleaned fields; ``line``: in the imported file, or None."""
+
+    id: int
+    code: str
+    name: str
+    structure: str | None
+    kind: str
+    territory: str | None
+    email: str | None
+    line: int | None = None
+
+
 def new_code() -> str:
     """Return a fresh random personal code (not checked for uniqueness)."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -99,8 +127,8 @@ def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
 def _insert(
     cur: duckdb.DuckDBPyConnection, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool,
     checked_in_at: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
-    """Insert cleaned participants with fresh codes in one statement; return their id and code.
+) -> list[Registered]:
+    """Insert cleaned participants with fresh codes in one statement; return them with their id and code.
 
     ``checked_in_at`` (naive UTC, as stored): the check-in of a walk-in, present by registering.
     """
@@ -114,25 +142,22 @@ def _insert(
         [seminar_id, *columns.values(), codes, self_registered, checked_in_at],
     ).fetchall()
     by_code = {code: pid for pid, code in inserted}
-    return [{**row, "id": by_code[code], "code": code} for row, code in zip(rows, codes, strict=True)]
+    return [Registered(id=by_code[code], code=code, **row) for row, code in zip(rows, codes, strict=True)]
 
 
 def register_participant(
     con: duckdb.DuckDBPyConnection, actor: Actor, values: Mapping[str, Any], seminar_id: int = DEFAULT_SEMINAR
-) -> dict[str, Any]:
-    """Register one participant (organisers); return the row with its ``id`` and new ``code``."""
+) -> Registered:
+    """Register one participant (organisers); return it with its ``id`` and new ``code``."""
     access.require(actor, Permission.PARTICIPANTS_WRITE)
     return _register(con, actor, clean_participant(values), seminar_id, walk_in=False)
 
 
 def self_register(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    values: Mapping[str, Any],
-    *,
+    con: duckdb.DuckDBPyConnection, actor: Actor, values: Mapping[str, Any], *,
     seminar_id: int = DEFAULT_SEMINAR,
-) -> dict[str, Any]:
-    """Register a walk-in from their phone, when organisers allow it; return the row with its ``code``.
+) -> Registered:
+    """Register a walk-in from their phone, when organisers allow it; return them with their ``code``.
 
     The walk-in is in the room: they are checked in (present) at once, at :func:`labo_dash.clock.now`.
     """
@@ -146,21 +171,18 @@ def self_register(
 
 def _register(
     con: duckdb.DuckDBPyConnection, actor: Actor, row: dict[str, Any], seminar_id: int, *, walk_in: bool
-) -> dict[str, Any]:
+) -> Registered:
     """Insert and audit one cleaned participant; a walk-in is checked in at once (they are in the room)."""
     checked_in_at = clock.stored_now() if walk_in else None
     with db.transaction(con, db.Topic.PEOPLE) as cur:
         created = _insert(cur, seminar_id, [row], self_registered=walk_in, checked_in_at=checked_in_at)[0]
         operation = "self_register" if walk_in else "create"
-        db.audit(cur, actor, "participants", created["id"], operation, None, row)
+        db.audit(cur, actor, "participants", created.id, operation, None, row)
     return created
 
 
-def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, Any] | None:
-    """Return the participant holding ``code`` (spaces, dashes and case ignored), or None.
-
-    Keys: id, seminar_id, name, structure, kind, territory, code, checked_in_at (naive UTC or None).
-    """
+def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> Participant | None:
+    """Return the participant holding ``code`` (spaces, dashes and case ignored), or None."""
     code = re.sub(r"[\s\-.]", "", code or "").upper()
     if len(code) != CODE_LENGTH:
         return None
@@ -170,7 +192,7 @@ def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> dict[str, 
         "WHERE code = ?",
         [code],
     )
-    return rows[0] if rows else None
+    return Participant(**rows[0]) if rows else None
 
 
 def list_participants(
@@ -227,24 +249,16 @@ def check_in_parameters(
     return [clock.stored(now), participant_id, *today_window(con, now)]
 
 
-def is_present(
-    con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], now: dt.datetime | None = None
-) -> bool:
-    """Whether ``person`` (a row with ``checked_in_at``: naive UTC or None) checked in on today's local
-    day (the seminar's, at ``now``)."""
-    checked = person.get("checked_in_at")
-    if checked is None or pd.isna(checked):
-        return False
+def is_present(con: duckdb.DuckDBPyConnection, person: Participant, now: dt.datetime | None = None) -> bool:
+    """Whether ``person`` checked in on today's local day (the seminar's, at ``now``)."""
     start, end = today_window(con, now)
-    return start <= pd.Timestamp(checked).to_pydatetime() < end
+    return person.checked_in_at is not None and start <= person.checked_in_at < end
 
 
-def check_in(
-    con: duckdb.DuckDBPyConnection, person: Mapping[str, Any], now: dt.datetime | None = None
-) -> None:
+def check_in(con: duckdb.DuckDBPyConnection, person: Participant, now: dt.datetime | None = None) -> None:
     """Check ``person`` in (present today) at ``now`` (aware UTC, default :func:`labo_dash.clock.now`).
 
-    ``person`` is a row of :func:`participant_by_code`. Nothing is written when they already checked in
+    ``person`` is read by :func:`participant_by_code`. Nothing is written when they already checked in
     today (seminar's local day); otherwise one UPDATE, idempotent within the day (the day's first check-in
     is kept, another day's is replaced), not audited: it is what opening one's own page means, on every
     phone of the room. Called by the light pages, no Streamlit session.
@@ -253,15 +267,12 @@ def check_in(
     if is_present(con, person, now):
         return
     with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
-        cur.execute(CHECK_IN_SQL, check_in_parameters(con, person["id"], now))
+        cur.execute(CHECK_IN_SQL, check_in_parameters(con, person.id, now))
 
 
 def set_presence(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    present_ids: Sequence[int],
-    seminar_id: int = DEFAULT_SEMINAR,
-    now: dt.datetime | None = None,
+    con: duckdb.DuckDBPyConnection, actor: Actor, present_ids: Sequence[int],
+    seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None,
 ) -> int:
     """Make exactly ``present_ids`` the seminar's present participants today, in one transaction; audited.
 
@@ -326,15 +337,6 @@ def presence(
     return Presence(row["present"], row["registered"])
 
 
-def _listed_twice(cleaned: Mapping[str, Any], registered: bool, earlier_line: int | None) -> str | None:
-    """Return why an imported person is a duplicate (registered, or on an earlier line), or None."""
-    if registered:
-        return f"{cleaned['name']} ({cleaned['structure'] or 'sans structure'}) est déjà inscrit·e."
-    if earlier_line is not None:
-        return f"{cleaned['name']} figure déjà ligne {earlier_line}."
-    return None
-
-
 def read_participants(
     con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
 ) -> imports.Preview:
@@ -371,14 +373,11 @@ def read_participants(
 
 
 def import_participants(
-    con: duckdb.DuckDBPyConnection,
-    actor: Actor,
-    data: bytes,
-    filename: str = "",
+    con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
     seminar_id: int = DEFAULT_SEMINAR,
-) -> list[dict[str, Any]]:
-    """Register every person of a file in one transaction (all or nothing); return them (``line``, ``id``,
-    ``code`` and the cleaned fields), or raise ImportRejected with every bad line."""
+) -> list[Registered]:
+    """Register every person of a file in one transaction (all or nothing); return them (with ``line``),
+    or raise ImportRejected with every bad line."""
     access.require(actor, Permission.PARTICIPANTS_WRITE)
     rows = read_participants(con, data, filename, seminar_id).rows
     backup.before_import(con)

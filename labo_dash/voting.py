@@ -44,7 +44,7 @@ class BallotRules:
     max_per_item: int
     grade_scale: int
     status: RoundStatus
-    item_ids: tuple[int, ...]
+    item_ids: list[int]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> BallotRules:
@@ -53,7 +53,7 @@ class BallotRules:
             id=row["id"], target=row["target"], method=VotingMethod(row["method"]),
             dots_per_voter=row["dots_per_voter"], max_per_item=row["max_per_item"],
             grade_scale=row["grade_scale"], status=RoundStatus(row["status"]),
-            item_ids=tuple(row["item_ids"] or ()),
+            item_ids=list(row["item_ids"] or []),
         )
 
 

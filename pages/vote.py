@@ -26,15 +26,15 @@ if person is None:
     st.stop()
 
 show_new_code()
-st.markdown(f"Bonjour **{md_escape(person['name'])}** !")
-rnd = rounds.open_round(con, person["seminar_id"])
+st.markdown(f"Bonjour **{md_escape(person.name)}** !")
+rnd = rounds.open_round(con, person.seminar_id)
 if rnd is None:
-    st.info(md_escape(rounds.waiting_message(con, person["seminar_id"])), icon="⏳")
+    st.info(md_escape(rounds.waiting_message(con, person.seminar_id)), icon="⏳")
     st.button("Actualiser", icon="🔄")
 else:
     ballot_form(con, rnd, person)
 
 with st.expander("🌡️ Baromètre des territoires (facultatif)"):
     barometer_form(
-        con, participant_actor(person), participant_id=person["id"], key=f"barometer-{person['id']}"
+        con, participant_actor(person), participant_id=person.id, key=f"barometer-{person.id}"
     )

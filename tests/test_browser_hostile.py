@@ -56,7 +56,7 @@ def seed(con) -> dict[str, object]:
     month = TODAY.replace(day=1)
     review.add_decision(con, ACTOR, month, f"{HOSTILE} décision", action, HOSTILE)
     review.save_review(con, ACTOR, month, TODAY, f"{HOSTILE} notes")
-    return {"code": person["code"], "action": action}
+    return {"code": person.code, "action": action}
 
 
 @pytest.fixture(scope="module")

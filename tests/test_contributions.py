@@ -41,9 +41,9 @@ def test_a_post_waits_for_moderation_off_the_wall(con):
     wall = len(diagnosis.list_findings(con))
     post_id = post(con, person["code"].lower(), text="  Les appels à projets durent un an \n")
     row = contributions.get_contribution(con, post_id)
-    assert row["status"] == "pending" and row["participant_id"] == person["id"]
-    assert row["text"] == "Les appels à projets durent un an"  # cleaned as the scribes' form does
-    assert row["objective_ids"] == [3] and row["workshop_id"] == 2 and row["finding_id"] is None
+    assert row.status == "pending" and row.participant_id == person["id"]
+    assert row.text == "Les appels à projets durent un an"  # cleaned as the scribes' form does
+    assert row.objective_ids == [3] and row.workshop_id == 2 and row.finding_id is None
     assert len(diagnosis.list_findings(con)) == wall
     assert contributions.status_counts(con, 1) == {"pending": 1, "accepted": 0, "rejected": 0}
 
@@ -84,7 +84,7 @@ def test_the_same_post_sent_twice_while_pending_is_kept_once(con):
 
 def test_a_solution_post_is_for_a_retained_defi_within_the_solutions_limits(con):
     code = first_person(con)["code"]
-    retained = [c["id"] for c in contributions.retained_challenges(con, 1)]
+    retained = [c.id for c in contributions.retained_challenges(con, 1)]
     assert retained == [1, 2, 3, 4, 5, 6]  # the demo's selection
     with pytest.raises(ValidationError) as refused:
         contributions.post_solution(con, PHONE, code, challenge_id=8, title="x" * 201)
@@ -93,7 +93,7 @@ def test_a_solution_post_is_for_a_retained_defi_within_the_solutions_limits(con)
     post_id = contributions.post_solution(con, PHONE, code, challenge_id=2, title=" Un annuaire partagé ",
                                           description="  ")
     row = contributions.get_contribution(con, post_id)
-    assert (row["kind"], row["text"], row["description"], row["challenge_id"]) == (
+    assert (row.kind, row.text, row.description, row.challenge_id) == (
         "solution", "Un annuaire partagé", None, 2)
 
 
@@ -116,8 +116,8 @@ def test_accepting_creates_the_finding_with_the_authors_kind_and_moves_the_wall(
     assert db.versions(con, db.Topic.DIAGNOSIS) > version  # the wall's cache key
     assert finding_id in [f["id"] for f in diagnosis.list_findings(con)]
     row = contributions.get_contribution(con, post_id)
-    assert (row["status"], row["finding_id"], row["moderated_by"]) == ("accepted", finding_id, "Hélène")
-    assert row["moderated_at"] is not None
+    assert (row.status, row.finding_id, row.moderated_by) == ("accepted", finding_id, "Hélène")
+    assert row.moderated_at is not None
     assert [a["operation"] for a in audit_rows(con, "finding", finding_id)] == ["create"]
     assert [a["operation"] for a in audit_rows(con, "contribution", post_id)] == ["accept"]
     with pytest.raises(ValidationError, match="déjà été modérée"):
@@ -139,7 +139,7 @@ def test_an_acceptance_is_one_transaction(con, monkeypatch):
     with pytest.raises(RuntimeError):
         contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
     assert count(con, "findings") == findings
-    assert contributions.get_contribution(con, post_id)["status"] == "pending"
+    assert contributions.get_contribution(con, post_id).status == "pending"
 
 
 def test_an_edit_is_checked_audited_and_kept_for_the_acceptance(con):
@@ -147,11 +147,11 @@ def test_an_edit_is_checked_audited_and_kept_for_the_acceptance(con):
     with pytest.raises(ValidationError) as refused:
         contributions.update_contribution(con, ORGANISER_ACTOR, post_id, {"text": "", "objective_ids": []})
     assert set(refused.value.fields) == {"text", "objectives"}
-    assert contributions.get_contribution(con, post_id)["text"] == "Les appels à projets durent un an"
+    assert contributions.get_contribution(con, post_id).text == "Les appels à projets durent un an"
     edits = {"kind": "constat", "objective_ids": [3, 5]}
     contributions.update_contribution(con, ORGANISER_ACTOR, post_id, edits)
     row = contributions.get_contribution(con, post_id)
-    assert (row["status"], row["kind"], row["objective_ids"]) == ("pending", "constat", [3, 5])
+    assert (row.status, row.kind, row.objective_ids) == ("pending", "constat", [3, 5])
     [edit] = audit_rows(con, "contribution", post_id)
     assert json.loads(edit["before"])["kind"] == "frein" and json.loads(edit["after"])["kind"] == "constat"
     finding_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id, {"text": "Appels courts"})
@@ -164,10 +164,10 @@ def test_a_rejected_post_is_kept_and_audited(con):
     findings = count(con, "findings")
     contributions.reject_contribution(con, ORGANISER_ACTOR, post_id)
     row = contributions.get_contribution(con, post_id)
-    assert (row["status"], row["moderated_by"], row["finding_id"]) == ("rejected", "Hélène", None)
+    assert (row.status, row.moderated_by, row.finding_id) == ("rejected", "Hélène", None)
     assert [a["operation"] for a in audit_rows(con, "contribution", post_id)] == ["reject"]
     assert count(con, "findings") == findings
-    assert contributions.list_contributions(con, 1, "rejected")[0]["id"] == post_id
+    assert contributions.list_contributions(con, 1, "rejected")[0].id == post_id
     with pytest.raises(ValidationError, match="non retenue"):
         contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
 
@@ -181,7 +181,7 @@ def test_accepting_a_solution_creates_it_for_its_defi(con):
     assert (created.challenge_id, created.title, created.description) == (
         2, "Un annuaire partagé", "Par territoire")
     assert len(solutions.list_solutions(con)) == before + 1
-    assert contributions.get_contribution(con, post_id)["solution_id"] == solution_id
+    assert contributions.get_contribution(con, post_id).solution_id == solution_id
 
 
 def test_accepting_with_a_merge_keeps_both_findings_as_sources(con):
@@ -191,7 +191,7 @@ def test_accepting_with_a_merge_keeps_both_findings_as_sources(con):
     merged = diagnosis.get_finding(con, merged_id)
     assert merged.text == target["text"]  # the longest text
     assert set(merged.objective_ids) >= {4} and merged.workshop_id == 2
-    accepted = contributions.get_contribution(con, post_id)["finding_id"]
+    accepted = contributions.get_contribution(con, post_id).finding_id
     assert sorted(s["id"] for s in diagnosis.sources(con, merged_id)) == sorted([target["id"], accepted])
 
 
@@ -200,7 +200,7 @@ def test_moderation_is_for_organisers(con):
     for call in (contributions.accept_contribution, contributions.reject_contribution):
         with pytest.raises(PermissionDenied):
             call(con, PHONE, post_id)
-    assert contributions.get_contribution(con, post_id)["status"] == "pending"
+    assert contributions.get_contribution(con, post_id).status == "pending"
 
 
 # --- the light page /contribuer -------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_the_light_page_posts_a_finding_then_thanks_and_lists_it(phone):
     answer = client.post("/contribuer", data=form, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"contribuer?code={code}&ok=1"
     [row] = queued()
-    assert (row["kind"], row["workshop_id"], row["text"], row["objective_ids"]) == (
+    assert (row.kind, row.workshop_id, row.text, row.objective_ids) == (
         "levier", 1, "Un agenda commun", [2, 5])
     thanks = client.get(f"/{answer.headers['location']}")
     assert french.spaces("Merci ! Votre proposition est envoyée") in thanks.text
@@ -339,7 +339,7 @@ def test_any_post_is_queued_verbatim_or_refused_without_a_server_error(phone, te
     answer = client.post("/contribuer", data=form, follow_redirects=False)
     assert answer.status_code in (303, 422), answer.text[:300]
     if answer.status_code == 303:
-        assert text.strip() in [row["text"] for row in queued()]  # stored as typed (blanks around aside)
+        assert text.strip() in [row.text for row in queued()]  # stored as typed (blanks around aside)
     else:
         assert db.query(db.connect(), "SELECT count(*) AS n FROM contributions")[0]["n"] == before
         assert "Traceback" not in answer.text
@@ -382,16 +382,16 @@ def test_organisers_edit_and_accept_a_post_that_then_shows_on_the_wall(moderatio
     button(at, f"prop_{first}", "Accepter").click().run()
     assert any("Le texte est vide" in e.value for e in at.error)
     assert at.text_area(key=f"prop_{first}_text").value == ""  # what was typed stays
-    assert contributions.get_contribution(db.connect(), first)["status"] == "pending"
+    assert contributions.get_contribution(db.connect(), first).status == "pending"
     at.text_area(key=f"prop_{first}_text").input("Des appels à projets trop courts")
     button(at, f"prop_{first}", "Accepter").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("est acceptée : le constat n°" in s.value.replace("\\", "") for s in at.success)
-    finding_id = contributions.get_contribution(db.connect(), first)["finding_id"]
+    finding_id = contributions.get_contribution(db.connect(), first).finding_id
     assert diagnosis.get_finding(db.connect(), finding_id).text == "Des appels à projets trop courts"
     assert [m.value for m in at.metric][:3] == ["1", "1", "0"]
     button(at, f"prop_{second}", "Rejeter").click().run()
-    assert contributions.get_contribution(db.connect(), second)["status"] == "rejected"
+    assert contributions.get_contribution(db.connect(), second).status == "rejected"
     assert any("Aucune proposition en attente" in i.value for i in at.info)
     at.segmented_control(key="diagnostic_view").set_value("mur").run()
     assert any("Des appels à projets trop courts" in m.value for m in at.markdown)
@@ -404,7 +404,7 @@ def test_organisers_accept_a_solution_for_another_retained_defi(moderation):
     at.text_input(key=f"prop_{second}_text").input("Un fonds mutualisé entre financeurs")
     button(at, f"prop_{second}", "Accepter").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    solution_id = contributions.get_contribution(db.connect(), second)["solution_id"]
+    solution_id = contributions.get_contribution(db.connect(), second).solution_id
     created = solutions.get_solution(db.connect(), solution_id)
     assert (created.challenge_id, created.title) == (3, "Un fonds mutualisé entre financeurs")
     assert any("la solution n°" in s.value.replace("\\", "") for s in at.success)

@@ -194,8 +194,8 @@ def test_participant_forms_store_text_verbatim_or_refuse(hostile, name, structur
                             (participants.self_register, access.Actor(access.ANONYMOUS))):
         created = attempt(con, ("participants",), lambda r=register, a=actor: r(con, a, values))
         if created is not None:
-            row = participants.participant_by_code(con, created["code"])
-            assert (row["name"], row["structure"], row["territory"]) == (
+            row = participants.participant_by_code(con, created.code)
+            assert (row.name, row.structure, row.territory) == (
                 stored(name), stored(structure), stored(territory))
 
 
@@ -230,7 +230,7 @@ def test_ballot_is_stored_whole_or_refused(hostile, code, known, use_known, choi
                       lambda: voting.submit_ballot(con, ACTOR, round_id, code, ints))
     if receipt is not None:
         participant = participants.participant_by_code(con, code)
-        current = voting.current_ballot(con, round_id, participant["id"])
+        current = voting.current_ballot(con, round_id, participant.id)
         assert current == {k: (v, c) for k, (v, c) in ints.items() if v or c}
 
 
@@ -423,7 +423,7 @@ def test_imports_store_verbatim_or_refuse_whole_file(hostile, kind, text, encodi
     result = attempt(con, tables, lambda: importer(con, ACTOR, data, f"hostile.{encoding}"))
     if result is None or use_junk:
         return
-    new_id = result[0]["id"] if kind == "participants" else result[0]
+    new_id = result[0].id if kind == "participants" else result[0]
     value = db.query(con, query, [new_id])[0]["value"]
     if encoding in ("utf-8", "utf-8-sig", "utf-16") and "\r" not in text and "\x00" not in text:
         assert value == stored(text)

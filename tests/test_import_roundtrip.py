@@ -316,7 +316,7 @@ def test_participants_come_back_as_written(base, rows, layout):
     data = write(PEOPLE_HEADERS, written, layout, participants.IMPORT_SHEET)
     created = participants.import_participants(con, ACTOR, data, f"inscrits.{layout.file_format}")
     back = db.query(con, "SELECT name, structure, kind, territory, email FROM participants "
-                         "WHERE id IN (SELECT unnest(?)) ORDER BY id", [[p["id"] for p in created]])
+                         "WHERE id IN (SELECT unnest(?)) ORDER BY id", [[p.id for p in created]])
     assert back == [{"name": stored(w[0]), "structure": stored(structure), "kind": kind,
                      "territory": stored(territory), "email": email or None}
                     for w, (_, structure, kind, _, territory, email) in zip(written, rows, strict=True)]

@@ -41,10 +41,10 @@ def test_register_gives_a_unique_code_and_is_audited(fresh_db):
         second = participants.register_participant(
             con, ORGANISER_ACTOR, {"name": "Awa Koné", "kind": "Collectivité territoriale"}
         )
-        assert CODE.match(first["code"]) and first["code"] != second["code"]
-        assert first["name"] == "Camille Durand" and second["kind"] == "collectivite"
-        found = participants.participant_by_code(con, f"{first['code'][:4].lower()} {first['code'][4:]}")
-        assert found["id"] == first["id"]
+        assert CODE.match(first.code) and first.code != second.code
+        assert first.name == "Camille Durand" and second.kind == "collectivite"
+        found = participants.participant_by_code(con, f"{first.code[:4].lower()} {first.code[4:]}")
+        assert found.id == first.id
         assert participants.participant_by_code(con, "ABC") is None
         assert db.query(con, "SELECT count(*) AS n FROM audit_log WHERE entity = 'participants'")[0]["n"] == 2
     finally:
@@ -70,8 +70,8 @@ def test_self_registration_only_when_organisers_allow_it(con):
         participants.self_register(con, WALK_IN, values)
     settings.set_setting(con, ORGANISER_ACTOR, participants.SELF_REGISTRATION, True)
     created = participants.self_register(con, WALK_IN, values)
-    assert CODE.match(created["code"])
-    row = db.query(con, "SELECT self_registered, email FROM participants WHERE id = ?", [created["id"]])[0]
+    assert CODE.match(created.code)
+    row = db.query(con, "SELECT self_registered, email FROM participants WHERE id = ?", [created.id])[0]
     assert row["self_registered"] and row["email"] is None
 
 
@@ -83,8 +83,8 @@ def test_import_french_excel_csv(con):
         "Hugo Renaud;Ville de Brest;collectivite;Bretagne;\r\n"
     ).encode("utf-8")
     created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.csv")
-    assert [p["name"] for p in created] == ["Léa Fontaine", "Hugo Renaud"]
-    assert all(CODE.match(p["code"]) for p in created) and count(con) == before + 2
+    assert [p.name for p in created] == ["Léa Fontaine", "Hugo Renaud"]
+    assert all(CODE.match(p.code) for p in created) and count(con) == before + 2
     windows = "nom;structure;type de participant;territoire\r\nZoé Bérard;Réseau;Réseau;Île-de-France\r\n"
     assert participants.import_participants(con, ORGANISER_ACTOR, windows.encode("cp1252"), "w.csv")
 
@@ -169,7 +169,7 @@ def test_a_hidden_first_sheet_is_not_registered_the_visible_active_one_is(con):
     preview = participants.read_participants(con, data, "inscrits.xlsx")
     assert preview.source == "feuille « Inscrits 2026 » ; non lue : « Liste 2025 » (masquée)"
     created = participants.import_participants(con, ORGANISER_ACTOR, data, "inscrits.xlsx")
-    assert [p["name"] for p in created] == ["Nouvelle Venue"] and count(con) == before + 1
+    assert [p.name for p in created] == ["Nouvelle Venue"] and count(con) == before + 1
 
 
 def test_people_only_on_a_hidden_sheet_are_refused_and_nobody_is_registered(con):
@@ -264,9 +264,9 @@ def test_a_walk_in_is_present_from_registration(con):
     settings.set_setting(con, ORGANISER_ACTOR, participants.SELF_REGISTRATION, True)
     with clock.frozen(T0):
         created = participants.self_register(con, WALK_IN, {"name": "Léa Petit", "kind": "autre"})
-    assert present(con)[created["code"]] == dt.datetime(2026, 11, 26, 8, 45)
+    assert present(con)[created.code] == dt.datetime(2026, 11, 26, 8, 45)
     registered = participants.register_participant(con, ORGANISER_ACTOR, {"name": "Inscrit", "kind": "autre"})
-    assert present(con)[registered["code"]] is None  # registered ahead by organisers: not there yet
+    assert present(con)[registered.code] is None  # registered ahead by organisers: not there yet
 
 
 def test_organisers_mark_presence_in_one_audited_write(con):
@@ -274,7 +274,8 @@ def test_organisers_mark_presence_in_one_audited_write(con):
     people = participants.list_participants(con)
     first, second, third = (int(i) for i in people["id"][:3])
     with clock.frozen(T0):
-        participants.check_in(con, {"id": first, "checked_in_at": None})  # came with their phone
+        came = participants.participant_by_code(con, people["code"][0])
+        participants.check_in(con, came)  # came with their phone
     with clock.frozen(T0 + dt.timedelta(minutes=30)):
         assert participants.set_presence(con, ORGANISER_ACTOR, [first, second, third]) == 2
         assert participants.set_presence(con, ORGANISER_ACTOR, [third, second, first]) == 0  # no change
@@ -306,9 +307,10 @@ def test_presence_is_per_day_a_rehearsal_check_in_does_not_count_today(con):
     """Checked in at the rehearsal the day before: absent today; the day's first check-in replaces it, a
     later one the same day keeps it. The day is the seminar's (Paris): 23:30 UTC on the 25th is the 26th."""
     before_the_doors_open(con)
-    first = int(participants.list_participants(con)["id"][0])
+    registered = participants.list_participants(con)
+    first, code = int(registered["id"][0]), registered["code"][0]
     rehearsal = T0 - dt.timedelta(days=1)
-    participants.check_in(con, {"id": first, "checked_in_at": None}, rehearsal)
+    participants.check_in(con, participants.participant_by_code(con, code), rehearsal)
     assert participants.presence(con, now=rehearsal).present == 1
     assert participants.presence(con, now=T0).present == 0  # yesterday's check-in: not present today
     people = participants.list_participants(con, now=T0).set_index("id")

@@ -103,8 +103,8 @@ def _refused() -> HTMLResponse:
     return _respond(render.notice("err", "Requête refusée : ce formulaire vient d'un autre site."), 403)
 
 
-def _participant_actor(person: dict[str, Any]) -> Actor:
-    return Actor(PARTICIPANT, f"{person['name']} (participant·e n° {person['id']})")
+def _participant_actor(person: participants.Participant) -> Actor:
+    return Actor(PARTICIPANT, f"{person.name} (participant·e n° {person.id})")
 
 
 def _ballot_page(code: str, message: str = "", kind: str = "ok",
@@ -120,31 +120,31 @@ def _ballot_page(code: str, message: str = "", kind: str = "ok",
             body += render.NO_BADGE
         return render.HEADINGS["bulletin"] + body, 200 if not code else 404
     participants.check_in(con, person)  # opening one's own page: present (no write once checked in today)
-    head = render.voter_greeting(person["name"])
+    head = render.voter_greeting(person.name)
     head += render.notice(kind, message) if message else ""
-    rnd = rounds.open_round(con, person["seminar_id"])
-    link = render.full_version_link(person["code"])
+    rnd = rounds.open_round(con, person.seminar_id)
+    link = render.full_version_link(person.code)
     if rnd is None:
-        refresh = render.refresh_button(person["code"])
-        waiting = render.notice("note", rounds.waiting_message(con, person["seminar_id"]))
-        body = render.waiting_refresh(person["code"]) + head + waiting + _public_results(con, person)
-        return body + refresh + render.contribute_link(person["code"]) + link, 200
+        refresh = render.refresh_button(person.code)
+        waiting = render.notice("note", rounds.waiting_message(con, person.seminar_id))
+        body = render.waiting_refresh(person.code) + head + waiting + _public_results(con, person)
+        return body + refresh + render.contribute_link(person.code) + link, 200
     left = rounds.remaining_seconds(rnd)
     if left is not None:
-        head += render.countdown(left, rounds.remaining_text(left), person["code"])
+        head += render.countdown(left, rounds.remaining_text(left), person.code)
     items = rounds.round_items(con, rnd.id)
-    saved = voting.current_ballot(con, rnd.id, person["id"])
+    saved = voting.current_ballot(con, rnd.id, person.id)
     if saved is not None and not message:
         head += render.notice("ok", "Votre vote est enregistré. Vous pouvez le modifier jusqu'à la "
                                   "clôture : seul le dernier compte.")
     values = sent if sent is not None else (saved or {})
-    form = render.ballot_form(rnd, items, person["code"], values, voting.instructions(rnd))
-    return head + form + render.contribute_link(person["code"]) + link, 200
+    form = render.ballot_form(rnd, items, person.code, values, voting.instructions(rnd))
+    return head + form + render.contribute_link(person.code) + link, 200
 
 
-def _public_results(con: Any, person: dict[str, Any]) -> str:
+def _public_results(con: Any, person: participants.Participant) -> str:
     """Return the last closed round's ranking for the phone once its results are public, else ""."""
-    last = rounds.projected_round(con, person["seminar_id"])
+    last = rounds.projected_round(con, person.seminar_id)
     if last is None or last.status != "closed" or not rounds.results_visible(last):
         return ""
     table = results.round_results(con, last.id)
@@ -180,11 +180,11 @@ def _submit(code: str, round_id: int, form: FormData) -> tuple[str, int] | str:
     try:
         rules = voting.ballot_rules(con, round_id)
         choices = _choices(form, rules)
-        receipt = voting.submit_ballot(con, _participant_actor(person), round_id, person["code"], choices)
+        receipt = voting.submit_ballot(con, _participant_actor(person), round_id, person.code, choices)
     except LaboError as exc:  # shown above the ballot, which keeps what was chosen
-        body, _ = _ballot_page(person["code"], str(exc), "err", choices)
+        body, _ = _ballot_page(person.code, str(exc), "err", choices)
         return body, 422
-    return "bulletin?" + urlencode({"code": person["code"], "ok": "1" if receipt.changed else "0"})
+    return "bulletin?" + urlencode({"code": person.code, "ok": "1" if receipt.changed else "0"})
 
 
 async def ballot(request: Request) -> Response:
@@ -226,7 +226,7 @@ def _signup(values: dict[str, str], target: str) -> tuple[str, int] | str:
         body = render.HEADINGS[target] + render.code_form(target=target) + render.signup_form(
             values, {**exc.fields, "form": str(exc)}, target)
         return body, 422
-    return f"{target}?" + urlencode({"code": created["code"], "nouveau": "1"})
+    return f"{target}?" + urlencode({"code": created.code, "nouveau": "1"})
 
 
 async def signup(request: Request) -> Response:
@@ -277,12 +277,12 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
             body += render.NO_BADGE
         return render.HEADINGS["contribuer"] + body, 200 if not code else 404
     participants.check_in(con, person)
-    seminar_id = person["seminar_id"]
-    posts = contributions.participant_contributions(con, person["id"])
-    latest = next((p for p in posts if p["kind"] != contributions.SOLUTION), None)
+    seminar_id = person.seminar_id
+    posts = contributions.participant_contributions(con, person.id)
+    latest = next((p for p in posts if p.kind != contributions.SOLUTION), None)
     # The workshop stays chosen (like the scribes' form); the kind never: a kind chosen ahead (a levier
     # after a frein) turned the next post into the wrong kind unnoticed, so each post chooses its own.
-    finding_values: dict[str, Any] = {"workshop": str(latest["workshop_id"])} if latest else {}
+    finding_values: dict[str, Any] = {"workshop": str(latest.workshop_id)} if latest else {}
     solution_values: dict[str, Any] = {}
     finding_errors: dict[str, str] = {}
     solution_errors: dict[str, str] = {}
@@ -290,16 +290,16 @@ def _contribution_page(code: str, message: str = "", kind: str = "ok", sent: dic
         solution_values, solution_errors = sent, errors or {}
     elif sent is not None:
         finding_values, finding_errors = sent, errors or {}
-    head = render.posts_greeting(person["name"]) + (render.notice(kind, message) if message else "")
+    head = render.posts_greeting(person.name) + (render.notice(kind, message) if message else "")
     finding = render.finding_form(
-        person["code"], seminar.workshops(con, seminar_id, diagnosis.SESSION),
+        person.code, seminar.workshops(con, seminar_id, diagnosis.SESSION),
         seminar.objectives(con, seminar_id), finding_values, finding_errors)
     retained = contributions.retained_challenges(con, seminar_id)
-    solution = (render.solution_form(person["code"], retained, solution_values, solution_errors)
+    solution = (render.solution_form(person.code, retained, solution_values, solution_errors)
                 if retained else "")
     forms = solution + finding if retained else finding  # the afternoon's form first once défis are retained
     return (head + forms + render.my_posts(posts)
-            + render.ballot_link(person["code"])), 200
+            + render.ballot_link(person.code)), 200
 
 
 def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
@@ -312,20 +312,20 @@ def _post(code: str, sent: dict[str, Any]) -> tuple[str, int] | str:
     try:
         if sent["post"] == "solution":
             contributions.post_solution(
-                con, _participant_actor(person), person["code"], challenge_id=_id(sent["challenge"]),
+                con, _participant_actor(person), person.code, challenge_id=_id(sent["challenge"]),
                 title=sent["title"], description=sent["description"])
         else:
             contributions.post_finding(
-                con, _participant_actor(person), person["code"], workshop_id=_id(sent["workshop"]),
+                con, _participant_actor(person), person.code, workshop_id=_id(sent["workshop"]),
                 kind=sent["kind"], text=sent["text"],
                 objective_ids=[-1 if (i := _id(v)) is None else i for v in sent["objectives"]])
     except ValidationError as exc:  # the form is shown again with what was typed
-        body, _ = _contribution_page(person["code"], str(exc), "err", sent, exc.fields)
+        body, _ = _contribution_page(person.code, str(exc), "err", sent, exc.fields)
         return body, 422
     except LaboError as exc:
-        body, _ = _contribution_page(person["code"], str(exc), "err", sent, {})
+        body, _ = _contribution_page(person.code, str(exc), "err", sent, {})
         return body, 422
-    return "contribuer?" + urlencode({"code": person["code"], "ok": "1"})
+    return "contribuer?" + urlencode({"code": person.code, "ok": "1"})
 
 
 async def contribute(request: Request) -> Response:

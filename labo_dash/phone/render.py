@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from labo_dash import french, templating
-from labo_dash.contributions import KINDS, STATUSES
+from labo_dash.contributions import KINDS, STATUSES, Contribution, RetainedChallenge
 from labo_dash.diagnosis import MAX_TEXT
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
@@ -177,7 +177,7 @@ def finding_form(
 
 
 def solution_form(
-    code: str, challenges: Sequence[Mapping[str, Any]], values: Mapping[str, Any], errors: Mapping[str, str]
+    code: str, challenges: Sequence[RetainedChallenge], values: Mapping[str, Any], errors: Mapping[str, str]
 ) -> str:
     """Return the form posting a solution for a retained défi, filled with ``values`` (what was typed).
 
@@ -186,6 +186,6 @@ def solution_form(
     return _fragment("solution_form", code, challenges, values, errors, TITLE_MAX)
 
 
-def my_posts(posts: Sequence[Mapping[str, Any]]) -> str:
+def my_posts(posts: Sequence[Contribution]) -> str:
     """Return the participant's latest posts with their moderation status (empty when there is none)."""
     return _fragment("my_posts", posts, KINDS, STATUSES, KIND_ICONS)

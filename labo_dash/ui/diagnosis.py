@@ -224,31 +224,33 @@ def wall_section(con: duckdb.DuckDBPyConnection) -> None:
 PROPOSALS_SHOWN = 20  # pending posts drawn at once, oldest first: a page of forms stays quick to rerun
 
 
-def _proposal_edits(post: dict[str, Any]) -> dict[str, Any]:
+def _proposal_edits(post: contributions.Contribution) -> dict[str, Any]:
     """Return the values the organiser typed in a post's form (keys as contributions' edits)."""
-    state, key = st.session_state, f"prop_{post['id']}"
-    if post["kind"] == contributions.SOLUTION:
+    state, key = st.session_state, f"prop_{post.id}"
+    if post.kind == contributions.SOLUTION:
         return {"challenge_id": state.get(f"{key}_challenge"), "text": state.get(f"{key}_text"),
                 "description": state.get(f"{key}_description")}
     return {"workshop_id": state.get(f"{key}_workshop"), "kind": state.get(f"{key}_kind"),
             "text": state.get(f"{key}_text"), "objective_ids": state.get(f"{key}_objectives") or []}
 
 
-def _moderate(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], action: str) -> None:
+def _moderate(
+    con: duckdb.DuckDBPyConnection, actor: Actor, post: contributions.Contribution, action: str
+) -> None:
     """Accept, save or reject a post from its form (a submit button's callback, before the page reruns)."""
-    state, key = st.session_state, f"prop_{post['id']}"
-    label = f"La proposition n° {post['id']}"
+    state, key = st.session_state, f"prop_{post.id}"
+    label = f"La proposition n° {post.id}"
     try:
         if action == "accept":
             merge = state.get(f"{key}_merge")
-            created = contributions.accept_contribution(con, actor, post["id"], _proposal_edits(post), merge)
-            what = "la solution" if post["kind"] == contributions.SOLUTION else "le constat"
+            created = contributions.accept_contribution(con, actor, post.id, _proposal_edits(post), merge)
+            what = "la solution" if post.kind == contributions.SOLUTION else "le constat"
             done = f"{label} est acceptée : {what} n° {created}" + (" (fusion)" if merge else "") + "."
         elif action == "save":
-            contributions.update_contribution(con, actor, post["id"], _proposal_edits(post))
+            contributions.update_contribution(con, actor, post.id, _proposal_edits(post))
             done = f"{label} est modifiée ; elle reste en attente."
         else:
-            contributions.reject_contribution(con, actor, post["id"])
+            contributions.reject_contribution(con, actor, post.id)
             done = f"{label} est rejetée : elle est gardée, marquée « non retenue »."
     except ValidationError as exc:
         state[f"{key}_errors"] = {**exc.fields, "form": str(exc)}
@@ -275,39 +277,40 @@ class _Choices(NamedTuple):
     findings: dict[int, str]
 
 
-def _proposal_form(con: duckdb.DuckDBPyConnection, actor: Actor, post: dict[str, Any], choices: _Choices
-                   ) -> None:
+def _proposal_form(
+    con: duckdb.DuckDBPyConnection, actor: Actor, post: contributions.Contribution, choices: _Choices
+) -> None:
     """One pending post as a form: its fields to edit, and Accepter / Enregistrer / Rejeter."""
-    key = f"prop_{post['id']}"
+    key = f"prop_{post.id}"
     errors = st.session_state.get(f"{key}_errors", {})
-    solution = post["kind"] == contributions.SOLUTION
+    solution = post.kind == contributions.SOLUTION
     with st.form(key, border=True):
-        icon = KIND_ICONS.get(post["kind"], "💡")
-        author = PARTICIPANT_KINDS.get(post["participant_kind"], "—")
-        st.markdown(f"{icon} **{contributions.KINDS[post['kind']]}** · n° {post['id']} · proposé par "
-                    f"{md_escape(post['participant_name'])} ({author})")
+        icon = KIND_ICONS.get(post.kind, "💡")
+        author = PARTICIPANT_KINDS.get(post.participant_kind, "—")
+        st.markdown(f"{icon} **{contributions.KINDS[post.kind]}** · n° {post.id} · proposé par "
+                    f"{md_escape(post.participant_name)} ({author})")
         if solution:
             retained = choices.challenges
             st.selectbox("Défi retenu", list(retained), format_func=retained.__getitem__,
                          key=f"{key}_challenge",
-                         index=_position(retained, post["challenge_id"]), placeholder="Choisissez…")
+                         index=_position(retained, post.challenge_id), placeholder="Choisissez…")
             field_error(errors, "challenge_id")
-            st.text_input("Intitulé de la solution", value=post["text"], key=f"{key}_text")
+            st.text_input("Intitulé de la solution", value=post.text, key=f"{key}_text")
             field_error(errors, "title")
-            st.text_area("Précisions", value=post["description"] or "", key=f"{key}_description", height=80)
+            st.text_area("Précisions", value=post.description or "", key=f"{key}_description", height=80)
             field_error(errors, "description")
         else:
             workshops = choices.workshops
             st.selectbox("Atelier", list(workshops), format_func=workshops.__getitem__, key=f"{key}_workshop",
-                         index=_position(workshops, post["workshop_id"]), placeholder="Choisissez…")
+                         index=_position(workshops, post.workshop_id), placeholder="Choisissez…")
             field_error(errors, "workshop")
-            st.segmented_control("Type", list(FINDING_KINDS), default=post["kind"], key=f"{key}_kind",
+            st.segmented_control("Type", list(FINDING_KINDS), default=post.kind, key=f"{key}_kind",
                                  format_func=lambda k: f"{KIND_ICONS[k]} {FINDING_KINDS[k]}")
             field_error(errors, "kind")
-            st.text_area("Texte", value=post["text"], key=f"{key}_text", height=90)
+            st.text_area("Texte", value=post.text, key=f"{key}_text", height=90)
             field_error(errors, "text")
             objectives = choices.objectives
-            st.pills("Objectifs", list(objectives), selection_mode="multi", default=post["objective_ids"],
+            st.pills("Objectifs", list(objectives), selection_mode="multi", default=post.objective_ids,
                      key=f"{key}_objectives", format_func=lambda i: objectives[i]["label"])
             field_error(errors, "objectives")
             st.selectbox("Fusionner avec un constat du mur (facultatif)", list(choices.findings), index=None,
@@ -347,7 +350,7 @@ def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     retained = contributions.retained_challenges(con, seminar.DEFAULT_SEMINAR)
     choices = _Choices(
         workshops=morning_workshops(con), objectives=objectives_by_id(con),
-        challenges={c["id"]: c["title"] for c in retained},
+        challenges={c.id: c.title for c in retained},
         findings={f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
                   for f in diagnosis.list_findings(con)},
     )

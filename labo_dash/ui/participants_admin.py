@@ -129,7 +129,7 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state = st.session_state
     errors: dict[str, str] = state.get("register_errors", {})
     if created := state.pop("register_done", None):
-        st.success(f"{md_escape(created['name'])} est inscrit·e. Code personnel : **{created['code']}**.",
+        st.success(f"{md_escape(created.name)} est inscrit·e. Code personnel : **{created.code}**.",
                    icon="✅")
     with st.form("register"):
         for field, label in FIELDS.items():

@@ -7,8 +7,6 @@ keeps what was chosen.
 
 from __future__ import annotations
 
-from typing import Any
-
 import duckdb
 import streamlit as st
 
@@ -27,9 +25,9 @@ NEW_CODE_KEY = "vote_new_code"
 COUNTDOWN_REFRESH = 1  # seconds between two redraws of a timed vote's countdown
 
 
-def participant_actor(person: dict[str, Any]) -> Actor:
+def participant_actor(person: participants.Participant) -> Actor:
     """Return the actor of a participant identified by their personal code (recorded in the audit log)."""
-    return Actor(PARTICIPANT, f"{person['name']} (participant·e n° {person['id']})")
+    return Actor(PARTICIPANT, f"{person.name} (participant·e n° {person.id})")
 
 
 def code_form() -> None:
@@ -80,8 +78,8 @@ def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
         state["vote_signup_errors"] = {**exc.fields, "form": str(exc)}
         st.rerun()
     state["vote_signup_errors"] = {}
-    state[NEW_CODE_KEY] = created["code"]
-    st.query_params["code"] = created["code"]
+    state[NEW_CODE_KEY] = created.code
+    st.query_params["code"] = created.code
     st.rerun()
 
 
@@ -174,11 +172,11 @@ def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
         st.warning(f"{rounds.remaining_text(left)} pour voter.", icon="⏱️")
 
 
-def ballot_form(con: duckdb.DuckDBPyConnection, rnd: rounds.Round, person: dict[str, Any]) -> None:
+def ballot_form(con: duckdb.DuckDBPyConnection, rnd: rounds.Round, person: participants.Participant) -> None:
     """Show the open round's ballot for ``person`` and record it on submit (one transaction)."""
     items = rounds.round_items(con, rnd.id)
-    saved = voting.current_ballot(con, rnd.id, person["id"])
-    prefix = f"ballot-{rnd.id}-{person['id']}"
+    saved = voting.current_ballot(con, rnd.id, person.id)
+    prefix = f"ballot-{rnd.id}-{person.id}"
     _init_state(prefix, rnd, items, saved)
     st.subheader(md_escape(rnd.title))
     if rnd.closes_at is not None:
@@ -196,12 +194,12 @@ def ballot_form(con: duckdb.DuckDBPyConnection, rnd: rounds.Round, person: dict[
     if not submitted:
         return
     try:
-        receipt = voting.submit_ballot(con, participant_actor(person), rnd.id, person["code"],
+        receipt = voting.submit_ballot(con, participant_actor(person), rnd.id, person.code,
                                        _choices(prefix, rnd, items))
     except LaboError as exc:
         st.error(str(exc), icon="⚠️")
         return
-    left = _dots_left(rnd, voting.current_ballot(con, rnd.id, person["id"]) or {})
+    left = _dots_left(rnd, voting.current_ballot(con, rnd.id, person.id) or {})
     if receipt.changed:
         st.success(f"Merci ! Votre vote est enregistré{left}. Vous pouvez le modifier jusqu'à la clôture.",
                    icon="✅")

@@ -213,6 +213,24 @@ def test_delete_only_without_ballots(con):
     assert rounds.get_round(con, voted).voters == 1
 
 
+def test_a_round_reads_as_a_typed_record_and_its_audit_snapshot_keeps_the_stored_columns(con):
+    """get_round gives enums and booleans, not raw strings; the delete's snapshot is the stored row only
+    (no counts of voters or items), in plain JSON strings."""
+    rules = RoundRules("Brouillon", method="approval", results_visibility="hidden")
+    draft = rounds.create_round(con, ORG, rules, items(con)[:3])
+    rnd = rounds.get_round(con, draft)
+    assert (rnd.method, rnd.status, rnd.results_visibility) == (
+        rounds.VotingMethod.APPROVAL, rounds.RoundStatus.DRAFT, rounds.Visibility.HIDDEN)
+    assert rnd.revealed is False and rnd.rehearsal is False and (rnd.voters, rnd.items) == (0, 3)
+    assert [i.position for i in rounds.round_items(con, draft)] == [1, 2, 3]
+    rounds.delete_round(con, ORG, draft)
+    [before] = db.query(con, "SELECT before FROM audit_log WHERE entity = 'rounds' AND entity_id = ? "
+                             "AND operation = 'delete'", [draft])
+    snapshot = json.loads(before["before"])
+    assert snapshot["method"] == "approval" and snapshot["results_visibility"] == "hidden"
+    assert "voters" not in snapshot and snapshot["items"] == items(con)[:3]
+
+
 # --- Reference round -----------------------------------------------------------------------------------
 
 

@@ -64,7 +64,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         seconds = exp.Extract(this=exp.Var(this="EPOCH"), expression=node.expressions[0])
         return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
     if isinstance(node, exp.Is) and isinstance(node.this, exp.Placeholder):  # `? IS NULL`: a type to test
-        return exp.Is(this=exp.cast(node.this.copy(), "TEXT"), expression=node.expression.copy())
+        return exp.Is(this=exp.cast(_rewrite(node.this.copy()), "TEXT"), expression=node.expression.copy())
     if isinstance(node, exp.Avg):  # DuckDB's avg is a DOUBLE; PostgreSQL's a numeric
         return exp.cast(node.copy(), "DOUBLE")
     return node

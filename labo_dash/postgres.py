@@ -25,6 +25,8 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import sqlglot
+from psycopg.adapt import Dumper
+from psycopg.postgres import types as postgres_types
 from psycopg.types.string import StrDumper, TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 from sqlglot import exp
@@ -56,18 +58,48 @@ def _numbered(sql: str) -> str:
     return "".join(out) + sql[last:]
 
 
+ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
+PLAIN = "aaaaaaceeeeiiiinooooouuuuyyœæAAAAAACEEEEIIIINOOOOOUUUUYY"
+
+
 def _rewrite(node: exp.Expression) -> exp.Expression:
-    """DuckDB functions PostgreSQL lacks, in PostgreSQL's terms (applied to every node)."""
-    if isinstance(node, exp.Placeholder) and node.this is not None:
-        return exp.Var(this=f"${node.this}")
+    """What DuckDB accepts and PostgreSQL 15 does not, in PostgreSQL's terms (applied to every node)."""
     if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
         seconds = exp.Extract(this=exp.Var(this="EPOCH"), expression=node.expressions[0])
         return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
-    if isinstance(node, exp.Is) and isinstance(node.this, exp.Placeholder):  # `? IS NULL`: a type to test
-        return exp.Is(this=exp.cast(_rewrite(node.this.copy()), "TEXT"), expression=node.expression.copy())
+    if isinstance(node, exp.Is) and _is_parameter(node.this):  # `? IS NULL`: a type to test
+        return exp.Is(this=exp.cast(node.this.copy(), "TEXT"), expression=node.expression.copy())
+    if isinstance(node, exp.Select) and isinstance(node.args.get("group"), exp.Group) \
+            and node.args["group"].args.get("all"):  # GROUP BY ALL: every selected expression but aggregates
+        keys = [e.unalias().copy() for e in node.expressions if not e.find(exp.AggFunc, exp.Window)]
+        node.set("group", exp.Group(expressions=keys))
+        return node
+    if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_from{id(node) % 10_000}")))
+        return node  # PostgreSQL 15 wants a name for a subquery in FROM
+    if isinstance(node, exp.Length) and isinstance(node.this, exp.Cast) and node.this.to.is_type("array"):
+        return exp.Anonymous(this="CARDINALITY", expressions=[node.this.copy()])  # len(list)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "strip_accents":
+        return exp.Anonymous(this="TRANSLATE", expressions=[
+            node.expressions[0].copy(), exp.Literal.string(ACCENTED), exp.Literal.string(PLAIN)])
+    if isinstance(node, exp.Array) and not node.expressions and isinstance(node.parent, exp.Coalesce):
+        return exp.Literal.string("{}")  # COALESCE(x, []): '{}' takes x's array type
+    if isinstance(node, exp.ArrayContains) and _is_parameter(node.expression):  # list_contains(list, ?)
+        return exp.EQ(this=node.expression.copy(), expression=exp.Any(this=exp.Paren(this=node.this.copy())))
     if isinstance(node, exp.Avg):  # DuckDB's avg is a DOUBLE; PostgreSQL's a numeric
         return exp.cast(node.copy(), "DOUBLE")
     return node
+
+
+def _parameter(node: exp.Expression) -> exp.Expression:
+    """``$n`` (numbered by :func:`_numbered`) as PostgreSQL writes it."""
+    if isinstance(node, exp.Placeholder) and node.this is not None:
+        return exp.Var(this=f"${node.this}")
+    return node
+
+
+def _is_parameter(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Var) and node.name.startswith("$")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -78,14 +110,29 @@ def translate(sql: str) -> str:
     """
     statements = sqlglot.parse(_numbered(sql), read="duckdb")
     return ";\n".join(
-        tree.transform(_rewrite).sql(dialect="postgres") for tree in statements if tree is not None
+        tree.transform(_parameter).transform(_rewrite).sql(dialect="postgres")
+        for tree in statements if tree is not None
     )
 
 
+class _EmptyList(list):  # type: ignore[type-arg]
+    """An empty list parameter: PostgreSQL needs a type for it, where DuckDB does not."""
+
+
+class _EmptyListDumper(Dumper):
+    """Dump an empty list as an empty bigint[] (cast to the column's type on insert, like any integer)."""
+
+    oid = postgres_types["int8"].array_oid
+
+    def dump(self, obj: object) -> bytes:
+        return b"{}"
+
+
 def _configure(conn: psycopg.Connection) -> None:
-    """JSON stays text, as DuckDB returns it."""
+    """JSON stays text, as DuckDB returns it; an empty list has a type."""
     for name in ("json", "jsonb"):
         conn.adapters.register_loader(name, TextLoader)
+    conn.adapters.register_dumper(_EmptyList, _EmptyListDumper)
 
 
 class PgCursor:
@@ -125,7 +172,7 @@ class PgCursor:
         return self
 
     def _run(self, conn: psycopg.Connection, sql: str, parameters: Sequence[Any] | None) -> None:
-        values = list(parameters or ())
+        values = [_EmptyList() if isinstance(v, list | tuple) and not v else v for v in parameters or ()]
         with psycopg.RawCursor(conn) as cur:
             if any(isinstance(v, list | tuple) and any(isinstance(x, str) for x in v) for v in values):
                 cur.adapters.register_dumper(str, StrDumper)  # a list of texts is a text[], as in DuckDB

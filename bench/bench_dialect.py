@@ -17,15 +17,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from labo_dash import barometer, db, postgres, results, signature  # noqa: E402
-from labo_dash.demo import build_demo  # noqa: E402
-from tests.pg_cluster import Cluster  # noqa: E402
+from labo_dash import barometer, db, postgres, results, signature
+from labo_dash.demo import build_demo
+from tests.pg_cluster import Cluster
 
 RUNS = 30
 
@@ -35,7 +36,8 @@ FROM objectives o
 CROSS JOIN (SELECT 0 AS score UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
             UNION ALL SELECT 5) s
 LEFT JOIN barometer_ratings r ON r.objective_id = o.id AND coalesce(r.score, 0) = s.score
-     AND (CAST(? AS VARCHAR) IS NULL OR r.participant_kind = ?) AND (CAST(? AS VARCHAR) IS NULL OR r.territory = ?)
+     AND (CAST(? AS VARCHAR) IS NULL OR r.participant_kind = ?)
+     AND (CAST(? AS VARCHAR) IS NULL OR r.territory = ?)
 WHERE o.seminar_id = ?
 GROUP BY o.number, o.short_label, s.score ORDER BY o.number, s.score
 """
@@ -119,10 +121,10 @@ def main() -> None:
         for name, app_sql, shared_sql, params in _cases(duck):
             first, cached = _translation_ms(app_sql)
             rows.append((name, first, cached * 1000,
-                         _median_ms(lambda: db.query(pg, app_sql, params)),
+                         _median_ms(partial(db.query, pg, app_sql, params)),
                          _median_ms(_untranslated(pg, shared_sql, params)),
-                         _median_ms(lambda: db.query(duck, app_sql, params)),
-                         _median_ms(lambda: db.query(duck, shared_sql, params))))
+                         _median_ms(partial(db.query, duck, app_sql, params)),
+                         _median_ms(partial(db.query, duck, shared_sql, params))))
         pg.close()
         duck.close()
     finally:

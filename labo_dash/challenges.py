@@ -305,7 +305,8 @@ def list_challenges(
         [seminar_id],
     )
     for row in rows:
-        row["weights"] = dict(zip(row.pop("weight_numbers") or [], row.pop("weight_values") or [], strict=True))
+        numbers, values = row.pop("weight_numbers") or [], row.pop("weight_values") or []
+        row["weights"] = dict(zip(numbers, values, strict=True))
     return rows
 
 

@@ -1,5 +1,5 @@
-"""Shared fixtures: real DuckDB files in temp folders and real PostgreSQL databases, a real Streamlit server,
-a real Chromium."""
+"""Shared fixtures: real DuckDB files in temp folders and real PostgreSQL databases, a real Streamlit
+server, a real Chromium."""
 
 from __future__ import annotations
 
@@ -63,10 +63,10 @@ def seminar_today() -> date:
 
 
 # Storage, domain and import tests run on both engines: a test that uses `engine` (through `fresh_db`,
-# `demo_db` or `con`) runs once on a DuckDB file and once on a PostgreSQL database of a throw-away cluster
-# (tests/pg_cluster.py), unless it also runs the app (`app_db`, a server, a browser: DuckDB, the default) or is
-# marked `duckdb_only` (it tests the DuckDB file itself: locks, file copies). Its PostgreSQL run is marked
-# `postgres`, which `make test-fast` leaves out.
+# `demo_db` or `con`) runs once on a DuckDB file and once on a PostgreSQL database of a throw-away
+# cluster (tests/pg_cluster.py), unless it also runs the app (`app_db`, a server, a browser: DuckDB, the
+# default) or is marked `duckdb_only` (it tests the DuckDB file itself: locks, file copies). Its
+# PostgreSQL run is marked `postgres`, which `make test-fast` leaves out.
 ENGINES = ("duckdb", "postgres")
 DUCKDB_APP_FIXTURES = frozenset({"app_db"}) | BROWSER_FIXTURES
 

@@ -1,4 +1,4 @@
-"""The DuckDB → PostgreSQL translation (labo_dash/postgres.py): each rewrite, then run on a real PostgreSQL."""
+"""The DuckDB → PostgreSQL translation (labo_dash/postgres.py): each rewrite, then on a real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def test_values_come_back_as_duckdb_gives_them(pg_databases, pg_templates):
     """Types on the way back: the same Python values and DataFrame dtypes on both engines."""
     url = pg_databases.copy(pg_templates["fresh"])
     con = db.open_database(url)
-    sql = ("SELECT 1 AS i, CAST(2.5 AS DOUBLE) AS f, CAST(12.30 AS DECIMAL(12, 2)) AS budget, avg(3) AS mean, "
+    sql = ("SELECT 1 AS i, CAST(2.5 AS DOUBLE) AS f, CAST(12.30 AS DECIMAL(12, 2)) AS budget, "
+           "avg(3) AS mean, "
            "DATE '2026-11-30' AS day, TIMESTAMP '2026-11-30 08:00:00' AS at, 'é' AS t, "
            "CAST('{\"a\": 1}' AS JSON) AS j, [1, 2] AS l, strip_accents('Élodie Gérard') AS plain")
     try:

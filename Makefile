@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(LABO_DB),data/labo.duckdb)
 PORT ?= 8501
 
-.PHONY: run test test-fast lint demo chromium fonts poppler bench clean
+.PHONY: run test test-fast lint demo chromium fonts poppler postgresql bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,21 @@ poppler:
 	  echo "Installation de poppler-utils (Debian)…"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils; }
 
-test: $(VENV)/.dev chromium fonts poppler
+# PostgreSQL 15 (Debian): the tests run every storage, domain and import test on a throw-away cluster too
+# (tests/pg_cluster.py starts it as an unprivileged user on a free port and removes it at the end).
+postgresql:
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  echo "Installation de PostgreSQL 15 (Debian)…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 postgresql-client-15; }
+
+test: $(VENV)/.dev chromium fonts poppler postgresql
 	$(PY) -m pytest -q
 
-# Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or
-# Chromium is marked `browser` (tests/conftest.py), the few that take seconds alone `slow`; both left out.
+# Unit and AppTest tests on DuckDB, on every core (pytest-xdist): every test that starts a Streamlit server or
+# Chromium is marked `browser` (tests/conftest.py), the PostgreSQL run of a test `postgres`, the few that take
+# seconds alone `slow`; all three left out.
 test-fast: $(VENV)/.dev fonts poppler
-	$(PY) -m pytest -q -m "not browser and not slow" -n auto
+	$(PY) -m pytest -q -m "not browser and not slow and not postgres" -n auto
 
 # Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev

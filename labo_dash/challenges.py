@@ -291,9 +291,12 @@ def list_challenges(
         """
         SELECT c.id, c.title, c.description, c.workshop_id, w.number AS workshop_number,
                w.title AS workshop_title, c.selected, c.created_at,
-               (SELECT map(list(o.number ORDER BY o.number), list(co.weight ORDER BY o.number))
+               (SELECT list(o.number ORDER BY o.number)
                   FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id
-                  WHERE co.challenge_id = c.id) AS weights,
+                  WHERE co.challenge_id = c.id) AS weight_numbers,
+               (SELECT list(co.weight ORDER BY o.number)
+                  FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id
+                  WHERE co.challenge_id = c.id) AS weight_values,
                (SELECT count(*) FROM challenge_findings cf WHERE cf.challenge_id = c.id) AS finding_count
         FROM challenges c LEFT JOIN workshops w ON w.id = c.workshop_id
         WHERE c.seminar_id = ? AND c.deleted_at IS NULL
@@ -302,7 +305,8 @@ def list_challenges(
         [seminar_id],
     )
     for row in rows:
-        row["weights"] = dict(row["weights"] or {})
+        numbers, values = row.pop("weight_numbers") or [], row.pop("weight_values") or []
+        row["weights"] = dict(zip(numbers, values, strict=True))
     return rows
 
 

@@ -1,7 +1,8 @@
 """The app's configuration: every environment variable it reads, parsed and checked in one place.
 
 =========================  =======================================================================
-``LABO_DB``                the DuckDB file (default ``data/labo.duckdb`` beside the code)
+``LABO_DB``                the database: a DuckDB file (default ``data/labo.duckdb`` beside the code) or a
+                           PostgreSQL URL, ``postgresql://user:password@host:5432/name`` (or ``postgres://``)
 ``LABO_BASE_URL``          the address phones reach, for the QR codes (default: detected at start-up,
                            :mod:`labo_dash.network`)
 ``LABO_BASE_URL_DETECTED`` ``1`` when serve.py detected ``LABO_BASE_URL`` itself (set by the app)
@@ -26,6 +27,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+from psycopg import conninfo
+
 from labo_dash.errors import LaboError, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +39,7 @@ NOW_VARIABLE = "LABO_NOW"
 DETECTED_VARIABLE = "LABO_BASE_URL_DETECTED"
 PASSCODE_VARIABLE = re.compile(r"^LABO_[A-Z]+_PASSCODE_HASH$")
 PREFIX = "LABO_"
+POSTGRES_URL = re.compile(r"^postgres(ql)?://", re.IGNORECASE)
 
 
 class ConfigError(LaboError):
@@ -46,7 +51,7 @@ class Config:
     """The parsed configuration. Paths are as given (relative to the working directory); ``now`` is an
     aware UTC instant; ``passcode_hashes`` maps a variable name to its (stripped, non-empty) value."""
 
-    db_path: Path = DEFAULT_DB
+    database: Path | str = DEFAULT_DB  # a DuckDB file's path, or a PostgreSQL URL (a str)
     base_url: str | None = None  # without a trailing slash; None when LABO_BASE_URL is not set
     base_url_detected: bool = False
     backup_dir: Path | None = None
@@ -94,17 +99,33 @@ def _now(text: str) -> dt.datetime:
         raise ConfigError(f"La variable d'environnement {NOW_VARIABLE} est invalide : {exc}") from None
 
 
+def _database(text: str) -> Path | str:
+    if not text:
+        return DEFAULT_DB
+    if not POSTGRES_URL.match(text):
+        return Path(text)
+    try:
+        conninfo.conninfo_to_dict(text)
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(
+            f"La variable d'environnement LABO_DB ne donne pas une adresse PostgreSQL lisible ({exc}) : "
+            "attendu par exemple postgresql://utilisateur:motdepasse@serveur:5432/labo."
+        ) from None
+    return text
+
+
 def load(environ: Mapping[str, str]) -> Config:
     """Parse the configuration from ``environ`` (variables unset or blank take their default).
 
-    Raises ConfigError for a bad ``LABO_BACKUP_KEEP`` (not a whole number ≥ 1) or ``LABO_NOW``.
+    Raises ConfigError for a bad ``LABO_BACKUP_KEEP`` (not a whole number ≥ 1), ``LABO_NOW`` or
+    PostgreSQL URL in ``LABO_DB``.
     """
     values = {name: value.strip() for name, value in environ.items() if name.startswith(PREFIX)}
     base_url = values.get("LABO_BASE_URL", "").rstrip("/")
     keep = values.get("LABO_BACKUP_KEEP", "")
     now = values.get(NOW_VARIABLE, "")
     return Config(
-        db_path=Path(values.get("LABO_DB") or DEFAULT_DB),
+        database=_database(values.get("LABO_DB", "")),
         base_url=base_url or None,
         base_url_detected=values.get(DETECTED_VARIABLE) == "1",
         backup_dir=Path(values["LABO_BACKUP_DIR"]) if values.get("LABO_BACKUP_DIR") else None,

@@ -1,10 +1,15 @@
-"""The DuckDB connection, the numbered migrations and transactions.
+"""The connection (a DuckDB file or a PostgreSQL database), the numbered migrations and transactions.
 
-One read-write connection per process and per file (DuckDB allows a single writer process); every
-caller takes its own ``cursor()``. Writes go through :func:`transaction`, which serialises them with a
-process-wide lock so that concurrent sessions never conflict on the same row, and bumps, in the same
-transaction, the version of each :class:`Topic` it names (table ``data_versions``): page caches are keyed by
-these versions (:func:`versions`, ``labo_dash.ui.cache.by_version``).
+``LABO_DB`` is a DuckDB file path (the default) or a ``postgresql://`` URL (labo_dash.postgres, which owns
+every difference between the engines). One connection per process and per database: a DuckDB connection
+(DuckDB allows a single writer process) or a pool of PostgreSQL connections shared by any number of
+processes. Every caller takes its own ``cursor()``.
+
+Writes go through :func:`transaction`: its first statement bumps the version of each :class:`Topic` it
+names (table ``data_versions``), which on PostgreSQL locks those rows until the commit, so the writers of
+one topic follow each other, in every process; DuckDB's single process also takes a process-wide lock.
+Page caches are keyed by these versions (:func:`versions`, ``labo_dash.ui.cache.by_version``), read from
+the database, so one process sees the writes of another.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -22,13 +27,13 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import backup, config, instant
+from labo_dash import backup, config, dbfile, instant, postgres
 from labo_dash.dbfile import applied_migrations as applied_migrations
-from labo_dash.dbfile import database_path as database_path
 from labo_dash.dbfile import open_file
 from labo_dash.dbfile import write_lock as write_lock
 
-_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
+_connections: dict[str, Connection] = {}
 _connect_lock = threading.Lock()
 
 
@@ -45,25 +50,33 @@ class Topic(StrEnum):
     SETTINGS = "settings"  # settings, seminar, objectives, workshops
 
 
-def default_path() -> Path:
-    """Return the database path: ``LABO_DB`` when set, else ``data/labo.duckdb`` (labo_dash.config)."""
-    return config.current().db_path
+def default_path() -> Path | str:
+    """Return the database: ``LABO_DB`` when set (a path, or a PostgreSQL URL), else ``data/labo.duckdb``
+    (labo_dash.config)."""
+    return config.current().database
 
 
-def open_database(path: str | os.PathLike[str], *, migrate: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open a new read-write connection (time zone UTC) and apply the pending migrations (``migrate``).
+def _key(target: str | os.PathLike[str]) -> str:
+    """The name of a database: its URL, or its file's resolved path."""
+    return str(target) if postgres.is_url(target) else str(Path(target).resolve())
 
-    Raises DatabaseLocked while another process holds the file (labo_dash.dbfile.open_file).
+
+def open_database(target: str | os.PathLike[str], *, migrate: bool = True) -> Connection:
+    """Open a new connection to ``target`` (a DuckDB file's path or a PostgreSQL URL; time zone UTC) and
+    apply the pending migrations (``migrate``).
+
+    Raises DatabaseLocked while another process holds a DuckDB file (labo_dash.dbfile.open_file),
+    LaboError (French) when the database cannot be reached.
     """
-    con = open_file(path)
+    con: Connection = postgres.connect(str(target)) if postgres.is_url(target) else open_file(target)
     if migrate:
         apply_migrations(con)
     return con
 
 
-def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnection:
-    """Return this process's shared connection to ``path`` (opened and migrated on first use)."""
-    key = str(Path(path or default_path()).resolve())
+def connect(target: str | os.PathLike[str] | None = None) -> Connection:
+    """Return this process's shared connection to ``target`` (opened and migrated on first use)."""
+    key = _key(target or default_path())
     with _connect_lock:
         con = _connections.get(key)
         if con is None:
@@ -72,14 +85,19 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
         return con
 
 
-def close(path: str | os.PathLike[str] | None = None) -> None:
-    """Close the shared connection to ``path`` (all of them when ``path`` is None)."""
+def close(target: str | os.PathLike[str] | None = None) -> None:
+    """Close the shared connection to ``target`` (all of them when ``target`` is None)."""
     with _connect_lock:
-        keys = list(_connections) if path is None else [str(Path(path).resolve())]
+        keys = list(_connections) if target is None else [_key(target)]
         for key in keys:
             con = _connections.pop(key, None)
             if con is not None:
                 con.close()
+
+
+def database_path(con: Connection) -> str:
+    """Return the name of the database behind ``con``: a PostgreSQL URL or a DuckDB file's resolved path."""
+    return con.url if isinstance(con, postgres.PgConnection) else dbfile.database_path(con)
 
 
 def migration_files() -> list[tuple[str, str]]:
@@ -89,23 +107,28 @@ def migration_files() -> list[tuple[str, str]]:
     return [(name.removesuffix(".sql"), (folder / name).read_text(encoding="utf-8")) for name in names]
 
 
-def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+def pending_migrations(con: Connection) -> list[str]:
     """Return the names of the migrations not applied yet."""
     done = set(applied_migrations(con))
     return [name for name, _ in migration_files() if name not in done]
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply each pending migration in its own transaction; return the names applied."""
-    con.cursor().execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
-    done = set(applied_migrations(con))
-    if done and any(name not in done for name, _ in migration_files()):
-        backup.snapshot(con, "avant-migration")  # a database that already has a schema
-    applied = []
-    with write_lock():
+def apply_migrations(con: Connection) -> list[str]:
+    """Apply each pending migration in its own transaction; return the names applied.
+
+    The same files build both engines (labo_dash.postgres translates them). On PostgreSQL an advisory lock
+    makes processes starting together apply them once; a DuckDB file is copied first (labo_dash.backup)
+    when it already has a schema.
+    """
+    with _migrating(con):
+        con.cursor().execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+        )
+        done = set(applied_migrations(con))
+        if done and any(name not in done for name, _ in migration_files()):
+            backup.snapshot(con, "avant-migration")  # a database that already has a schema
+        applied = []
         for name, sql in migration_files():
             if name in done:
                 continue
@@ -118,31 +141,41 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             except Exception:
                 cur.execute("ROLLBACK")
                 raise
+            finally:
+                cur.close()
             applied.append(name)
-    return applied
+        return applied
+
+
+def _migrating(con: Connection) -> AbstractContextManager[object]:
+    """The lock held while migrating: PostgreSQL's advisory lock, or this process's write lock."""
+    return postgres.migration_lock(con) if isinstance(con, postgres.PgConnection) else write_lock()
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection, *topics: Topic) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: Connection, *topics: Topic) -> Iterator[Any]:
     """Yield a cursor inside one transaction: committed on success, rolled back on any error.
 
-    Before committing, the version of each of ``topics`` (every topic when none is named: the safe
-    default) is bumped in the same transaction, so a rolled back write bumps nothing and every process
-    that opens the file sees the new versions with the new data. A bumped version is at least the
-    transaction's instant in microseconds since 1970 (UTC): a database restored from an older backup never
-    reuses a version that a cache already holds for other data.
+    Its first statement bumps the version of each of ``topics`` (every topic when none is named: the safe
+    default), one row at a time in a fixed order: on PostgreSQL this holds the rows' locks until the end, so
+    two transactions on one topic follow each other whatever process runs them, and a second ballot of a
+    participant sees the first; DuckDB's one process serialises writes with its write lock. A rolled back
+    write bumps nothing, and every process sees the new versions with the new data. A bumped version is at
+    least the transaction's instant in microseconds since 1970 (UTC): a database restored from an older
+    backup never reuses a version that a cache already holds for other data.
     """
-    bumped = [str(topic) for topic in dict.fromkeys(Topic(t) for t in topics or Topic)]
-    with write_lock():
+    bumped = sorted(str(topic) for topic in dict.fromkeys(Topic(t) for t in topics or Topic))
+    with nullcontext() if isinstance(con, postgres.PgConnection) else write_lock():
         cur = con.cursor()
         cur.execute("BEGIN TRANSACTION")
         try:
+            for topic in bumped:
+                cur.execute(
+                    "UPDATE data_versions SET version = greatest(version + 1, epoch_us(current_timestamp)) "
+                    "WHERE topic = ?",
+                    [topic],
+                )
             yield cur
-            cur.execute(
-                "UPDATE data_versions SET version = greatest(version + 1, epoch_us(current_timestamp)) "
-                "WHERE list_contains(?, topic)",
-                [bumped],
-            )
         except BaseException:
             cur.execute("ROLLBACK")
             raise
@@ -152,7 +185,7 @@ def transaction(con: duckdb.DuckDBPyConnection, *topics: Topic) -> Iterator[duck
             cur.close()
 
 
-def versions(con: duckdb.DuckDBPyConnection, *topics: Topic) -> tuple[int, ...]:
+def versions(con: Connection, *topics: Topic) -> tuple[int, ...]:
     """Return the versions of ``topics`` (of every topic, in :class:`Topic` order, when none is named),
     read in one statement. A version only grows; it changes with every committed write of its topic."""
     cur = con.cursor()
@@ -164,7 +197,7 @@ def versions(con: duckdb.DuckDBPyConnection, *topics: Topic) -> tuple[int, ...]:
 
 
 def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()
+    con: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()
 ) -> list[dict[str, Any]]:
     """Run a read query on a fresh cursor and return its rows as dictionaries."""
     cur = con.cursor()
@@ -176,7 +209,7 @@ def query(
         cur.close()
 
 
-def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple[Any, ...] = ()):
+def query_df(con: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()):
     """Run a read query on a fresh cursor and return a pandas DataFrame."""
     cur = con.cursor()
     try:
@@ -186,7 +219,7 @@ def query_df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | tuple
 
 
 def audit(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Any,
     actor: Any,
     entity: str,
     entity_id: int | None,

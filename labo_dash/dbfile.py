@@ -10,6 +10,7 @@ import re
 import threading
 import weakref
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -48,12 +49,13 @@ def write_lock() -> threading.RLock:
     return _write_lock
 
 
-def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Return the names of the migrations already applied, in order ([] before the first migration)."""
+def applied_migrations(con: Any) -> list[str]:
+    """Return the names of the migrations already applied, in order ([] before the first migration);
+    ``con`` is either engine's connection (the statements are shared)."""
     cur = con.cursor()
     try:
         known = cur.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
             "AND table_name = 'schema_migrations'"
         ).fetchone()
         if not known or not known[0]:

@@ -86,21 +86,24 @@ weights AS (
 _ROLLUP = """
 challenge_progress AS (
     SELECT l.as_of, s.challenge_id,
-           sum(coalesce(a.weight, 1) * l.last.progress) / sum(coalesce(a.weight, 1)) / 100 AS progress,
+           sum(coalesce(a.weight, 1) * l.progress) / sum(coalesce(a.weight, 1)) / 100 AS progress,
            count(*) AS measured
     FROM latest l JOIN actions a ON a.id = l.action_id
     JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
-    WHERE l.last.progress IS NOT NULL AND l.last.status <> 'abandonnee'
+    WHERE l.progress IS NOT NULL AND l.status <> 'abandonnee'
     GROUP BY l.as_of, s.challenge_id
 )"""
 
 _LATEST = """
 as_of_dates AS (SELECT DISTINCT unnest(?::DATE[]) AS as_of),
 latest AS (  -- each action's latest update on or before the date (the later point on the same day, by seq)
-    SELECT d.as_of, u.action_id,
-           arg_max({'status': u.status, 'progress': u.progress}, (u.reported_on, u.seq)) AS last
-    FROM as_of_dates d JOIN progress_points u ON u.reported_on <= d.as_of
-    GROUP BY d.as_of, u.action_id
+    SELECT as_of, action_id, status, progress FROM (
+        SELECT d.as_of, u.action_id, u.status, u.progress,
+               row_number() OVER (PARTITION BY d.as_of, u.action_id ORDER BY u.reported_on DESC, u.seq DESC)
+                   AS recency
+        FROM as_of_dates d JOIN progress_points u ON u.reported_on <= d.as_of
+    ) ranked
+    WHERE recency = 1
 )"""
 
 # The support of each défi with its objectives' weights and the rolled-up progress of its actions at a date:
@@ -189,9 +192,9 @@ SELECT a.id AS action_id, a.title AS action, c.id AS challenge_id, c.title AS ch
        o.id AS objective_id, o.number AS objective_number, o.short_label AS objective, w.weight,
        coalesce(a.start_date, f.first_on, timezone(?, timezone('UTC', a.created_at))::DATE) AS start,
        a.due_date,
-       coalesce(l.last.status, 'a_lancer') AS status, l.last.progress AS progress,
+       coalesce(l.status, 'a_lancer') AS status, l.progress AS progress,
        coalesce(a.due_date < d.as_of
-                AND coalesce(l.last.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'), false) AS overdue
+                AND coalesce(l.status, 'a_lancer') NOT IN ('terminee', 'abandonnee'), false) AS overdue
 FROM actions a
 JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
 JOIN challenges c ON c.id = s.challenge_id AND c.deleted_at IS NULL

@@ -1,4 +1,5 @@
-"""Shared fixtures: real DuckDB files in temp folders, a real Streamlit server, a real Chromium."""
+"""Shared fixtures: real DuckDB files in temp folders and real PostgreSQL databases, a real Streamlit
+server, a real Chromium."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 
 from labo_dash import clock, db
+from tests.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -43,6 +46,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("engine") == "postgres":
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -56,17 +62,108 @@ def seminar_today() -> date:
     return clock.now().astimezone(ZoneInfo("Europe/Paris")).date()
 
 
+# Storage, domain and import tests run on both engines: a test that uses `engine` (through `fresh_db`,
+# `demo_db` or `con`) runs once on a DuckDB file and once on a PostgreSQL database of a throw-away
+# cluster (tests/pg_cluster.py), unless it also runs the app (`app_db`, a server, a browser: DuckDB, the
+# default) or is marked `duckdb_only` (it tests the DuckDB file itself: locks, file copies). Its
+# PostgreSQL run is marked `postgres`, which `make test-fast` leaves out.
+ENGINES = ("duckdb", "postgres")
+DUCKDB_APP_FIXTURES = frozenset({"app_db"}) | BROWSER_FIXTURES
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        duckdb_only = bool(DUCKDB_APP_FIXTURES & set(metafunc.fixturenames)) or bool(
+            metafunc.definition.get_closest_marker("duckdb_only"))
+        metafunc.parametrize("engine", ENGINES[:1] if duckdb_only else ENGINES, indirect=True)
+
+
 @pytest.fixture
-def fresh_db(tmp_path: Path) -> Path:
-    """Return the path of a migrated, empty database (closed, so any process may open it)."""
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this run of the test: ``duckdb`` or ``postgres``."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL 15 cluster for this test session (one per xdist worker), started on first use."""
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+class PgDatabases:
+    """Databases of the session's cluster: templates built once, private copies made per test."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.count = 0
+
+    def admin(self, sql: str) -> None:
+        with psycopg.connect(self.cluster.url(), autocommit=True) as conn:
+            conn.execute(sql)
+
+    def template(self, name: str, build: Callable[[db.Connection], None]) -> str:
+        self.admin(f'CREATE DATABASE "{name}"')
+        con = db.open_database(self.cluster.url(name))
+        try:
+            build(con)
+        finally:
+            con.close()
+        return name
+
+    def copy(self, template: str) -> str:
+        self.count += 1
+        name = f"test_{os.getpid()}_{self.count}"
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return self.cluster.url(name)
+
+    def drop(self, url: str) -> None:
+        db.close(url)
+        self.admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_cluster: Cluster) -> PgDatabases:
+    return PgDatabases(pg_cluster)
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_databases: PgDatabases) -> dict[str, str]:
+    """The migrated empty database and the demo (seed 42) on PostgreSQL, built once per session."""
+    from labo_dash.demo import build_demo
+
+    return {
+        "fresh": pg_databases.template("labo_fresh", lambda con: None),
+        "demo": pg_databases.template("labo_demo", lambda con: build_demo(con, seed=42)),
+    }
+
+
+def _database(request: pytest.FixtureRequest, engine: str, kind: str, tmp_path: Path) -> Iterator[Path | str]:
+    if engine == "postgres":
+        databases = request.getfixturevalue("pg_databases")
+        url = databases.copy(request.getfixturevalue("pg_templates")[kind])
+        yield url
+        databases.drop(url)
+        return
     path = tmp_path / "labo.duckdb"
-    db.open_database(path).close()
-    return path
+    if kind == "demo":
+        shutil.copy(request.getfixturevalue("demo_template"), path)
+    else:
+        db.open_database(path).close()
+    yield path
+
+
+@pytest.fixture
+def fresh_db(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Iterator[Path | str]:
+    """Return a migrated, empty database (closed, so any process may open it): a DuckDB file's path, or a
+    PostgreSQL URL (see ENGINES)."""
+    yield from _database(request, engine, "fresh", tmp_path)
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the demo (seed 42) once per test session."""
+    """Build the demo (seed 42) once per test session, as a DuckDB file."""
     from labo_dash.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -78,15 +175,13 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path) -> Path:
-    """Return the path of a private copy of the demo database."""
-    path = tmp_path / "labo.duckdb"
-    shutil.copy(demo_template, path)
-    return path
+def demo_db(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Iterator[Path | str]:
+    """Return a private copy of the demo database: a DuckDB file's path, or a PostgreSQL URL."""
+    yield from _database(request, engine, "demo", tmp_path)
 
 
 @pytest.fixture
-def con(demo_db: Path):
+def con(demo_db: Path | str) -> Iterator[db.Connection]:
     """Return an open connection to a private demo database (closed afterwards)."""
     connection = db.open_database(demo_db)
     yield connection

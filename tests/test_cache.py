@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from labo_dash import db
 from labo_dash.db import Topic
 from labo_dash.ui.cache import by_version
@@ -40,6 +42,7 @@ def test_a_cached_value_lasts_until_a_write_of_its_topic(fresh_db):
     con.close()
 
 
+@pytest.mark.duckdb_only
 def test_two_databases_never_share_an_entry(fresh_db, tmp_path):
     calls.clear()
     _people.clear()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_defaults_when_nothing_is_set():
     settings = config.load({"HOME": "/root", "LABO_BACKUP_KEEP": "  "})  # blank is unset
     assert settings == config.Config()
-    assert settings.db_path == ROOT / "data" / "labo.duckdb" and settings.backup_keep == 30
+    assert settings.database == ROOT / "data" / "labo.duckdb" and settings.backup_keep == 30
     assert settings.base_url is None and settings.backup_dir is None and settings.now is None
 
 
@@ -35,7 +35,7 @@ def test_every_variable_is_parsed():
         "LABO_PARTENAIRE_PASSCODE_HASH": "",
         "OTHER_PASSCODE_HASH": "ignored",
     })
-    assert settings.db_path == Path("/tmp/seminaire.duckdb")
+    assert settings.database == Path("/tmp/seminaire.duckdb")
     assert settings.base_url == "https://vote.labo-ess.org" and settings.base_url_detected
     assert settings.backup_dir == Path("/tmp/sauvegardes") and settings.backup_keep == 7
     assert settings.now == dt.datetime(2026, 9, 30, 22, 30, tzinfo=dt.UTC)

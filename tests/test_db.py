@@ -60,6 +60,7 @@ def test_connect_shares_one_connection_per_file(fresh_db):
     db.close(fresh_db)
 
 
+@pytest.mark.duckdb_only
 def test_lock_held_by_another_process_is_reported_in_french_with_pid(fresh_db):
     with hold_database(fresh_db) as pid:
         with pytest.raises(DatabaseLocked) as info:
@@ -163,6 +164,7 @@ def test_another_process_reads_the_new_version(fresh_db):
     con.close()
 
 
+@pytest.mark.duckdb_only
 def test_database_path_names_the_file_of_a_connection_and_of_its_cursors(fresh_db):
     con = db.open_database(fresh_db)
     assert db.database_path(con) == str(fresh_db.resolve())
@@ -274,3 +276,13 @@ def test_a_ballot_bumps_the_votes_and_a_progress_update_the_follow_up(con):
                           progress_value="", comment="Point de suivi", today=today)
     final = db.versions(con, db.Topic.VOTES, db.Topic.FOLLOW_UP)
     assert final[0] == after[0] and final[1] > after[1]
+
+
+@pytest.mark.postgres
+def test_a_postgresql_database_is_named_by_its_url_and_shared_per_process(pg_databases, pg_templates):
+    """`LABO_DB` may be a PostgreSQL URL: connect() shares one pool per URL, database_path names it."""
+    url = pg_databases.copy(pg_templates["fresh"])
+    first, second = db.connect(url), db.connect(url)
+    assert first is second and db.database_path(first) == url
+    assert db.pending_migrations(first) == []
+    pg_databases.drop(url)

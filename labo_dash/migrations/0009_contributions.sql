@@ -10,7 +10,7 @@ CREATE TABLE contributions (
     kind VARCHAR NOT NULL CHECK (kind IN ('frein', 'levier', 'constat', 'solution')),
     workshop_id INTEGER REFERENCES workshops(id),
     challenge_id INTEGER REFERENCES challenges(id),
-    objective_ids INTEGER[] NOT NULL DEFAULT [],
+    objective_ids INTEGER[] NOT NULL DEFAULT CAST([] AS INTEGER[]),
     text VARCHAR NOT NULL,
     description VARCHAR,
     status VARCHAR NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),

@@ -1,0 +1,304 @@
+"""PostgreSQL behind the same connection interface as DuckDB: the one module that knows the difference.
+
+The features write one SQL text each, in DuckDB's dialect. On PostgreSQL each statement is translated once by
+sqlglot (duckdb → postgres) and cached (:func:`translate`); ``?`` placeholders become ``$1…$n`` so that a
+``%`` in the SQL never needs escaping (psycopg's raw cursors). The choice and its measurements are in
+docs/architecture.md.
+
+:class:`PgConnection` mimics a DuckDB connection for what the app uses: ``cursor()``, ``execute()``,
+``close()``; a :class:`PgCursor` mimics a DuckDB cursor (``execute``, ``executemany``, ``fetchone``,
+``fetchall``, ``description``, ``df``, ``fetch_arrow_table``). Connections come from a psycopg pool,
+in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTION`` to ``COMMIT``/``ROLLBACK``
+(labo_dash.db.transaction), and borrows one per statement otherwise. Every session runs in UTC, as DuckDB's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pandas as pd
+import psycopg
+import pyarrow as pa
+import sqlglot
+from psycopg.adapt import Dumper
+from psycopg.postgres import types as postgres_types
+from psycopg.types.string import StrDumper, TextLoader
+from psycopg_pool import ConnectionPool, PoolTimeout
+from sqlglot import exp
+from sqlglot.tokens import TokenType
+
+from labo_dash import config
+from labo_dash.errors import LaboError
+
+MIGRATION_LOCK = 4_242_017  # the advisory lock's key
+OPEN_TIMEOUT = 10.0  # seconds to reach the server, or to wait for a free pooled connection
+POOL_SIZE = 8  # connections per process; a transaction holds one, a read borrows one per statement
+_BEGIN = re.compile(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
+_END = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;?\s*$", re.IGNORECASE)
+
+
+def is_url(target: object) -> bool:
+    """Tell whether ``target`` names a PostgreSQL database (``postgresql://…`` or ``postgres://…``)."""
+    return isinstance(target, str) and bool(config.POSTGRES_URL.match(target))
+
+
+def _numbered(sql: str) -> str:
+    """Replace each ``?`` placeholder (outside strings and comments) by ``$1``, ``$2``… in textual order."""
+    tokens = [t for t in sqlglot.tokenize(sql, read="duckdb")
+              if (t.token_type, t.text) in {(TokenType.PLACEHOLDER, "?"), (TokenType.QDCOLON, "?::")}]
+    out, last = [], 0
+    for number, token in enumerate(tokens, start=1):  # `?::DATE` is one token: `$1::DATE`
+        out += [sql[last:token.start], f"${number}", token.text[1:]]
+        last = token.end + 1
+    return "".join(out) + sql[last:]
+
+
+ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
+PLAIN = "aaaaaaceeeeiiiinooooouuuuyyœæAAAAAACEEEEIIIINOOOOOUUUUYY"
+
+
+def _rewrite(node: exp.Expression) -> exp.Expression:
+    """What DuckDB accepts and PostgreSQL 15 does not, in PostgreSQL's terms (applied to every node)."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+        seconds = exp.Extract(this=exp.Var(this="EPOCH"), expression=node.expressions[0])
+        return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
+    if isinstance(node, exp.Is) and _is_parameter(node.this):  # `? IS NULL`: a type to test
+        return exp.Is(this=exp.cast(node.this.copy(), "TEXT"), expression=node.expression.copy())
+    if isinstance(node, exp.Select) and isinstance(node.args.get("group"), exp.Group) \
+            and node.args["group"].args.get("all"):  # GROUP BY ALL: every selected expression but aggregates
+        keys = [e.unalias().copy() for e in node.expressions if not e.find(exp.AggFunc, exp.Window)]
+        node.set("group", exp.Group(expressions=keys))
+        return node
+    if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_from{id(node) % 10_000}")))
+        return node  # PostgreSQL 15 wants a name for a subquery in FROM
+    if isinstance(node, exp.Length) and isinstance(node.this, exp.Cast) and node.this.to.is_type("array"):
+        return exp.Anonymous(this="CARDINALITY", expressions=[node.this.copy()])  # len(list)
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "strip_accents":
+        return exp.Anonymous(this="TRANSLATE", expressions=[
+            node.expressions[0].copy(), exp.Literal.string(ACCENTED), exp.Literal.string(PLAIN)])
+    if isinstance(node, exp.Array) and not node.expressions and isinstance(node.parent, exp.Coalesce):
+        return exp.Literal.string("{}")  # COALESCE(x, []): '{}' takes x's array type
+    if isinstance(node, exp.ArrayContains) and _is_parameter(node.expression):  # list_contains(list, ?)
+        return exp.EQ(this=node.expression.copy(), expression=exp.Any(this=exp.Paren(this=node.this.copy())))
+    if isinstance(node, exp.Avg):  # DuckDB's avg is a DOUBLE; PostgreSQL's a numeric
+        return exp.cast(node.copy(), "DOUBLE")
+    return node
+
+
+def _parameter(node: exp.Expression) -> exp.Expression:
+    """``$n`` (numbered by :func:`_numbered`) as PostgreSQL writes it."""
+    if isinstance(node, exp.Placeholder) and node.this is not None:
+        return exp.Var(this=f"${node.this}")
+    return node
+
+
+def _is_parameter(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Var) and node.name.startswith("$")
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> str:
+    """Return ``sql`` (DuckDB's dialect, ``?`` placeholders) in PostgreSQL's, with ``$n`` placeholders.
+
+    Several statements separated by ``;`` stay several. Cached: a statement is translated once per process.
+    """
+    statements = sqlglot.parse(_numbered(sql), read="duckdb")
+    return ";\n".join(
+        tree.transform(_parameter).transform(_rewrite).sql(dialect="postgres")
+        for tree in statements if tree is not None
+    )
+
+
+class _EmptyList(list):  # type: ignore[type-arg]
+    """An empty list parameter: PostgreSQL needs a type for it, where DuckDB does not."""
+
+
+class _EmptyListDumper(Dumper):
+    """Dump an empty list as an empty bigint[] (cast to the column's type on insert, like any integer)."""
+
+    oid = postgres_types["int8"].array_oid
+
+    def dump(self, obj: object) -> bytes:
+        return b"{}"
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    """JSON stays text, as DuckDB returns it; an empty list has a type."""
+    for name in ("json", "jsonb"):
+        conn.adapters.register_loader(name, TextLoader)
+    conn.adapters.register_dumper(_EmptyList, _EmptyListDumper)
+
+
+class PgCursor:
+    """A DuckDB-like cursor over the pool (results fetched in full at each statement)."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+        self._held: psycopg.Connection | None = None
+        self._rows: list[tuple[Any, ...]] = []
+        self._at = 0
+        self.description: list[tuple[Any, ...]] | None = None
+        self._types: list[int] = []
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PgCursor:
+        """Run one statement (DuckDB's dialect); a transaction keeps its connection until it ends."""
+        if _BEGIN.match(sql):
+            if self._held is None:
+                self._held = self._pool.getconn()
+            self._held.execute("BEGIN")
+            self._result(None)
+            return self
+        if self._held is not None:
+            try:
+                self._run(self._held, sql, parameters)
+            finally:
+                if _END.match(sql):
+                    self._release()
+            return self
+        with self._pool.connection() as conn:
+            self._run(conn, sql, parameters)
+        return self
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> PgCursor:
+        """Run ``sql`` once per row of parameters."""
+        for row in rows:
+            self.execute(sql, row)
+        return self
+
+    def _run(self, conn: psycopg.Connection, sql: str, parameters: Sequence[Any] | None) -> None:
+        values = [_EmptyList() if isinstance(v, list | tuple) and not v else v for v in parameters or ()]
+        with psycopg.RawCursor(conn) as cur:
+            if any(isinstance(v, list | tuple) and any(isinstance(x, str) for x in v) for v in values):
+                cur.adapters.register_dumper(str, StrDumper)  # a list of texts is a text[], as in DuckDB
+            statement = translate(sql)
+            try:
+                cur.execute(statement, values or None)
+            except psycopg.Error as exc:
+                exc.add_note(f"PostgreSQL statement (translated from DuckDB's):\n{statement}")
+                raise
+            self._result(cur)
+
+    def _result(self, cur: psycopg.RawCursor | None) -> None:
+        self._at = 0
+        if cur is None or cur.description is None:
+            self._rows, self.description, self._types = [], None, []
+            return
+        self._rows = cur.fetchall()
+        self.description = [(c.name, c.type_code, None, None, c.precision, c.scale, None)
+                            for c in cur.description]
+        self._types = [c.type_code for c in cur.description]
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        """Return the next row, or None."""
+        if self._at >= len(self._rows):
+            return None
+        self._at += 1
+        return self._rows[self._at - 1]
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """Return the remaining rows."""
+        rows, self._at = self._rows[self._at:], len(self._rows)
+        return rows
+
+    def fetch_arrow_table(self) -> pa.Table:
+        """Return the remaining rows as an Arrow table (types as DuckDB would give them)."""
+        names = [d[0] for d in self.description or []]
+        rows = self.fetchall()
+        arrays = []
+        for i, (oid, description) in enumerate(zip(self._types, self.description or [], strict=True)):
+            kind = _arrow_type(oid, description)
+            values = [row[i] for row in rows]
+            if kind == pa.float64():
+                values = [None if v is None else float(v) for v in values]
+            arrays.append(pa.array(values, type=kind))
+        return pa.Table.from_arrays(arrays, names=names)
+
+    def df(self) -> pd.DataFrame:
+        """Return the remaining rows as a pandas DataFrame, converted as DuckDB converts its own results."""
+        table = self.fetch_arrow_table()
+        return duckdb.from_arrow(table).df()
+
+    def close(self) -> None:
+        """End the cursor: an unfinished transaction is rolled back."""
+        if self._held is not None:
+            try:
+                self._held.execute("ROLLBACK")
+            finally:
+                self._release()
+
+    def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._pool.putconn(held)
+
+
+_ARROW = {16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(),
+          701: pa.float64(), 25: pa.string(), 1043: pa.string(), 1082: pa.date32(), 1083: pa.time64("us"),
+          1114: pa.timestamp("us"), 1184: pa.timestamp("us", tz="UTC"), 114: pa.string(), 3802: pa.string()}
+
+
+def _arrow_type(oid: int, description: tuple[Any, ...]) -> pa.DataType | None:
+    """The Arrow type of a PostgreSQL column (None: inferred from the values)."""
+    if oid == 1700:  # numeric: DuckDB's DECIMAL(p, s) when typed, else a DOUBLE
+        precision, scale = description[4], description[5]
+        return pa.decimal128(precision, scale) if precision else pa.float64()
+    return _ARROW.get(oid)
+
+
+class PgConnection:
+    """A DuckDB-like connection to a PostgreSQL database, backed by a psycopg connection pool."""
+
+    def __init__(self, url: str, *, size: int = POOL_SIZE) -> None:
+        self.url = url
+        self.pool = ConnectionPool(
+            _conninfo(url), min_size=1, max_size=size, open=False, configure=_configure,
+            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"}, name="labo", timeout=OPEN_TIMEOUT,
+        )
+        self.pool.open(wait=True, timeout=OPEN_TIMEOUT)
+
+    def cursor(self) -> PgCursor:
+        """Return a new cursor."""
+        return PgCursor(self.pool)
+
+    def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PgCursor:
+        """Run one statement on a new cursor and return it."""
+        return self.cursor().execute(sql, parameters)
+
+    def close(self) -> None:
+        """Close the pool (its connections)."""
+        self.pool.close()
+
+
+def connect(url: str) -> PgConnection:
+    """Open a pool of connections to ``url``. Raises LaboError (French) when the server cannot be reached."""
+    try:
+        return PgConnection(url)
+    except (psycopg.Error, PoolTimeout) as exc:
+        raise LaboError(f"Impossible de joindre la base PostgreSQL « {_safe(url)} » : {exc}") from None
+
+
+@contextmanager
+def migration_lock(con: PgConnection) -> Iterator[None]:
+    """Hold PostgreSQL's advisory lock of the migrations (one process migrates, the others wait)."""
+    with con.pool.connection() as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
+
+
+def _safe(url: str) -> str:
+    """``url`` without its password (for messages)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _conninfo(url: str) -> str:
+    """psycopg wants ``postgresql://``; ``postgres://`` is the common alias."""
+    return re.sub(r"^postgres(ql)?://", "postgresql://", url, flags=re.IGNORECASE)

@@ -1,0 +1,80 @@
+"""The DuckDB → PostgreSQL translation (labo_dash/postgres.py): each rewrite, then on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from labo_dash import db, postgres
+
+
+@pytest.mark.parametrize(
+    ("duckdb_sql", "postgres_sql"),
+    [
+        ("SELECT a FROM t WHERE b = ? AND c LIKE '%?%' AND d = ?",
+         "SELECT a FROM t WHERE b = $1 AND c LIKE '%?%' AND d = $2"),
+        ("SELECT unnest(?::DATE[]) AS d", "SELECT UNNEST(CAST($1 AS DATE[])) AS d"),
+        ("SELECT k, count(*) AS n, x + 1 AS y FROM t GROUP BY ALL",
+         "SELECT k, COUNT(*) AS n, x + 1 AS y FROM t GROUP BY k, x + 1"),
+        ("SELECT * FROM (SELECT 1 AS a) WHERE a = 1", "SELECT * FROM (SELECT 1 AS a) AS _from"),
+        ("SELECT 1 WHERE ? IS NULL OR x = ?", "SELECT 1 WHERE CAST($1 AS TEXT) IS NULL OR x = $2"),
+        ("SELECT 1 FROM t GROUP BY y HAVING list_contains(list(x), ?)", "$1 = ANY(ARRAY_AGG(x))"),
+        ("SELECT len(?::VARCHAR[])", "SELECT CARDINALITY(CAST($1 AS TEXT[]))"),
+        ("SELECT coalesce(list(x), []) FROM t", "SELECT COALESCE(ARRAY_AGG(x), '{}') FROM t"),
+        ("SELECT avg(x) FROM t", "SELECT CAST(AVG(x) AS DOUBLE PRECISION) FROM t"),
+        ("SELECT epoch_us(current_timestamp)",
+         "SELECT CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000000 AS BIGINT)"),
+    ],
+)
+def test_each_rewrite(duckdb_sql, postgres_sql):
+    assert postgres_sql in postgres.translate(duckdb_sql)
+
+
+def test_a_statement_is_translated_once_per_process():
+    postgres.translate.cache_clear()
+    for _ in range(3):
+        postgres.translate("SELECT ? AS once")
+    assert postgres.translate.cache_info().misses == 1
+
+
+def test_urls_name_postgresql_and_anything_else_a_file():
+    assert postgres.is_url("postgresql://u:p@h:5432/labo") and postgres.is_url("postgres://h/labo")
+    assert not postgres.is_url("data/labo.duckdb") and not postgres.is_url(None)
+
+
+@pytest.mark.postgres
+def test_values_come_back_as_duckdb_gives_them(pg_databases, pg_templates):
+    """Types on the way back: the same Python values and DataFrame dtypes on both engines."""
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = db.open_database(url)
+    sql = ("SELECT 1 AS i, CAST(2.5 AS DOUBLE) AS f, CAST(12.30 AS DECIMAL(12, 2)) AS budget, "
+           "avg(3) AS mean, "
+           "DATE '2026-11-30' AS day, TIMESTAMP '2026-11-30 08:00:00' AS at, 'é' AS t, "
+           "CAST('{\"a\": 1}' AS JSON) AS j, [1, 2] AS l, strip_accents('Élodie Gérard') AS plain")
+    try:
+        row = db.query(con, sql)[0]
+        frame = db.query_df(con, sql)
+    finally:
+        con.close()
+        pg_databases.drop(url)
+    assert row == {"i": 1, "f": 2.5, "budget": Decimal("12.30"), "mean": 3.0, "day": dt.date(2026, 11, 30),
+                   "at": dt.datetime(2026, 11, 30, 8), "t": "é", "j": '{"a": 1}', "l": [1, 2],
+                   "plain": "Elodie Gerard"}
+    duck = db.open_database(":memory:", migrate=False)
+    expected = duck.execute(sql).df()
+    duck.close()
+    assert list(frame.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+
+
+@pytest.mark.postgres
+def test_empty_and_text_lists_have_a_type(pg_databases, pg_templates):
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = db.open_database(url)
+    try:
+        assert db.query(con, "SELECT count(*) AS n FROM unnest(?) AS u(x)", [[]]) == [{"n": 0}]
+        assert db.query(con, "SELECT list_contains(?, 'b') AS found", [["a", "b"]]) == [{"found": True}]
+    finally:
+        con.close()
+        pg_databases.drop(url)

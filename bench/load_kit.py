@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
-import duckdb
 import httpx
 from playwright.sync_api import sync_playwright
 
@@ -56,7 +55,7 @@ class Record:
         return max(self.acks) - self.first_submit
 
 
-def demo_with_participants(path: Path, count: int) -> duckdb.DuckDBPyConnection:
+def demo_with_participants(path: Path, count: int) -> db.Connection:
     """Build the demo in ``path`` with at least ``count`` participants; return the open connection."""
     con = db.open_database(path)
     build_demo(con, seed=42)
@@ -68,7 +67,7 @@ def demo_with_participants(path: Path, count: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def codes_of(con: duckdb.DuckDBPyConnection, count: int) -> list[str]:
+def codes_of(con: db.Connection, count: int) -> list[str]:
     """Return the codes of the first ``count`` participants (by id)."""
     return [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT ?", [count])]
 

@@ -12,8 +12,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import duckdb
-
 from labo_dash import access, clock, db, french, solutions
 from labo_dash.access import Actor, Permission
 from labo_dash.actions import (
@@ -65,7 +63,7 @@ def creation_errors(
 
 
 def create_actions(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     solution_id: int,
     titles: list[str],

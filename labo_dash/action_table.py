@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -113,7 +112,7 @@ def _plan(
 
 
 def save_changes(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     changes: dict[int, dict[str, Any]],
     *,

@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlparse
 
-import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
@@ -179,7 +178,7 @@ def check_update(
     return errors
 
 
-def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict[str, Any]]) -> list[int]:
+def append_updates(cur: db.Cursor, actor: Actor, rows: list[dict[str, Any]]) -> list[int]:
     """Append progress updates (one statement) and audit each; return their ids."""
     if not rows:
         return []
@@ -199,7 +198,7 @@ def append_updates(cur: duckdb.DuckDBPyConnection, actor: Actor, rows: list[dict
     return ids
 
 
-def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]:
+def get_action(con: db.Connection, action_id: int) -> dict[str, Any]:
     """Return an action's fields, provenance (solution, défi, objectives) and current state.
 
     The state (``status``, ``progress`` in %, ``last_update`` date) is the latest point not withdrawn;
@@ -229,7 +228,7 @@ def get_action(con: duckdb.DuckDBPyConnection, action_id: int) -> dict[str, Any]
     }
 
 
-def history(con: duckdb.DuckDBPyConnection, action_id: int) -> pd.DataFrame:
+def history(con: db.Connection, action_id: int) -> pd.DataFrame:
     """Return every progress update of an action, withdrawn ones included, oldest first (its timeline).
 
     Columns: id, reported_on, status, progress (%), comment, evidence_url, reported_by, recorded_at,
@@ -297,7 +296,7 @@ def read_point(
 
 
 def record_update(
-    con: duckdb.DuckDBPyConnection, actor: Actor, action_id: int, *, reported_on: dt.date,
+    con: db.Connection, actor: Actor, action_id: int, *, reported_on: dt.date,
     **point: Unpack[NewPoint],
 ) -> int:
     """Append one progress update (:class:`NewPoint`) to an action; return its id (nothing is overwritten).
@@ -318,7 +317,7 @@ def record_update(
         return append_updates(cur, actor, [row])[0]
 
 
-def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> dt.date | None:
+def stale_since(con: db.Connection, today: dt.date, seminar_id: int = 1) -> dt.date | None:
     """Return the date of the review the « pas de point depuis la dernière revue » alert compares with.
 
     It is the latest review held at least ``stale_after_days`` days (setting, default 14) before ``today``
@@ -329,7 +328,7 @@ def stale_since(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int 
     return review.last_review_date(con, today - dt.timedelta(days=days), seminar_id)
 
 
-def tracker(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
+def tracker(con: db.Connection, today: dt.date, seminar_id: int = 1) -> pd.DataFrame:
     """Return every action with its fields, provenance, current state and flags at ``today``.
 
     ``objectives`` lists the numbers of the objectives its défi is weighted on (ascending, may be empty).

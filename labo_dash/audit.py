@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, rounds, settings
@@ -119,7 +118,7 @@ class AuditFilter:
     until: dt.date | None = None
 
 
-def entities(con: duckdb.DuckDBPyConnection) -> list[str]:
+def entities(con: db.Connection) -> list[str]:
     """Return the kinds of records (codes) present in the log, in the order of their French names."""
     codes = [r["entity"] for r in db.query(con, "SELECT DISTINCT entity FROM audit_log")]
     return sorted(codes, key=lambda code: _sort_key(entity_label(code)))
@@ -263,7 +262,7 @@ def _as_dict(text: object) -> dict[str, Any]:
 
 
 def audit_log(
-    con: duckdb.DuckDBPyConnection, actor: Actor, where: AuditFilter = AuditFilter(), limit: int | None = None
+    con: db.Connection, actor: Actor, where: AuditFilter = AuditFilter(), limit: int | None = None
 ) -> pd.DataFrame:
     """Return the log entries matching ``where``, newest first, in French (organisers only).
 
@@ -306,7 +305,7 @@ def audit_log(
     return frame[[*COLUMNS, "entity_code", "entity_id"]]
 
 
-def count(con: duckdb.DuckDBPyConnection) -> int:
+def count(con: db.Connection) -> int:
     """Return the number of entries in the log."""
     return db.query(con, "SELECT count(*) AS n FROM audit_log")[0]["n"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import db, french, seminar
@@ -33,7 +32,7 @@ MAX_TERRITORY = 80
 
 
 def rate(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     ratings: Mapping[int, int | None],
     *,
@@ -91,7 +90,7 @@ def rate(
                  {"ratings": before} if before else None, after)
 
 
-def ratings_of(con: duckdb.DuckDBPyConnection, participant_id: int) -> dict[int, int | None]:
+def ratings_of(con: db.Connection, participant_id: int) -> dict[int, int | None]:
     """Return a participant's current ratings {objective id: score or None}."""
     rows = db.query(
         con, "SELECT objective_id, score FROM barometer_ratings WHERE participant_id = ?", [participant_id]
@@ -100,7 +99,7 @@ def ratings_of(con: duckdb.DuckDBPyConnection, participant_id: int) -> dict[int,
 
 
 def distribution(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     seminar_id: int = seminar.DEFAULT_SEMINAR,
     *,
     participant_kind: str | None = None,
@@ -123,7 +122,7 @@ def distribution(
 
 
 def respondents(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     seminar_id: int = seminar.DEFAULT_SEMINAR,
     *,
     participant_kind: str | None = None,
@@ -143,7 +142,7 @@ def respondents(
     )[0]["n"]
 
 
-def territories(con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[str]:
+def territories(con: db.Connection, seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[str]:
     """Return the territories that have ratings, alphabetically."""
     rows = db.query(
         con,

@@ -15,8 +15,6 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Required, TypedDict, Unpack
 
-import duckdb
-
 from labo_dash import db, french, seminar
 from labo_dash.access import Actor, Permission, require
 from labo_dash.diagnosis import SESSION, get_finding
@@ -42,7 +40,7 @@ def round_percentages(shares: Mapping[int, float]) -> dict[int, int]:
     return rounded
 
 
-def suggest_weights(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[int, int]:
+def suggest_weights(con: db.Connection, finding_ids: Sequence[int]) -> dict[int, int]:
     """Suggest weights (objective id -> whole %) from findings: each finding splits 1 over its objectives."""
     shares: dict[int, float] = {}
     for finding_id in finding_ids:
@@ -97,7 +95,7 @@ def weights_error(weights: Mapping[int, Weight], labels: Mapping[int, str] | Non
 
 
 def validate_challenge(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     *,
     title: str | None,
     description: str | None,
@@ -155,7 +153,7 @@ def validate_challenge(
     }
 
 
-def _write_links(cur: duckdb.DuckDBPyConnection, challenge_id: int, values: dict[str, Any]) -> None:
+def _write_links(cur: db.Cursor, challenge_id: int, values: dict[str, Any]) -> None:
     cur.execute("DELETE FROM challenge_objectives WHERE challenge_id = ?", [challenge_id])
     cur.execute("DELETE FROM challenge_findings WHERE challenge_id = ?", [challenge_id])
     cur.execute(
@@ -180,7 +178,7 @@ class ChallengeFields(TypedDict, total=False):
 
 
 def create_challenge(
-    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR,
+    con: db.Connection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR,
     **fields: Unpack[ChallengeFields],
 ) -> int:
     """Save a new défi; return its id. Raises PermissionDenied, or ValidationError with one French message
@@ -214,7 +212,7 @@ class Challenge:
     finding_ids: list[int]
 
 
-def get_challenge(con: duckdb.DuckDBPyConnection, challenge_id: int) -> Challenge:
+def get_challenge(con: db.Connection, challenge_id: int) -> Challenge:
     """Return an active défi with its weights and finding ids, or raise NotFound."""
     rows = db.query(
         con, "SELECT id, seminar_id, workshop_id, title, description, selected, created_at FROM challenges "
@@ -238,7 +236,7 @@ def _snapshot(challenge: Challenge) -> dict[str, Any]:
 
 
 def update_challenge(
-    con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int, **fields: Unpack[ChallengeFields]
+    con: db.Connection, actor: Actor, challenge_id: int, **fields: Unpack[ChallengeFields]
 ) -> None:
     """Replace a défi's title, description, weights (in %) and findings (its workshop stays)."""
     require(actor, Permission.DIAGNOSIS_WRITE)
@@ -262,7 +260,7 @@ def update_challenge(
         db.audit(cur, actor, "challenge", challenge_id, "update", _snapshot(before), values)
 
 
-def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id: int) -> None:
+def delete_challenge(con: db.Connection, actor: Actor, challenge_id: int) -> None:
     """Delete a défi (soft), unless it has already been put to a vote."""
     require(actor, Permission.DIAGNOSIS_WRITE)
     before = get_challenge(con, challenge_id)
@@ -283,7 +281,7 @@ def delete_challenge(con: duckdb.DuckDBPyConnection, actor: Actor, challenge_id:
 
 
 def list_challenges(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR
+    con: db.Connection, seminar_id: int = seminar.DEFAULT_SEMINAR
 ) -> list[dict[str, Any]]:
     """Return the active défis in creation order, with weights {objective number: fraction}."""
     rows = db.query(
@@ -310,12 +308,12 @@ def list_challenges(
     return rows
 
 
-def provenance(con: duckdb.DuckDBPyConnection, challenge_id: int) -> list[dict[str, Any]]:
+def provenance(con: db.Connection, challenge_id: int) -> list[dict[str, Any]]:
     """Return the findings a défi comes from, with their state and, for merged ones, their sources."""
     return provenances(con, [challenge_id])[challenge_id]
 
 
-def provenances(con: duckdb.DuckDBPyConnection, challenge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def provenances(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Return :func:`provenance` for several défis in one query: {challenge id: findings, by finding id}."""
     rows = db.query(
         con,

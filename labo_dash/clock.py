@@ -22,10 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import duckdb
 import pandas as pd
 
-from labo_dash import settings
+from labo_dash import db, settings
 from labo_dash.config import NOW_VARIABLE, parse_instant
 from labo_dash.instant import frozen, now, stored, stored_now
 
@@ -35,12 +34,12 @@ __all__ = [  # the instant itself lives below the database layer (labo_dash.inst
 ]
 
 
-def zone_name(con: duckdb.DuckDBPyConnection) -> str:
+def zone_name(con: db.Connection) -> str:
     """Return the seminar's IANA time zone name (setting ``time_zone``, default ``Europe/Paris``)."""
     return str(settings.get_setting(con, "time_zone"))
 
 
-def zone(con: duckdb.DuckDBPyConnection) -> ZoneInfo:
+def zone(con: db.Connection) -> ZoneInfo:
     """Return the seminar's time zone."""
     return ZoneInfo(zone_name(con))
 
@@ -54,11 +53,11 @@ def local(instant: dt.datetime | pd.Timestamp, tz: dt.tzinfo) -> dt.datetime:
     return instant.astimezone(tz)
 
 
-def local_now(con: duckdb.DuckDBPyConnection) -> dt.datetime:
+def local_now(con: db.Connection) -> dt.datetime:
     """Return the current instant in the seminar's local time (aware)."""
     return local(now(), zone(con))
 
 
-def today(con: duckdb.DuckDBPyConnection) -> dt.date:
+def today(con: db.Connection) -> dt.date:
     """Return the seminar's local date now: the "today" of every form, review and overdue check."""
     return local_now(con).date()

@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-import duckdb
-
 from labo_dash import db, diagnosis, participants, solutions, voting
 from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import NotFound, ValidationError
@@ -111,14 +109,14 @@ _COLUMNS = """
 """
 
 
-def _author(con: duckdb.DuckDBPyConnection, code: str) -> participants.Participant:
+def _author(con: db.Connection, code: str) -> participants.Participant:
     person = participants.participant_by_code(con, code)
     if person is None:
         raise NotFound(voting.UNKNOWN_CODE)
     return person
 
 
-def retained_challenges(con: duckdb.DuckDBPyConnection, seminar_id: int) -> list[RetainedChallenge]:
+def retained_challenges(con: db.Connection, seminar_id: int) -> list[RetainedChallenge]:
     """Return the défis retained for the afternoon, the only ones a phone may post for."""
     return [RetainedChallenge(**row) for row in db.query(
         con,
@@ -129,7 +127,7 @@ def retained_challenges(con: duckdb.DuckDBPyConnection, seminar_id: int) -> list
 
 
 def _finding_values(
-    con: duckdb.DuckDBPyConnection, seminar_id: int, participant_kind: str | None, fields: Mapping[str, Any]
+    con: db.Connection, seminar_id: int, participant_kind: str | None, fields: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check a finding post with the scribes' rules (raises ValidationError, fields keyed as diagnosis's)."""
     return diagnosis.validate_finding(
@@ -140,7 +138,7 @@ def _finding_values(
 
 
 def _solution_values(
-    con: duckdb.DuckDBPyConnection, seminar_id: int, fields: Mapping[str, Any]
+    con: db.Connection, seminar_id: int, fields: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check a solution post: the solutions' limits, for a retained défi (raises ValidationError)."""
     challenge_id = fields.get("challenge_id")
@@ -165,7 +163,7 @@ def _as_post(values: Mapping[str, Any]) -> dict[str, Any]:
             "objective_ids": list(values["objective_ids"]), "text": values["text"], "description": None}
 
 
-def _insert(con: duckdb.DuckDBPyConnection, person: participants.Participant, post: Mapping[str, Any]) -> int:
+def _insert(con: db.Connection, person: participants.Participant, post: Mapping[str, Any]) -> int:
     """Write a post in one INSERT; the same post sent twice while pending (a double tap) is kept once."""
     params = [person.seminar_id, person.id, post["kind"], post["workshop_id"], post["challenge_id"],
               post["objective_ids"], post["text"], post["description"]]
@@ -194,7 +192,7 @@ def _insert(con: duckdb.DuckDBPyConnection, person: participants.Participant, po
 
 
 def post_finding(
-    con: duckdb.DuckDBPyConnection, actor: Actor, code: str, *,
+    con: db.Connection, actor: Actor, code: str, *,
     workshop_id: int | None, kind: str | None, text: str | None, objective_ids: Iterable[int],
 ) -> int:
     """Post a frein, levier or constat for a morning workshop, from the participant holding ``code``.
@@ -214,7 +212,7 @@ def post_finding(
 
 
 def post_solution(
-    con: duckdb.DuckDBPyConnection, actor: Actor, code: str, *,
+    con: db.Connection, actor: Actor, code: str, *,
     challenge_id: int | None, title: str | None, description: str | None = None,
 ) -> int:
     """Post a solution for a retained défi, from the participant holding ``code``.
@@ -232,7 +230,7 @@ def post_solution(
     return _insert(con, person, _as_post(values))
 
 
-def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Contribution:
+def get_contribution(con: db.Connection, contribution_id: int) -> Contribution:
     """Return one post with its author's name and kind, workshop and défi titles; raise NotFound."""
     rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.id = ?", [contribution_id])
     if not rows:
@@ -241,7 +239,7 @@ def get_contribution(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Co
 
 
 def list_contributions(
-    con: duckdb.DuckDBPyConnection, seminar_id: int, status: ContributionStatus = ContributionStatus.PENDING
+    con: db.Connection, seminar_id: int, status: ContributionStatus = ContributionStatus.PENDING
 ) -> list[Contribution]:
     """Return the seminar's posts of one status (pending, accepted, rejected), oldest first."""
     rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.seminar_id = ? AND c.status = ? ORDER BY c.id",
@@ -250,7 +248,7 @@ def list_contributions(
 
 
 def participant_contributions(
-    con: duckdb.DuckDBPyConnection, participant_id: int, limit: int = 20
+    con: db.Connection, participant_id: int, limit: int = 20
 ) -> list[Contribution]:
     """Return a participant's latest posts (newest first, at most ``limit``)."""
     rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.participant_id = ? ORDER BY c.id DESC LIMIT ?",
@@ -258,7 +256,7 @@ def participant_contributions(
     return [Contribution.from_row(row) for row in rows]
 
 
-def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, int]:
+def status_counts(con: db.Connection, seminar_id: int) -> dict[str, int]:
     """Return the number of posts per status: {"pending": n, "accepted": n, "rejected": n}."""
     rows = db.query(
         con, "SELECT status, count(*) AS n FROM contributions WHERE seminar_id = ? GROUP BY status",
@@ -267,7 +265,7 @@ def status_counts(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, 
     return {status: 0 for status in STATUSES} | {r["status"]: r["n"] for r in rows}
 
 
-def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Contribution:
+def _pending(con: db.Connection, contribution_id: int) -> Contribution:
     post = get_contribution(con, contribution_id)
     if post.status != ContributionStatus.PENDING:
         raise ValidationError(
@@ -275,7 +273,7 @@ def _pending(con: duckdb.DuckDBPyConnection, contribution_id: int) -> Contributi
     return post
 
 
-def _checked(con: duckdb.DuckDBPyConnection, post: Contribution, edits: Mapping[str, Any] | None
+def _checked(con: db.Connection, post: Contribution, edits: Mapping[str, Any] | None
              ) -> dict[str, Any]:
     """Return the post's values with ``edits`` applied, checked by the finding's or solution's rules."""
     fields = {**asdict(post), **(edits or {})}
@@ -291,7 +289,7 @@ def _snapshot(post: Contribution) -> dict[str, Any]:
 
 
 def update_contribution(
-    con: duckdb.DuckDBPyConnection, actor: Actor, contribution_id: int, edits: Mapping[str, Any]
+    con: db.Connection, actor: Actor, contribution_id: int, edits: Mapping[str, Any]
 ) -> None:
     """Edit a pending post before moderation (audited before/after); it stays pending.
 
@@ -318,7 +316,7 @@ def update_contribution(
 
 
 def accept_contribution(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     contribution_id: int,
     edits: Mapping[str, Any] | None = None,
@@ -374,7 +372,7 @@ def accept_contribution(
     return diagnosis.merge_findings(con, actor, sources, **diagnosis.merge_defaults(con, sources))
 
 
-def reject_contribution(con: duckdb.DuckDBPyConnection, actor: Actor, contribution_id: int) -> None:
+def reject_contribution(con: db.Connection, actor: Actor, contribution_id: int) -> None:
     """Reject a pending post: it is kept, marked rejected by ``actor`` now (UTC), audited.
 
     Raises ValidationError when it was moderated meanwhile, NotFound when it does not exist.

@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Unpack
 
-import duckdb
-
 from labo_dash import access, clock, db, french
 from labo_dash.access import Actor, Permission
 from labo_dash.actions import NewPoint, append_updates, clean, read_point
@@ -42,7 +40,7 @@ def _check_reason(reason: str | None) -> dict[str, str]:
     return {}
 
 
-def _point(cur: duckdb.DuckDBPyConnection, update_id: int) -> dict[str, Any]:
+def _point(cur: db.Cursor, update_id: int) -> dict[str, Any]:
     """Return a point that may be withdrawn (inside the caller's transaction), or raise in French."""
     cur.execute(_POINT, [update_id])
     row = cur.fetchone()
@@ -59,7 +57,7 @@ def _point(cur: duckdb.DuckDBPyConnection, update_id: int) -> dict[str, Any]:
 
 
 def _withdraw(
-    cur: duckdb.DuckDBPyConnection,
+    cur: db.Cursor,
     actor: Actor,
     point: dict[str, Any],
     reason: str,
@@ -85,7 +83,7 @@ def _withdraw(
 
 
 def withdraw_update(
-    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None, *, today: dt.date
+    con: db.Connection, actor: Actor, update_id: int, reason: str | None, *, today: dt.date
 ) -> None:
     """Withdraw a wrong progress point, with a reason; the point stays in the history, struck through.
 
@@ -105,7 +103,7 @@ def withdraw_update(
 
 
 def replace_update(
-    con: duckdb.DuckDBPyConnection, actor: Actor, update_id: int, reason: str | None,
+    con: db.Connection, actor: Actor, update_id: int, reason: str | None,
     **point: Unpack[NewPoint],
 ) -> int:
     """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.

@@ -33,6 +33,7 @@ from labo_dash.dbfile import open_file
 from labo_dash.dbfile import write_lock as write_lock
 
 Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
+Cursor = duckdb.DuckDBPyConnection | postgres.PgCursor  # a DuckDB cursor is a connection object
 _connections: dict[str, Connection] = {}
 _connect_lock = threading.Lock()
 
@@ -153,7 +154,7 @@ def _migrating(con: Connection) -> AbstractContextManager[object]:
 
 
 @contextmanager
-def transaction(con: Connection, *topics: Topic) -> Iterator[Any]:
+def transaction(con: Connection, *topics: Topic) -> Iterator[Cursor]:
     """Yield a cursor inside one transaction: committed on success, rolled back on any error.
 
     Its first statement bumps the version of each of ``topics`` (every topic when none is named: the safe
@@ -219,7 +220,7 @@ def query_df(con: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()
 
 
 def audit(
-    cur: Any,
+    cur: Cursor,
     actor: Any,
     entity: str,
     entity_id: int | None,

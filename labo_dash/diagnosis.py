@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import db, french, seminar
@@ -43,7 +42,7 @@ def _clean(value: str | None) -> str:
 
 
 def validate_finding(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     *,
     workshop_id: int | None,
     kind: str | None,
@@ -83,7 +82,7 @@ def validate_finding(
 
 
 def _insert_finding(
-    cur: duckdb.DuckDBPyConnection, seminar_id: int, values: dict[str, Any], created_at: Any = None
+    cur: db.Cursor, seminar_id: int, values: dict[str, Any], created_at: Any = None
 ) -> int:
     [(finding_id,)] = cur.execute(
         "INSERT INTO findings (seminar_id, workshop_id, kind, text, group_label, participant_kind, "
@@ -99,7 +98,7 @@ def _insert_finding(
 
 
 def add_finding(
-    con: duckdb.DuckDBPyConnection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
+    con: db.Connection, actor: Actor, *, seminar_id: int = seminar.DEFAULT_SEMINAR, **fields: Any
 ) -> int:
     """Save one finding (workshop_id, kind, text, objective_ids, group_label, participant_kind)."""
     require(actor, Permission.DIAGNOSIS_WRITE)
@@ -109,7 +108,7 @@ def add_finding(
 
 
 def record_finding(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: dict[str, Any]
+    cur: db.Cursor, actor: Actor, seminar_id: int, values: dict[str, Any]
 ) -> int:
     """Insert and audit a finding inside the caller's transaction; ``values`` come from validate_finding.
 
@@ -143,7 +142,7 @@ class Finding:
         return self.deleted_at is None and self.merged_into is None
 
 
-def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
+def get_finding(con: db.Connection, finding_id: int) -> Finding:
     """Return one finding with its objective ids, or raise NotFound."""
     rows = db.query(
         con,
@@ -159,7 +158,7 @@ def get_finding(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
     return Finding(**rows[0])
 
 
-def _active(con: duckdb.DuckDBPyConnection, finding_id: int) -> Finding:
+def _active(con: db.Connection, finding_id: int) -> Finding:
     finding = get_finding(con, finding_id)
     if not finding.active:
         raise NotFound(f"Le constat n° {finding_id} a été supprimé ou fusionné entre-temps.")
@@ -171,7 +170,7 @@ def _snapshot(finding: Finding) -> dict[str, Any]:
     return {k: value for k, value in asdict(finding).items() if k in keys}
 
 
-def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int, **fields: Any) -> int:
+def update_finding(con: db.Connection, actor: Actor, finding_id: int, **fields: Any) -> int:
     """Replace the fields of an active finding (same fields as :func:`add_finding`); return its id.
 
     DuckDB cannot update a foreign-key column of a row that other rows reference, so moving a finding
@@ -208,7 +207,7 @@ def update_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
     return finding_id
 
 
-def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int) -> None:
+def delete_finding(con: db.Connection, actor: Actor, finding_id: int) -> None:
     """Delete an active finding (soft: it stays in the défis' provenance and the audit log)."""
     require(actor, Permission.DIAGNOSIS_WRITE)
     before = _active(con, finding_id)
@@ -217,7 +216,7 @@ def delete_finding(con: duckdb.DuckDBPyConnection, actor: Actor, finding_id: int
         db.audit(cur, actor, "finding", finding_id, "delete", _snapshot(before), None)
 
 
-def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -> dict[str, Any]:
+def merge_defaults(con: db.Connection, finding_ids: Sequence[int]) -> dict[str, Any]:
     """Suggest the merged finding: the longest text, the most frequent kind, the union of objectives."""
     findings = [_active(con, i) for i in finding_ids]
     kinds = [f.kind for f in findings]
@@ -232,7 +231,7 @@ def merge_defaults(con: duckdb.DuckDBPyConnection, finding_ids: Sequence[int]) -
 
 
 def merge_findings(
-    con: duckdb.DuckDBPyConnection, actor: Actor, finding_ids: Sequence[int], **fields: Any
+    con: db.Connection, actor: Actor, finding_ids: Sequence[int], **fields: Any
 ) -> int:
     """Merge two or more active findings into a new one that keeps them as its sources; return its id."""
     require(actor, Permission.DIAGNOSIS_WRITE)
@@ -272,7 +271,7 @@ _FINDINGS_SQL = """
 
 
 def list_findings(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     seminar_id: int = seminar.DEFAULT_SEMINAR,
     *,
     workshop_id: int | None = None,
@@ -289,7 +288,7 @@ def list_findings(
     return rows
 
 
-def sources(con: duckdb.DuckDBPyConnection, finding_id: int) -> list[dict[str, Any]]:
+def sources(con: db.Connection, finding_id: int) -> list[dict[str, Any]]:
     """Return the findings merged into ``finding_id`` (directly), oldest first."""
     return db.query(
         con,
@@ -311,7 +310,7 @@ _OBJECTIVE_COUNTS = """
 
 
 def objective_counts(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = seminar.DEFAULT_SEMINAR, *,
+    con: db.Connection, seminar_id: int = seminar.DEFAULT_SEMINAR, *,
     workshop_id: int | None = None, kind: str | None = None,
 ) -> pd.DataFrame:
     """Count active findings per objective and kind (every pair, zeros included): columns ``number``,

@@ -21,7 +21,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import access, backup, clock, db, french, imports, settings
@@ -79,7 +78,7 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _fresh_codes(cur: duckdb.DuckDBPyConnection, n: int) -> list[str]:
+def _fresh_codes(cur: db.Cursor, n: int) -> list[str]:
     """Return ``n`` distinct codes that no participant holds yet."""
     taken = {row[0] for row in cur.execute("SELECT code FROM participants WHERE code IS NOT NULL").fetchall()}
     codes: list[str] = []
@@ -125,7 +124,7 @@ def clean_participant(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _insert(
-    cur: duckdb.DuckDBPyConnection, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool,
+    cur: db.Cursor, seminar_id: int, rows: Sequence[dict[str, Any]], self_registered: bool,
     checked_in_at: dt.datetime | None = None,
 ) -> list[Registered]:
     """Insert cleaned participants with fresh codes in one statement; return them with their id and code.
@@ -146,7 +145,7 @@ def _insert(
 
 
 def register_participant(
-    con: duckdb.DuckDBPyConnection, actor: Actor, values: Mapping[str, Any], seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, actor: Actor, values: Mapping[str, Any], seminar_id: int = DEFAULT_SEMINAR
 ) -> Registered:
     """Register one participant (organisers); return it with its ``id`` and new ``code``."""
     access.require(actor, Permission.PARTICIPANTS_WRITE)
@@ -154,7 +153,7 @@ def register_participant(
 
 
 def self_register(
-    con: duckdb.DuckDBPyConnection, actor: Actor, values: Mapping[str, Any], *,
+    con: db.Connection, actor: Actor, values: Mapping[str, Any], *,
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> Registered:
     """Register a walk-in from their phone, when organisers allow it; return them with their ``code``.
@@ -170,7 +169,7 @@ def self_register(
 
 
 def _register(
-    con: duckdb.DuckDBPyConnection, actor: Actor, row: dict[str, Any], seminar_id: int, *, walk_in: bool
+    con: db.Connection, actor: Actor, row: dict[str, Any], seminar_id: int, *, walk_in: bool
 ) -> Registered:
     """Insert and audit one cleaned participant; a walk-in is checked in at once (they are in the room)."""
     checked_in_at = clock.stored_now() if walk_in else None
@@ -181,7 +180,7 @@ def _register(
     return created
 
 
-def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> Participant | None:
+def participant_by_code(con: db.Connection, code: str) -> Participant | None:
     """Return the participant holding ``code`` (spaces, dashes and case ignored), or None."""
     code = re.sub(r"[\s\-.]", "", code or "").upper()
     if len(code) != CODE_LENGTH:
@@ -196,7 +195,7 @@ def participant_by_code(con: duckdb.DuckDBPyConnection, code: str) -> Participan
 
 
 def list_participants(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
 ) -> pd.DataFrame:
     """Return the seminar's participants in alphabetical order, with their code.
 
@@ -226,7 +225,7 @@ CHECK_IN_SQL = (
 
 
 def today_window(
-    con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None
+    con: db.Connection, now: dt.datetime | None = None
 ) -> tuple[dt.datetime, dt.datetime]:
     """Return the seminar's local day holding ``now`` (aware, default :func:`labo_dash.clock.now`) as stored
     instants ``(start, end)``: naive UTC, start included, end excluded; the parameters of :data:`PRESENT_SQL`.
@@ -242,20 +241,20 @@ def today_window(
 
 
 def check_in_parameters(
-    con: duckdb.DuckDBPyConnection, participant_id: int, now: dt.datetime | None = None
+    con: db.Connection, participant_id: int, now: dt.datetime | None = None
 ) -> list[Any]:
     """Return the parameters of :data:`CHECK_IN_SQL` to check ``participant_id`` in at ``now`` (aware UTC)."""
     now = now or clock.now()
     return [clock.stored(now), participant_id, *today_window(con, now)]
 
 
-def is_present(con: duckdb.DuckDBPyConnection, person: Participant, now: dt.datetime | None = None) -> bool:
+def is_present(con: db.Connection, person: Participant, now: dt.datetime | None = None) -> bool:
     """Whether ``person`` checked in on today's local day (the seminar's, at ``now``)."""
     start, end = today_window(con, now)
     return person.checked_in_at is not None and start <= person.checked_in_at < end
 
 
-def check_in(con: duckdb.DuckDBPyConnection, person: Participant, now: dt.datetime | None = None) -> None:
+def check_in(con: db.Connection, person: Participant, now: dt.datetime | None = None) -> None:
     """Check ``person`` in (present today) at ``now`` (aware UTC, default :func:`labo_dash.clock.now`).
 
     ``person`` is read by :func:`participant_by_code`. Nothing is written when they already checked in
@@ -271,7 +270,7 @@ def check_in(con: duckdb.DuckDBPyConnection, person: Participant, now: dt.dateti
 
 
 def set_presence(
-    con: duckdb.DuckDBPyConnection, actor: Actor, present_ids: Sequence[int],
+    con: db.Connection, actor: Actor, present_ids: Sequence[int],
     seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None,
 ) -> int:
     """Make exactly ``present_ids`` the seminar's present participants today, in one transaction; audited.
@@ -325,7 +324,7 @@ class Presence:
 
 
 def presence(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, now: dt.datetime | None = None
 ) -> Presence:
     """Return the seminar's count of participants present today (at ``now``) among the registered ones."""
     row = db.query(
@@ -338,7 +337,7 @@ def presence(
 
 
 def read_participants(
-    con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, data: bytes, filename: str = "", seminar_id: int = DEFAULT_SEMINAR
 ) -> imports.Preview:
     """Read and check a participants file (CSV or .xlsx); return the rows to add, or raise ImportRejected.
 
@@ -373,7 +372,7 @@ def read_participants(
 
 
 def import_participants(
-    con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
+    con: db.Connection, actor: Actor, data: bytes, filename: str = "",
     seminar_id: int = DEFAULT_SEMINAR,
 ) -> list[Registered]:
     """Register every person of a file in one transaction (all or nothing); return them (with ``line``),

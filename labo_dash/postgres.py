@@ -115,7 +115,7 @@ def translate(sql: str) -> str:
     )
 
 
-class _EmptyList(list):  # type: ignore[type-arg]
+class _EmptyList(list):
     """An empty list parameter: PostgreSQL needs a type for it, where DuckDB does not."""
 
 
@@ -143,7 +143,7 @@ class PgCursor:
         self._held: psycopg.Connection | None = None
         self._rows: list[tuple[Any, ...]] = []
         self._at = 0
-        self.description: list[tuple[Any, ...]] | None = None
+        self.description: list[tuple[Any, ...]] = []  # DB-API's, empty when a statement returns no rows
         self._types: list[int] = []
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PgCursor:
@@ -187,7 +187,7 @@ class PgCursor:
     def _result(self, cur: psycopg.RawCursor | None) -> None:
         self._at = 0
         if cur is None or cur.description is None:
-            self._rows, self.description, self._types = [], None, []
+            self._rows, self.description, self._types = [], [], []
             return
         self._rows = cur.fetchall()
         self.description = [(c.name, c.type_code, None, None, c.precision, c.scale, None)
@@ -208,10 +208,10 @@ class PgCursor:
 
     def fetch_arrow_table(self) -> pa.Table:
         """Return the remaining rows as an Arrow table (types as DuckDB would give them)."""
-        names = [d[0] for d in self.description or []]
+        names = [d[0] for d in self.description]
         rows = self.fetchall()
         arrays = []
-        for i, (oid, description) in enumerate(zip(self._types, self.description or [], strict=True)):
+        for i, (oid, description) in enumerate(zip(self._types, self.description, strict=True)):
             kind = _arrow_type(oid, description)
             values = [row[i] for row in rows]
             if kind == pa.float64():

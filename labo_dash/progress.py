@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 
-import duckdb
 import pandas as pd
 
 from labo_dash import clock, db, french
@@ -131,7 +130,7 @@ _OBJECTIVE_GROUPS = """
 """
 
 
-def action_states_over(con: duckdb.DuckDBPyConnection, dates: list[dt.date]) -> pd.DataFrame:
+def action_states_over(con: db.Connection, dates: list[dt.date]) -> pd.DataFrame:
     """Return every action's state at the end of each of ``dates`` (column ``as_of``), in one query.
 
     ``created_on`` is the seminar's local date of the action's creation (``created_at`` is UTC).
@@ -139,7 +138,7 @@ def action_states_over(con: duckdb.DuckDBPyConnection, dates: list[dt.date]) -> 
     return db.query_df(con, _STATES, [list(dates), clock.zone_name(con)])
 
 
-def action_states(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+def action_states(con: db.Connection, as_of: dt.date) -> pd.DataFrame:
     """Return every action with its status and % as known at the end of ``as_of`` (from the history)."""
     return action_states_over(con, [as_of]).drop(columns=["as_of"])
 
@@ -175,7 +174,7 @@ def rollup_groups(states: pd.DataFrame, membership: pd.DataFrame, key: str) -> p
 
 
 def _by_group(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     sql: str,
     key: str,
     labels: list[str],
@@ -199,7 +198,7 @@ def _by_group(
 
 
 def progress_by_challenge(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id: int = 1
+    con: db.Connection, as_of: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return every défi (selected ones and those with actions) with its rolled-up progress at ``as_of``."""
     frame = _by_group(con, _CHALLENGE_GROUPS, "challenge_id", ["title", "selected"], [as_of], seminar_id)
@@ -207,14 +206,14 @@ def progress_by_challenge(
 
 
 def progress_by_objective(
-    con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id: int = 1
+    con: db.Connection, as_of: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return the five objectives with the rolled-up progress of their actions at ``as_of``."""
     return objective_progress_over(con, [as_of], seminar_id).drop(columns=["as_of"])
 
 
 def objective_progress_over(
-    con: duckdb.DuckDBPyConnection, dates: list[dt.date], seminar_id: int = 1
+    con: db.Connection, dates: list[dt.date], seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return the rolled-up progress of every objective at the end of each of ``dates`` (column ``as_of``)."""
     labels = ["number", "short_label", "title"]

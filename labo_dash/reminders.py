@@ -17,11 +17,10 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-import duckdb
 import icalendar
 import pandas as pd
 
-from labo_dash import actions, clock, french, imports, progress, review
+from labo_dash import actions, clock, db, french, imports, progress, review
 
 COLUMNS = ["pilot", "pilot_person", "pilot_structure", "id", "title", "challenge", "due_date", "status",
            "progress", "last_update", "due", "silent", "reason"]
@@ -40,7 +39,7 @@ def pilot_label(person: object, structure: object) -> str:
     return person or structure or NO_PILOT
 
 
-def suggested_next_review(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> dt.date:
+def suggested_next_review(con: db.Connection, today: dt.date, seminar_id: int = 1) -> dt.date:
     """Return a likely date for the next review: the same day of the month as the latest review, in the
     first month that puts it after ``today`` (local dates); 30 days from today when no review exists."""
     last = review.last_review_date(con, today, seminar_id)
@@ -59,7 +58,7 @@ def _date(value: object) -> dt.date | None:
 
 
 def reminders(
-    con: duckdb.DuckDBPyConnection, today: dt.date, next_review: dt.date, seminar_id: int = 1
+    con: db.Connection, today: dt.date, next_review: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return one row per pilot and action to remind them of, ordered by pilot then due date.
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import db, french, majority
@@ -60,7 +59,7 @@ class Counts:
         return Counts(self.entries[self.entries["kind"] == kind], {kind: self.voters[kind]})
 
 
-def ballot_counts(con: duckdb.DuckDBPyConnection, round_id: int) -> Counts:
+def ballot_counts(con: db.Connection, round_id: int) -> Counts:
     """Return the round's current ballots counted per participant kind, item and value."""
     voters = db.query(con, _VOTERS, [round_id])
     return Counts(db.query_df(con, _COUNTS, [round_id]), {r["kind"]: int(r["voters"]) for r in voters})
@@ -91,7 +90,7 @@ _TURNOUT = """
 """
 
 
-def turnout(con: duckdb.DuckDBPyConnection, round_id: int) -> Turnout:
+def turnout(con: db.Connection, round_id: int) -> Turnout:
     """Return the round's turnout (0 sur 0 for a round that does not exist)."""
     rows = db.query(con, _TURNOUT, [round_id])
     return Turnout(**rows[0]) if rows else Turnout(0, 0)
@@ -126,7 +125,7 @@ def _competition_ranks(scores: pd.Series) -> pd.Series:
     return scores.rank(method="min", ascending=False).astype(int)
 
 
-def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def round_results(con: db.Connection, round_id: int) -> pd.DataFrame:
     """Return one row per item, best first: rank (shared when tied), score text, share, gauge, sentence.
 
     The round's one ranking, for every method: dots and approval rank by total (more is better),
@@ -185,7 +184,7 @@ def round_results(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     return base.sort_values(["rank", "position"]).drop(columns="position").reset_index(drop=True)
 
 
-def ranking(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def ranking(con: db.Connection, round_id: int) -> pd.DataFrame:
     """Return the round's ranking as every view shows it: item_id, rank (1 = best), tied, best first.
 
     Taken from :func:`round_results` (the one ranking); format a rank with :func:`labo_dash.french.rank`.
@@ -194,7 +193,7 @@ def ranking(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
 
 
 def merit_profiles(
-    con: duckdb.DuckDBPyConnection, round_id: int, ranked: pd.DataFrame | None = None
+    con: db.Connection, round_id: int, ranked: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Return the merit profile of a majority-judgment round: item, rank, grade (with "Pas d'avis"), share.
 
@@ -232,7 +231,7 @@ def merit_profiles(
     return pd.DataFrame(rows, columns=columns)
 
 
-def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def split_by_kind(con: db.Connection, round_id: int) -> pd.DataFrame:
     """Return the results per participant kind: kind label, voters, item_id, item title, score, value.
 
     Dots: share of that kind's dots; approval: share of that kind's voters who approved; majority
@@ -267,7 +266,7 @@ def split_by_kind(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["kind", "voters", "item_id", "title", "value", "score"])
 
 
-def support_shares(con: duckdb.DuckDBPyConnection, round_id: int) -> dict[int, float]:
+def support_shares(con: db.Connection, round_id: int) -> dict[int, float]:
     """Return each item's share of the round's support (summing to 1; all 0 before any vote)."""
     rnd = get_round(con, round_id)
     item_ids = [i.id for i in round_items(con, round_id)]
@@ -292,7 +291,7 @@ _ITEM_WEIGHTS = {
 }
 
 
-def objective_spread(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def objective_spread(con: db.Connection, round_id: int) -> pd.DataFrame:
     """Return the round's support spread over the objectives: number, short_label, title, support."""
     rnd = get_round(con, round_id)
     shares = support_shares(con, round_id)
@@ -307,7 +306,7 @@ def objective_spread(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFr
     return objectives.drop(columns="id")
 
 
-def volunteers(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
+def volunteers(con: db.Connection, round_id: int) -> pd.DataFrame:
     """Return who ticked « je veux contribuer » in their current ballot: item, name, structure, kind."""
     return db.query_df(
         con,

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import access, clock, db, french, progress, seminar
@@ -53,7 +52,7 @@ def reading_date(month: dt.date, today: dt.date) -> dt.date:
     return min(month_end(month), today)
 
 
-def review_months(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = 1) -> list[dt.date]:
+def review_months(con: db.Connection, today: dt.date, seminar_id: int = 1) -> list[dt.date]:
     """Return the months a review can look at, oldest first: from the first follow-up activity to today."""
     first = db.query(
         con,
@@ -75,7 +74,7 @@ def review_months(con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: in
     return months
 
 
-def reviews(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
+def reviews(con: db.Connection, seminar_id: int = 1) -> pd.DataFrame:
     """Return the recorded reviews (month, meeting date, notes, number of decisions), latest first."""
     return db.query_df(
         con,
@@ -96,7 +95,7 @@ class Meeting:
     notes: str | None
 
 
-def get_review(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> Meeting | None:
+def get_review(con: db.Connection, month: dt.date, seminar_id: int = 1) -> Meeting | None:
     """Return the review recorded for ``month``, or None."""
     rows = db.query(
         con,
@@ -106,7 +105,7 @@ def get_review(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int =
     return Meeting(**rows[0]) if rows else None
 
 
-def previous_review_month(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> dt.date:
+def previous_review_month(con: db.Connection, month: dt.date, seminar_id: int = 1) -> dt.date:
     """Return the month of the latest review before ``month`` (the month before when there is none)."""
     row = db.query(
         con,
@@ -116,7 +115,7 @@ def previous_review_month(con: duckdb.DuckDBPyConnection, month: dt.date, semina
     return row["month"] or previous_month(month)
 
 
-def last_review_date(con: duckdb.DuckDBPyConnection, as_of: dt.date, seminar_id: int = 1) -> dt.date | None:
+def last_review_date(con: db.Connection, as_of: dt.date, seminar_id: int = 1) -> dt.date | None:
     """Return the date of the latest review meeting on or before ``as_of`` (its month's end if undated)."""
     rows = db.query(
         con,
@@ -167,7 +166,7 @@ def _category(row: pd.Series) -> str:
 
 
 def compare(
-    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = 1
+    con: db.Connection, month: dt.date, today: dt.date, seminar_id: int = 1
 ) -> Comparison:
     """Compare every action at the end of ``month`` with the end of the previous review's month."""
     month = month_start(month)
@@ -205,7 +204,7 @@ def compare(
 
 
 def objective_history(
-    con: duckdb.DuckDBPyConnection, months: list[dt.date], today: dt.date, seminar_id: int = 1
+    con: db.Connection, months: list[dt.date], today: dt.date, seminar_id: int = 1
 ) -> pd.DataFrame:
     """Return the rolled-up progress of every objective at the end of each month of ``months``."""
     frame = progress.objective_progress_over(con, [reading_date(m, today) for m in months], seminar_id)
@@ -249,7 +248,7 @@ def _with_before(now: pd.DataFrame, before: pd.DataFrame, key: str) -> pd.DataFr
 
 
 def monthly_review(
-    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = 1
+    con: db.Connection, month: dt.date, today: dt.date, seminar_id: int = 1
 ) -> MonthlyReview:
     """Return the review of ``month`` (read at its end, or ``today`` for the current month)."""
     comparison = compare(con, month, today, seminar_id)
@@ -275,7 +274,7 @@ def monthly_review(
     )
 
 
-def _inserted_id(cursor: duckdb.DuckDBPyConnection) -> int:
+def _inserted_id(cursor: db.Cursor) -> int:
     """Return the id given back by an ``INSERT ... RETURNING id`` just run on ``cursor``."""
     row = cursor.fetchone()
     if row is None:  # cannot happen: RETURNING gives back the inserted row
@@ -283,7 +282,7 @@ def _inserted_id(cursor: duckdb.DuckDBPyConnection) -> int:
     return int(row[0])
 
 
-def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, seminar_id: int) -> int:
+def _ensure_review(cur: db.Cursor, actor: Actor, month: dt.date, seminar_id: int) -> int:
     """Return the id of ``month``'s review, creating it (audited) inside the caller's transaction."""
     row = cur.execute(
         "SELECT id FROM reviews WHERE seminar_id = ? AND month = ?", [seminar_id, month]
@@ -298,7 +297,7 @@ def _ensure_review(cur: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date,
 
 
 def save_review(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     month: dt.date,
     held_on: dt.date | None,
@@ -324,7 +323,7 @@ def save_review(
     return review_id
 
 
-def decisions(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 1) -> pd.DataFrame:
+def decisions(con: db.Connection, month: dt.date, seminar_id: int = 1) -> pd.DataFrame:
     """Return the decisions of ``month``'s review, with the title of the action each concerns."""
     return db.query_df(
         con,
@@ -336,7 +335,7 @@ def decisions(con: duckdb.DuckDBPyConnection, month: dt.date, seminar_id: int = 
 
 
 def add_decision(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     month: dt.date,
     text: str,
@@ -371,7 +370,7 @@ def add_decision(
     return decision_id
 
 
-def delete_decision(con: duckdb.DuckDBPyConnection, actor: Actor, decision_id: int) -> None:
+def delete_decision(con: db.Connection, actor: Actor, decision_id: int) -> None:
     """Remove a decision recorded by mistake (its content stays in the audit log)."""
     access.require(actor, Permission.REVIEWS_WRITE)
     rows = db.query(con, "SELECT review_id, action_id, text, owner, due_date FROM decisions WHERE id = ?",

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import db
@@ -17,7 +16,7 @@ from labo_dash.progress import ActionStatus, action_states, rollup
 DEFAULT_SEMINAR = 1
 
 
-def get_seminar(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any]:
+def get_seminar(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any]:
     """Return the seminar row, or raise NotFound."""
     rows = db.query(con, "SELECT * FROM seminars WHERE id = ?", [seminar_id])
     if not rows:
@@ -25,7 +24,7 @@ def get_seminar(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINA
     return rows[0]
 
 
-def objectives(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
+def objectives(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
     """Return the seminar's objectives, by number."""
     return db.query(
         con,
@@ -35,7 +34,7 @@ def objectives(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR
 
 
 def workshops(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, session: str | None = None
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, session: str | None = None
 ) -> list[dict[str, Any]]:
     """Return the seminar's workshops (all, or those of one session), morning first."""
     return db.query(
@@ -46,7 +45,7 @@ def workshops(
     )
 
 
-def programme(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
+def programme(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
     """Return the day's programme slots, in order."""
     return db.query(
         con,
@@ -145,7 +144,7 @@ class SeminarFigures:
 
 
 def key_figures(
-    con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
 ) -> SeminarFigures:
     """Return the home page's figures: counts of participants, findings, défis, ballots and actions.
 

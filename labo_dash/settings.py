@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-import duckdb
-
 from labo_dash import access, db
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
@@ -86,14 +84,14 @@ def _setting(name: str) -> Setting:
     return SETTINGS[name]
 
 
-def get_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool | str | int:
+def get_setting(con: db.Connection, name: str) -> bool | str | int:
     """Return the value of setting ``name`` (its default when never set)."""
     setting = _setting(name)
     rows = db.query(con, "SELECT value FROM settings WHERE name = ?", [name])
     return setting.default if not rows else json.loads(rows[0]["value"])
 
 
-def switch_on(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def switch_on(con: db.Connection, name: str) -> bool:
     """Return the value of the yes/no setting ``name``; TypeError for a setting of another kind."""
     value = get_setting(con, name)
     if not isinstance(value, bool):
@@ -101,7 +99,7 @@ def switch_on(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return value
 
 
-def whole_number(con: duckdb.DuckDBPyConnection, name: str) -> int:
+def whole_number(con: db.Connection, name: str) -> int:
     """Return the value of the whole-number setting ``name``; TypeError for a setting of another kind."""
     value = get_setting(con, name)
     if isinstance(value, bool) or not isinstance(value, int):
@@ -109,7 +107,7 @@ def whole_number(con: duckdb.DuckDBPyConnection, name: str) -> int:
     return value
 
 
-def all_settings(con: duckdb.DuckDBPyConnection) -> dict[str, bool | str | int]:
+def all_settings(con: db.Connection) -> dict[str, bool | str | int]:
     """Return every setting's current value."""
     rows = db.query(con, "SELECT name, value FROM settings")
     stored = {row["name"]: json.loads(row["value"]) for row in rows}
@@ -138,7 +136,7 @@ def check_value(setting: Setting, value: object) -> None:
         )
 
 
-def set_setting(con: duckdb.DuckDBPyConnection, actor: Actor, name: str, value: object) -> bool:
+def set_setting(con: db.Connection, actor: Actor, name: str, value: object) -> bool:
     """Store ``value`` for setting ``name`` (organisers only, audited); return whether it changed.
 
     Raises PermissionDenied for other roles, NotFound for an unknown setting, ValidationError for a value

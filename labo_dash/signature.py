@@ -33,7 +33,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TypeGuard
 
-import duckdb
 import pandas as pd
 
 from labo_dash import clock, db, french, results, rounds
@@ -250,7 +249,7 @@ class SupportRound:
 
 
 def support_round(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, without: int | None = None
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, without: int | None = None
 ) -> SupportRound | None:
     """Return THE round that gives support to the défis, or None (rule in this module's docstring).
 
@@ -266,7 +265,7 @@ def support_round(
     return SupportRound(**rows[0]) if rows else None
 
 
-def support_move_warning(con: duckdb.DuckDBPyConnection, round_id: int,
+def support_move_warning(con: db.Connection, round_id: int,
                          seminar_id: int = DEFAULT_SEMINAR) -> str | None:
     """Return the French warning to confirm before round ``round_id`` stops counting (rehearsal, archive,
     deletion), or None when it does not give support now (nothing moves).
@@ -318,7 +317,7 @@ def reference_invitation(found: SupportRound) -> str:
 
 
 def months(
-    con: duckdb.DuckDBPyConnection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, today: dt.date, seminar_id: int = DEFAULT_SEMINAR
 ) -> list[dt.date]:
     """Return the first day of every month from the seminar's month to ``today``'s month."""
     start = db.query(
@@ -342,7 +341,7 @@ def as_of(month: dt.date, today: dt.date) -> dt.date:
     return min(next_month - dt.timedelta(days=1), today)
 
 
-def support_by_challenge(con: duckdb.DuckDBPyConnection, round_id: int | None, when: dt.date) -> pd.DataFrame:
+def support_by_challenge(con: db.Connection, round_id: int | None, when: dt.date) -> pd.DataFrame:
     """Return one row per (défi, objective) of the round: support, split, progress and realised at ``when``.
 
     ``segment_start`` places each objective's segment on the défi's bar (objectives in number order).
@@ -358,7 +357,7 @@ def support_by_challenge(con: duckdb.DuckDBPyConnection, round_id: int | None, w
 
 
 def support_over_time(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     round_id: int | None,
     dates: list[dt.date],
     challenge_id: int | None = None,
@@ -374,14 +373,14 @@ def support_over_time(
 
 
 def challenge_weights(
-    con: duckdb.DuckDBPyConnection, round_id: int | None, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, round_id: int | None, seminar_id: int = DEFAULT_SEMINAR
 ) -> pd.DataFrame:
     """Return every défi × objective of the seminar: the entered and normalised weights (défis by support)."""
     return db.query_df(con, CHALLENGE_WEIGHTS_SQL, [round_id, seminar_id])
 
 
 def action_timeline(
-    con: duckdb.DuckDBPyConnection, when: dt.date, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, when: dt.date, seminar_id: int = DEFAULT_SEMINAR
 ) -> pd.DataFrame:
     """Return one row per (objective, action): the action's dates, status, % and overdue flag at ``when``.
 

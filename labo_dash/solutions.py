@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from labo_dash import access, db, french
@@ -20,7 +19,7 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 
 
-def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> list[dict[str, Any]]:
+def challenges_for_solutions(con: db.Connection, seminar_id: int = 1) -> list[dict[str, Any]]:
     """Return the défis solutions can answer: the selected ones, or every défi while none is selected."""
     return db.query(
         con,
@@ -35,7 +34,7 @@ def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1
     )
 
 
-def list_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
+def list_solutions(con: db.Connection, seminar_id: int = 1) -> pd.DataFrame:
     """Return the live solutions with their défi, number of actions and of volunteers."""
     return db.query_df(
         con,
@@ -51,7 +50,7 @@ def list_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.Da
     )
 
 
-def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
+def volunteers(con: db.Connection, seminar_id: int = 1) -> pd.DataFrame:
     """Return (solution_id, participant_id, name, structure, kind) of each « je veux contribuer ».
 
     Rehearsal (« tour d'essai ») and archived rounds are left out.
@@ -92,7 +91,7 @@ class Solution:
     objectives: list[dict[str, Any]]
 
 
-def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> Solution:
+def get_solution(con: db.Connection, solution_id: int) -> Solution:
     """Return a live solution with its défi and the défi's objectives (provenance), or raise NotFound."""
     rows = db.query(
         con,
@@ -135,7 +134,7 @@ def _check(
 
 
 def validate_solution(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     challenge_id: int | None,
     title: str | None,
     description: str | None = None,
@@ -156,7 +155,7 @@ def validate_solution(
 
 
 def record_solution(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: dict[str, Any]
+    cur: db.Cursor, actor: Actor, seminar_id: int, values: dict[str, Any]
 ) -> int:
     """Insert and audit a solution inside the caller's transaction; ``values`` come from validate_solution.
 
@@ -172,7 +171,7 @@ def record_solution(
 
 
 def add_solution(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     challenge_id: int | None,
     title: str,
@@ -187,7 +186,7 @@ def add_solution(
 
 
 def update_solution(
-    con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int, title: str, description: str | None
+    con: db.Connection, actor: Actor, solution_id: int, title: str, description: str | None
 ) -> None:
     """Change the title and description of a solution (audited before/after)."""
     access.require(actor, Permission.SOLUTIONS_WRITE)
@@ -204,7 +203,7 @@ def update_solution(
         )
 
 
-def delete_solution(con: duckdb.DuckDBPyConnection, actor: Actor, solution_id: int) -> None:
+def delete_solution(con: db.Connection, actor: Actor, solution_id: int) -> None:
     """Mark a solution as deleted, refusing when actions already stem from it."""
     access.require(actor, Permission.SOLUTIONS_WRITE)
     before = get_solution(con, solution_id)

@@ -19,8 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from labo_dash import access, db, participants, rounds
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
@@ -179,7 +177,7 @@ WHERE r.id = ?
 
 
 def submit_ballot(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     round_id: int,
     code: str,
@@ -238,7 +236,7 @@ def submit_ballot(
 
 
 def current_ballot(
-    con: duckdb.DuckDBPyConnection, round_id: int, participant_id: int
+    con: db.Connection, round_id: int, participant_id: int
 ) -> dict[int, tuple[int, bool]] | None:
     """Return the participant's own current ballot (to pre-fill their form), or None."""
     rows = db.query(
@@ -253,7 +251,7 @@ def current_ballot(
     return {r["item_id"]: (r["value"], r["contribute"]) for r in rows if r["item_id"] is not None}
 
 
-def ballot_rules(con: duckdb.DuckDBPyConnection, round_id: int) -> BallotRules:
+def ballot_rules(con: db.Connection, round_id: int) -> BallotRules:
     """Return what reading a posted ballot needs: the round's method, limits and ordered item ids."""
     rows = db.query(
         con,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 
-import duckdb
 
 from labo_dash import db
 from labo_dash.demo.base import CODE_ALPHABET, COORDINATOR, DAY, SEMINAR_CREATED, SEMINAR_ID, VENUE
@@ -49,7 +48,7 @@ __all__ = [
 ]
 
 
-def build_demo(con: duckdb.DuckDBPyConnection, seed: int = 42) -> dict[str, int]:
+def build_demo(con: db.Connection, seed: int = 42) -> dict[str, int]:
     """Write the whole demo into an empty, migrated database in one transaction; return rows per table."""
     rng = random.Random(seed)
     counts: dict[str, int] = {}

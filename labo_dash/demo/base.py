@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import duckdb
+from labo_dash import db
 
 SEMINAR_ID = 1
 DAY = dt.date(2026, 3, 24)
@@ -21,12 +21,12 @@ COORDINATOR = "Hélène Marchand (Le Labo de l'ESS)"
 EVIDENCE_URL = "https://docs.exemple.org/labo-ess/suivi/action-{number:02d}-{day:%Y-%m}.pdf"
 
 
-def allocate(cur: duckdb.DuckDBPyConnection, sequence: str, n: int) -> list[int]:
+def allocate(cur: db.Cursor, sequence: str, n: int) -> list[int]:
     """Draw ``n`` ids from a sequence, so that later inserts by the app keep using fresh ids."""
     return sorted(row[0] for row in cur.execute("SELECT nextval(?) FROM range(?)", [sequence, n]).fetchall())
 
 
-def insert(cur: duckdb.DuckDBPyConnection, table: str, columns: str, rows: list[tuple[Any, ...]]) -> int:
+def insert(cur: db.Cursor, table: str, columns: str, rows: list[tuple[Any, ...]]) -> int:
     """Insert ``rows`` (tuples in the order of ``columns``, names separated by commas) into ``table`` in one
     ``INSERT ... SELECT unnest(?), ...`` statement, the values passed column by column."""
     if rows:

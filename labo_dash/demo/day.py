@@ -8,9 +8,7 @@ import random
 import unicodedata
 from typing import Any, NamedTuple
 
-import duckdb
-
-from labo_dash import voting
+from labo_dash import db, voting
 from labo_dash.demo.base import CODE_ALPHABET, CODE_LENGTH, DAY, SEMINAR_ID, allocate, at, insert
 from labo_dash.demo.seeds import (
     AFFINITY,
@@ -39,7 +37,7 @@ def _ascii(text: str) -> str:
 
 
 def write_participants(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int]
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int]
 ) -> list[tuple[int, str]]:
     """Insert the participants in registration order; return (id, kind) of each."""
     seats = [(structure, kind, territory) for structure, kind, territory, n in STRUCTURES for _ in range(n)]
@@ -76,7 +74,7 @@ def write_participants(
     return [(row[0], row[4]) for row in rows]
 
 
-def write_presence(cur: duckdb.DuckDBPyConnection) -> None:
+def write_presence(cur: db.Cursor) -> None:
     """Check in who was in the room: the walk-ins when they registered, the others at their first ballot."""
     cur.execute(
         "UPDATE participants p SET checked_in_at = CASE WHEN p.self_registered THEN p.created_at ELSE "
@@ -87,7 +85,7 @@ def write_presence(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def write_diagnosis(cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int]) -> list[int]:
+def write_diagnosis(cur: db.Cursor, rng: random.Random, counts: dict[str, int]) -> list[int]:
     """Insert the findings and défis of the morning workshops; return the défi ids in CHALLENGES order."""
     objective = dict(
         cur.execute("SELECT number, id FROM objectives WHERE seminar_id = ?", [SEMINAR_ID]).fetchall()
@@ -109,7 +107,7 @@ class _MorningIds(NamedTuple):
 
 
 def _write_findings(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int], ids: _MorningIds
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int], ids: _MorningIds
 ) -> dict[str, int]:
     """Insert the findings and their objectives; return the finding ids by key."""
     objective, workshop = ids
@@ -130,7 +128,7 @@ def _write_findings(
 
 
 def _write_challenges(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int], ids: _MorningIds,
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int], ids: _MorningIds,
     finding_id: dict[str, int],
 ) -> list[int]:
     """Insert the défis (the top SELECTED_COUNT by dots selected), their objective weights and the
@@ -180,7 +178,7 @@ def _dot_choices(
 
 
 def _write_round(
-    cur: duckdb.DuckDBPyConnection,
+    cur: db.Cursor,
     counts: dict[str, int],
     round_row: tuple[Any, ...],
     item_ids: list[int],
@@ -221,7 +219,7 @@ def _ballot_times(rng: random.Random, n: int, start: dt.datetime, minutes: int) 
 
 
 def write_morning_round(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int],
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int],
     people: list[tuple[int, str]], challenge_ids: list[int],
 ) -> list[int]:
     """Insert the closed dot-voting round on the défis (12h plenary); return the voters' ids."""
@@ -252,7 +250,7 @@ def write_morning_round(
 
 
 def write_solutions(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int], challenge_ids: list[int]
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int], challenge_ids: list[int]
 ) -> list[int]:
     """Insert the afternoon workshops and their solutions; return the solution ids in SOLUTIONS order."""
     workshop_ids = allocate(cur, "seq_workshops", len(AFTERNOON_WORKSHOPS))
@@ -293,7 +291,7 @@ def _grades(rng: random.Random, kind: str, solution_ids: list[int]) -> dict[int,
 
 
 def write_closing_round(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int],
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int],
     people: list[tuple[int, str]], morning_voters: list[int], solution_ids: list[int],
 ) -> None:
     """Insert the closed majority-judgment round on the solutions (closing session, 15h35-16h20)."""

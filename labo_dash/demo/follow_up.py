@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import duckdb
-
-from labo_dash import access
+from labo_dash import access, db
 from labo_dash.demo.base import (
     COORDINATOR,
     DAY,
@@ -33,7 +31,7 @@ from labo_dash.demo.seeds import (
 
 
 def write_actions(
-    cur: duckdb.DuckDBPyConnection, counts: dict[str, int], solution_ids: list[int]
+    cur: db.Cursor, counts: dict[str, int], solution_ids: list[int]
 ) -> list[int]:
     """Insert the follow-up actions (created at the first working meeting after the seminar)."""
     action_ids = allocate(cur, "seq_actions", len(ACTIONS))
@@ -132,7 +130,7 @@ def _report_day(rng: random.Random, month: int) -> dt.date:
 
 
 def write_progress(
-    cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int], action_ids: list[int]
+    cur: db.Cursor, rng: random.Random, counts: dict[str, int], action_ids: list[int]
 ) -> None:
     """Insert the monthly progress updates of every action, April to November 2026."""
     rows = []
@@ -167,7 +165,7 @@ WITHDRAWAL_REASON = (
 )
 
 
-def write_withdrawal(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], action_ids: list[int]) -> None:
+def write_withdrawal(cur: db.Cursor, counts: dict[str, int], action_ids: list[int]) -> None:
     """Insert the wrong point (same day as the action's last point before November) and its withdrawal."""
     number, wrong = WRONG_POINT
     aid = action_ids[number - 1]
@@ -199,7 +197,7 @@ def _review_day(month: int) -> dt.date:
     return weekday(dt.date(2026, month, 25))
 
 
-def write_reviews(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], action_ids: list[int]) -> None:
+def write_reviews(cur: db.Cursor, counts: dict[str, int], action_ids: list[int]) -> None:
     """Insert the monthly steering reviews and their decisions."""
     review_ids = allocate(cur, "seq_reviews", len(REVIEWS))
     reviews, decisions = [], []
@@ -218,7 +216,7 @@ def write_reviews(cur: duckdb.DuckDBPyConnection, counts: dict[str, int], action
     )
 
 
-def write_barometer(cur: duckdb.DuckDBPyConnection, rng: random.Random, counts: dict[str, int]) -> None:
+def write_barometer(cur: db.Cursor, rng: random.Random, counts: dict[str, int]) -> None:
     """Insert the barometer answers of a sample of participants, given at the 11h workshops."""
     people = cur.execute(
         "SELECT id, kind, territory FROM participants WHERE seminar_id = ? ORDER BY id", [SEMINAR_ID]

@@ -22,7 +22,6 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import openpyxl
 
 from labo_dash import access, backup, clock, db, french
@@ -202,7 +201,7 @@ def _to_ms(moment: dt.datetime) -> dt.datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def _current(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+def _current(con: db.Connection) -> dict[int, dict[str, Any]]:
     return {row["id"]: row for row in db.query(con, _CURRENT, [clock.zone_name(con)] * 2)}
 
 
@@ -261,7 +260,7 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
     return changes
 
 
-def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, planned: dict[int, dt.date],
+def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[int, dt.date],
                  today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[dict[str, Any]]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
@@ -304,7 +303,7 @@ def _update_rows(con: duckdb.DuckDBPyConnection, table: Table, current: dict, pl
     return updates
 
 
-def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, today: dt.date,
+def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
                 reported_by: str) -> ImportPlan:
     """Read and check the whole file; return what importing it would change, or raise ImportRejected."""
     tables, source, exported_at, read_at = _read(data, filename)
@@ -328,7 +327,7 @@ def plan_import(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, toda
     return ImportPlan(changes, updates, list(tables), exported_at, source)
 
 
-def apply_import(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str,
+def apply_import(con: db.Connection, actor: Actor, data: bytes, filename: str,
                  today: dt.date) -> ImportPlan:
     """Import the file in one transaction (checked again first); return what was done."""
     access.require(actor, Permission.ACTIONS_WRITE)

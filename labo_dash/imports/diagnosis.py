@@ -18,8 +18,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-import duckdb
-
 from labo_dash import backup, challenges, db, diagnosis, french, seminar
 from labo_dash.access import Actor, Permission, require
 from labo_dash.errors import ValidationError
@@ -55,12 +53,12 @@ _ALLOCATE = {
 }
 
 
-def _allocate(cur: duckdb.DuckDBPyConnection, table: str, n: int) -> list[int]:
+def _allocate(cur: db.Cursor, table: str, n: int) -> list[int]:
     """Draw ``n`` new ids for ``table`` (so that one statement can insert rows and their links)."""
     return sorted(row[0] for row in cur.execute(_ALLOCATE[table], [n]).fetchall())
 
 
-def _lookups(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, dict[str, Any]]:
+def _lookups(con: db.Connection, seminar_id: int) -> dict[str, dict[str, Any]]:
     """Return the keys by which a file may name each workshop, objective and participant type."""
     workshops: dict[str, Any] = {}
     for w in seminar.workshops(con, seminar_id, diagnosis.SESSION):
@@ -76,7 +74,7 @@ def _lookups(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, dict[
     return {"workshops": workshops, "objectives": objectives, "kinds": kinds}
 
 
-def _finding_row(con: duckdb.DuckDBPyConnection, row: Row, names: dict[str, dict[str, Any]],
+def _finding_row(con: db.Connection, row: Row, names: dict[str, dict[str, Any]],
                  seminar_id: int) -> dict[str, Any]:
     """Resolve and validate one findings row, or raise ValidationError with its reasons."""
     problems = []
@@ -110,7 +108,7 @@ def _finding_row(con: duckdb.DuckDBPyConnection, row: Row, names: dict[str, dict
 
 
 def parse_findings(
-    con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
+    con: db.Connection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
 ) -> Preview:
     """Return the findings a file would add (with their line), or raise ImportRejected listing bad lines."""
     table = read_table(data, filename, required=FINDING_COLUMNS, optional=FINDING_OPTIONAL,
@@ -142,7 +140,7 @@ def _preview(table: Table, parsed: list[dict[str, Any]], bad: list[tuple[int, st
 
 
 def _insert_findings(
-    cur: duckdb.DuckDBPyConnection, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
+    cur: db.Cursor, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
 ) -> None:
     columns = ["workshop_id", "kind", "text", "group_label", "participant_kind"]
     cur.execute(
@@ -158,7 +156,7 @@ def _insert_findings(
 
 
 def _import(
-    con: duckdb.DuckDBPyConnection, actor: Actor, table: str, data: bytes, filename: str, seminar_id: int
+    con: db.Connection, actor: Actor, table: str, data: bytes, filename: str, seminar_id: int
 ) -> list[int]:
     """Check a file's rows for ``table`` ("findings" or "challenges"), then write them all with their
     links in one transaction after the pre-import backup, audited; return the new ids."""
@@ -173,13 +171,13 @@ def _import(
     return ids
 
 
-def _weight_columns(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, int]:
+def _weight_columns(con: db.Connection, seminar_id: int) -> dict[str, int]:
     """Return the défis file's weight column names ("objectif 1", ...) and their objective ids."""
     return {f"objectif {o['number']}": o["id"] for o in seminar.objectives(con, seminar_id)}
 
 
 def parse_challenges(
-    con: duckdb.DuckDBPyConnection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
+    con: db.Connection, data: bytes, filename: str = "", seminar_id: int = seminar.DEFAULT_SEMINAR
 ) -> Preview:
     """Return the défis a file would add (each with its line), or raise ImportRejected listing bad lines.
 
@@ -202,7 +200,7 @@ def parse_challenges(
 
 
 def _challenge_row(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     row: Row,
     names: dict[str, dict[str, Any]],
     weight_columns: dict[str, int],
@@ -236,7 +234,7 @@ def _challenge_row(
 
 
 def _insert_challenges(
-    cur: duckdb.DuckDBPyConnection, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
+    cur: db.Cursor, ids: list[int], rows: list[dict[str, Any]], seminar_id: int
 ) -> None:
     cur.execute(
         "INSERT INTO challenges (id, seminar_id, workshop_id, title, description) "
@@ -263,13 +261,13 @@ _IMPORTERS = {
 }
 
 
-def import_findings(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
+def import_findings(con: db.Connection, actor: Actor, data: bytes, filename: str = "",
                     seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[int]:
     """Import every finding of a file in one transaction (or none); return the new ids."""
     return _import(con, actor, "findings", data, filename, seminar_id)
 
 
-def import_challenges(con: duckdb.DuckDBPyConnection, actor: Actor, data: bytes, filename: str = "",
+def import_challenges(con: db.Connection, actor: Actor, data: bytes, filename: str = "",
                       seminar_id: int = seminar.DEFAULT_SEMINAR) -> list[int]:
     """Import every défi of a file in one transaction (or none); return the new ids."""
     return _import(con, actor, "challenges", data, filename, seminar_id)
@@ -283,7 +281,7 @@ def findings_template(file_format: str) -> bytes:
     return template_csv(headers, FINDING_EXAMPLES)
 
 
-def challenges_template(con: duckdb.DuckDBPyConnection, file_format: str,
+def challenges_template(con: db.Connection, file_format: str,
                         seminar_id: int = seminar.DEFAULT_SEMINAR) -> bytes:
     """Return the défis template ("csv" or "xlsx"): one weight column per objective, an example row."""
     weight_columns = list(_weight_columns(con, seminar_id))

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 import altair as alt
-import duckdb
 import pandas as pd
 import vl_convert
 
@@ -71,7 +70,7 @@ class MonthlyReport(MonthlyReview):
 
 
 def build_report(
-    con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, seminar_id: int = seminar.DEFAULT_SEMINAR
+    con: db.Connection, month: dt.date, today: dt.date, seminar_id: int = seminar.DEFAULT_SEMINAR
 ) -> MonthlyReport:
     """Assemble the report of ``month`` (read at its end, or today for the current month)."""
     monthly_review = review.monthly_review(con, month, today, seminar_id)

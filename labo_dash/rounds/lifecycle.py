@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 
-import duckdb
-
 from labo_dash import access, clock, db
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
@@ -15,7 +13,7 @@ from labo_dash.rounds.state import close_due_rounds
 from labo_dash.seminar import DEFAULT_SEMINAR
 
 
-def _is_reference(cur: duckdb.DuckDBPyConnection, rnd: Round) -> bool:
+def _is_reference(cur: db.Cursor, rnd: Round) -> bool:
     row = cur.execute("SELECT reference_round_id FROM seminars WHERE id = ?", [rnd.seminar_id]).fetchone()
     return row is not None and row[0] == rnd.id
 
@@ -26,7 +24,7 @@ REFERENCE_FIRST = (
 )
 
 
-def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, rehearsal: bool) -> None:
+def set_rehearsal(con: db.Connection, actor: Actor, round_id: int, rehearsal: bool) -> None:
     """Mark a round as a rehearsal (« tour d'essai », never used for support, reports or exports) or not.
 
     Refused (ValidationError) for the reference round. Possible with ballots (a rehearsal is often
@@ -44,7 +42,7 @@ def set_rehearsal(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, r
                  {"rehearsal": before.rehearsal}, {"rehearsal": rehearsal})
 
 
-def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, title: str) -> int:
+def duplicate_round(con: db.Connection, actor: Actor, round_id: int, title: str) -> int:
     """Create a draft copy of a round (same rules and items, in order) titled ``title``; return its id.
 
     The copy is not a rehearsal, has no ballot and no countdown. Raises ValidationError (French) for a bad
@@ -66,7 +64,7 @@ def duplicate_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int,
 
 
 def set_archived(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     round_id: int,
     archived: bool,
@@ -92,7 +90,7 @@ def set_archived(
                  {"archived_at": before.archived_at}, {"archived_at": stamp})
 
 
-def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) -> None:
+def delete_round(con: db.Connection, actor: Actor, round_id: int) -> None:
     """Delete a round that has no ballot, with its items; the audit log keeps it (before state).
 
     Refused (ValidationError, French) once a ballot exists (archive it instead), for an open round and
@@ -122,7 +120,7 @@ def delete_round(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int) ->
 
 
 def set_reference_round(
-    con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int | None, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, actor: Actor, round_id: int | None, seminar_id: int = DEFAULT_SEMINAR
 ) -> None:
     """Choose the round on défis that gives support (``None``: back to the automatic choice); audited.
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from labo_dash import db
 from labo_dash.errors import NotFound
 from labo_dash.rounds.rules import Round, RoundStatus, Visibility
@@ -39,11 +37,11 @@ def results_visible(rnd: Round) -> bool:
     return rnd.results_visibility == Visibility.LIVE or rnd.revealed
 
 
-def _summaries(con: duckdb.DuckDBPyConnection, where: str, params: list[object]) -> list[RoundSummary]:
+def _summaries(con: db.Connection, where: str, params: list[object]) -> list[RoundSummary]:
     return [RoundSummary.from_row(row) for row in db.query(con, _ROUNDS_SQL + where, params)]
 
 
-def get_round(con: duckdb.DuckDBPyConnection, round_id: int) -> RoundSummary:
+def get_round(con: db.Connection, round_id: int) -> RoundSummary:
     """Return a round (archived ones too) with its number of voters and ``reference``, or raise NotFound."""
     close_due_rounds(con)
     rows = _summaries(con, "WHERE r.id = ?", [round_id])
@@ -53,7 +51,7 @@ def get_round(con: duckdb.DuckDBPyConnection, round_id: int) -> RoundSummary:
 
 
 def list_rounds(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR, include_archived: bool = False
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, include_archived: bool = False
 ) -> list[RoundSummary]:
     """Return the seminar's rounds, the most recent first, with their number of voters.
 
@@ -78,7 +76,7 @@ LEFT JOIN (SELECT round_id, count(*) AS items FROM round_items GROUP BY round_id
 """
 
 
-def open_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> RoundSummary | None:
+def open_round(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> RoundSummary | None:
     """Return the round open for voting, if any."""
     close_due_rounds(con)
     rows = _summaries(con, "WHERE r.seminar_id = ? AND r.status = 'open'", [seminar_id])
@@ -86,7 +84,7 @@ def open_round(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR
 
 
 def projected_round(
-    con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, seminar_id: int = DEFAULT_SEMINAR
 ) -> RoundSummary | None:
     """Return the round to project: the open one, else the last closed, else the last prepared.
 
@@ -103,7 +101,7 @@ def projected_round(
     return rows[0] if rows else None
 
 
-def waiting_message(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SEMINAR) -> str:
+def waiting_message(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> str:
     """Return what a participant reads while no round is open (a thank-you right after a close)."""
     last = projected_round(con, seminar_id)
     if last is not None and last.status == RoundStatus.CLOSED:
@@ -112,7 +110,7 @@ def waiting_message(con: duckdb.DuckDBPyConnection, seminar_id: int = DEFAULT_SE
     return "Aucun vote n'est ouvert pour le moment. Revenez quand les organisateur·ice·s l'annoncent."
 
 
-def round_items(con: duckdb.DuckDBPyConnection, round_id: int) -> list[RoundItem]:
+def round_items(con: db.Connection, round_id: int) -> list[RoundItem]:
     """Return a round's items in order: id, title, description (and the défi of a solution)."""
     return [RoundItem(**row) for row in db.query(con, _ITEMS_SQL, [round_id])]
 

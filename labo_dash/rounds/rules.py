@@ -8,8 +8,6 @@ from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
 from typing import Any, Self
 
-import duckdb
-
 from labo_dash import access, db, french
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
@@ -212,7 +210,7 @@ def typed_rules(typed: TypedRules, item_ids: Sequence[int]) -> RoundRules:
 
 
 def candidate_items(
-    con: duckdb.DuckDBPyConnection, target: str, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, target: str, seminar_id: int = DEFAULT_SEMINAR
 ) -> list[CandidateItem]:
     """Return what a round may be on: the live défis, or the live solutions with their défi."""
     return [CandidateItem(**row) for row in db.query(con, _CANDIDATES[target], [seminar_id])]
@@ -228,7 +226,7 @@ _CANDIDATES = {
 
 
 def _check_items(
-    cur: duckdb.DuckDBPyConnection, seminar_id: int, target: str, item_ids: Sequence[int]
+    cur: db.Cursor, seminar_id: int, target: str, item_ids: Sequence[int]
 ) -> None:
     known = {row[0] for row in cur.execute(_CANDIDATES[target], [seminar_id]).fetchall()}
     unknown = [i for i in item_ids if i not in known]
@@ -239,7 +237,7 @@ def _check_items(
         )
 
 
-def _write_items(cur: duckdb.DuckDBPyConnection, round_id: int, item_ids: Sequence[int]) -> None:
+def _write_items(cur: db.Cursor, round_id: int, item_ids: Sequence[int]) -> None:
     cur.execute("DELETE FROM round_items WHERE round_id = ?", [round_id])
     cur.execute(
         "INSERT INTO round_items (round_id, item_id, position) "
@@ -249,7 +247,7 @@ def _write_items(cur: duckdb.DuckDBPyConnection, round_id: int, item_ids: Sequen
 
 
 def create_round(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     rules: RoundRules,
     item_ids: Sequence[int],
@@ -263,7 +261,7 @@ def create_round(
 
 
 def insert_round(
-    cur: duckdb.DuckDBPyConnection,
+    cur: db.Cursor,
     actor: Actor,
     rules: RoundRules,
     item_ids: Sequence[int],
@@ -284,7 +282,7 @@ def insert_round(
     return round_id
 
 
-def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> Round:
+def round_row(cur: db.Cursor, round_id: int) -> Round:
     """Return the round's row read on ``cur`` (inside the caller's transaction), or raise NotFound."""
     cur.execute("SELECT * FROM rounds WHERE id = ?", [round_id])
     row = cur.fetchone()
@@ -293,7 +291,7 @@ def round_row(cur: duckdb.DuckDBPyConnection, round_id: int) -> Round:
     return Round.from_row(dict(zip([d[0] for d in cur.description], row, strict=True)))
 
 
-def unvoted_row(cur: duckdb.DuckDBPyConnection, round_id: int, refusal: str) -> Round:
+def unvoted_row(cur: db.Cursor, round_id: int, refusal: str) -> Round:
     """Return the round's row read on ``cur`` (:func:`round_row`); raise ValidationError(``refusal``) once
     the round has a ballot."""
     before = round_row(cur, round_id)
@@ -303,7 +301,7 @@ def unvoted_row(cur: duckdb.DuckDBPyConnection, round_id: int, refusal: str) -> 
 
 
 def update_round(
-    con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, rules: RoundRules, item_ids: Sequence[int]
+    con: db.Connection, actor: Actor, round_id: int, rules: RoundRules, item_ids: Sequence[int]
 ) -> None:
     """Change a round's rules and items; refused once a ballot exists (the rules are then locked)."""
     access.require(actor, Permission.ROUNDS_WRITE)
@@ -326,7 +324,7 @@ def update_round(
 
 
 def select_challenges(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     challenge_ids: Sequence[int],
     seminar_id: int = DEFAULT_SEMINAR,

@@ -7,8 +7,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import duckdb
-
 from labo_dash import access, clock, db, french, participants
 from labo_dash.access import ORGANISER, Actor, Permission
 from labo_dash.errors import ValidationError
@@ -30,7 +28,7 @@ _TRANSITIONS = {
 }
 
 
-def _may_open(cur: duckdb.DuckDBPyConnection, before: Round) -> None:
+def _may_open(cur: db.Cursor, before: Round) -> None:
     """Raise ValidationError unless the round may open: not archived, and no other round open."""
     if before.archived_at is not None:
         raise ValidationError("Ce tour est archivé : désarchivez-le avant de l'ouvrir.")
@@ -45,7 +43,7 @@ def _may_open(cur: duckdb.DuckDBPyConnection, before: Round) -> None:
         )
 
 
-def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, status: str) -> None:
+def set_status(con: db.Connection, actor: Actor, round_id: int, status: str) -> None:
     """Open (or reopen, without a countdown) a round, or close it, at :func:`labo_dash.clock.now`.
 
     One round at most is open per seminar.
@@ -65,7 +63,7 @@ def set_status(con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, stat
 
 
 def start_countdown(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     actor: Actor,
     round_id: int,
     duration: dt.timedelta,
@@ -160,7 +158,7 @@ class PresentVotes:
 
 
 def present_votes(
-    con: duckdb.DuckDBPyConnection, round_id: int, now: dt.datetime | None = None
+    con: db.Connection, round_id: int, now: dt.datetime | None = None
 ) -> PresentVotes:
     """Return how many present participants (checked in on the local day of ``now``) of the round's seminar
     have voted in it, of all present."""
@@ -175,7 +173,7 @@ def present_votes(
     return PresentVotes(row["votes"], row["present"])
 
 
-def close_due_rounds(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None) -> list[int]:
+def close_due_rounds(con: db.Connection, now: dt.datetime | None = None) -> list[int]:
     """Close every open round whose countdown has ended or whose voters are all in; return their ids.
 
     A timed-out round is closed at its countdown's end (``closed_at = closes_at``), one closed because
@@ -202,7 +200,7 @@ def close_due_rounds(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = N
 
 
 def set_visibility(
-    con: duckdb.DuckDBPyConnection, actor: Actor, round_id: int, visibility: str, revealed: bool = False
+    con: db.Connection, actor: Actor, round_id: int, visibility: str, revealed: bool = False
 ) -> None:
     """Show results live or hide them until the close; ``revealed`` shows a hidden round's results."""
     access.require(actor, Permission.ROUNDS_WRITE)

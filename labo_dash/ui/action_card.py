@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, clock, corrections, french, parsing
+from labo_dash import action_table, actions, charts, clock, corrections, db, french, parsing
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui import action_form
@@ -37,7 +36,7 @@ def _link_action() -> None:
     st.query_params["action"] = str(st.session_state["action_choice"])
 
 
-def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFrame) -> dict:
+def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> dict:
     """Show an action's provenance, state, alerts and details; return the action (:func:`actions.get_action`).
 
     ``table`` is the tracker (:func:`labo_dash.actions.tracker`): the alerts are its flags ``overdue``,
@@ -90,7 +89,7 @@ def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFr
     return action
 
 
-def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+def update_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
     """Show the form recording a new progress update (errors next to the fields, input kept)."""
     key = f"update_{action['id']}_{version('update_form')}"
     with st.form(key):
@@ -145,7 +144,7 @@ def update_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, toda
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
-def history(con: duckdb.DuckDBPyConnection, action_id: int) -> tuple[pd.DataFrame, dict | None]:
+def history(con: db.Connection, action_id: int) -> tuple[pd.DataFrame, dict | None]:
     """Return an action's points (:func:`labo_dash.actions.history`, withdrawn ones included) and the
     Vega-Lite spec of its chart of the points in force (None without any), cached until a follow-up write."""
     points = actions.history(con, action_id)
@@ -153,7 +152,7 @@ def history(con: duckdb.DuckDBPyConnection, action_id: int) -> tuple[pd.DataFram
     return points, charts.action_history_chart(in_force).to_dict() if len(in_force) else None
 
 
-def timeline(con: duckdb.DuckDBPyConnection, action_id: int) -> None:
+def timeline(con: db.Connection, action_id: int) -> None:
     """Show the history of an action: its % over time and every update, newest first.
 
     A withdrawn point stays in the list, struck through, with « retiré le … par … : raison »; the chart
@@ -221,7 +220,7 @@ def point_label(row: pd.Series) -> str:
     )
 
 
-def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+def withdraw_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
     """Show the form « Retirer ou corriger un point »: a point, a reason, optionally the corrected values.
 
     Without « Remplacer par un point corrigé », the point is withdrawn; with it, it is replaced by a
@@ -273,7 +272,7 @@ def withdraw_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, to
           "withdraw_form", "update_form")
 
 
-def edit_form(con: duckdb.DuckDBPyConnection, actor: Actor, action: dict, today: dt.date) -> None:
+def edit_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
     """Show the form editing an action's fields (audited before/after; status and % go through updates).
 
     The fields are checked as a whole (:func:`labo_dash.actions.check_fields`) before saving: a refused

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_filters, french, seminar
+from labo_dash import action_filters, db, french, seminar
 from labo_dash.access import Actor
 from labo_dash.ui import auth as ui_auth
 
@@ -39,7 +38,7 @@ def _mine(table: pd.DataFrame, actor: Actor, container) -> str | None:
     return actor.name if mine else None
 
 
-def filter_form(con: duckdb.DuckDBPyConnection, table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+def filter_form(con: db.Connection, table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     """Show the filters (pilot, objective, défi, status, due dates, late, alerts, mine) and the sort in one
     form (one rerun per « Filtrer »); return the rows kept, in the order chosen, with ``table.attrs``."""
     objectives = {o["number"]: f"{o['number']} · {o['short_label'] or o['title']}"

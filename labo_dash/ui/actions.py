@@ -6,11 +6,10 @@ import datetime as dt
 import zlib
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, french, parsing
+from labo_dash import action_table, actions, db, french, parsing
 from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError
@@ -49,7 +48,7 @@ FOLLOW_UP_TOPICS = (Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTINGS)
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=32)
-def tracker(con: duckdb.DuckDBPyConnection, today: dt.date) -> pd.DataFrame:
+def tracker(con: db.Connection, today: dt.date) -> pd.DataFrame:
     """Return the tracker table (:func:`labo_dash.actions.tracker`), cached until a follow-up write."""
     return actions.tracker(con, today)
 
@@ -177,7 +176,7 @@ def _discard_edits() -> None:
     next_version("action_table")
 
 
-def action_table_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+def action_table_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Show every action in an editable table; save all edited rows at once, or none with the reasons.
 
     What is typed is kept (:func:`pending_edits`) until it is saved or discarded.
@@ -265,7 +264,7 @@ def _grid(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
     return edits
 
 
-def _save(con: duckdb.DuckDBPyConnection, actor: Actor, edits: dict[int, dict[str, Any]],
+def _save(con: db.Connection, actor: Actor, edits: dict[int, dict[str, Any]],
           reported_on: dt.date, reported_by: str, today: dt.date) -> None:
     """Save the pending edits (all or nothing); keep a refusal in the session, with the edits it refused."""
     if not edits:

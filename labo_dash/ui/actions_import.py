@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import french
+from labo_dash import db, french
 from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
@@ -22,7 +21,7 @@ from labo_dash.ui.feedback import show_errors
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _current_workbook(con: duckdb.DuckDBPyConnection, today: dt.date) -> bytes:
+def _current_workbook(con: db.Connection, today: dt.date) -> bytes:
     return report_xlsx(monthly.build_report(con, today.replace(day=1), today))
 
 
@@ -51,7 +50,7 @@ def _preview(plan: actions_import.ImportPlan) -> None:
                      column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
 
-def import_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+def import_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Offer the round trip: the current workbook, an upload, its preview, then the import on confirmation."""
     st.markdown(
         "1. Téléchargez la situation actuelle ; 2. modifiez dans Excel les feuilles « Actions » (fiches, "

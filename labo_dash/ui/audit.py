@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import audit, clock, french, settings
+from labo_dash import audit, clock, db, french, settings
 from labo_dash.access import Actor
 from labo_dash.ui.common import french_errors, md_escape
 
 SHOWN = 500  # rows shown on screen; the export holds every matching row
 
 
-def _filter_form(con: duckdb.DuckDBPyConnection) -> audit.AuditFilter:
+def _filter_form(con: db.Connection) -> audit.AuditFilter:
     with st.form("audit-filter"):
         left, middle, right = st.columns(3)
         entities = left.multiselect("Objets", audit.entities(con), key="audit_entities",
@@ -30,7 +29,7 @@ def _filter_form(con: duckdb.DuckDBPyConnection) -> audit.AuditFilter:
     return audit.AuditFilter(tuple(entities), tuple(operations), who, since, until)
 
 
-def render_audit_log(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def render_audit_log(con: db.Connection, actor: Actor) -> None:
     """Show the audit log with filters and downloads (organisers only: the domain checks it)."""
     with french_errors():
         st.subheader("Journal des modifications")
@@ -106,7 +105,7 @@ def _setting_widget(setting: settings.Setting, value: bool | str | int) -> bool 
                         help=setting.help, key=f"setting_{setting.name}", placeholder="Choisissez…")
 
 
-def render_access_settings(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def render_access_settings(con: db.Connection, actor: Actor) -> None:
     """Show the organisers' settings (public projection, self-registration, time zone...) in a form."""
     st.subheader("Accès et réglages")
     current = settings.all_settings(con)

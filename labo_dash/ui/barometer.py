@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from labo_dash import barometer, charts, seminar
+from labo_dash import barometer, charts, db, seminar
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.french import PARTICIPANT_KINDS, number
@@ -20,7 +19,7 @@ def _label(score: int) -> str:
     return "Je ne sais pas" if score == DONT_KNOW else str(score)
 
 
-def _save(con: duckdb.DuckDBPyConnection, actor: Actor, participant_id: int | None, key: str) -> None:
+def _save(con: db.Connection, actor: Actor, participant_id: int | None, key: str) -> None:
     state = st.session_state
     objective_ids = [o["id"] for o in seminar.objectives(con)]
     ratings = {
@@ -44,7 +43,7 @@ def _save(con: duckdb.DuckDBPyConnection, actor: Actor, participant_id: int | No
 
 
 def barometer_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, participant_id: int | None = None, key: str = "barometer"
+    con: db.Connection, actor: Actor, participant_id: int | None = None, key: str = "barometer"
 ) -> None:
     """Draw the barometer form: a 1-5 (or "je ne sais pas") answer per objective.
 
@@ -89,7 +88,7 @@ def barometer_form(
                               on_click=_save, args=(con, actor, participant_id, key))
 
 
-def barometer_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def barometer_section(con: db.Connection, actor: Actor) -> None:
     """The barometer's diverging chart with its filters, and the form for answers given on paper."""
     with st.form("barometer_filters", border=False):
         cols = st.columns([3, 3, 2], vertical_alignment="bottom")

@@ -3,14 +3,13 @@ labo_dash.ui.common: the process's database connection and markdown escaping."""
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
 from labo_dash import backup, db
 from labo_dash.errors import LaboError
 
 
-def open_connection() -> duckdb.DuckDBPyConnection:
+def open_connection() -> db.Connection:
     """Return the process's database connection (taking the day's backup on first use), or stop the page
     with a French explanation when the database cannot be opened."""
     try:

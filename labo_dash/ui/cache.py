@@ -15,7 +15,6 @@ import inspect
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
-import duckdb
 import streamlit as st
 
 from labo_dash import db
@@ -31,8 +30,8 @@ def by_version(
     max_entries: int = 64,
     show_spinner: bool | str = False,
 ) -> Callable[
-    [Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]],
-    Callable[Concatenate[duckdb.DuckDBPyConnection, P], R],
+    [Callable[Concatenate[db.Connection, P], R]],
+    Callable[Concatenate[db.Connection, P], R],
 ]:
     """Cache a function whose first parameter is the connection, until one of ``topics`` changes.
 
@@ -44,13 +43,13 @@ def by_version(
     """
 
     def decorate(
-        func: Callable[Concatenate[duckdb.DuckDBPyConnection, P], R],
-    ) -> Callable[Concatenate[duckdb.DuckDBPyConnection, P], R]:
+        func: Callable[Concatenate[db.Connection, P], R],
+    ) -> Callable[Concatenate[db.Connection, P], R]:
         signature = inspect.signature(func)
         first = next(iter(signature.parameters))
         source = hashlib.sha256(inspect.getsource(func).encode("utf-8")).hexdigest()
 
-        def compute(_con: duckdb.DuckDBPyConnection, _args: tuple, _kwargs: dict, key: tuple) -> R:
+        def compute(_con: db.Connection, _args: tuple, _kwargs: dict, key: tuple) -> R:
             return func(_con, *_args, **_kwargs)
 
         # Streamlit names a cache by its function's module and qualified name.
@@ -59,7 +58,7 @@ def by_version(
         cached = st.cache_data(ttl=ttl, max_entries=max_entries, show_spinner=show_spinner)(compute)
 
         @functools.wraps(func)
-        def wrapper(con: duckdb.DuckDBPyConnection, *args: P.args, **kwargs: P.kwargs) -> R:
+        def wrapper(con: db.Connection, *args: P.args, **kwargs: P.kwargs) -> R:
             bound = signature.bind(con, *args, **kwargs).arguments
             hashed = tuple((name, value) for name, value in bound.items()
                            if name != first and not name.startswith("_"))

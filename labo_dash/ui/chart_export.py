@@ -10,12 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import altair as alt
-import duckdb
 import pandas as pd
 import streamlit as st
 import vl_convert
 
-from labo_dash import charts
+from labo_dash import charts, db
 from labo_dash.ui.cache import by_version
 
 EXPORT_WIDTH = 1000
@@ -23,7 +22,7 @@ Build = Callable[[], alt.TopLevelMixin]
 
 
 @by_version(max_entries=512)  # every topic: this helper does not know what a chart shows
-def spec(_con: duckdb.DuckDBPyConnection, _build: Build, name: str, *args: Any) -> dict:
+def spec(_con: db.Connection, _build: Build, name: str, *args: Any) -> dict:
     """Return the Vega-Lite spec of ``_build()``, built (and validated) once per data version and arguments.
 
     ``name`` and ``args`` must identify everything the chart shows from the data of ``_con``: with the

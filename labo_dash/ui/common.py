@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import streamlit as st
 
-from labo_dash import clock
+from labo_dash import clock, db
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui import auth
@@ -31,7 +30,7 @@ def french_style() -> None:
     st.html(FRENCH_CSS)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
+def connection() -> db.Connection:
     """Return the process's database connection, or stop the page with a French explanation."""
     route_legacy_run()
     return open_connection()
@@ -44,7 +43,7 @@ def current_actor() -> Actor:
     return auth.current_actor()
 
 
-def today(con: duckdb.DuckDBPyConnection) -> dt.date:
+def today(con: db.Connection) -> dt.date:
     """Return the seminar's local date (its time zone, not the server's; labo_dash.clock)."""
     return clock.today(con)
 

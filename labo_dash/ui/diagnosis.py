@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-import duckdb
 import streamlit as st
 
 from labo_dash import charts, contributions, db, diagnosis, seminar
@@ -36,7 +35,7 @@ WALL_CSS = """
 """
 
 
-def objectives_by_id(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]]:
+def objectives_by_id(con: db.Connection) -> dict[int, dict[str, Any]]:
     """Return the objectives by id, each with its fixed colour and its chart label."""
     result = {}
     for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
@@ -44,7 +43,7 @@ def objectives_by_id(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]
     return result
 
 
-def morning_workshops(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+def morning_workshops(con: db.Connection) -> dict[int, str]:
     """Return the morning workshops: id -> title."""
     return {w["id"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
 
@@ -71,7 +70,7 @@ def finding_card(finding: dict[str, Any], by_number: dict[int, dict[str, Any]]) 
 
 # --- capture --------------------------------------------------------------------------------------------
 
-def _save_capture(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _save_capture(con: db.Connection, actor: Actor) -> None:
     state = st.session_state
     try:
         finding_id = diagnosis.add_finding(
@@ -87,7 +86,7 @@ def _save_capture(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state.cap_text, state.cap_objectives, state.cap_participant_kind = "", [], None
 
 
-def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def capture_section(con: db.Connection, actor: Actor) -> None:
     """The scribe's quick capture form, beside the latest findings of the chosen workshop."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
@@ -143,7 +142,7 @@ def capture_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 # --- wall -----------------------------------------------------------------------------------------------
 
 @by_version(Topic.DIAGNOSIS, Topic.SETTINGS, max_entries=32)
-def _wall_data(con: duckdb.DuckDBPyConnection, workshop_id: int | None, kind: str | None,
+def _wall_data(con: db.Connection, workshop_id: int | None, kind: str | None,
                objective: int | None, large: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Return the wall's findings and the Vega-Lite spec of its chart (cached until the next recorded edit).
 
@@ -166,7 +165,7 @@ def _follow(version: tuple[int, ...]) -> None:
         st.rerun()
 
 
-def wall_section(con: duckdb.DuckDBPyConnection) -> None:
+def wall_section(con: db.Connection) -> None:
     """The live wall: filters, findings per objective as a chart, cards by kind and objective.
 
     It follows the data by itself (see :func:`_follow`): a finding captured or accepted elsewhere shows
@@ -235,7 +234,7 @@ def _proposal_edits(post: contributions.Contribution) -> dict[str, Any]:
 
 
 def _moderate(
-    con: duckdb.DuckDBPyConnection, actor: Actor, post: contributions.Contribution, action: str
+    con: db.Connection, actor: Actor, post: contributions.Contribution, action: str
 ) -> None:
     """Accept, save or reject a post from its form (a submit button's callback, before the page reruns)."""
     state, key = st.session_state, f"prop_{post.id}"
@@ -278,7 +277,7 @@ class _Choices(NamedTuple):
 
 
 def _proposal_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, post: contributions.Contribution, choices: _Choices
+    con: db.Connection, actor: Actor, post: contributions.Contribution, choices: _Choices
 ) -> None:
     """One pending post as a form: its fields to edit, and Accepter / Enregistrer / Rejeter."""
     key = f"prop_{post.id}"
@@ -327,7 +326,7 @@ def _proposal_form(
                                    args=(con, actor, post, action))
 
 
-def proposals_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def proposals_section(con: db.Connection, actor: Actor) -> None:
     """The moderation queue of the participants' posts: counts, then each pending post as a form.
 
     An accepted finding joins the wall within ``WALL_POLL`` s (the acceptance changes the data version).

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from labo_dash import charts, french, seminar, signature
+from labo_dash import charts, db, french, seminar, signature
 from labo_dash.access import Actor, Permission
 from labo_dash.seminar import DEFAULT_SEMINAR
 from labo_dash.ui.common import md_escape, today
 
 
 def reference_round_invitation(
-    con: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int = DEFAULT_SEMINAR
+    con: db.Connection, actor: Actor, seminar_id: int = DEFAULT_SEMINAR
 ) -> None:
     """Invite those who may choose the reference round (permission ``rounds.write``) to choose it when the
     support comes from an automatic choice among several rounds (signature.should_choose_reference), with a
@@ -31,7 +30,7 @@ def reference_round_invitation(
 
 
 def programme_tab(
-    con: duckdb.DuckDBPyConnection, info: dict, slots: list[dict], now_position: int | None
+    con: db.Connection, info: dict, slots: list[dict], now_position: int | None
 ) -> None:
     """The seminar's purpose, the day's programme (the slot running now highlighted) and the five objectives
     in their colours."""
@@ -60,7 +59,7 @@ def programme_tab(
             )
 
 
-def actions_tab(con: duckdb.DuckDBPyConnection, figures: seminar.ActionFigures) -> None:
+def actions_tab(con: db.Connection, figures: seminar.ActionFigures) -> None:
     """The follow-up actions by status today, and how many are late."""
     st.subheader("Actions de suivi par statut", anchor=False)
     if not figures.total:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import french
+from labo_dash import db, french
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
@@ -19,7 +18,7 @@ KINDS = {"findings": "Constats (freins, leviers, constats)", "challenges": "Déf
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _preview(con: duckdb.DuckDBPyConnection, what: str, rows: list[dict]) -> pd.DataFrame:
+def _preview(con: db.Connection, what: str, rows: list[dict]) -> pd.DataFrame:
     """Return the rows a file would add, with French columns."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
@@ -40,7 +39,7 @@ def _preview(con: duckdb.DuckDBPyConnection, what: str, rows: list[dict]) -> pd.
     } for r in rows])
 
 
-def import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def import_section(con: db.Connection, actor: Actor) -> None:
     """Import findings or défis from CSV / Excel: template, preview, refusal report, import."""
     state = st.session_state
     if "import_done" in state:

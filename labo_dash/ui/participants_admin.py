@@ -3,11 +3,10 @@ who is present (checked in; saved in one write, participants.set_presence)."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import clock, french, network, participants, seminar, settings
+from labo_dash import clock, db, french, network, participants, seminar, settings
 from labo_dash.access import Actor
 from labo_dash.errors import ImportRejected, LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS, number, participant_kind
@@ -19,7 +18,7 @@ FIELDS = {"name": "Prénom et nom", "structure": "Structure", "kind": "Type de p
           "territory": "Territoire", "email": "Adresse électronique (facultative)"}
 
 
-def participants_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def participants_tab(con: db.Connection, actor: Actor) -> None:
     """Draw the whole tab."""
     people = participants.list_participants(con)
     walk_ins = int(people["self_registered"].sum()) if len(people) else 0
@@ -44,7 +43,7 @@ def participants_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
 _PRESENCE_MESSAGE = "_presence_message"
 
 
-def _save_presence(con: duckdb.DuckDBPyConnection, actor: Actor, present_ids: list[int]) -> None:
+def _save_presence(con: db.Connection, actor: Actor, present_ids: list[int]) -> None:
     """Save who is present in one write; keep a French message for the next run."""
     try:
         changed = participants.set_presence(con, actor, present_ids)
@@ -56,7 +55,7 @@ def _save_presence(con: duckdb.DuckDBPyConnection, actor: Actor, present_ids: li
     st.session_state[_PRESENCE_MESSAGE] = ("success", done + participants.presence(con).sentence() + ".")
 
 
-def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.DataFrame) -> None:
+def _presence_list(con: db.Connection, actor: Actor, people: pd.DataFrame) -> None:
     """The list of registered people, with a « Présent·e » check box each, saved in one write."""
     kind, message = st.session_state.pop(_PRESENCE_MESSAGE, (None, ""))
     if kind:
@@ -106,7 +105,7 @@ def _presence_list(con: duckdb.DuckDBPyConnection, actor: Actor, people: pd.Data
         st.rerun()
 
 
-def _register(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _register(con: db.Connection, actor: Actor) -> None:
     """Submit callback (runs before the widgets): register, then empty the form for the next person."""
     state = st.session_state
     values = {field: state.get(f"register_{field}") or "" for field in FIELDS}
@@ -124,7 +123,7 @@ def _register(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state["register_done"] = created
 
 
-def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _register_form(con: db.Connection, actor: Actor) -> None:
     st.subheader("Inscrire une personne")
     state = st.session_state
     errors: dict[str, str] = state.get("register_errors", {})
@@ -144,7 +143,7 @@ def _register_form(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         st.form_submit_button("Inscrire", type="primary", icon="➕", on_click=_register, args=(con, actor))
 
 
-def _walk_in_setting(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _walk_in_setting(con: db.Connection, actor: Actor) -> None:
     setting = settings.SETTINGS[participants.SELF_REGISTRATION]
     with st.form("walk-in"):
         wanted = st.toggle(setting.label, value=settings.switch_on(con, setting.name), help=setting.help)
@@ -156,7 +155,7 @@ def _walk_in_setting(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
                 st.error(str(exc), icon="⚠️")
 
 
-def _import_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _import_section(con: db.Connection, actor: Actor) -> None:
     st.subheader("Importer une liste")
     st.caption("Fichier CSV (Excel, séparateur « ; ») ou .xlsx avec les colonnes : nom, structure, type de "
                "participant, territoire, et si vous voulez email. Un code personnel est créé pour chacun·e.")
@@ -203,7 +202,7 @@ def phone_address_notice() -> None:
                f"téléphone ne peut joindre. {fix}", icon="📵")
 
 
-def _badges_section(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
+def _badges_section(con: db.Connection, people: pd.DataFrame) -> None:
     st.subheader("Badges à imprimer")
     example = badges.vote_link("CODE")
     st.caption(f"Une page A4 pour 8 badges, avec le nom, la structure, le code personnel et un QR code vers "

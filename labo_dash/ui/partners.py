@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import french, review
+from labo_dash import db, french, review
 from labo_dash.reporting import monthly, open_data
 from labo_dash.reporting.pdf import report_pdf
 from labo_dash.reporting.workbook import report_xlsx
@@ -21,20 +20,20 @@ CHANGE_ORDER = ("nouvelle", "progresse", "terminee", "abandonnee", "point_mort")
 
 
 @by_version(show_spinner="Préparation du rapport…", max_entries=32)  # every topic: support, progress
-def monthly_report(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> monthly.MonthlyReport:
+def monthly_report(con: db.Connection, month: dt.date, today: dt.date) -> monthly.MonthlyReport:
     """Return the report of ``month``, from the cache while the data does not change."""
     return monthly.build_report(con, month, today)
 
 
 @by_version(max_entries=16)
-def _file(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date, kind: str) -> bytes:
+def _file(_con: db.Connection, month: dt.date, today: dt.date, kind: str) -> bytes:
     if kind == "open-data":
         return open_data.open_data_zip(_con)
     report = monthly.build_report(_con, month, today)
     return report_pdf(report) if kind == "pdf" else report_xlsx(report)
 
 
-def downloads(con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> None:
+def downloads(con: db.Connection, month: dt.date, today: dt.date) -> None:
     """Offer the monthly report (PDF, Excel) and the open data (ZIP), built only when clicked."""
     name = f"rapport-mensuel-{month:%Y-%m}"
     columns = iter(st.columns(3))

@@ -9,10 +9,9 @@ from __future__ import annotations
 import base64
 import html
 
-import duckdb
 import streamlit as st
 
-from labo_dash import charts, french, rounds, voting
+from labo_dash import charts, db, french, rounds, voting
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError
 from labo_dash.majority import GRADE_SCALES
@@ -209,7 +208,7 @@ def _reveal_button(rnd: rounds.Round, actor: Actor) -> None:
 
 
 @by_version(*RESULTS_TOPICS, max_entries=16)
-def _chart_specs(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, dict]:
+def _chart_specs(con: db.Connection, round_id: int, titles: tuple[int, ...]) -> dict[str, dict]:
     """Return the Vega-Lite specs of the projection's charts, built once per results version.
 
     A refresh without a new ballot then costs no chart building at all: building and validating three

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import french, reminders, review
+from labo_dash import db, french, reminders, review
 from labo_dash.access import Actor, Permission
 from labo_dash.ui.actions import tracker
 from labo_dash.ui.common import md_escape
 
 
-def reminders_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+def reminders_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Show, for the organisers and the steering group, each pilot's reminder for the next review: the
     e-mail (a ``mailto:`` link and its text to copy), the CSV of every reminder and the due dates (.ics)."""
     if not actor.can(Permission.REVIEWS_WRITE):

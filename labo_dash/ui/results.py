@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -33,7 +32,7 @@ def round_label(rnd: rounds.Round) -> str:
 RESULTS_TOPICS = (Topic.VOTES, Topic.PEOPLE, Topic.DIAGNOSIS)
 
 
-def titles_version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int, ...]:
+def titles_version(con: db.Connection, round_id: int) -> tuple[int, ...]:
     """Return the follow-up's version for a round on solutions (their titles), () for a round on défis: a
     progress update during a vote on défis leaves the projection's cache warm."""
     on_solutions = rounds.get_round(con, round_id).target == "solutions"
@@ -41,7 +40,7 @@ def titles_version(con: duckdb.DuckDBPyConnection, round_id: int) -> tuple[int, 
 
 
 @by_version(*RESULTS_TOPICS, max_entries=64)
-def _bundle(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
+def _bundle(con: db.Connection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
     """Compute everything a results view shows (cached until a write of one of RESULTS_TOPICS, or of the
     solutions' titles: ``titles`` is :func:`titles_version`)."""
     rnd = rounds.get_round(con, round_id)
@@ -63,7 +62,7 @@ def bundle(round_id: int) -> dict[str, Any]:
 
 
 @by_version(*RESULTS_TOPICS, max_entries=64)
-def _details(con: duckdb.DuckDBPyConnection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
+def _details(con: db.Connection, round_id: int, titles: tuple[int, ...]) -> dict[str, Any]:
     """Return what only the organisers' view adds, built once per results version: the ranking table, the
     tie-break sentences, the split by participant kind, the volunteers (markdown) and the specs of the two
     charts (building, validating and writing them cost most of a rerun: 380 ms at 100× the demo)."""

@@ -6,11 +6,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, progress, review, seminar
+from labo_dash import charts, db, french, progress, review, seminar
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.reporting import print_review
@@ -51,7 +50,7 @@ def month_picker(months: list[dt.date]) -> dt.date:
 
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
-def review_data(_con: duckdb.DuckDBPyConnection, month: dt.date, today: dt.date) -> review.MonthlyReview:
+def review_data(_con: db.Connection, month: dt.date, today: dt.date) -> review.MonthlyReview:
     """Return the review of ``month`` (review.monthly_review), cached per database, data version and month."""
     return review.monthly_review(_con, month, today)
 
@@ -179,7 +178,7 @@ def changes(data: review.MonthlyReview) -> None:
                 st.dataframe(_rows(frames[code]), column_config=COLUMNS, hide_index=True, placeholder="–")
 
 
-def objectives_chart(con: duckdb.DuckDBPyConnection, objectives: pd.DataFrame, key: tuple) -> None:
+def objectives_chart(con: db.Connection, objectives: pd.DataFrame, key: tuple) -> None:
     """Show the rolled-up progress of each objective (bars in the objectives' colours).
 
     ``objectives`` comes from progress.progress_by_objective on ``con``; ``key`` identifies it (with the
@@ -203,7 +202,7 @@ def objectives_chart(con: duckdb.DuckDBPyConnection, objectives: pd.DataFrame, k
     )
 
 
-def _progress_charts(con: duckdb.DuckDBPyConnection, data: review.MonthlyReview) -> None:
+def _progress_charts(con: db.Connection, data: review.MonthlyReview) -> None:
     """Show the rolled-up progress by objective and by défi at the month, side by side."""
     challenges = data.challenges
     left, right = st.columns(2, gap="large")
@@ -242,7 +241,7 @@ def _progress_table(objectives: pd.DataFrame, challenges: pd.DataFrame) -> pd.Da
     )
 
 
-def progress_section(con: duckdb.DuckDBPyConnection, data: review.MonthlyReview) -> None:
+def progress_section(con: db.Connection, data: review.MonthlyReview) -> None:
     """Show the rolled-up progress by objective and by défi at the month, and by objective over the months."""
     st.markdown(f"**Avancement agrégé au {french.date(data.as_of)}**")
     _progress_charts(con, data)
@@ -277,7 +276,7 @@ def _submit(write: Callable[[], object], slots: dict[str, Any], message: str, fo
 
 
 def meeting_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, meeting: review.Meeting | None
+    con: db.Connection, actor: Actor, month: dt.date, meeting: review.Meeting | None
 ) -> None:
     """Show the form recording the meeting's date and notes."""
     key = f"meeting_{month:%Y%m}_{version('meeting_form')}"
@@ -320,7 +319,7 @@ def _decision_list(decisions: pd.DataFrame) -> None:
 
 
 def _decision_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, actions: pd.DataFrame
+    con: db.Connection, actor: Actor, month: dt.date, actions: pd.DataFrame
 ) -> None:
     """Show the form adding a decision, about one of ``actions`` or general."""
     titles = dict(zip(actions["id"].astype(int), actions["title"], strict=True))
@@ -350,7 +349,7 @@ def _decision_form(
 
 
 def _remove_decision_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, decisions: pd.DataFrame
+    con: db.Connection, actor: Actor, month: dt.date, decisions: pd.DataFrame
 ) -> None:
     """Show the removal of a decision recorded by mistake (it stays in the audit log)."""
     with st.form(f"remove_{month:%Y%m}", border=False):
@@ -375,7 +374,7 @@ def _remove_decision_form(
 
 
 def decisions_section(
-    con: duckdb.DuckDBPyConnection, actor: Actor, month: dt.date, data: review.MonthlyReview
+    con: db.Connection, actor: Actor, month: dt.date, data: review.MonthlyReview
 ) -> None:
     """Show the decisions of the month, the form adding one, and the removal of a mistaken one."""
     _decision_list(data.decisions)

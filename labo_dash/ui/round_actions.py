@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import duckdb
 import streamlit as st
 
-from labo_dash import rounds, signature
+from labo_dash import db, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.ui.common import md_escape
@@ -56,7 +55,7 @@ class _Toggle(NamedTuple):
     why_not: str | None = None  # the reason the button is disabled
 
 
-def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
+def lifecycle_buttons(con: db.Connection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     """Reference round, rehearsal, archive and delete, in one row."""
     row = st.container(horizontal=True)
     rid, title, archived = rnd.id, md_escape(rnd.title), rnd.archived_at is not None
@@ -86,7 +85,7 @@ def lifecycle_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.
 
 
 def _reference_button(
-    row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary
+    row: Any, con: db.Connection, actor: Actor, rnd: rounds.RoundSummary
 ) -> None:
     """Choose the round as the reference for support, or go back to the automatic choice."""
     rid = rnd.id
@@ -104,7 +103,7 @@ def _reference_button(
 
 
 def _delete_button(
-    row: Any, con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary, warning: str | None
+    row: Any, con: db.Connection, actor: Actor, rnd: rounds.RoundSummary, warning: str | None
 ) -> None:
     """Delete, confirmed in a popover; disabled with its reason once a ballot exists."""
     rid, title = rnd.id, md_escape(rnd.title)

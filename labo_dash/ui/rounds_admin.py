@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import streamlit as st
 
-from labo_dash import french, parsing, results, rounds, signature
+from labo_dash import db, french, parsing, results, rounds, signature
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import number
@@ -39,7 +38,7 @@ def rules_summary(rnd: rounds.RoundSummary) -> str:
 
 
 def _rules_form(
-    con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: rounds.RoundSummary | None
+    con: db.Connection, actor: Actor, target: str, rnd: rounds.RoundSummary | None
 ) -> None:
     """The rules form: creates a round (``rnd`` None) or changes one that has no ballot yet.
 
@@ -62,7 +61,7 @@ def _rules_form(
 
 
 def _rules_fields(
-    con: duckdb.DuckDBPyConnection, prefix: str, rnd: rounds.RoundSummary | None,
+    con: db.Connection, prefix: str, rnd: rounds.RoundSummary | None,
     candidates: dict[int, rounds.CandidateItem], errors: dict[str, str],
 ) -> None:
     """The rules form's fields, each fault of the last try under its field."""
@@ -95,7 +94,7 @@ _PLACED = ("title", "dots_per_voter", "max_per_item", "items")  # the faults sho
 
 
 def _save_rules(
-    con: duckdb.DuckDBPyConnection, actor: Actor, target: str, rnd: rounds.RoundSummary | None, prefix: str
+    con: db.Connection, actor: Actor, target: str, rnd: rounds.RoundSummary | None, prefix: str
 ) -> None:
     """Create or change the round from the form's state; keep every fault (by field) for the next run."""
     state = st.session_state
@@ -142,7 +141,7 @@ def admin_label(rnd: rounds.RoundSummary) -> str:
     return round_label(rnd) + "".join(marks)
 
 
-def _round_controls(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
+def _round_controls(con: db.Connection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     st.caption(rules_summary(rnd))
     left = rounds.remaining_seconds(rnd)
     if left is not None:
@@ -163,7 +162,7 @@ def _round_controls(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.Ro
             _rules_form(con, actor, rnd.target, rnd)
 
 
-def _state_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
+def _state_buttons(con: db.Connection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     """Open or close, results live or hidden, reveal, project."""
     row = st.container(horizontal=True)  # one row of buttons, each as wide as its label
     rid = rnd.id
@@ -189,7 +188,7 @@ def _state_buttons(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.Rou
     row.page_link("pages/resultats.py", label="Projeter ce tour", icon="📊", query_params={"tour": str(rid)})
 
 
-def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
+def _countdown_form(con: db.Connection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     """Start (or restart) a timed vote: the round opens and closes by itself at the end."""
     key = f"countdown-{rnd.id}"
     with st.form(key, border=False):
@@ -216,7 +215,7 @@ def _countdown_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.Ro
     st.rerun()
 
 
-def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.RoundSummary) -> None:
+def _duplicate_form(con: db.Connection, actor: Actor, rnd: rounds.RoundSummary) -> None:
     """Copy the round (same rules and items) under a new title, in preparation."""
     key = f"duplicate-{rnd.id}"
     with st.popover("Dupliquer", icon="📄"), st.form(key, border=False):
@@ -231,7 +230,7 @@ def _duplicate_form(con: duckdb.DuckDBPyConnection, actor: Actor, rnd: rounds.Ro
     st.rerun()
 
 
-def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[rounds.RoundSummary]) -> None:
+def _reference_notice(con: db.Connection, all_rounds: list[rounds.RoundSummary]) -> None:
     """Say which round gives support; invite organisers to choose it when several rounds could give it."""
     found = signature.support_round(con)
     chosen = next((r for r in all_rounds if r.reference), None)
@@ -249,7 +248,7 @@ def _reference_notice(con: duckdb.DuckDBPyConnection, all_rounds: list[rounds.Ro
                 "le soutien aux défis avec « Choisir comme tour de référence ».", icon="⭐")
 
 
-def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def rounds_tab(con: db.Connection, actor: Actor) -> None:
     """Create rounds, open, time and close them, reveal their results, run their lifecycle."""
     show_messages()
     st.subheader("Tours de vote")
@@ -268,7 +267,7 @@ def rounds_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     _rules_form(con, actor, target or "challenges", None)
 
 
-def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def results_tab(con: db.Connection, actor: Actor) -> None:
     """Pick a round and show its detailed results."""
     all_rounds = rounds.list_rounds(con)
     if not all_rounds:
@@ -286,7 +285,7 @@ def results_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     results_details(chosen)
 
 
-def selection_tab(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def selection_tab(con: db.Connection, actor: Actor) -> None:
     """Mark the défis selected for the afternoon workshops, next to their result in the last round."""
     show_messages()
     candidates = rounds.candidate_items(con, "challenges")

@@ -6,11 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_creation, french, progress, solutions
+from labo_dash import action_creation, db, french, progress, solutions
 from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
@@ -22,7 +21,7 @@ from labo_dash.ui.feedback import saved, show_errors, version
 
 
 @by_version(*FOLLOW_UP_TOPICS, Topic.VOTES, Topic.PEOPLE, max_entries=32)
-def solutions_data(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict:
+def solutions_data(con: db.Connection, today: dt.date) -> dict:
     """Return the défis open to solutions, the solutions, their volunteers (ballots of the closing vote:
     votes and participants) and each défi's progress; cached until one of those changes."""
     return {
@@ -33,7 +32,7 @@ def solutions_data(con: duckdb.DuckDBPyConnection, today: dt.date) -> dict:
     }
 
 
-def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: list[dict]) -> None:
+def add_solution_form(con: db.Connection, actor: Actor, challenges: list[dict]) -> None:
     """Show the form capturing a solution for a défi (kept on error, emptied after saving)."""
     key = f"solution_{version('solution_form')}"
     with st.form(key):
@@ -67,7 +66,7 @@ def add_solution_form(con: duckdb.DuckDBPyConnection, actor: Actor, challenges: 
     saved(f"Solution « {title.strip()} » ajoutée.", "solution_form")
 
 
-def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.DataFrame) -> None:
+def _edit_solution(con: db.Connection, actor: Actor, listed: pd.DataFrame) -> None:
     """Show the form correcting or deleting one solution, chosen in a list (one form for all: a form per
     solution cost 1,4 s per rerun at 150 solutions)."""
     labels = {int(r.id): f"{r.title} (défi : {r.challenge})" for r in listed.itertuples()}
@@ -105,7 +104,7 @@ def _edit_solution(con: duckdb.DuckDBPyConnection, actor: Actor, listed: pd.Data
 
 
 def solutions_section(
-    con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date, challenges: list[dict]
+    con: db.Connection, actor: Actor, today: dt.date, challenges: list[dict]
 ) -> None:
     """Show the solutions by défi with their volunteers, actions and rolled-up progress."""
     if not challenges:
@@ -209,7 +208,7 @@ def _amounts_confirmed(
 
 
 def _provenance(
-    con: duckdb.DuckDBPyConnection, data: dict, solution_id: int
+    con: db.Connection, data: dict, solution_id: int
 ) -> tuple[solutions.Solution, list[str]]:
     """Show where the new actions come from (solution, défi, weighted objectives); return the solution
     (:func:`labo_dash.solutions.get_solution`) and its volunteers' names (« Nom (Structure) »)."""
@@ -261,7 +260,7 @@ def _creation_form(key: str, volunteers: list[str]) -> tuple[dict, dict] | None:
     return inputs, slots
 
 
-def create_actions_section(con: duckdb.DuckDBPyConnection, actor: Actor, today: dt.date) -> None:
+def create_actions_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Choose a solution, see its provenance and volunteers, and create one or more actions in one step.
 
     Every mistake is shown first; with several titles, the budgets' total is confirmed only for an

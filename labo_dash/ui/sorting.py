@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-import duckdb
 import streamlit as st
 
-from labo_dash import challenges, diagnosis, french
+from labo_dash import challenges, db, diagnosis, french
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS, percent
@@ -59,7 +58,7 @@ def _commit_checks() -> None:
     state.sort_ids = sorted(chosen)
 
 
-def _start(con: duckdb.DuckDBPyConnection, action: str) -> None:
+def _start(con: db.Connection, action: str) -> None:
     """Begin an action on the selected findings: check the selection and prefill the action's form."""
     state = st.session_state
     _commit_checks()
@@ -92,7 +91,7 @@ def _start(con: duckdb.DuckDBPyConnection, action: str) -> None:
         state.pop("sort_action", None)
 
 
-def finding_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str, str]) -> None:
+def finding_fields(con: db.Connection, prefix: str, errors: dict[str, str]) -> None:
     """Draw the fields of a finding (keys ``<prefix>_...``) with their error messages."""
     workshops = morning_workshops(con)
     objectives = objectives_by_id(con)
@@ -123,7 +122,7 @@ def finding_values(prefix: str) -> dict[str, Any]:
     }
 
 
-def weights_fields(con: duckdb.DuckDBPyConnection, prefix: str) -> dict[int, str]:
+def weights_fields(con: db.Connection, prefix: str) -> dict[int, str]:
     """Draw one percentage text input per objective (keys ``<prefix>_weight_<id>``); return the texts.
 
     Text, not a number input: « 33,33 » and « 40 % » are read exactly by the server
@@ -145,7 +144,7 @@ def _finish(message: str) -> None:
     state.pop("sort_action", None)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _apply(con: db.Connection, actor: Actor) -> None:
     """Run the action under way with the values of its form (errors stay beside the fields)."""
     state = st.session_state
     action, ids = state.sort_action
@@ -171,7 +170,7 @@ def _apply(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         state.action_errors = field_errors(exc)
 
 
-def _weights(prefix: str, con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
+def _weights(prefix: str, con: db.Connection) -> dict[int, str | None]:
     return {o: st.session_state.get(f"{prefix}_weight_{o}") for o in objectives_by_id(con)}
 
 
@@ -180,7 +179,7 @@ def _cancel() -> None:
     st.session_state.action_errors = {}
 
 
-def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def sort_section(con: db.Connection, actor: Actor) -> None:
     """Select findings, then edit, merge, delete them or formulate a défi from them."""
     state = st.session_state
     if "sort_done" in state:
@@ -224,7 +223,7 @@ def sort_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
         bottom[1].form_submit_button("Annuler", width="stretch", on_click=_cancel)
 
 
-def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any]]) -> None:
+def _checklist(con: db.Connection, findings: dict[int, dict[str, Any]]) -> None:
     """Draw the filters (workshop, kind, objective) and one check box per finding they keep, with the
     number of findings chosen (the filters apply and the ticks count at the form's next submit)."""
     state = st.session_state
@@ -262,7 +261,7 @@ def _checklist(con: duckdb.DuckDBPyConnection, findings: dict[int, dict[str, Any
             )
 
 
-def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[str, str],
+def challenge_fields(con: db.Connection, prefix: str, errors: dict[str, str],
                      findings: list[dict[str, Any]], with_workshop: bool = True) -> None:
     """Draw a défi's fields (keys ``<prefix>_...``): title, description, workshop, weights, findings."""
     workshops = morning_workshops(con)
@@ -288,7 +287,7 @@ def challenge_fields(con: duckdb.DuckDBPyConnection, prefix: str, errors: dict[s
     field_error(errors, "findings")
 
 
-def _start_edit(con: duckdb.DuckDBPyConnection) -> None:
+def _start_edit(con: db.Connection) -> None:
     state = st.session_state
     challenge_id = state.get("edit_challenge")
     if challenge_id is None:
@@ -301,7 +300,7 @@ def _start_edit(con: duckdb.DuckDBPyConnection) -> None:
     state.ech_errors = {}
 
 
-def _save_edit(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def _save_edit(con: db.Connection, actor: Actor) -> None:
     state = st.session_state
     try:
         challenges.update_challenge(
@@ -315,7 +314,7 @@ def _save_edit(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     state.ech_done = f"Défi n° {state.edit_challenge} enregistré."
 
 
-def challenges_section(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def challenges_section(con: db.Connection, actor: Actor) -> None:
     """The défis ready for the vote: weights, provenance, and an edit form."""
     objectives = {o["number"]: o for o in objectives_by_id(con).values()}
     items = challenges.list_challenges(con)

@@ -7,10 +7,9 @@ keeps what was chosen.
 
 from __future__ import annotations
 
-import duckdb
 import streamlit as st
 
-from labo_dash import participants, rounds, voting
+from labo_dash import db, participants, rounds, voting
 from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
@@ -48,7 +47,7 @@ def code_form() -> None:
         st.rerun()
 
 
-def self_registration_form(con: duckdb.DuckDBPyConnection) -> None:
+def self_registration_form(con: db.Connection) -> None:
     """Let a walk-in register when organisers allow it; the new code goes into the link at once."""
     if not get_setting(con, participants.SELF_REGISTRATION):
         st.caption("Pas de badge ? Demandez votre code personnel à l'accueil du séminaire.")
@@ -159,7 +158,7 @@ def _dots_left(rnd: rounds.Round, ballot: dict[int, tuple[int, bool]]) -> str:
 
 
 @st.fragment(run_every=COUNTDOWN_REFRESH)
-def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
+def _countdown(con: db.Connection, round_id: int) -> None:
     """A timed vote's time left, redrawn every second (the ballot form around it keeps its choices).
 
     Once the round is no longer open (its countdown ended, or organisers closed it), the whole page reruns:
@@ -172,7 +171,7 @@ def _countdown(con: duckdb.DuckDBPyConnection, round_id: int) -> None:
         st.warning(f"{rounds.remaining_text(left)} pour voter.", icon="⏱️")
 
 
-def ballot_form(con: duckdb.DuckDBPyConnection, rnd: rounds.Round, person: participants.Participant) -> None:
+def ballot_form(con: db.Connection, rnd: rounds.Round, person: participants.Participant) -> None:
     """Show the open round's ballot for ``person`` and record it on submit (one transaction)."""
     items = rounds.round_items(con, rnd.id)
     saved = voting.current_ballot(con, rnd.id, person.id)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import french, seminar, signature
+from labo_dash import db, french, seminar, signature
 from labo_dash.progress import ROLLUP_EXPLANATION
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.common import today as current_day
@@ -64,7 +63,7 @@ def month_control(months: list[dt.date], key: str, default: dt.date | None = Non
 
 
 def render_support_by_challenge(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     *,
     key: str,
     round_id: int | None = None,
@@ -115,7 +114,7 @@ def render_support_by_challenge(
 
 
 def render_signature(
-    con: duckdb.DuckDBPyConnection,
+    con: db.Connection,
     *,
     key: str,
     month: dt.date | None = None,

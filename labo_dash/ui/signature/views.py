@@ -13,11 +13,10 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts, french, seminar, signature
+from labo_dash import charts, db, french, seminar, signature
 from labo_dash.db import Topic
 from labo_dash.ui.cache import by_version
 from labo_dash.ui.chart_export import downloads, figures_table, spec
@@ -38,7 +37,7 @@ SIGNATURE_TOPICS = (Topic.VOTES, Topic.FOLLOW_UP, Topic.DIAGNOSIS, Topic.SETTING
 
 
 @by_version(*SIGNATURE_TOPICS, max_entries=256)
-def _view(con: duckdb.DuckDBPyConnection, name: str, *args: Any) -> pd.DataFrame:
+def _view(con: db.Connection, name: str, *args: Any) -> pd.DataFrame:
     """Return a view's data (cached until a write of one of SIGNATURE_TOPICS)."""
     return _VIEWS[name](con, *args)
 
@@ -46,7 +45,7 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, *args: Any) -> pd.DataFrame
 class Section:
     """What every view of one section shares: the connection, objectives and filter key."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, key: str, seminar_id: int) -> None:
+    def __init__(self, con: db.Connection, key: str, seminar_id: int) -> None:
         self.con, self.key, self.seminar_id = con, key, seminar_id
         self.objectives = seminar.objectives(con, seminar_id)
         self.labels = tuple(charts.objective_labels(self.objectives))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import random
 
-
 from labo_dash import db
 from labo_dash.demo.base import CODE_ALPHABET, COORDINATOR, DAY, SEMINAR_CREATED, SEMINAR_ID, VENUE
 from labo_dash.demo.day import (

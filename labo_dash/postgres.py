@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,7 +38,7 @@ from labo_dash.errors import LaboError
 
 MIGRATION_LOCK = 4_242_017  # the advisory lock's key
 OPEN_TIMEOUT = 10.0  # seconds to reach the server, or to wait for a free pooled connection
-POOL_SIZE = 8  # connections per process; a transaction holds one, a read borrows one per statement
+POOL_SIZE = 16  # connections per process; a transaction holds one, a read borrows one per statement
 _BEGIN = re.compile(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
 _END = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;?\s*$", re.IGNORECASE)
 
@@ -136,10 +137,17 @@ def _configure(conn: psycopg.Connection) -> None:
 
 
 class PgCursor:
-    """A DuckDB-like cursor over the pool (results fetched in full at each statement)."""
+    """A DuckDB-like cursor over the pool (results fetched in full at each statement).
 
-    def __init__(self, pool: ConnectionPool) -> None:
-        self._pool = pool
+    A statement run outside a transaction on a thread that is inside one (a read in the body of
+    ``db.transaction`` through another cursor) runs on that transaction's connection: a thread never waits
+    for a second pooled connection while it holds one, so a full pool cannot stall writers that wait for
+    each other's row locks.
+    """
+
+    def __init__(self, owner: PgConnection) -> None:
+        self._owner = owner
+        self._pool = owner.pool
         self._held: psycopg.Connection | None = None
         self._rows: list[tuple[Any, ...]] = []
         self._at = 0
@@ -151,6 +159,8 @@ class PgCursor:
         if _BEGIN.match(sql):
             if self._held is None:
                 self._held = self._pool.getconn()
+                if getattr(self._owner.local, "transaction", None) is None:
+                    self._owner.local.transaction = self._held
             self._held.execute("BEGIN")
             self._result(None)
             return self
@@ -160,6 +170,10 @@ class PgCursor:
             finally:
                 if _END.match(sql):
                     self._release()
+            return self
+        ongoing = getattr(self._owner.local, "transaction", None)
+        if ongoing is not None:
+            self._run(ongoing, sql, parameters)
             return self
         with self._pool.connection() as conn:
             self._run(conn, sql, parameters)
@@ -235,6 +249,8 @@ class PgCursor:
     def _release(self) -> None:
         held, self._held = self._held, None
         if held is not None:
+            if getattr(self._owner.local, "transaction", None) is held:
+                self._owner.local.transaction = None
             self._pool.putconn(held)
 
 
@@ -261,10 +277,11 @@ class PgConnection:
             kwargs={"autocommit": True, "options": "-c TimeZone=UTC"}, name="labo", timeout=OPEN_TIMEOUT,
         )
         self.pool.open(wait=True, timeout=OPEN_TIMEOUT)
+        self.local = threading.local()  # the connection of the transaction a thread is in (PgCursor)
 
     def cursor(self) -> PgCursor:
         """Return a new cursor."""
-        return PgCursor(self.pool)
+        return PgCursor(self)
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> PgCursor:
         """Run one statement on a new cursor and return it."""

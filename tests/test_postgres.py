@@ -78,3 +78,18 @@ def test_empty_and_text_lists_have_a_type(pg_databases, pg_templates):
     finally:
         con.close()
         pg_databases.drop(url)
+
+
+@pytest.mark.postgres
+def test_reads_inside_a_transaction_never_wait_for_a_second_connection(pg_databases, pg_templates):
+    """A pool of one: a read through another cursor in a transaction's body runs on its connection."""
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = postgres.PgConnection(url, size=1)
+    try:
+        with db.transaction(con, db.Topic.SETTINGS) as cur:
+            cur.execute("UPDATE seminars SET venue = ? WHERE id = 1", ["Lyon"])
+            assert db.query(con, "SELECT venue FROM seminars WHERE id = 1") == [{"venue": "Lyon"}]
+        assert db.query(con, "SELECT venue FROM seminars WHERE id = 1") == [{"venue": "Lyon"}]
+    finally:
+        con.close()
+        pg_databases.drop(url)

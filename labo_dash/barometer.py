@@ -45,7 +45,7 @@ def rate(
     """Record ratings {objective id: 1..5 or None}; a known participant's replace their previous ones."""
     require(actor, Permission.BAROMETER_RATE)
     errors: dict[str, str] = {}
-    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    known = {o.id for o in seminar.objectives(con, seminar_id)}
     if not ratings:
         errors["ratings"] = "Répondez pour au moins un objectif (ou « je ne sais pas »)."
     elif not set(ratings) <= known:

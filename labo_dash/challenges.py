@@ -124,11 +124,11 @@ def validate_challenge(
             french.too_long("La description", description, MAX_DESCRIPTION)
         )
     if workshop_id is not None and workshop_id not in {
-        w["id"] for w in seminar.workshops(con, seminar_id, SESSION)
+        w.id for w in seminar.workshops(con, seminar_id, SESSION)
     }:
         errors["workshop"] = "Choisissez un atelier du matin."
     labels = {
-        o["id"]: f"objectif {o['number']} · {o['short_label']}" for o in seminar.objectives(con, seminar_id)
+        o.id: f"objectif {o.number} · {o.short_label}" for o in seminar.objectives(con, seminar_id)
     }
     if not set(weights) <= set(labels):
         errors["weights"] = "Objectif inconnu : les pondérations portent sur les cinq objectifs du séminaire."

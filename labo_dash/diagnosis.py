@@ -57,7 +57,7 @@ def validate_finding(
     errors: dict[str, str] = {}
     text, group = _clean(text), _clean(group_label) or None
     objective_ids = sorted(set(objective_ids or ()))
-    if workshop_id not in {w["id"] for w in seminar.workshops(con, seminar_id, SESSION)}:
+    if workshop_id not in {w.id for w in seminar.workshops(con, seminar_id, SESSION)}:
         errors["workshop"] = "Choisissez l'atelier du matin où ce constat a été formulé."
     if kind not in set(FindingKind):
         errors["kind"] = "Choisissez le type : frein, levier ou constat."
@@ -65,7 +65,7 @@ def validate_finding(
         errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
     elif len(text) > MAX_TEXT:
         errors["text"] = french.too_long("Le texte", text, MAX_TEXT)
-    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    known = {o.id for o in seminar.objectives(con, seminar_id)}
     if not objective_ids:
         errors["objectives"] = "Choisissez au moins un des cinq objectifs."
     elif not set(objective_ids) <= known:

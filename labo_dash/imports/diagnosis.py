@@ -64,13 +64,13 @@ def _lookups(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, dict[
     """Return the keys by which a file may name each workshop, objective and participant type."""
     workshops: dict[str, Any] = {}
     for w in seminar.workshops(con, seminar_id, diagnosis.SESSION):
-        for name in (str(w["number"]), f"atelier {w['number']}", w["title"], w["title"].split(":")[-1],
-                     w["question"] or ""):
-            workshops.setdefault(header_key(name), w["id"])
+        for name in (str(w.number), f"atelier {w.number}", w.title, w.title.split(":")[-1],
+                     w.question or ""):
+            workshops.setdefault(header_key(name), w.id)
     objectives: dict[str, Any] = {}
     for o in seminar.objectives(con, seminar_id):
-        for name in (str(o["number"]), f"objectif {o['number']}", o["title"], o["short_label"]):
-            objectives.setdefault(header_key(name), o["id"])
+        for name in (str(o.number), f"objectif {o.number}", o.title, o.short_label):
+            objectives.setdefault(header_key(name), o.id)
     kinds = {header_key(code): code for code in PARTICIPANT_KINDS}
     kinds |= {header_key(label): code for code, label in PARTICIPANT_KINDS.items()}
     return {"workshops": workshops, "objectives": objectives, "kinds": kinds}
@@ -175,7 +175,7 @@ def _import(
 
 def _weight_columns(con: duckdb.DuckDBPyConnection, seminar_id: int) -> dict[str, int]:
     """Return the défis file's weight column names ("objectif 1", ...) and their objective ids."""
-    return {f"objectif {o['number']}": o["id"] for o in seminar.objectives(con, seminar_id)}
+    return {f"objectif {o.number}": o.id for o in seminar.objectives(con, seminar_id)}
 
 
 def parse_challenges(

@@ -7,6 +7,7 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Literal, NamedTuple
 
 import duckdb
@@ -40,13 +41,13 @@ def objectives_by_id(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, Any]
     """Return the objectives by id, each with its fixed colour and its chart label."""
     result = {}
     for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
-        result[obj["id"]] = {**obj, "color": color, "label": f"{obj['number']} · {obj['short_label']}"}
+        result[obj.id] = {**asdict(obj), "color": color, "label": f"{obj.number} · {obj.short_label}"}
     return result
 
 
 def morning_workshops(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Return the morning workshops: id -> title."""
-    return {w["id"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
+    return {w.id: w.title for w in seminar.workshops(con, session=diagnosis.SESSION)}
 
 
 def _objective_chips(numbers: list[int], by_number: dict[int, dict[str, Any]]) -> str:

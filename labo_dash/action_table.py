@@ -105,7 +105,7 @@ def _plan(
     update = None
     if status != current["status"] or value != clean(current["progress"]) or comment or evidence:
         errors |= check_update(status, raw, reported_on, comment, evidence, today)
-        errors |= chronology_errors(current, reported_on)
+        errors |= chronology_errors(current["last_update"], reported_on)
         update = {"action_id": current["id"], "reported_on": reported_on, "status": status,
                   "progress": None if "progress" in errors else value, "comment": comment,
                   "evidence_url": evidence, "reported_by": reported_by}

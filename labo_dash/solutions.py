@@ -6,7 +6,7 @@ ballot of a round on solutions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import duckdb
@@ -20,9 +20,18 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 
 
-def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SolutionChallenge:
+    """A défi solutions can answer: ``selected`` when retained for the afternoon."""
+
+    id: int
+    title: str
+    selected: bool
+
+
+def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> list[SolutionChallenge]:
     """Return the défis solutions can answer: the selected ones, or every défi while none is selected."""
-    return db.query(
+    return [SolutionChallenge(**row) for row in db.query(
         con,
         """
         SELECT id, title, selected FROM challenges
@@ -32,7 +41,7 @@ def challenges_for_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1
         ORDER BY id
         """,
         [seminar_id, seminar_id],
-    )
+    )]
 
 
 def list_solutions(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFrame:
@@ -134,14 +143,23 @@ def _check(
     return title, description
 
 
+@dataclass(frozen=True, slots=True)
+class NewSolution:
+    """A solution's checked fields (:func:`validate_solution`), ready for :func:`record_solution`."""
+
+    challenge_id: int
+    title: str
+    description: str | None
+
+
 def validate_solution(
     con: duckdb.DuckDBPyConnection,
     challenge_id: int | None,
     title: str | None,
     description: str | None = None,
     seminar_id: int = 1,
-) -> dict[str, Any]:
-    """Return the cleaned fields (challenge_id, title, description) of a solution answering a live défi.
+) -> NewSolution:
+    """Return the cleaned fields of a solution answering a live défi.
 
     Raises ValidationError with one French message per field (challenge_id, title, description).
     """
@@ -151,12 +169,12 @@ def validate_solution(
         [challenge_id, seminar_id],
     )
     missing = {} if known else {"challenge_id": "Choisissez le défi auquel la solution répond."}
-    title, description = _check(title, description, missing)
-    return {"challenge_id": challenge_id, "title": title, "description": description}
+    title, description = _check(title, description, missing)  # raises unless the défi is known
+    return NewSolution(known[0]["id"], title, description)
 
 
 def record_solution(
-    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: dict[str, Any]
+    cur: duckdb.DuckDBPyConnection, actor: Actor, seminar_id: int, values: NewSolution
 ) -> int:
     """Insert and audit a solution inside the caller's transaction; ``values`` come from validate_solution.
 
@@ -165,9 +183,9 @@ def record_solution(
     [(solution_id,)] = cur.execute(
         "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
         "RETURNING id",
-        [seminar_id, values["challenge_id"], values["title"], values["description"]],
+        [seminar_id, values.challenge_id, values.title, values.description],
     ).fetchall()
-    db.audit(cur, actor, "solution", solution_id, "create", None, values)
+    db.audit(cur, actor, "solution", solution_id, "create", None, asdict(values))
     return solution_id
 
 

@@ -15,6 +15,7 @@ transaction, or nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -117,7 +118,7 @@ def parse_findings(
                        sheet=FINDINGS_SHEET)
     names = _lookups(con, seminar_id)
     existing = {
-        (f["workshop_id"], f["kind"], header_key(f["text"])): f["id"]
+        (f.workshop_id, f.kind, header_key(f.text)): f.id
         for f in diagnosis.list_findings(con, seminar_id)
     }
     parsed, bad = check_rows(
@@ -229,10 +230,10 @@ def _challenge_row(
             problems.append(f"numéro de constat illisible « {token} »")
     if problems:
         raise ValidationError("ligne refusée", {str(i): p for i, p in enumerate(problems)})
-    return challenges.validate_challenge(
+    return asdict(challenges.validate_challenge(  # a row of the preview, with its line (check_rows)
         con, title=row["titre"], description=row["description"], workshop_id=workshop_id,
         weights=weights, finding_ids=finding_ids, seminar_id=seminar_id,
-    )
+    ))
 
 
 def _insert_challenges(

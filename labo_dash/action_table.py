@@ -9,6 +9,7 @@ are read exactly (:mod:`labo_dash.parsing`) and a value out of range is refused,
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -112,6 +113,14 @@ def _plan(
     return fields, update, list(errors.values())
 
 
+@dataclass(frozen=True, slots=True)
+class SavedChanges:
+    """What :func:`save_changes` wrote: ``actions`` with fields updated, progress ``updates`` appended."""
+
+    actions: int
+    updates: int
+
+
 def save_changes(
     con: duckdb.DuckDBPyConnection,
     actor: Actor,
@@ -120,11 +129,11 @@ def save_changes(
     reported_on: dt.date,
     reported_by: str | None,
     today: dt.date,
-) -> dict[str, Any]:
+) -> SavedChanges:
     """Validate and save bulk edits in one transaction; raise ValidationError (nothing written) on a bad row.
 
     ``changes`` maps an action id to its changed columns (see :func:`table_changes`; numbers as typed or
-    numeric). Returns {"actions": fields updated, "updates": progress updates appended}. The error's
+    numeric). Returns how many actions and progress updates were written. The error's
     ``fields`` map each refused action id (str) to « N° 5 « Intitulé » — Avancement : … » (row and column).
     """
     access.require(actor, Permission.ACTIONS_WRITE)
@@ -163,4 +172,4 @@ def save_changes(
                 db.audit(cur, actor, "action", action_id, "update",
                          {k: clean(old[k]) for k in keys}, {k: clean(fields[k]) for k in keys})
         append_updates(cur, actor, updates)
-    return {"actions": len(field_rows), "updates": len(updates)}
+    return SavedChanges(actions=len(field_rows), updates=len(updates))

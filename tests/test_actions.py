@@ -307,7 +307,7 @@ def test_save_changes_records_updates_and_audit(table):
          ids[2]: {"pilot_person": "Karim", "budget_planned": 12000.0}},
         reported_on=dt.date(2026, 11, 20), reported_by="", today=TODAY,
     )
-    assert summary == {"actions": 1, "updates": 2}
+    assert (summary.actions, summary.updates) == (1, 2)
     states = actions.tracker(con, TODAY).set_index("id")
     assert states.loc[ids[0], "progress"] == 35 and states.loc[ids[1], "status"] == "terminee"
     assert states.loc[ids[2], "pilot_person"] == "Karim" and states.loc[ids[2], "progress"] == 10
@@ -478,11 +478,11 @@ def test_bulk_edit_dates_after_the_latest_point_in_force(withdrawn):
     # 1 October: after the point in force (20 September), before the withdrawn one (20 October).
     saved = action_table.save_changes(con, STEERING_ACTOR, {study: {"progress": 25}},
                                       reported_on=dt.date(2026, 10, 1), reported_by=None, today=TODAY)
-    assert saved["updates"] == 1
+    assert saved.updates == 1
     assert actions.get_action(con, study).progress == 25
     unchanged = action_table.save_changes(con, STEERING_ACTOR, {withdrawn.round_table: {"progress": 60}},
                                           reported_on=TODAY, reported_by=None, today=TODAY)
-    assert unchanged["updates"] == 0  # 60 % is already its state: nothing new
+    assert unchanged.updates == 0  # 60 % is already its state: nothing new
 # --- a value that applies to each created action -----------------------------------------------------
 
 

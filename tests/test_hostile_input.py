@@ -336,7 +336,7 @@ def test_action_table_edits_save_whole_or_refuse(hostile, diff):
         row = actions.get_action(con, action_id).fields()
         typed = {name: value for name, value in diff.items() if actions.FIELDS.get(name, ("", None))[1]}
         assert {name: row[name] for name in typed} == {name: stored(value) for name, value in typed.items()}
-        if saved["updates"] and stored(diff.get("comment")):
+        if saved.updates and stored(diff.get("comment")):
             latest = actions.history(con, action_id).sort_values("id").iloc[-1]
             assert latest["comment"] == stored(diff["comment"])
 

@@ -72,7 +72,7 @@ _CURRENT = """
 """
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One action row of the file that changes something: fields (before, after) and/or its state."""
 
@@ -84,7 +84,7 @@ class FieldChange:
     values: dict[str, Any] = field(default_factory=dict)  # every field of the action after the import
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
     """What an import would do: action changes, new progress updates, and where the file came from."""
 

@@ -226,7 +226,7 @@ class Action:
     solution: str
     challenge_id: int
     challenge: str
-    objectives: list[dict[str, Any]]
+    objectives: list[solutions.WeightedObjective]
     status: ActionStatus
     progress: int | None
     last_update: dt.date | None

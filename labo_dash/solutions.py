@@ -7,7 +7,6 @@ ballot of a round on solutions.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -88,9 +87,20 @@ def volunteers(con: duckdb.DuckDBPyConnection, seminar_id: int = 1) -> pd.DataFr
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedObjective:
+    """An objective of a défi with its ``weight`` in the défi (a fraction, above 0)."""
+
+    id: int
+    number: int
+    short_label: str
+    title: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Solution:
-    """A live solution, its défi (id and title) and the défi's objectives with a weight above 0 (rows
-    ``id, number, short_label, title, weight`` in %, heaviest first): the provenance its actions keep."""
+    """A live solution, its défi (id and title) and the défi's objectives with a weight above 0 (heaviest
+    first): the provenance its actions keep."""
 
     id: int
     seminar_id: int
@@ -98,7 +108,7 @@ class Solution:
     description: str | None
     challenge_id: int
     challenge: str
-    objectives: list[dict[str, Any]]
+    objectives: list[WeightedObjective]
 
 
 def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> Solution:
@@ -112,13 +122,13 @@ def get_solution(con: duckdb.DuckDBPyConnection, solution_id: int) -> Solution:
     )
     if not rows:
         raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
-    objectives = db.query(
+    objectives = [WeightedObjective(**row) for row in db.query(
         con,
         "SELECT o.id, o.number, o.short_label, o.title, co.weight FROM challenge_objectives co "
         "JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = ? AND co.weight > 0 "
         "ORDER BY co.weight DESC, o.number",
         [rows[0]["challenge_id"]],
-    )
+    )]
     return Solution(**rows[0], objectives=objectives)
 
 

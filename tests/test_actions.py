@@ -120,7 +120,7 @@ def test_create_actions_from_a_solution_in_one_step(small):
     action = actions.get_action(con, ids[1])
     assert action.title == "Tour de table des fondations" and action.pilot_person == "Sandrine"
     assert action.solution_id == solution and action.challenge_id == challenge
-    assert [o["number"] for o in action.objectives] == [3, 5]
+    assert [o.number for o in action.objectives] == [3, 5]
     assert action.status == "a_lancer" and action.progress is None  # never measured
     assert count(con, "progress_updates") == 0
     audits = con.execute(

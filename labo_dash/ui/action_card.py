@@ -48,8 +48,8 @@ def action_card(con: duckdb.DuckDBPyConnection, action_id: int, table: pd.DataFr
     flags = table.loc[table["id"] == action_id].iloc[0]
     st.subheader(md_escape(action.title), anchor=False)
     objectives = " · ".join(
-        f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
-        f"{o['number']} · {md_escape(o['short_label'])} ({french.percent(o['weight'])})"
+        f"<span style='color:{charts.OBJECTIVE_COLORS[(o.number - 1) % 5]}'>■</span> "
+        f"{o.number} · {md_escape(o.short_label)} ({french.percent(o.weight)})"
         for o in action.objectives
     )
     st.markdown(

@@ -218,7 +218,7 @@ def _provenance(
     (:func:`labo_dash.solutions.get_solution`) and its volunteers' names (« Nom (Structure) »)."""
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
-        f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution.objectives
+        f"{o.number} · {o.short_label} ({french.percent(o.weight)})" for o in solution.objectives
     )
     st.caption(
         f"Les actions créées garderont leur provenance : solution « {md_escape(solution.title)} », défi "

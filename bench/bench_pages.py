@@ -208,7 +208,7 @@ def measure_writes(con, runs: int, timeout: float, actions_page: bool = True) ->
     """Time each domain write (median of ``runs``, each with new content) and the /actions update form
     (unless ``actions_page`` is False: the page failed at this scale, the form would wait as long)."""
     day = clock.today(con)
-    workshop = seminar.workshops(con, session=diagnosis.SESSION)[0]["id"]
+    workshop = seminar.workshops(con, session=diagnosis.SESSION)[0].id
     challenge = rounds.candidate_items(con, "challenges")[0].id
     solution = db.query(con, "SELECT min(id) AS id FROM solutions WHERE deleted_at IS NULL")[0]["id"]
     action_ids = [r["id"] for r in db.query(con, "SELECT id FROM actions ORDER BY id LIMIT 5")]

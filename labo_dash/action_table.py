@@ -9,6 +9,7 @@ are read exactly (:mod:`labo_dash.parsing`) and a value out of range is refused,
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -104,11 +105,19 @@ def _plan(
     update = None
     if status != current["status"] or value != clean(current["progress"]) or comment or evidence:
         errors |= check_update(status, raw, reported_on, comment, evidence, today)
-        errors |= chronology_errors(current, reported_on)
+        errors |= chronology_errors(current["last_update"], reported_on)
         update = {"action_id": current["id"], "reported_on": reported_on, "status": status,
                   "progress": None if "progress" in errors else value, "comment": comment,
                   "evidence_url": evidence, "reported_by": reported_by}
     return fields, update, list(errors.values())
+
+
+@dataclass(frozen=True, slots=True)
+class SavedChanges:
+    """What :func:`save_changes` wrote: ``actions`` with fields updated, progress ``updates`` appended."""
+
+    actions: int
+    updates: int
 
 
 def save_changes(
@@ -119,11 +128,11 @@ def save_changes(
     reported_on: dt.date,
     reported_by: str | None,
     today: dt.date,
-) -> dict[str, Any]:
+) -> SavedChanges:
     """Validate and save bulk edits in one transaction; raise ValidationError (nothing written) on a bad row.
 
     ``changes`` maps an action id to its changed columns (see :func:`table_changes`; numbers as typed or
-    numeric). Returns {"actions": fields updated, "updates": progress updates appended}. The error's
+    numeric). Returns how many actions and progress updates were written. The error's
     ``fields`` map each refused action id (str) to « N° 5 « Intitulé » — Avancement : … » (row and column).
     """
     access.require(actor, Permission.ACTIONS_WRITE)
@@ -162,4 +171,4 @@ def save_changes(
                 db.audit(cur, actor, "action", action_id, "update",
                          {k: clean(old[k]) for k in keys}, {k: clean(fields[k]) for k in keys})
         append_updates(cur, actor, updates)
-    return {"actions": len(field_rows), "updates": len(updates)}
+    return SavedChanges(actions=len(field_rows), updates=len(updates))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 from urllib.parse import urlparse
@@ -24,6 +25,7 @@ import pandas as pd
 from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
+from labo_dash.progress import ActionStatus
 
 TITLE_MAX = 200  # characters
 # Editable fields of the action row -> (French label, max length for text, None for other types).
@@ -198,7 +200,42 @@ def append_updates(cur: db.Cursor, actor: Actor, rows: list[dict[str, Any]]) -> 
     return ids
 
 
-def get_action(con: db.Connection, action_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A follow-up action: its stored fields (:data:`FIELDS`; budgets in € as Decimal, ``weight`` None = 1,
+    ``created_at`` UTC), its provenance (solution title, défi id and title, the défi's objectives as
+    :attr:`labo_dash.solutions.Solution.objectives`) and its current state: the latest point not withdrawn
+    (``progress`` in %, None when not measured; ``last_update`` its local date, None when never measured)."""
+
+    id: int
+    solution_id: int
+    title: str
+    description: str | None
+    pilot_structure: str | None
+    pilot_person: str | None
+    contributors: str | None
+    funders: str | None
+    budget_planned: Decimal | None
+    budget_secured: Decimal | None
+    start_date: dt.date | None
+    due_date: dt.date | None
+    next_step: str | None
+    weight: float | None
+    created_at: dt.datetime
+    solution: str
+    challenge_id: int
+    challenge: str
+    objectives: list[solutions.WeightedObjective]
+    status: ActionStatus
+    progress: int | None
+    last_update: dt.date | None
+
+    def fields(self) -> dict[str, Any]:
+        """Return the editable fields (:data:`FIELDS`) by name: a form's start, :func:`field_changes`'s."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+def get_action(con: db.Connection, action_id: int) -> Action:
     """Return an action's fields, provenance (solution, défi, objectives) and current state.
 
     The state (``status``, ``progress`` in %, ``last_update`` date) is the latest point not withdrawn;
@@ -207,25 +244,20 @@ def get_action(con: db.Connection, action_id: int) -> dict[str, Any]:
     rows = db.query(con, "SELECT * FROM actions WHERE id = ?", [action_id])
     if not rows:
         raise NotFound(f"L'action n° {action_id} n'existe pas.")
-    action = rows[0]
-    solution = solutions.get_solution(con, action["solution_id"])
+    solution = solutions.get_solution(con, rows[0]["solution_id"])
     latest = db.query(
         con,
         "SELECT status, progress, reported_on FROM progress_points WHERE action_id = ? "
         "ORDER BY reported_on DESC, seq DESC LIMIT 1",
         [action_id],
     )
-    state = latest[0] if latest else {"status": "a_lancer", "progress": None, "reported_on": None}
-    return {
-        **action,
-        "solution": solution.title,
-        "challenge_id": solution.challenge_id,
-        "challenge": solution.challenge,
-        "objectives": solution.objectives,
-        "status": state["status"],
-        "progress": state["progress"],
-        "last_update": state["reported_on"],
-    }
+    state: dict[str, Any] = latest[0] if latest else {"status": "a_lancer", "progress": None,
+                                                      "reported_on": None}
+    return Action(
+        **rows[0], solution=solution.title, challenge_id=solution.challenge_id, challenge=solution.challenge,
+        objectives=solution.objectives, status=ActionStatus(state["status"]), progress=state["progress"],
+        last_update=state["reported_on"],
+    )
 
 
 def history(con: db.Connection, action_id: int) -> pd.DataFrame:
@@ -247,13 +279,12 @@ def history(con: db.Connection, action_id: int) -> pd.DataFrame:
     )
 
 
-def chronology_errors(current: dict[str, Any], reported_on: dt.date | None) -> dict[str, str]:
+def chronology_errors(last: dt.date | None, reported_on: dt.date | None) -> dict[str, str]:
     """Refuse an update dated before the action's latest point (the history is never rewritten).
 
-    ``current`` is :func:`get_action`'s result, whose ``last_update`` is the latest point not withdrawn:
-    a withdrawn point no longer blocks dating. Returns {"reported_on": French message} or {}.
+    ``last`` is the date of the latest point not withdrawn (:attr:`Action.last_update`): a withdrawn point
+    no longer blocks dating. Returns {"reported_on": French message} or {}.
     """
-    last = current.get("last_update")
     if reported_on is not None and last is not None and reported_on < last:
         return {"reported_on": (
             f"Date du point : {french.date(reported_on)} précède le dernier point ({french.date(last)}) ; "
@@ -307,8 +338,8 @@ def record_update(
     access.require(actor, Permission.ACTIONS_WRITE)
     current = get_action(con, action_id)
     row, errors = read_point(action_id, reported_on, actor.name, point)
-    errors |= chronology_errors(current, reported_on)
-    unchanged = (row["status"], row["progress"]) == (current["status"], current["progress"])
+    errors |= chronology_errors(current.last_update, reported_on)
+    unchanged = (row["status"], row["progress"]) == (current.status, current.progress)
     if not errors and unchanged and not row["comment"] and not row["evidence_url"]:
         errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
     if errors:

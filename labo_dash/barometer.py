@@ -10,7 +10,7 @@ of one participant type or territory.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -44,7 +44,7 @@ def rate(
     """Record ratings {objective id: 1..5 or None}; a known participant's replace their previous ones."""
     require(actor, Permission.BAROMETER_RATE)
     errors: dict[str, str] = {}
-    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    known = {o.id for o in seminar.objectives(con, seminar_id)}
     if not ratings:
         errors["ratings"] = "Répondez pour au moins un objectif (ou « je ne sais pas »)."
     elif not set(ratings) <= known:
@@ -153,15 +153,29 @@ def territories(con: db.Connection, seminar_id: int = seminar.DEFAULT_SEMINAR) -
     return [r["territory"] for r in rows]
 
 
-def summary(distribution_df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return per objective: answers, 'je ne sais pas' count, mean score and share rating 4 or 5."""
+@dataclass(frozen=True, slots=True)
+class ObjectiveRatings:
+    """The barometer's answers on one objective (:func:`summary`): ``rated`` answers scored 1-5,
+    ``dont_know`` « je ne sais pas », ``mean`` score (1-5) and ``advanced`` share scoring 4 or 5 (a fraction),
+    both None without a score."""
+
+    number: int
+    short_label: str
+    rated: int
+    dont_know: int
+    mean: float | None
+    advanced: float | None
+
+
+def summary(distribution_df: pd.DataFrame) -> list[ObjectiveRatings]:
+    """Return per objective, by number, the answers of :func:`distribution`'s frame."""
     result = []
     for (number, label), group in distribution_df.groupby(["number", "short_label"], sort=True):
-        counts = dict(zip(group["score"], group["ratings"], strict=True))
+        counts = {int(s): int(n) for s, n in zip(group["score"], group["ratings"], strict=True)}
         rated = sum(counts.get(s, 0) for s in SCORES)
-        result.append({
-            "number": number, "short_label": label, "rated": rated, "dont_know": counts.get(0, 0),
-            "mean": sum(s * counts.get(s, 0) for s in SCORES) / rated if rated else None,
-            "advanced": (counts.get(4, 0) + counts.get(5, 0)) / rated if rated else None,
-        })
+        result.append(ObjectiveRatings(
+            number=int(number), short_label=label, rated=rated, dont_know=counts.get(0, 0),
+            mean=sum(s * counts.get(s, 0) for s in SCORES) / rated if rated else None,
+            advanced=(counts.get(4, 0) + counts.get(5, 0)) / rated if rated else None,
+        ))
     return result

@@ -17,7 +17,7 @@ from typing import Any, Required, TypedDict, Unpack
 
 from labo_dash import db, french, seminar
 from labo_dash.access import Actor, Permission, require
-from labo_dash.diagnosis import SESSION, get_finding
+from labo_dash.diagnosis import SESSION, FindingKind, get_finding
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.imports import header_key
 from labo_dash.parsing import NumberError, parse_percent, typed
@@ -94,6 +94,18 @@ def weights_error(weights: Mapping[int, Weight], labels: Mapping[int, str] | Non
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedChallenge:
+    """A défi's checked values (:func:`validate_challenge`): ``weights`` objective id -> fraction (0-1,
+    summing to 1, objectives weighted 0 left out), ``finding_ids`` sorted."""
+
+    title: str
+    description: str | None
+    workshop_id: int | None
+    weights: dict[int, float]
+    finding_ids: list[int]
+
+
 def validate_challenge(
     con: db.Connection,
     *,
@@ -104,7 +116,7 @@ def validate_challenge(
     finding_ids: Sequence[int] = (),
     seminar_id: int = seminar.DEFAULT_SEMINAR,
     challenge_id: int | None = None,
-) -> dict[str, Any]:
+) -> CheckedChallenge:
     """Return a défi's cleaned values, or raise ValidationError with one French message per field."""
     errors: dict[str, str] = {}
     title, description = (title or "").strip(), (description or "").strip() or None
@@ -113,7 +125,7 @@ def validate_challenge(
     elif len(title) > MAX_TITLE:
         errors["title"] = french.too_long("Le titre", title, MAX_TITLE)
     elif any(
-        header_key(c["title"]) == header_key(title) and c["id"] != challenge_id
+        header_key(c.title) == header_key(title) and c.id != challenge_id
         for c in list_challenges(con, seminar_id)
     ):
         errors["title"] = "Un autre défi porte déjà ce titre."
@@ -122,11 +134,11 @@ def validate_challenge(
             french.too_long("La description", description, MAX_DESCRIPTION)
         )
     if workshop_id is not None and workshop_id not in {
-        w["id"] for w in seminar.workshops(con, seminar_id, SESSION)
+        w.id for w in seminar.workshops(con, seminar_id, SESSION)
     }:
         errors["workshop"] = "Choisissez un atelier du matin."
     labels = {
-        o["id"]: f"objectif {o['number']} · {o['short_label']}" for o in seminar.objectives(con, seminar_id)
+        o.id: f"objectif {o.number} · {o.short_label}" for o in seminar.objectives(con, seminar_id)
     }
     if not set(weights) <= set(labels):
         errors["weights"] = "Objectif inconnu : les pondérations portent sur les cinq objectifs du séminaire."
@@ -146,24 +158,23 @@ def validate_challenge(
         raise ValidationError("Le défi n'est pas enregistré : corrigez les champs signalés.", errors)
     read = read_weights(weights)
     total = sum(read.values(), Decimal(0))
-    return {
-        "title": title, "description": description, "workshop_id": workshop_id,
-        "weights": {o: float(w / total) for o, w in sorted(read.items()) if w > 0},
-        "finding_ids": finding_ids,
-    }
+    return CheckedChallenge(
+        title, description, workshop_id,
+        weights={o: float(w / total) for o, w in sorted(read.items()) if w > 0}, finding_ids=finding_ids,
+    )
 
 
-def _write_links(cur: db.Cursor, challenge_id: int, values: dict[str, Any]) -> None:
+def _write_links(cur: db.Cursor, challenge_id: int, values: CheckedChallenge) -> None:
     cur.execute("DELETE FROM challenge_objectives WHERE challenge_id = ?", [challenge_id])
     cur.execute("DELETE FROM challenge_findings WHERE challenge_id = ?", [challenge_id])
     cur.execute(
         "INSERT INTO challenge_objectives (challenge_id, objective_id, weight) "
         "SELECT ?, unnest(?), unnest(?)",
-        [challenge_id, list(values["weights"]), list(values["weights"].values())],
+        [challenge_id, list(values.weights), list(values.weights.values())],
     )
     cur.execute(
         "INSERT INTO challenge_findings (challenge_id, finding_id) SELECT ?, unnest(?)",
-        [challenge_id, values["finding_ids"]],
+        [challenge_id, values.finding_ids],
     )
 
 
@@ -189,10 +200,10 @@ def create_challenge(
         [(challenge_id,)] = cur.execute(
             "INSERT INTO challenges (seminar_id, workshop_id, title, description) VALUES (?, ?, ?, ?) "
             "RETURNING id",
-            [seminar_id, values["workshop_id"], values["title"], values["description"]],
+            [seminar_id, values.workshop_id, values.title, values.description],
         ).fetchall()
         _write_links(cur, challenge_id, values)
-        db.audit(cur, actor, "challenge", challenge_id, "create", None, values)
+        db.audit(cur, actor, "challenge", challenge_id, "create", None, asdict(values))
     return challenge_id
 
 
@@ -244,7 +255,7 @@ def update_challenge(
     values = validate_challenge(
         con, seminar_id=before.seminar_id, challenge_id=challenge_id, **fields
     )
-    if values["workshop_id"] != before.workshop_id:
+    if values.workshop_id != before.workshop_id:
         # DuckDB cannot update a foreign-key column of a row that other rows (weights, votes) reference.
         raise ValidationError(
             "Le défi n'est pas enregistré : corrigez les champs signalés.",
@@ -254,10 +265,10 @@ def update_challenge(
     with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
         cur.execute(
             "UPDATE challenges SET title = ?, description = ? WHERE id = ?",
-            [values["title"], values["description"], challenge_id],
+            [values.title, values.description, challenge_id],
         )
         _write_links(cur, challenge_id, values)
-        db.audit(cur, actor, "challenge", challenge_id, "update", _snapshot(before), values)
+        db.audit(cur, actor, "challenge", challenge_id, "update", _snapshot(before), asdict(values))
 
 
 def delete_challenge(con: db.Connection, actor: Actor, challenge_id: int) -> None:
@@ -280,9 +291,26 @@ def delete_challenge(con: db.Connection, actor: Actor, challenge_id: int) -> Non
         db.audit(cur, actor, "challenge", challenge_id, "delete", _snapshot(before), None)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedChallenge:
+    """An active défi as listed (:func:`list_challenges`): its workshop's number and title (None for a défi
+    of several workshops), ``weights`` objective number -> fraction, ``created_at`` UTC."""
+
+    id: int
+    title: str
+    description: str | None
+    workshop_id: int | None
+    workshop_number: int | None
+    workshop_title: str | None
+    selected: bool
+    created_at: dt.datetime
+    weights: dict[int, float]
+    finding_count: int
+
+
 def list_challenges(
     con: db.Connection, seminar_id: int = seminar.DEFAULT_SEMINAR
-) -> list[dict[str, Any]]:
+) -> list[ListedChallenge]:
     """Return the active défis in creation order, with weights {objective number: fraction}."""
     rows = db.query(
         con,
@@ -302,18 +330,36 @@ def list_challenges(
         """,
         [seminar_id],
     )
-    for row in rows:
-        numbers, values = row.pop("weight_numbers") or [], row.pop("weight_values") or []
-        row["weights"] = dict(zip(numbers, values, strict=True))
-    return rows
+    return [ListedChallenge(**_with_weights(row)) for row in rows]
 
 
-def provenance(con: db.Connection, challenge_id: int) -> list[dict[str, Any]]:
+def _with_weights(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with ``weights`` {objective number: fraction} from its two lists (numbers, weights)."""
+    numbers, values = row.pop("weight_numbers") or [], row.pop("weight_values") or []
+    return {**row, "weights": dict(zip(numbers, values, strict=True))}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A finding a défi comes from (:func:`provenance`): ``deleted`` or ``merged_into`` another since,
+    ``source_texts`` the texts merged into it, oldest first."""
+
+    id: int
+    kind: FindingKind
+    text: str
+    group_label: str | None
+    workshop_number: int
+    merged_into: int | None
+    deleted: bool
+    source_texts: list[str]
+
+
+def provenance(con: db.Connection, challenge_id: int) -> list[Origin]:
     """Return the findings a défi comes from, with their state and, for merged ones, their sources."""
     return provenances(con, [challenge_id])[challenge_id]
 
 
-def provenances(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def provenances(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[Origin]]:
     """Return :func:`provenance` for several défis in one query: {challenge id: findings, by finding id}."""
     rows = db.query(
         con,
@@ -330,8 +376,9 @@ def provenances(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[
         """,
         [list(challenge_ids)],
     )
-    found: dict[int, list[dict[str, Any]]] = {int(i): [] for i in challenge_ids}
+    found: dict[int, list[Origin]] = {int(i): [] for i in challenge_ids}
     for row in rows:
-        row["source_texts"] = row["source_texts"] or []
-        found[int(row.pop("challenge_id"))].append(row)
+        found[int(row.pop("challenge_id"))].append(
+            Origin(**{**row, "kind": FindingKind(row["kind"]), "source_texts": row["source_texts"] or []})
+        )
     return found

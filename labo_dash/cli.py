@@ -145,7 +145,7 @@ def _badges(args: argparse.Namespace) -> int:
 
     with db.open_database(args.db) as con:
         people = participants.list_participants(con).to_dict("records")
-        title = seminar.get_seminar(con)["title"]
+        title = seminar.get_seminar(con).title
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(badges.badges_pdf(people, title, args.base_url))

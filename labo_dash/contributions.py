@@ -139,7 +139,7 @@ def _finding_values(
 
 def _solution_values(
     con: db.Connection, seminar_id: int, fields: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> solutions.NewSolution:
     """Check a solution post: the solutions' limits, for a retained défi (raises ValidationError)."""
     challenge_id = fields.get("challenge_id")
     retained = {c.id for c in retained_challenges(con, seminar_id)}
@@ -154,11 +154,11 @@ def _solution_values(
     return values
 
 
-def _as_post(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the contributions columns of checked solution (with a title) or finding values."""
-    if "title" in values:
-        return {"kind": SOLUTION, "workshop_id": None, "challenge_id": values["challenge_id"],
-                "objective_ids": [], "text": values["title"], "description": values["description"]}
+def _as_post(values: solutions.NewSolution | Mapping[str, Any]) -> dict[str, Any]:
+    """Return the contributions columns of checked solution or finding values."""
+    if isinstance(values, solutions.NewSolution):
+        return {"kind": SOLUTION, "workshop_id": None, "challenge_id": values.challenge_id,
+                "objective_ids": [], "text": values.title, "description": values.description}
     return {"kind": values["kind"], "workshop_id": values["workshop_id"], "challenge_id": None,
             "objective_ids": list(values["objective_ids"]), "text": values["text"], "description": None}
 
@@ -274,7 +274,7 @@ def _pending(con: db.Connection, contribution_id: int) -> Contribution:
 
 
 def _checked(con: db.Connection, post: Contribution, edits: Mapping[str, Any] | None
-             ) -> dict[str, Any]:
+             ) -> solutions.NewSolution | dict[str, Any]:
     """Return the post's values with ``edits`` applied, checked by the finding's or solution's rules."""
     fields = {**asdict(post), **(edits or {})}
     if post.kind == SOLUTION:
@@ -347,7 +347,7 @@ def accept_contribution(
     changed = _as_post(values)
     topics = (db.Topic.DIAGNOSIS, db.Topic.FOLLOW_UP) if post.kind == SOLUTION else (db.Topic.DIAGNOSIS,)
     with db.transaction(con, *topics) as cur:
-        if post.kind == SOLUTION:
+        if isinstance(values, solutions.NewSolution):
             created = solutions.record_solution(cur, actor, post.seminar_id, values)
             link, finding_id, solution_id = "solution_id", None, created
         else:

@@ -15,12 +15,14 @@ group).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Unpack
+from dataclasses import dataclass
+from typing import Unpack
 
 from labo_dash import access, clock, db, french
 from labo_dash.access import Actor, Permission
 from labo_dash.actions import NewPoint, append_updates, clean, read_point
 from labo_dash.errors import NotFound, ValidationError
+from labo_dash.progress import ActionStatus
 
 REASON_MAX = 1000
 _POINT = """
@@ -40,17 +42,35 @@ def _check_reason(reason: str | None) -> dict[str, str]:
     return {}
 
 
-def _point(cur: db.Cursor, update_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """A stored progress point (``progress`` in %, None when not measured) and its withdrawal, if any
+    (``withdrawn_on`` local date)."""
+
+    id: int
+    action_id: int
+    reported_on: dt.date
+    status: ActionStatus
+    progress: int | None
+    comment: str | None
+    evidence_url: str | None
+    reported_by: str | None
+    withdrawn_on: dt.date | None
+    withdrawn_by: str | None
+
+
+def _point(cur: db.Cursor, update_id: int) -> _Point:
     """Return a point that may be withdrawn (inside the caller's transaction), or raise in French."""
     cur.execute(_POINT, [update_id])
     row = cur.fetchone()
     if row is None:
         raise NotFound(f"Le point d'avancement n° {update_id} n'existe pas.")
-    point = dict(zip([d[0] for d in cur.description], row, strict=True))
-    if point["withdrawn_on"] is not None:
+    values = dict(zip([d[0] for d in cur.description], row, strict=True))
+    point = _Point(**{**values, "status": ActionStatus(values["status"])})
+    if point.withdrawn_on is not None:
         raise ValidationError(
-            f"Le point n° {update_id} a déjà été retiré le {french.date(point['withdrawn_on'])} par "
-            f"{point['withdrawn_by']} : rien n'a été changé.",
+            f"Le point n° {update_id} a déjà été retiré le {french.date(point.withdrawn_on)} par "
+            f"{point.withdrawn_by} : rien n'a été changé.",
             {"update_id": "Ce point est déjà retiré : choisissez-en un autre."},
         )
     return point
@@ -59,7 +79,7 @@ def _point(cur: db.Cursor, update_id: int) -> dict[str, Any]:
 def _withdraw(
     cur: db.Cursor,
     actor: Actor,
-    point: dict[str, Any],
+    point: _Point,
     reason: str,
     today: dt.date,
     replaced_by: int | None,
@@ -76,10 +96,11 @@ def _withdraw(
     cur.execute(
         "INSERT INTO progress_withdrawals (update_id, reason, withdrawn_by, role, withdrawn_on, "
         "withdrawn_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [point["id"], *record.values()],
+        [point.id, *record.values()],
     )
-    before = {k: point[k] for k in ("action_id", "reported_on", "status", "progress", "comment")}
-    db.audit(cur, actor, "progress_update", point["id"], "withdraw", before, record)
+    before = {"action_id": point.action_id, "reported_on": point.reported_on, "status": point.status,
+              "progress": point.progress, "comment": point.comment}
+    db.audit(cur, actor, "progress_update", point.id, "withdraw", before, record)
 
 
 def withdraw_update(
@@ -119,10 +140,11 @@ def replace_update(
     errors = _check_reason(reason)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         old = _point(cur, update_id)
-        row, point_errors = read_point(old["action_id"], old["reported_on"], actor.name, point)
+        row, point_errors = read_point(old.action_id, old.reported_on, actor.name, point)
         errors |= point_errors
-        fields = ("status", "progress", "comment", "evidence_url")
-        if not errors and all(row[name] == old[name] for name in fields):
+        same = (row["status"], row["progress"], row["comment"], row["evidence_url"]) == (
+            old.status, old.progress, old.comment, old.evidence_url)
+        if not errors and same:
             errors["status"] = ("Correction identique au point retiré : changez le statut, l'avancement "
                                 "ou le commentaire.")
         if errors:

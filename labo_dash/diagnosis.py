@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -56,7 +56,7 @@ def validate_finding(
     errors: dict[str, str] = {}
     text, group = _clean(text), _clean(group_label) or None
     objective_ids = sorted(set(objective_ids or ()))
-    if workshop_id not in {w["id"] for w in seminar.workshops(con, seminar_id, SESSION)}:
+    if workshop_id not in {w.id for w in seminar.workshops(con, seminar_id, SESSION)}:
         errors["workshop"] = "Choisissez l'atelier du matin où ce constat a été formulé."
     if kind not in set(FindingKind):
         errors["kind"] = "Choisissez le type : frein, levier ou constat."
@@ -64,7 +64,7 @@ def validate_finding(
         errors["text"] = "Le texte est vide : écrivez ce qui a été dit."
     elif len(text) > MAX_TEXT:
         errors["text"] = french.too_long("Le texte", text, MAX_TEXT)
-    known = {o["id"] for o in seminar.objectives(con, seminar_id)}
+    known = {o.id for o in seminar.objectives(con, seminar_id)}
     if not objective_ids:
         errors["objectives"] = "Choisissez au moins un des cinq objectifs."
     elif not set(objective_ids) <= known:
@@ -216,18 +216,30 @@ def delete_finding(con: db.Connection, actor: Actor, finding_id: int) -> None:
         db.audit(cur, actor, "finding", finding_id, "delete", _snapshot(before), None)
 
 
-def merge_defaults(con: db.Connection, finding_ids: Sequence[int]) -> dict[str, Any]:
+class FindingFields(TypedDict):
+    """A finding's fields as :func:`validate_finding` takes them: the keyword arguments of
+    :func:`merge_findings` and the values the merge form starts from (:func:`merge_defaults`)."""
+
+    workshop_id: int
+    kind: str  # a FindingKind value
+    text: str
+    objective_ids: list[int]
+    group_label: str | None
+    participant_kind: str | None
+
+
+def merge_defaults(con: db.Connection, finding_ids: Sequence[int]) -> FindingFields:
     """Suggest the merged finding: the longest text, the most frequent kind, the union of objectives."""
     findings = [_active(con, i) for i in finding_ids]
     kinds = [f.kind for f in findings]
-    return {
-        "workshop_id": findings[0].workshop_id,
-        "kind": max(FindingKind, key=kinds.count).value,
-        "text": max((f.text for f in findings), key=len),
-        "objective_ids": sorted({o for f in findings for o in f.objective_ids}),
-        "group_label": None,
-        "participant_kind": None,
-    }
+    return FindingFields(
+        workshop_id=findings[0].workshop_id,
+        kind=max(FindingKind, key=kinds.count).value,
+        text=max((f.text for f in findings), key=len),
+        objective_ids=sorted({o for f in findings for o in f.objective_ids}),
+        group_label=None,
+        participant_kind=None,
+    )
 
 
 def merge_findings(
@@ -270,6 +282,24 @@ _FINDINGS_SQL = """
 """
 
 
+@dataclass(frozen=True, slots=True)
+class WallFinding:
+    """An active finding as the wall lists it (:func:`list_findings`): its workshop's number and title,
+    its objectives' numbers in order, ``source_count`` the findings merged into it, ``created_at`` UTC."""
+
+    id: int
+    workshop_id: int
+    workshop_number: int
+    workshop_title: str
+    kind: FindingKind
+    text: str
+    group_label: str | None
+    participant_kind: str | None
+    created_at: dt.datetime
+    objective_numbers: list[int]
+    source_count: int
+
+
 def list_findings(
     con: db.Connection,
     seminar_id: int = seminar.DEFAULT_SEMINAR,
@@ -277,24 +307,34 @@ def list_findings(
     workshop_id: int | None = None,
     kind: str | None = None,
     objective_number: int | None = None,
-) -> list[dict[str, Any]]:
+) -> list[WallFinding]:
     """Return the active findings (newest first), optionally of one workshop, kind or objective."""
     rows = db.query(
         con, _FINDINGS_SQL,
         [seminar_id, workshop_id, workshop_id, kind, kind, objective_number, objective_number],
     )
-    for row in rows:
-        row["objective_numbers"] = row["objective_numbers"] or []
-    return rows
+    return [WallFinding(**{**row, "kind": FindingKind(row["kind"]),
+                           "objective_numbers": row["objective_numbers"] or []}) for row in rows]
 
 
-def sources(con: db.Connection, finding_id: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SourceFinding:
+    """A finding merged into another (:func:`sources`), ``created_at`` UTC."""
+
+    id: int
+    kind: FindingKind
+    text: str
+    group_label: str | None
+    created_at: dt.datetime
+
+
+def sources(con: db.Connection, finding_id: int) -> list[SourceFinding]:
     """Return the findings merged into ``finding_id`` (directly), oldest first."""
-    return db.query(
+    return [SourceFinding(**{**row, "kind": FindingKind(row["kind"])}) for row in db.query(
         con,
         "SELECT id, kind, text, group_label, created_at FROM findings WHERE merged_into = ? ORDER BY id",
         [finding_id],
-    )
+    )]
 
 
 _OBJECTIVE_COUNTS = """

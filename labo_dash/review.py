@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from labo_dash import access, clock, db, french, progress, seminar
 from labo_dash.access import Actor, Permission
 from labo_dash.errors import NotFound, ValidationError
+from labo_dash.seminar import Objective, Seminar
 
 # code -> (French label, what it means). The order is the order of the review page.
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -222,14 +222,14 @@ class MonthlyReview:
     :func:`decisions`; ``objective_list`` the seminar's objectives (id, number, title, short_label).
     """
 
-    seminar: dict[str, Any]
+    seminar: Seminar
     comparison: Comparison
     objectives: pd.DataFrame
     challenges: pd.DataFrame
     history: pd.DataFrame
     meeting: Meeting | None
     decisions: pd.DataFrame
-    objective_list: list[dict[str, Any]]
+    objective_list: list[Objective]
 
     @property
     def month(self) -> dt.date:

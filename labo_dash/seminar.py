@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -16,47 +15,98 @@ from labo_dash.progress import ActionStatus, action_states, rollup
 DEFAULT_SEMINAR = 1
 
 
-def get_seminar(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> dict[str, Any]:
-    """Return the seminar row, or raise NotFound."""
+@dataclass(frozen=True, slots=True)
+class Seminar:
+    """The seminar as stored: ``held_on`` its local date (None until fixed), ``created_at`` UTC,
+    ``reference_round_id`` the round whose results the signature view shows (None: the latest)."""
+
+    id: int
+    slug: str
+    title: str
+    subtitle: str | None
+    organiser: str
+    funder: str | None
+    study: str | None
+    description: str | None
+    held_on: dt.date | None
+    venue: str | None
+    created_at: dt.datetime
+    reference_round_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """One of the seminar's objectives: ``number`` 1-9, its ``title``, the ``short_label`` of charts."""
+
+    id: int
+    number: int
+    title: str
+    short_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Workshop:
+    """A workshop of the day: ``session`` « matin » or « apres-midi », numbered within it."""
+
+    id: int
+    session: str
+    number: int
+    title: str
+    question: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A slot of the day's programme, at ``position``; its hours are the seminar's local times."""
+
+    position: int
+    starts_at: dt.time
+    ends_at: dt.time
+    title: str
+    details: str | None
+
+
+def get_seminar(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> Seminar:
+    """Return the seminar, or raise NotFound."""
     rows = db.query(con, "SELECT * FROM seminars WHERE id = ?", [seminar_id])
     if not rows:
         raise NotFound("Aucun séminaire n'est enregistré dans cette base.")
-    return rows[0]
+    return Seminar(**rows[0])
 
 
-def objectives(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
+def objectives(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[Objective]:
     """Return the seminar's objectives, by number."""
-    return db.query(
+    return [Objective(**row) for row in db.query(
         con,
         "SELECT id, number, title, short_label FROM objectives WHERE seminar_id = ? ORDER BY number",
         [seminar_id],
-    )
+    )]
 
 
 def workshops(
     con: db.Connection, seminar_id: int = DEFAULT_SEMINAR, session: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Workshop]:
     """Return the seminar's workshops (all, or those of one session), morning first."""
-    return db.query(
+    return [Workshop(**row) for row in db.query(
         con,
         "SELECT id, session, number, title, question FROM workshops "
         "WHERE seminar_id = ? AND (? IS NULL OR session = ?) ORDER BY session DESC, number",
         [seminar_id, session, session],
-    )
+    )]
 
 
-def programme(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[dict[str, Any]]:
+def programme(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[Slot]:
     """Return the day's programme slots, in order."""
-    return db.query(
+    return [Slot(**row) for row in db.query(
         con,
         "SELECT position, starts_at, ends_at, title, details FROM programme_slots "
         "WHERE seminar_id = ? ORDER BY position",
         [seminar_id],
-    )
+    )]
 
 
 def current_slot(
-    slots: list[dict[str, Any]], held_on: dt.date | None, now: dt.datetime
+    slots: list[Slot], held_on: dt.date | None, now: dt.datetime
 ) -> int | None:
     """Return the position of the slot running at ``now`` on the seminar's day, else None.
 
@@ -65,8 +115,8 @@ def current_slot(
     if held_on is None or now.date() != held_on:
         return None
     for slot in slots:
-        if slot["starts_at"] <= now.time() < slot["ends_at"]:
-            return slot["position"]
+        if slot.starts_at <= now.time() < slot.ends_at:
+            return slot.position
     return None
 
 

@@ -6,8 +6,7 @@ ballot of a round on solutions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -19,9 +18,18 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 
 
-def challenges_for_solutions(con: db.Connection, seminar_id: int = 1) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class SolutionChallenge:
+    """A défi solutions can answer: ``selected`` when retained for the afternoon."""
+
+    id: int
+    title: str
+    selected: bool
+
+
+def challenges_for_solutions(con: db.Connection, seminar_id: int = 1) -> list[SolutionChallenge]:
     """Return the défis solutions can answer: the selected ones, or every défi while none is selected."""
-    return db.query(
+    return [SolutionChallenge(**row) for row in db.query(
         con,
         """
         SELECT id, title, selected FROM challenges
@@ -31,7 +39,7 @@ def challenges_for_solutions(con: db.Connection, seminar_id: int = 1) -> list[di
         ORDER BY id
         """,
         [seminar_id, seminar_id],
-    )
+    )]
 
 
 def list_solutions(con: db.Connection, seminar_id: int = 1) -> pd.DataFrame:
@@ -78,9 +86,20 @@ def volunteers(con: db.Connection, seminar_id: int = 1) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedObjective:
+    """An objective of a défi with its ``weight`` in the défi (a fraction, above 0)."""
+
+    id: int
+    number: int
+    short_label: str
+    title: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class Solution:
-    """A live solution, its défi (id and title) and the défi's objectives with a weight above 0 (rows
-    ``id, number, short_label, title, weight`` in %, heaviest first): the provenance its actions keep."""
+    """A live solution, its défi (id and title) and the défi's objectives with a weight above 0 (heaviest
+    first): the provenance its actions keep."""
 
     id: int
     seminar_id: int
@@ -88,7 +107,7 @@ class Solution:
     description: str | None
     challenge_id: int
     challenge: str
-    objectives: list[dict[str, Any]]
+    objectives: list[WeightedObjective]
 
 
 def get_solution(con: db.Connection, solution_id: int) -> Solution:
@@ -102,13 +121,13 @@ def get_solution(con: db.Connection, solution_id: int) -> Solution:
     )
     if not rows:
         raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
-    objectives = db.query(
+    objectives = [WeightedObjective(**row) for row in db.query(
         con,
         "SELECT o.id, o.number, o.short_label, o.title, co.weight FROM challenge_objectives co "
         "JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = ? AND co.weight > 0 "
         "ORDER BY co.weight DESC, o.number",
         [rows[0]["challenge_id"]],
-    )
+    )]
     return Solution(**rows[0], objectives=objectives)
 
 
@@ -133,14 +152,23 @@ def _check(
     return title, description
 
 
+@dataclass(frozen=True, slots=True)
+class NewSolution:
+    """A solution's checked fields (:func:`validate_solution`), ready for :func:`record_solution`."""
+
+    challenge_id: int
+    title: str
+    description: str | None
+
+
 def validate_solution(
     con: db.Connection,
     challenge_id: int | None,
     title: str | None,
     description: str | None = None,
     seminar_id: int = 1,
-) -> dict[str, Any]:
-    """Return the cleaned fields (challenge_id, title, description) of a solution answering a live défi.
+) -> NewSolution:
+    """Return the cleaned fields of a solution answering a live défi.
 
     Raises ValidationError with one French message per field (challenge_id, title, description).
     """
@@ -150,12 +178,12 @@ def validate_solution(
         [challenge_id, seminar_id],
     )
     missing = {} if known else {"challenge_id": "Choisissez le défi auquel la solution répond."}
-    title, description = _check(title, description, missing)
-    return {"challenge_id": challenge_id, "title": title, "description": description}
+    title, description = _check(title, description, missing)  # raises unless the défi is known
+    return NewSolution(known[0]["id"], title, description)
 
 
 def record_solution(
-    cur: db.Cursor, actor: Actor, seminar_id: int, values: dict[str, Any]
+    cur: db.Cursor, actor: Actor, seminar_id: int, values: NewSolution
 ) -> int:
     """Insert and audit a solution inside the caller's transaction; ``values`` come from validate_solution.
 
@@ -164,9 +192,9 @@ def record_solution(
     [(solution_id,)] = cur.execute(
         "INSERT INTO solutions (seminar_id, challenge_id, title, description) VALUES (?, ?, ?, ?) "
         "RETURNING id",
-        [seminar_id, values["challenge_id"], values["title"], values["description"]],
+        [seminar_id, values.challenge_id, values.title, values.description],
     ).fetchall()
-    db.audit(cur, actor, "solution", solution_id, "create", None, values)
+    db.audit(cur, actor, "solution", solution_id, "create", None, asdict(values))
     return solution_id
 
 

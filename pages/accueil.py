@@ -14,13 +14,13 @@ SUMMARY_TOP = 5  # défis in the summary's chart (ties kept); the « Signature �
 con = connection()
 info = seminar.get_seminar(con)
 page_header(
-    f"« {info['title']} »",
-    f"{info['subtitle']} · organisé par {info['organiser']} · étude-action soutenue par {info['funder']}",
+    f"« {info.title} »",
+    f"{info.subtitle} · organisé par {info.organiser} · étude-action soutenue par {info.funder}",
 )
 reference_round_invitation(con, current_actor())  # a choice left to the organisers, above the summary
 
-when = f"le {french.date(info['held_on'])}" if info["held_on"] else "à une date à préciser"
-where = f", {info['venue']}" if info["venue"] else ""
+when = f"le {french.date(info.held_on)}" if info.held_on else "à une date à préciser"
+where = f", {info.venue}" if info.venue else ""
 st.markdown(f"**Séminaire {when}{where}.**")
 
 figures = seminar.key_figures(con, today(con))
@@ -43,11 +43,11 @@ cols[4].metric(
     help=f"dont {figures.actions.late} en retard sur leur échéance",
 )
 slots = seminar.programme(con)
-now_position = seminar.current_slot(slots, info["held_on"], clock.local_now(con))
-for now_slot in [s for s in slots if s["position"] == now_position]:  # the programme tab highlights it too
+now_position = seminar.current_slot(slots, info.held_on, clock.local_now(con))
+for now_slot in [s for s in slots if s.position == now_position]:  # the programme tab highlights it too
     st.info(
-        f"**En ce moment** · {french.clock(now_slot['starts_at'])} – {french.clock(now_slot['ends_at'])} · "
-        f"{md_escape(now_slot['title'])}",
+        f"**En ce moment** · {french.clock(now_slot.starts_at)} – {french.clock(now_slot.ends_at)} · "
+        f"{md_escape(now_slot.title)}",
         icon="▶️",
     )
 

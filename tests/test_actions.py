@@ -118,10 +118,10 @@ def test_create_actions_from_a_solution_in_one_step(small):
     ids = create(con, solution, ["Étude de préfiguration", "Tour de table des fondations", "  "])
     assert len(ids) == 2
     action = actions.get_action(con, ids[1])
-    assert action["title"] == "Tour de table des fondations" and action["pilot_person"] == "Sandrine"
-    assert action["solution_id"] == solution and action["challenge_id"] == challenge
-    assert [o["number"] for o in action["objectives"]] == [3, 5]
-    assert action["status"] == "a_lancer" and action["progress"] is None  # never measured
+    assert action.title == "Tour de table des fondations" and action.pilot_person == "Sandrine"
+    assert action.solution_id == solution and action.challenge_id == challenge
+    assert [o.number for o in action.objectives] == [3, 5]
+    assert action.status == "a_lancer" and action.progress is None  # never measured
     assert count(con, "progress_updates") == 0
     audits = con.execute(
         "SELECT entity_id, after FROM audit_log WHERE entity = 'action' ORDER BY id"
@@ -188,7 +188,7 @@ def test_updates_are_appended_never_overwritten(small):
     assert [(r[3], r[4]) for r in rows] == [("en_cours", 20), ("en_cours", 50), ("terminee", 100)]
     assert rows[1][7] == "Membre du comité"  # reported by the actor when nobody is named
     current = actions.get_action(con, action_id)
-    assert (current["status"], current["progress"]) == ("terminee", 100)
+    assert (current.status, current.progress) == ("terminee", 100)
     assert con.execute("SELECT count(*) FROM audit_log WHERE entity = 'progress_update'").fetchone()[0] == 3
 
 
@@ -197,7 +197,7 @@ def test_old_points_whose_status_and_percent_disagree_are_flagged_not_fixed(smal
     action_id = add_action(con, solution, "Déclarée finie", [("2026-09-20", "terminee", 90)])
     table = actions.tracker(con, TODAY).set_index("id")
     assert table.loc[action_id, "mismatch"] == "Statut « Terminée » mais avancement de 90 % (attendu : 100 %)"
-    assert actions.get_action(con, action_id)["progress"] == 90
+    assert actions.get_action(con, action_id).progress == 90
 
 
 @pytest.mark.parametrize(
@@ -307,7 +307,7 @@ def test_save_changes_records_updates_and_audit(table):
          ids[2]: {"pilot_person": "Karim", "budget_planned": 12000.0}},
         reported_on=dt.date(2026, 11, 20), reported_by="", today=TODAY,
     )
-    assert summary == {"actions": 1, "updates": 2}
+    assert (summary.actions, summary.updates) == (1, 2)
     states = actions.tracker(con, TODAY).set_index("id")
     assert states.loc[ids[0], "progress"] == 35 and states.loc[ids[1], "status"] == "terminee"
     assert states.loc[ids[2], "pilot_person"] == "Karim" and states.loc[ids[2], "progress"] == 10
@@ -336,7 +336,7 @@ def test_typed_progress_out_of_range_is_refused_with_row_and_column_and_writes_n
         assert "rien n'a été enregistré" in str(error.value)
     assert con.execute("SELECT * FROM actions ORDER BY id").fetchall() == snapshot
     assert (count(con, "progress_updates"), count(con, "audit_log")) == counts
-    assert actions.get_action(con, ids[1])["progress"] == 10
+    assert actions.get_action(con, ids[1]).progress == 10
 
 
 def test_typed_numbers_are_read_exactly_in_the_table(table):
@@ -350,7 +350,7 @@ def test_typed_numbers_are_read_exactly_in_the_table(table):
     row = con.execute("SELECT budget_planned, budget_secured, weight FROM actions WHERE id = ?",
                       [ids[0]]).fetchone()
     assert row == (Decimal("12500.10"), Decimal("0.10"), 0.25)
-    assert actions.get_action(con, ids[1])["progress"] == 40
+    assert actions.get_action(con, ids[1]).progress == 40
     with pytest.raises(ValidationError) as error:
         action_table.save_changes(con, ORGANISER_ACTOR, {ids[2]: {"budget_planned": 12500.555, "weight": 0}},
                                   reported_on=TODAY, reported_by="Hélène", today=TODAY)
@@ -402,7 +402,7 @@ def test_status_and_percent_that_disagree_are_refused_in_the_table(table):
                                   reported_on=TODAY, reported_by="Hélène", today=TODAY)
     assert error.value.fields == {str(ids[0]): f"N° {ids[0]} « Étude » — {A_LANCER_10}"}
     assert (count(con, "progress_updates"), count(con, "audit_log")) == before
-    assert actions.get_action(con, ids[0])["status"] == "en_cours"
+    assert actions.get_action(con, ids[0]).status == "en_cours"
 
 
 def test_status_and_percent_that_disagree_are_refused_by_the_excel_import(table):
@@ -445,7 +445,7 @@ def test_partner_cannot_save_table_edits(table):
     with pytest.raises(PermissionDenied):
         action_table.save_changes(con, Actor(PARTNER, "Fondation"), {ids[0]: {"progress": 60}},
                                   reported_on=TODAY, reported_by=None, today=TODAY)
-    assert actions.get_action(con, ids[0])["progress"] == 10
+    assert actions.get_action(con, ids[0]).progress == 10
 
 
 # --- A withdrawn point (labo_dash/corrections.py) ---------------------------------------------------------
@@ -462,7 +462,7 @@ def withdrawn(tmp_path):
 def test_current_state_is_the_latest_point_not_withdrawn(withdrawn):
     con, study = withdrawn.con, withdrawn.study
     action = actions.get_action(con, study)
-    assert (action["status"], action["progress"], action["last_update"]) == (
+    assert (action.status, action.progress, action.last_update) == (
         "en_cours", RIGHT, dt.date(2026, 9, 20))
     row = actions.tracker(con, TODAY).set_index("id").loc[study]
     assert (row["progress"], row["last_update"]) == (RIGHT, pd.Timestamp(2026, 9, 20))
@@ -478,11 +478,11 @@ def test_bulk_edit_dates_after_the_latest_point_in_force(withdrawn):
     # 1 October: after the point in force (20 September), before the withdrawn one (20 October).
     saved = action_table.save_changes(con, STEERING_ACTOR, {study: {"progress": 25}},
                                       reported_on=dt.date(2026, 10, 1), reported_by=None, today=TODAY)
-    assert saved["updates"] == 1
-    assert actions.get_action(con, study)["progress"] == 25
+    assert saved.updates == 1
+    assert actions.get_action(con, study).progress == 25
     unchanged = action_table.save_changes(con, STEERING_ACTOR, {withdrawn.round_table: {"progress": 60}},
                                           reported_on=TODAY, reported_by=None, today=TODAY)
-    assert unchanged["updates"] == 0  # 60 % is already its state: nothing new
+    assert unchanged.updates == 0  # 60 % is already its state: nothing new
 # --- a value that applies to each created action -----------------------------------------------------
 
 
@@ -497,7 +497,7 @@ def test_budget_of_actions_created_together_is_counted_once_per_action(con):
         "budget_planned": Decimal("45000"), "budget_secured": Decimal("20001")}
     ids = action_creation.create_actions(con, ORGANISER_ACTOR, 1, titles, fields, reported_on=today,
                                  reported_by=None, today=today)
-    assert [actions.get_action(con, i)["budget_planned"] for i in ids] == [Decimal("22500.00")] * 2
-    assert [actions.get_action(con, i)["budget_secured"] for i in ids] == [Decimal("10000.50")] * 2
+    assert [actions.get_action(con, i).budget_planned for i in ids] == [Decimal("22500.00")] * 2
+    assert [actions.get_action(con, i).budget_secured for i in ids] == [Decimal("10000.50")] * 2
     figures = monthly.build_report(con, month, today).figures
     assert Decimal(repr(figures.planned)) - Decimal(repr(planned_before)) == Decimal("45000")

@@ -123,9 +123,9 @@ def test_create_actions_from_a_solution(app, demo_db):
     assert count(demo_db, "SELECT count(*) FROM actions") == before + 2
     con = db.connect(demo_db)
     new = actions.get_action(con, before + 1)
-    assert new["title"] == "Cartographier les fonds existants" and new["solution_id"] == 1
-    assert new["status"] == "en_cours" and new["progress"] == 10
-    assert new["contributors"].split(" (")[0] == volunteers.options[0].split(" (")[0]
+    assert new.title == "Cartographier les fonds existants" and new.solution_id == 1
+    assert new.status == "en_cours" and new.progress == 10
+    assert new.contributors.split(" (")[0] == volunteers.options[0].split(" (")[0]
     assert at.text_area(key="create_1_1_titles").value == ""  # the form is empty for the next one
 
 

@@ -51,10 +51,10 @@ def test_ratings_aggregate_per_objective_with_dont_know_and_filters(empty):
     assert barometer.respondents(empty, territory="Bretagne") == 2
     assert barometer.territories(empty) == ["Bretagne", "Occitanie"]
     [first, *_] = barometer.summary(barometer.distribution(empty))
-    assert first["rated"] == 3 and first["mean"] == pytest.approx(8 / 3)
-    assert first["advanced"] == pytest.approx(1 / 3) and first["dont_know"] == 0
+    assert first.rated == 3 and first.mean == pytest.approx(8 / 3)
+    assert first.advanced == pytest.approx(1 / 3) and first.dont_know == 0
     third = barometer.summary(barometer.distribution(empty))[2]
-    assert third["rated"] == 1 and third["dont_know"] == 1
+    assert third.rated == 1 and third.dont_know == 1
 
 
 def test_rating_again_replaces_a_participants_answers_and_is_audited(empty):

@@ -159,7 +159,7 @@ def crowded(demo_copy, start_module_server):
     """
     path = demo_copy()
     con = db.open_database(path)
-    objectives = [o["id"] for o in seminar.objectives(con)]
+    objectives = [o.id for o in seminar.objectives(con)]
     added = 0
     while len(rounds.candidate_items(con, "challenges")) < 15:
         added += 1

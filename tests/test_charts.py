@@ -124,7 +124,7 @@ def test_a_challenge_without_weights_is_grey(demo):
 
 def test_objective_trend_spec(demo):
     objective = demo["objectives"][1]
-    part = demo["trend"][demo["trend"]["objective_number"] == objective["number"]]
+    part = demo["trend"][demo["trend"]["objective_number"] == objective.number]
     spec = charts.finish(
         charts.objective_trend_chart(part, objective, MONTHS, MONTHS[4], y_max=0.3)
     ).to_dict()
@@ -326,7 +326,7 @@ def test_objective_strip_names_every_objective_at_every_width(votes, width):
     shares = [french.percent(v) for v in votes["spread"].sort_values("number")["support"]
               / votes["spread"]["support"].sum()]
     assert all(html.escape(s) in inside for s in shares)  # each share is written in its segment
-    short = [o["short_label"] for o in votes["objectives"]]
+    short = [o.short_label for o in votes["objectives"]]
     written = [s for s in short if f">{html.escape(s)}<" in inside]
     assert written == (short if width == 1400 else [])  # the names inside only where they fit
     assert len(bar_widths(svg)) == 5

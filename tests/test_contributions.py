@@ -114,7 +114,7 @@ def test_accepting_creates_the_finding_with_the_authors_kind_and_moves_the_wall(
         2, "frein", "Les appels à projets durent un an", [3])
     assert finding.participant_kind == person["kind"]
     assert db.versions(con, db.Topic.DIAGNOSIS) > version  # the wall's cache key
-    assert finding_id in [f["id"] for f in diagnosis.list_findings(con)]
+    assert finding_id in [f.id for f in diagnosis.list_findings(con)]
     row = contributions.get_contribution(con, post_id)
     assert (row.status, row.finding_id, row.moderated_by) == ("accepted", finding_id, "Hélène")
     assert row.moderated_at is not None
@@ -122,7 +122,7 @@ def test_accepting_creates_the_finding_with_the_authors_kind_and_moves_the_wall(
     assert [a["operation"] for a in audit_rows(con, "contribution", post_id)] == ["accept"]
     with pytest.raises(ValidationError, match="déjà été modérée"):
         contributions.accept_contribution(con, ORGANISER_ACTOR, post_id)
-    assert len([f for f in diagnosis.list_findings(con) if f["text"] == finding.text]) == 1
+    assert len([f for f in diagnosis.list_findings(con) if f.text == finding.text]) == 1
 
 
 def test_an_acceptance_is_one_transaction(con, monkeypatch):
@@ -187,12 +187,12 @@ def test_accepting_a_solution_creates_it_for_its_defi(con):
 def test_accepting_with_a_merge_keeps_both_findings_as_sources(con):
     target = diagnosis.list_findings(con, workshop_id=2)[0]
     post_id = post(con, first_person(con)["code"], text="Trop court", objective_ids=[4])
-    merged_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id, merge_into=target["id"])
+    merged_id = contributions.accept_contribution(con, ORGANISER_ACTOR, post_id, merge_into=target.id)
     merged = diagnosis.get_finding(con, merged_id)
-    assert merged.text == target["text"]  # the longest text
+    assert merged.text == target.text  # the longest text
     assert set(merged.objective_ids) >= {4} and merged.workshop_id == 2
     accepted = contributions.get_contribution(con, post_id).finding_id
-    assert sorted(s["id"] for s in diagnosis.sources(con, merged_id)) == sorted([target["id"], accepted])
+    assert sorted(s.id for s in diagnosis.sources(con, merged_id)) == sorted([target.id, accepted])
 
 
 def test_moderation_is_for_organisers(con):

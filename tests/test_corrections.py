@@ -53,11 +53,11 @@ def counts(con) -> tuple[int, int, int]:
 
 def test_the_wrong_point_counts_until_it_is_withdrawn(unwithdrawn):
     con, study = unwithdrawn.con, unwithdrawn.study
-    assert actions.get_action(con, study)["progress"] == WRONG  # the fault: 90 % everywhere
+    assert actions.get_action(con, study).progress == WRONG  # the fault: 90 % everywhere
     before = counts(con)
     corrections.withdraw_update(con, STEERING_ACTOR, unwithdrawn.wrong, REASON, today=WITHDRAWN_ON)
     action = actions.get_action(con, study)
-    assert (action["status"], action["progress"], action["last_update"]) == (
+    assert (action.status, action.progress, action.last_update) == (
         "en_cours", RIGHT, dt.date(2026, 9, 20))
     assert counts(con) == (before[0], before[1] + 1, before[2] + 1)  # nothing erased: one record more
 
@@ -91,7 +91,7 @@ def test_a_reason_is_required_and_nothing_is_written(unwithdrawn, reason):
     assert str(error.value) == "Le point n'a pas été retiré : corrigez les champs signalés."
     assert error.value.fields == {"reason": "Raison : obligatoire (pourquoi ce point est-il faux ?)."}
     assert counts(con) == before
-    assert actions.get_action(con, unwithdrawn.study)["progress"] == WRONG
+    assert actions.get_action(con, unwithdrawn.study).progress == WRONG
 
 
 def test_a_too_long_reason_is_refused(unwithdrawn):
@@ -146,7 +146,7 @@ def test_replace_withdraws_and_appends_the_corrected_point_of_the_same_date(unwi
     withdrawal = db.query(con, "SELECT * FROM progress_withdrawals WHERE update_id = ?", [wrong])[0]
     assert withdrawal["replaced_by"] == new_id and withdrawal["withdrawn_on"] == TODAY
     action = actions.get_action(con, study)
-    assert (action["progress"], action["last_update"]) == (30, dt.date(2026, 10, 20))
+    assert (action.progress, action.last_update) == (30, dt.date(2026, 10, 20))
     history = actions.history(con, study)
     assert history["withdrawn"].tolist() == [False, True, False]
     assert history["replaced_by"].iloc[1] == new_id
@@ -187,10 +187,10 @@ def test_refused_replacement_writes_nothing(unwithdrawn, kwargs, field, message)
 def test_a_withdrawn_point_no_longer_blocks_dating(scenario):
     con, study = scenario.con, scenario.study
     # 1 October is after the last point in force (20 September), before the withdrawn one (20 October).
-    assert actions.chronology_errors(actions.get_action(con, study), dt.date(2026, 10, 1)) == {}
+    assert actions.chronology_errors(actions.get_action(con, study).last_update, dt.date(2026, 10, 1)) == {}
     actions.record_update(con, STEERING_ACTOR, study, reported_on=dt.date(2026, 10, 1), status="en_cours",
                           progress_value=25, today=TODAY)
-    assert actions.get_action(con, study)["progress"] == 25
+    assert actions.get_action(con, study).progress == 25
 
 
 
@@ -231,7 +231,7 @@ def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unw
     assert any(f"action n° {unwithdrawn.study} : modifiée dans l'application après l'export" in reason
                for _, reason in refused.value.rows)
     assert counts(con) == before
-    assert actions.get_action(con, unwithdrawn.study)["progress"] == RIGHT
+    assert actions.get_action(con, unwithdrawn.study).progress == RIGHT
 
 
 # --- One reader of the progress history ---------------------------------------------------------------
@@ -317,11 +317,11 @@ def test_a_correction_takes_the_place_of_the_point_it_replaces(unwithdrawn):
                           progress_value=40, comment="Plus tard le même jour", today=TODAY)
     first = corrections.replace_update(con, STEERING_ACTOR, older, REASON, status="en_cours",
                                        progress_value="10", today=TODAY)
-    assert actions.get_action(con, study)["progress"] == 40  # not 10: the correction sits where 30 was
+    assert actions.get_action(con, study).progress == 40  # not 10: the correction sits where 30 was
     assert progress.action_states(con, TODAY).set_index("id").loc[study, "progress"] == 40
     corrections.replace_update(con, STEERING_ACTOR, first, REASON, status="en_cours", progress_value=15,
                                today=TODAY)  # a correction of the correction keeps the same place
-    assert actions.get_action(con, study)["progress"] == 40
+    assert actions.get_action(con, study).progress == 40
     order = db.query(con, "SELECT progress FROM progress_points WHERE action_id = ? AND reported_on = ? "
                           "ORDER BY seq", [study, day])
     assert [row["progress"] for row in order] == [15, 40]

@@ -79,23 +79,23 @@ def test_reference_data_matches_the_seed(fresh_db):
     text = SEED.read_text(encoding="utf-8")
     con = db.open_database(fresh_db)
     objectives = seminar.objectives(con)
-    assert [o["number"] for o in objectives] == [1, 2, 3, 4, 5]
+    assert [o.number for o in objectives] == [1, 2, 3, 4, 5]
     seed_titles = re.findall(r"Objectif (\d)\s*\n\s*\n(.+)", text)
     assert len(seed_titles) == 5
     for (number, title), objective in zip(seed_titles, objectives, strict=True):
-        assert objective["number"] == int(number)
-        assert objective["title"] == title.strip()
+        assert objective.number == int(number)
+        assert objective.title == title.strip()
     questions = dict(re.findall(r"\*\*Atelier (\d)\*\* : (.+\?)", text))
     morning = seminar.workshops(con, session="matin")
-    assert [w["number"] for w in morning] == [1, 2, 3]
+    assert [w.number for w in morning] == [1, 2, 3]
     for workshop in morning:
-        assert workshop["question"] == questions[str(workshop["number"])]
+        assert workshop.question == questions[str(workshop.number)]
     info = seminar.get_seminar(con)
-    assert info["title"].upper() in text.replace("\n", " ")
+    assert info.title.upper() in text.replace("\n", " ")
     slots = seminar.programme(con)
     assert len(slots) == 9
-    assert slots[0]["starts_at"].hour == 9 and slots[-1]["ends_at"].hour == 16
-    assert "Déjeuner sur place" in text and any(s["title"] == "Déjeuner sur place" for s in slots)
+    assert slots[0].starts_at.hour == 9 and slots[-1].ends_at.hour == 16
+    assert "Déjeuner sur place" in text and any(s.title == "Déjeuner sur place" for s in slots)
     con.close()
 
 

@@ -51,9 +51,9 @@ def test_capture_saves_cleaned_finding_with_objectives_and_audit(empty):
     finding_id = add(empty, 2, "levier", "  Un fonds territorial  ", (3, 5), group_label=" Table 4 ",
                      participant_kind="financeur")
     [row] = diagnosis.list_findings(empty)
-    assert row["id"] == finding_id and row["text"] == "Un fonds territorial"
-    assert row["objective_numbers"] == [3, 5] and row["workshop_number"] == 2
-    assert row["group_label"] == "Table 4" and row["participant_kind"] == "financeur"
+    assert row.id == finding_id and row.text == "Un fonds territorial"
+    assert row.objective_numbers == [3, 5] and row.workshop_number == 2
+    assert row.group_label == "Table 4" and row.participant_kind == "financeur"
     [(entity_id, operation, before, after)] = audit(empty, "finding")
     assert (entity_id, operation, before) == (finding_id, "create", None)
     assert json.loads(after)["text"] == "Un fonds territorial"
@@ -97,7 +97,7 @@ def test_edit_and_delete_are_audited_and_delete_hides_from_the_wall(empty):
                                     kind="constat", text="Texte corrigé", objective_ids=[obj[4], obj[2]])
     assert same == finding_id
     [row] = diagnosis.list_findings(empty)
-    assert (row["kind"], row["text"], row["objective_numbers"], row["workshop_number"]) == (
+    assert (row.kind, row.text, row.objective_numbers, row.workshop_number) == (
         "constat", "Texte corrigé", [2, 4], 1)
     diagnosis.delete_finding(empty, SYSTEM, finding_id)
     assert diagnosis.list_findings(empty) == []
@@ -119,9 +119,9 @@ def test_moving_a_finding_to_another_workshop_keeps_its_defis_and_sources(empty)
                                      text="A et B", objective_ids=[obj[1]])
     assert moved != merged
     [row] = diagnosis.list_findings(empty)
-    assert (row["id"], row["workshop_number"], row["source_count"]) == (moved, 2, 2)
+    assert (row.id, row.workshop_number, row.source_count) == (moved, 2, 2)
     assert diagnosis.get_finding(empty, moved).created_at == created
-    assert [f["id"] for f in challenges.provenance(empty, challenge_id)] == [moved]
+    assert [f.id for f in challenges.provenance(empty, challenge_id)] == [moved]
     assert json.loads(audit(empty, "finding")[-1][3])["replaced_by"] == moved
 
 
@@ -134,9 +134,9 @@ def test_merge_keeps_every_source_and_loses_no_finding(empty):
     assert defaults["kind"] == "frein" and len(defaults["objective_ids"]) == 2
     merged = diagnosis.merge_findings(empty, SYSTEM, [a, b], **defaults)
     wall = diagnosis.list_findings(empty)
-    assert sorted(f["id"] for f in wall) == sorted([merged, c])
-    assert next(f for f in wall if f["id"] == merged)["source_count"] == 2
-    assert [s["id"] for s in diagnosis.sources(empty, merged)] == [a, b]
+    assert sorted(f.id for f in wall) == sorted([merged, c])
+    assert next(f for f in wall if f.id == merged).source_count == 2
+    assert [s.id for s in diagnosis.sources(empty, merged)] == [a, b]
     # nothing lost: every row still exists, the sources point at the merged finding
     assert empty.execute("SELECT count(*) FROM findings").fetchone()[0] == 4
     assert {diagnosis.get_finding(empty, i).merged_into for i in (a, b)} == {merged}
@@ -153,9 +153,9 @@ def test_wall_filters_and_counts_per_objective(empty):
     add(empty, 1, "levier", "B", (2,))
     add(empty, 2, "frein", "C", (2, 3))
     ws = workshop_ids(empty)
-    assert [f["text"] for f in diagnosis.list_findings(empty, workshop_id=ws[1])] == ["B", "A"]
-    assert [f["text"] for f in diagnosis.list_findings(empty, kind="frein")] == ["C", "A"]
-    assert [f["text"] for f in diagnosis.list_findings(empty, objective_number=2)] == ["C", "B", "A"]
+    assert [f.text for f in diagnosis.list_findings(empty, workshop_id=ws[1])] == ["B", "A"]
+    assert [f.text for f in diagnosis.list_findings(empty, kind="frein")] == ["C", "A"]
+    assert [f.text for f in diagnosis.list_findings(empty, objective_number=2)] == ["C", "B", "A"]
     assert diagnosis.list_findings(empty, objective_number=4) == []
     counts = diagnosis.objective_counts(empty)
     assert len(counts) == 15  # 5 objectives x 3 kinds, zeros included
@@ -186,10 +186,10 @@ def test_challenge_with_weights_and_provenance(empty):
     stored = challenges.get_challenge(empty, challenge_id)
     assert stored.weights == {obj[3]: 75.0, obj[5]: 25.0} and stored.finding_ids == [a, b]
     [listed] = challenges.list_challenges(empty)
-    assert listed["weights"] == {3: 0.75, 5: 0.25} and listed["finding_count"] == 2
+    assert listed.weights == {3: 0.75, 5: 0.25} and listed.finding_count == 2
     merged = diagnosis.merge_findings(empty, SYSTEM, [a, b], **diagnosis.merge_defaults(empty, [a, b]))
     origin = challenges.provenance(empty, challenge_id)
-    assert [(f["id"], f["merged_into"]) for f in origin] == [(a, merged), (b, merged)]
+    assert [(f.id, f.merged_into) for f in origin] == [(a, merged), (b, merged)]
     with pytest.raises(ValidationError) as info:
         challenges.update_challenge(empty, SYSTEM, challenge_id, title="T", description=None,
                                     workshop_id=None, weights={obj[3]: 100}, finding_ids=[])
@@ -200,8 +200,8 @@ def test_challenge_with_weights_and_provenance(empty):
         finding_ids=[merged],
     )
     [origin] = challenges.provenance(empty, challenge_id)
-    assert origin["id"] == merged and origin["source_texts"] == ["A", "B"]
-    assert sum(challenges.list_challenges(empty)[0]["weights"].values()) == pytest.approx(1)
+    assert origin.id == merged and origin.source_texts == ["A", "B"]
+    assert sum(challenges.list_challenges(empty)[0].weights.values()) == pytest.approx(1)
     assert [op for _, op, _, _ in audit(empty, "challenge")] == ["create", "update"]
 
 
@@ -275,7 +275,7 @@ def test_challenge_put_to_a_vote_cannot_be_deleted(con):
     fresh = challenges.create_challenge(con, SYSTEM, title="Un défi tout neuf", description=None,
                                         workshop_id=None, weights={obj[2]: 100})
     challenges.delete_challenge(con, SYSTEM, fresh)
-    assert fresh not in {c["id"] for c in challenges.list_challenges(con)}
+    assert fresh not in {c.id for c in challenges.list_challenges(con)}
 
 
 # --- imports --------------------------------------------------------------------------------------------
@@ -293,11 +293,11 @@ FINDINGS_CSV = (
 def test_import_findings_from_french_excel_csv(empty, encoding):
     ids = diagnosis_import.import_findings(empty, SYSTEM, FINDINGS_CSV.encode(encoding), "constats.csv")
     assert len(ids) == 3
-    wall = {f["text"]: f for f in diagnosis.list_findings(empty)}
-    assert wall["Les élus connaissent mal les PTCE"]["objective_numbers"] == [1, 2]
-    assert wall["Les élus connaissent mal les PTCE"]["participant_kind"] == "collectivite"
+    wall = {f.text: f for f in diagnosis.list_findings(empty)}
+    assert wall["Les élus connaissent mal les PTCE"].objective_numbers == [1, 2]
+    assert wall["Les élus connaissent mal les PTCE"].participant_kind == "collectivite"
     fund, job = wall["Un fonds mutualisé"], wall["Métier non reconnu"]
-    assert (fund["workshop_number"], fund["kind"], job["workshop_number"], job["kind"]) == (
+    assert (fund.workshop_number, fund.kind, job.workshop_number, job.kind) == (
         2, "levier", 3, "constat")
     [(_, operation, _, after)] = audit(empty, "finding")
     assert operation == "import" and json.loads(after)["ids"] == ids
@@ -344,7 +344,7 @@ def test_templates_import_as_they_are(empty, file_format):
         empty, SYSTEM, diagnosis_import.findings_template(file_format), f"modele.{file_format}")) == 3
     template = diagnosis_import.challenges_template(empty, file_format)
     [challenge_id] = diagnosis_import.import_challenges(empty, SYSTEM, template, f"defis.{file_format}")
-    assert challenges.list_challenges(empty)[0]["weights"] == {2: 0.4, 3: 0.6}
+    assert challenges.list_challenges(empty)[0].weights == {2: 0.4, 3: 0.6}
     assert challenges.get_challenge(empty, challenge_id).workshop_id == workshop_ids(empty)[2]
 
 
@@ -356,7 +356,7 @@ def test_import_challenges_with_weights_and_provenance_or_nothing(empty):
         "Défi deux;Texte;;33,5;66,5;0;;;\r\n"
     )
     ids = diagnosis_import.import_challenges(empty, SYSTEM, good.encode("cp1252"), "defis.csv")
-    assert [c["title"] for c in challenges.list_challenges(empty)] == ["Défi un", "Défi deux"]
+    assert [c.title for c in challenges.list_challenges(empty)] == ["Défi un", "Défi deux"]
     assert challenges.get_challenge(empty, ids[0]).finding_ids == [a, b]
     bad = (
         "titre;objectif 1;objectif 2;objectif 3;objectif 4;objectif 5;constats\r\n"

@@ -37,9 +37,9 @@ def test_capture_saves_clears_the_text_and_keeps_workshop_and_kind(app):
     assert not app.exception, [e.value for e in app.exception]
     assert findings_count() == before + 1
     newest = diagnosis.list_findings(db.connect())[0]
-    assert newest["text"] == "Un guichet unique de l'accompagnement par territoire"
-    assert newest["kind"] == "levier" and newest["objective_numbers"] == [2, 5]
-    assert newest["workshop_number"] == 2 and newest["group_label"] == "Table 7"
+    assert newest.text == "Un guichet unique de l'accompagnement par territoire"
+    assert newest.kind == "levier" and newest.objective_numbers == [2, 5]
+    assert newest.workshop_number == 2 and newest.group_label == "Table 7"
     assert app.text_area(key="cap_text").value == "" and app.pills(key="cap_objectives").value == []
     assert app.segmented_control(key="cap_kind").value == "levier"
     assert app.text_input(key="cap_group").value == "Table 7"
@@ -66,7 +66,7 @@ def test_capture_refused_keeps_what_was_typed_with_french_messages(app):
 
 def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
     con = db.connect()
-    picked = [f["id"] for f in diagnosis.list_findings(con, kind="frein")[:3]]
+    picked = [f.id for f in diagnosis.list_findings(con, kind="frein")[:3]]
     app.segmented_control(key="diagnostic_view").set_value("defis").run()
     for finding_id in picked:
         app.checkbox(key=f"sort_pick_{finding_id}").check()
@@ -90,8 +90,8 @@ def test_formulate_a_defi_from_selected_findings_with_suggested_weights(app):
     created = challenges.list_challenges(con)
     assert len(created) == before + 1
     new = created[-1]
-    assert new["title"] == "Sortir de la logique d'appels à projets" and new["finding_count"] == 3
-    assert sum(new["weights"].values()) == pytest.approx(1)
+    assert new.title == "Sortir de la logique d'appels à projets" and new.finding_count == 3
+    assert sum(new.weights.values()) == pytest.approx(1)
     assert any("Défi n°" in s.value for s in app.success)
 
 
@@ -112,7 +112,7 @@ def test_weights_typed_as_french_decimals_or_with_a_unit_are_read_exactly(app):
     assert not app.exception
     created = challenges.list_challenges(con)
     assert len(created) == before + 1
-    assert created[-1]["weights"] == pytest.approx({1: 1 / 3, 2: 1 / 3, 3: 1 / 3})
+    assert created[-1].weights == pytest.approx({1: 1 / 3, 2: 1 / 3, 3: 1 / 3})
 
 
 def test_every_view_runs(app):
@@ -152,7 +152,7 @@ def test_findings_for_a_defi_are_ticked_in_a_filtered_list_and_only_those_are_ch
     app.multiselect(key="sort_filter_workshops").set_value([2])
     app.pills(key="sort_filter_kinds").set_value(["levier"])
     next(b for b in app.button if b.label == "Filtrer").click().run()
-    levers = [f["id"] for f in diagnosis.list_findings(con, workshop_id=2, kind="levier")]
+    levers = [f.id for f in diagnosis.list_findings(con, workshop_id=2, kind="levier")]
     shown = sorted(int(c.key.removeprefix("sort_pick_")) for c in app.checkbox
                    if c.key.startswith("sort_pick_"))
     assert shown == sorted(levers) and 2 < len(levers) < len(everything)
@@ -161,7 +161,7 @@ def test_findings_for_a_defi_are_ticked_in_a_filtered_list_and_only_those_are_ch
     app.multiselect(key="sort_filter_workshops").set_value([1])  # ticks are kept through a filter change
     next(b for b in app.button if b.label == "Filtrer").click().run()
     assert any(c.value.startswith("2 constats choisis, dont 2 hors des filtres") for c in app.caption)
-    other = diagnosis.list_findings(con, workshop_id=1, kind="levier")[0]["id"]
+    other = diagnosis.list_findings(con, workshop_id=1, kind="levier")[0].id
     app.checkbox(key=f"sort_pick_{other}").check()
     next(b for b in app.button if b.label == "Formuler un défi").click().run()
     assert not app.exception, [e.value for e in app.exception]

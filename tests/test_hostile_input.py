@@ -298,8 +298,8 @@ def test_action_form_stores_text_verbatim_or_refuses(hostile, titles, text, budg
         reported_on=TODAY, reported_by=text, today=TODAY))
     if ids is not None:  # blank lines of the titles box create nothing: one action per non-blank title
         kept = [stored(t) for t in titles if stored(t)]
-        assert [actions.get_action(con, i)["title"] for i in ids] == kept
-        assert actions.get_action(con, ids[0])["description"] == stored(text)
+        assert [actions.get_action(con, i).title for i in ids] == kept
+        assert actions.get_action(con, ids[0]).description == stored(text)
 
 
 @EXAMPLES
@@ -333,10 +333,10 @@ def test_action_table_edits_save_whole_or_refuse(hostile, diff):
     saved = attempt(con, ("actions", "progress_updates"), lambda: action_table.save_changes(
         con, ACTOR, {action_id: diff}, reported_on=TODAY, reported_by="Test", today=TODAY))
     if saved is not None:  # every text cell typed is stored verbatim (blanks trimmed), the comment too
-        row = actions.get_action(con, action_id)
+        row = actions.get_action(con, action_id).fields()
         typed = {name: value for name, value in diff.items() if actions.FIELDS.get(name, ("", None))[1]}
         assert {name: row[name] for name in typed} == {name: stored(value) for name, value in typed.items()}
-        if saved["updates"] and stored(diff.get("comment")):
+        if saved.updates and stored(diff.get("comment")):
             latest = actions.history(con, action_id).sort_values("id").iloc[-1]
             assert latest["comment"] == stored(diff["comment"])
 

@@ -208,7 +208,7 @@ findings = st.lists(st.tuples(
 def test_findings_come_back_as_written(base, rows, layout):
     con = base
     written, expected = [], []
-    titles = {w["number"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
+    titles = {w.number: w.title for w in seminar.workshops(con, session=diagnosis.SESSION)}
     for workshop, kind, text, objectives, group, who, by_title in rows:
         text = f"{next(MARKER)} {text}"
         numbers = sorted(objectives)

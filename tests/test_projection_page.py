@@ -13,7 +13,7 @@ from tests.test_vote_pages import ORGANISER_ACTOR, html_texts, prepare
 def test_an_agenda_too_long_for_the_screen_counts_the_items_it_leaves_out(app_db):
     # Issue 13: a projected page is not scrolled; items that cannot fit are counted, never silently dropped.
     con = db.open_database(app_db)
-    objective = seminar.objectives(con)[0]["id"]
+    objective = seminar.objectives(con)[0].id
     for n in range(1, 13):  # the demo's 10 défis and 12 more
         challenges.create_challenge(con, ORGANISER_ACTOR, title=f"Défi supplémentaire n° {n}",
                                     description=None, workshop_id=None, weights={objective: 100})

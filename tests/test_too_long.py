@@ -79,7 +79,7 @@ def test_finding_capture(app):
 
 def test_finding_edit(app):
     at = app("pages/diagnostic.py", vue="defis")
-    first = diagnosis.list_findings(db.connect())[0]["id"]
+    first = diagnosis.list_findings(db.connect())[0].id
     at.checkbox(key=f"sort_pick_{first}").check()
     submit(at, "Modifier")
     paste(at, "text_area", "Texte", "Enregistrer", refusal("Le texte", diagnosis.MAX_TEXT))

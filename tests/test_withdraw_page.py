@@ -84,7 +84,7 @@ def test_replace_a_point_from_the_card(app, demo_db):
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert counts(demo_db) == (before[0] + 1, before[1] + 1)
-    assert actions.get_action(con, ACTION)["progress"] == int(latest["progress"]) - 5
+    assert actions.get_action(con, ACTION).progress == int(latest["progress"]) - 5
     assert any(f"Point n° {int(latest['id'])} retiré, remplacé" in plain(s.value) for s in app.success)
     text = markdown(app)
     assert "Pourcentage mal recopié du compte rendu" in text

@@ -3,7 +3,7 @@ progress bars and trend, one action's progress history."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -11,6 +11,7 @@ import pandas as pd
 from labo_dash import french
 from labo_dash.charts.theme import first_rows, layered, objective_scale, status_scale
 from labo_dash.french import STATUSES
+from labo_dash.seminar import Objective
 
 CHALLENGE_BAR_COLOR = "#56606B"
 
@@ -84,7 +85,7 @@ def progress_bars_chart(
     )
 
 
-def progress_trend_chart(history: pd.DataFrame, objectives: list[dict[str, Any]]) -> alt.Chart:
+def progress_trend_chart(history: pd.DataFrame, objectives: Sequence[Objective]) -> alt.Chart:
     """Rolled-up progress of each objective at the end of every month (lines in the objectives' colours).
 
     ``history`` comes from review.objective_history (``month``, ``number``, ``short_label``, ``progress``).
@@ -99,7 +100,7 @@ def progress_trend_chart(history: pd.DataFrame, objectives: list[dict[str, Any]]
     frame["value"] = frame["progress"].astype("float64")
     frame["text"] = frame["progress"].map(_progress_label)
     frame = frame.drop(columns=["month", "progress"])
-    labels = [f"{o['number']} · {o['short_label']}" for o in objectives]
+    labels = [f"{o.number} · {o.short_label}" for o in objectives]
     order = [names[m] for m in months]
     return (
         alt.Chart(frame)

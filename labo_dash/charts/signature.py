@@ -4,6 +4,7 @@ each objective's support over the months, and the défi × objective weights."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -23,6 +24,7 @@ from labo_dash.charts.theme import (
     objective_labels,
     tooltips,
 )
+from labo_dash.seminar import Objective
 
 PALE = 0.35  # opacity of the support still to realise (the dark part of a bar is the support realised)
 DIMMED = 0.15  # opacity of what a filter leaves in the background
@@ -108,7 +110,7 @@ def _challenge_heads(data: pd.DataFrame, y: alt.Y) -> list[alt.Chart]:
 
 def support_by_challenge_chart(
     df: pd.DataFrame,
-    objectives: list[dict[str, Any]],
+    objectives: Sequence[Objective],
     *,
     show_progress: bool = True,
     highlight_challenge: int | None = None,
@@ -168,7 +170,7 @@ def month_labels(months: list[dt.date]) -> list[str]:
     ]
 
 
-def _trend_frame(df: pd.DataFrame, objective: dict[str, Any], label_of: dict[dt.date, str]) -> pd.DataFrame:
+def _trend_frame(df: pd.DataFrame, objective: Objective, label_of: dict[dt.date, str]) -> pd.DataFrame:
     """Return the rows of one objective's trend with their axis label (``mois``) and French texts."""
     data = df.copy()
     data["mois"] = data["month"].map(label_of)
@@ -178,25 +180,25 @@ def _trend_frame(df: pd.DataFrame, objective: dict[str, Any], label_of: dict[dt.
     data["t_rate"] = [
         measured_percent(r / s if s else None) for r, s in zip(data["realised"], data["support"], strict=True)
     ]
-    data["objective_number"] = int(objective["number"])
+    data["objective_number"] = objective.number
     return data
 
 
-def _trend_title(objective: dict[str, Any], now: pd.DataFrame, emphasis: float) -> alt.TitleParams:
+def _trend_title(objective: Objective, now: pd.DataFrame, emphasis: float) -> alt.TitleParams:
     """The objective's label in its colour (grey when dimmed), the support realised at the chosen month."""
     subtitle = (
         f"réalisé {now['t_realised'].iloc[0]} sur {now['t_support'].iloc[0]}" if len(now) else alt.Undefined
     )
-    color = objective_color(objective["number"])
+    color = objective_color(objective.number)
     return alt.TitleParams(
-        objective_label(objective["number"], objective["short_label"]), subtitle=subtitle, anchor="start",
+        objective_label(objective.number, objective.short_label), subtitle=subtitle, anchor="start",
         fontSize=15, subtitleFontSize=13, color=color if emphasis == 1.0 else "#999999",
     )
 
 
 def objective_trend_chart(
     df: pd.DataFrame,
-    objective: dict[str, Any],
+    objective: Objective,
     months: list[dt.date],
     month: dt.date,
     *,
@@ -212,7 +214,7 @@ def objective_trend_chart(
     """
     axis_labels = month_labels(months)
     label_of = dict(zip(months, axis_labels, strict=True))
-    color = objective_color(objective["number"])
+    color = objective_color(objective.number)
     data = _trend_frame(df, objective, label_of)
     past = data[data["month"] <= month].drop(columns=["month", "as_of"])
     now = data[data["month"] == month]
@@ -244,12 +246,12 @@ def objective_trend_chart(
 
 
 def support_over_time_chart(
-    df: pd.DataFrame, objectives: list[dict[str, Any]], months: list[dt.date], month: dt.date
+    df: pd.DataFrame, objectives: Sequence[Objective], months: list[dt.date], month: dt.date
 ) -> alt.ConcatChart:
     """The five objective panels side by side (the exported figure; the app shows the panels in columns)."""
     y_max = float(df["support"].max()) * 1.1 if len(df) else 0.01
     panels = [
-        objective_trend_chart(df[df["objective_number"] == o["number"]], o, months, month, y_max=y_max,
+        objective_trend_chart(df[df["objective_number"] == o.number], o, months, month, y_max=y_max,
                               width=190, selectable=False)
         for o in objectives
     ]
@@ -268,7 +270,7 @@ def _weights_axis(labels: list[str]) -> alt.X:
 
 def weights_heatmap(
     df: pd.DataFrame,
-    objectives: list[dict[str, Any]],
+    objectives: Sequence[Objective],
     *,
     highlight_challenge: int | None = None,
     highlight_objective: int | None = None,

@@ -6,6 +6,7 @@ One fixed, colour-blind-safe colour per objective everywhere in the app (Okabe-I
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar, cast
 
 import altair as alt
@@ -13,6 +14,7 @@ import pandas as pd
 
 from labo_dash import french
 from labo_dash.french import STATUSES
+from labo_dash.seminar import Objective
 
 OBJECTIVE_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
 STATUS_COLORS = {
@@ -59,9 +61,9 @@ def objective_label(number: float | None, short_label: str | None) -> str:
     return f"{int(number)} · {short_label}"
 
 
-def objective_labels(objectives: list[dict[str, Any]]) -> list[str]:
+def objective_labels(objectives: Sequence[Objective]) -> list[str]:
     """Return the labels of the seminar's objectives (rows of seminar.objectives), in order."""
-    return [objective_label(o["number"], o["short_label"]) for o in objectives]
+    return [objective_label(o.number, o.short_label) for o in objectives]
 
 
 def objective_encoding(labels: list[str], used: pd.Series, legend: alt.Legend | None) -> alt.Color:

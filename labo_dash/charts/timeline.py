@@ -4,6 +4,7 @@ action a bar from its start to its due date, coloured by its status at a date.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
@@ -22,6 +23,7 @@ from labo_dash.charts.theme import (
     status_scale,
     tooltips,
 )
+from labo_dash.seminar import Objective
 
 OVERDUE_COLOR = "#B00020"
 
@@ -78,8 +80,9 @@ def _timeline_layers(data: pd.DataFrame, x_scale: alt.Scale, as_of: dt.date, leg
 
 def action_timeline_part(
     df: pd.DataFrame,
-    objective: dict[str, Any] | None,
+    objective: Objective | None,
     *,
+    titled: bool = True,
     domain: tuple[pd.Timestamp, pd.Timestamp],
     as_of: dt.date,
     legend: bool = True,
@@ -89,16 +92,17 @@ def action_timeline_part(
 
     Each action's title is written above its bar (readable at any width). Overdue actions are outlined in
     red and marked « en retard »; a dashed rule marks ``as_of``. ``df`` holds that objective's rows of
-    signature.action_timeline; ``domain`` is the (first, last) date shown. Only the first
-    ``MAX_CHART_ROWS`` actions are drawn; the title (or a note under the chart) says so.
+    signature.action_timeline (``objective`` None: the actions whose défi weighs no objective); ``titled``
+    False leaves the title out (a tab names the objective). ``domain`` is the (first, last) date shown.
+    Only the first ``MAX_CHART_ROWS`` actions are drawn; the title (or a note under the chart) says so.
     """
     df, note = first_rows(df, "action_id", "actions", feminine=True)
     data = _timeline_frame(df, as_of)
     x_scale = alt.Scale(domain=[pd.Timestamp(d).isoformat() for d in domain])
     chart = layered(*_timeline_layers(data, x_scale, as_of, legend)).properties(height=alt.Step(42))
-    if objective is not None:
-        label = objective_label(objective["number"], objective["short_label"])
-        color = UNASSIGNED_COLOR if label == UNASSIGNED else objective_color(objective["number"])
+    if titled:
+        label = UNASSIGNED if objective is None else objective_label(objective.number, objective.short_label)
+        color = UNASSIGNED_COLOR if objective is None else objective_color(objective.number)
         title = alt.TitleParams(label, anchor="start", fontSize=15, color=color,
                                 subtitle=note or alt.Undefined, subtitleFontSize=13, subtitleColor="#333333")
         chart = chart.properties(title=title)
@@ -108,12 +112,14 @@ def action_timeline_part(
 
 
 def action_timeline_chart(
-    df: pd.DataFrame, objectives: list[dict[str, Any]], *, as_of: dt.date
+    df: pd.DataFrame, objectives: Sequence[Objective], *, as_of: dt.date
 ) -> alt.VConcatChart:
     """The actions of every objective, one Gantt per objective stacked (the exported figure)."""
     domain = timeline_domain(df, as_of)
-    groups = [(o, df[df["objective_number"] == o["number"]]) for o in objectives]
-    groups.append(({"number": None, "short_label": None}, df[df["objective_number"].isna()]))
+    groups: list[tuple[Objective | None, pd.DataFrame]] = [
+        (o, df[df["objective_number"] == o.number]) for o in objectives
+    ]
+    groups.append((None, df[df["objective_number"].isna()]))
     parts = [
         action_timeline_part(part, o, domain=domain, as_of=as_of, legend=i == 0, width=760)
         for i, (o, part) in enumerate(g for g in groups if len(g[1]))

@@ -71,7 +71,7 @@ _CURRENT = """
 """
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FieldChange:
     """One action row of the file that changes something: fields (before, after) and/or its state."""
 
@@ -83,7 +83,7 @@ class FieldChange:
     values: dict[str, Any] = field(default_factory=dict)  # every field of the action after the import
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
     """What an import would do: action changes, new progress updates, and where the file came from."""
 
@@ -244,7 +244,7 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
         update = None
         if status != before["status"] or value != clean(before["progress"]):
             errors |= check_update(status, value, today, None, None, today)
-            errors |= chronology_errors(before, today)
+            errors |= chronology_errors(before["last_update"], today)
             update = {"action_id": action_id, "reported_on": today, "status": status,
                       "progress": None if value is None else int(value), "comment": None,
                       "evidence_url": None, "reported_by": reported_by}
@@ -293,8 +293,7 @@ def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[
                   "reported_by": clean(row["Saisi par"]) or reported_by}
         errors = check_update(status, update["progress"], reported_on, update["comment"],
                               update["evidence_url"], today)
-        errors |= chronology_errors({"last_update": last.get(action_id, current[action_id]["last_update"])},
-                                    reported_on)
+        errors |= chronology_errors(last.get(action_id, current[action_id]["last_update"]), reported_on)
         if errors:
             bad.append((row.line, f"action n° {action_id} : " + " ".join(errors.values())))
             continue

@@ -15,6 +15,7 @@ transaction, or nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -62,13 +63,13 @@ def _lookups(con: db.Connection, seminar_id: int) -> dict[str, dict[str, Any]]:
     """Return the keys by which a file may name each workshop, objective and participant type."""
     workshops: dict[str, Any] = {}
     for w in seminar.workshops(con, seminar_id, diagnosis.SESSION):
-        for name in (str(w["number"]), f"atelier {w['number']}", w["title"], w["title"].split(":")[-1],
-                     w["question"] or ""):
-            workshops.setdefault(header_key(name), w["id"])
+        for name in (str(w.number), f"atelier {w.number}", w.title, w.title.split(":")[-1],
+                     w.question or ""):
+            workshops.setdefault(header_key(name), w.id)
     objectives: dict[str, Any] = {}
     for o in seminar.objectives(con, seminar_id):
-        for name in (str(o["number"]), f"objectif {o['number']}", o["title"], o["short_label"]):
-            objectives.setdefault(header_key(name), o["id"])
+        for name in (str(o.number), f"objectif {o.number}", o.title, o.short_label):
+            objectives.setdefault(header_key(name), o.id)
     kinds = {header_key(code): code for code in PARTICIPANT_KINDS}
     kinds |= {header_key(label): code for code, label in PARTICIPANT_KINDS.items()}
     return {"workshops": workshops, "objectives": objectives, "kinds": kinds}
@@ -115,7 +116,7 @@ def parse_findings(
                        sheet=FINDINGS_SHEET)
     names = _lookups(con, seminar_id)
     existing = {
-        (f["workshop_id"], f["kind"], header_key(f["text"])): f["id"]
+        (f.workshop_id, f.kind, header_key(f.text)): f.id
         for f in diagnosis.list_findings(con, seminar_id)
     }
     parsed, bad = check_rows(
@@ -173,7 +174,7 @@ def _import(
 
 def _weight_columns(con: db.Connection, seminar_id: int) -> dict[str, int]:
     """Return the défis file's weight column names ("objectif 1", ...) and their objective ids."""
-    return {f"objectif {o['number']}": o["id"] for o in seminar.objectives(con, seminar_id)}
+    return {f"objectif {o.number}": o.id for o in seminar.objectives(con, seminar_id)}
 
 
 def parse_challenges(
@@ -227,10 +228,10 @@ def _challenge_row(
             problems.append(f"numéro de constat illisible « {token} »")
     if problems:
         raise ValidationError("ligne refusée", {str(i): p for i, p in enumerate(problems)})
-    return challenges.validate_challenge(
+    return asdict(challenges.validate_challenge(  # a row of the preview, with its line (check_rows)
         con, title=row["titre"], description=row["description"], workshop_id=workshop_id,
         weights=weights, finding_ids=finding_ids, seminar_id=seminar_id,
-    )
+    ))
 
 
 def _insert_challenges(

@@ -25,6 +25,7 @@ from labo_dash.diagnosis import MAX_TEXT
 from labo_dash.french import FINDING_KINDS, PARTICIPANT_KINDS
 from labo_dash.majority import GRADE_SCALES, NO_OPINION
 from labo_dash.rounds import Round, RoundItem, VotingMethod
+from labo_dash.seminar import Objective, Workshop
 from labo_dash.solutions import TITLE_MAX
 
 _TEMPLATES = templating.environment("labo_dash.phone")
@@ -162,8 +163,8 @@ def ballot_link(code: str) -> str:
 
 def finding_form(
     code: str,
-    workshops: Sequence[Mapping[str, Any]],
-    objectives: Sequence[Mapping[str, Any]],
+    workshops: Sequence[Workshop],
+    objectives: Sequence[Objective],
     values: Mapping[str, Any],
     errors: Mapping[str, str],
 ) -> str:

@@ -36,8 +36,8 @@ class _Document(FPDF):
         self.family = self.font_set.family
         self.set_margins(15, 18, 15)
         self.set_auto_page_break(True, margin=18)
-        self.set_title(f"{report.title} · {report.seminar['title']}")
-        self.set_author(report.seminar["organiser"])
+        self.set_title(f"{report.title} · {report.seminar.title}")
+        self.set_author(report.seminar.organiser)
         self.set_creator("Tableau de bord du séminaire")
 
     def text_of(self, value: object) -> str:
@@ -51,14 +51,14 @@ class _Document(FPDF):
         if self.page_no() == 1:
             return
         self.font(8, color=GREY)
-        self.cell(0, 5, self.text_of(f"{self.report.seminar['title']} · {self.report.title}"),
+        self.cell(0, 5, self.text_of(f"{self.report.seminar.title} · {self.report.title}"),
                   new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.font(8, color=GREY)
-        made = f"Édité le {french.datetime(self.report.generated_at)} · {self.report.seminar['organiser']}"
+        made = f"Édité le {french.datetime(self.report.generated_at)} · {self.report.seminar.organiser}"
         self.cell(0, 5, self.text_of(made), align="L")
         self.set_x(self.l_margin)
         self.cell(0, 5, f"Page {self.page_no()} / {{nb}}", align="R")
@@ -209,10 +209,10 @@ def report_pdf(report: MonthlyReport) -> bytes:
     pdf = _Document(report)
     pdf.add_page()
     pdf.font(10, color=GREY)
-    pdf.cell(0, 6, pdf.text_of(f"{report.seminar['organiser']} · étude-action soutenue par "
-                               f"{report.seminar['funder']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf.text_of(f"{report.seminar.organiser} · étude-action soutenue par "
+                               f"{report.seminar.funder}"), new_x="LMARGIN", new_y="NEXT")
     pdf.font(18, bold=True, color=BLUE)
-    pdf.multi_cell(0, 8, pdf.text_of(f"« {report.seminar['title']} »"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, pdf.text_of(f"« {report.seminar.title} »"), new_x="LMARGIN", new_y="NEXT")
     pdf.font(14, bold=True)
     pdf.cell(0, 9, pdf.text_of(report.title), new_x="LMARGIN", new_y="NEXT")
     pdf.paragraph(

@@ -99,7 +99,7 @@ def _summary(workbook: Workbook, report: MonthlyReport) -> None:
     sheet.title = "Synthèse"
     f = report.figures
     rows: Sequence[tuple[str, Any, str | None]] = [
-        (report.seminar["title"], None, None),
+        (report.seminar.title, None, None),
         (report.title, None, None),
         (READ_AT_LABEL, report.as_of, DATE),
         ("Comparée à la situation du", review.month_end(report.comparison.previous), DATE),
@@ -131,7 +131,7 @@ def _summary(workbook: Workbook, report: MonthlyReport) -> None:
 def _about(workbook: Workbook, report: MonthlyReport) -> None:
     sheet = workbook.create_sheet(ABOUT_SHEET)
     for row in [
-        ("Séminaire", report.seminar["title"]),
+        ("Séminaire", report.seminar.title),
         ("Mois", french.month(report.month)),
         (READ_AT_LABEL, report.as_of),
         # milliseconds kept (what .xlsx holds): the re-import compares it with the last change in the app

@@ -36,7 +36,7 @@ def _link_action() -> None:
     st.query_params["action"] = str(st.session_state["action_choice"])
 
 
-def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> dict:
+def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> actions.Action:
     """Show an action's provenance, state, alerts and details; return the action (:func:`actions.get_action`).
 
     ``table`` is the tracker (:func:`labo_dash.actions.tracker`): the alerts are its flags ``overdue``,
@@ -45,26 +45,26 @@ def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> dict
     """
     action = actions.get_action(con, action_id)
     flags = table.loc[table["id"] == action_id].iloc[0]
-    st.subheader(md_escape(action["title"]), anchor=False)
+    st.subheader(md_escape(action.title), anchor=False)
     objectives = " · ".join(
-        f"<span style='color:{charts.OBJECTIVE_COLORS[(o['number'] - 1) % 5]}'>■</span> "
-        f"{o['number']} · {md_escape(o['short_label'])} ({french.percent(o['weight'])})"
-        for o in action["objectives"]
+        f"<span style='color:{charts.OBJECTIVE_COLORS[(o.number - 1) % 5]}'>■</span> "
+        f"{o.number} · {md_escape(o.short_label)} ({french.percent(o.weight)})"
+        for o in action.objectives
     )
     st.markdown(
-        f"Issue de la solution **{md_escape(action['solution'])}** · "
-        f"défi **{md_escape(action['challenge'])}**"
+        f"Issue de la solution **{md_escape(action.solution)}** · "
+        f"défi **{md_escape(action.challenge)}**"
         + (f"  \nObjectifs : {objectives}" if objectives else ""),
         unsafe_allow_html=True,
     )
-    state = [("Statut", french.status(action["status"]), None),
-             ("Avancement", french.progress(action["progress"]), None),
-             ("Budget acquis", french.amount(action["budget_secured"]),
-              f"sur {french.amount(action['budget_planned'])} prévus")]
+    state = [("Statut", french.status(action.status), None),
+             ("Avancement", french.progress(action.progress), None),
+             ("Budget acquis", french.amount(action.budget_secured),
+              f"sur {french.amount(action.budget_planned)} prévus")]
     for col, (label, value, note) in zip(st.columns(3), state, strict=True):
         col.metric(label, value, help=note)
     if flags["overdue"]:
-        st.error(f"En retard : l'échéance du {french.date(action['due_date'])} est dépassée.", icon="⏰")
+        st.error(f"En retard : l'échéance du {french.date(action.due_date)} est dépassée.", icon="⏰")
     mismatch = flags["mismatch"]
     if isinstance(mismatch, str):
         st.warning(
@@ -75,23 +75,23 @@ def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> dict
         since = french.date(table.attrs["last_review"])
         st.warning(f"Pas de point d'avancement depuis la revue du {since}.", icon="💤")
     details = [
-        ("Échéance", french.date(action["due_date"])),
-        ("Dernier point d'avancement", french.date(action["last_update"])),
-        ("Pilote", " · ".join(x for x in (action["pilot_structure"], action["pilot_person"]) if x)),
-        ("Contributeur·ice·s", action["contributors"]),
-        ("Financeurs", action["funders"]),
-        ("Début", french.date(action["start_date"])),
-        ("Prochaine étape", action["next_step"]),
-        ("Poids", french.number(action["weight"], 1) if action["weight"] else "1 (par défaut)"),
-        ("Description", action["description"]),
+        ("Échéance", french.date(action.due_date)),
+        ("Dernier point d'avancement", french.date(action.last_update)),
+        ("Pilote", " · ".join(x for x in (action.pilot_structure, action.pilot_person) if x)),
+        ("Contributeur·ice·s", action.contributors),
+        ("Financeurs", action.funders),
+        ("Début", french.date(action.start_date)),
+        ("Prochaine étape", action.next_step),
+        ("Poids", french.number(action.weight, 1) if action.weight else "1 (par défaut)"),
+        ("Description", action.description),
     ]
     st.markdown("\n".join(f"- **{label}** : {md_escape(str(value))}" for label, value in details if value))
     return action
 
 
-def update_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
+def update_form(con: db.Connection, actor: Actor, action: actions.Action, today: dt.date) -> None:
     """Show the form recording a new progress update (errors next to the fields, input kept)."""
-    key = f"update_{action['id']}_{version('update_form')}"
+    key = f"update_{action.id}_{version('update_form')}"
     with st.form(key):
         st.markdown("**Nouveau point d'avancement**")
         left, middle, right = st.columns([4, 3, 3])  # room for the whole date
@@ -102,13 +102,13 @@ def update_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) 
         status = middle.selectbox(
             "Statut",
             STATUS_CODES,
-            index=STATUS_CODES.index(action["status"]),
+            index=STATUS_CODES.index(action.status),
             format_func=french.status,
             key=f"{key}_status", placeholder="Choisissez…",
         )
         value = right.text_input(
             "Avancement (%)",
-            value=parsing.typed(action["progress"]),
+            value=parsing.typed(action.progress),
             placeholder="non mesuré (ex. 40 ou 40 %)",
             key=f"{key}_progress",
             help="Un nombre entier de 0 à 100, vide = non mesuré. Terminée va avec 100 %, À lancer avec 0 %.",
@@ -128,7 +128,7 @@ def update_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) 
         actions.record_update(
             con,
             actor,
-            action["id"],
+            action.id,
             reported_on=reported_on,
             status=status,
             progress_value=value,
@@ -220,17 +220,19 @@ def point_label(row: pd.Series) -> str:
     )
 
 
-def withdraw_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
+def withdraw_form(
+    con: db.Connection, actor: Actor, action: actions.Action, today: dt.date
+) -> None:
     """Show the form « Retirer ou corriger un point »: a point, a reason, optionally the corrected values.
 
     Without « Remplacer par un point corrigé », the point is withdrawn; with it, it is replaced by a
     point of the same date (one transaction). A refused form keeps what was typed.
     """
-    points, _ = history(con, action["id"])
+    points, _ = history(con, action.id)
     points = points[~points["withdrawn"]]
     if points.empty:
         return
-    key = f"withdraw_{action['id']}_{version('withdraw_form')}"
+    key = f"withdraw_{action.id}_{version('withdraw_form')}"
     labels = {int(r["id"]): point_label(r) for _, r in points.iterrows()}
     ids = list(reversed(labels))  # newest first
     with st.form(key):  # shown in the card's expander « Retirer ou corriger un point »
@@ -247,10 +249,10 @@ def withdraw_form(con: db.Connection, actor: Actor, action: dict, today: dt.date
         slots["reason"] = st.empty()
         replace = st.checkbox("Remplacer par un point corrigé (même date)", key=f"{key}_replace")
         left, right = st.columns(2)
-        status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action["status"]),
+        status = left.selectbox("Statut corrigé", STATUS_CODES, index=STATUS_CODES.index(action.status),
                                 format_func=french.status, key=f"{key}_status", placeholder="Choisissez…")
         slots["status"] = left.empty()
-        value = right.text_input("Avancement corrigé (%)", value=parsing.typed(action["progress"]),
+        value = right.text_input("Avancement corrigé (%)", value=parsing.typed(action.progress),
                                  placeholder="non mesuré (ex. 40 ou 40 %)", key=f"{key}_progress")
         slots["progress"] = right.empty()
         comment = st.text_input("Commentaire du point corrigé", key=f"{key}_comment")
@@ -272,22 +274,22 @@ def withdraw_form(con: db.Connection, actor: Actor, action: dict, today: dt.date
           "withdraw_form", "update_form")
 
 
-def edit_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) -> None:
+def edit_form(con: db.Connection, actor: Actor, action: actions.Action, today: dt.date) -> None:
     """Show the form editing an action's fields (audited before/after; status and % go through updates).
 
     The fields are checked as a whole (:func:`labo_dash.actions.check_fields`) before saving: a refused
     form keeps what was typed, each message under its field.
     """
-    key = f"edit_{action['id']}_{version('edit_form')}"
+    key = f"edit_{action.id}_{version('edit_form')}"
     with st.form(key):
-        title = st.text_input("Intitulé", value=action["title"], key=f"{key}_{action_form.KEYS['title']}")
+        title = st.text_input("Intitulé", value=action.title, key=f"{key}_{action_form.KEYS['title']}")
         slots = {"title": st.empty()}
-        values, field_slots = action_form.field_inputs(key, action)
+        values, field_slots = action_form.field_inputs(key, action.fields())
         values["title"] = title
         submitted = st.form_submit_button("Enregistrer la fiche", icon="💾")
     if not submitted:
         return
-    diff = actions.field_changes(action, values)
+    diff = actions.field_changes(action.fields(), values)
     if not diff:
         st.info("Aucune modification à enregistrer.")
         return
@@ -296,7 +298,7 @@ def edit_form(con: db.Connection, actor: Actor, action: dict, today: dt.date) ->
         if errors:
             raise ValidationError("La fiche n'a pas été enregistrée : corrigez les champs signalés.", errors)
         action_table.save_changes(
-            con, actor, {action["id"]: diff}, reported_on=today, reported_by=actor.name, today=today
+            con, actor, {action.id: diff}, reported_on=today, reported_by=actor.name, today=today
         )
     except LaboError as exc:
         show_errors(exc, slots | field_slots)

@@ -41,7 +41,7 @@ def _mine(table: pd.DataFrame, actor: Actor, container) -> str | None:
 def filter_form(con: db.Connection, table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     """Show the filters (pilot, objective, défi, status, due dates, late, alerts, mine) and the sort in one
     form (one rerun per « Filtrer »); return the rows kept, in the order chosen, with ``table.attrs``."""
-    objectives = {o["number"]: f"{o['number']} · {o['short_label'] or o['title']}"
+    objectives = {o.number: f"{o.number} · {o.short_label or o.title}"
                   for o in seminar.objectives(con)}
     with st.form("action_filters", border=False):
         first = st.columns(4)

@@ -83,9 +83,9 @@ def field_inputs(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Draw the inputs of every action field but the title, inside the caller's ``st.form``.
 
-    ``current`` is the stored action (:func:`labo_dash.actions.get_action`) or ``{}`` for new actions;
-    ``volunteers`` (names) is given when creating actions: the amounts are then per action and the
-    contributors are picked among the volunteers plus others. Returns (values as typed, by field name;
+    ``current`` is the stored action's fields (:meth:`labo_dash.actions.Action.fields`) or ``{}`` for new
+    actions; ``volunteers`` (names) is given when creating actions: the amounts are then per action and
+    the contributors are picked among the volunteers plus others. Returns (values as typed, by field name;
     slots: an ``st.empty`` under each field, by field name).
     """
     per_action = volunteers is not None

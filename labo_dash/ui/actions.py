@@ -278,8 +278,8 @@ def _save(con: db.Connection, actor: Actor, edits: dict[int, dict[str, Any]],
         st.session_state[REFUSAL] = {"edits": {k: dict(v) for k, v in edits.items()}, "error": exc}
         return
     flash(
-        "Enregistré : " + french.plural(summary["updates"], "point d'avancement", "points d'avancement")
-        + ", " + french.plural(summary["actions"], "fiche modifiée", "fiches modifiées") + "."
+        "Enregistré : " + french.plural(summary.updates, "point d'avancement", "points d'avancement")
+        + ", " + french.plural(summary.actions, "fiche modifiée", "fiches modifiées") + "."
     )
     _discard_edits()
     st.rerun()

@@ -21,7 +21,7 @@ def _label(score: int) -> str:
 
 def _save(con: db.Connection, actor: Actor, participant_id: int | None, key: str) -> None:
     state = st.session_state
-    objective_ids = [o["id"] for o in seminar.objectives(con)]
+    objective_ids = [o.id for o in seminar.objectives(con)]
     ratings = {
         o: (None if state[f"{key}_{o}"] == DONT_KNOW else state[f"{key}_{o}"])
         for o in objective_ids if state.get(f"{key}_{o}") is not None
@@ -55,8 +55,8 @@ def barometer_form(
     if participant_id is not None and f"{key}_loaded" not in state:
         previous = barometer.ratings_of(con, participant_id)
         for o in objectives:
-            if o["id"] in previous:
-                state[f"{key}_{o['id']}"] = DONT_KNOW if previous[o["id"]] is None else previous[o["id"]]
+            if o.id in previous:
+                state[f"{key}_{o.id}"] = DONT_KNOW if previous[o.id] is None else previous[o.id]
         state[f"{key}_loaded"] = True
     if state.pop(f"{key}_done", False):
         st.success("Merci : vos réponses au baromètre sont enregistrées.", icon="✅")
@@ -67,8 +67,8 @@ def barometer_form(
                     + "]")
         for obj, color in zip(objectives, charts.OBJECTIVE_COLORS, strict=False):
             st.segmented_control(
-                f"Objectif {obj['number']} · {obj['title']}", OPTIONS, format_func=_label,
-                key=f"{key}_{obj['id']}",
+                f"Objectif {obj.number} · {obj.title}", OPTIONS, format_func=_label,
+                key=f"{key}_{obj.id}",
                 help=f"1 = {barometer.SCORES[1].lower()}, 5 = {barometer.SCORES[5].lower()}",
             )
             st.html(f"<div style='height:3px;background:{color};opacity:.5;margin-top:-8px'></div>")

@@ -7,6 +7,7 @@ submit button's callback, before the page is drawn again, so a new finding shows
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Literal, NamedTuple
 
 import streamlit as st
@@ -39,13 +40,13 @@ def objectives_by_id(con: db.Connection) -> dict[int, dict[str, Any]]:
     """Return the objectives by id, each with its fixed colour and its chart label."""
     result = {}
     for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
-        result[obj["id"]] = {**obj, "color": color, "label": f"{obj['number']} · {obj['short_label']}"}
+        result[obj.id] = {**asdict(obj), "color": color, "label": f"{obj.number} · {obj.short_label}"}
     return result
 
 
 def morning_workshops(con: db.Connection) -> dict[int, str]:
     """Return the morning workshops: id -> title."""
-    return {w["id"]: w["title"] for w in seminar.workshops(con, session=diagnosis.SESSION)}
+    return {w.id: w.title for w in seminar.workshops(con, session=diagnosis.SESSION)}
 
 
 def _objective_chips(numbers: list[int], by_number: dict[int, dict[str, Any]]) -> str:
@@ -55,16 +56,16 @@ def _objective_chips(numbers: list[int], by_number: dict[int, dict[str, Any]]) -
     )
 
 
-def finding_card(finding: dict[str, Any], by_number: dict[int, dict[str, Any]]) -> None:
+def finding_card(finding: diagnosis.WallFinding, by_number: dict[int, dict[str, Any]]) -> None:
     """Show one finding as a bordered card: text, objectives, table, sources of a merge."""
     with st.container(border=True):
-        st.markdown(md_escape(finding["text"]))
-        details = [_objective_chips(finding["objective_numbers"], by_number)]
-        if finding["group_label"]:
-            details.append(md_escape(finding["group_label"]))
-        if finding["source_count"]:
-            details.append(f"fusion de {finding['source_count']} constats")
-        details.append(f"n° {finding['id']}")
+        st.markdown(md_escape(finding.text))
+        details = [_objective_chips(finding.objective_numbers, by_number)]
+        if finding.group_label:
+            details.append(md_escape(finding.group_label))
+        if finding.source_count:
+            details.append(f"fusion de {finding.source_count} constats")
+        details.append(f"n° {finding.id}")
         st.caption(" · ".join(details), unsafe_allow_html=True)
 
 
@@ -131,10 +132,10 @@ def capture_section(con: db.Connection, actor: Actor) -> None:
         if not recent:
             st.info("Aucun constat pour cet atelier : le premier enregistré apparaîtra ici.")
         for finding in recent[:8]:
-            icon = KIND_ICONS[finding["kind"]]
+            icon = KIND_ICONS[finding.kind]
             with st.container(border=True):
-                st.markdown(f"{icon} **{FINDING_KINDS[finding['kind']]}** · {md_escape(finding['text'])}")
-                st.caption(_objective_chips(finding["objective_numbers"], by_number), unsafe_allow_html=True)
+                st.markdown(f"{icon} **{FINDING_KINDS[finding.kind]}** · {md_escape(finding.text)}")
+                st.caption(_objective_chips(finding.objective_numbers, by_number), unsafe_allow_html=True)
         if len(recent) > 8:
             st.caption(f"… et {len(recent) - 8} autres : voir le mur.")
 
@@ -143,7 +144,7 @@ def capture_section(con: db.Connection, actor: Actor) -> None:
 
 @by_version(Topic.DIAGNOSIS, Topic.SETTINGS, max_entries=32)
 def _wall_data(con: db.Connection, workshop_id: int | None, kind: str | None,
-               objective: int | None, large: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+               objective: int | None, large: bool) -> tuple[list[diagnosis.WallFinding], dict[str, Any]]:
     """Return the wall's findings and the Vega-Lite spec of its chart (cached until the next recorded edit).
 
     The spec is built once per version and filter: building and validating the Altair chart on every
@@ -203,13 +204,13 @@ def wall_section(con: db.Connection) -> None:
     kinds = [kind] if kind else list(FINDING_KINDS)
     columns = st.columns(len(kinds), gap="medium")
     for column, code in zip(columns, kinds, strict=True):
-        of_kind = [f for f in findings if f["kind"] == code]
+        of_kind = [f for f in findings if f.kind == code]
         with column, st.container(key=f"wall{'-large' if large else ''}-{code}"):
             st.markdown(f"### {KIND_ICONS[code]} {FINDING_KINDS[code]}s ({len(of_kind)})")
             for number, obj in by_number.items():
                 if objective and number != objective:
                     continue
-                tagged = [f for f in of_kind if number == (objective or f["objective_numbers"][0])]
+                tagged = [f for f in of_kind if number == (objective or f.objective_numbers[0])]
                 if not tagged:
                     continue
                 st.markdown(f"<span style='color:{obj['color']}'>■</span> **{md_escape(obj['label'])}** "
@@ -350,7 +351,7 @@ def proposals_section(con: db.Connection, actor: Actor) -> None:
     choices = _Choices(
         workshops=morning_workshops(con), objectives=objectives_by_id(con),
         challenges={c.id: c.title for c in retained},
-        findings={f["id"]: f"n° {f['id']} · atelier {f['workshop_number']} · {f['text'][:90]}"
+        findings={f.id: f"n° {f.id} · atelier {f.workshop_number} · {f.text[:90]}"
                   for f in diagnosis.list_findings(con)},
     )
     for post in pending[:PROPOSALS_SHOWN]:

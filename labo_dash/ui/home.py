@@ -30,22 +30,22 @@ def reference_round_invitation(
 
 
 def programme_tab(
-    con: db.Connection, info: dict, slots: list[dict], now_position: int | None
+    con: db.Connection, info: seminar.Seminar, slots: list[seminar.Slot], now_position: int | None
 ) -> None:
     """The seminar's purpose, the day's programme (the slot running now highlighted) and the five objectives
     in their colours."""
-    if info["description"]:
-        st.markdown(md_escape(info["description"]))
+    if info.description:
+        st.markdown(md_escape(info.description))
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader("Programme de la journée", anchor=False)
         st.caption("Le jour du séminaire, le moment en cours est mis en évidence.")
         for slot in slots:
-            hours = f"{french.clock(slot['starts_at'])} – {french.clock(slot['ends_at'])}"
-            line = f"**{hours}** · {md_escape(slot['title'])}"
-            if slot["details"]:
-                line += f"  \n:small[{md_escape(slot['details'])}]"
-            if slot["position"] == now_position:
+            hours = f"{french.clock(slot.starts_at)} – {french.clock(slot.ends_at)}"
+            line = f"**{hours}** · {md_escape(slot.title)}"
+            if slot.details:
+                line += f"  \n:small[{md_escape(slot.details)}]"
+            if slot.position == now_position:
                 st.success(f"**En ce moment** · {line}", icon="▶️")
             else:
                 st.markdown(line)
@@ -54,7 +54,7 @@ def programme_tab(
         for obj, color in zip(seminar.objectives(con), charts.OBJECTIVE_COLORS, strict=False):
             st.markdown(
                 f"<span style='color:{color};font-size:1.3em'>■</span> "
-                f"**Objectif {obj['number']}** · {md_escape(obj['title'])}",
+                f"**Objectif {obj.number}** · {md_escape(obj.title)}",
                 unsafe_allow_html=True,
             )
 

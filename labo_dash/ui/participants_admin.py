@@ -209,7 +209,7 @@ def _badges_section(con: db.Connection, people: pd.DataFrame) -> None:
                f"{example}. {network.address_origin()}")
     if people.empty:
         return
-    title = seminar.get_seminar(con)["title"]
+    title = seminar.get_seminar(con).title
     st.download_button(
         f"Télécharger les {len(people)} badges (PDF)",
         lambda: badges.badges_pdf(people.to_dict("records"), title),

@@ -256,7 +256,7 @@ def progress_section(con: db.Connection, data: review.MonthlyReview) -> None:
                 lambda: charts.progress_trend_chart(data.history, data.objective_list),
                 "review-history",
                 *_chart_key(data),
-                tuple(o["number"] for o in data.objective_list),
+                tuple(o.number for o in data.objective_list),
             ),
             width="stretch",
         )

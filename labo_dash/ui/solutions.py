@@ -13,6 +13,7 @@ from labo_dash import action_creation, db, french, progress, solutions
 from labo_dash.access import Actor, Permission
 from labo_dash.db import Topic
 from labo_dash.errors import LaboError, ValidationError
+from labo_dash.solutions import SolutionChallenge
 from labo_dash.ui import action_form
 from labo_dash.ui.actions import FOLLOW_UP_TOPICS, STATUS_CODES, tracker
 from labo_dash.ui.cache import by_version
@@ -32,14 +33,16 @@ def solutions_data(con: db.Connection, today: dt.date) -> dict:
     }
 
 
-def add_solution_form(con: db.Connection, actor: Actor, challenges: list[dict]) -> None:
+def add_solution_form(
+    con: db.Connection, actor: Actor, challenges: list[SolutionChallenge]
+) -> None:
     """Show the form capturing a solution for a défi (kept on error, emptied after saving)."""
     key = f"solution_{version('solution_form')}"
     with st.form(key):
         st.markdown("**Ajouter une solution issue des ateliers de l'après-midi**")
         slots = {}
-        ids = [c["id"] for c in challenges]
-        titles = {c["id"]: c["title"] for c in challenges}
+        ids = [c.id for c in challenges]
+        titles = {c.id: c.title for c in challenges}
         challenge_id = st.selectbox(
             "Défi",
             ids,
@@ -104,7 +107,7 @@ def _edit_solution(con: db.Connection, actor: Actor, listed: pd.DataFrame) -> No
 
 
 def solutions_section(
-    con: db.Connection, actor: Actor, today: dt.date, challenges: list[dict]
+    con: db.Connection, actor: Actor, today: dt.date, challenges: list[SolutionChallenge]
 ) -> None:
     """Show the solutions by défi with their volunteers, actions and rolled-up progress."""
     if not challenges:
@@ -113,7 +116,7 @@ def solutions_section(
             "(page « Diagnostic partagé »)."
         )
         return
-    if not any(c["selected"] for c in challenges):
+    if not any(c.selected for c in challenges):
         st.warning(
             "Aucun défi n'est encore retenu pour l'après-midi : tous les défis sont proposés. "
             "Marquez les défis retenus sur la page d'administration."
@@ -136,9 +139,9 @@ def solutions_section(
         people_of[p.solution_id].append(name)
     st.caption(progress.ROLLUP_EXPLANATION)
     for challenge in challenges:
-        rows = solutions_of[challenge["id"]]
-        rolled = by_challenge["progress"].get(challenge["id"])
-        st.subheader(f"🎯 {md_escape(challenge['title'])}", anchor=False)
+        rows = solutions_of[challenge.id]
+        rolled = by_challenge["progress"].get(challenge.id)
+        st.subheader(f"🎯 {md_escape(challenge.title)}", anchor=False)
         st.markdown(
             french.plural(len(rows), "solution", "solutions")
             + f" · avancement agrégé du défi : **{french.progress(rolled, fraction=True)}**",
@@ -214,7 +217,7 @@ def _provenance(
     (:func:`labo_dash.solutions.get_solution`) and its volunteers' names (« Nom (Structure) »)."""
     solution = solutions.get_solution(con, solution_id)
     objectives = ", ".join(
-        f"{o['number']} · {o['short_label']} ({french.percent(o['weight'])})" for o in solution.objectives
+        f"{o.number} · {o.short_label} ({french.percent(o.weight)})" for o in solution.objectives
     )
     st.caption(
         f"Les actions créées garderont leur provenance : solution « {md_escape(solution.title)} », défi "

@@ -25,10 +25,10 @@ from labo_dash.ui.diagnosis import morning_workshops, objectives_by_id
 from labo_dash.ui.feedback import field_error, field_errors
 
 
-def finding_label(finding: dict[str, Any]) -> str:
+def finding_label(finding: diagnosis.WallFinding) -> str:
     """Return a finding's one-line label in selection lists."""
-    text = finding["text"] if len(finding["text"]) <= 90 else finding["text"][:89] + "…"
-    return f"n° {finding['id']} · A{finding['workshop_number']} · {FINDING_KINDS[finding['kind']]} · {text}"
+    text = finding.text if len(finding.text) <= 90 else finding.text[:89] + "…"
+    return f"n° {finding.id} · A{finding.workshop_number} · {FINDING_KINDS[finding.kind]} · {text}"
 
 
 def _prefill_finding(values: Mapping[str, Any], prefix: str) -> None:
@@ -184,7 +184,7 @@ def sort_section(con: db.Connection, actor: Actor) -> None:
     state = st.session_state
     if "sort_done" in state:
         st.success(state.pop("sort_done"), icon="✅")
-    findings = {f["id"]: f for f in diagnosis.list_findings(con)}
+    findings = {f.id: f for f in diagnosis.list_findings(con)}
     state["sort_ids"] = [i for i in state.get("sort_ids", []) if i in findings]
     errors = state.get("sort_errors", {})
     with st.form("sort_selection"):
@@ -223,7 +223,7 @@ def sort_section(con: db.Connection, actor: Actor) -> None:
         bottom[1].form_submit_button("Annuler", width="stretch", on_click=_cancel)
 
 
-def _checklist(con: db.Connection, findings: dict[int, dict[str, Any]]) -> None:
+def _checklist(con: db.Connection, findings: dict[int, diagnosis.WallFinding]) -> None:
     """Draw the filters (workshop, kind, objective) and one check box per finding they keep, with the
     number of findings chosen (the filters apply and the ticks count at the form's next submit)."""
     state = st.session_state
@@ -239,9 +239,9 @@ def _checklist(con: db.Connection, findings: dict[int, dict[str, Any]]) -> None:
                        selection_mode="multi",
                           key="sort_filter_objectives")
     shown = [f for f in findings.values()
-             if (not in_workshops or f["workshop_id"] in in_workshops) and (not kinds or f["kind"] in kinds)
-             and (not numbers or set(numbers) & set(f["objective_numbers"]))]
-    state.sort_shown = [f["id"] for f in shown]
+             if (not in_workshops or f.workshop_id in in_workshops) and (not kinds or f.kind in kinds)
+             and (not numbers or set(numbers) & set(f.objective_numbers))]
+    state.sort_shown = [f.id for f in shown]
     chosen = set(state.sort_ids)
     hidden = len(chosen - set(state.sort_shown))
     st.caption(french.plural(len(chosen), "constat choisi", "constats choisis")
@@ -252,17 +252,17 @@ def _checklist(con: db.Connection, findings: dict[int, dict[str, Any]]) -> None:
         st.info("Aucun constat ne correspond à ces filtres : élargissez-les.")
     with st.container(height=min(60 + 34 * len(shown), 420), border=True):
         for finding in shown:
-            state.setdefault(_pick_key(finding["id"]), finding["id"] in chosen)  # re-shown: its choice
-            objectives_text = ", ".join(str(n) for n in finding["objective_numbers"])
+            state.setdefault(_pick_key(finding.id), finding.id in chosen)  # re-shown: its choice
+            objectives_text = ", ".join(str(n) for n in finding.objective_numbers)
             st.checkbox(
-                f"n° {finding['id']} · A{finding['workshop_number']} · {FINDING_KINDS[finding['kind']]} · "
-                f"{md_escape(finding['text'])} :small[(objectifs {objectives_text})]",
-                key=_pick_key(finding["id"]),
+                f"n° {finding.id} · A{finding.workshop_number} · {FINDING_KINDS[finding.kind]} · "
+                f"{md_escape(finding.text)} :small[(objectifs {objectives_text})]",
+                key=_pick_key(finding.id),
             )
 
 
 def challenge_fields(con: db.Connection, prefix: str, errors: dict[str, str],
-                     findings: list[dict[str, Any]], with_workshop: bool = True) -> None:
+                     findings: list[diagnosis.WallFinding], with_workshop: bool = True) -> None:
     """Draw a défi's fields (keys ``<prefix>_...``): title, description, workshop, weights, findings."""
     workshops = morning_workshops(con)
     st.text_input("Titre du défi", key=f"{prefix}_title")
@@ -279,7 +279,7 @@ def challenge_fields(con: db.Connection, prefix: str, errors: dict[str, str],
     st.caption(f"Total saisi : {shown} (100 % à {typed(challenges.WEIGHTS_TOLERANCE)} point près). "
                "Suggestion : chaque constat répartit son poids à parts égales entre ses objectifs.")
     field_error(errors, "weights")
-    labels = {f["id"]: finding_label(f) for f in findings}
+    labels = {f.id: finding_label(f) for f in findings}
     labels |= {i: f"n° {i}" for i in st.session_state.get(f"{prefix}_findings", []) if i not in labels}
     st.multiselect("Constats d'origine (provenance)", list(labels), format_func=labels.__getitem__,
                    key=f"{prefix}_findings", select_all=False, filter_mode="contains",
@@ -323,31 +323,31 @@ def challenges_section(con: db.Connection, actor: Actor) -> None:
         st.info("Aucun défi pour l'instant : sélectionnez des constats ci-dessus puis « Formuler un défi », "
                 "ou importez une liste de défis (onglet « Import »).")
         return
-    origins = challenges.provenances(con, [item["id"] for item in items])  # one query, not one per défi
+    origins = challenges.provenances(con, [item.id for item in items])  # one query, not one per défi
     for number, item in enumerate(items, start=1):
         with st.container(border=True):
-            origin = item["workshop_title"] or "Plusieurs ateliers"
-            selected = " · ✅ retenu pour l'après-midi" if item["selected"] else ""
-            st.markdown(f"**{number}. {md_escape(item['title'])}**  \n:small[{md_escape(origin)}{selected}]")
-            if item["description"]:
-                st.markdown(md_escape(item["description"]))
+            origin = item.workshop_title or "Plusieurs ateliers"
+            selected = " · ✅ retenu pour l'après-midi" if item.selected else ""
+            st.markdown(f"**{number}. {md_escape(item.title)}**  \n:small[{md_escape(origin)}{selected}]")
+            if item.description:
+                st.markdown(md_escape(item.description))
             st.caption(" · ".join(
                 f"<span style='color:{objectives[n]['color']}'>■</span> {md_escape(objectives[n]['label'])} "
-                f"{percent(w, 0)}" for n, w in sorted(item["weights"].items(), key=lambda x: -x[1])
+                f"{percent(w, 0)}" for n, w in sorted(item.weights.items(), key=lambda x: -x[1])
             ), unsafe_allow_html=True)
-            with st.expander(f"Provenance : {french.plural(item['finding_count'], 'constat', 'constats')}"):
-                for finding in origins[item["id"]]:
-                    note = " (supprimé)" if finding["deleted"] else (
-                        f" (fusionné dans le n° {finding['merged_into']})" if finding["merged_into"] else "")
-                    st.markdown(f"- n° {finding['id']} · A{finding['workshop_number']} · "
-                                f"{FINDING_KINDS[finding['kind']]} · {md_escape(finding['text'])}{note}")
-                    for source in finding["source_texts"]:
+            with st.expander(f"Provenance : {french.plural(item.finding_count, 'constat', 'constats')}"):
+                for finding in origins[item.id]:
+                    note = " (supprimé)" if finding.deleted else (
+                        f" (fusionné dans le n° {finding.merged_into})" if finding.merged_into else "")
+                    st.markdown(f"- n° {finding.id} · A{finding.workshop_number} · "
+                                f"{FINDING_KINDS[finding.kind]} · {md_escape(finding.text)}{note}")
+                    for source in finding.source_texts:
                         st.markdown(f"    - source : {md_escape(source)}")
     st.subheader("Modifier un défi")
     state = st.session_state
     if "ech_done" in state:
         st.success(state.pop("ech_done"), icon="✅")
-    titles = {item["id"]: item["title"] for item in items}
+    titles = {item.id: item.title for item in items}
     st.selectbox("Défi", list(titles), index=None, format_func=titles.__getitem__, key="edit_challenge",
                  placeholder="Choisissez le défi à modifier", on_change=_start_edit, args=(con,))
     if state.get("edit_challenge") in titles:

@@ -5,11 +5,12 @@ section's filter (kept in session state); a second click on the same item, or «
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
-from labo_dash import charts
+from labo_dash import charts, seminar
 
 EMPTY = {"challenge": None, "objective": None}
 
@@ -55,7 +56,7 @@ def clickable(spec: dict, key: str, view: str, param: str, description: str) -> 
     )
 
 
-def notice(key: str, bars: pd.DataFrame, objectives: list[dict]) -> None:
+def notice(key: str, bars: pd.DataFrame, objectives: Sequence[seminar.Objective]) -> None:
     """Say what the section is filtered on, with a button to show everything again (or how to filter)."""
     chosen = current(key)
     if chosen == EMPTY:
@@ -68,7 +69,7 @@ def notice(key: str, bars: pd.DataFrame, objectives: list[dict]) -> None:
         titles = bars.loc[bars["challenge_id"] == chosen["challenge"], "challenge"]
         parts.append(f"défi « {titles.iloc[0]} »" if len(titles) else "un défi")
     if chosen["objective"] is not None:
-        found = [o["short_label"] for o in objectives if o["number"] == chosen["objective"]]
+        found = [o.short_label for o in objectives if o.number == chosen["objective"]]
         parts.append(f"objectif {charts.objective_label(chosen['objective'], found[0] if found else '')}")
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.info(

@@ -139,7 +139,7 @@ def trend(
     y_max = float(df["support"].max()) * 1.1 if len(df) else 0.01
     columns = [column for _ in range(0, len(section.objectives), 3) for column in st.columns(3)]
     for column, objective in zip(columns, section.objectives, strict=False):
-        number = objective["number"]
+        number = objective.number
         emphasis = 1.0 if chosen in (None, number) else 2 * charts.DIMMED
         part = df[df["objective_number"] == number]
         chart = section.spec(
@@ -209,24 +209,28 @@ def weights(section: Section, df: pd.DataFrame, round_id: int) -> None:
     )
 
 
-def _by_objective(section: Section, df: pd.DataFrame) -> tuple[list[dict], list[str], list[pd.DataFrame]]:
-    """Split the Gantt's rows (``df``) by objective: the objectives that have actions (then « no objective »
-    when some action's défi weighs none), each tab's label (« 1 · Financer (4, 1 en retard) ») and rows."""
-    groups = [o for o in section.objectives if (df["objective_number"] == o["number"]).any()]
+def _by_objective(
+    section: Section, df: pd.DataFrame
+) -> tuple[list[int | None], list[str], list[pd.DataFrame]]:
+    """Split the Gantt's rows (``df``) by objective: the numbers of the objectives that have actions (then
+    None, « no objective », when some action's défi weighs none), each tab's label (« 1 · Financer (4, 1 en
+    retard) ») and rows."""
+    groups: list[seminar.Objective | None] = [
+        o for o in section.objectives if (df["objective_number"] == o.number).any()
+    ]
     if df["objective_number"].isna().any():
-        groups.append({"number": None, "short_label": None})
+        groups.append(None)
     labels, parts = [], []
     for o in groups:
-        part = df[
-            df["objective_number"].isna() if o["number"] is None else df["objective_number"] == o["number"]
-        ]
+        part = df[df["objective_number"].isna() if o is None else df["objective_number"] == o.number]
         late = int(part["overdue"].sum())
+        label = charts.UNASSIGNED if o is None else charts.objective_label(o.number, o.short_label)
         labels.append(
-            f"{charts.objective_label(o['number'], o['short_label'])} ({len(part)}"
+            f"{label} ({len(part)}"
             + (f", {late} en retard)" if late else ")")
         )
         parts.append(part)
-    return groups, labels, parts
+    return [None if o is None else o.number for o in groups], labels, parts
 
 
 def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) -> None:
@@ -249,7 +253,7 @@ def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) 
     color_legend([(label, charts.STATUS_COLORS[label]) for label in french.STATUSES.values()])
     groups, labels, parts = _by_objective(section, df)
     opened = next(
-        (label for o, label in zip(groups, labels, strict=True) if o["number"] == chosen["objective"]), None
+        (label for number, label in zip(groups, labels, strict=True) if number == chosen["objective"]), None
     )
     domain = charts.timeline_domain(df, when)
     tabs = st.tabs(  # only the open tab builds its chart; a new filter opens its objective's tab
@@ -258,17 +262,19 @@ def timeline(section: Section, df: pd.DataFrame, when: dt.date, month: dt.date) 
         key=f"{section.key}-timeline-{chosen['challenge']}-{chosen['objective']}",
         on_change="rerun",
     )
-    for tab, o, part in zip(tabs, groups, parts, strict=True):
+    for tab, number, part in zip(tabs, groups, parts, strict=True):
         if not tab.open:
             continue
         tab.vega_lite_chart(
             section.spec(
                 lambda part=part: charts.finish(
-                    charts.action_timeline_part(part, None, domain=domain, as_of=when, legend=False)
+                    charts.action_timeline_part(
+                        part, None, titled=False, domain=domain, as_of=when, legend=False
+                    )
                 ),
                 "timeline",
                 when,
-                o["number"],
+                number,
             ),
             width="stretch",
         )

@@ -227,13 +227,20 @@ class PgConnection:
         """Close the pool (its connections)."""
         self.pool.close()
 
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the pool, as leaving ``with duckdb.connect(...)`` closes a DuckDB connection."""
+        self.close()
+
 
 def connect(url: str) -> PgConnection:
     """Open a pool of connections to ``url``. Raises LaboError (French) when the server cannot be reached."""
     try:
         return PgConnection(url)
     except (psycopg.Error, PoolTimeout) as exc:
-        raise LaboError(f"Impossible de joindre la base PostgreSQL « {_safe(url)} » : {exc}") from None
+        raise LaboError(f"Impossible de joindre la base PostgreSQL « {safe_url(url)} » : {exc}") from None
 
 
 @contextmanager
@@ -247,8 +254,8 @@ def migration_lock(con: PgConnection) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
 
-def _safe(url: str) -> str:
-    """``url`` without its password (for messages)."""
+def safe_url(url: str) -> str:
+    """``url`` without its password (for messages and backup manifests)."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 

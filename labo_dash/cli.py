@@ -178,7 +178,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     from labo_dash import backup
 
-    safety = backup.restore(Path(args.db), Path(args.source))
+    safety = backup.restore(args.db, Path(args.source))
     print(f"Base {args.db} restaurée depuis {args.source}.")
     if safety:
         print(f"L'ancienne version a d'abord été sauvegardée dans {safety}.")

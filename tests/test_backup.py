@@ -40,14 +40,28 @@ def test_snapshot_and_restore_round_trip_keeps_every_row(demo_db, tmp_path):
 def test_tampered_or_missing_backup_is_refused(demo_db, tmp_path):
     con = db.open_database(demo_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    before = backup.table_fingerprints(con)
     con.close()
-    copy = db.open_database(folder / backup.DB_FILE, migrate=False)
-    copy.execute("UPDATE decisions SET text = 'falsifié' WHERE id = 1")
-    copy.close()
+    if isinstance(demo_db, Path):
+        copy = db.open_database(folder / backup.DB_FILE, migrate=False)
+        copy.execute("UPDATE decisions SET text = 'falsifié' WHERE id = 1")
+        copy.close()
+    else:
+        with (folder / backup.PG_FILE).open("ab") as dump:
+            dump.write(b"falsifi\xc3\xa9")
     with pytest.raises(LaboError, match="altérée"):
         backup.restore(demo_db, folder)
     with pytest.raises(LaboError, match="n'est pas une sauvegarde"):
         backup.restore(demo_db, tmp_path)
+    assert fingerprints(demo_db) == before
+
+
+def fingerprints(target) -> dict[str, backup.Fingerprint]:
+    con = db.open_database(target)
+    try:
+        return backup.table_fingerprints(con)
+    finally:
+        con.close()
 
 
 def test_prune_keeps_the_newest(fresh_db, tmp_path):
@@ -81,6 +95,7 @@ def test_a_new_migration_is_preceded_by_a_backup(fresh_db, monkeypatch, tmp_path
     assert "9999_test" not in backup.verify(saved[0]).migrations
 
 
+@pytest.mark.duckdb_only
 def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tmp_path):
     con = db.open_database(demo_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
@@ -96,7 +111,7 @@ def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tm
         assert "Restauration refusée" in cli.stderr and f"PID {pid}" in cli.stderr
 
 
-def test_command_line_backup_then_restore(demo_db, tmp_path):
+def test_command_line_backup_then_restore(demo_db, request, tmp_path):
     saves = tmp_path / "saves"
     out = subprocess.run(
         [sys.executable, "-m", "labo_dash", "backup", "--db", str(demo_db), "--to", str(saves)],
@@ -104,15 +119,13 @@ def test_command_line_backup_then_restore(demo_db, tmp_path):
     )
     assert "Sauvegarde" in out.stdout
     (folder,) = backup.list_backups(saves)
-    target = tmp_path / "restored.duckdb"
+    postgres_target = not isinstance(demo_db, Path)
+    target = request.getfixturevalue("fresh_db") if postgres_target else tmp_path / "restored.duckdb"
     subprocess.run(
         [sys.executable, "-m", "labo_dash", "restore", "--db", str(target), "--from", str(folder)],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
-    a, b = db.open_database(demo_db), db.open_database(target)
-    assert backup.table_fingerprints(a) == backup.table_fingerprints(b)
-    a.close()
-    b.close()
+    assert fingerprints(demo_db) == fingerprints(target)
 
 
 def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
@@ -132,13 +145,17 @@ def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
     assert taken_at.endswith("Z") and before <= dt.datetime.fromisoformat(taken_at) <= after
 
 
-def test_manifest_records_the_duckdb_version_and_the_copys_sha256(fresh_db, tmp_path):
+def test_manifest_records_the_engines_version_and_the_copys_sha256(fresh_db, tmp_path):
     con = db.open_database(fresh_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
     con.close()
     manifest = backup.verify(folder)
-    assert manifest.duckdb_version == duckdb.__version__
-    digest = hashlib.sha256((folder / backup.DB_FILE).read_bytes()).hexdigest()
+    if isinstance(fresh_db, Path):
+        assert (manifest.engine, manifest.duckdb_version) == ("duckdb", duckdb.__version__)
+    else:
+        assert manifest.engine == "postgresql" and manifest.server_version.startswith("15.")
+        assert manifest.source == fresh_db and manifest.duckdb_version is None
+    digest = hashlib.sha256((folder / manifest.copy_name).read_bytes()).hexdigest()
     assert manifest.sha256 == digest and len(digest) == 64
 
 
@@ -151,8 +168,8 @@ def test_restore_refuses_a_copy_whose_sha256_differs_and_changes_nothing(demo_db
     manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
     manifest["sha256"] = "0" * 64  # the copy's rows still match; only its recorded digest differs
     (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    before = demo_db.read_bytes()
+    before = fingerprints(demo_db)
     with pytest.raises(LaboError, match=r"Restauration refusée, rien n'a été modifié\. .*SHA-256"):
         backup.restore(demo_db, folder)
-    assert demo_db.read_bytes() == before
-    assert backup.list_backups(demo_db.parent / "backups" / demo_db.stem) == []  # not even a safety copy
+    assert fingerprints(demo_db) == before
+    assert backup.list_backups(backup.default_dir(demo_db)) == []  # not even a safety copy

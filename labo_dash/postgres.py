@@ -7,7 +7,7 @@ docs/architecture.md.
 
 :class:`PgConnection` mimics a DuckDB connection for what the app uses: ``cursor()``, ``execute()``,
 ``close()``; a :class:`PgCursor` mimics a DuckDB cursor (``execute``, ``executemany``, ``fetchone``,
-``fetchall``, ``description``, ``df``, ``fetch_arrow_table``). Connections come from a psycopg pool,
+``fetchall``, ``description``, ``df``, ``to_arrow_table``). Connections come from a psycopg pool,
 in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTION`` to ``COMMIT``/``ROLLBACK``
 (labo_dash.db.transaction), and borrows one per statement otherwise. Every session runs in UTC, as DuckDB's.
 """
@@ -159,7 +159,7 @@ class PgCursor:
         rows, self._at = self._rows[self._at:], len(self._rows)
         return rows
 
-    def fetch_arrow_table(self) -> pa.Table:
+    def to_arrow_table(self) -> pa.Table:
         """Return the remaining rows as an Arrow table (types as DuckDB would give them)."""
         names = [d[0] for d in self.description or []]
         rows = self.fetchall()
@@ -174,7 +174,7 @@ class PgCursor:
 
     def df(self) -> pd.DataFrame:
         """Return the remaining rows as a pandas DataFrame, converted as DuckDB converts its own results."""
-        table = self.fetch_arrow_table()
+        table = self.to_arrow_table()
         return duckdb.from_arrow(table).df()
 
     def close(self) -> None:

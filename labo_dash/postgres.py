@@ -118,6 +118,11 @@ class PgCursor:
             self._run(conn, sql, parameters)
         return self
 
+    def sql(self, query: str) -> PgCursor:
+        """Run a query without parameters, as DuckDB's relation API does (``cur.sql(q).to_arrow_table()``,
+        which DuckDB prefers to a DB-API result's Arrow output)."""
+        return self.execute(query)
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> PgCursor:
         """Run ``sql`` once per row of parameters."""
         for row in rows:

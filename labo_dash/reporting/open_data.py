@@ -19,7 +19,6 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
@@ -68,7 +67,7 @@ EXPORTS: dict[str, str] = {
         SELECT b.round_id, e.item_id, e.value, count(*) AS voters,
                count(*) FILTER (WHERE e.contribute) AS contributors
         FROM current_ballots b JOIN ballot_entries e ON e.ballot_id = b.id
-        GROUP BY ALL ORDER BY 1, 2, 3
+        GROUP BY b.round_id, e.item_id, e.value ORDER BY 1, 2, 3
     """,
     "barometer_ratings": "SELECT id, seminar_id, participant_kind, territory, objective_id, score, "
     "created_at FROM barometer_ratings ORDER BY id",
@@ -119,7 +118,7 @@ def descriptions() -> dict[tuple[str, str], str]:
     return {(row["fichier"], row["colonne"]): row["description"] for row in csv.DictReader(io.StringIO(text))}
 
 
-def open_data_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+def open_data_tables(con: db.Connection) -> dict[str, pa.Table]:
     """Return every exported table as an Arrow table, by file name."""
     cur = con.cursor()
     try:
@@ -141,7 +140,7 @@ def data_dictionary(tables: dict[str, pa.Table]) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-def _files(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
+def _files(con: db.Connection) -> dict[str, bytes]:
     tables = open_data_tables(con)
     files: dict[str, bytes] = {}
     for name, table in {**tables, "dictionnaire": data_dictionary(tables)}.items():
@@ -157,7 +156,7 @@ def _files(con: duckdb.DuckDBPyConnection) -> dict[str, bytes]:
     return files
 
 
-def write_open_data(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[Path]:
+def write_open_data(con: db.Connection, folder: str | Path) -> list[Path]:
     """Write the open-data files into ``folder`` (created if needed); return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,7 +168,7 @@ def write_open_data(con: duckdb.DuckDBPyConnection, folder: str | Path) -> list[
     return paths
 
 
-def open_data_zip(con: duckdb.DuckDBPyConnection) -> bytes:
+def open_data_zip(con: db.Connection) -> bytes:
     """Return the open-data files as one ZIP archive (for a download button)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -173,3 +173,75 @@ def test_restore_refuses_a_copy_whose_sha256_differs_and_changes_nothing(demo_db
         backup.restore(demo_db, folder)
     assert fingerprints(demo_db) == before
     assert backup.list_backups(backup.default_dir(demo_db)) == []  # not even a safety copy
+
+
+def test_an_older_backup_comes_back_whole_over_a_newer_schema(fresh_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))
+    files = db.migration_files()
+    extra = ("9999_test", "CREATE TABLE extra (x INTEGER);")
+    monkeypatch.setattr(db, "migration_files", lambda: [*files, extra])
+    db.open_database(fresh_db).close()
+    (older,) = backup.list_backups(tmp_path / "auto")  # taken before 9999_test
+    backup.restore(fresh_db, older)
+    con = db.open_database(fresh_db)  # 9999_test applies again on the restored base
+    try:
+        assert "9999_test" in db.applied_migrations(con)
+        assert backup.table_fingerprints(con)["extra"].rows == 0
+    finally:
+        con.close()
+
+
+def test_a_backup_restores_on_its_own_engine_only(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    other = "postgresql://labo@127.0.0.1:1/ailleurs" if isinstance(fresh_db, Path) else tmp_path / "x.duckdb"
+    with pytest.raises(LaboError, match=r"ne se restaure que sur le même moteur.*labo_dash copy"):
+        backup.restore(other, folder)
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.mark.duckdb_only
+def test_a_backup_made_before_the_engine_independent_checksum_is_still_verified(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    copy = duckdb.connect(str(folder / backup.DB_FILE), read_only=True)
+    legacy = {name: {"rows": n, "checksum": int(checksum or 0)} for name, n, checksum in (
+        (name, *copy.execute("SELECT count(*), bit_xor(hash(r)) FROM query_table(?) r", [name]).fetchone())
+        for (name,) in copy.execute("SELECT table_name FROM duckdb_tables()").fetchall())}
+    copy.close()
+    manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    for key in ("checksum", "engine", "server_version", "sha256"):
+        manifest.pop(key)
+    manifest["tables"] = legacy
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert backup.verify(folder).tables["seminars"].rows == 1
+    legacy["seminars"]["checksum"] += 1
+    (folder / backup.MANIFEST).write_text(json.dumps({**manifest, "tables": legacy}), encoding="utf-8")
+    with pytest.raises(LaboError, match="altérée"):
+        backup.verify(folder)
+
+
+@pytest.mark.postgres
+def test_postgresql_backups_need_pg_dump_and_a_readable_archive(pg_databases, pg_templates, monkeypatch,
+                                                                tmp_path):
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = db.open_database(url)
+    try:
+        folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+        monkeypatch.setattr(backup, "PG_BIN", tmp_path / "absent")
+        monkeypatch.setenv("PATH", str(tmp_path / "absent"))
+        with pytest.raises(LaboError, match=r"« pg_dump » de PostgreSQL est introuvable.*postgresql-client"):
+            backup.snapshot(con, "test", to=tmp_path / "others")
+        assert list((tmp_path / "others").iterdir()) == []  # no partial folder left
+    finally:
+        con.close()
+        pg_databases.drop(url)
+    monkeypatch.undo()
+    manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    (folder / backup.MANIFEST).write_text(json.dumps({**manifest, "sha256": None}), encoding="utf-8")
+    dump = folder / backup.PG_FILE
+    dump.write_bytes(dump.read_bytes()[:200])
+    with pytest.raises(LaboError, match="est illisible : pg_restore a échoué"):
+        backup.verify(folder)

@@ -45,6 +45,9 @@ DB_FILE = "labo.duckdb"  # the copy of a DuckDB file
 PG_FILE = "labo.dump"  # the pg_dump archive (custom format) of a PostgreSQL database
 CHECKSUM = "blake2b64-xor"  # the checksum of table_fingerprints; None in manifests before issue 17
 PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's postgresql-client-15; else the tools on PATH
+# Either engine's connection and cursor (labo_dash.db.Connection sits above this module).
+_Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
+_Cursor = duckdb.DuckDBPyConnection | postgres.PgCursor
 _NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z0-9-]+$")
 _daily_checked: dict[str, dt.date] = {}
 # Before a restore, everything in the database's schema goes, so that an older backup (fewer migrations)
@@ -148,7 +151,7 @@ def _row_hash(names: list[str], row: tuple[Any, ...]) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def table_names(cur: Any) -> list[str]:
+def table_names(cur: _Cursor) -> list[str]:
     """Return the names of the tables (not views) of the database's schema, sorted; ``cur`` is a cursor of
     either engine."""
     rows = cur.execute(
@@ -158,7 +161,7 @@ def table_names(cur: Any) -> list[str]:
     return [row[0] for row in rows]
 
 
-def fingerprints(cur: Any) -> dict[str, Fingerprint]:
+def fingerprints(cur: _Cursor) -> dict[str, Fingerprint]:
     """Return, for every table, its row count and the XOR of its rows' 64-bit BLAKE2b hashes (each row as
     JSON, by column name, values in one text form: same data, same figures on both engines).
 
@@ -167,7 +170,7 @@ def fingerprints(cur: Any) -> dict[str, Fingerprint]:
     result = {}
     for name in table_names(cur):
         cur.execute(f'SELECT * FROM "{name}"')  # a name from the catalogue; no value in the text
-        columns = [d[0] for d in cur.description]
+        columns = [d[0] for d in cur.description or ()]
         rows = cur.fetchall()
         checksum = 0
         for row in rows:
@@ -176,7 +179,7 @@ def fingerprints(cur: Any) -> dict[str, Fingerprint]:
     return result
 
 
-def table_fingerprints(con: Any) -> dict[str, Fingerprint]:
+def table_fingerprints(con: _Connection) -> dict[str, Fingerprint]:
     """Return every table's :class:`Fingerprint` (``con``: a DuckDB or PostgreSQL connection), read in one
     consistent state of the database."""
     with reading(con) as cur:
@@ -196,7 +199,7 @@ def _legacy_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, Fingerprin
 
 
 @contextmanager
-def reading(con: Any) -> Iterator[Any]:
+def reading(con: _Connection) -> Iterator[_Cursor]:
     """Yield a cursor inside a read transaction (REPEATABLE READ on PostgreSQL, a DuckDB transaction's
     snapshot otherwise): every statement sees one committed state. Rolled back at the end."""
     cur = con.cursor()
@@ -215,7 +218,7 @@ def _real_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _target(con: Any) -> Path | str:
+def _target(con: _Connection) -> Path | str:
     """The database behind ``con``: a PostgreSQL URL, or a DuckDB file's path."""
     return con.url if isinstance(con, postgres.PgConnection) else Path(dbfile.database_path(con))
 
@@ -244,7 +247,7 @@ def _run_tool(name: str, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def snapshot(con: Any, reason: str, to: Path | None = None) -> Path:
+def snapshot(con: _Connection, reason: str, to: Path | None = None) -> Path:
     """Back up the database held by ``con`` (either engine) into a new folder under ``to`` (default:
     :func:`default_dir`, then pruned to ``LABO_BACKUP_KEEP``); return the folder.
 
@@ -293,18 +296,18 @@ def _dump(con: postgres.PgConnection, copy: Path, common: dict[str, Any]) -> Man
     """
     migrations = dbfile.applied_migrations(con)
     with reading(con) as cur:
-        (exported,) = cur.execute("SELECT pg_export_snapshot()").fetchone()
+        ((exported,),) = cur.execute("SELECT pg_export_snapshot()").fetchall()
         _run_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={exported}",
                   f"--file={copy}", f"--dbname={con.url}")
         tables = fingerprints(cur)
-        (version,) = cur.execute("SELECT current_setting('server_version')").fetchone()
+        ((version,),) = cur.execute("SELECT current_setting('server_version')").fetchall()
     return Manifest(
         **common, source=postgres.safe_url(con.url), migrations=migrations, tables=tables,
         sha256=file_sha256(copy), engine="postgresql", server_version=version,
     )
 
 
-def before_import(con: Any) -> Path:
+def before_import(con: _Connection) -> Path:
     """Back up the database before an accepted file is imported; refuse the import if the copy fails."""
     try:
         return snapshot(con, "avant-import")
@@ -333,7 +336,7 @@ def prune(root: Path, keep: int) -> list[Path]:
     return old
 
 
-def ensure_daily(con: Any, today: dt.date | None = None) -> Path | None:
+def ensure_daily(con: _Connection, today: dt.date | None = None) -> Path | None:
     """Take today's backup if none exists yet (checked once a day per process); return it when taken.
 
     ``today`` is a UTC date, like the folder names (default: today's UTC date).

@@ -236,7 +236,8 @@ _COMMANDS: list[tuple[str, str, Handler, list[_Argument]]] = [
                            "help": "adresse publique de l'application (défaut : LABO_BASE_URL)"})]),
     ("backup", "sauvegarde la base dans un nouveau dossier daté", _backup, [
         (("--to",), {"required": True, "help": "dossier où créer la sauvegarde"})]),
-    ("restore", "remplace la base par une sauvegarde vérifiée (refusé si l'application la tient)", _restore, [
+    ("restore", "remplace la base par une sauvegarde vérifiée du même moteur (un fichier DuckDB : refusé si "
+     "l'application le tient)", _restore, [
         (("--from",), {"dest": "source", "required": True, "help": "dossier de la sauvegarde"})]),
     ("copy", "copie les données d'une base vers une base neuve (DuckDB vers PostgreSQL ou l'inverse), "
      "vérifiées table par table", _copy, [

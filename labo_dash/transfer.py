@@ -20,6 +20,7 @@ migrations and its own versions, bumped by the copy.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from labo_dash import backup, db, postgres
 from labo_dash.backup import Fingerprint
 from labo_dash.errors import LaboError
 
+Place = str | os.PathLike[str]  # a DuckDB file's path or a PostgreSQL URL
 SKIPPED = frozenset({"schema_migrations", "data_versions"})
 _NEXTVAL = re.compile(r"nextval\('([A-Za-z_][A-Za-z0-9_]*)'")
 _FOREIGN_KEYS = (
@@ -67,28 +69,29 @@ class Copied:
         return sum(f.rows for f in self.tables.values())
 
 
-def _name(target: object) -> str:
+def _name(target: Place) -> str:
     """A database's name for messages: a URL without its password, or a file's path."""
     return postgres.safe_url(str(target)) if postgres.is_url(target) else str(target)
 
 
-def _same(a: object, b: object) -> bool:
+def _same(a: Place, b: Place) -> bool:
     """Tell whether ``a`` and ``b`` name one database (the same URL, or the same file)."""
     if postgres.is_url(a) or postgres.is_url(b):
         return str(a) == str(b)
     return Path(str(a)).resolve() == Path(str(b)).resolve()
 
 
-def copy_database(source: object, target: object) -> Copied:
+def copy_database(source: Place, target: Place) -> Copied:
     """Copy every table of ``source`` into ``target`` (each a DuckDB file's path or a PostgreSQL URL) in one
     transaction on the target, verified table by table; return what was copied.
 
-    Raises LaboError (French), writing nothing, when both name the same database, when their migrations
-    differ, when the target holds data, or when a copied table's fingerprint differs from the source's;
-    DatabaseLocked while another process holds a DuckDB file.
+    Raises LaboError (French), writing nothing (a DuckDB file the copy created is removed), when both name
+    the same database, when their migrations differ, when the target holds data, or when a copied table's
+    fingerprint differs from the source's; DatabaseLocked while another process holds a DuckDB file.
     """
     if _same(source, target):
         raise LaboError("Copie refusée : la source et la destination sont la même base.")
+    new_file = None if postgres.is_url(target) or Path(target).exists() else Path(target)
     src = db.open_database(source)
     try:
         dst = db.open_database(target)
@@ -96,6 +99,11 @@ def copy_database(source: object, target: object) -> Copied:
             tables = _copy(src, dst, _name(target))
         finally:
             dst.close()
+    except BaseException:
+        if new_file is not None:  # a DuckDB file this copy created: nothing of it stays
+            for path in (new_file, new_file.with_name(new_file.name + ".wal")):
+                path.unlink(missing_ok=True)
+        raise
     finally:
         src.close()
     return Copied(_name(source), _name(target), tables)
@@ -114,7 +122,7 @@ def _copy(src: db.Connection, dst: db.Connection, target: str) -> dict[str, Fing
         contents = {}
         for table in order:
             read.execute(f'SELECT * FROM "{table}"')  # names from the catalogue; no value in the text
-            contents[table] = ([d[0] for d in read.description], read.fetchall())
+            contents[table] = ([d[0] for d in read.description or ()], read.fetchall())
     with db.transaction(dst) as cur:
         keys = _primary_keys(cur)
         leftovers = {table: _merge(cur, table, keys[table], *contents[table]) for table in order}

@@ -245,3 +245,24 @@ def test_postgresql_backups_need_pg_dump_and_a_readable_archive(pg_databases, pg
     dump.write_bytes(dump.read_bytes()[:200])
     with pytest.raises(LaboError, match="est illisible : pg_restore a échoué"):
         backup.verify(folder)
+
+
+@pytest.mark.postgres
+def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, pg_templates, tmp_path):
+    url = pg_databases.copy(pg_templates["demo"])
+    app = db.open_database(url)  # as a serving process: its pool stays connected through the restore
+    try:
+        folder = backup.snapshot(app, "test", to=tmp_path / "saves")
+        count = "SELECT count(*) AS n FROM decisions"
+        for _ in range(8):  # past psycopg's threshold: the statement is prepared on the server
+            assert db.query(app, count)[0]["n"] == 18
+        with db.transaction(app) as cur:
+            cur.execute("DELETE FROM decisions")
+        assert db.query(app, count)[0]["n"] == 0
+        safety = backup.restore(url, folder)
+        assert db.query(app, count)[0]["n"] == 18
+        assert backup.table_fingerprints(app) == backup.verify(folder).tables
+        assert backup.verify(safety).tables["decisions"].rows == 0
+    finally:
+        app.close()
+        pg_databases.drop(url)

@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import subprocess
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -113,7 +114,7 @@ def default_dir(target: Path | str) -> Path:
     if chosen:
         return chosen
     if postgres.is_url(target):
-        name = str(target).split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] or "postgres"
+        name = urllib.parse.urlsplit(str(target)).path.strip("/") or "postgres"
         return config.PROJECT_ROOT / "backups" / name
     path = Path(target)
     return path.parent / "backups" / path.stem
@@ -420,8 +421,10 @@ def restore(target: Path | str, folder: Path) -> Path | None:
     so the database is either wholly the backup or untouched, the URL, owner and grants of the database
     stay, the running app processes keep their connections (their statements wait for the restore's locks,
     then read the restored data) and no CREATEDB right is needed, unlike restoring into a fresh database then
-    swapping names (which would also have to cut every app process's connections). The restored rows are
-    then checked against the manifest.
+    swapping names (which would also have to cut every app process's connections). Dropping the whole
+    schema first, rather than ``pg_restore --clean`` (which drops only what the archive holds), lets an older
+    backup come back whole: a table added by a later migration would otherwise survive and block that
+    migration when it runs again. The restored rows are then checked against the manifest.
     """
     folder = Path(folder)
     try:

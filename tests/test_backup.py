@@ -266,3 +266,12 @@ def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, 
     finally:
         app.close()
         pg_databases.drop(url)
+
+
+def test_postgresql_backups_go_to_labo_backup_dir_else_to_backups_by_database_name(monkeypatch, tmp_path):
+    monkeypatch.delenv("LABO_BACKUP_DIR", raising=False)
+    url = "postgresql://labo:secret@db.example:5432/seminaire?sslmode=require"
+    assert backup.default_dir(url) == ROOT / "backups" / "seminaire"
+    assert backup.default_dir(tmp_path / "labo.duckdb") == tmp_path / "backups" / "labo"
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "ailleurs"))
+    assert backup.default_dir(url) == tmp_path / "ailleurs"

@@ -248,7 +248,9 @@ def test_postgresql_backups_need_pg_dump_and_a_readable_archive(pg_databases, pg
 
 
 @pytest.mark.postgres
-def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, pg_templates, tmp_path):
+def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, pg_templates, monkeypatch,
+                                                                  tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))  # the safety backup
     url = pg_databases.copy(pg_templates["demo"])
     app = db.open_database(url)  # as a serving process: its pool stays connected through the restore
     try:
@@ -262,7 +264,7 @@ def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, 
         safety = backup.restore(url, folder)
         assert db.query(app, count)[0]["n"] == 18
         assert backup.table_fingerprints(app) == backup.verify(folder).tables
-        assert backup.verify(safety).tables["decisions"].rows == 0
+        assert safety.parent == tmp_path / "auto" and backup.verify(safety).tables["decisions"].rows == 0
     finally:
         app.close()
         pg_databases.drop(url)

@@ -34,6 +34,8 @@ _TABLE_LABELS = {
     "ballot_entries": "lignes de bulletin", "workshops": "ateliers", "solutions": "solutions",
     "actions": "actions", "progress_updates": "points d'avancement", "progress_withdrawals": "points retirés",
     "reviews": "comités de pilotage", "decisions": "décisions", "barometer_ratings": "réponses au baromètre",
+    "seminars": "séminaires", "objectives": "objectifs", "programme_slots": "créneaux du programme",
+    "settings": "réglages", "audit_log": "journal des modifications", "contributions": "contributions",
 }
 
 Handler = Callable[[argparse.Namespace], int]
@@ -178,14 +180,33 @@ def _restore(args: argparse.Namespace) -> int:
 
     from labo_dash import backup
 
-    safety = backup.restore(Path(args.db), Path(args.source))
+    safety = backup.restore(args.db, Path(args.source))
     print(f"Base {args.db} restaurée depuis {args.source}.")
     if safety:
         print(f"L'ancienne version a d'abord été sauvegardée dans {safety}.")
     return 0
 
 
-_DB_HELP = "fichier DuckDB (défaut : LABO_DB ou data/labo.duckdb)"
+def _copy(args: argparse.Namespace) -> int:
+    from labo_dash import french, transfer
+
+    copied = transfer.copy_database(args.source, args.target)
+    tables = french.plural(len(copied.tables), "table", "tables")
+    print(f"Copie vérifiée de {copied.source} vers {copied.target} : {french.number(copied.rows)} lignes "
+          f"dans {tables}, chacune avec le même nombre de lignes et la même somme de contrôle des deux "
+          "côtés.")
+    rows = [(name if _TABLE_LABELS.get(name, name) == name else f"{_TABLE_LABELS[name]} ({name})",
+             french.number(fingerprint.rows), f"{fingerprint.checksum:016x}")
+            for name, fingerprint in copied.tables.items()]
+    width = max(len(row[0]) for row in [("Table", "", ""), *rows])
+    print(f"{'Table'.ljust(width)}  {'Lignes':>8}  Somme de contrôle")
+    for label, count, checksum in rows:
+        print(f"{label.ljust(width)}  {count:>8}  {checksum}")
+    return 0
+
+
+_DB_HELP = "fichier DuckDB ou adresse postgresql://… (défaut : LABO_DB ou data/labo.duckdb)"
+_PLACE = "fichier DuckDB ou adresse postgresql://utilisateur:motdepasse@serveur:5432/base"
 _IMPORTS = {
     "findings": "constats des ateliers du matin (atelier ; type ; texte ; objectifs ; ...)",
     "challenges": "défis (titre ; description ; atelier ; objectif 1 … objectif 5 en %% ; constats)",
@@ -195,7 +216,7 @@ _IMPORTS = {
                "(mise à jour par n° d'action)",
 }
 # Each command: (name, help, handler, its own arguments as (flags, add_argument's keywords)); every
-# command but passcode-hash also takes --db.
+# command but passcode-hash and copy also takes --db.
 _Argument = tuple[tuple[str, ...], dict[str, object]]
 _COMMANDS: list[tuple[str, str, Handler, list[_Argument]]] = [
     ("demo", "crée une base de démonstration réaliste et reproductible", _demo, [
@@ -215,8 +236,14 @@ _COMMANDS: list[tuple[str, str, Handler, list[_Argument]]] = [
                            "help": "adresse publique de l'application (défaut : LABO_BASE_URL)"})]),
     ("backup", "sauvegarde la base dans un nouveau dossier daté", _backup, [
         (("--to",), {"required": True, "help": "dossier où créer la sauvegarde"})]),
-    ("restore", "remplace la base par une sauvegarde vérifiée (refusé si l'application la tient)", _restore, [
+    ("restore", "remplace la base par une sauvegarde vérifiée du même moteur (un fichier DuckDB : refusé si "
+     "l'application le tient)", _restore, [
         (("--from",), {"dest": "source", "required": True, "help": "dossier de la sauvegarde"})]),
+    ("copy", "copie les données d'une base vers une base neuve (DuckDB vers PostgreSQL ou l'inverse), "
+     "vérifiées table par table", _copy, [
+        (("--from",), {"dest": "source", "required": True, "metavar": "SOURCE", "help": _PLACE}),
+        (("--to",), {"dest": "target", "required": True, "metavar": "DESTINATION",
+                     "help": f"{_PLACE} ; elle ne doit contenir aucune donnée"})]),
 ]
 
 
@@ -246,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_default = str(db.default_path())
     for name, text, handler, arguments in _COMMANDS:
         command = commands.add_parser(name, help=text)
-        if name != "passcode-hash":
+        if name not in ("passcode-hash", "copy"):
             command.add_argument("--db", default=db_default, help=_DB_HELP)
         for flags, options in arguments:
             command.add_argument(*flags, **options)  # type: ignore[arg-type]  # typeshed lists each keyword

@@ -6,7 +6,8 @@
 ``LABO_BASE_URL``          the address phones reach, for the QR codes (default: detected at start-up,
                            :mod:`labo_dash.network`)
 ``LABO_BASE_URL_DETECTED`` ``1`` when serve.py detected ``LABO_BASE_URL`` itself (set by the app)
-``LABO_BACKUP_DIR``        where automatic backups go (default ``backups/<file name>/`` beside the base)
+``LABO_BACKUP_DIR``        where automatic backups go (default ``backups/<file name>/`` beside a DuckDB
+                           file; ``backups/<database name>/`` in the project for PostgreSQL)
 ``LABO_BACKUP_KEEP``       how many automatic backups are kept: a whole number, at least 1 (default 30)
 ``LABO_NOW``               a frozen instant, ISO 8601 with its offset, for tests and demos only
 ``LABO_*_PASSCODE_HASH``   the roles' passcode hashes (:mod:`labo_dash.auth`; secrets.toml wins)

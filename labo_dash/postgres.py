@@ -7,7 +7,7 @@ docs/architecture.md.
 
 :class:`PgConnection` mimics a DuckDB connection for what the app uses: ``cursor()``, ``execute()``,
 ``close()``; a :class:`PgCursor` mimics a DuckDB cursor (``execute``, ``executemany``, ``fetchone``,
-``fetchall``, ``description``, ``df``, ``fetch_arrow_table``). Connections come from a psycopg pool,
+``fetchall``, ``description``, ``df``, ``to_arrow_table``). Connections come from a psycopg pool,
 in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTION`` to ``COMMIT``/``ROLLBACK``
 (labo_dash.db.transaction), and borrows one per statement otherwise. Every session runs in UTC, as DuckDB's.
 """
@@ -179,6 +179,11 @@ class PgCursor:
             self._run(conn, sql, parameters)
         return self
 
+    def sql(self, query: str) -> PgCursor:
+        """Run a query without parameters, as DuckDB's relation API does (``cur.sql(q).to_arrow_table()``,
+        which DuckDB prefers to a DB-API result's Arrow output)."""
+        return self.execute(query)
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> PgCursor:
         """Run ``sql`` once per row of parameters."""
         for row in rows:
@@ -220,7 +225,7 @@ class PgCursor:
         rows, self._at = self._rows[self._at:], len(self._rows)
         return rows
 
-    def fetch_arrow_table(self) -> pa.Table:
+    def to_arrow_table(self) -> pa.Table:
         """Return the remaining rows as an Arrow table (types as DuckDB would give them)."""
         names = [d[0] for d in self.description]
         rows = self.fetchall()
@@ -235,7 +240,7 @@ class PgCursor:
 
     def df(self) -> pd.DataFrame:
         """Return the remaining rows as a pandas DataFrame, converted as DuckDB converts its own results."""
-        table = self.fetch_arrow_table()
+        table = self.to_arrow_table()
         return duckdb.from_arrow(table).df()
 
     def close(self) -> None:
@@ -291,13 +296,20 @@ class PgConnection:
         """Close the pool (its connections)."""
         self.pool.close()
 
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the pool, as leaving ``with duckdb.connect(...)`` closes a DuckDB connection."""
+        self.close()
+
 
 def connect(url: str) -> PgConnection:
     """Open a pool of connections to ``url``. Raises LaboError (French) when the server cannot be reached."""
     try:
         return PgConnection(url)
     except (psycopg.Error, PoolTimeout) as exc:
-        raise LaboError(f"Impossible de joindre la base PostgreSQL « {_safe(url)} » : {exc}") from None
+        raise LaboError(f"Impossible de joindre la base PostgreSQL « {safe_url(url)} » : {exc}") from None
 
 
 @contextmanager
@@ -311,8 +323,8 @@ def migration_lock(con: PgConnection) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
 
 
-def _safe(url: str) -> str:
-    """``url`` without its password (for messages)."""
+def safe_url(url: str) -> str:
+    """``url`` without its password (for messages and backup manifests)."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 

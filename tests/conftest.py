@@ -141,6 +141,8 @@ def pg_templates(pg_databases: PgDatabases) -> dict[str, str]:
 
 def _database(request: pytest.FixtureRequest, engine: str, kind: str, tmp_path: Path) -> Iterator[Path | str]:
     if engine == "postgres":
+        # A PostgreSQL base's backups go to backups/<name>/ in the project unless LABO_BACKUP_DIR says.
+        request.getfixturevalue("monkeypatch").setenv("LABO_BACKUP_DIR", str(tmp_path / "backups"))
         databases = request.getfixturevalue("pg_databases")
         url = databases.copy(request.getfixturevalue("pg_templates")[kind])
         yield url

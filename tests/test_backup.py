@@ -40,14 +40,28 @@ def test_snapshot_and_restore_round_trip_keeps_every_row(demo_db, tmp_path):
 def test_tampered_or_missing_backup_is_refused(demo_db, tmp_path):
     con = db.open_database(demo_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    before = backup.table_fingerprints(con)
     con.close()
-    copy = db.open_database(folder / backup.DB_FILE, migrate=False)
-    copy.execute("UPDATE decisions SET text = 'falsifié' WHERE id = 1")
-    copy.close()
+    if isinstance(demo_db, Path):
+        copy = db.open_database(folder / backup.DB_FILE, migrate=False)
+        copy.execute("UPDATE decisions SET text = 'falsifié' WHERE id = 1")
+        copy.close()
+    else:
+        with (folder / backup.PG_FILE).open("ab") as dump:
+            dump.write(b"falsifi\xc3\xa9")
     with pytest.raises(LaboError, match="altérée"):
         backup.restore(demo_db, folder)
     with pytest.raises(LaboError, match="n'est pas une sauvegarde"):
         backup.restore(demo_db, tmp_path)
+    assert fingerprints(demo_db) == before
+
+
+def fingerprints(target) -> dict[str, backup.Fingerprint]:
+    con = db.open_database(target)
+    try:
+        return backup.table_fingerprints(con)
+    finally:
+        con.close()
 
 
 def test_prune_keeps_the_newest(fresh_db, tmp_path):
@@ -81,6 +95,7 @@ def test_a_new_migration_is_preceded_by_a_backup(fresh_db, monkeypatch, tmp_path
     assert "9999_test" not in backup.verify(saved[0]).migrations
 
 
+@pytest.mark.duckdb_only
 def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tmp_path):
     con = db.open_database(demo_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
@@ -96,7 +111,7 @@ def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tm
         assert "Restauration refusée" in cli.stderr and f"PID {pid}" in cli.stderr
 
 
-def test_command_line_backup_then_restore(demo_db, tmp_path):
+def test_command_line_backup_then_restore(demo_db, request, tmp_path):
     saves = tmp_path / "saves"
     out = subprocess.run(
         [sys.executable, "-m", "labo_dash", "backup", "--db", str(demo_db), "--to", str(saves)],
@@ -104,15 +119,13 @@ def test_command_line_backup_then_restore(demo_db, tmp_path):
     )
     assert "Sauvegarde" in out.stdout
     (folder,) = backup.list_backups(saves)
-    target = tmp_path / "restored.duckdb"
+    postgres_target = not isinstance(demo_db, Path)
+    target = request.getfixturevalue("fresh_db") if postgres_target else tmp_path / "restored.duckdb"
     subprocess.run(
         [sys.executable, "-m", "labo_dash", "restore", "--db", str(target), "--from", str(folder)],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
-    a, b = db.open_database(demo_db), db.open_database(target)
-    assert backup.table_fingerprints(a) == backup.table_fingerprints(b)
-    a.close()
-    b.close()
+    assert fingerprints(demo_db) == fingerprints(target)
 
 
 def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
@@ -132,13 +145,17 @@ def test_backups_are_named_in_utc_by_the_real_clock(fresh_db, tmp_path):
     assert taken_at.endswith("Z") and before <= dt.datetime.fromisoformat(taken_at) <= after
 
 
-def test_manifest_records_the_duckdb_version_and_the_copys_sha256(fresh_db, tmp_path):
+def test_manifest_records_the_engines_version_and_the_copys_sha256(fresh_db, tmp_path):
     con = db.open_database(fresh_db)
     folder = backup.snapshot(con, "test", to=tmp_path / "saves")
     con.close()
     manifest = backup.verify(folder)
-    assert manifest.duckdb_version == duckdb.__version__
-    digest = hashlib.sha256((folder / backup.DB_FILE).read_bytes()).hexdigest()
+    if isinstance(fresh_db, Path):
+        assert (manifest.engine, manifest.duckdb_version) == ("duckdb", duckdb.__version__)
+    else:
+        assert manifest.engine == "postgresql" and manifest.server_version.startswith("15.")
+        assert manifest.source == fresh_db and manifest.duckdb_version is None
+    digest = hashlib.sha256((folder / manifest.copy_name).read_bytes()).hexdigest()
     assert manifest.sha256 == digest and len(digest) == 64
 
 
@@ -151,8 +168,112 @@ def test_restore_refuses_a_copy_whose_sha256_differs_and_changes_nothing(demo_db
     manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
     manifest["sha256"] = "0" * 64  # the copy's rows still match; only its recorded digest differs
     (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    before = demo_db.read_bytes()
+    before = fingerprints(demo_db)
     with pytest.raises(LaboError, match=r"Restauration refusée, rien n'a été modifié\. .*SHA-256"):
         backup.restore(demo_db, folder)
-    assert demo_db.read_bytes() == before
-    assert backup.list_backups(demo_db.parent / "backups" / demo_db.stem) == []  # not even a safety copy
+    assert fingerprints(demo_db) == before
+    assert backup.list_backups(backup.default_dir(demo_db)) == []  # not even a safety copy
+
+
+def test_an_older_backup_comes_back_whole_over_a_newer_schema(fresh_db, monkeypatch, tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))
+    files = db.migration_files()
+    extra = ("9999_test", "CREATE TABLE extra (x INTEGER);")
+    monkeypatch.setattr(db, "migration_files", lambda: [*files, extra])
+    db.open_database(fresh_db).close()
+    (older,) = backup.list_backups(tmp_path / "auto")  # taken before 9999_test
+    backup.restore(fresh_db, older)
+    con = db.open_database(fresh_db)  # 9999_test applies again on the restored base
+    try:
+        assert "9999_test" in db.applied_migrations(con)
+        assert backup.table_fingerprints(con)["extra"].rows == 0
+    finally:
+        con.close()
+
+
+def test_a_backup_restores_on_its_own_engine_only(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    other = "postgresql://labo@127.0.0.1:1/ailleurs" if isinstance(fresh_db, Path) else tmp_path / "x.duckdb"
+    with pytest.raises(LaboError, match=r"ne se restaure que sur le même moteur.*labo_dash copy"):
+        backup.restore(other, folder)
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+@pytest.mark.duckdb_only
+def test_a_backup_made_before_the_engine_independent_checksum_is_still_verified(fresh_db, tmp_path):
+    con = db.open_database(fresh_db)
+    folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+    con.close()
+    copy = duckdb.connect(str(folder / backup.DB_FILE), read_only=True)
+    legacy = {name: {"rows": n, "checksum": int(checksum or 0)} for name, n, checksum in (
+        (name, *copy.execute("SELECT count(*), bit_xor(hash(r)) FROM query_table(?) r", [name]).fetchone())
+        for (name,) in copy.execute("SELECT table_name FROM duckdb_tables()").fetchall())}
+    copy.close()
+    manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    for key in ("checksum", "engine", "server_version", "sha256"):
+        manifest.pop(key)
+    manifest["tables"] = legacy
+    (folder / backup.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert backup.verify(folder).tables["seminars"].rows == 1
+    legacy["seminars"]["checksum"] += 1
+    (folder / backup.MANIFEST).write_text(json.dumps({**manifest, "tables": legacy}), encoding="utf-8")
+    with pytest.raises(LaboError, match="altérée"):
+        backup.verify(folder)
+
+
+@pytest.mark.postgres
+def test_postgresql_backups_need_pg_dump_and_a_readable_archive(pg_databases, pg_templates, monkeypatch,
+                                                                tmp_path):
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = db.open_database(url)
+    try:
+        folder = backup.snapshot(con, "test", to=tmp_path / "saves")
+        monkeypatch.setattr(backup, "PG_BIN", tmp_path / "absent")
+        monkeypatch.setenv("PATH", str(tmp_path / "absent"))
+        with pytest.raises(LaboError, match=r"« pg_dump » de PostgreSQL est introuvable.*postgresql-client"):
+            backup.snapshot(con, "test", to=tmp_path / "others")
+        assert list((tmp_path / "others").iterdir()) == []  # no partial folder left
+    finally:
+        con.close()
+        pg_databases.drop(url)
+    monkeypatch.undo()
+    manifest = json.loads((folder / backup.MANIFEST).read_text(encoding="utf-8"))
+    (folder / backup.MANIFEST).write_text(json.dumps({**manifest, "sha256": None}), encoding="utf-8")
+    dump = folder / backup.PG_FILE
+    dump.write_bytes(dump.read_bytes()[:200])
+    with pytest.raises(LaboError, match="est illisible : pg_restore a échoué"):
+        backup.verify(folder)
+
+
+@pytest.mark.postgres
+def test_a_running_app_process_reads_the_restored_postgresql_base(pg_databases, pg_templates, monkeypatch,
+                                                                  tmp_path):
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))  # the safety backup
+    url = pg_databases.copy(pg_templates["demo"])
+    app = db.open_database(url)  # as a serving process: its pool stays connected through the restore
+    try:
+        folder = backup.snapshot(app, "test", to=tmp_path / "saves")
+        count = "SELECT count(*) AS n FROM decisions"
+        for _ in range(8):  # past psycopg's threshold: the statement is prepared on the server
+            assert db.query(app, count)[0]["n"] == 18
+        with db.transaction(app) as cur:
+            cur.execute("DELETE FROM decisions")
+        assert db.query(app, count)[0]["n"] == 0
+        safety = backup.restore(url, folder)
+        assert db.query(app, count)[0]["n"] == 18
+        assert backup.table_fingerprints(app) == backup.verify(folder).tables
+        assert safety.parent == tmp_path / "auto" and backup.verify(safety).tables["decisions"].rows == 0
+    finally:
+        app.close()
+        pg_databases.drop(url)
+
+
+def test_postgresql_backups_go_to_labo_backup_dir_else_to_backups_by_database_name(monkeypatch, tmp_path):
+    monkeypatch.delenv("LABO_BACKUP_DIR", raising=False)
+    url = "postgresql://labo:secret@db.example:5432/seminaire?sslmode=require"
+    assert backup.default_dir(url) == ROOT / "backups" / "seminaire"
+    assert backup.default_dir(tmp_path / "labo.duckdb") == tmp_path / "backups" / "labo"
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "ailleurs"))
+    assert backup.default_dir(url) == tmp_path / "ailleurs"

@@ -75,6 +75,20 @@ def test_lock_held_by_another_process_is_reported_in_french_with_pid(fresh_db):
         assert f"PID {pid}" in cli.stderr and "Traceback" not in cli.stderr
 
 
+def test_command_line_builds_the_demo_then_exports_it_on_either_engine(fresh_db, tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    demo = subprocess.run([sys.executable, "-m", "labo_dash", "demo", "--db", str(fresh_db)],
+                          capture_output=True, text=True, cwd=root)
+    assert demo.returncode == 0, demo.stderr
+    assert "Démo créée" in demo.stdout and "participant·e·s : 80" in demo.stdout
+    export = subprocess.run(
+        [sys.executable, "-m", "labo_dash", "export", "--db", str(fresh_db), "--to", str(tmp_path / "od")],
+        capture_output=True, text=True, cwd=root,
+    )
+    assert export.returncode == 0, export.stderr
+    assert len((tmp_path / "od" / "participants.csv").read_text(encoding="utf-8").splitlines()) == 81
+
+
 def test_reference_data_matches_the_seed(fresh_db):
     text = SEED.read_text(encoding="utf-8")
     con = db.open_database(fresh_db)

@@ -109,6 +109,7 @@ def test_import_is_refused_in_french_when_the_backup_cannot_be_written(con, monk
     assert backup.table_fingerprints(con) == before
 
 
+@pytest.mark.duckdb_only
 def test_command_line_backup_while_the_app_holds_the_file_says_what_to_do(demo_db, tmp_path):
     with hold_database(demo_db) as pid:
         cli = subprocess.run(

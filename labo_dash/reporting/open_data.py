@@ -67,7 +67,7 @@ EXPORTS: dict[str, str] = {
         SELECT b.round_id, e.item_id, e.value, count(*) AS voters,
                count(*) FILTER (WHERE e.contribute) AS contributors
         FROM current_ballots b JOIN ballot_entries e ON e.ballot_id = b.id
-        GROUP BY ALL ORDER BY 1, 2, 3
+        GROUP BY b.round_id, e.item_id, e.value ORDER BY 1, 2, 3
     """,
     "barometer_ratings": "SELECT id, seminar_id, participant_kind, territory, objective_id, score, "
     "created_at FROM barometer_ratings ORDER BY id",

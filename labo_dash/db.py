@@ -14,16 +14,17 @@ the database, so one process sees the writes of another.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import duckdb
 
@@ -32,6 +33,8 @@ from labo_dash.dbfile import applied_migrations as applied_migrations
 from labo_dash.dbfile import open_file
 from labo_dash.dbfile import write_lock as write_lock
 
+P = ParamSpec("P")
+R = TypeVar("R")
 Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
 Cursor = duckdb.DuckDBPyConnection | postgres.PgCursor  # a DuckDB cursor is a connection object
 _connections: dict[str, Connection] = {}
@@ -184,6 +187,24 @@ def transaction(con: Connection, *topics: Topic) -> Iterator[Cursor]:
             cur.execute("COMMIT")
         finally:
             cur.close()
+
+
+def retried(write: Callable[P, R], attempts: int = 3) -> Callable[P, R]:
+    """Wrap a write function (one :func:`transaction` per call) so that PostgreSQL's serialisation failures
+    and deadlocks, which roll the transaction back, are retried (``attempts`` in all) before they are
+    raised. Topic locks taken in a fixed order make them rare; DuckDB's single process never has them."""
+
+    @functools.wraps(write)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, attempts + 1):
+            try:
+                return write(*args, **kwargs)
+            except postgres.RETRYABLE:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def versions(con: Connection, *topics: Topic) -> tuple[int, ...]:

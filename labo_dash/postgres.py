@@ -304,6 +304,9 @@ class PgConnection:
         self.close()
 
 
+RETRYABLE = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected)
+
+
 def connect(url: str) -> PgConnection:
     """Open a pool of connections to ``url``. Raises LaboError (French) when the server cannot be reached."""
     try:

@@ -176,6 +176,7 @@ WHERE r.id = ?
 """
 
 
+@db.retried
 def submit_ballot(
     con: db.Connection,
     actor: Actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import psycopg
 import pytest
 
 from labo_dash import db, postgres
@@ -93,3 +94,21 @@ def test_reads_inside_a_transaction_never_wait_for_a_second_connection(pg_databa
     finally:
         con.close()
         pg_databases.drop(url)
+
+
+def test_a_write_rolled_back_by_a_serialisation_failure_or_a_deadlock_is_retried():
+    calls = []
+
+    @db.retried
+    def write(fails: int) -> str:
+        calls.append(fails)
+        if len(calls) <= fails:
+            error = psycopg.errors.SerializationFailure if len(calls) == 1 else psycopg.errors.DeadlockDetected
+            raise error()
+        return "écrit"
+
+    assert write(2) == "écrit" and len(calls) == 3
+    calls.clear()
+    with pytest.raises(psycopg.errors.DeadlockDetected):
+        write(5)
+    assert len(calls) == 3  # three attempts in all, then the last failure is raised

@@ -103,7 +103,7 @@ def test_a_write_rolled_back_by_a_serialisation_failure_or_a_deadlock_is_retried
     def write(fails: int) -> str:
         calls.append(fails)
         if len(calls) <= fails:
-            error = psycopg.errors.SerializationFailure if len(calls) == 1 else psycopg.errors.DeadlockDetected
+            error = [psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetected][len(calls) > 1]
             raise error()
         return "écrit"
 

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(LABO_DB),data/labo.duckdb)
 PORT ?= 8501
 
-.PHONY: run test test-fast lint demo chromium fonts poppler bench clean
+.PHONY: run test test-fast lint demo chromium fonts poppler nginx bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ poppler:
 	  echo "Installation de poppler-utils (Debian)…"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils; }
 
-test: $(VENV)/.dev chromium fonts poppler
+# nginx (Debian): tests/test_proxy.py runs deploy/nginx.conf in front of two app processes (docs/deploiement.md).
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  echo "Installation de nginx (Debian)…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
+
+test: $(VENV)/.dev chromium fonts poppler nginx
 	$(PY) -m pytest -q
 
 # Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from labo_dash import db, participants, results, rounds, settings, voting
+from labo_dash import db, participants, results, rounds, voting
 from labo_dash.access import SYSTEM
 from labo_dash.rounds import RoundRules
 from tests.conftest import ROOT, Server, free_port, screenshot, wait_ready
@@ -124,6 +124,32 @@ def running_proxy(servers: list[Server]) -> Iterator[Proxy]:
         proxy.stop()
 
 
+def open_round(url: str) -> tuple[int, list[str], list[dict]]:
+    """Open a dot-voting round on the défis of the database at ``url``; return its id, four participants'
+    codes and its items."""
+    con = db.open_database(url)
+    try:
+        items = rounds.candidate_items(con, "challenges")
+        rules = RoundRules("Positionnement en direct")
+        round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
+        rounds.set_status(con, SYSTEM, round_id, "open")
+        codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
+    finally:
+        con.close()
+    return round_id, codes, items
+
+
+def current_ballot(url: str, round_id: int, code: str) -> dict[int, tuple[int, bool]] | None:
+    """Return the current ballot (item id -> (dots, contribute)) of the participant with ``code``."""
+    con = db.open_database(url)
+    try:
+        person = participants.participant_by_code(con, code)
+        assert person is not None
+        return voting.current_ballot(con, round_id, person["id"])
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def deployment(pg_databases, pg_templates, start_module_server):
     """Two app processes on one PostgreSQL copy of the demo with an open dot-voting round, behind the proxy.
@@ -131,16 +157,7 @@ def deployment(pg_databases, pg_templates, start_module_server):
     Yields (proxy, servers, database URL, round id, four participants' codes, the round's items).
     """
     url = pg_databases.copy(pg_templates["demo"])
-    con = db.open_database(url)
-    try:
-        items = rounds.candidate_items(con, "challenges")
-        rules = RoundRules("Positionnement en direct")
-        round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
-        rounds.set_status(con, SYSTEM, round_id, "open")
-        settings.set_setting(con, SYSTEM, "self_registration", True)
-        codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
-    finally:
-        con.close()
+    round_id, codes, items = open_round(url)
     servers = [start_module_server(url), start_module_server(url)]
     with running_proxy(servers) as proxy:
         yield proxy, servers, url, round_id, codes, items
@@ -200,27 +217,29 @@ def phone_on(browser, proxy: Proxy, key: str):
     return phone
 
 
+def vote(phone, proxy: Proxy, code: str, titles: list[str]):
+    """Vote on the light ballot, a dot on each of ``titles``; return the POST's response."""
+    phone.goto(f"{proxy.url}/vote?code={code}")
+    for title in titles:
+        phone.get_by_role("checkbox", name=title).check()
+    with phone.expect_response(f"{proxy.url}/bulletin") as posted:  # the POST (303), before its redirect
+        phone.get_by_role("button", name="Enregistrer mon vote").click()
+    expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
+    return posted.value
+
+
 def test_a_phone_ballot_through_the_proxy_is_counted_and_shown_by_the_other_process(deployment, browser):
     proxy, servers, url, round_id, codes, items = deployment
     item_ids, titles = [i["id"] for i in items], [i["title"] for i in items]
     (voter, reader), (voter_key, reader_key) = zip(*keys_by_upstream(proxy, servers).items(), strict=True)
     phone = phone_on(browser, proxy, voter_key)
-    phone.goto(f"{proxy.url}/vote?code={codes[0]}")
-    phone.get_by_role("checkbox", name=titles[0]).check()
-    phone.get_by_role("checkbox", name=titles[2]).check()
-    with phone.expect_response(f"{proxy.url}/bulletin") as posted:  # the POST (303), before its redirect
-        phone.get_by_role("button", name="Enregistrer mon vote").click()
-    assert posted.value.status == 303 and posted.value.headers["x-upstream"] == voter
-    expect(phone.get_by_text("Merci ! Votre vote est enregistré")).to_be_visible(timeout=WAIT)
+    posted = vote(phone, proxy, codes[0], [titles[0], titles[2]])
+    assert posted.status == 303 and posted.headers["x-upstream"] == voter
     screenshot(phone, "proxy-vote-telephone")
     phone.context.close()
-
+    assert current_ballot(url, round_id, codes[0]) == {item_ids[0]: (1, False), item_ids[2]: (1, False)}
     con = db.open_database(url)
     try:
-        person = participants.participant_by_code(con, codes[0])
-        assert person is not None
-        assert voting.current_ballot(con, round_id, person["id"]) == {item_ids[0]: (1, False),
-                                                                      item_ids[2]: (1, False)}
         assert results.turnout(con, round_id).voters == 1
     finally:
         con.close()
@@ -234,3 +253,29 @@ def test_a_phone_ballot_through_the_proxy_is_counted_and_shown_by_the_other_proc
     assert checked == [titles[0], titles[2]]
     screenshot(again, "proxy-vote-autre-processus")
     again.context.close()
+
+
+def test_when_a_process_dies_its_visitors_and_their_ballots_go_to_the_other(
+        pg_databases, pg_templates, start_server, browser):
+    url = pg_databases.copy(pg_templates["demo"])
+    servers: list[Server] = []
+    try:
+        round_id, codes, items = open_round(url)
+        item_ids, titles = [i["id"] for i in items], [i["title"] for i in items]
+        servers = [start_server(url), start_server(url)]
+        with running_proxy(servers) as proxy:
+            (dead, alive), (dead_key, _) = zip(*keys_by_upstream(proxy, servers).items(), strict=True)
+            victim = next(server for server in servers if f"127.0.0.1:{server.port}" == dead)
+            victim.process.kill()  # SIGKILL: the machine or the process is gone
+            victim.process.wait()
+            # nginx passes the request on to the other process ($upstream_addr lists every process tried)
+            assert proxy.upstream_of(dead_key).split(", ")[-1] == alive
+            phone = phone_on(browser, proxy, dead_key)
+            posted = vote(phone, proxy, codes[1], [titles[1], titles[3]])
+            assert posted.status == 303 and posted.headers["x-upstream"].split(", ")[-1] == alive
+            phone.context.close()
+        assert current_ballot(url, round_id, codes[1]) == {item_ids[1]: (1, False), item_ids[3]: (1, False)}
+    finally:
+        for server in servers:
+            server.stop()  # before the database is dropped
+        pg_databases.drop(url)

@@ -1,11 +1,13 @@
 """The reverse proxy of docs/deploiement.md: deploy/nginx.conf (Debian's nginx) in front of two app processes
-sharing one PostgreSQL database. Websockets pass, a browser session stays on one process, new sessions
-spread over both, and a phone ballot taken by one process is counted by the other's projection."""
+sharing one PostgreSQL database. New visitors spread over both processes, websockets pass, a browser session
+stays on one process, a phone ballot taken by one process is stored and shown by the other, and when one
+process is killed its visitors and their ballots go to the other."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -91,7 +93,8 @@ class Proxy:
 
     def upstream_of(self, key: str | None) -> str:
         """Return the app process (``127.0.0.1:PORT``) the proxy sends a request with this sticky key (None:
-        a first visit, without the cookie) to, read from the ``X-Upstream`` header the config adds."""
+        a first visit, without the cookie) to, read from the ``X-Upstream`` header the config adds (when a
+        process failed first: every process tried, ``A, B``)."""
         request = urllib.request.Request(f"{self.url}/_stcore/health")
         if key is not None:
             request.add_header("Cookie", f"{COOKIE}={key}")
@@ -106,7 +109,7 @@ class Proxy:
     def stop(self) -> None:
         """Stop nginx (SIGQUIT: let it finish its requests and write its logs) and remove its folder."""
         if self.process.poll() is None:
-            self.process.send_signal(3)
+            self.process.send_signal(signal.SIGQUIT)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -107,7 +107,8 @@ class Proxy:
         return [line for line in self.access_log.read_text().splitlines() if f" key={key} " in line]
 
     def stop(self) -> None:
-        """Stop nginx (SIGQUIT: let it finish its requests and write its logs) and remove its folder."""
+        """Stop nginx (SIGQUIT: let it finish its requests and write its logs), print its errors and warnings,
+        and remove its folder."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)
             try:
@@ -115,6 +116,9 @@ class Proxy:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        errors = [line for line in (self.folder / "error.log").read_text().splitlines()
+                  if "[error]" in line or "[warn]" in line]
+        print("\n".join(["nginx errors and warnings:", *errors]))  # shown by pytest when a test fails
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB := $(or $(LABO_DB),data/labo.duckdb)
 PORT ?= 8501
 
-.PHONY: run test test-fast lint demo chromium fonts poppler postgresql bench clean
+.PHONY: run test test-fast lint demo chromium fonts poppler postgresql nginx bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,20 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-$(DB): | $(VENV)/.runtime
-	$(PY) -m labo_dash demo --db $(DB)
+# A PostgreSQL URL in LABO_DB is no file to build: the app migrates it at start (docs/deploiement.md);
+# `make demo` fills it with the demo.
+DB_FILE := $(if $(filter postgres://% postgresql://%,$(DB)),,$(DB))
 
-run: $(VENV)/.runtime fonts $(DB)
-	LABO_DB=$(DB) $(PY) -m streamlit run serve.py --server.port $(PORT)
+ifneq ($(DB_FILE),)
+$(DB_FILE): | $(VENV)/.runtime
+	$(PY) -m labo_dash demo --db '$(DB)'
+endif
+
+run: $(VENV)/.runtime fonts $(DB_FILE)
+	LABO_DB='$(DB)' $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 demo: $(VENV)/.runtime
-	$(PY) -m labo_dash demo --db $(DB)
+	$(PY) -m labo_dash demo --db '$(DB)'
 
 chromium:
 	@{ command -v chromium && fc-list | grep -qi "noto color emoji"; } >/dev/null 2>&1 || { \
@@ -52,7 +58,13 @@ postgresql:
 	  echo "Installation de PostgreSQL 15 (Debian)…"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15 postgresql-client-15; }
 
-test: $(VENV)/.dev chromium fonts poppler postgresql
+# nginx (Debian): tests/test_proxy.py runs deploy/nginx.conf in front of two app processes (docs/deploiement.md).
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  echo "Installation de nginx (Debian)…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; }
+
+test: $(VENV)/.dev chromium fonts poppler postgresql nginx
 	$(PY) -m pytest -q
 
 # Unit and AppTest tests on DuckDB, on every core (pytest-xdist): every test that starts a Streamlit server or

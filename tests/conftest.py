@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -221,16 +222,19 @@ def free_port() -> int:
 
 
 class Server:
-    """A `streamlit run serve.py` process (app + light phone ballot) on a free port with its own database."""
+    """A `streamlit run serve.py` process (app + light phone ballot) on a free port with its own database:
+    a DuckDB file's path or a PostgreSQL URL (its log then goes to a temp folder)."""
 
-    def __init__(self, db_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, db_path: Path | str, env: dict[str, str] | None = None) -> None:
         if _running and _running[0].get_closest_marker("browser") is None:
             raise RuntimeError("start servers with the start_server or start_module_server fixture, "
                                "which marks the test `browser` (out of `make test-fast`)")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path
-        self.log = db_path.parent / f"streamlit-{self.port}.log"
+        is_file = isinstance(db_path, Path)
+        folder = db_path.parent if is_file else Path(tempfile.mkdtemp(prefix="labo-server-"))
+        self.log = folder / f"streamlit-{self.port}.log"
         environment = {**os.environ, "LABO_DB": str(db_path), **(env or {})}
         self.process = subprocess.Popen(
             [
@@ -272,7 +276,7 @@ def running_servers() -> Iterator[Callable[..., Server]]:
     """Yield a function that starts a Streamlit server on a database; every one is stopped at the end."""
     servers: list[Server] = []
 
-    def start(db_path: Path, env: dict[str, str] | None = None) -> Server:
+    def start(db_path: Path | str, env: dict[str, str] | None = None) -> Server:
         server = Server(db_path, env)
         servers.append(server)
         return server

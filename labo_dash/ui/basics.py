@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from labo_dash import backup, db
+from labo_dash import backup, db, postgres
 from labo_dash.errors import LaboError
 
 
@@ -19,6 +19,8 @@ def open_connection() -> duckdb.DuckDBPyConnection:
         st.error(str(exc), icon="🔒")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
+    if postgres.is_url(db.database_path(con)):  # TEMPORARY (i17-scale): until i17-backup lands
+        return con
     try:
         backup.ensure_daily(con)
     except OSError as exc:

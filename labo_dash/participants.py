@@ -241,11 +241,14 @@ def today_window(
 
 
 def check_in_parameters(
-    con: db.Connection, participant_id: int, now: dt.datetime | None = None
+    window: tuple[dt.datetime, dt.datetime], participant_id: int, now: dt.datetime | None = None
 ) -> list[Any]:
-    """Return the parameters of :data:`CHECK_IN_SQL` to check ``participant_id`` in at ``now`` (aware UTC)."""
-    now = now or clock.now()
-    return [clock.stored(now), participant_id, *today_window(con, now)]
+    """Return the parameters of :data:`CHECK_IN_SQL` to check ``participant_id`` in at ``now`` (aware UTC).
+
+    ``window`` is :func:`today_window` at ``now``, read before the write's transaction, so that the
+    transaction holds the votes' lock (labo_dash.db.transaction) for its writes only.
+    """
+    return [clock.stored(now or clock.now()), participant_id, *window]
 
 
 def is_present(con: db.Connection, person: Participant, now: dt.datetime | None = None) -> bool:
@@ -265,8 +268,9 @@ def check_in(con: db.Connection, person: Participant, now: dt.datetime | None = 
     now = now or clock.now()
     if is_present(con, person, now):
         return
+    parameters = check_in_parameters(today_window(con, now), person.id, now)
     with db.transaction(con, db.Topic.VOTES, db.Topic.PEOPLE) as cur:
-        cur.execute(CHECK_IN_SQL, check_in_parameters(con, person.id, now))
+        cur.execute(CHECK_IN_SQL, parameters)
 
 
 def set_presence(

@@ -31,10 +31,11 @@ WITH current AS (
 _COUNTS = _CURRENT + """
 SELECT p.kind, e.item_id, e.value, count(*) AS n, count(*) FILTER (WHERE e.contribute) AS volunteers
 FROM current c JOIN participants p ON p.id = c.participant_id JOIN ballot_entries e ON e.ballot_id = c.id
-GROUP BY ALL
+GROUP BY p.kind, e.item_id, e.value
 """
 _VOTERS = _CURRENT + """
-SELECT p.kind, count(*) AS voters FROM current c JOIN participants p ON p.id = c.participant_id GROUP BY ALL
+SELECT p.kind, count(*) AS voters FROM current c JOIN participants p ON p.id = c.participant_id
+GROUP BY p.kind
 """
 
 

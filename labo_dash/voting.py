@@ -196,6 +196,7 @@ def submit_ballot(
     """
     access.require(actor, Permission.BALLOT_SUBMIT)
     code = normalise_code(code)
+    window = participants.today_window(con, now)  # read before the transaction (check_in_parameters)
     with db.transaction(con, db.Topic.VOTES) as cur:
         cur.execute(_BALLOT_CONTEXT, [code, round_id])
         row = cur.fetchone()
@@ -228,7 +229,7 @@ def submit_ballot(
             "SELECT ?, unnest(?::INTEGER[]), unnest(?::INTEGER[]), unnest(?::BOOLEAN[])",
             [ballot_id, [i for i, _ in ordered], [v for _, (v, _) in ordered], [c for _, (_, c) in ordered]],
         )
-        cur.execute(participants.CHECK_IN_SQL, participants.check_in_parameters(con, participant_id, now))
+        cur.execute(participants.CHECK_IN_SQL, participants.check_in_parameters(window, participant_id, now))
         db.audit(
             cur, actor, "ballots", ballot_id, "submit" if context["latest_id"] is None else "change", None,
             {"round_id": round_id, "participant_id": participant_id, "entries": len(entries)},

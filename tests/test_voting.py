@@ -324,3 +324,32 @@ def test_a_ballot_on_a_round_past_its_end_is_refused_with_the_real_clock(con):
     with pytest.raises(ValidationError, match="Ce vote est clos"):
         voting.submit_ballot(con, VOTER, round_id, codes(con, 1)[0], {challenge_ids(con)[0]: (1, False)})
     assert ballot_rows(con, round_id) == 0
+
+
+def test_more_ballots_at_once_than_pooled_connections_all_go_through(con):
+    """Issue 17: on PostgreSQL the ballot's transaction read the seminar's time zone through the connection's
+    pool; with every pooled connection held by ballots waiting for the first one's lock, that read waited out
+    the pool's timeout and the ballots failed. 24 at once (a pool holds 8) are all recorded, at once."""
+    round_id = open_new_round(con, dots_per_voter=1, max_per_item=1)
+    items = challenge_ids(con)
+    people = db.query(con, "SELECT id, code FROM participants ORDER BY id LIMIT 24")
+    barrier = threading.Barrier(len(people))
+    receipts: list[voting.Receipt] = []
+    failures: list[BaseException] = []
+
+    def vote(person):
+        try:
+            barrier.wait()
+            receipt = voting.submit_ballot(con, VOTER, round_id, person["code"], {items[0]: (1, False)})
+            receipts.append(receipt)
+        except BaseException as exc:  # collected and re-raised in the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=vote, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:3]
+    assert len(receipts) == 24 and all(r.changed for r in receipts)
+    assert results.turnout(con, round_id).voters == 24

@@ -83,7 +83,7 @@ def open_round(target: Path | str, title: str) -> tuple[int, list[int]]:
     con = db.connect(target)
     for open_one in db.query(con, "SELECT id FROM rounds WHERE status = 'open'"):
         rounds.set_status(con, SYSTEM, open_one["id"], "closed")
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, RoundRules(title), items)
     rounds.set_status(con, SYSTEM, round_id, "open")
     db.close(target)

@@ -22,7 +22,6 @@ clock would otherwise get the same name.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import hashlib
 import json
 import os
@@ -30,16 +29,17 @@ import re
 import shutil
 import subprocess
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from labo_dash import config, dbfile, postgres
+from labo_dash import config, dbfile, fingerprints, postgres
 from labo_dash.errors import DatabaseLocked, LaboError
+from labo_dash.fingerprints import Fingerprint as Fingerprint  # the manifest's record
+from labo_dash.fingerprints import table_fingerprints
+from labo_dash.postgres import Connection
 
 MANIFEST = "manifest.json"
 DB_FILE = "labo.duckdb"  # the copy of a DuckDB file
@@ -47,8 +47,6 @@ PG_FILE = "labo.dump"  # the pg_dump archive (custom format) of a PostgreSQL dat
 CHECKSUM = "blake2b64-xor"  # the checksum of table_fingerprints; None in manifests before issue 17
 PG_BIN = Path("/usr/lib/postgresql/15/bin")  # Debian's postgresql-client-15; else the tools on PATH
 # Either engine's connection and cursor (labo_dash.db.Connection sits above this module).
-_Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
-_Cursor = duckdb.DuckDBPyConnection | postgres.PgCursor
 _NAME = re.compile(r"^\d{8}-\d{6}-\d{6}-[a-z0-9-]+$")
 _daily_checked: dict[str, dt.date] = {}
 # Before a restore, everything in the database's schema goes, so that an older backup (fewer migrations)
@@ -61,14 +59,6 @@ FROM pg_tables WHERE schemaname = current_schema() HAVING count(*) > 0 \\gexec
 SELECT format('DROP SEQUENCE IF EXISTS %s CASCADE', string_agg(format('%I', sequencename), ', '))
 FROM pg_sequences WHERE schemaname = current_schema() HAVING count(*) > 0 \\gexec
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """A table's row count and the order-independent checksum of its rows (:func:`table_fingerprints`)."""
-
-    rows: int
-    checksum: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,97 +119,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _canonical(value: object) -> object:
-    """One engine-independent JSON value for a database value (both drivers give the same Python types)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, decimal.Decimal):  # 45000.00 and 45000.0 are one amount
-        return format(value.normalize(), "f")
-    if isinstance(value, dt.date | dt.time):  # datetime included
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).hex()
-    return str(value)
-
-
-def _row_hash(names: list[str], row: tuple[Any, ...]) -> int:
-    text = json.dumps({name: _canonical(value) for name, value in zip(names, row, strict=True)},
-                      sort_keys=True, ensure_ascii=False)
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def table_names(cur: _Cursor) -> list[str]:
-    """Return the names of the tables (not views) of the database's schema, sorted; ``cur`` is a cursor of
-    either engine."""
-    rows = cur.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-        "AND table_type = 'BASE TABLE' ORDER BY table_name"
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def fingerprints(cur: _Cursor) -> dict[str, Fingerprint]:
-    """Return, for every table, its row count and the XOR of its rows' 64-bit BLAKE2b hashes (each row as
-    JSON, by column name, values in one text form: same data, same figures on both engines).
-
-    ``cur`` is a cursor of either engine: inside a transaction, it reads that transaction's state.
-    """
-    result = {}
-    for name in table_names(cur):
-        cur.execute(f'SELECT * FROM "{name}"')  # a name from the catalogue; no value in the text
-        columns = [d[0] for d in cur.description or ()]
-        rows = cur.fetchall()
-        checksum = 0
-        for row in rows:
-            checksum ^= _row_hash(columns, row)
-        result[name] = Fingerprint(len(rows), checksum)
-    return result
-
-
-def table_fingerprints(con: _Connection) -> dict[str, Fingerprint]:
-    """Return every table's :class:`Fingerprint` (``con``: a DuckDB or PostgreSQL connection), read in one
-    consistent state of the database."""
-    with reading(con) as cur:
-        return fingerprints(cur)
-
-
-def _legacy_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, Fingerprint]:
-    """Fingerprints as DuckDB backups recorded them before issue 17 (``bit_xor(hash(row))``)."""
-    cur = con.cursor()
-    result = {}
-    for name in table_names(cur):
-        count, checksum = cur.execute(
-            "SELECT count(*), bit_xor(hash(r)) FROM query_table(?) r", [name]
-        ).fetchall()[0]
-        result[name] = Fingerprint(int(count), int(checksum or 0))
-    return result
-
-
-@contextmanager
-def reading(con: _Connection) -> Iterator[_Cursor]:
-    """Yield a cursor inside a read transaction (REPEATABLE READ on PostgreSQL, a DuckDB transaction's
-    snapshot otherwise): every statement sees one committed state. Rolled back at the end."""
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        if isinstance(con, postgres.PgConnection):
-            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield cur
-    finally:
-        cur.execute("ROLLBACK")
-        cur.close()
-
-
 def _real_now() -> dt.datetime:
     """Return the real current instant in UTC (backups ignore the app's frozen clock)."""
     return dt.datetime.now(dt.UTC)
 
 
-def _target(con: _Connection) -> Path | str:
+def _target(con: Connection) -> Path | str:
     """The database behind ``con``: a PostgreSQL URL, or a DuckDB file's path."""
     return con.url if isinstance(con, postgres.PgConnection) else Path(dbfile.database_path(con))
 
@@ -248,7 +153,7 @@ def _run_tool(name: str, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def snapshot(con: _Connection, reason: str, to: Path | None = None) -> Path:
+def snapshot(con: Connection, reason: str, to: Path | None = None) -> Path:
     """Back up the database held by ``con`` (either engine) into a new folder under ``to`` (default:
     :func:`default_dir`, then pruned to ``LABO_BACKUP_KEEP``); return the folder.
 
@@ -296,11 +201,11 @@ def _dump(con: postgres.PgConnection, copy: Path, common: dict[str, Any]) -> Man
     The migrations are read just before: they change only when an app process starts on a new version.
     """
     migrations = dbfile.applied_migrations(con)
-    with reading(con) as cur:
+    with fingerprints.reading(con) as cur:
         ((exported,),) = cur.execute("SELECT pg_export_snapshot()").fetchall()
         _run_tool("pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={exported}",
                   f"--file={copy}", f"--dbname={con.url}")
-        tables = fingerprints(cur)
+        tables = fingerprints.fingerprints(cur)
         ((version,),) = cur.execute("SELECT current_setting('server_version')").fetchall()
     return Manifest(
         **common, source=postgres.safe_url(con.url), migrations=migrations, tables=tables,
@@ -308,7 +213,7 @@ def _dump(con: postgres.PgConnection, copy: Path, common: dict[str, Any]) -> Man
     )
 
 
-def before_import(con: _Connection) -> Path:
+def before_import(con: Connection) -> Path:
     """Back up the database before an accepted file is imported; refuse the import if the copy fails."""
     try:
         return snapshot(con, "avant-import")
@@ -337,7 +242,7 @@ def prune(root: Path, keep: int) -> list[Path]:
     return old
 
 
-def ensure_daily(con: _Connection, today: dt.date | None = None) -> Path | None:
+def ensure_daily(con: Connection, today: dt.date | None = None) -> Path | None:
     """Take today's backup if none exists yet (checked once a day per process); return it when taken.
 
     ``today`` is a UTC date, like the folder names (default: today's UTC date).
@@ -383,7 +288,8 @@ def verify(folder: Path) -> Manifest:
         return manifest
     con = duckdb.connect(str(copy), read_only=True)
     try:
-        found = table_fingerprints(con) if manifest.checksum == CHECKSUM else _legacy_fingerprints(con)
+        legacy = manifest.checksum != CHECKSUM
+        found = fingerprints.legacy_fingerprints(con) if legacy else table_fingerprints(con)
     finally:
         con.close()
     if found != manifest.tables:

@@ -26,17 +26,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-import duckdb
-
 from labo_dash import backup, config, dbfile, instant, postgres
 from labo_dash.dbfile import applied_migrations as applied_migrations
 from labo_dash.dbfile import open_file
 from labo_dash.dbfile import write_lock as write_lock
+from labo_dash.postgres import Connection as Connection
+from labo_dash.postgres import Cursor as Cursor
 
 P = ParamSpec("P")
 R = TypeVar("R")
-Connection = duckdb.DuckDBPyConnection | postgres.PgConnection
-Cursor = duckdb.DuckDBPyConnection | postgres.PgCursor  # a DuckDB cursor is a connection object
 _connections: dict[str, Connection] = {}
 _connect_lock = threading.Lock()
 

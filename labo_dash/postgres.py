@@ -334,3 +334,7 @@ def safe_url(url: str) -> str:
 def _conninfo(url: str) -> str:
     """psycopg wants ``postgresql://``; ``postgres://`` is the common alias."""
     return re.sub(r"^postgres(ql)?://", "postgresql://", url, flags=re.IGNORECASE)
+
+
+Connection = duckdb.DuckDBPyConnection | PgConnection  # either engine's connection (labo_dash.db)
+Cursor = duckdb.DuckDBPyConnection | PgCursor  # either engine's cursor (DuckDB's is a connection object)

@@ -4,15 +4,15 @@
 
 - both databases are opened and migrated (the same numbered migrations give both the same schema), and must
   record the same migrations;
-- the source is read in one consistent state (labo_dash.backup.reading);
+- the source is read in one consistent state (labo_dash.fingerprints.reading);
 - the target must hold no data: every table has exactly the rows the migrations put in a new base (the
   reference seminar, its objectives, workshops and programme); any other row (an edit leaves one in the audit
   log) refuses the copy, which then writes nothing;
 - one transaction on the target (labo_dash.db.transaction, every topic's version bumped): the migrations'
   rows are deleted, every table's rows inserted in the order of the foreign keys, each id sequence set past
   the copied ids (the app inserts with ``nextval``), then every table is fingerprinted inside the
-  transaction and compared with the source's (row count and checksum, labo_dash.backup.table_fingerprints):
-  any difference rolls the whole copy back.
+  transaction and compared with the source's (row count and checksum, labo_dash.fingerprints): any
+  difference rolls the whole copy back.
 
 ``schema_migrations`` and ``data_versions`` are not copied: the target keeps its own record of its
 migrations and its own versions, bumped by the copy.
@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labo_dash import backup, db, postgres
-from labo_dash.backup import Fingerprint
+from labo_dash import db, fingerprints, postgres
 from labo_dash.errors import LaboError
+from labo_dash.fingerprints import Fingerprint
 
 Place = str | os.PathLike[str]  # a DuckDB file's path or a PostgreSQL URL
 SKIPPED = frozenset({"schema_migrations", "data_versions"})
@@ -116,8 +116,8 @@ def _copy(src: db.Connection, dst: db.Connection, target: str) -> dict[str, Fing
             "(mettez d'abord l'application à jour au même niveau)."
         )
     _refuse_data(dst, target)
-    with backup.reading(src) as read:
-        expected = {t: f for t, f in backup.fingerprints(read).items() if t not in SKIPPED}
+    with fingerprints.reading(src) as read:
+        expected = {t: f for t, f in fingerprints.fingerprints(read).items() if t not in SKIPPED}
         order = _ordered(read, list(expected))
         contents = {}
         for table in order:
@@ -131,7 +131,7 @@ def _copy(src: db.Connection, dst: db.Connection, target: str) -> dict[str, Fing
                 where = " AND ".join(f'"{c}" = ?' for c in keys[table])
                 cur.executemany(f'DELETE FROM "{table}" WHERE {where}', leftovers[table])
         _advance_sequences(cur, postgres.is_url(db.database_path(dst)))
-        found = {t: f for t, f in backup.fingerprints(cur).items() if t not in SKIPPED}
+        found = {t: f for t, f in fingerprints.fingerprints(cur).items() if t not in SKIPPED}
         different = sorted(t for t in expected if found.get(t) != expected[t])
         if different or set(found) != set(expected):
             raise LaboError(
@@ -185,10 +185,10 @@ def _refuse_data(dst: db.Connection, target: str) -> None:
     """Refuse a target with rows other than those its migrations wrote (counted in a new in-memory base)."""
     fresh = db.open_database(":memory:")
     try:
-        seeded = {t: f.rows for t, f in backup.table_fingerprints(fresh).items()}
+        seeded = {t: f.rows for t, f in fingerprints.table_fingerprints(fresh).items()}
     finally:
         fresh.close()
-    found = backup.table_fingerprints(dst)
+    found = fingerprints.table_fingerprints(dst)
     held = sorted(t for t, f in found.items() if t not in SKIPPED and f.rows != seeded.get(t, 0))
     if held:
         raise LaboError(

@@ -77,7 +77,7 @@ def test_the_copys_sequences_continue_after_the_copied_ids(demo_file, new_pg, tm
         try:
             largest = db.query(con, "SELECT max(id) AS n FROM participants")[0]["n"]
             added = participants.register_participant(con, ORGANISER_ACTOR, {"name": "Après", "kind": "PTCE"})
-            assert added["id"] == largest + 1 == 81
+            assert added.id == largest + 1 == 81
         finally:
             con.close()
 

@@ -131,14 +131,14 @@ def running_proxy(servers: list[Server]) -> Iterator[Proxy]:
         proxy.stop()
 
 
-def open_round(url: str) -> tuple[int, list[str], list[dict]]:
+def open_round(url: str) -> tuple[int, list[str], list[rounds.CandidateItem]]:
     """Open a dot-voting round on the défis of the database at ``url``; return its id, four participants'
     codes and its items."""
     con = db.open_database(url)
     try:
         items = rounds.candidate_items(con, "challenges")
         rules = RoundRules("Positionnement en direct")
-        round_id = rounds.create_round(con, SYSTEM, rules, [i["id"] for i in items])
+        round_id = rounds.create_round(con, SYSTEM, rules, [i.id for i in items])
         rounds.set_status(con, SYSTEM, round_id, "open")
         codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id LIMIT 4")]
     finally:
@@ -152,7 +152,7 @@ def current_ballot(url: str, round_id: int, code: str) -> dict[int, tuple[int, b
     try:
         person = participants.participant_by_code(con, code)
         assert person is not None
-        return voting.current_ballot(con, round_id, person["id"])
+        return voting.current_ballot(con, round_id, person.id)
     finally:
         con.close()
 
@@ -237,7 +237,7 @@ def vote(phone, proxy: Proxy, code: str, titles: list[str]):
 
 def test_a_phone_ballot_through_the_proxy_is_counted_and_shown_by_the_other_process(deployment, browser):
     proxy, servers, url, round_id, codes, items = deployment
-    item_ids, titles = [i["id"] for i in items], [i["title"] for i in items]
+    item_ids, titles = [i.id for i in items], [i.title for i in items]
     (voter, reader), (voter_key, reader_key) = zip(*keys_by_upstream(proxy, servers).items(), strict=True)
     phone = phone_on(browser, proxy, voter_key)
     posted = vote(phone, proxy, codes[0], [titles[0], titles[2]])
@@ -268,7 +268,7 @@ def test_when_a_process_dies_its_visitors_and_their_ballots_go_to_the_other(
     servers: list[Server] = []
     try:
         round_id, codes, items = open_round(url)
-        item_ids, titles = [i["id"] for i in items], [i["title"] for i in items]
+        item_ids, titles = [i.id for i in items], [i.title for i in items]
         servers = [start_server(url), start_server(url)]
         with running_proxy(servers) as proxy:
             (dead, alive), (dead_key, _) = zip(*keys_by_upstream(proxy, servers).items(), strict=True)

@@ -49,7 +49,7 @@ def pg_vote(pg_databases, pg_templates) -> Iterator[tuple[str, int, list[str], l
     for i in range(VOTERS - len(participants.list_participants(con))):
         participants.register_participant(
             con, SYSTEM, {"name": f"Votant·e {i}", "structure": f"Structure {i % 7}", "kind": "PTCE"})
-    items = [c["id"] for c in rounds.candidate_items(con, "challenges")]
+    items = [c.id for c in rounds.candidate_items(con, "challenges")]
     round_id = rounds.create_round(con, SYSTEM, RoundRules("Deux serveurs"), items)
     rounds.set_status(con, SYSTEM, round_id, "open")
     codes = [r["code"] for r in db.query(con, "SELECT code FROM participants ORDER BY id")]

@@ -136,6 +136,54 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.adapters.register_dumper(_EmptyList, _EmptyListDumper)
 
 
+_COLUMNWISE = re.compile(r"^INSERT INTO (\w+) \(([^)]*)\) SELECT (.*)$", re.DOTALL)
+_UNNEST = re.compile(r"^UNNEST\((\$\d+)\)$")
+
+
+def _typed_unnests(conn: psycopg.Connection, statement: str) -> str:
+    """Give each ``UNNEST($n)`` of a column-wise insert (``INSERT INTO t (a, b) SELECT UNNEST($1), …``) its
+    column's array type: a list of NULLs has no type of its own, which PostgreSQL needs and DuckDB not."""
+    match = _COLUMNWISE.match(statement)
+    if match is None:
+        return statement
+    table, columns, expressions = match.group(1), match.group(2).split(", "), _split(match.group(3))
+    if len(columns) != len(expressions):
+        return statement
+    typed = []
+    for column, expression in zip(columns, expressions, strict=True):
+        unnest = _UNNEST.match(expression)
+        typed.append(f"UNNEST(CAST({unnest.group(1)} AS {_column_type(conn, table, column)}[]))"
+                     if unnest else expression)
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(typed)}"
+
+
+def _split(expressions: str) -> list[str]:
+    """Split a select list at its top-level commas."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(expressions):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(expressions[start:i].strip())
+            start = i + 1
+    return [*parts, expressions[start:].strip()]
+
+
+_column_types: dict[tuple[str, str], str] = {}  # the schema is the migrations', the same in every database
+
+
+def _column_type(conn: psycopg.Connection, table: str, column: str) -> str:
+    """The SQL type of ``table.column`` (read once per process)."""
+    if (table, column) not in _column_types:
+        row = conn.execute(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = to_regclass(%s) AND attname = %s", [table, column]
+        ).fetchone()
+        if row is None:
+            raise LaboError(f"Colonne inconnue : {table}.{column}")
+        _column_types[table, column] = str(row[0])
+    return _column_types[table, column]
+
+
 class PgCursor:
     """A DuckDB-like cursor over the pool (results fetched in full at each statement).
 
@@ -196,6 +244,8 @@ class PgCursor:
             if any(isinstance(v, list | tuple) and any(isinstance(x, str) for x in v) for v in values):
                 cur.adapters.register_dumper(str, StrDumper)  # a list of texts is a text[], as in DuckDB
             statement = translate(sql)
+            if any(isinstance(v, list | tuple) and v and all(x is None for x in v) for v in values):
+                statement = _typed_unnests(conn, statement)
             try:
                 cur.execute(statement, values or None)
             except psycopg.Error as exc:

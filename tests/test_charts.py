@@ -7,12 +7,14 @@ import html
 import json
 import re
 import shutil
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 import vl_convert
 
 from labo_dash import charts, db, french, results, seminar, signature
+from labo_dash.rounds import VotingMethod
 
 WHEN = dt.date(2026, 11, 26)
 MONTHS = [dt.date(2026, m, 1) for m in range(3, 12)]
@@ -447,7 +449,7 @@ def test_results_chart_of_fifteen_hundred_items_draws_the_first_thirty(votes):
     items = profile["order"].max() + 1
     many = pd.concat([profile.assign(order=profile["order"] + k * items, title=profile["title"] + f" ({k})")
                       for k in range(100)], ignore_index=True)
-    rnd = {"method": "majority_judgment", "grade_scale": 5}
+    rnd = SimpleNamespace(method=VotingMethod.MAJORITY_JUDGMENT, grade_scale=5)  # what it reads of a Round
     spec = result_chart({"round": rnd, "profile": many}).to_dict()
     bars = values(spec, layers(spec)[0])
     assert len({r["item"] for r in bars}) == 30 and len(bars) == 30 * 6
@@ -455,7 +457,7 @@ def test_results_chart_of_fifteen_hundred_items_draws_the_first_thirty(votes):
     assert spec["title"]["text"] == f"Seuls les 30 premiers éléments du classement sur {total} sont dessinés."
     table = copies(votes["table"], "item_id", 100)
     table["title"] = [f"{t} ({i})" for i, t in enumerate(table["title"])]
-    spec = result_chart({"round": {"method": "dots"}, "table": table}).to_dict()
+    spec = result_chart({"round": SimpleNamespace(method=VotingMethod.DOTS), "table": table}).to_dict()
     assert len(values(spec, layers(spec)[0])) == 30 and "sur 1\u00a0000" in spec["title"]["text"]
 
 
@@ -466,7 +468,7 @@ def test_results_chart_draws_one_bar_per_item_when_titles_repeat(votes):
     profile = votes["profile"].copy()
     profile["title"] = "Un fonds territorial"
     profile["rank"] = 1
-    rnd = {"method": "majority_judgment", "grade_scale": 5}
+    rnd = SimpleNamespace(method=VotingMethod.MAJORITY_JUDGMENT, grade_scale=5)  # what it reads of a Round
     spec = result_chart({"round": rnd, "profile": profile}).to_dict()
     labels = list(dict.fromkeys(r["item"] for r in values(spec, layers(spec)[0])))
     items = profile["order"].nunique()

@@ -41,6 +41,7 @@ def test_home_shows_seminar_and_figures(demo_db, monkeypatch):
     assert "Financer l'accompagnement des coopérations" in texts
 
 
+@pytest.mark.duckdb_only
 def test_home_on_locked_database_says_so_in_french(fresh_db, monkeypatch):
     with hold_database(fresh_db) as pid:
         monkeypatch.setenv("LABO_DB", str(fresh_db))

@@ -112,3 +112,23 @@ def test_a_write_rolled_back_by_a_serialisation_failure_or_a_deadlock_is_retried
     with pytest.raises(psycopg.errors.DeadlockDetected):
         write(5)
     assert len(calls) == 3  # three attempts in all, then the last failure is raised
+
+
+@pytest.mark.postgres
+def test_a_column_of_nulls_in_a_column_wise_insert_takes_its_columns_type(pg_databases, pg_templates):
+    """`INSERT ... SELECT unnest(?), ...` with a list of NULLs: PostgreSQL gets the column's array type."""
+    url = pg_databases.copy(pg_templates["fresh"])
+    con = db.open_database(url)
+    try:
+        with db.transaction(con, db.Topic.DIAGNOSIS) as cur:
+            cur.execute(
+                "INSERT INTO challenges (seminar_id, workshop_id, title, description, deleted_at) "
+                "SELECT ?, unnest(?), unnest(?), unnest(?), unnest(?)",
+                [1, [None, None], ["Un", "Deux"], [None, None], [None, None]],
+            )
+        rows = db.query(con, "SELECT title, workshop_id, description FROM challenges ORDER BY id")
+    finally:
+        con.close()
+        pg_databases.drop(url)
+    assert rows == [{"title": "Un", "workshop_id": None, "description": None},
+                    {"title": "Deux", "workshop_id": None, "description": None}]

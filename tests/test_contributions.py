@@ -362,7 +362,6 @@ def moderation(demo_db, monkeypatch):
     second = contributions.post_solution(con, PHONE, code, challenge_id=1, title="Un fonds mutualisé")
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.query_params["vue"] = "propositions"
-    at.run()
     at.switch_page("pages/diagnostic.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -584,9 +584,7 @@ def test_the_invitation_is_only_for_those_who_can_choose(signed_in, role, invite
     voted_round(con, "Test micro")
     con.close()
     at = test_roles.app(role)
-    at.run()
-    at.switch_page("pages/accueil.py")
-    at.run()
+    at.run()  # the home page
     assert not at.exception, [e.value for e in at.exception]
     assert any("Soutien tiré du tour « Positionnement" in c.value for c in at.caption)  # the page is shown
     assert any("choisissez explicitement" in w.value for w in at.warning) == invited

@@ -538,6 +538,7 @@ def test_the_full_vote_page_shows_the_time_left(app_db):
     assert any(re.fullmatch(r"Il reste [23] min( \d+ s)? pour voter\.", w.value) for w in at.warning)
 
 
+@pytest.mark.slow  # renders the PDF report (charts drawn by vl-convert): seconds alone
 def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
     rehearsal = voted_round(con, "Test micro")
     rounds.set_rehearsal(con, ORG, rehearsal, True)

@@ -324,6 +324,7 @@ HOSTILE = ["'); DROP TABLE findings; --", "<script>alert('x')</script>",
            "  espaces  ", "", "x" * 501, "%_\\ ? $1 :name"]
 
 
+@pytest.mark.slow  # a property sweep: 40 posts through the light ballot's HTTP app
 @settings(max_examples=40, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=st.sampled_from(HOSTILE) | st.text(max_size=600),

@@ -50,12 +50,8 @@ test: $(VENV)/.dev chromium fonts poppler
 
 # Unit and AppTest tests, on every core (pytest-xdist): every test that starts a Streamlit server or
 # Chromium is marked `browser` (tests/conftest.py), the few that take seconds alone `slow`; both left out.
-# The temp folders (one demo database copy per test) live in memory (/dev/shm when there is one) and a
-# passed test's folder is removed at once: each DuckDB commit's fsync then costs no disk wait.
-TEST_TMP := $(if $(wildcard /dev/shm),/dev/shm,$(or $(TMPDIR),/tmp))
 test-fast: $(VENV)/.dev fonts poppler
-	TMPDIR=$(TEST_TMP) $(PY) -m pytest -q -m "not browser and not slow" -n auto \
-	  -o tmp_path_retention_policy=failed
+	$(PY) -m pytest -q -m "not browser and not slow" -n auto
 
 # Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev

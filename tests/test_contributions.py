@@ -324,6 +324,7 @@ HOSTILE = ["'); DROP TABLE findings; --", "<script>alert('x')</script>",
            "  espaces  ", "", "x" * 501, "%_\\ ? $1 :name"]
 
 
+@pytest.mark.slow  # a property sweep: 40 posts through the light ballot's HTTP app
 @settings(max_examples=40, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(text=st.sampled_from(HOSTILE) | st.text(max_size=600),
@@ -362,7 +363,6 @@ def moderation(demo_db, monkeypatch):
     second = contributions.post_solution(con, PHONE, code, challenge_id=1, title="Un fonds mutualisé")
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.query_params["vue"] = "propositions"
-    at.run()
     at.switch_page("pages/diagnostic.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -14,7 +14,6 @@ PAGE = "pages/diagnostic.py"
 def app(demo_db, monkeypatch):
     monkeypatch.setenv("LABO_DB", str(demo_db))
     at = AppTest.from_file("../app.py", default_timeout=60)
-    at.run()
     at.switch_page(PAGE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

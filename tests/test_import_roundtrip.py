@@ -432,6 +432,7 @@ def exported(base):
     return lambda: openpyxl.load_workbook(io.BytesIO(content))
 
 
+@pytest.mark.slow  # a property sweep: 10 workbooks written, read back and refused
 @settings(max_examples=10, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(bad=unreadable_numbers, pick=st.integers(0, 10))

@@ -40,20 +40,26 @@ def run_report(db_path, month: str, fmt: str, out) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory, demo_template):
-    """The October PDF (by the command line, as the monthly job makes it) and workbook of the demo."""
-    folder = tmp_path_factory.mktemp("reports")
-    out = folder / "sous-dossier" / "rapport.pdf"
+def report_pdf_file(tmp_path_factory, demo_template) -> Path:
+    """The October PDF of the demo, made by the command line as the monthly job makes it."""
+    out = tmp_path_factory.mktemp("reports") / "sous-dossier" / "rapport.pdf"
     result = run_report(demo_template, MONTH, "pdf", out)
     assert result.returncode == 0, result.stderr
     assert "octobre 2026" in result.stdout and out.exists()
+    return out
+
+
+@pytest.fixture(scope="module")
+def workbook_file(tmp_path_factory, demo_template) -> Path:
+    """The October workbook of the demo (no PDF: the workbook's test stays out of the slow ones)."""
     con = db.open_database(demo_template, migrate=False)
     try:
         workbook = report_xlsx(monthly.build_report(con, dt.date(2026, 10, 1), TODAY))
     finally:
         con.close()
-    (folder / "rapport.xlsx").write_bytes(workbook)
-    return {"pdf": out, "xlsx": folder / "rapport.xlsx"}
+    path = tmp_path_factory.mktemp("reports") / "rapport.xlsx"
+    path.write_bytes(workbook)
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +124,8 @@ def test_key_figures_match_the_database(con, expected):
 
 
 @pytest.mark.slow
-def test_pdf_pages_and_text(files, expected):
-    reader = PdfReader(files["pdf"])
+def test_pdf_pages_and_text(report_pdf_file, expected):
+    reader = PdfReader(report_pdf_file)
     assert len(reader.pages) >= 3
     text = "\n".join(page.extract_text() for page in reader.pages)
     flat = " ".join(text.split())
@@ -137,8 +143,8 @@ def test_pdf_pages_and_text(files, expected):
     assert reader.metadata.title.startswith("Rapport mensuel · octobre 2026")
 
 
-def test_workbook_sheets_headers_and_values(files, expected, demo_template):
-    book = openpyxl.load_workbook(files["xlsx"])
+def test_workbook_sheets_headers_and_values(workbook_file, expected, demo_template):
+    book = openpyxl.load_workbook(workbook_file)
     assert book.sheetnames == ["Synthèse", "Objectifs", "Défis", "Actions", "Points d'avancement",
                                "Décisions", "À propos"]
     actions = book["Actions"]
@@ -178,24 +184,24 @@ def test_report_command_refuses_a_bad_month_in_french(demo_template, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_report_ignores_a_withdrawn_point(tmp_path):
-    """« Étude »: 20 %, then a wrong 90 % withdrawn: the model, the PDF and the workbook all say 20 %."""
+def withdrawal_report(tmp_path) -> tuple:
+    """« Étude »: 20 %, then a wrong 90 % withdrawn (tests/withdrawal_data.py): the data and the report."""
     data = build_withdrawal(tmp_path)
     try:
-        report = monthly.build_report(data.con, OCTOBER, WITHDRAWAL_TODAY)
+        return data, monthly.build_report(data.con, OCTOBER, WITHDRAWAL_TODAY)
     finally:
         data.con.close()
+
+
+def test_report_ignores_a_withdrawn_point(tmp_path):
+    """« Étude »: 20 %, then a wrong 90 % withdrawn: the model and the workbook both say 20 %."""
+    data, report = withdrawal_report(tmp_path)
     study = report.actions.set_index("id").loc[data.study]
     assert (study["progress"], study["category"]) == (RIGHT, "point_mort")
     assert report.figures.progress == pytest.approx((20 + 60 + 50) / 3 / 100)
     assert data.wrong not in set(report.updates["id"]) and len(report.updates) == 3
     assert report.challenges.set_index("challenge_id").loc[data.fund, "progress"] == pytest.approx(0.40)
     assert report.objectives.set_index("number").loc[1, "progress"] == pytest.approx(0.40)
-
-    pages = PdfReader(io.BytesIO(report_pdf(report))).pages
-    text = " ".join(" ".join(p.extract_text() for p in pages).split()).replace("\u00a0", " ")
-    assert "Étude" in text and "90 %" not in text
-    assert "Avancement global 43 %" in text  # (20 + 60 + 50) / 3, not (90 + 60 + 50) / 3 = 67 %
 
     book = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
     header = {c.value: i for i, c in enumerate(book["Actions"][1])}
@@ -204,6 +210,18 @@ def test_report_ignores_a_withdrawn_point(tmp_path):
     points = [r for r in book["Points d'avancement"].iter_rows(min_row=2, values_only=True)]
     assert len(points) == 3 and data.wrong not in {r[0] for r in points}
     assert 90 not in {r[list(UPDATE_COLUMNS).index("Avancement (%)")] for r in points}
+
+
+@pytest.mark.slow  # renders the PDF (charts drawn by vl-convert): seconds alone
+def test_report_pdf_ignores_a_withdrawn_point(tmp_path):
+    """The same report's PDF says 20 % too."""
+    _, report = withdrawal_report(tmp_path)
+    pages = PdfReader(io.BytesIO(report_pdf(report))).pages
+    text = " ".join(" ".join(p.extract_text() for p in pages).split()).replace("\u00a0", " ")
+    assert "Étude" in text and "90 %" not in text
+    assert "Avancement global 43 %" in text  # (20 + 60 + 50) / 3, not (90 + 60 + 50) / 3 = 67 %
+
+
 # --- Every character drawn (issue 12, fault 8) ------------------------------------------------------------
 
 UNICODE_TITLE = "Fonds 🚀 coopératif – تعاون إقليمي"
@@ -247,6 +265,7 @@ def test_pdf_replaces_a_character_no_font_has_by_a_visible_square(unicode_pdf):
     assert f"Coopération {MISSING * 2}" in flat and "협" not in flat
 
 
+@pytest.mark.slow  # renders the PDF, then its page 1 with pdftoppm
 def test_pdf_first_page_renders(unicode_pdf):
     """Render page 1 (poppler's pdftoppm) for a look: artifacts/screenshots/rapport-unicode-page-1.png."""
     if shutil.which("pdftoppm") is None:
@@ -260,6 +279,7 @@ def test_pdf_first_page_renders(unicode_pdf):
     assert len(colours) > 50  # the blue text and boxes, and the rocket in colour
 
 
+@pytest.mark.slow  # renders the PDF of the demo's report
 def test_table_headers_never_break_inside_a_word(unicode_pdf, demo_template):
     con = db.open_database(demo_template, migrate=False)
     try:

@@ -556,6 +556,7 @@ def test_the_full_vote_page_shows_the_time_left(app_db):
     assert any(re.fullmatch(r"Il reste [23] min( \d+ s)? pour voter\.", w.value) for w in at.warning)
 
 
+@pytest.mark.slow  # renders the PDF report (charts drawn by vl-convert): seconds alone
 def test_the_pdf_report_names_its_support_round_never_a_rehearsal(con):
     rehearsal = voted_round(con, "Test micro")
     rounds.set_rehearsal(con, ORG, rehearsal, True)
@@ -602,9 +603,7 @@ def test_the_invitation_is_only_for_those_who_can_choose(signed_in, role, invite
     voted_round(con, "Test micro")
     con.close()
     at = test_roles.app(role)
-    at.run()
-    at.switch_page("pages/accueil.py")
-    at.run()
+    at.run()  # the home page
     assert not at.exception, [e.value for e in at.exception]
     assert any("Soutien tiré du tour « Positionnement" in c.value for c in at.caption)  # the page is shown
     assert any("choisissez explicitement" in w.value for w in at.warning) == invited

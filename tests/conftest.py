@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from labo_dash import clock, db
+from labo_dash import backup, clock, db
 from tests.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,10 +150,7 @@ def _database(request: pytest.FixtureRequest, engine: str, kind: str, tmp_path: 
         databases.drop(url)
         return
     path = tmp_path / "labo.duckdb"
-    if kind == "demo":
-        shutil.copy(request.getfixturevalue("demo_template"), path)
-    else:
-        db.open_database(path).close()
+    shutil.copy(request.getfixturevalue("demo_template" if kind == "demo" else "fresh_template"), path)
     yield path
 
 
@@ -162,6 +159,14 @@ def fresh_db(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Ite
     """Return a migrated, empty database (closed, so any process may open it): a DuckDB file's path, or a
     PostgreSQL URL (see ENGINES)."""
     yield from _database(request, engine, "fresh", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fresh_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate an empty DuckDB file once per test session (``fresh_db`` copies it)."""
+    path = tmp_path_factory.mktemp("fresh") / "fresh.duckdb"
+    db.open_database(path).close()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -192,11 +197,28 @@ def con(demo_db: Path | str) -> Iterator[db.Connection]:
 
 
 @pytest.fixture
-def app_db(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point the app (``LABO_DB``) at a private demo copy (tests/apptest.py); close it afterwards."""
+def app_db(demo_db: Path, demo_daily_backup: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the app (``LABO_DB``) at a private demo copy (tests/apptest.py); close it afterwards.
+
+    Today's backup of the demo is already there (hard links to one real backup of the template, made once
+    per session), so the app's first connection does not copy the 20 MB file again for each page test;
+    the daily backup itself is tested in tests/test_backup.py.
+    """
+    shutil.copytree(demo_daily_backup, backup.default_dir(demo_db) / demo_daily_backup.name,
+                    copy_function=os.link)
     monkeypatch.setenv("LABO_DB", str(demo_db))
     yield demo_db
     db.close()
+
+
+@pytest.fixture(scope="session")
+def demo_daily_backup(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real daily backup of the demo template (the folder ``app_db`` links into each test's backups)."""
+    con = db.open_database(demo_template)
+    try:
+        return backup.snapshot(con, "quotidienne", to=tmp_path_factory.mktemp("daily"))
+    finally:
+        con.close()
 
 
 @contextmanager

@@ -15,6 +15,7 @@ in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTIO
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -59,6 +60,7 @@ def _numbered(sql: str) -> str:
     return "".join(out) + sql[last:]
 
 
+_ALIASES = itertools.count(1)  # names of unnamed subqueries in FROM
 ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
 PLAIN = "aaaaaaceeeeiiiinooooouuuuyyœæAAAAAACEEEEIIIINOOOOOUUUUYY"
 
@@ -76,7 +78,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         node.set("group", exp.Group(expressions=keys))
         return node
     if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
-        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_from{id(node) % 10_000}")))
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_from{next(_ALIASES)}")))
         return node  # PostgreSQL 15 wants a name for a subquery in FROM
     if isinstance(node, exp.Length) and isinstance(node.this, exp.Cast) and node.this.to.is_type("array"):
         return exp.Anonymous(this="CARDINALITY", expressions=[node.this.copy()])  # len(list)
@@ -142,7 +144,8 @@ _UNNEST = re.compile(r"^UNNEST\((\$\d+)\)$")
 
 def _typed_unnests(conn: psycopg.Connection, statement: str) -> str:
     """Give each ``UNNEST($n)`` of a column-wise insert (``INSERT INTO t (a, b) SELECT UNNEST($1), …``) its
-    column's array type: a list of NULLs has no type of its own, which PostgreSQL needs and DuckDB not."""
+    column's array type: an empty list or a list of NULLs has no type of its own, which PostgreSQL needs
+    and DuckDB does not."""
     match = _COLUMNWISE.match(statement)
     if match is None:
         return statement
@@ -244,8 +247,8 @@ class PgCursor:
             if any(isinstance(v, list | tuple) and any(isinstance(x, str) for x in v) for v in values):
                 cur.adapters.register_dumper(str, StrDumper)  # a list of texts is a text[], as in DuckDB
             statement = translate(sql)
-            if any(isinstance(v, list | tuple) and v and all(x is None for x in v) for v in values):
-                statement = _typed_unnests(conn, statement)
+            if any(isinstance(v, list | tuple) and all(x is None for x in v) for v in parameters or ()):
+                statement = _typed_unnests(conn, statement)  # an empty list, or one of NULLs
             try:
                 cur.execute(statement, values or None)
             except psycopg.Error as exc:
@@ -290,8 +293,10 @@ class PgCursor:
 
     def df(self) -> pd.DataFrame:
         """Return the remaining rows as a pandas DataFrame, converted as DuckDB converts its own results."""
-        table = self.to_arrow_table()
-        return duckdb.from_arrow(table).df()
+        converter = getattr(_converters, "duckdb", None)
+        if converter is None:  # one in-memory DuckDB per thread: a connection is not shared across threads
+            converter = _converters.duckdb = duckdb.connect()
+        return converter.from_arrow(self.to_arrow_table()).df()
 
     def close(self) -> None:
         """End the cursor: an unfinished transaction is rolled back."""
@@ -309,6 +314,7 @@ class PgCursor:
             self._pool.putconn(held)
 
 
+_converters = threading.local()
 _ARROW = {16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(),
           701: pa.float64(), 25: pa.string(), 1043: pa.string(), 1082: pa.date32(), 1083: pa.time64("us"),
           1114: pa.timestamp("us"), 1184: pa.timestamp("us", tz="UTC"), 114: pa.string(), 3802: pa.string()}

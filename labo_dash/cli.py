@@ -247,13 +247,13 @@ _COMMANDS: list[tuple[str, str, Handler, list[_Argument]]] = [
 ]
 
 
-def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser], db_default: str) -> None:
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     importing = commands.add_parser("import", help="importe un fichier CSV ou Excel (.xlsx)")
     kinds = importing.add_subparsers(dest="what", metavar="QUOI", required=True)
     for name, text in _IMPORTS.items():
         kind = kinds.add_parser(name, help=text)
         kind.add_argument("file", metavar="FICHIER", help="fichier .csv (séparateur ; ou ,) ou .xlsx")
-        kind.add_argument("--db", default=db_default, help=_DB_HELP)
+        kind.add_argument("--db", default=None, help=_DB_HELP)
         if name == "actions":
             kind.add_argument(
                 "--par", dest="by", default="import en ligne de commande", metavar="NOM",
@@ -263,22 +263,22 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser], d
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of every command (raises ConfigError for a bad ``LABO_*`` variable)."""
+    """Return the argument parser of every command (``--db`` None when not given: :func:`main` reads
+    ``LABO_DB`` after parsing, so that ``--help`` works whatever the environment holds)."""
     parser = argparse.ArgumentParser(
         prog="python -m labo_dash",
         description="Tableau de bord du séminaire du Labo de l'ESS : données de démo, imports, exports, "
         "sauvegardes.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True)
-    db_default = str(db.default_path())
     for name, text, handler, arguments in _COMMANDS:
         command = commands.add_parser(name, help=text)
         if name not in ("passcode-hash", "copy"):
-            command.add_argument("--db", default=db_default, help=_DB_HELP)
+            command.add_argument("--db", default=None, help=_DB_HELP)
         for flags, options in arguments:
             command.add_argument(*flags, **options)  # type: ignore[arg-type]  # typeshed lists each keyword
         command.set_defaults(handler=handler)
-    _add_import(commands, db_default)
+    _add_import(commands)
     return parser
 
 
@@ -287,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     variable included)."""
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "db", "") is None:
+            args.db = str(db.default_path())  # raises ConfigError (French) for a bad LABO_* variable
         handler: Handler = args.handler
         return handler(args)
     except ImportRejected as exc:

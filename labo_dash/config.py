@@ -107,10 +107,11 @@ def _database(text: str) -> Path | str:
         return Path(text)
     try:
         conninfo.conninfo_to_dict(text)
-    except psycopg.ProgrammingError as exc:
+    except psycopg.ProgrammingError:
         raise ConfigError(
-            f"La variable d'environnement LABO_DB ne donne pas une adresse PostgreSQL lisible ({exc}) : "
-            "attendu par exemple postgresql://utilisateur:motdepasse@serveur:5432/labo."
+            "La variable d'environnement LABO_DB n'est pas une adresse PostgreSQL "
+            "lisible : attendu par exemple postgresql://utilisateur:motdepasse@serveur:5432/labo (les "
+            "caractères spéciaux du mot de passe s'écrivent %XX, comme %40 pour @)."
         ) from None
     return text
 

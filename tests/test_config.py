@@ -94,3 +94,23 @@ def test_the_command_line_refuses_a_bad_backup_keep(tmp_path):
     assert out.returncode == 1
     assert out.stderr.startswith("Erreur : La variable d'environnement LABO_BACKUP_KEEP vaut « -1 »")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_postgresql_url_is_kept_whole_and_a_broken_one_refused_in_french():
+    url = "postgresql://labo:s%40cret@base.exemple.org:5432/labo"
+    assert config.load({"LABO_DB": url}).database == url  # a str: a Path would fold the "//"
+    assert config.load({"LABO_DB": "postgres://base/labo"}).database == "postgres://base/labo"
+    with pytest.raises(ConfigError, match="LABO_DB n'est pas une adresse PostgreSQL lisible") as info:
+        config.load({"LABO_DB": "postgresql://labo:%%%@base/labo"})
+    assert "%%%" not in str(info.value)  # the value may hold a password: never echoed
+
+
+def test_the_command_lines_help_shows_whatever_the_environment_holds():
+    env = {**os.environ, "LABO_BACKUP_KEEP": "abc"}
+    shown = subprocess.run([sys.executable, "-m", "labo_dash", "backup", "--help"], capture_output=True,
+                           text=True, cwd=ROOT, env=env)
+    assert shown.returncode == 0 and "--to" in shown.stdout
+    refused = subprocess.run([sys.executable, "-m", "labo_dash", "backup", "--to", "/tmp/jamais"],
+                             capture_output=True, text=True, cwd=ROOT, env=env)
+    assert refused.returncode == 1 and "LABO_BACKUP_KEEP" in refused.stderr
+    assert "Traceback" not in refused.stderr

@@ -27,8 +27,9 @@ $(DB_FILE): | $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db '$(DB)'
 endif
 
+# The command is not echoed: a PostgreSQL URL may hold a password.
 run: $(VENV)/.runtime fonts $(DB_FILE)
-	LABO_DB='$(DB)' $(PY) -m streamlit run serve.py --server.port $(PORT)
+	@LABO_DB='$(DB)' $(PY) -m streamlit run serve.py --server.port $(PORT)
 
 demo: $(VENV)/.runtime
 	$(PY) -m labo_dash demo --db '$(DB)'

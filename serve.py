@@ -9,14 +9,18 @@ from starlette.middleware import Middleware
 from streamlit import config
 
 from labo_dash import config as labo_config
+from labo_dash import db, postgres
+from labo_dash.errors import LaboError
 from labo_dash.network import configure_base_url, is_loopback_url
 from labo_dash.phone.ballot import PhoneBallotMiddleware, routes
 from labo_dash.ui.french_page import FrenchPageMiddleware
 from labo_dash.ui.navigation import leave_legacy_mode
 
 try:  # every LABO_* variable is read and checked here, before anything is served
-    labo_config.current()
-except labo_config.ConfigError as exc:
+    _database = labo_config.current().database
+    if postgres.is_url(_database):  # a server that does not answer stops the app now, not at the first page
+        db.connect(_database)  # migrates it too (one process at a time: an advisory lock)
+except LaboError as exc:  # ConfigError, DatabaseUnreachable
     sys.exit(f"Erreur : {exc}")
 
 leave_legacy_mode()  # every run goes through app.py's navigation (labo_dash.ui.navigation explains)

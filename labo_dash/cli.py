@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from labo_dash import db
+from labo_dash import config, db, postgres
 from labo_dash.errors import ImportRejected, LaboError
 
 _FRENCH = {
@@ -47,7 +48,7 @@ def _demo(args: argparse.Namespace) -> int:
     with db.open_database(args.db) as con:
         counts = build_demo(con, seed=args.seed)
     summary = ", ".join(f"{_TABLE_LABELS.get(table, table)} : {n}" for table, n in counts.items())
-    print(f"Démo créée dans {args.db} (graine {args.seed}). {summary}")
+    print(f"Démo créée dans {shown(args.db)} (graine {args.seed}). {summary}")
     return 0
 
 
@@ -77,7 +78,6 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from labo_dash import clock, french
     from labo_dash.reporting import monthly
@@ -97,7 +97,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from labo_dash import access, clock, french, participants
     from labo_dash.imports import Preview
@@ -127,20 +126,19 @@ def _import(args: argparse.Namespace) -> int:
             added = sum(1 for change in plan.changes if change.update) + len(plan.updates)
             edited_text = french.plural(edited, "fiche d'action modifiée", "fiches d'action modifiées")
             added_text = french.plural(added, "point d'avancement ajouté", "points d'avancement ajoutés")
-            print(f"{edited_text} et {added_text} depuis {path.name} ({plan.source}) dans {args.db}.")
+            print(f"{edited_text} et {added_text} depuis {path.name} ({plan.source}) dans {shown(args.db)}.")
             return 0
         reader, importer, noun = importers[args.what]
         data = path.read_bytes()
         source = reader(con, data, path.name).source
         created = importer(con, access.SYSTEM, data, path.name)
-    print(f"{french.plural(len(created), *noun)} depuis {path.name} ({source}) dans {args.db}.")
+    print(f"{french.plural(len(created), *noun)} depuis {path.name} ({source}) dans {shown(args.db)}.")
     if args.what == "participants":
-        print(f"Badges à imprimer : python -m labo_dash badges --db {args.db} --out badges.pdf")
+        print(f"Badges à imprimer : python -m labo_dash badges --db {shown(args.db)} --out badges.pdf")
     return 0
 
 
 def _badges(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from labo_dash import french, participants, seminar
     from labo_dash.reporting import badges
@@ -158,7 +156,6 @@ def _badges(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from labo_dash import backup
     from labo_dash.errors import DatabaseLocked
@@ -171,17 +168,16 @@ def _backup(args: argparse.Namespace) -> int:
         raise DatabaseLocked(exc.path, exc.pid, refused=refused) from None
     with con:
         folder = backup.snapshot(con, "manuelle", to=Path(args.to))
-    print(f"Sauvegarde de {args.db} enregistrée dans {folder}.")
+    print(f"Sauvegarde de {shown(args.db)} enregistrée dans {folder}.")
     return 0
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from labo_dash import backup
 
     safety = backup.restore(args.db, Path(args.source))
-    print(f"Base {args.db} restaurée depuis {args.source}.")
+    print(f"Base {shown(args.db)} restaurée depuis {args.source}.")
     if safety:
         print(f"L'ancienne version a d'abord été sauvegardée dans {safety}.")
     return 0
@@ -282,13 +278,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_READ = frozenset({"export", "report", "badges", "backup", "copy"})  # commands that read an existing base
+
+
+def _places(args: argparse.Namespace) -> None:
+    """Check the databases the command names (``--db``, else ``LABO_DB``; ``copy``'s ``--from`` and ``--to``).
+
+    Raises ConfigError (French) for an unreadable PostgreSQL URL, LaboError for a DuckDB file that does not
+    exist when the command reads it (opening it would create an empty one).
+    """
+    if getattr(args, "db", "") is None:
+        args.db = str(db.default_path())  # raises ConfigError (French) for a bad LABO_* variable
+    options = {"db": "--db"}
+    if args.command == "copy":
+        options = {"source": "--from", "target": "--to"}
+    for name, option in options.items():
+        text = getattr(args, name, None)
+        if text is None:
+            continue
+        place = config.parse_database(text, f"L'option {option}")
+        reads = name == "source" or (name == "db" and args.command in _READ)
+        if reads and isinstance(place, Path) and not place.exists():
+            named = "option --db ou LABO_DB" if name == "db" else f"option {option}"
+            raise LaboError(f"La base « {place} » n'existe pas ({named}) : rien n'a été fait. Vérifiez le "
+                            "chemin du fichier DuckDB.")
+
+
+def shown(place: str) -> str:
+    """A database as the command line prints it: a PostgreSQL URL without its password."""
+    return postgres.safe_url(place) if postgres.is_url(place) else place
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; print a French message and return non-zero when it is refused (a bad ``LABO_*``
     variable included)."""
     try:
         args = build_parser().parse_args(argv)
-        if getattr(args, "db", "") is None:
-            args.db = str(db.default_path())  # raises ConfigError (French) for a bad LABO_* variable
+        _places(args)
         handler: Handler = args.handler
         return handler(args)
     except ImportRejected as exc:

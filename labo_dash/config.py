@@ -100,7 +100,10 @@ def _now(text: str) -> dt.datetime:
         raise ConfigError(f"La variable d'environnement {NOW_VARIABLE} est invalide : {exc}") from None
 
 
-def _database(text: str) -> Path | str:
+def parse_database(text: str, origin: str = "La variable d'environnement LABO_DB") -> Path | str:
+    """Return the database ``text`` names: a PostgreSQL URL (kept whole, as a str) or a DuckDB file's path
+    (``data/labo.duckdb`` when blank). Raises ConfigError (French, starting with ``origin``, never echoing
+    the text, which may hold a password) for a URL that cannot be read."""
     if not text:
         return DEFAULT_DB
     if not POSTGRES_URL.match(text):
@@ -109,9 +112,9 @@ def _database(text: str) -> Path | str:
         conninfo.conninfo_to_dict(text)
     except psycopg.ProgrammingError:
         raise ConfigError(
-            "La variable d'environnement LABO_DB n'est pas une adresse PostgreSQL "
-            "lisible : attendu par exemple postgresql://utilisateur:motdepasse@serveur:5432/labo (les "
-            "caractères spéciaux du mot de passe s'écrivent %XX, comme %40 pour @)."
+            f"{origin} n'est pas une adresse PostgreSQL lisible : attendu par exemple "
+            "postgresql://utilisateur:motdepasse@serveur:5432/labo (les caractères spéciaux du mot de passe "
+            "s'écrivent %XX, comme %40 pour @)."
         ) from None
     return text
 
@@ -127,7 +130,7 @@ def load(environ: Mapping[str, str]) -> Config:
     keep = values.get("LABO_BACKUP_KEEP", "")
     now = values.get(NOW_VARIABLE, "")
     return Config(
-        database=_database(values.get("LABO_DB", "")),
+        database=parse_database(values.get("LABO_DB", "")),
         base_url=base_url or None,
         base_url_detected=values.get(DETECTED_VARIABLE) == "1",
         backup_dir=Path(values["LABO_BACKUP_DIR"]) if values.get("LABO_BACKUP_DIR") else None,

@@ -15,6 +15,10 @@ class LaboError(Exception):
     """Base of every error the UI turns into a readable French message."""
 
 
+class DatabaseUnreachable(LaboError):
+    """The PostgreSQL server does not answer, or refuses the connection (the message says why, in French)."""
+
+
 class DatabaseLocked(LaboError):
     """The database file is locked by another process."""
 

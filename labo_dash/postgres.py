@@ -10,6 +10,10 @@ docs/architecture.md.
 ``fetchall``, ``description``, ``df``, ``to_arrow_table``). Connections come from a psycopg pool,
 in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTION`` to ``COMMIT``/``ROLLBACK``
 (labo_dash.db.transaction), and borrows one per statement otherwise. Every session runs in UTC, as DuckDB's.
+
+A feature statement that fails on PostgreSQL (its test's ``[postgres]`` run shows the translated SQL as a
+note): either add a general rule to :func:`_rewrite` with a case in tests/test_postgres.py, or write that
+statement in the subset both engines share (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 import sqlglot
+from psycopg import conninfo
 from psycopg.adapt import Dumper
 from psycopg.postgres import types as postgres_types
 from psycopg.types.string import StrDumper, TextLoader
@@ -35,11 +40,12 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from labo_dash import config
-from labo_dash.errors import LaboError
+from labo_dash.errors import DatabaseUnreachable, LaboError
 
 MIGRATION_LOCK = 4_242_017  # the advisory lock's key
-OPEN_TIMEOUT = 10.0  # seconds to reach the server, or to wait for a free pooled connection
-POOL_SIZE = 16  # connections per process; a transaction holds one, a read borrows one per statement
+CONNECT_TIMEOUT = 5  # seconds for the first connection to answer
+OPEN_TIMEOUT = 10.0  # seconds to fill the pool, or to wait for a free pooled connection
+POOL_SIZE = 8  # connections per process; a transaction holds one, a read borrows one per statement
 _BEGIN = re.compile(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", re.IGNORECASE)
 _END = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;?\s*$", re.IGNORECASE)
 
@@ -364,11 +370,38 @@ RETRYABLE = (psycopg.errors.SerializationFailure, psycopg.errors.DeadlockDetecte
 
 
 def connect(url: str) -> PgConnection:
-    """Open a pool of connections to ``url``. Raises LaboError (French) when the server cannot be reached."""
+    """Open a pool of connections to ``url``, after one direct attempt that says why it fails.
+
+    Raises DatabaseUnreachable (French: the server does not answer, the database does not exist, the
+    password is refused…) without starting the pool, whose retries would only repeat the error in English.
+    """
+    try:
+        psycopg.connect(_conninfo(url), connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg.Error as exc:
+        raise DatabaseUnreachable(f"Impossible de joindre la base PostgreSQL « {safe_url(url)} » : "
+                                  f"{_why(exc, url)}") from None
     try:
         return PgConnection(url)
-    except (psycopg.Error, PoolTimeout) as exc:
-        raise LaboError(f"Impossible de joindre la base PostgreSQL « {safe_url(url)} » : {exc}") from None
+    except (psycopg.Error, PoolTimeout):
+        raise DatabaseUnreachable(f"Impossible d'ouvrir les connexions à la base PostgreSQL "
+                                  f"« {safe_url(url)} » (le serveur est-il saturé ?).") from None
+
+
+def _why(error: psycopg.Error, url: str) -> str:
+    """The French reason of a failed connection (psycopg's messages are the server's, in English)."""
+    parts = conninfo.conninfo_to_dict(_conninfo(url))
+    text = str(error)
+    where = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
+    if "does not exist" in text and "database" in text:
+        return f"la base « {parts.get('dbname')} » n'existe pas sur le serveur {where}."
+    if "password authentication failed" in text or "no password supplied" in text:
+        return f"le serveur {where} refuse l'utilisateur « {parts.get('user')} » ou son mot de passe."
+    if "role" in text and "does not exist" in text:
+        return f"l'utilisateur « {parts.get('user')} » n'existe pas sur le serveur {where}."
+    if "timeout" in text.lower():
+        return f"le serveur {where} ne répond pas (délai de {CONNECT_TIMEOUT} s dépassé)."
+    return (f"le serveur {where} ne répond pas (arrêté, mauvais port, ou pare-feu ; "
+            "vérifiez l'adresse dans LABO_DB ou --db).")
 
 
 @contextmanager

@@ -4,7 +4,7 @@
 listening on a free loopback port with trust authentication, and stopped (its folder removed) at the end.
 Durability settings are off: the cluster lives for one test session. Run alone, it prints its URL and waits::
 
-    python -m tests.pg_cluster      # prints postgresql://labo@127.0.0.1:PORT/postgres, Ctrl-C stops it
+    python -m tests.pg_cluster   # prints postgresql://labo@127.0.0.1:PORT/postgres; Ctrl-C or kill stops it
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -90,7 +91,13 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill PID` stops the cluster too (Ctrl-C is ignored in a
+    signal.signal(signal.SIGINT, _interrupt)  # background job), and removes its folder
     cluster = Cluster()
     print(cluster.url(), flush=True)
     try:

@@ -114,3 +114,26 @@ def test_the_command_lines_help_shows_whatever_the_environment_holds():
                              capture_output=True, text=True, cwd=ROOT, env=env)
     assert refused.returncode == 1 and "LABO_BACKUP_KEEP" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_server_refuses_to_start_on_a_postgresql_server_that_does_not_answer():
+    code = ("import sys; from streamlit import config; config.set_option('server.port', 8767); "
+            "sys.argv = ['serve.py']; import runpy; runpy.run_path('serve.py')")
+    out = run_with("LABO_DB", "postgresql://labo:secret@127.0.0.1:1/labo", "-c", code)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "Impossible de joindre la base PostgreSQL « postgresql://labo:***@127.0.0.1:1/labo »" in out.stderr
+    assert "le serveur 127.0.0.1:1 ne répond pas" in out.stderr and "secret" not in out.stderr
+
+
+def test_the_command_line_never_creates_a_base_it_should_read(tmp_path):
+    missing = tmp_path / "faute-de-frappe" / "labo.duckdb"
+    for command in (["backup", "--db", str(missing), "--to", str(tmp_path / "bk")],
+                    ["copy", "--from", str(missing), "--to", str(tmp_path / "copie.duckdb")],
+                    ["export", "--db", str(missing), "--to", str(tmp_path / "export")]):
+        out = subprocess.run([sys.executable, "-m", "labo_dash", *command], capture_output=True, text=True,
+                             cwd=ROOT)
+        assert out.returncode == 1 and f"La base « {missing} » n'existe pas" in out.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no folder, no file created
+    out = subprocess.run([sys.executable, "-m", "labo_dash", "backup", "--db", "postgresql://%zz@h/x", "--to",
+                          str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1 and "L'option --db n'est pas une adresse PostgreSQL lisible" in out.stderr

@@ -382,3 +382,20 @@ def test_projection_of_an_unknown_or_archived_round_says_so(app_db):
     con.close()
     at = open_page("pages/resultats.py", {"tour": str(archived)})
     assert any(f"Le tour n° {archived} n'existe pas ou est archivé" in w.value for w in at.warning)
+
+
+@pytest.mark.duckdb_only
+def test_a_phone_page_says_in_french_when_the_database_cannot_be_opened(fresh_db, monkeypatch):
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from labo_dash.phone.ballot import routes
+    from tests.conftest import hold_database
+
+    monkeypatch.setenv("LABO_DB", str(fresh_db))
+    db.close()
+    with hold_database(fresh_db) as pid, TestClient(Starlette(routes=routes())) as client:
+        page = client.get("/bulletin", params={"code": "ABCD2345"})
+    assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+    assert f"déjà ouverte par un autre programme (PID {pid})" in page.text
+    assert "Réessayez dans un instant" in page.text

@@ -25,8 +25,10 @@ failing it, ``Referer``) names another host is refused, and pages may not be fra
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -52,11 +54,12 @@ from labo_dash import (
     voting,
 )
 from labo_dash.access import ANONYMOUS, PARTICIPANT, Actor
-from labo_dash.errors import LaboError, ValidationError
+from labo_dash.errors import DatabaseLocked, DatabaseUnreachable, LaboError, ValidationError
 from labo_dash.phone import render
 from labo_dash.rounds import VotingMethod
 
 TITLE = "Voter · séminaire du Labo de l'ESS"
+Endpoint = Callable[[Request], Awaitable[Response]]
 POST_TITLE = "Proposer · séminaire du Labo de l'ESS"
 WALK_IN = Actor(ANONYMOUS, "inscription sur place (bulletin léger)")
 
@@ -351,12 +354,26 @@ async def contribute(request: Request) -> Response:
     return _respond(body, status, POST_TITLE)
 
 
+def _database_needed(endpoint: Endpoint) -> Endpoint:
+    """Answer a French 503 page when the database cannot be reached or is held by another program."""
+
+    @functools.wraps(endpoint)
+    async def run(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except (DatabaseUnreachable, DatabaseLocked) as exc:
+            text = f"{exc} Réessayez dans un instant ; si cela dure, prévenez l'équipe d'organisation."
+            return _respond(render.notice("err", text), 503)
+
+    return run
+
+
 def routes() -> list[Route]:
     """Return the Starlette routes of the light ballot."""
     return [
-        Route("/bulletin", ballot, methods=["GET", "POST"]),
-        Route("/inscription", signup, methods=["POST"]),
-        Route("/contribuer", contribute, methods=["GET", "POST"]),
+        Route("/bulletin", _database_needed(ballot), methods=["GET", "POST"]),
+        Route("/inscription", _database_needed(signup), methods=["POST"]),
+        Route("/contribuer", _database_needed(contribute), methods=["GET", "POST"]),
     ]
 
 
@@ -370,6 +387,6 @@ class PhoneBallotMiddleware:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].rstrip("/") == "/vote":
             request = Request(scope, receive)
             if request.query_params.get("code") and request.query_params.get("complet") != "1":
-                await (await ballot(request))(scope, receive, send)
+                await (await _database_needed(ballot)(request))(scope, receive, send)
                 return
         await self.app(scope, receive, send)

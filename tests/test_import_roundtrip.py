@@ -45,7 +45,8 @@ TODAY = seminar_today()
 EXAMPLES = settings(max_examples=30, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 SPACES = ["\u00a0", "\u202f", " "]  # non-breaking, narrow non-breaking and plain spaces
-MARKER = itertools.count(1)  # keeps generated names unique in the module's database
+MARKER = itertools.count(1)  # keeps generated names unique in the module's database: « 12x … » (the x ends
+# the number, so that « 1 » + « 2… » never compares equal to « 12 » + « … » once spaces are ignored)
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def test_findings_come_back_as_written(base, rows, layout):
     written, expected = [], []
     titles = {w.number: w.title for w in seminar.workshops(con, session=diagnosis.SESSION)}
     for workshop, kind, text, objectives, group, who, by_title in rows:
-        text = f"{next(MARKER)} {text}"
+        text = f"{next(MARKER)}x {text}"
         numbers = sorted(objectives)
         number = Cell(workshop, "0") if layout.file_format == "xlsx" else str(workshop)
         written.append([titles[workshop] if by_title else number,
@@ -265,7 +266,7 @@ CHALLENGE_HEADERS = ["titre", "description", *(f"objectif {n} (%)" for n in rang
 @given(rows=challenges_rows(), layout=layouts)
 def test_challenge_weights_come_back_as_written(base, rows, layout):
     con = base
-    written = [[f"{next(MARKER)} {title}", description, *cells] for title, description, _, cells in rows]
+    written = [[f"{next(MARKER)}x {title}", description, *cells] for title, description, _, cells in rows]
     data = write(CHALLENGE_HEADERS, written, layout, diagnosis_import.CHALLENGES_SHEET)
     ids = diagnosis_import.import_challenges(con, ACTOR, data, f"defis.{layout.file_format}")
     objective = {r["number"]: r["id"] for r in db.query(con, "SELECT id, number FROM objectives")}
@@ -311,7 +312,7 @@ people = st.lists(st.tuples(
 @given(rows=people, layout=layouts)
 def test_participants_come_back_as_written(base, rows, layout):
     con = base
-    written = [[f"{next(MARKER)} {name}", structure, PARTICIPANT_KINDS[kind] if label else kind.upper(),
+    written = [[f"{next(MARKER)}x {name}", structure, PARTICIPANT_KINDS[kind] if label else kind.upper(),
                 territory, email] for name, structure, kind, label, territory, email in rows]
     data = write(PEOPLE_HEADERS, written, layout, participants.IMPORT_SHEET)
     created = participants.import_participants(con, ACTOR, data, f"inscrits.{layout.file_format}")

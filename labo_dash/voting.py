@@ -36,13 +36,13 @@ class BallotRules:
     """What reading and checking a ballot needs: the round's method, limits, state and ordered item ids."""
 
     id: int
+    status: RoundStatus
     target: str
+    item_ids: list[int]  # in ballot order
     method: VotingMethod
     dots_per_voter: int
     max_per_item: int
     grade_scale: int
-    status: RoundStatus
-    item_ids: list[int]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> BallotRules:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -214,6 +216,26 @@ def test_visibility_and_reveal(con):
     assert not rounds.results_visible(rounds.get_round(con, round_id))
 
 
+def all_at_once(vote: Callable[[Any], None], people: list[Any]) -> None:
+    """Run ``vote(person)`` for every person in its own thread, all released at once; re-raise a failure."""
+    barrier = threading.Barrier(len(people))
+    failures: list[BaseException] = []
+
+    def run(person: Any) -> None:
+        try:
+            barrier.wait()
+            vote(person)
+        except BaseException as exc:  # collected and re-raised in the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:3]
+
+
 @pytest.mark.slow
 def test_200_concurrent_voters_submit_and_resubmit(con):
     """200 threads vote at once, change their ballot, then resend it: one current ballot each, none lost."""
@@ -228,25 +250,14 @@ def test_200_concurrent_voters_submit_and_resubmit(con):
     assert len(people) == 200
     final = {p["id"]: {items[p["id"] % 10]: (1, False), items[(p["id"] + 3) % 10]: (1, False)}
              for p in people}
-    barrier = threading.Barrier(len(people))
-    failures: list[BaseException] = []
 
     def vote(person):
-        try:
-            barrier.wait()
-            voting.submit_ballot(con, VOTER, round_id, person["code"], {items[0]: (1, False)})
-            voting.submit_ballot(con, VOTER, round_id, person["code"], final[person["id"]])
-            again = voting.submit_ballot(con, VOTER, round_id, person["code"], final[person["id"]])
-            assert not again.changed
-        except BaseException as exc:  # collected and re-raised in the main thread
-            failures.append(exc)
+        voting.submit_ballot(con, VOTER, round_id, person["code"], {items[0]: (1, False)})
+        voting.submit_ballot(con, VOTER, round_id, person["code"], final[person["id"]])
+        again = voting.submit_ballot(con, VOTER, round_id, person["code"], final[person["id"]])
+        assert not again.changed
 
-    threads = [threading.Thread(target=vote, args=(p,)) for p in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures, failures[:3]
+    all_at_once(vote, people)
     assert results.turnout(con, round_id).voters == 200
     changed = sum(1 for p in people if set(final[p["id"]]) != {items[0]})
     assert ballot_rows(con, round_id) == 200 + changed
@@ -333,23 +344,11 @@ def test_more_ballots_at_once_than_pooled_connections_all_go_through(con):
     round_id = open_new_round(con, dots_per_voter=1, max_per_item=1)
     items = challenge_ids(con)
     people = db.query(con, "SELECT id, code FROM participants ORDER BY id LIMIT 24")
-    barrier = threading.Barrier(len(people))
     receipts: list[voting.Receipt] = []
-    failures: list[BaseException] = []
 
     def vote(person):
-        try:
-            barrier.wait()
-            receipt = voting.submit_ballot(con, VOTER, round_id, person["code"], {items[0]: (1, False)})
-            receipts.append(receipt)
-        except BaseException as exc:  # collected and re-raised in the main thread
-            failures.append(exc)
+        receipts.append(voting.submit_ballot(con, VOTER, round_id, person["code"], {items[0]: (1, False)}))
 
-    threads = [threading.Thread(target=vote, args=(p,)) for p in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not failures, failures[:3]
+    all_at_once(vote, people)
     assert len(receipts) == 24 and all(r.changed for r in receipts)
     assert results.turnout(con, round_id).voters == 24

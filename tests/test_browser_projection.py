@@ -302,12 +302,22 @@ def test_the_state_line_wraps_on_a_phone_and_nothing_overlaps(long_timed, browse
     line = tab.locator(".projo-headline")
     expect(tab.get_by_test_id("projo-countdown")).to_contain_text("présent·e")
     tab.screenshot(path=str(SCREENSHOTS / "projection-390-ligne-d-etat-longue.png"))
-    for part in (line, line.locator(".projo-state"), tab.get_by_test_id("projo-countdown")):
-        box = part.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, part  # no element wider than the screen
+    # The three boxes are read in one step: the projection redraws every 2 s, and an element read between
+    # two redraws may be gone for an instant.
+    parts = [".projo-headline", ".projo-headline .projo-state", "[data-testid='projo-countdown']"]
+    boxes = tab.wait_for_function(
+        """parts => { const els = parts.map(p => document.querySelector(p));
+                      return els.every(e => e) && els.map(e => { const r = e.getBoundingClientRect();
+                                                                return {x: r.x, right: r.right}; }); }""",
+        arg=parts).json_value()
+    for part, box in zip(parts, boxes, strict=True):
+        assert box["x"] >= 0 and box["right"] <= 390, part  # no element wider than the screen
     assert line.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing runs off to the right
-    title = tab.locator("h1").first
-    title_box, line_box = title.bounding_box(), line.bounding_box()
+    title_box, line_box = tab.wait_for_function(
+        """() => { const els = [document.querySelector("h1"), document.querySelector(".projo-headline")];
+                   return els.every(e => e) && els.map(e => { const r = e.getBoundingClientRect();
+                                                             return {y: r.y, height: r.height}; }); }""",
+    ).json_value()
     assert title_box["height"] > 60  # the long title takes two lines or more
     assert title_box["y"] + title_box["height"] <= line_box["y"] + 1, (title_box, line_box)  # below it
     tab.context.close()

@@ -111,6 +111,7 @@ def test_restore_is_refused_while_another_process_holds_the_database(demo_db, tm
         assert "Restauration refusée" in cli.stderr and f"PID {pid}" in cli.stderr
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_command_line_backup_then_restore(demo_db, request, tmp_path):
     saves = tmp_path / "saves"
     out = subprocess.run(

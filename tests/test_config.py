@@ -81,6 +81,7 @@ def run_with(variable: str, value: str, *command: str) -> subprocess.CompletedPr
                           timeout=120)
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_the_server_refuses_to_start_with_a_bad_backup_keep():
     code = ("import sys; from streamlit import config; config.set_option('server.port', 8766); "
             "sys.argv = ['serve.py']; import runpy; runpy.run_path('serve.py')")
@@ -89,6 +90,7 @@ def test_the_server_refuses_to_start_with_a_bad_backup_keep():
     assert "LABO_BACKUP_KEEP vaut « abc »" in out.stderr and "Traceback" not in out.stderr
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_the_command_line_refuses_a_bad_backup_keep(tmp_path):
     out = run_with("LABO_BACKUP_KEEP", "-1", "-m", "labo_dash", "backup", "--to", str(tmp_path))
     assert out.returncode == 1
@@ -105,6 +107,7 @@ def test_a_postgresql_url_is_kept_whole_and_a_broken_one_refused_in_french():
     assert "%%%" not in str(info.value)  # the value may hold a password: never echoed
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_the_command_lines_help_shows_whatever_the_environment_holds():
     env = {**os.environ, "LABO_BACKUP_KEEP": "abc"}
     shown = subprocess.run([sys.executable, "-m", "labo_dash", "backup", "--help"], capture_output=True,
@@ -116,6 +119,7 @@ def test_the_command_lines_help_shows_whatever_the_environment_holds():
     assert "Traceback" not in refused.stderr
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_the_server_refuses_to_start_on_a_postgresql_server_that_does_not_answer():
     code = ("import sys; from streamlit import config; config.set_option('server.port', 8767); "
             "sys.argv = ['serve.py']; import runpy; runpy.run_path('serve.py')")
@@ -125,6 +129,7 @@ def test_the_server_refuses_to_start_on_a_postgresql_server_that_does_not_answer
     assert "le serveur 127.0.0.1:1 ne répond pas" in out.stderr and "secret" not in out.stderr
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_the_command_line_never_creates_a_base_it_should_read(tmp_path):
     missing = tmp_path / "faute-de-frappe" / "labo.duckdb"
     for command in (["backup", "--db", str(missing), "--to", str(tmp_path / "bk")],

@@ -75,6 +75,7 @@ def test_lock_held_by_another_process_is_reported_in_french_with_pid(fresh_db):
         assert f"PID {pid}" in cli.stderr and "Traceback" not in cli.stderr
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_command_line_builds_the_demo_then_exports_it_on_either_engine(fresh_db, tmp_path):
     root = Path(__file__).resolve().parents[1]
     demo = subprocess.run([sys.executable, "-m", "labo_dash", "demo", "--db", str(fresh_db)],
@@ -157,6 +158,7 @@ def test_a_rolled_back_transaction_bumps_nothing(fresh_db):
     con.close()
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_another_process_reads_the_new_version(fresh_db):
     con = db.open_database(fresh_db)
     with db.transaction(con, db.Topic.VOTES) as cur:

@@ -202,6 +202,7 @@ findings = st.lists(st.tuples(
 ), min_size=1, max_size=4)
 
 
+@pytest.mark.slow  # a property sweep of ~3 s (every layout, up to four findings per file)
 @EXAMPLES
 @given(rows=findings, layout=layouts)
 @example(rows=[(1, "frein", "0\n", {1}, "", "", False), (1, "frein", "0", {1}, "", "", True)],

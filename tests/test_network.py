@@ -50,6 +50,7 @@ def test_loopback_urls(url, loopback):
     assert network.is_loopback_url(url) is loopback
 
 
+@pytest.mark.slow  # a real subprocess: the interpreter and the app's imports, 1.5 to 3.5 s
 def test_serve_prints_the_phones_address():
     """serve.py, as `make run` starts it, prints the address it put in the QR codes."""
     env = {k: v for k, v in os.environ.items() if k != "LABO_BASE_URL"}

@@ -67,6 +67,7 @@ def test_ranking_at_a_hundred_times_the_demo_keeps_ties(hundredfold):
     assert len(profile) == items * 6 and profile["order"].max() == items - 1
 
 
+@pytest.mark.slow  # a load: the results page of a round of 1 500 items, ~3 s
 def test_projection_draws_the_first_thirty_items_and_says_so(app_db):
     round_id, items = solutions_round(app_db)
     at = open_page("pages/resultats.py", {"tour": str(round_id)})

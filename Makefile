@@ -70,9 +70,9 @@ test: $(VENV)/.dev chromium fonts poppler postgresql nginx
 
 # Unit and AppTest tests on DuckDB, on every core (pytest-xdist): every test that starts a Streamlit server or
 # Chromium is marked `browser` (tests/conftest.py), the PostgreSQL run of a test `postgres`, the few that take
-# seconds alone `slow`; all three left out.
+# seconds alone `slow`; all three left out. One file per worker (`--dist loadfile`): a module fixture is built once.
 test-fast: $(VENV)/.dev fonts poppler
-	$(PY) -m pytest -q -m "not browser and not slow and not postgres" -n auto
+	$(PY) -m pytest -q -m "not browser and not slow and not postgres" -n auto --dist loadfile
 
 # Style, the import layers (pyproject.toml [tool.importlinter]) and the types ([tool.mypy]).
 lint: $(VENV)/.dev

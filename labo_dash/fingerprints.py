@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+from sqlglot import exp
 
 from labo_dash import postgres
 from labo_dash.postgres import Connection, Cursor
@@ -60,6 +61,12 @@ def table_names(cur: Cursor) -> list[str]:
     return [row[0] for row in rows]
 
 
+def whole_table(name: str) -> str:
+    """``SELECT * FROM "name"``: a table's name cannot be a ``?`` parameter, so sqlglot builds the statement
+    and quotes the name (a ``"`` inside it doubled); no value is ever put in the text."""
+    return exp.select("*").from_(exp.table_(name, quoted=True)).sql(dialect="duckdb")
+
+
 def fingerprints(cur: Cursor) -> dict[str, Fingerprint]:
     """Return, for every table, its row count and the XOR of its rows' 64-bit BLAKE2b hashes (each row as
     JSON, by column name, values in one text form: same data, same figures on both engines).
@@ -68,7 +75,7 @@ def fingerprints(cur: Cursor) -> dict[str, Fingerprint]:
     """
     result = {}
     for name in table_names(cur):
-        cur.execute(f'SELECT * FROM "{name}"')  # a name from the catalogue; no value in the text
+        cur.execute(whole_table(name))
         columns = [d[0] for d in cur.description or ()]
         rows = cur.fetchall()
         checksum = 0

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlglot import exp
+
 from labo_dash import db, fingerprints, postgres
 from labo_dash.errors import LaboError
 from labo_dash.fingerprints import Fingerprint
@@ -121,15 +123,15 @@ def _copy(src: db.Connection, dst: db.Connection, target: str) -> dict[str, Fing
         order = _ordered(read, list(expected))
         contents = {}
         for table in order:
-            read.execute(f'SELECT * FROM "{table}"')  # names from the catalogue; no value in the text
+            read.execute(fingerprints.whole_table(table))
             contents[table] = ([d[0] for d in read.description or ()], read.fetchall())
     with db.transaction(dst) as cur:
         keys = _primary_keys(cur)
         leftovers = {table: _merge(cur, table, keys[table], *contents[table]) for table in order}
         for table in reversed(order):
             if leftovers[table]:
-                where = " AND ".join(f'"{c}" = ?' for c in keys[table])
-                cur.executemany(f'DELETE FROM "{table}" WHERE {where}', leftovers[table])
+                delete = exp.delete(exp.table_(table, quoted=True), where=_by(keys[table]))
+                cur.executemany(delete.sql(dialect="duckdb"), leftovers[table])
         _advance_sequences(cur, postgres.is_url(db.database_path(dst)))
         found = {t: f for t, f in fingerprints.fingerprints(cur).items() if t not in SKIPPED}
         different = sorted(t for t in expected if found.get(t) != expected[t])
@@ -158,7 +160,7 @@ def _merge(cur: Any, table: str, key: list[str], columns: list[str], rows: list[
     Updating rather than deleting then inserting a seeded row: DuckDB refuses, within one transaction, to
     delete or re-key a row that other rows reference (its foreign key limitations).
     """
-    cur.execute(f'SELECT * FROM "{table}"')  # names from the catalogue; no value in the text
+    cur.execute(fingerprints.whole_table(table))
     names = [d[0] for d in cur.description]
     existing = {tuple(row[names.index(c)] for c in key): dict(zip(names, row, strict=True))
                 for row in cur.fetchall()}
@@ -171,14 +173,20 @@ def _merge(cur: Any, table: str, key: list[str], columns: list[str], rows: list[
             continue
         changed = [c for c in columns if old[c] != values[c]]
         if changed:
-            sets = ", ".join(f'"{c}" = ?' for c in changed)
-            where = " AND ".join(f'"{c}" = ?' for c in key)
-            cur.execute(f'UPDATE "{table}" SET {sets} WHERE {where}',
-                        [values[c] for c in changed] + [values[c] for c in key])
+            sets: dict[str, object] = {exp.column(c, quoted=True).sql(): exp.Placeholder() for c in changed}
+            update = exp.update(exp.table_(table, quoted=True), sets, where=_by(key))
+            cur.execute(update.sql(dialect="duckdb"), [values[c] for c in changed] + [values[c] for c in key])
     if inserts:
-        names_text, marks = ", ".join(f'"{c}"' for c in columns), ", ".join("?" for _ in columns)
-        cur.executemany(f'INSERT INTO "{table}" ({names_text}) VALUES ({marks})', inserts)
+        insert = exp.insert(exp.values([tuple(exp.Placeholder() for _ in columns)]),
+                            exp.table_(table, quoted=True),
+                            columns=[exp.to_identifier(c, quoted=True) for c in columns])
+        cur.executemany(insert.sql(dialect="duckdb"), inserts)
     return list(existing)
+
+
+def _by(key: list[str]) -> exp.Condition:
+    """``"a" = ? AND "b" = ?`` over a primary key's columns (sqlglot quotes the names; values are bound)."""
+    return exp.and_(*[exp.column(c, quoted=True).eq(exp.Placeholder()) for c in key])
 
 
 def _refuse_data(dst: db.Connection, target: str) -> None:
@@ -222,7 +230,9 @@ def _advance_sequences(cur: Any, on_postgres: bool) -> None:
         if match is None:
             continue
         sequence = match.group(1)
-        (largest,) = cur.execute(f'SELECT max("{column}") FROM "{table}"').fetchone()
+        largest_id = exp.select(exp.func("max", exp.column(column, quoted=True))).from_(
+            exp.table_(table, quoted=True))
+        (largest,) = cur.execute(largest_id.sql(dialect="duckdb")).fetchone()
         if largest is None:
             continue
         if on_postgres:

@@ -24,7 +24,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from labo_dash import barometer, db, postgres, results, signature
+from labo_dash import barometer, db, dialect, postgres, results, signature
 from labo_dash.demo import build_demo
 from tests.pg_cluster import Cluster
 
@@ -88,7 +88,7 @@ def _median_ms(run: Callable[[], object]) -> float:
 
 def _untranslated(pg: postgres.PgConnection, sql: str, params: list) -> Callable[[], object]:
     """Run ``sql`` on PostgreSQL as written (only ``?`` numbered ``$n``), as the shared subset would."""
-    numbered = postgres._numbered(sql)
+    numbered = dialect._numbered(sql)
 
     def run() -> object:
         with pg.pool.connection() as conn, psycopg.RawCursor(conn) as cur:
@@ -97,13 +97,13 @@ def _untranslated(pg: postgres.PgConnection, sql: str, params: list) -> Callable
 
 
 def _translation_ms(sql: str) -> tuple[float, float]:
-    postgres.translate.cache_clear()
+    dialect.translate.cache_clear()
     start = time.perf_counter()
-    postgres.translate(sql)
+    dialect.translate(sql)
     first = time.perf_counter() - start
     start = time.perf_counter()
     for _ in range(1000):
-        postgres.translate(sql)
+        dialect.translate(sql)
     return first * 1000, (time.perf_counter() - start)  # ms; µs per cached call (1000 calls, in s × 1000)
 
 

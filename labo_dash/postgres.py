@@ -1,9 +1,7 @@
 """PostgreSQL behind the same connection interface as DuckDB: the one module that knows the difference.
 
-The features write one SQL text each, in DuckDB's dialect. On PostgreSQL each statement is translated once by
-sqlglot (duckdb → postgres) and cached (:func:`translate`); ``?`` placeholders become ``$1…$n`` so that a
-``%`` in the SQL never needs escaping (psycopg's raw cursors). The choice and its measurements are in
-docs/architecture.md.
+The features write one SQL text each, in DuckDB's dialect; each statement runs here as translated, once per
+process, by :func:`labo_dash.dialect.translate`. The choice and its measurements are in docs/architecture.md.
 
 :class:`PgConnection` mimics a DuckDB connection for what the app uses: ``cursor()``, ``execute()``,
 ``close()``; a :class:`PgCursor` mimics a DuckDB cursor (``execute``, ``executemany``, ``fetchone``,
@@ -12,14 +10,12 @@ in autocommit mode: a cursor holds one pooled connection from ``BEGIN TRANSACTIO
 (labo_dash.db.transaction), and borrows one per statement otherwise. Every session runs in UTC, as DuckDB's.
 
 A feature statement that fails on PostgreSQL (its test's ``[postgres]`` run shows the translated SQL as a
-note): either add a general rule to :func:`_rewrite` with a case in tests/test_postgres.py, or write that
-statement in the subset both engines share (docs/architecture.md).
+note): either add a general rule to :func:`labo_dash.dialect._rewrite` with a case in tests/test_postgres.py,
+or write that statement in the subset both engines share (docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -30,16 +26,13 @@ import duckdb
 import pandas as pd
 import psycopg
 import pyarrow as pa
-import sqlglot
 from psycopg import conninfo
 from psycopg.adapt import Dumper
 from psycopg.postgres import types as postgres_types
 from psycopg.types.string import StrDumper, TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
-from sqlglot import exp
-from sqlglot.tokens import TokenType
 
-from labo_dash import config
+from labo_dash import config, dialect
 from labo_dash.errors import DatabaseUnreachable, LaboError
 
 MIGRATION_LOCK = 4_242_017  # the advisory lock's key
@@ -53,75 +46,6 @@ _END = re.compile(r"^\s*(COMMIT|ROLLBACK)\s*;?\s*$", re.IGNORECASE)
 def is_url(target: object) -> bool:
     """Tell whether ``target`` names a PostgreSQL database (``postgresql://…`` or ``postgres://…``)."""
     return isinstance(target, str) and bool(config.POSTGRES_URL.match(target))
-
-
-def _numbered(sql: str) -> str:
-    """Replace each ``?`` placeholder (outside strings and comments) by ``$1``, ``$2``… in textual order."""
-    tokens = [t for t in sqlglot.tokenize(sql, read="duckdb")
-              if (t.token_type, t.text) in {(TokenType.PLACEHOLDER, "?"), (TokenType.QDCOLON, "?::")}]
-    out, last = [], 0
-    for number, token in enumerate(tokens, start=1):  # `?::DATE` is one token: `$1::DATE`
-        out += [sql[last:token.start], f"${number}", token.text[1:]]
-        last = token.end + 1
-    return "".join(out) + sql[last:]
-
-
-_ALIASES = itertools.count(1)  # names of unnamed subqueries in FROM
-ACCENTED = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝŸ"
-PLAIN = "aaaaaaceeeeiiiinooooouuuuyyœæAAAAAACEEEEIIIINOOOOOUUUUYY"
-
-
-def _rewrite(node: exp.Expression) -> exp.Expression:
-    """What DuckDB accepts and PostgreSQL 15 does not, in PostgreSQL's terms (applied to every node)."""
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
-        seconds = exp.Extract(this=exp.Var(this="EPOCH"), expression=node.expressions[0])
-        return exp.cast(exp.Mul(this=seconds, expression=exp.Literal.number(1_000_000)), "BIGINT")
-    if isinstance(node, exp.Is) and _is_parameter(node.this):  # `? IS NULL`: a type to test
-        return exp.Is(this=exp.cast(node.this.copy(), "TEXT"), expression=node.expression.copy())
-    if isinstance(node, exp.Select) and isinstance(node.args.get("group"), exp.Group) \
-            and node.args["group"].args.get("all"):  # GROUP BY ALL: every selected expression but aggregates
-        keys = [e.unalias().copy() for e in node.expressions if not e.find(exp.AggFunc, exp.Window)]
-        node.set("group", exp.Group(expressions=keys))
-        return node
-    if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
-        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_from{next(_ALIASES)}")))
-        return node  # PostgreSQL 15 wants a name for a subquery in FROM
-    if isinstance(node, exp.Length) and isinstance(node.this, exp.Cast) and node.this.to.is_type("array"):
-        return exp.Anonymous(this="CARDINALITY", expressions=[node.this.copy()])  # len(list)
-    if isinstance(node, exp.Anonymous) and node.name.lower() == "strip_accents":
-        return exp.Anonymous(this="TRANSLATE", expressions=[
-            node.expressions[0].copy(), exp.Literal.string(ACCENTED), exp.Literal.string(PLAIN)])
-    if isinstance(node, exp.Array) and not node.expressions and isinstance(node.parent, exp.Coalesce):
-        return exp.Literal.string("{}")  # COALESCE(x, []): '{}' takes x's array type
-    if isinstance(node, exp.ArrayContains) and _is_parameter(node.expression):  # list_contains(list, ?)
-        return exp.EQ(this=node.expression.copy(), expression=exp.Any(this=exp.Paren(this=node.this.copy())))
-    if isinstance(node, exp.Avg):  # DuckDB's avg is a DOUBLE; PostgreSQL's a numeric
-        return exp.cast(node.copy(), "DOUBLE")
-    return node
-
-
-def _parameter(node: exp.Expression) -> exp.Expression:
-    """``$n`` (numbered by :func:`_numbered`) as PostgreSQL writes it."""
-    if isinstance(node, exp.Placeholder) and node.this is not None:
-        return exp.Var(this=f"${node.this}")
-    return node
-
-
-def _is_parameter(node: exp.Expression) -> bool:
-    return isinstance(node, exp.Var) and node.name.startswith("$")
-
-
-@functools.lru_cache(maxsize=4096)
-def translate(sql: str) -> str:
-    """Return ``sql`` (DuckDB's dialect, ``?`` placeholders) in PostgreSQL's, with ``$n`` placeholders.
-
-    Several statements separated by ``;`` stay several. Cached: a statement is translated once per process.
-    """
-    statements = sqlglot.parse(_numbered(sql), read="duckdb")
-    return ";\n".join(
-        tree.transform(_parameter).transform(_rewrite).sql(dialect="postgres")
-        for tree in statements if tree is not None
-    )
 
 
 class _EmptyList(list):
@@ -144,40 +68,20 @@ def _configure(conn: psycopg.Connection) -> None:
     conn.adapters.register_dumper(_EmptyList, _EmptyListDumper)
 
 
-_COLUMNWISE = re.compile(r"^INSERT INTO (\w+) \(([^)]*)\) SELECT (.*)$", re.DOTALL)
-_UNNEST = re.compile(r"^UNNEST\((\$\d+)\)$")
-
-
-def _typed_unnests(conn: psycopg.Connection, statement: str) -> str:
-    """Give each ``UNNEST($n)`` of a column-wise insert (``INSERT INTO t (a, b) SELECT UNNEST($1), …``) its
-    column's array type: an empty list or a list of NULLs has no type of its own, which PostgreSQL needs
-    and DuckDB does not."""
-    match = _COLUMNWISE.match(statement)
-    if match is None:
-        return statement
-    table, columns, expressions = match.group(1), match.group(2).split(", "), _split(match.group(3))
-    if len(columns) != len(expressions):
-        return statement
-    typed = []
-    for column, expression in zip(columns, expressions, strict=True):
-        unnest = _UNNEST.match(expression)
-        typed.append(f"UNNEST(CAST({unnest.group(1)} AS {_column_type(conn, table, column)}[]))"
-                     if unnest else expression)
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(typed)}"
-
-
-def _split(expressions: str) -> list[str]:
-    """Split a select list at its top-level commas."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(expressions):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(expressions[start:i].strip())
-            start = i + 1
-    return [*parts, expressions[start:].strip()]
-
-
 _column_types: dict[tuple[str, str], str] = {}  # the schema is the migrations', the same in every database
+
+
+def _column_types_if_untyped(conn: psycopg.Connection, sql: str,
+                             parameters: Sequence[Any]) -> tuple[str, ...]:
+    """The types of a column-wise insert's columns when a list parameter has no type of its own (empty, or
+    all NULLs); else none (see :func:`labo_dash.dialect.translate`)."""
+    if not any(isinstance(v, list | tuple) and all(x is None for x in v) for v in parameters):
+        return ()
+    target = dialect.columnwise_insert(sql)
+    if target is None:
+        return ()
+    table, columns = target
+    return tuple(_column_type(conn, table, column) for column in columns)
 
 
 def _column_type(conn: psycopg.Connection, table: str, column: str) -> str:
@@ -252,9 +156,7 @@ class PgCursor:
         with psycopg.RawCursor(conn) as cur:
             if any(isinstance(v, list | tuple) and any(isinstance(x, str) for x in v) for v in values):
                 cur.adapters.register_dumper(str, StrDumper)  # a list of texts is a text[], as in DuckDB
-            statement = translate(sql)
-            if any(isinstance(v, list | tuple) and all(x is None for x in v) for v in parameters or ()):
-                statement = _typed_unnests(conn, statement)  # an empty list, or one of NULLs
+            statement = dialect.translate(sql, _column_types_if_untyped(conn, sql, parameters or ()))
             try:
                 cur.execute(statement, values or None)
             except psycopg.Error as exc:

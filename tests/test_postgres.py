@@ -8,7 +8,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from labo_dash import db, postgres
+from labo_dash import db, dialect, postgres
 
 
 @pytest.mark.parametrize(
@@ -30,14 +30,23 @@ from labo_dash import db, postgres
     ],
 )
 def test_each_rewrite(duckdb_sql, postgres_sql):
-    assert postgres_sql in postgres.translate(duckdb_sql)
+    assert postgres_sql in dialect.translate(duckdb_sql)
+
+
+def test_a_columnwise_insert_casts_each_bare_unnest_to_its_columns_array_type():
+    sql = "INSERT INTO t (a, b, c) SELECT ?, unnest(?), unnest(?::INTEGER[])"
+    assert dialect.columnwise_insert(sql) == ("t", ("a", "b", "c"))
+    assert dialect.translate(sql, ("integer", "character varying", "date")) == (
+        "INSERT INTO t (a, b, c) SELECT $1, UNNEST(CAST($2 AS VARCHAR[])), UNNEST(CAST($3 AS INT[]))")
+    for other in ("SELECT unnest(?)", "INSERT INTO t SELECT unnest(?)", "INSERT INTO t (a) VALUES (?)"):
+        assert dialect.columnwise_insert(other) is None
 
 
 def test_a_statement_is_translated_once_per_process():
-    postgres.translate.cache_clear()
+    dialect.translate.cache_clear()
     for _ in range(3):
-        postgres.translate("SELECT ? AS once")
-    assert postgres.translate.cache_info().misses == 1
+        dialect.translate("SELECT ? AS once")
+    assert dialect.translate.cache_info().misses == 1
 
 
 def test_urls_name_postgresql_and_anything_else_a_file():

@@ -3,6 +3,7 @@ and the tree names no file that is gone (issue 16: the next engineer finds each 
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import defaultdict
 
@@ -57,3 +58,25 @@ def test_the_layout_names_no_file_that_is_gone() -> None:
     named = re.findall(r"(?<![\w/.])(\w+\.(?:py|css|js|json))\b", "\n".join(layout_block()))
     gone = [name for name in named if not any(ROOT.glob(f"**/{name}"))]
     assert not gone, f"README's Layout names files that do not exist: {gone}"
+
+
+MODULE_LINES = 400  # issue 16: no module over 400 lines,
+FUNCTION_LINES = 60  # no function over 60 lines, outside tests
+
+
+def test_no_module_over_400_lines_and_no_function_over_60_outside_tests() -> None:
+    sources = [*ROOT.glob("labo_dash/**/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("bench/*.py"),
+               ROOT / "app.py", ROOT / "serve.py"]
+    too_long = []
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        name = source.relative_to(ROOT).as_posix()
+        if len(text.splitlines()) > MODULE_LINES:
+            too_long.append(f"{name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            lines = node.end_lineno - node.lineno + 1
+            if lines > FUNCTION_LINES:
+                too_long.append(f"{name}:{node.lineno} {node.name}(): {lines} lines")
+    assert len(sources) > 100 and not too_long, too_long

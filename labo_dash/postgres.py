@@ -329,3 +329,5 @@ def _conninfo(url: str) -> str:
 
 Connection = duckdb.DuckDBPyConnection | PgConnection  # either engine's connection (labo_dash.db)
 Cursor = duckdb.DuckDBPyConnection | PgCursor  # either engine's cursor (DuckDB's is a connection object)
+# either engine's unique, foreign key, check or not-null violation
+CONSTRAINT_VIOLATIONS = (duckdb.IntegrityError, psycopg.errors.IntegrityError)

@@ -88,8 +88,9 @@ def copy_database(source: Place, target: Place) -> Copied:
     transaction on the target, verified table by table; return what was copied.
 
     Raises LaboError (French), writing nothing (a DuckDB file the copy created is removed), when both name
-    the same database, when their migrations differ, when the target holds data, or when a copied table's
-    fingerprint differs from the source's; DatabaseLocked while another process holds a DuckDB file.
+    the same database, when their migrations differ, when the target holds data, when a copied row takes a
+    unique value a row seeded by the target's migrations still holds, or when a copied table's fingerprint
+    differs from the source's; DatabaseLocked while another process holds a DuckDB file.
     """
     if _same(source, target):
         raise LaboError("Copie refusée : la source et la destination sont la même base.")
@@ -127,7 +128,16 @@ def _copy(src: db.Connection, dst: db.Connection, target: str) -> dict[str, Fing
             contents[table] = ([d[0] for d in read.description or ()], read.fetchall())
     with db.transaction(dst) as cur:
         keys = _primary_keys(cur)
-        leftovers = {table: _merge(cur, table, keys[table], *contents[table]) for table in order}
+        leftovers = {}
+        for table in order:
+            try:
+                leftovers[table] = _merge(cur, table, keys[table], *contents[table])
+            except postgres.CONSTRAINT_VIOLATIONS as exc:
+                raise LaboError(
+                    f"Copie annulée, rien n'a été écrit : une ligne de la table « {table} » de la source "
+                    "porte une valeur unique qu'une autre ligne de la destination, créée par ses migrations, "
+                    "porte encore (des données de référence renumérotées dans la source ?)."
+                ) from exc
         for table in reversed(order):
             if leftovers[table]:
                 delete = exp.delete(exp.table_(table, quoted=True), where=_by(keys[table]))

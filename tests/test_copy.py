@@ -114,6 +114,28 @@ def test_one_participant_added_after_the_migrations_is_data(demo_file, new_pg):
     assert fingerprints(new_pg) == before
 
 
+@pytest.mark.parametrize("to_postgres", [True, False], ids=["vers PostgreSQL", "vers DuckDB"])
+def test_renumbered_reference_rows_are_refused_in_french_and_nothing_is_written(fresh_template, new_pg,
+                                                                                tmp_path, to_postgres):
+    source = tmp_path / "source.duckdb"
+    shutil.copy(fresh_template, source)
+    con = db.open_database(source)
+    try:  # the objectives 1 and 2 swap their numbers (unique per seminar)
+        for objective, number in ((1, 9), (2, 1), (1, 2)):
+            con.execute("UPDATE objectives SET number = ? WHERE id = ?", [number, objective])
+    finally:
+        con.close()
+    target = new_pg if to_postgres else tmp_path / "copie.duckdb"
+    before = fingerprints(new_pg) if to_postgres else None
+    with pytest.raises(LaboError, match=r"Copie annulée, rien n'a été écrit : une ligne de la table "
+                                        r"« objectives » de la source porte une valeur unique"):
+        transfer.copy_database(source, target)
+    if to_postgres:
+        assert fingerprints(new_pg) == before
+    else:
+        assert not target.exists()
+
+
 def test_command_line_copy_prints_the_table_and_refuses_in_french(demo_file, new_pg):
     command = [sys.executable, "-m", "labo_dash", "copy", "--from", str(demo_file), "--to", new_pg]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)

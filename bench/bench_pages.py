@@ -75,7 +75,6 @@ from bench.pages_kit import (  # noqa: E402
 from labo_dash import (  # noqa: E402
     action_creation,
     action_table,
-    actions,
     backup,
     challenges,
     clock,
@@ -84,6 +83,7 @@ from labo_dash import (  # noqa: E402
     rounds,
     seminar,
     solutions,
+    updates,
 )
 from labo_dash.access import ORGANISER, Actor  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
@@ -231,7 +231,7 @@ def measure_writes(con, runs: int, timeout: float, actions_page: bool = True) ->
         "création d'action (actions.create_actions)": lambda n: action_creation.create_actions(
             con, ACTOR, solution, [f"Action du banc d'essai {stamp}-{n}"], {"pilot_structure": "Labo"},
             reported_on=day, reported_by=None, today=day),
-        "point d'avancement (actions.record_update)": lambda n: actions.record_update(
+        "point d'avancement (updates.record_update)": lambda n: updates.record_update(
             con, ACTOR, action_ids[0], reported_on=day, status="en_cours", progress_value=str(10 + n),
             comment=f"Point du banc d'essai {n}", today=day),
         "tableau, 5 lignes (action_table.save_changes)": lambda n: action_table.save_changes(

@@ -2,30 +2,22 @@
 
 Every value of the form applies to each new action (a budget of 45 000 € with two titles is 90 000 € in
 all: :func:`amounts_added` gives the total the form shows and asks to confirm). The fields and the first
-point are checked by the rules of :mod:`labo_dash.actions` (:func:`~labo_dash.actions.check_fields`,
-:func:`~labo_dash.actions.check_update`); nothing is written on an error.
+point are checked by the rules of :mod:`labo_dash.actions` (:func:`~labo_dash.actions.check_fields`) and
+:mod:`labo_dash.updates` (:func:`~labo_dash.updates.check_update`); nothing is written on an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from labo_dash import access, clock, db, french, solutions
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import (
-    FIELDS,
-    NUMBER_FIELDS,
-    TITLE_MAX,
-    append_updates,
-    check_fields,
-    check_update,
-    clean,
-    read_numbers,
-    read_progress,
-)
+from labo_dash.actions import FIELDS, NUMBER_FIELDS, TITLE_MAX, check_fields, clean, read_numbers
 from labo_dash.errors import ValidationError
+from labo_dash.updates import append_updates, check_update, read_point
 
 _ROW_FIELDS = [name for name in FIELDS if name != "title"]  # the order of the INSERT below
 
@@ -79,10 +71,10 @@ def create_actions(
 
     Every value of ``fields`` (FIELDS names, numbers as typed or numeric) applies to EACH action: a
     budget of 45 000 € with two titles gives each action 45 000 €, 90 000 € in all (the form says so
-    and shows the total before saving). A status other than À lancer, or a % (``progress_value``, read
-    by :func:`read_progress`), is recorded as each action's first progress update, checked by
-    :func:`check_update` (À lancer with 10 % is refused). Raises ValidationError (French, per field),
-    PermissionDenied, NotFound.
+    and shows the total before saving). A status other than À lancer, or a % (``progress_value`` as typed),
+    is recorded as each action's first progress update, read by :func:`labo_dash.updates.read_point`
+    (À lancer with 10 % is refused; ``reported_by`` blank: the actor's name). Raises ValidationError
+    (French, per field), PermissionDenied, NotFound.
     """
     access.require(actor, Permission.ACTIONS_WRITE)
     solution = solutions.get_solution(con, solution_id)
@@ -109,9 +101,12 @@ def create_actions(
             db.audit(cur, actor, "action", ids[title], "create", None,
                      after | {name: clean(value) for name, value in values.items()})
         if initial:
-            first = {"reported_on": reported_on, "status": status, "progress": read_progress(progress_value),
-                     "comment": "Création de l'action", "evidence_url": None, "reported_by": reported_by}
-            append_updates(cur, actor, [{"action_id": ids[t], **first} for t in titles])
+            first, errors = read_point(ids[titles[0]], reported_on, actor.name, {
+                "status": status, "progress_value": progress_value, "comment": "Création de l'action",
+                "reported_by": reported_by, "today": today})
+            if first is None:  # creation_errors' checks, passed above: never, unless the two drift apart
+                raise ValidationError("Aucune action n'a été créée : corrigez les champs signalés.", errors)
+            append_updates(cur, actor, [replace(first, action_id=ids[t]) for t in titles])
     return [ids[t] for t in titles]
 
 

@@ -17,20 +17,10 @@ import pandas as pd
 
 from labo_dash import access, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import (
-    FIELDS,
-    UPDATE_FIELDS,
-    append_updates,
-    check_fields,
-    check_update,
-    chronology_errors,
-    clean,
-    field_changes,
-    read_numbers,
-    read_progress,
-)
+from labo_dash.actions import FIELDS, check_fields, clean, field_changes, read_numbers
 from labo_dash.errors import ValidationError
 from labo_dash.parsing import NumberError
+from labo_dash.updates import UPDATE_FIELDS, ProgressUpdate, append_updates, read_point, read_progress
 
 # Each action's fields and its latest point not withdrawn (the view progress_points, as get_action reads it).
 _CURRENT = """
@@ -84,10 +74,13 @@ def _plan(
     current: dict[str, Any],
     diff: dict[str, Any],
     reported_on: dt.date,
-    reported_by: str | None,
+    reported_by: str,
     today: dt.date,
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[str]]:
-    """Return (new fields or None, new progress update or None, French errors) for one edited action."""
+) -> tuple[dict[str, Any] | None, ProgressUpdate | None, list[str]]:
+    """Return (new fields or None, new progress update or None, French errors) for one edited action.
+
+    ``current`` is its row of ``_CURRENT``; ``diff`` its changed columns (FIELDS and UPDATE_FIELDS names).
+    """
     unknown = sorted(set(diff) - set(FIELDS) - set(UPDATE_FIELDS))
     if unknown:
         return None, None, [f"colonne non modifiable : {', '.join(unknown)}."]
@@ -100,15 +93,14 @@ def _plan(
     try:
         value = read_progress(raw)
     except NumberError:
-        value = raw  # unreadable or out of range: check_update below says why
+        value = raw  # unreadable or out of range: read_point below says why
     comment, evidence = clean(diff.get("comment")), clean(diff.get("evidence_url"))
     update = None
     if status != current["status"] or value != clean(current["progress"]) or comment or evidence:
-        errors |= check_update(status, raw, reported_on, comment, evidence, today)
-        errors |= chronology_errors(current["last_update"], reported_on)
-        update = {"action_id": current["id"], "reported_on": reported_on, "status": status,
-                  "progress": None if "progress" in errors else value, "comment": comment,
-                  "evidence_url": evidence, "reported_by": reported_by}
+        update, point_errors = read_point(current["id"], reported_on, reported_by, {
+            "status": status, "progress_value": raw, "comment": comment, "evidence_url": evidence,
+            "today": today}, last=current["last_update"])
+        errors |= point_errors
     return fields, update, list(errors.values())
 
 

@@ -1,12 +1,11 @@
 """Follow-up actions: created from a solution, edited in bulk, followed by append-only progress updates.
 
 An action's fields (title, pilot, dates, budget...) may change, audited before/after. Its status and % live
-only in ``progress_updates``: every change is a new dated row and the current state is the latest point of
-the view ``progress_points`` (the points not withdrawn, see :mod:`labo_dash.corrections`).
-A new point whose status and % disagree (Terminée below 100 %, À lancer above 0 %) is refused
-(:func:`check_update`, the one check of every write path); old data that disagrees is flagged, never fixed.
-Numbers (budgets, weight, %) are read exactly by :mod:`labo_dash.parsing`: typed text (« 45 000 € »,
-« 40 % »), grid floats and stored Decimals alike; a value out of range is refused, never clamped.
+only in ``progress_updates`` (:mod:`labo_dash.updates`: every change is a new dated point, read and checked
+there) and the current state is the latest point of the view ``progress_points`` (the points not
+withdrawn, see :mod:`labo_dash.corrections`); old data whose status and % disagree is flagged, never fixed.
+Numbers (budgets, weight) are read exactly by :mod:`labo_dash.parsing`: typed text (« 45 000 € »,
+« 0,5 »), grid floats and stored Decimals alike; a value out of range is refused, never clamped.
 Actions created from a solution: :mod:`labo_dash.action_creation`; bulk edits of many actions at once:
 :mod:`labo_dash.action_table`.
 """
@@ -17,14 +16,12 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NotRequired, TypedDict, Unpack
-from urllib.parse import urlparse
+from typing import Any
 
 import pandas as pd
 
-from labo_dash import access, clock, db, french, parsing, progress, review, settings, solutions
-from labo_dash.access import Actor, Permission
-from labo_dash.errors import NotFound, ValidationError
+from labo_dash import db, french, parsing, progress, review, settings, solutions
+from labo_dash.errors import NotFound
 from labo_dash.progress import ActionStatus
 
 TITLE_MAX = 200  # characters
@@ -43,11 +40,9 @@ FIELDS: dict[str, tuple[str, int | None]] = {
     "next_step": ("Prochaine étape", 500),
     "weight": ("Poids", None),
 }
-UPDATE_FIELDS = ("status", "progress", "comment", "evidence_url")
 NUMBER_FIELDS = ("budget_planned", "budget_secured", "weight")
 BUDGET_MAX = 100_000_000  # €
 WEIGHT_MAX = 100
-COMMENT_MAX = 2000
 
 
 def clean(value: Any) -> Any:
@@ -131,75 +126,6 @@ def check_fields(values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
-def read_progress(value: Any) -> int | None:
-    """Return a typed % (« 40 », « 40 % », 40.0) as a whole number 0..100, None when blank (not measured).
-
-    Raises parsing.NumberError (French, quoting what was read) otherwise: never rounded nor clamped.
-    """
-    number = parsing.parse_percent(value, "Avancement", integer=True)
-    return None if number is None else int(number)
-
-
-def check_update(
-    status: str | None,
-    progress_value: Any,
-    reported_on: dt.date | None,
-    comment: str | None,
-    evidence_url: str | None,
-    today: dt.date,
-) -> dict[str, str]:
-    """Return a French message per invalid field of a new progress update (empty when valid).
-
-    Every write of a point goes through here: creation, the update form, the bulk table, the Excel
-    import. ``progress_value`` is read by :func:`read_progress`; a status and % that disagree are refused
-    by the one consistency rule, :func:`labo_dash.progress.mismatch_refusal`.
-    """
-    errors: dict[str, str] = {}
-    if status not in french.STATUSES:
-        errors["status"] = "Statut : choisissez À lancer, En cours, En pause, Terminée ou Abandonnée."
-    try:
-        value = read_progress(progress_value)
-    except parsing.NumberError:
-        typed = parsing.shown(progress_value)
-        errors["progress"] = (f"Avancement : un nombre entier de 0 à 100 attendu, « {typed} » lu "
-                              "(vide = non mesuré).")
-    else:
-        refusal = progress.mismatch_refusal(status, value)
-        if refusal:
-            errors["progress"] = refusal
-    if reported_on is None:
-        errors["reported_on"] = "Date du point : obligatoire."
-    elif reported_on > today:
-        errors["reported_on"] = f"Date du point : {french.date(reported_on)} est dans le futur."
-    if comment and len(comment) > COMMENT_MAX:
-        errors["comment"] = french.too_long("Le commentaire", comment, COMMENT_MAX)
-    if evidence_url:
-        parsed = urlparse(evidence_url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc or len(evidence_url) > 500:
-            errors["evidence_url"] = "Lien de preuve : une adresse web complète (https://…)."
-    return errors
-
-
-def append_updates(cur: db.Cursor, actor: Actor, rows: list[dict[str, Any]]) -> list[int]:
-    """Append progress updates (one statement) and audit each; return their ids."""
-    if not rows:
-        return []
-    columns = ["action_id", "reported_on", "status", "progress", "comment", "evidence_url", "reported_by"]
-    ids = [
-        r[0]
-        for r in cur.execute(
-            "INSERT INTO progress_updates (action_id, reported_on, status, progress, comment, evidence_url, "
-            "reported_by, recorded_at) SELECT unnest(?::INTEGER[]), unnest(?::DATE[]), unnest(?::VARCHAR[]), "
-            "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ? "
-            "RETURNING id",
-            [*([r[c] for r in rows] for c in columns), clock.stored_now()],  # recorded_at: UTC, app clock
-        ).fetchall()
-    ]
-    for update_id, row in zip(ids, rows, strict=True):
-        db.audit(cur, actor, "progress_update", update_id, "create", None, row)
-    return ids
-
-
 @dataclass(frozen=True, slots=True)
 class Action:
     """A follow-up action: its stored fields (:data:`FIELDS`; budgets in € as Decimal, ``weight`` None = 1,
@@ -258,94 +184,6 @@ def get_action(con: db.Connection, action_id: int) -> Action:
         objectives=solution.objectives, status=ActionStatus(state["status"]), progress=state["progress"],
         last_update=state["reported_on"],
     )
-
-
-def history(con: db.Connection, action_id: int) -> pd.DataFrame:
-    """Return every progress update of an action, withdrawn ones included, oldest first (its timeline).
-
-    Columns: id, reported_on, status, progress (%), comment, evidence_url, reported_by, recorded_at,
-    withdrawn (bool), withdrawn_on (local date), withdrawn_by, withdrawal_reason, replaced_by (update id).
-    The timeline is the one view that shows withdrawn points (struck through); every state and roll-up
-    reads the view ``progress_points`` instead.
-    """
-    return db.query_df(
-        con,
-        "SELECT u.id, u.reported_on, u.status, u.progress, u.comment, u.evidence_url, u.reported_by, "
-        "u.recorded_at, w.update_id IS NOT NULL AS withdrawn, w.withdrawn_on, w.withdrawn_by, "
-        "w.reason AS withdrawal_reason, w.replaced_by "
-        "FROM progress_updates u LEFT JOIN progress_withdrawals w ON w.update_id = u.id "
-        "WHERE u.action_id = ? ORDER BY u.reported_on, u.id",
-        [action_id],
-    )
-
-
-def chronology_errors(last: dt.date | None, reported_on: dt.date | None) -> dict[str, str]:
-    """Refuse an update dated before the action's latest point (the history is never rewritten).
-
-    ``last`` is the date of the latest point not withdrawn (:attr:`Action.last_update`): a withdrawn point
-    no longer blocks dating. Returns {"reported_on": French message} or {}.
-    """
-    if reported_on is not None and last is not None and reported_on < last:
-        return {"reported_on": (
-            f"Date du point : {french.date(reported_on)} précède le dernier point ({french.date(last)}) ; "
-            "l'historique ne se réécrit pas."
-        )}
-    return {}
-
-
-class NewPoint(TypedDict):
-    """A new progress point as typed: the keyword arguments of :func:`record_update` and
-    :func:`labo_dash.corrections.replace_update` (the one list of them).
-
-    ``status`` (a code of french.STATUSES), ``progress_value`` (a % as typed, « 40 » or « 40 % », or a
-    number; blank: not measured), ``comment``, ``evidence_url``, ``reported_by`` (default: the actor's
-    name), ``today`` (local date: a point is never in the future).
-    """
-
-    status: str
-    progress_value: Any
-    comment: NotRequired[str | None]
-    evidence_url: NotRequired[str | None]
-    reported_by: NotRequired[str | None]
-    today: dt.date
-
-
-def read_point(
-    action_id: int, reported_on: dt.date, reporter: str, point: NewPoint
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Return a new point's row for :func:`append_updates` (text cleaned, % read by :func:`read_progress`,
-    None when refused; ``reporter`` when it names no one) and a French message per invalid field
-    (:func:`check_update`; empty when valid)."""
-    comment, evidence_url = clean(point.get("comment")), clean(point.get("evidence_url"))
-    progress_value = clean(point["progress_value"])
-    errors = check_update(point["status"], progress_value, reported_on, comment, evidence_url, point["today"])
-    row = {"action_id": action_id, "reported_on": reported_on, "status": point["status"],
-           "progress": None if "progress" in errors else read_progress(progress_value),
-           "comment": comment, "evidence_url": evidence_url,
-           "reported_by": clean(point.get("reported_by")) or reporter}
-    return row, errors
-
-
-def record_update(
-    con: db.Connection, actor: Actor, action_id: int, *, reported_on: dt.date,
-    **point: Unpack[NewPoint],
-) -> int:
-    """Append one progress update (:class:`NewPoint`) to an action; return its id (nothing is overwritten).
-
-    Checked by :func:`check_update`, after the action's latest point (:func:`chronology_errors`), and
-    refused when it brings nothing new. Raises ValidationError (French, per field), NotFound.
-    """
-    access.require(actor, Permission.ACTIONS_WRITE)
-    current = get_action(con, action_id)
-    row, errors = read_point(action_id, reported_on, actor.name, point)
-    errors |= chronology_errors(current.last_update, reported_on)
-    unchanged = (row["status"], row["progress"]) == (current.status, current.progress)
-    if not errors and unchanged and not row["comment"] and not row["evidence_url"]:
-        errors["status"] = "Rien de nouveau : changez le statut ou l'avancement, ou écrivez un commentaire."
-    if errors:
-        raise ValidationError("Le point n'a pas été enregistré : corrigez les champs signalés.", errors)
-    with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
-        return append_updates(cur, actor, [row])[0]
 
 
 def stale_since(con: db.Connection, today: dt.date, seminar_id: int = 1) -> dt.date | None:

@@ -5,7 +5,7 @@ a reason, and every roll-up, review, report and export ignores withdrawn points.
 stays append-only; a withdrawal is one row of ``progress_withdrawals`` (reason, who, role, local date,
 UTC instant, the replacing point if any) and one audit entry. From then on the view ``progress_points``,
 which every state, roll-up, review, report, signature figure and export reads, leaves the point out, at
-every date (the point was wrong from the start). Only the timeline (``actions.history``) still shows it,
+every date (the point was wrong from the start). Only the timeline (``updates.history``) still shows it,
 struck through, with who withdrew it and why.
 
 Who may correct: the roles that record points (permission ``actions.write``: organisers and the steering
@@ -20,9 +20,10 @@ from typing import Unpack
 
 from labo_dash import access, clock, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import NewPoint, append_updates, clean, read_point
+from labo_dash.actions import clean
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.progress import ActionStatus
+from labo_dash.updates import NewPoint, append_updates, read_point
 
 REASON_MAX = 1000
 _POINT = """
@@ -130,9 +131,9 @@ def replace_update(
     """Replace a wrong point by a corrected one of the same date, in one transaction; return the new id.
 
     The wrong point is withdrawn (``replaced_by`` = the new point) and the corrected point (status, % as
-    typed, « 40 » or « 40 % », or None, comment, evidence link: :class:`labo_dash.actions.NewPoint`) is
+    typed, « 40 » or « 40 % », or None, comment, evidence link: :class:`labo_dash.updates.NewPoint`) is
     appended with the withdrawn point's ``reported_on``; both are audited. Errors as
-    :func:`withdraw_update`, plus the checks of a new point (actions.check_update) and a correction
+    :func:`withdraw_update`, plus the checks of a new point (updates.read_point) and a correction
     identical to the withdrawn point. Nothing is written when it raises.
     """
     access.require(actor, Permission.ACTIONS_WRITE)
@@ -140,15 +141,15 @@ def replace_update(
     errors = _check_reason(reason)
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         old = _point(cur, update_id)
-        row, point_errors = read_point(old.action_id, old.reported_on, actor.name, point)
+        update, point_errors = read_point(old.action_id, old.reported_on, actor.name, point)
         errors |= point_errors
-        same = (row["status"], row["progress"], row["comment"], row["evidence_url"]) == (
-            old.status, old.progress, old.comment, old.evidence_url)
-        if not errors and same:
+        if not errors and update is not None and (
+            update.status, update.progress, update.comment, update.evidence_url
+        ) == (old.status, old.progress, old.comment, old.evidence_url):
             errors["status"] = ("Correction identique au point retiré : changez le statut, l'avancement "
                                 "ou le commentaire.")
-        if errors:
+        if update is None or errors:
             raise ValidationError("Le point n'a pas été corrigé : corrigez les champs signalés.", errors)
-        new_id = append_updates(cur, actor, [row])[0]
+        new_id = append_updates(cur, actor, [update])[0]
         _withdraw(cur, actor, old, reason, point["today"], new_id)
     return new_id

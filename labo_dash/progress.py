@@ -81,7 +81,7 @@ def mismatch_message(status: str | None, progress: float | None) -> str | None:
 def mismatch_refusal(status: str | None, progress: float | None) -> str | None:
     """Return the French refusal of a new point whose status and % disagree, saying what to do, or None.
 
-    The one consistency rule of every write path (``actions.check_update``): a new point « À lancer »
+    The one consistency rule of every write path (``updates.check_update``): a new point « À lancer »
     above 0 % or « Terminée » below 100 % is refused, never saved with a warning nor corrected.
     """
     message = mismatch_message(status, progress)

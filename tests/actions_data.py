@@ -10,8 +10,10 @@ from typing import Any
 
 import duckdb
 
-from labo_dash import actions, db
+from labo_dash import db
 from labo_dash.access import ORGANISER, Actor
+from labo_dash.progress import ActionStatus
+from labo_dash.updates import ProgressUpdate, append_updates
 
 ORGANISER_ACTOR = Actor(ORGANISER, "Test organisatrice")
 TODAY = dt.date(2026, 11, 26)
@@ -61,12 +63,13 @@ def add_action(
             [solution_id, title, fields.get("start_date"), fields.get("due_date"), fields.get("weight"),
              dt.datetime.fromisoformat(created)],
         ).fetchone()[0]
-        rows = [
-            {"action_id": action_id, "reported_on": dt.date.fromisoformat(day), "status": status,
-             "progress": value, "comment": None, "evidence_url": None, "reported_by": "test"}
+        points = [
+            ProgressUpdate(action_id=action_id, reported_on=dt.date.fromisoformat(day),
+                           status=ActionStatus(status), progress=value, comment=None, evidence_url=None,
+                           reported_by="test")
             for day, status, value in updates
         ]
-        actions.append_updates(cur, ORGANISER_ACTOR, rows)
+        append_updates(cur, ORGANISER_ACTOR, points)
     return action_id
 
 

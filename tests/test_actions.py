@@ -9,7 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from labo_dash import action_creation, action_table, actions, clock, db, solutions
+from labo_dash import action_creation, action_table, actions, clock, db, solutions, updates
 from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
 from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
@@ -134,7 +134,7 @@ def test_create_actions_with_a_first_status_records_an_update(small):
     con, _, solution = small
     (action_id,) = create(con, solution, ["Lancée"], status="en_cours", progress_value=20,
                           reported_on=dt.date(2026, 4, 15))
-    timeline = actions.history(con, action_id)
+    timeline = updates.history(con, action_id)
     assert timeline[["status", "progress"]].values.tolist() == [["en_cours", 20]]
     assert timeline["reported_on"].iloc[0].date() == dt.date(2026, 4, 15)
 
@@ -178,10 +178,10 @@ def test_updates_are_appended_never_overwritten(small):
     (action_id,) = create(con, solution, ["Étude"], status="en_cours", progress_value=20,
                           reported_on=dt.date(2026, 5, 20))
     first = con.execute("SELECT * FROM progress_updates").fetchall()
-    actions.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 6, 20), status="en_cours",
+    updates.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 6, 20), status="en_cours",
                           progress_value=50, comment="Entretiens", evidence_url="https://exemple.org/cr.pdf",
                           today=TODAY)
-    actions.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 7, 20), status="terminee",
+    updates.record_update(con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 7, 20), status="terminee",
                           progress_value="100 %", today=TODAY)
     rows = con.execute("SELECT * FROM progress_updates ORDER BY id").fetchall()
     assert rows[0] == first[0]
@@ -190,6 +190,27 @@ def test_updates_are_appended_never_overwritten(small):
     current = actions.get_action(con, action_id)
     assert (current.status, current.progress) == ("terminee", 100)
     assert con.execute("SELECT count(*) FROM audit_log WHERE entity = 'progress_update'").fetchone()[0] == 3
+
+
+def test_a_point_is_audited_as_stored_and_a_creation_names_its_author(small):
+    """The audit of a new point holds its fields as stored (the status as its code, the date ISO), from
+    creation and from the update form alike; a first point at creation without a name is the actor's."""
+    con, _, solution = small
+    (action_id,) = action_creation.create_actions(
+        con, ORGANISER_ACTOR, solution, ["Étude"], {}, status="en_cours", progress_value="20 %",
+        reported_on=dt.date(2026, 5, 20), reported_by="  ", today=TODAY)
+    update_id = updates.record_update(
+        con, STEERING_ACTOR, action_id, reported_on=dt.date(2026, 6, 20), status="en_pause",
+        progress_value=" 35 ", comment="  Attente du financeur  ", reported_by=" Hélène ", today=TODAY)
+    logged = db.query(con, "SELECT entity_id, after FROM audit_log WHERE entity = 'progress_update' "
+                           "ORDER BY entity_id")
+    assert logged[-1]["entity_id"] == update_id
+    assert [json.loads(row["after"]) for row in logged] == [
+        {"action_id": action_id, "reported_on": "2026-05-20", "status": "en_cours", "progress": 20,
+         "comment": "Création de l'action", "evidence_url": None, "reported_by": ORGANISER_ACTOR.name},
+        {"action_id": action_id, "reported_on": "2026-06-20", "status": "en_pause", "progress": 35,
+         "comment": "Attente du financeur", "evidence_url": None, "reported_by": "Hélène"},
+    ]
 
 
 def test_old_points_whose_status_and_percent_disagree_are_flagged_not_fixed(small):
@@ -220,7 +241,7 @@ def test_bad_update_is_refused_in_french(small, kwargs, field):
                           reported_on=dt.date(2026, 5, 20))
     values = {"reported_on": dt.date(2026, 6, 20), "status": "en_cours", "progress_value": 40} | kwargs
     with pytest.raises(ValidationError) as error:
-        actions.record_update(con, ORGANISER_ACTOR, action_id, today=TODAY, **values)
+        updates.record_update(con, ORGANISER_ACTOR, action_id, today=TODAY, **values)
     assert field in error.value.fields and "enregistré" in str(error.value)
     assert count(con, "progress_updates") == 1
 
@@ -311,7 +332,7 @@ def test_save_changes_records_updates_and_audit(table):
     states = actions.tracker(con, TODAY).set_index("id")
     assert states.loc[ids[0], "progress"] == 35 and states.loc[ids[1], "status"] == "terminee"
     assert states.loc[ids[2], "pilot_person"] == "Karim" and states.loc[ids[2], "progress"] == 10
-    assert actions.history(con, ids[0])["comment"].tolist()[-1] == "Entretiens faits"
+    assert updates.history(con, ids[0])["comment"].tolist()[-1] == "Entretiens faits"
     assert count(con, "audit_log") == audits + 3
     before, after = con.execute(
         "SELECT before, after FROM audit_log WHERE entity = 'action' AND operation = 'update'"
@@ -381,14 +402,14 @@ def test_status_and_percent_that_disagree_are_refused_at_creation(small):
     assert error.value.fields == {"progress": TERMINEE_90}
     assert (count(con, "actions"), count(con, "progress_updates"), count(con, "audit_log")) == before
     (action_id,) = create(con, solution, ["Lancée à zéro"], status="a_lancer", progress_value="0")
-    assert actions.history(con, action_id)[["status", "progress"]].values.tolist() == [["a_lancer", 0]]
+    assert updates.history(con, action_id)[["status", "progress"]].values.tolist() == [["a_lancer", 0]]
 
 
 def test_status_and_percent_that_disagree_are_refused_in_the_update_form(table):
     con, ids, _ = table
     before = (count(con, "progress_updates"), count(con, "audit_log"))
     with pytest.raises(ValidationError) as error:
-        actions.record_update(con, ORGANISER_ACTOR, ids[0], reported_on=TODAY, status="terminee",
+        updates.record_update(con, ORGANISER_ACTOR, ids[0], reported_on=TODAY, status="terminee",
                               progress_value="90", today=TODAY)
     assert error.value.fields == {"progress": TERMINEE_90}
     assert (count(con, "progress_updates"), count(con, "audit_log")) == before
@@ -466,7 +487,7 @@ def test_current_state_is_the_latest_point_not_withdrawn(withdrawn):
         "en_cours", RIGHT, dt.date(2026, 9, 20))
     row = actions.tracker(con, TODAY).set_index("id").loc[study]
     assert (row["progress"], row["last_update"]) == (RIGHT, pd.Timestamp(2026, 9, 20))
-    history = actions.history(con, study)
+    history = updates.history(con, study)
     assert history["progress"].tolist() == [RIGHT, 90]  # the timeline still shows it
     assert history["withdrawn"].tolist() == [False, True]
     assert (history["withdrawn_by"].iloc[1], history["withdrawal_reason"].iloc[1]) == (

@@ -12,11 +12,12 @@ import pytest
 
 from labo_dash import clock, db
 from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
-from labo_dash.actions import append_updates
 from labo_dash.errors import ImportRejected, PermissionDenied
 from labo_dash.imports import actions as actions_import
+from labo_dash.progress import ActionStatus
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import ACTION_COLUMNS, report_xlsx
+from labo_dash.updates import ProgressUpdate, append_updates
 
 TODAY = clock.now().astimezone(ZoneInfo("Europe/Paris")).date()  # the seminar's date (default zone)
 PAUL = Actor(STEERING, "Paul Martin")
@@ -83,8 +84,8 @@ def test_round_trip_updates_rows_by_id_with_a_preview(con):
     by_id = {c.action_id: c for c in plan.changes}
     assert by_id[first].fields["title"][1] == "Intitulé revu en comité"
     assert by_id[first].fields["due_date"][1] == dt.date(2027, 6, 30) and by_id[first].update is None
-    assert by_id[second].fields == {} and by_id[second].update["status"] == "terminee"
-    assert [u["action_id"] for u in plan.updates] == [third]
+    assert by_id[second].fields == {} and by_id[second].update.status == "terminee"
+    assert [u.action_id for u in plan.updates] == [third]
 
     actions_import.apply_import(con, PAUL, data, "rapport.xlsx", TODAY)
     row = db.query(con, "SELECT title, due_date FROM actions WHERE id = ?", [first])[0]
@@ -177,9 +178,9 @@ def test_an_action_updated_after_the_export_is_not_overwritten(con):
     sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
     with db.transaction(con) as cur:  # meanwhile, someone records an update in the app
         cur.execute("UPDATE progress_updates SET recorded_at = recorded_at")  # no-op, keeps ids stable
-        append_updates(cur, PAUL, [{"action_id": first, "reported_on": TODAY, "status": "en_cours",
-                                    "progress": 85, "comment": None, "evidence_url": None,
-                                    "reported_by": "Ana"}])
+        append_updates(cur, PAUL, [ProgressUpdate(
+            action_id=first, reported_on=TODAY, status=ActionStatus.RUNNING, progress=85, comment=None,
+            evidence_url=None, reported_by="Ana")])
         cur.execute("UPDATE progress_updates SET recorded_at = now()::TIMESTAMP + INTERVAL 1 MINUTE "
                     "WHERE id = (SELECT max(id) FROM progress_updates)")
     with pytest.raises(ImportRejected) as refused:
@@ -244,7 +245,7 @@ def test_a_progress_cell_shown_100_percent_is_read_as_100_not_1(con):
     cell.value, cell.number_format = 1, "0%"  # what Excel stores when « 100 % » is typed
     plan = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
     [change] = plan.changes
-    assert (change.update["status"], change.update["progress"]) == ("terminee", 100)
+    assert (change.update.status, change.update.progress) == ("terminee", 100)
 
 
 @pytest.mark.parametrize(("typed", "expected"), [("50 %", 50), ("50\u00a0%", 50), ("50%", 50), ("'50", 50)])
@@ -254,7 +255,7 @@ def test_a_percentage_typed_as_text_is_read(con, typed, expected):
     sheet = book["Actions"]
     sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = typed
     [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
-    assert change.update["progress"] == expected
+    assert change.update.progress == expected
 
 
 def test_amounts_typed_the_french_way_are_read_exactly(con):
@@ -304,7 +305,7 @@ def test_an_export_made_less_than_a_second_after_a_change_is_not_stale(con):
     sheet = book["Actions"]
     sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = 90
     [change] = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").changes
-    assert change.update["progress"] == 90
+    assert change.update.progress == 90
 
 
 def test_a_new_progress_point_with_a_percent_cell_and_a_serial_date(con):
@@ -316,7 +317,7 @@ def test_a_new_progress_point_with_a_percent_cell_and_a_serial_date(con):
     updates.cell(updates.max_row, column(updates, "Date")).number_format = "DD/MM/YYYY"
     updates.cell(updates.max_row, column(updates, "Avancement (%)")).number_format = "0%"
     plan = actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
-    assert [(u["action_id"], u["reported_on"], u["progress"]) for u in plan.updates] == [(third, TODAY, 45)]
+    assert [(u.action_id, u.reported_on, u.progress) for u in plan.updates] == [(third, TODAY, 45)]
 
 
 def test_a_hidden_sheet_is_not_read_and_the_preview_says_so(con):
@@ -343,7 +344,7 @@ def test_a_csv_with_a_sep_line_is_read_and_its_refusals_count_lines_as_excel(con
     frame.loc[frame["N°"] == first, "Avancement (%)"] = "55 %"
     body = frame.to_csv(sep=",", index=False, date_format="%d/%m/%Y")
     plan = actions_import.plan_import(con, ("sep=,\r\n" + body).encode(), "actions.csv", TODAY, "Paul")
-    assert [(c.action_id, c.update["progress"]) for c in plan.changes] == [(first, 55)]
+    assert [(c.action_id, c.update.progress) for c in plan.changes] == [(first, 55)]
     assert "annoncé par la ligne « sep=, »" in plan.source
     frame.loc[frame["N°"] == second, "Avancement (%)"] = "beaucoup"
     data = ("sep=,\r\n" + frame.to_csv(sep=",", index=False, date_format="%d/%m/%Y")).encode()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import action_creation, actions, clock, db, french, review
+from labo_dash import action_creation, actions, clock, db, french, review, updates
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.reporting import monthly
 from labo_dash.ui import action_form
@@ -235,7 +235,7 @@ def test_one_budget_for_several_actions_shows_the_total_before_saving(app, demo_
 def test_record_an_update_from_the_action_card(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
     assert at.selectbox(key="action_choice").value == 2
-    updates = count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2")
+    points = count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2")
     key = "update_2_0"
     at.text_input(key=f"{key}_progress").input("80")
     at.text_area(key=f"{key}_comment").input("Deux fondations ont confirmé leur participation.")
@@ -244,8 +244,8 @@ def test_record_an_update_from_the_action_card(app, demo_db):
     at.run()
     assert not at.exception
     assert any("Point d'avancement du" in s for s in successes(at))
-    assert count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2") == updates + 1
-    history = actions.history(db.connect(demo_db), 2)
+    assert count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2") == points + 1
+    history = updates.history(db.connect(demo_db), 2)
     assert history["progress"].iloc[-1] == 80
     assert history["comment"].iloc[-1] == "Deux fondations ont confirmé leur participation."
     assert "Deux fondations ont confirmé leur participation." in texts(at)  # in the timeline at once

@@ -16,7 +16,6 @@ import pytest
 from labo_dash import (
     access,
     action_creation,
-    actions,
     challenges,
     clock,
     db,
@@ -25,6 +24,7 @@ from labo_dash import (
     review,
     rounds,
     solutions,
+    updates,
 )
 from tests.conftest import screenshot, wait_ready
 
@@ -51,7 +51,7 @@ def seed(con) -> dict[str, object]:
         con, ACTOR, solution, [f"{HOSTILE} action"], {"pilot_person": HOSTILE, "next_step": HOSTILE},
         status="en_cours", progress_value=10, reported_on=TODAY - dt.timedelta(days=1), reported_by=HOSTILE,
         today=TODAY)
-    actions.record_update(con, ACTOR, action, reported_on=TODAY, status="en_cours", progress_value=20,
+    updates.record_update(con, ACTOR, action, reported_on=TODAY, status="en_cours", progress_value=20,
                           comment=f"{HOSTILE} commentaire", reported_by=HOSTILE, today=TODAY)
     month = TODAY.replace(day=1)
     review.add_decision(con, ACTOR, month, f"{HOSTILE} décision", action, HOSTILE)

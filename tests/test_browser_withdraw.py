@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from labo_dash import actions, db, demo, french
+from labo_dash import db, demo, french, updates
 from tests.conftest import screenshot, seminar_today, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ WAIT = 60_000  # ms: a rerun after a click is slow on a busy 2-core machine
 def test_withdrawn_points_on_the_action_card(server, page, demo_template):
     con = db.open_database(demo_template, migrate=False)
     try:
-        in_force = actions.history(con, ACTION).query("not withdrawn")
+        in_force = updates.history(con, ACTION).query("not withdrawn")
     finally:
         con.close()
     before_latest = int(in_force["progress"].iloc[-2])  # the state once the latest point is withdrawn

@@ -79,7 +79,7 @@ def test_a_write_in_another_process_reaches_the_cache(fresh_db):
 def test_results_follow_the_solutions_titles_only_for_a_round_on_solutions(con):
     """A progress update (follow-up topic) during a vote on défis leaves the projection's cache warm; a
     round on solutions shows their titles, so its cache key follows the follow-up's version."""
-    from labo_dash import actions, clock, rounds
+    from labo_dash import clock, rounds, updates
     from labo_dash.ui.results import titles_version
     from tests.actions_data import ORGANISER_ACTOR
 
@@ -88,7 +88,7 @@ def test_results_follow_the_solutions_titles_only_for_a_round_on_solutions(con):
     assert titles_version(con, on_challenges) == ()
     before = titles_version(con, on_solutions)
     today = clock.today(con)
-    actions.record_update(con, ORGANISER_ACTOR, 1, reported_on=today, status="en_cours", progress_value="",
+    updates.record_update(con, ORGANISER_ACTOR, 1, reported_on=today, status="en_cours", progress_value="",
                           comment="Point", today=today)
     assert titles_version(con, on_challenges) == ()
     assert titles_version(con, on_solutions) > before

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from labo_dash import action_creation, actions, clock, db, french, progress, seminar, settings
+from labo_dash import action_creation, actions, clock, db, french, progress, seminar, settings, updates
 from labo_dash.access import ORGANISER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import ORGANISER_ACTOR, add_action, add_challenge, add_solution, migrated_copy
@@ -165,15 +165,15 @@ def test_current_timestamp_defaults_are_stored_in_utc_whatever_the_host(tmp_path
 
 def test_a_stored_instant_reads_back_as_utc_and_shows_in_local_time(con, one_action):
     with clock.frozen(MIDNIGHT_PAST):
-        update_id = actions.record_update(
+        update_id = updates.record_update(
             con, ORGANISER_ACTOR, one_action, reported_on=clock.today(con), status="en_cours",
             progress_value=10, today=clock.today(con),
         )
-    recorded = actions.history(con, one_action).set_index("id").loc[update_id, "reported_on"]
+    recorded = updates.history(con, one_action).set_index("id").loc[update_id, "reported_on"]
     assert recorded.date() == dt.date(2026, 10, 1)
     con.execute("UPDATE progress_updates SET recorded_at = ? WHERE id = ?",
                 [clock.parse_instant(MIDNIGHT_PAST).replace(tzinfo=None), update_id])
-    stored = actions.history(con, one_action).set_index("id").loc[update_id, "recorded_at"]
+    stored = updates.history(con, one_action).set_index("id").loc[update_id, "recorded_at"]
     assert stored == dt.datetime(2026, 9, 30, 22, 30)
     assert french.datetime(clock.local(stored, clock.zone(con))) == "1er octobre 2026 à 0h30"
 
@@ -184,13 +184,13 @@ def test_a_stored_instant_reads_back_as_utc_and_shows_in_local_time(con, one_act
 def test_an_update_dated_today_just_after_local_midnight_is_accepted(con, one_action):
     with clock.frozen(MIDNIGHT_PAST):
         today = clock.today(con)
-        update_id = actions.record_update(
+        update_id = updates.record_update(
             con, ORGANISER_ACTOR, one_action, reported_on=dt.date(2026, 10, 1), status="en_cours",
             progress_value=20, today=today,
         )
-    assert actions.history(con, one_action)["id"].tolist() == [update_id]
+    assert updates.history(con, one_action)["id"].tolist() == [update_id]
     with clock.frozen(MIDNIGHT_PAST), pytest.raises(ValidationError) as refused:
-        actions.record_update(con, ORGANISER_ACTOR, one_action, reported_on=dt.date(2026, 10, 2),
+        updates.record_update(con, ORGANISER_ACTOR, one_action, reported_on=dt.date(2026, 10, 2),
                               status="en_cours", progress_value=30, today=clock.today(con))
     assert refused.value.fields["reported_on"] == "Date du point : 2 octobre 2026 est dans le futur."
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import text as hypothesis_text
 
-from labo_dash import actions, corrections, db, demo, progress
+from labo_dash import actions, corrections, db, demo, progress, updates
 from labo_dash.access import PARTNER, Actor
 from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
 from labo_dash.imports import actions as actions_import
@@ -147,7 +147,7 @@ def test_replace_withdraws_and_appends_the_corrected_point_of_the_same_date(unwi
     assert withdrawal["replaced_by"] == new_id and withdrawal["withdrawn_on"] == TODAY
     action = actions.get_action(con, study)
     assert (action.progress, action.last_update) == (30, dt.date(2026, 10, 20))
-    history = actions.history(con, study)
+    history = updates.history(con, study)
     assert history["withdrawn"].tolist() == [False, True, False]
     assert history["replaced_by"].iloc[1] == new_id
 
@@ -187,8 +187,8 @@ def test_refused_replacement_writes_nothing(unwithdrawn, kwargs, field, message)
 def test_a_withdrawn_point_no_longer_blocks_dating(scenario):
     con, study = scenario.con, scenario.study
     # 1 October is after the last point in force (20 September), before the withdrawn one (20 October).
-    assert actions.chronology_errors(actions.get_action(con, study).last_update, dt.date(2026, 10, 1)) == {}
-    actions.record_update(con, STEERING_ACTOR, study, reported_on=dt.date(2026, 10, 1), status="en_cours",
+    assert updates.chronology_errors(actions.get_action(con, study).last_update, dt.date(2026, 10, 1)) == {}
+    updates.record_update(con, STEERING_ACTOR, study, reported_on=dt.date(2026, 10, 1), status="en_cours",
                           progress_value=25, today=TODAY)
     assert actions.get_action(con, study).progress == 25
 
@@ -200,9 +200,10 @@ def test_a_withdrawn_point_no_longer_blocks_dating(scenario):
 def test_any_reason_is_stored_verbatim_or_refused_in_french(scenario, reason):
     con = scenario.con
     with db.transaction(con) as cur:
-        (point,) = actions.append_updates(cur, STEERING_ACTOR, [{
-            "action_id": scenario.module, "reported_on": dt.date(2026, 10, 10), "status": "en_cours",
-            "progress": 50, "comment": None, "evidence_url": None, "reported_by": "test"}])
+        (point,) = updates.append_updates(cur, STEERING_ACTOR, [updates.ProgressUpdate(
+            action_id=scenario.module, reported_on=dt.date(2026, 10, 10),
+            status=progress.ActionStatus.RUNNING, progress=50, comment=None, evidence_url=None,
+            reported_by="test")])
     before = counts(con)
     try:
         corrections.withdraw_update(con, STEERING_ACTOR, point, reason, today=TODAY)
@@ -238,7 +239,7 @@ def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unw
 
 # (file, top-level name) -> why it may read the table progress_updates itself rather than progress_points.
 DIRECT_READERS = {
-    ("labo_dash/actions.py", "history"): "the timeline: shows withdrawn points, struck through",
+    ("labo_dash/updates.py", "history"): "the timeline: shows withdrawn points, struck through",
     ("labo_dash/corrections.py", "_POINT"): "the withdrawal: finds the point, withdrawn or not",
     ("labo_dash/imports/actions.py", "_CURRENT"): "when an action last changed (any point or withdrawal)",
     ("labo_dash/imports/actions.py", "_update_rows"): "an exported point's N° must match the ledger",
@@ -302,7 +303,7 @@ def test_the_demo_holds_one_withdrawn_point_that_counts_nowhere(con):
         [withdrawn["action_id"], withdrawn["reported_on"], withdrawn["update_id"]]).fetchone()
     states = progress.action_states(con, withdrawn["reported_on"]).set_index("id")
     assert states.loc[withdrawn["action_id"], "progress"] == right != demo.WRONG_POINT[1]
-    history = actions.history(con, withdrawn["action_id"])
+    history = updates.history(con, withdrawn["action_id"])
     assert history["withdrawn"].sum() == 1
 
 
@@ -311,9 +312,9 @@ def test_a_correction_takes_the_place_of_the_point_it_replaces(unwithdrawn):
     """Two points on one date, the older one wrong: replacing it must not make the correction the latest."""
     con, study = unwithdrawn.con, unwithdrawn.study
     day = dt.date(2026, 10, 25)
-    older = actions.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
+    older = updates.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
                                   progress_value=30, today=TODAY)
-    actions.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
+    updates.record_update(con, STEERING_ACTOR, study, reported_on=day, status="en_cours",
                           progress_value=40, comment="Plus tard le même jour", today=TODAY)
     first = corrections.replace_update(con, STEERING_ACTOR, older, REASON, status="en_cours",
                                        progress_value="10", today=TODAY)

@@ -269,7 +269,7 @@ def test_the_write_check_sees_a_write_outside_a_transaction(tmp_path):
 
 
 def test_a_ballot_bumps_the_votes_and_a_progress_update_the_follow_up(con):
-    from labo_dash import actions, clock, rounds, voting
+    from labo_dash import clock, rounds, updates, voting
     from labo_dash.access import PARTICIPANT, Actor
     from labo_dash.rounds import RoundRules
     from tests.actions_data import ORGANISER_ACTOR
@@ -288,7 +288,7 @@ def test_a_ballot_bumps_the_votes_and_a_progress_update_the_follow_up(con):
 
     action = db.query(con, "SELECT id FROM actions ORDER BY id LIMIT 1")[0]["id"]
     today = clock.today(con)
-    actions.record_update(con, ORGANISER_ACTOR, action, reported_on=today, status="en_cours",
+    updates.record_update(con, ORGANISER_ACTOR, action, reported_on=today, status="en_cours",
                           progress_value="", comment="Point de suivi", today=today)
     final = db.versions(con, db.Topic.VOTES, db.Topic.FOLLOW_UP)
     assert final[0] == after[0] and final[1] > after[1]

@@ -36,6 +36,7 @@ from labo_dash import (
     review,
     rounds,
     solutions,
+    updates,
     voting,
 )
 from labo_dash import settings as app_settings
@@ -307,11 +308,11 @@ def test_action_form_stores_text_verbatim_or_refuses(hostile, titles, text, budg
        progress=numbers, status=st.sampled_from(["en_cours", "en_pause", "terminee", "<b>x</b>"]))
 def test_progress_update_form_appends_verbatim_or_refuses(hostile, comment, url, progress, status):
     con, action_id = hostile["con"], hostile["action"]
-    update_id = attempt(con, ("actions", "progress_updates"), lambda: actions.record_update(
+    update_id = attempt(con, ("actions", "progress_updates"), lambda: updates.record_update(
         con, ACTOR, action_id, reported_on=TODAY, status=status, progress_value=progress, comment=comment,
         evidence_url=url, reported_by=comment, today=TODAY))
     if update_id is not None:
-        row = actions.history(con, action_id).set_index("id").loc[update_id]
+        row = updates.history(con, action_id).set_index("id").loc[update_id]
         assert row["comment"] == stored(comment) or (row["comment"] is None and stored(comment) is None)
 
 
@@ -337,7 +338,7 @@ def test_action_table_edits_save_whole_or_refuse(hostile, diff):
         typed = {name: value for name, value in diff.items() if actions.FIELDS.get(name, ("", None))[1]}
         assert {name: row[name] for name in typed} == {name: stored(value) for name, value in typed.items()}
         if saved.updates and stored(diff.get("comment")):
-            latest = actions.history(con, action_id).sort_values("id").iloc[-1]
+            latest = updates.history(con, action_id).sort_values("id").iloc[-1]
             assert latest["comment"] == stored(diff["comment"])
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import actions, db, demo, french
+from labo_dash import actions, db, demo, french, updates
 from labo_dash.ui import signature as signature_ui
 
 ACTIONS_PAGE = "pages/actions.py"
@@ -42,7 +42,7 @@ def counts(path) -> tuple[int, int]:
 
 
 def test_timeline_strikes_the_withdrawn_point_through_with_who_and_why(app, demo_db):
-    history = actions.history(db.connect(demo_db), ACTION)
+    history = updates.history(db.connect(demo_db), ACTION)
     wrong = history[history["withdrawn"]].iloc[0]
     text = markdown(app)
     assert f"~~**{_date(wrong['reported_on'])}** · En cours · {demo.WRONG_POINT[1]}{french.NBSP}%~~" in text
@@ -74,7 +74,7 @@ def test_refused_withdrawal_keeps_what_was_typed(app, demo_db):
 def test_replace_a_point_from_the_card(app, demo_db):
     con = db.connect(demo_db)
     before = counts(demo_db)
-    latest = actions.history(con, ACTION).query("not withdrawn").iloc[-1]
+    latest = updates.history(con, ACTION).query("not withdrawn").iloc[-1]
     key = f"withdraw_{ACTION}_0"
     assert app.selectbox(key=f"{key}_point").value == int(latest["id"])  # newest point first
     app.text_area(key=f"{key}_reason").input("Pourcentage mal recopié du compte rendu")
@@ -88,7 +88,7 @@ def test_replace_a_point_from_the_card(app, demo_db):
     assert any(f"Point n° {int(latest['id'])} retiré, remplacé" in plain(s.value) for s in app.success)
     text = markdown(app)
     assert "Pourcentage mal recopié du compte rendu" in text
-    new_id = int(actions.history(con, ACTION)["id"].max())
+    new_id = int(updates.history(con, ACTION)["id"].max())
     assert f"remplacé par le point corrigé n° {new_id} du {_date(latest['reported_on'])}" in text
 
 

@@ -125,7 +125,7 @@ def progress_trend_chart(history: pd.DataFrame, objectives: Sequence[Objective])
 def action_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     """The % of one action over its progress updates: a step line, one point per update coloured by status.
 
-    ``history`` comes from actions.history (``reported_on``, ``status``, ``progress``, ``comment``).
+    ``history`` comes from updates.history (``reported_on``, ``status``, ``progress``, ``comment``).
     """
     frame = history[["reported_on", "status", "progress", "comment"]].copy()
     dates = pd.to_datetime(frame["reported_on"]).dt.date.map(french.date)

@@ -5,8 +5,9 @@ of the current situation, or a CSV of either sheet. On the "Actions" sheet, a ro
 changed fields update the action (audited before/after) and a changed status or % becomes a new progress
 update dated today. On "Points d'avancement", a row without N° is a new update; a row with a N° must be
 unchanged (the history is never rewritten). Every row is checked with the action tracker's rules first
-(actions.check_fields, check_update, chronology_errors): one bad row refuses the file, with each bad line
-and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import` writes.
+(actions.check_fields; a new point is read by updates.read_point): one bad row refuses the file, with
+each bad line and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import`
+writes.
 
 Cells are read as Excel shows them (:mod:`labo_dash.imports.reading`): a progress cell shown « 100 % » (stored
 1 with a percent format) is 100, « 50 % » typed as text is 50; budgets such as « 45 000 € » or
@@ -26,19 +27,12 @@ import openpyxl
 
 from labo_dash import access, backup, clock, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import (
-    BUDGET_MAX,
-    FIELDS,
-    append_updates,
-    check_fields,
-    check_update,
-    chronology_errors,
-    clean,
-)
+from labo_dash.actions import BUDGET_MAX, FIELDS, check_fields, clean
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.imports import Table, header_key, read_table, workbook_sheets
 from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
 from labo_dash.reporting.workbook import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
+from labo_dash.updates import ProgressUpdate, append_updates, read_point
 
 ACTIONS_SHEET, UPDATES_SHEET = "Actions", "Points d'avancement"
 _EDITABLE = {header: source for header, (source, _, _) in ACTION_COLUMNS.items() if source in FIELDS}
@@ -79,7 +73,7 @@ class FieldChange:
     action_id: int
     title: str
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    update: dict[str, Any] | None = None
+    update: ProgressUpdate | None = None
     values: dict[str, Any] = field(default_factory=dict)  # every field of the action after the import
 
 
@@ -88,7 +82,7 @@ class ImportPlan:
     """What an import would do: action changes, new progress updates, and where the file came from."""
 
     changes: list[FieldChange]
-    updates: list[dict[str, Any]]
+    updates: list[ProgressUpdate]
     sheets: list[str]
     exported_at: dt.datetime | None = None
     source: str = ""  # French: the sheets read (and the hidden ones left unread), or the CSV read
@@ -241,14 +235,12 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
         status = values.get("status") or before["status"]
         value = values["progress"] if "progress" in values else clean(before["progress"])
         errors = check_fields(fields) if moved else {}
-        update = None
-        if status != before["status"] or value != clean(before["progress"]):
-            errors |= check_update(status, value, today, None, None, today)
-            errors |= chronology_errors(before["last_update"], today)
-            update = {"action_id": action_id, "reported_on": today, "status": status,
-                      "progress": None if value is None else int(value), "comment": None,
-                      "evidence_url": None, "reported_by": reported_by}
-        if (moved or update) and exported_at and _to_ms(max(
+        update, restated = None, status != before["status"] or value != clean(before["progress"])
+        if restated:
+            update, point_errors = read_point(action_id, today, reported_by, {
+                "status": status, "progress_value": value, "today": today}, last=before["last_update"])
+            errors |= point_errors
+        if (moved or restated) and exported_at and _to_ms(max(
             before["last_recorded"] or dt.datetime.min, before["last_edit"] or dt.datetime.min
         )) > exported_at:
             errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
@@ -261,10 +253,10 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
 
 
 def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[int, dt.date],
-                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[dict[str, Any]]:
+                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[ProgressUpdate]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
-    updates: list[dict[str, Any]] = []
+    updates: list[ProgressUpdate] = []
     last: dict[int, dt.date | None] = dict(planned)
     for row in table.rows:
         try:
@@ -286,18 +278,14 @@ def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[
         if not action or action not in current:
             bad.append((row.line, "N° action manquant ou inconnu."))
             continue
-        action_id, reported_on = action, values.get("reported_on")
-        update = {"action_id": action_id, "reported_on": reported_on, "status": status,
-                  "progress": values.get("progress"), "comment": clean(row["Commentaire"]),
-                  "evidence_url": clean(row["Justificatif"]),
-                  "reported_by": clean(row["Saisi par"]) or reported_by}
-        errors = check_update(status, update["progress"], reported_on, update["comment"],
-                              update["evidence_url"], today)
-        errors |= chronology_errors(last.get(action_id, current[action_id]["last_update"]), reported_on)
-        if errors:
-            bad.append((row.line, f"action n° {action_id} : " + " ".join(errors.values())))
+        update, errors = read_point(action, values.get("reported_on"), reported_by, {
+            "status": status, "progress_value": values.get("progress"), "comment": row["Commentaire"],
+            "evidence_url": row["Justificatif"], "reported_by": row["Saisi par"], "today": today,
+        }, last=last.get(action, current[action]["last_update"]))
+        if update is None:
+            bad.append((row.line, f"action n° {action} : " + " ".join(errors.values())))
             continue
-        last[action_id] = reported_on
+        last[action] = update.reported_on
         updates.append(update)
     return updates
 
@@ -314,7 +302,7 @@ def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
     current, bad = _current(con), list[tuple[int, str]]()
     changes = (_action_rows(tables[ACTIONS_SHEET], current, exported_at, today, reported_by, bad)
                if ACTIONS_SHEET in tables else [])
-    planned = {c.action_id: c.update["reported_on"] for c in changes if c.update}
+    planned = {c.action_id: c.update.reported_on for c in changes if c.update}
     updates = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)
                if UPDATES_SHEET in tables else [])
     if bad:

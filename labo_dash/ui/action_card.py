@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from labo_dash import action_table, actions, charts, clock, corrections, db, french, parsing
+from labo_dash import action_table, actions, charts, clock, corrections, db, french, parsing, updates
 from labo_dash.access import Actor
 from labo_dash.errors import LaboError, ValidationError
 from labo_dash.ui import action_form
@@ -125,7 +125,7 @@ def update_form(con: db.Connection, actor: Actor, action: actions.Action, today:
     if not submitted:
         return
     try:
-        actions.record_update(
+        updates.record_update(
             con,
             actor,
             action.id,
@@ -145,9 +145,9 @@ def update_form(con: db.Connection, actor: Actor, action: actions.Action, today:
 
 @by_version(*FOLLOW_UP_TOPICS, max_entries=64)
 def history(con: db.Connection, action_id: int) -> tuple[pd.DataFrame, dict | None]:
-    """Return an action's points (:func:`labo_dash.actions.history`, withdrawn ones included) and the
+    """Return an action's points (:func:`labo_dash.updates.history`, withdrawn ones included) and the
     Vega-Lite spec of its chart of the points in force (None without any), cached until a follow-up write."""
-    points = actions.history(con, action_id)
+    points = updates.history(con, action_id)
     in_force = points[~points["withdrawn"]]
     return points, charts.action_history_chart(in_force).to_dict() if len(in_force) else None
 

@@ -32,12 +32,12 @@ def _preview(plan: actions_import.ImportPlan) -> None:
         for c in plan.changes for name, (before, after) in c.fields.items()
     ]
     updates = [
-        {"Ligne": c.line, "N° action": c.action_id, "Action": c.title, "Date": c.update["reported_on"],
-         "Statut": french.status(c.update["status"]), "Avancement (%)": c.update["progress"]}
+        {"Ligne": c.line, "N° action": c.action_id, "Action": c.title, "Date": c.update.reported_on,
+         "Statut": french.status(c.update.status), "Avancement (%)": c.update.progress}
         for c in plan.changes if c.update
     ] + [
-        {"Ligne": None, "N° action": u["action_id"], "Action": "", "Date": u["reported_on"],
-         "Statut": french.status(u["status"]), "Avancement (%)": u["progress"]}
+        {"Ligne": None, "N° action": u.action_id, "Action": "", "Date": u.reported_on,
+         "Statut": french.status(u.status), "Avancement (%)": u.progress}
         for u in plan.updates
     ]
     if rows:

@@ -23,7 +23,7 @@ from labo_dash.access import Actor, Permission
 from labo_dash.actions import clean
 from labo_dash.errors import NotFound, ValidationError
 from labo_dash.progress import ActionStatus
-from labo_dash.updates import NewPoint, append_updates, read_point
+from labo_dash.updates import NewPoint, ProgressUpdate, append_updates, read_point
 
 REASON_MAX = 1000
 _POINT = """
@@ -44,18 +44,11 @@ def _check_reason(reason: str | None) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Point:
-    """A stored progress point (``progress`` in %, None when not measured) and its withdrawal, if any
+class _Point(ProgressUpdate):
+    """A stored progress point: its :class:`ProgressUpdate` fields, its id, and its withdrawal, if any
     (``withdrawn_on`` local date)."""
 
     id: int
-    action_id: int
-    reported_on: dt.date
-    status: ActionStatus
-    progress: int | None
-    comment: str | None
-    evidence_url: str | None
-    reported_by: str | None
     withdrawn_on: dt.date | None
     withdrawn_by: str | None
 

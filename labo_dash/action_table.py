@@ -2,7 +2,8 @@
 
 A change of an action's fields updates its row (audited before/after); a change of status or %, or a
 comment or evidence link, appends one progress update per action (audited). One bad row refuses the
-whole save, with one French message per refused action naming its row (N° and title) and column; numbers
+whole save, with one French message per refused action naming its row (N° and title) and column. The
+stored actions are read by :func:`labo_dash.actions.get_actions` (one statement for all rows); numbers
 are read exactly (:mod:`labo_dash.parsing`) and a value out of range is refused, never clamped.
 """
 
@@ -17,23 +18,11 @@ import pandas as pd
 
 from labo_dash import access, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import FIELDS, check_fields, clean, field_changes, read_numbers
+from labo_dash.actions import FIELDS, Action, check_fields, clean, field_changes, get_actions, read_numbers
 from labo_dash.errors import ValidationError
 from labo_dash.parsing import NumberError
 from labo_dash.updates import UPDATE_FIELDS, ProgressUpdate, append_updates, read_point, read_progress
 
-# Each action's fields and its latest point not withdrawn (the view progress_points, as get_action reads it).
-_CURRENT = """
-    SELECT a.id, a.title, a.description, a.pilot_structure, a.pilot_person, a.contributors, a.funders,
-           a.budget_planned, a.budget_secured, a.start_date, a.due_date, a.next_step, a.weight,
-           coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update
-    FROM actions a
-    LEFT JOIN (
-        SELECT action_id, status, progress, reported_on FROM progress_points
-        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, seq DESC) = 1
-    ) u ON u.action_id = a.id
-    WHERE a.id IN (SELECT unnest(?::INTEGER[]))
-"""
 _UPDATE = """
     UPDATE actions SET title = v.title, description = v.description, pilot_structure = v.pilot_structure,
         pilot_person = v.pilot_person, contributors = v.contributors, funders = v.funders,
@@ -71,7 +60,7 @@ def table_changes(original: pd.DataFrame, edited: pd.DataFrame) -> dict[int, dic
 
 
 def _plan(
-    current: dict[str, Any],
+    current: Action,
     diff: dict[str, Any],
     reported_on: dt.date,
     reported_by: str,
@@ -79,27 +68,29 @@ def _plan(
 ) -> tuple[dict[str, Any] | None, ProgressUpdate | None, list[str]]:
     """Return (new fields or None, new progress update or None, French errors) for one edited action.
 
-    ``current`` is its row of ``_CURRENT``; ``diff`` its changed columns (FIELDS and UPDATE_FIELDS names).
+    ``current`` is the stored action (:func:`labo_dash.actions.get_actions`); ``diff`` its changed columns
+    (FIELDS and UPDATE_FIELDS names).
     """
     unknown = sorted(set(diff) - set(FIELDS) - set(UPDATE_FIELDS))
     if unknown:
         return None, None, [f"colonne non modifiable : {', '.join(unknown)}."]
-    typed = {name: clean(diff[name]) if name in diff else clean(current[name]) for name in FIELDS}
-    changed = bool(field_changes(current, typed))
+    stored = current.fields()
+    typed = {name: clean(diff[name]) if name in diff else clean(stored[name]) for name in FIELDS}
+    changed = bool(field_changes(stored, typed))
     errors = check_fields(typed) if changed else {}
     fields = read_numbers(typed)[0] if changed and not errors else None
-    status = diff.get("status", current["status"])
-    raw = clean(diff["progress"]) if "progress" in diff else clean(current["progress"])
+    status = diff.get("status", current.status)
+    raw = clean(diff["progress"]) if "progress" in diff else current.progress
     try:
         value = read_progress(raw)
     except NumberError:
         value = raw  # unreadable or out of range: read_point below says why
     comment, evidence = clean(diff.get("comment")), clean(diff.get("evidence_url"))
     update = None
-    if status != current["status"] or value != clean(current["progress"]) or comment or evidence:
-        update, point_errors = read_point(current["id"], reported_on, reported_by, {
+    if status != current.status or value != current.progress or comment or evidence:
+        update, point_errors = read_point(current.id, reported_on, reported_by, {
             "status": status, "progress_value": raw, "comment": comment, "evidence_url": evidence,
-            "today": today}, last=current["last_update"])
+            "today": today}, last=current.last_update)
         errors |= point_errors
     return fields, update, list(errors.values())
 
@@ -130,9 +121,7 @@ def save_changes(
     access.require(actor, Permission.ACTIONS_WRITE)
     reported_by = clean(reported_by) or actor.name
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
-        cur.execute(_CURRENT, [list(changes)])
-        names = [d[0] for d in cur.description]
-        current = {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+        current = get_actions(con, list(changes))  # read once the topic is locked: no write of it in between
         errors: dict[str, str] = {}
         field_rows, updates = [], []
         for action_id, diff in changes.items():
@@ -141,7 +130,7 @@ def save_changes(
                 continue
             fields, update, messages = _plan(current[action_id], diff, reported_on, reported_by, today)
             if messages:
-                title = clean(diff.get("title")) or current[action_id]["title"]
+                title = clean(diff.get("title")) or current[action_id].title
                 errors[str(action_id)] = f"N° {action_id} « {title} » — " + " ".join(messages)
             if fields:
                 field_rows.append((action_id, fields))
@@ -158,7 +147,7 @@ def save_changes(
             cur.execute(_UPDATE, [[r[0] for r in field_rows]]
                         + [[fields[name] for _, fields in field_rows] for name in FIELDS])
             for action_id, fields in field_rows:
-                old = current[action_id]
+                old = current[action_id].fields()
                 keys = list(field_changes(old, fields))
                 db.audit(cur, actor, "action", action_id, "update",
                          {k: clean(old[k]) for k in keys}, {k: clean(fields[k]) for k in keys})

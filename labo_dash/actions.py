@@ -4,6 +4,8 @@ An action's fields (title, pilot, dates, budget...) may change, audited before/a
 only in ``progress_updates`` (:mod:`labo_dash.updates`: every change is a new dated point, read and checked
 there) and the current state is the latest point of the view ``progress_points`` (the points not
 withdrawn, see :mod:`labo_dash.corrections`); old data whose status and % disagree is flagged, never fixed.
+One reader gives actions with their provenance and current state, as :class:`Action` records:
+:func:`get_actions` (many at once: the bulk table, the Excel import) and :func:`get_action` (one).
 Numbers (budgets, weight) are read exactly by :mod:`labo_dash.parsing`: typed text (« 45 000 € »,
 « 0,5 »), grid floats and stored Decimals alike; a value out of range is refused, never clamped.
 Actions created from a solution: :mod:`labo_dash.action_creation`; bulk edits of many actions at once:
@@ -131,7 +133,9 @@ class Action:
     """A follow-up action: its stored fields (:data:`FIELDS`; budgets in € as Decimal, ``weight`` None = 1,
     ``created_at`` UTC), its provenance (solution title, défi id and title, the défi's objectives as
     :attr:`labo_dash.solutions.Solution.objectives`) and its current state: the latest point not withdrawn
-    (``progress`` in %, None when not measured; ``last_update`` its local date, None when never measured)."""
+    (``progress`` in %, None when not measured; ``last_update`` its local date, None when never measured).
+    ``last_change`` is the instant (UTC) of the latest trace the app keeps of it: an audited edit (its
+    creation included), a point recorded or withdrawn; None when there is none."""
 
     id: int
     solution_id: int
@@ -155,35 +159,66 @@ class Action:
     status: ActionStatus
     progress: int | None
     last_update: dt.date | None
+    last_change: dt.datetime | None
 
     def fields(self) -> dict[str, Any]:
         """Return the editable fields (:data:`FIELDS`) by name: a form's start, :func:`field_changes`'s."""
         return {name: getattr(self, name) for name in FIELDS}
 
 
-def get_action(con: db.Connection, action_id: int) -> Action:
-    """Return an action's fields, provenance (solution, défi, objectives) and current state.
+# THE reader of actions: each live action (its solution not deleted) with its provenance, its latest point
+# not withdrawn (view progress_points; the points of one date ordered by seq, corrections included) and its
+# latest trace (UTC instants: audit log, points recorded, withdrawals). Never measured: À lancer. The ids
+# chosen (all when the list is NULL) filter each part first: one action costs little at any scale.
+_ACTIONS = """
+    WITH chosen AS (SELECT id FROM actions WHERE ?::INTEGER[] IS NULL OR id IN (SELECT unnest(?::INTEGER[])))
+    SELECT a.*, s.title AS solution, s.challenge_id, c.title AS challenge,
+           coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update,
+           t.last_change
+    FROM actions a
+    JOIN solutions s ON s.id = a.solution_id AND s.deleted_at IS NULL
+    JOIN challenges c ON c.id = s.challenge_id
+    LEFT JOIN (
+        SELECT action_id, status, progress, reported_on FROM progress_points
+        WHERE action_id IN (SELECT id FROM chosen)
+        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, seq DESC) = 1
+    ) u ON u.action_id = a.id
+    LEFT JOIN (
+        SELECT action_id, max(moment) AS last_change FROM (
+            SELECT action_id, recorded_at AS moment FROM progress_updates
+            UNION ALL SELECT p.action_id, w.withdrawn_at FROM progress_withdrawals w
+                      JOIN progress_updates p ON p.id = w.update_id
+            UNION ALL SELECT entity_id, logged_at FROM audit_log WHERE entity = 'action'
+        ) WHERE action_id IN (SELECT id FROM chosen) GROUP BY action_id
+    ) t ON t.action_id = a.id
+    WHERE a.id IN (SELECT id FROM chosen)
+    ORDER BY a.id
+"""
 
-    The state (``status``, ``progress`` in %, ``last_update`` date) is the latest point not withdrawn;
-    never measured: À lancer, None, None. Raises NotFound (French) for an unknown id.
+
+def get_actions(con: db.Connection, ids: list[int] | None = None) -> dict[int, Action]:
+    """Return {id: :class:`Action`} for the live actions among ``ids`` (every live action, of every
+    seminar, when None), by id; an unknown id, or an action whose solution was deleted, is absent.
+
+    Two statements whatever the number of actions: the actions with their state, then their défis'
+    objectives. The state (``status``, ``progress`` in %, ``last_update`` local date) is the latest point
+    not withdrawn (order: reported_on, then seq); never measured: À lancer, None, None.
     """
-    rows = db.query(con, "SELECT * FROM actions WHERE id = ?", [action_id])
-    if not rows:
+    rows = db.query(con, _ACTIONS, [ids, ids])
+    objectives = solutions.challenge_objectives(con, sorted({row["challenge_id"] for row in rows}))
+    return {row["id"]: Action(**row | {"status": ActionStatus(row["status"]),
+                                       "objectives": objectives.get(row["challenge_id"], [])})
+            for row in rows}
+
+
+def get_action(con: db.Connection, action_id: int) -> Action:
+    """Return an action's fields, provenance (solution, défi, objectives) and current state
+    (:func:`get_actions`). Raises NotFound (French) for an unknown id or an action of a deleted solution.
+    """
+    found = get_actions(con, [action_id]).get(action_id)
+    if found is None:
         raise NotFound(f"L'action n° {action_id} n'existe pas.")
-    solution = solutions.get_solution(con, rows[0]["solution_id"])
-    latest = db.query(
-        con,
-        "SELECT status, progress, reported_on FROM progress_points WHERE action_id = ? "
-        "ORDER BY reported_on DESC, seq DESC LIMIT 1",
-        [action_id],
-    )
-    state: dict[str, Any] = latest[0] if latest else {"status": "a_lancer", "progress": None,
-                                                      "reported_on": None}
-    return Action(
-        **rows[0], solution=solution.title, challenge_id=solution.challenge_id, challenge=solution.challenge,
-        objectives=solution.objectives, status=ActionStatus(state["status"]), progress=state["progress"],
-        last_update=state["reported_on"],
-    )
+    return found
 
 
 def stale_since(con: db.Connection, today: dt.date, seminar_id: int = 1) -> dt.date | None:

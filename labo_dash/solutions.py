@@ -121,14 +121,24 @@ def get_solution(con: db.Connection, solution_id: int) -> Solution:
     )
     if not rows:
         raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
-    objectives = [WeightedObjective(**row) for row in db.query(
+    objectives = challenge_objectives(con, [rows[0]["challenge_id"]])
+    return Solution(**rows[0], objectives=objectives.get(rows[0]["challenge_id"], []))
+
+
+def challenge_objectives(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[WeightedObjective]]:
+    """Return {défi id: its objectives with a weight above 0, heaviest first (then by number)}, in one
+    statement; a défi weighted on no objective is absent."""
+    found: dict[int, list[WeightedObjective]] = {}
+    for row in db.query(
         con,
-        "SELECT o.id, o.number, o.short_label, o.title, co.weight FROM challenge_objectives co "
-        "JOIN objectives o ON o.id = co.objective_id WHERE co.challenge_id = ? AND co.weight > 0 "
-        "ORDER BY co.weight DESC, o.number",
-        [rows[0]["challenge_id"]],
-    )]
-    return Solution(**rows[0], objectives=objectives)
+        "SELECT co.challenge_id, o.id, o.number, o.short_label, o.title, co.weight "
+        "FROM challenge_objectives co JOIN objectives o ON o.id = co.objective_id "
+        "WHERE co.challenge_id IN (SELECT unnest(?::INTEGER[])) AND co.weight > 0 "
+        "ORDER BY co.challenge_id, co.weight DESC, o.number",
+        [challenge_ids],
+    ):
+        found.setdefault(row.pop("challenge_id"), []).append(WeightedObjective(**row))
+    return found
 
 
 def _check(

@@ -12,7 +12,7 @@ import pytest
 from labo_dash import action_creation, action_table, actions, clock, db, solutions, updates
 from labo_dash import settings as app_settings
 from labo_dash.access import PARTNER, STEERING, Actor
-from labo_dash.errors import ImportRejected, PermissionDenied, ValidationError
+from labo_dash.errors import ImportRejected, NotFound, PermissionDenied, ValidationError
 from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from tests.actions_data import (
@@ -492,6 +492,34 @@ def test_current_state_is_the_latest_point_not_withdrawn(withdrawn):
     assert history["withdrawn"].tolist() == [False, True]
     assert (history["withdrawn_by"].iloc[1], history["withdrawal_reason"].iloc[1]) == (
         "Camille Pilote", "90 % saisi sur la mauvaise action")
+
+
+def test_one_reader_reads_many_actions_as_it_reads_one(withdrawn):
+    """actions.get_actions (the table's and the import's reader): each action's state in one read, the
+    withdrawn 90 % left out, by id; an unknown id is absent; the latest trace is the withdrawal (UTC)."""
+    con = withdrawn.con
+    every = actions.get_actions(con)
+    assert list(every) == [withdrawn.study, withdrawn.round_table, withdrawn.module]
+    assert [(a.status, a.progress, a.last_update) for a in every.values()] == [
+        ("en_cours", RIGHT, dt.date(2026, 9, 20)), ("en_cours", 60, dt.date(2026, 9, 20)),
+        ("en_cours", 50, dt.date(2026, 10, 10))]
+    assert [(o.number, o.weight) for o in every[withdrawn.study].objectives] == [(1, 0.5), (3, 0.5)]
+    module = every[withdrawn.module]
+    assert (module.challenge, module.solution) == ("Formation", "Module de formation")
+    assert actions.get_actions(con, [withdrawn.module, 999_999]) == {withdrawn.module: module}
+    assert actions.get_actions(con, []) == {}
+    (withdrawal,) = con.execute("SELECT withdrawn_at FROM progress_withdrawals").fetchone()
+    assert every[withdrawn.study].last_change == withdrawal
+
+
+def test_an_action_of_a_deleted_solution_is_not_read(withdrawn):
+    con = withdrawn.con
+    with db.transaction(con) as cur:
+        cur.execute("UPDATE solutions SET deleted_at = TIMESTAMP '2026-11-01 09:00' WHERE challenge_id = ?",
+                    [withdrawn.training])
+    assert list(actions.get_actions(con)) == [withdrawn.study, withdrawn.round_table]
+    with pytest.raises(NotFound, match=f"L'action n° {withdrawn.module} n'existe pas"):
+        actions.get_action(con, withdrawn.module)
 
 
 def test_bulk_edit_dates_after_the_latest_point_in_force(withdrawn):

@@ -241,7 +241,7 @@ def test_a_workbook_exported_before_a_withdrawal_cannot_bring_the_point_back(unw
 DIRECT_READERS = {
     ("labo_dash/updates.py", "history"): "the timeline: shows withdrawn points, struck through",
     ("labo_dash/corrections.py", "_POINT"): "the withdrawal: finds the point, withdrawn or not",
-    ("labo_dash/imports/actions.py", "_CURRENT"): "when an action last changed (any point or withdrawal)",
+    ("labo_dash/actions.py", "_ACTIONS"): "when an action last changed (any point or withdrawal)",
     ("labo_dash/imports/actions.py", "_update_rows"): "an exported point's N° must match the ledger",
 }
 _READ = re.compile(r"\b(?:FROM|JOIN)\s+progress_updates\b", re.IGNORECASE)

@@ -4,10 +4,12 @@ Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement"
 of the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
 changed fields update the action (audited before/after) and a changed status or % becomes a new progress
 update dated today. On "Points d'avancement", a row without N° is a new update; a row with a N° must be
-unchanged (the history is never rewritten). Every row is checked with the action tracker's rules first
-(actions.check_fields; a new point is read by updates.read_point): one bad row refuses the file, with
-each bad line and its reason, and nothing is written. :func:`plan_import` previews; :func:`apply_import`
-writes.
+unchanged (the history is never rewritten). The stored actions are read by actions.get_actions; a row of
+an action changed in the app after the export (:attr:`labo_dash.actions.Action.last_change`, compared in
+local time with the workbook's « Édité le ») is refused. Every row is checked with the action tracker's
+rules first (actions.check_fields; a new point is read by updates.read_point): one bad row refuses the
+file, with each bad line and its reason, and nothing is written. :func:`plan_import` previews;
+:func:`apply_import` writes.
 
 Cells are read as Excel shows them (:mod:`labo_dash.imports.reading`): a progress cell shown « 100 % » (stored
 1 with a percent format) is 100, « 50 % » typed as text is 50; budgets such as « 45 000 € » or
@@ -27,7 +29,7 @@ import openpyxl
 
 from labo_dash import access, backup, clock, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.actions import BUDGET_MAX, FIELDS, check_fields, clean
+from labo_dash.actions import BUDGET_MAX, FIELDS, Action, check_fields, clean, get_actions
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.imports import Table, header_key, read_table, workbook_sheets
 from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
@@ -47,22 +49,6 @@ _UPDATE = (
 )
 _UPDATE_ORDER = ("title", "description", "pilot_structure", "pilot_person", "contributors", "funders",
                  "budget_planned", "budget_secured", "start_date", "due_date", "next_step", "weight")
-_CURRENT = """
-    SELECT a.*, coalesce(u.status, 'a_lancer') AS status, u.progress, u.reported_on AS last_update,
-           -- local times, like the workbook's « Édité le » they are compared with (stored in UTC);
-           -- the latest point or withdrawal of a point: a change after the export
-           timezone(?, timezone('UTC', (SELECT max(t) FROM (
-                SELECT p.recorded_at AS t FROM progress_updates p WHERE p.action_id = a.id
-                UNION ALL SELECT w.withdrawn_at FROM progress_withdrawals w
-                JOIN progress_updates p ON p.id = w.update_id WHERE p.action_id = a.id)))) AS last_recorded,
-           timezone(?, timezone('UTC', (SELECT max(logged_at) FROM audit_log l
-                                        WHERE l.entity = 'action' AND l.entity_id = a.id))) AS last_edit
-    FROM actions a
-    LEFT JOIN (
-        SELECT action_id, status, progress, reported_on FROM progress_points
-        QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY reported_on DESC, seq DESC) = 1
-    ) u ON u.action_id = a.id
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +181,17 @@ def _to_ms(moment: dt.datetime) -> dt.datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def _current(con: db.Connection) -> dict[int, dict[str, Any]]:
-    return {row["id"]: row for row in db.query(con, _CURRENT, [clock.zone_name(con)] * 2)}
+def _changed_since(current: dict[int, Action], exported_at: dt.datetime | None,
+                   zone: dt.tzinfo) -> set[int]:
+    """Return the ids of the actions changed in the app after ``exported_at`` (the workbook's « Édité le »,
+    local and naive, to the millisecond), compared in local time; none when the export time is unknown."""
+    if exported_at is None:
+        return set()
+    return {action.id for action in current.values() if action.last_change is not None
+            and _to_ms(clock.local(action.last_change, zone).replace(tzinfo=None)) > exported_at}
 
 
-def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, today: dt.date,
+def _action_rows(table: Table, current: dict[int, Action], changed: set[int], today: dt.date,
                  reported_by: str, bad: list[tuple[int, str]]) -> list[FieldChange]:
     changes, seen = [], set()
     for row in table.rows:
@@ -218,7 +210,8 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
         if action_id not in current:
             bad.append((row.line, f"l'action n° {action_id} n'existe pas dans la base."))
             continue
-        before = current[action_id]
+        action = current[action_id]
+        before = action.fields()
         values, reasons = {}, []
         for header in [*_EDITABLE, *_STATUS_HEADERS]:
             if header in row.values:
@@ -232,17 +225,15 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
             continue
         fields = {name: values.get(name, clean(before[name])) for name in FIELDS}
         moved = {n: (clean(before[n]), fields[n]) for n in FIELDS if fields[n] != clean(before[n])}
-        status = values.get("status") or before["status"]
-        value = values["progress"] if "progress" in values else clean(before["progress"])
+        status = values.get("status") or action.status
+        value = values.get("progress", action.progress)
         errors = check_fields(fields) if moved else {}
-        update, restated = None, status != before["status"] or value != clean(before["progress"])
+        update, restated = None, status != action.status or value != action.progress
         if restated:
             update, point_errors = read_point(action_id, today, reported_by, {
-                "status": status, "progress_value": value, "today": today}, last=before["last_update"])
+                "status": status, "progress_value": value, "today": today}, last=action.last_update)
             errors |= point_errors
-        if (moved or restated) and exported_at and _to_ms(max(
-            before["last_recorded"] or dt.datetime.min, before["last_edit"] or dt.datetime.min
-        )) > exported_at:
+        if (moved or restated) and action_id in changed:
             errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
                                "la situation actuelle et reportez-y vos changements.")
         if errors:
@@ -252,7 +243,7 @@ def _action_rows(table: Table, current: dict, exported_at: dt.datetime | None, t
     return changes
 
 
-def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[int, dt.date],
+def _update_rows(con: db.Connection, table: Table, current: dict[int, Action], planned: dict[int, dt.date],
                  today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[ProgressUpdate]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
@@ -281,7 +272,7 @@ def _update_rows(con: db.Connection, table: Table, current: dict, planned: dict[
         update, errors = read_point(action, values.get("reported_on"), reported_by, {
             "status": status, "progress_value": values.get("progress"), "comment": row["Commentaire"],
             "evidence_url": row["Justificatif"], "reported_by": row["Saisi par"], "today": today,
-        }, last=last.get(action, current[action]["last_update"]))
+        }, last=last.get(action, current[action].last_update))
         if update is None:
             bad.append((row.line, f"action n° {action} : " + " ".join(errors.values())))
             continue
@@ -299,8 +290,9 @@ def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
             f"Ce classeur décrit la situation au {french.date(read_at)}, pas la situation actuelle : seul un "
             "export du mois en cours peut être réimporté (sinon il remettrait des valeurs anciennes).",
             rows=[])
-    current, bad = _current(con), list[tuple[int, str]]()
-    changes = (_action_rows(tables[ACTIONS_SHEET], current, exported_at, today, reported_by, bad)
+    current, bad = get_actions(con), list[tuple[int, str]]()
+    changed = _changed_since(current, exported_at, clock.zone(con))
+    changes = (_action_rows(tables[ACTIONS_SHEET], current, changed, today, reported_by, bad)
                if ACTIONS_SHEET in tables else [])
     planned = {c.action_id: c.update.reported_on for c in changes if c.update}
     updates = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)

@@ -2,7 +2,10 @@
 
    Streamlit 1.67 has no locale option: its front end writes English screen-reader labels (aria-label),
    tooltips (title), placeholders and menus (the table's column menu: « Sort ascending », « Pin
-   column »...). labo_dash/ui/french_page.py inlines this script in the page Streamlit serves, after the
+   column »...), and its charts (Vega) English screen-reader roles whatever the chart's specification
+   says (aria-roledescription « axis », « rect mark container », a title's « Title text '…' »; the
+   descriptions themselves are French in the specification, labo_dash/charts/theme.py).
+   labo_dash/ui/french_page.py inlines this script in the page Streamlit serves, after the
    dictionary (streamlit_fr.json, beside this file, read from the <script id="labo-streamlit-fr"> element):
    { "English": "French" }, where one « {} » stands for a part that is kept (« Help for {} » -> « Aide :
    {} »). Only whole values are replaced: an aria-label, title or placeholder attribute, or the whole text
@@ -12,7 +15,7 @@
    English left. */
 (() => {
   "use strict";
-  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  const ATTRIBUTES = ["aria-label", "aria-roledescription", "title", "placeholder"];
   // The app's own texts (French already, written as markdown) are never touched.
   const APP_TEXT = "[data-testid='stMarkdownContainer'], script, style, textarea, [contenteditable='true']";
 

@@ -54,9 +54,9 @@ def french_theme() -> alt.theme.ThemeConfig:
     writes out, on screen and in the exported files).
 
     Numbers and dates (« 20 % », « 1 234,5 », « nov. 2026 »): Vega's locale. Screen-reader text: the
-    chart's description (« Graphique ») and the French name of each mark's items (« barre »); an item's
-    own label is Vega-Lite's « titre : valeur » list of its fields. Axes and legends are described by
-    :func:`described` (Vega reads no axis or legend description from the configuration). What Vega
+    chart's description (« Graphique ») and the French name of each mark's items (« barre »). Axes,
+    legends and items are described by :func:`described` (Vega reads no axis or legend description from
+    the configuration, and an item's depends on its fields). What Vega
     writes whatever the specification says (« axis », « rect mark container ») is translated in the
     browser, by labo_dash/ui/french_page.js.
     """
@@ -149,8 +149,10 @@ def _read_out(defs: list[Any], *, titled: bool) -> str | None:
         if not isinstance(field, str) or any(k in spec for k in ("aggregate", "bin", "timeUnit")):
             return None
         value = f"datum[{json.dumps(field)}]"
-        if isinstance(number_format, str):
-            value = f"format({value}, {json.dumps(number_format)})"
+        if spec.get("type") == "quantitative" or isinstance(number_format, str):
+            value = f"format({value}, {json.dumps(number_format or ',')})"  # « 1 234,5 »
+        elif spec.get("type") == "temporal":
+            value = f"timeFormat({value}, {json.dumps(number_format or '%-d %B %Y')})"  # « 26 novembre 2026 »
         label = title.strip() if isinstance(title, str) else ""
         heading = json.dumps(f"{label} : " if titled and label else "", ensure_ascii=False)
         pieces.append(f"{heading} + {value}")
@@ -163,7 +165,7 @@ def _named(name: str, title: object) -> str:
 
 
 def builder(build: Callable[P, ChartT]) -> Callable[P, ChartT]:
-    """Decorate a chart builder: the chart it returns is :func:`described` (French axis descriptions)."""
+    """Decorate a chart builder: the chart it returns is :func:`described` (French screen-reader text)."""
 
     @functools.wraps(build)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> ChartT:

@@ -5,9 +5,12 @@ too, the diagnostic's « Import » with its file uploader) and every multiselect
 text, the placeholders, the titles and every screen-reader label (aria-label) are searched for the
 English strings of the installed Streamlit frontend, extracted from its JavaScript bundle (so an upgrade
 that adds or renames a string is caught), and for those its French dictionary translates
-(labo_dash/ui/streamlit_fr.json). The page says ``lang="fr"``. Charts and tables are hovered: their
-English toolbar (« Download as PNG », « Search »...) must stay hidden (labo_dash/ui/french.css). A table's
-column menu (« Sort ascending », « Pin column »...) is opened and read.
+(labo_dash/ui/streamlit_fr.json). The page says ``lang="fr"``. Inside charts, every screen-reader label
+and role (aria-label, aria-roledescription) must be free of Vega's English too (« Y-axis titled … »,
+« rect mark container »). Charts and tables are hovered, and each button of their toolbar: its label and
+tooltip must be French (« Rechercher », « Plein écran »), and the table's CSV download (commas, which a
+French Excel does not split) must stay hidden (labo_dash/ui/french.css). A table's column menu (« Sort
+ascending », « Pin column »...) is opened and read.
 """
 
 from __future__ import annotations
@@ -138,8 +141,8 @@ def test_the_bundle_yields_streamlit_s_own_strings():
     assert not [value for value in french if english_pattern().search(value)]
 
 
-# The visible text, the shown placeholders and titles, and every screen-reader label (shown or not),
-# except those Vega writes inside a chart's SVG (« X-axis titled ... for a linear scale »): not yet French.
+# The visible text, the shown placeholders and titles, and every screen-reader label and role (shown or
+# not), those Vega writes inside a chart's SVG included.
 PAGE_TEXTS = """() => {
   const shown = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length)
     && getComputedStyle(e).visibility !== 'hidden';
@@ -147,18 +150,41 @@ PAGE_TEXTS = """() => {
   for (const e of document.querySelectorAll('[placeholder], [title]')) {
     if (shown(e)) texts.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '');
   }
-  for (const e of document.querySelectorAll('[aria-label]')) {
-    if (!e.closest('svg')) texts.push(e.getAttribute('aria-label'));
+  for (const e of document.querySelectorAll('[aria-label], [aria-roledescription]')) {
+    texts.push(e.getAttribute('aria-label') || '', e.getAttribute('aria-roledescription') || '');
   }
   return texts.join('\\n');
 }"""
 
+# Vega's own English, which its screen-reader text is made of (« Y-axis titled 'Défi' for a discrete scale
+# with 6 values », « Title text '…' », the roles « axis », « legend », « rect mark container », « bar »,
+# the default description « Vega visualization »): not in Streamlit's strings as single words.
+VEGA_ENGLISH = re.compile(r"(?i)\b(?:[XY]-axis|axis|legend|title|subtitle|titled|mark|container|scale|"
+                          r"visualization|values|bar|rect|symbol|rule|group)\b")
+
 
 def english_in(tab) -> list[str]:
-    """Return the lines of the page (visible text, placeholders, titles, aria-labels) holding Streamlit
-    English."""
+    """Return the lines of the page (visible text, placeholders, titles, aria-labels and roles) holding
+    Streamlit English, and the screen-reader lines of its charts holding Vega's English."""
     text = tab.evaluate(PAGE_TEXTS)
-    return sorted({line.strip() for line in text.splitlines() if english_pattern().search(line)})
+    found = {line.strip() for line in text.splitlines() if english_pattern().search(line)}
+    return sorted(found | {line for line in tab.evaluate(CHART_ARIA) if VEGA_ENGLISH.search(line)})
+
+
+# The screen-reader labels and roles inside charts (the chart's own element, its SVG), one per line.
+CHART_ARIA = """() => [...document.querySelectorAll(
+    "[data-testid='stVegaLiteChart'] :is([role='graphics-document'], svg, svg *)")]
+  .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-roledescription')])
+  .filter(Boolean).flatMap(text => text.split('\\n'))"""
+
+
+def test_vega_s_english_is_recognised():
+    for english in ["Y-axis titled 'Défi' for a discrete scale with 6 values: a, b", "rect mark container",
+                    "axis", "legend", "Title text 'Résultats'", "bar", "Vega visualization"]:
+        assert VEGA_ENGLISH.search(english), english
+    for french in ["Axe vertical : Défi", "ensemble de rectangles", "axe", "légende", "Titre : Résultats",
+                   "barre", "Graphique", "Défi : Financer l'animation ; Part des votes : 20 %"]:
+        assert not VEGA_ENGLISH.search(french), french
 
 
 @pytest.fixture(scope="module")
@@ -224,9 +250,19 @@ def unroll_multiselects(tab) -> list[str]:
     return found
 
 
+TOOLBAR_BUTTONS = ("[data-testid='stElementToolbar']:visible "
+                   "[data-testid='stBaseButton-elementToolbar']:visible")
+# The toolbar buttons hidden by labo_dash/ui/french.css: a table's CSV download (commas), a chart's raw data
+# and Vega-Lite specification.
+HIDDEN_BUTTONS = ("button:is([aria-label='Télécharger en CSV'], [aria-label='Download as CSV'], "
+                  "[aria-label^='Afficher les données'], [aria-label^='Show data'], "
+                  "[aria-label^='Copier la spécification'], [aria-label^='Copy Vega-Lite']):visible")
+
+
 def hover_toolbars(tab) -> list[str]:
-    """Hover every chart and table: return the ones whose (English) toolbar shows."""
-    shown: list[str] = []
+    """Hover every chart and table, then each button of its toolbar (its tooltip shows): return the
+    English lines this shows, and a line for each button shown that should be hidden."""
+    found: list[str] = []
     items = tab.locator("[data-testid='stMain'] :is([data-testid='stVegaLiteChart'], "
                         "[data-testid='stDataFrame'])")
     for i in range(items.count()):
@@ -234,10 +270,13 @@ def hover_toolbars(tab) -> list[str]:
         if not item.is_visible():
             continue
         item.hover(force=True)
-        toolbar = tab.locator("[data-testid='stElementToolbar']:visible")
-        if toolbar.count():
-            shown.append(item.get_attribute("data-testid") or "?")
-    return shown
+        buttons = tab.locator(TOOLBAR_BUTTONS)
+        for k in range(buttons.count()):
+            buttons.nth(k).hover(force=True)
+            found += english_in(tab)
+        found += [f"shown: {label}" for label in tab.locator(HIDDEN_BUTTONS).evaluate_all(
+            "buttons => buttons.map(b => b.getAttribute('aria-label'))")]
+    return found
 
 
 # What switches a page's view: tabs, and the segmented controls that act as tabs.
@@ -284,6 +323,43 @@ def test_every_page_and_tab_is_free_of_streamlit_english(server, page, role, wid
     english = {where: lines for where, lines in report.items() if lines}
     assert not english, f"Streamlit English on screen ({role}, {width} px): {english}"
     assert len(report) >= len(links)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_tables_and_charts_keep_their_toolbar_in_french(server, page, width):
+    """The toolbars were hidden for their English tooltips: a table's search and fullscreen, a chart's PNG
+    download and fullscreen are back, with French labels and tooltips; the CSV download (commas) is not."""
+    page.set_default_timeout(120_000)
+    open_page(page, server, "organisateur", "Accueil", width)
+    chart = page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar']:visible")
+    expect(toolbar.get_by_role("button", name="Télécharger en PNG")).to_be_visible()
+    expect(toolbar.get_by_role("button", name="Plein écran")).to_be_visible()
+    expect(toolbar.get_by_role("button", name="Afficher les données")).to_be_hidden()
+    open_page(page, server, "organisateur", "Actions de suivi", width)
+    grid = page.locator("[data-testid='stMain'] [data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    search = page.locator("[data-testid='stElementToolbar']:visible").get_by_role("button", name="Rechercher")
+    expect(search).to_be_visible()
+    expect(page.get_by_role("button", name="Télécharger en CSV")).to_be_hidden()
+    search.hover()
+    expect(page.get_by_test_id("stTooltipContent")).to_have_text("Rechercher")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"francais-barre-d-outils-{width}.png")
+    assert not english_in(page)
+    # The table's search bar (« Type to search », « Next Result », « 3 of 12 results »), in French.
+    search.click()
+    expect(grid.get_by_text("Tapez pour rechercher")).to_be_visible()
+    page.keyboard.type("fonds")
+    expect(grid.get_by_text(re.compile(r"^\d+ résultats?$"))).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(grid.get_by_text(re.compile(r"^\d+ sur \d+ résultats?$"))).to_be_visible()
+    screenshot_name = f"francais-recherche-tableau-{width}.png"
+    page.screenshot(path=SCREENSHOTS / screenshot_name)
+    assert not english_in(page)
 
 
 # The action table's first column, « N° », is Streamlit's « small » width: its header's menu button (shown

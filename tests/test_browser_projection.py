@@ -87,9 +87,9 @@ def test_results_are_readable_on_a_phone_a_laptop_and_a_projector(projection, br
     tab = open_projection(browser, server, size, round_id)
     width = size[0]
     charts = tab.locator("[data-testid='stVegaLiteChart'] svg:visible")  # one ranking per kind of screen
-    result = charts.filter(has=tab.locator("g[aria-label^='Y-axis']"))
+    result = charts.filter(has=tab.locator("g[aria-label^='Axe vertical']"))
     expect(result).to_have_count(1)
-    axis = result.locator("g[aria-label^='Y-axis'] .role-axis-label text")
+    axis = result.locator("g[aria-label^='Axe vertical'] .role-axis-label text")
     expect(axis).to_have_count(len(labels[round_id]))
     frame = result.bounding_box()
     assert frame["x"] >= 0 and frame["x"] + frame["width"] <= width  # the chart fits the screen's width
@@ -105,7 +105,8 @@ def test_results_are_readable_on_a_phone_a_laptop_and_a_projector(projection, br
     if round_id == MAJORITY:
         check_legend(tab, result, ["Excellent", "Très bien", "Bien", "Passable", "Insuffisant", "Pas d'avis"],
                      width)
-    strip = charts.filter(has=tab.locator(".role-legend"), has_not=tab.locator("g[aria-label^='Y-axis']"))
+    strip = charts.filter(has=tab.locator(".role-legend"),
+                          has_not=tab.locator("g[aria-label^='Axe vertical']"))
     check_legend(tab, strip, ["1 · Acculturation", "2 · Animation territoriale", "3 · Financement",
                               "4 · Compétences", "5 · Écosystèmes"], width)
     assert strip.locator(".mark-rect.role-mark path").count() == 5
@@ -238,10 +239,10 @@ def check_ranking_fits(tab, table) -> None:
     """The ranking drawn is whole and on screen, ties keep their shared rank, and any item left out is
     counted under the chart (« … et N autres »), never silently dropped, never splitting a tie."""
     chart = tab.locator("[data-testid='stVegaLiteChart'] svg:visible").filter(
-        has=tab.locator("g[aria-label^='Y-axis']"))
+        has=tab.locator("g[aria-label^='Axe vertical']"))
     expect(chart).to_have_count(1)
     expect(chart).to_be_in_viewport(ratio=1)
-    axis = chart.locator("g[aria-label^='Y-axis'] .role-axis-label text")
+    axis = chart.locator("g[aria-label^='Axe vertical'] .role-axis-label text")
     drawn = [" ".join(t.locator("tspan").all_text_contents() or [t.text_content()]) for t in axis.all()]
     expected = [f"{french.rank(r, short=True)} {t}"
                 for r, t in zip(table["rank"], table["title"], strict=True)]

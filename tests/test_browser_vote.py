@@ -163,7 +163,7 @@ def test_projection_shows_three_tied_majority_judgment_defis_as_a_tie(demo_templ
     turnout = projector.locator(".projo-turnout")
     expect(turnout).to_contain_text("3 votant·e·s sur 80 inscrit·e·s", timeout=WAIT)
     chart = projector.locator("[data-testid='stVegaLiteChart'] svg").first  # the merit profile, in SVG
-    labels = chart.locator("g[aria-label^='Y-axis'] .role-axis-label text")
+    labels = chart.locator("g[aria-label^='Axe vertical'] .role-axis-label text")
     expect(labels).to_have_count(4, timeout=WAIT)
     ranks = [text.split(" ", 1)[0] for text in labels.all_text_contents()]
     screenshot(projector, "projection-egalite-jugement-majoritaire")

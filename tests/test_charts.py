@@ -485,3 +485,45 @@ def test_every_chart_writes_percentages_the_french_way():
     svg = vl_convert.vegalite_to_svg(spec)
     labels = re.findall(r">(\d+)(\s|&#160;|&nbsp;)?%<", svg.replace("\u00a0", "&#160;"))
     assert labels and all(space for _, space in labels), labels  # « 20 % », never « 20% »
+
+
+def units(spec: dict) -> list[dict]:
+    """Every unit (a part with a mark) of ``spec``, in its layers and panels."""
+    found = [spec] if "mark" in spec else []
+    for nested in ("layer", "concat", "hconcat", "vconcat"):
+        for part in spec.get(nested, []):
+            found += units(part)
+    return found
+
+
+def test_screen_readers_hear_every_chart_in_french(demo):
+    """Vega's screen-reader text was English (« Y-axis titled 'Défi' for a discrete scale… », « bar »)
+    and read the columns' code names (« segment_start: 0,03; challenge_id: 3 »): each axis, legend and
+    item is described in French, in every layer and panel of every builder's chart."""
+    specs = [
+        charts.support_by_challenge_chart(demo["bars"], demo["objectives"]).to_dict(),
+        charts.action_timeline_chart(demo["timeline"], demo["objectives"], as_of=WHEN).to_dict(),
+        charts.weights_heatmap(demo["weights"], demo["objectives"]).to_dict(),
+    ]
+    for spec in specs:
+        assert spec["description"] == "Graphique"
+        assert spec["config"]["bar"]["ariaRoleDescription"] == "barre"
+        for unit in units(spec):
+            encoding = unit.get("encoding", {})
+            for channel, name in (("x", "Axe horizontal"), ("y", "Axe vertical")):
+                axis = encoding.get(channel, {}).get("axis", {})
+                if axis is not None and "field" in encoding.get(channel, {}):
+                    assert axis["description"].startswith(name), (channel, axis)
+            color = encoding.get("color", {})
+            if color.get("legend", {}) is not None and "field" in color:
+                assert color["legend"]["description"].startswith("Légende")
+            described = unit["mark"].get("description", {}).get("expr", "")
+            assert described or unit["mark"].get("aria") is False, unit["mark"]
+            assert "segment_start" not in described and "challenge_id" not in described
+    bars = units(specs[0])[1]
+    assert bars["mark"]["description"]["expr"].startswith('"Défi : " + datum["challenge"]')
+    # Vega draws it: « Défi : Financer durablement… ; Soutien du défi (part des votes) : 20,4 % ».
+    svg = vl_convert.vegalite_to_svg(specs[0])
+    labels = set(re.findall(r'aria-label="([^"]*)"', html.unescape(svg)))
+    assert any(label.startswith("Défi : ") and " ; " in label for label in labels), labels
+    assert not [label for label in labels if "segment_start" in label or "challenge_id" in label]

@@ -7,11 +7,12 @@ import altair as alt
 import pandas as pd
 
 from labo_dash import french
-from labo_dash.charts.theme import layered, objective_scale
+from labo_dash.charts.theme import builder, layered, objective_scale
 
 BAROMETER_COLORS = ["#A6611A", "#DFC27D", "#D9D9D9", "#80CDC1", "#018571"]  # BrBG: 1 (rien) .. 5
 
 
+@builder
 def findings_per_objective(counts: pd.DataFrame, *, large: bool = False) -> alt.LayerChart:
     """Horizontal bars: findings per objective in the objectives' fixed colours, the count at the end.
 
@@ -48,6 +49,7 @@ def findings_per_objective(counts: pd.DataFrame, *, large: bool = False) -> alt.
     return chart.configure_view(stroke=None)
 
 
+@builder
 def barometer_diverging(distribution: pd.DataFrame, score_labels: dict[int, str]) -> alt.LayerChart:
     """Diverging bars: per objective, the share of each score (1-2 left, 3 centred, 4-5 right).
 

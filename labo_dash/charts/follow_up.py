@@ -9,13 +9,14 @@ import altair as alt
 import pandas as pd
 
 from labo_dash import french
-from labo_dash.charts.theme import first_rows, layered, objective_scale, status_scale
+from labo_dash.charts.theme import builder, first_rows, layered, objective_scale, status_scale
 from labo_dash.french import STATUSES
 from labo_dash.seminar import Objective
 
 CHALLENGE_BAR_COLOR = "#56606B"
 
 
+@builder
 def actions_by_status(counts: dict[str, int]) -> alt.Chart:
     """Horizontal bar chart of the number of actions per status, in the statuses' order."""
     labels = list(STATUSES.values())
@@ -45,6 +46,7 @@ def _progress_label(value: float | None) -> str:
     return french.progress(value, fraction=True, decimals=0)
 
 
+@builder
 def progress_bars_chart(
     data: pd.DataFrame, *, colors: list[str] | None = None, title: str, label_limit: int = 240
 ) -> alt.LayerChart:
@@ -85,6 +87,7 @@ def progress_bars_chart(
     )
 
 
+@builder
 def progress_trend_chart(history: pd.DataFrame, objectives: Sequence[Objective]) -> alt.Chart:
     """Rolled-up progress of each objective at the end of every month (lines in the objectives' colours).
 
@@ -122,6 +125,7 @@ def progress_trend_chart(history: pd.DataFrame, objectives: Sequence[Objective])
     )
 
 
+@builder
 def action_history_chart(history: pd.DataFrame) -> alt.LayerChart:
     """The % of one action over its progress updates: a step line, one point per update coloured by status.
 

@@ -13,6 +13,7 @@ import pandas as pd
 from labo_dash import french
 from labo_dash.charts.theme import (
     FRENCH_LOCALE,
+    builder,
     finish,
     first_rows,
     layered,
@@ -108,6 +109,7 @@ def _challenge_heads(data: pd.DataFrame, y: alt.Y) -> list[alt.Chart]:
     ]
 
 
+@builder
 def support_by_challenge_chart(
     df: pd.DataFrame,
     objectives: Sequence[Objective],
@@ -196,6 +198,7 @@ def _trend_title(objective: Objective, now: pd.DataFrame, emphasis: float) -> al
     )
 
 
+@builder
 def objective_trend_chart(
     df: pd.DataFrame,
     objective: Objective,
@@ -245,6 +248,7 @@ def objective_trend_chart(
     return chart.properties(width=width) if width else chart
 
 
+@builder
 def support_over_time_chart(
     df: pd.DataFrame, objectives: Sequence[Objective], months: list[dt.date], month: dt.date
 ) -> alt.ConcatChart:
@@ -268,6 +272,7 @@ def _weights_axis(labels: list[str]) -> alt.X:
                                          ": split(replace(datum.label, ' · ', ' '), ' ')"))
 
 
+@builder
 def weights_heatmap(
     df: pd.DataFrame,
     objectives: Sequence[Objective],

@@ -14,6 +14,7 @@ from labo_dash import french
 from labo_dash.charts.theme import (
     UNASSIGNED,
     UNASSIGNED_COLOR,
+    builder,
     finish,
     first_rows,
     layered,
@@ -78,6 +79,7 @@ def _timeline_layers(data: pd.DataFrame, x_scale: alt.Scale, as_of: dt.date, leg
     ]
 
 
+@builder
 def action_timeline_part(
     df: pd.DataFrame,
     objective: Objective | None,
@@ -111,6 +113,7 @@ def action_timeline_part(
     return chart.properties(width=width) if width else chart
 
 
+@builder
 def action_timeline_chart(
     df: pd.DataFrame, objectives: Sequence[Objective], *, as_of: dt.date
 ) -> alt.VConcatChart:

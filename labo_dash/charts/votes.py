@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from labo_dash import french
-from labo_dash.charts.theme import ChartT, layered, objective_label, objective_scale
+from labo_dash.charts.theme import ChartT, builder, layered, objective_label, objective_scale
 
 GRADE_COLORS = {  # blue (best) to orange (worst): readable with every common colour-vision deficiency
     5: ["#08519C", "#4292C6", "#9ECAE1", "#FDAE6B", "#E6550D"],
@@ -161,6 +161,7 @@ def _legend_columns(projected: bool) -> alt.ExprRef:
     return _by_width(1, f"({CONTAINER} < 1200 ? 3 : 6)" if projected else 3)
 
 
+@builder
 def merit_profile_chart(
     profile: pd.DataFrame, grades: list[str], *, large: bool = False, height: int | None = None
 ) -> alt.LayerChart:
@@ -214,6 +215,7 @@ def merit_profile_chart(
     return _high_contrast(chart if note is None else chart.properties(title=note))
 
 
+@builder
 def vote_totals_chart(
     results: pd.DataFrame, unit: str, *, large: bool = False, height: int | None = None
 ) -> alt.LayerChart:
@@ -249,6 +251,7 @@ def vote_totals_chart(
     return _high_contrast(chart if note is None else chart.properties(title=note))
 
 
+@builder
 def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.LayerChart:
     """A single bar: voters out of registered participants, the figure written inside."""
     fonts = _vote_fonts(large)
@@ -268,6 +271,7 @@ def turnout_chart(voters: int, registered: int, *, large: bool = False) -> alt.L
     return chart.configure_view(stroke=None)
 
 
+@builder
 def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.LayerChart:
     """Horizontal bars: the round's support spread over the objectives, in their fixed colours.
 
@@ -297,6 +301,7 @@ def objective_spread_chart(spread: pd.DataFrame, *, large: bool = False) -> alt.
     return _high_contrast(layered(bars, text).properties(height=alt.Step(fonts["row"])))
 
 
+@builder
 def objective_spread_strip(spread: pd.DataFrame, height: int = 80) -> alt.LayerChart:
     """One 100 % bar for the projection: the round's support split over the objectives, in their colours.
 

@@ -53,15 +53,26 @@ def tracker(con: db.Connection, today: dt.date) -> pd.DataFrame:
     return actions.tracker(con, today)
 
 
+ALERTS = {  # the alerts of the « Alertes » column: short, so that all three fit its width together
+    "overdue": "⏰ en retard",
+    "mismatch": "⚠️ statut ≠ %",
+    "stale": "💤 sans point",
+}
+ALERTS_HELP = ("⏰ en retard : échéance dépassée · ⚠️ statut ≠ % : le statut et l'avancement ne concordent "
+               "pas · 💤 sans point : aucun point d'avancement depuis la dernière revue mensuelle")
+
+
 def flags(overdue: bool, mismatch: str | None, stale: bool, last_review: dt.date | None) -> str:
-    """Return the alerts of one tracker row (its columns of those names) as short French text with icons."""
+    """Return the alerts of one tracker row (its columns of those names) as short French text with icons
+    (:data:`ALERTS`, explained by the column's help, :data:`ALERTS_HELP`): « ⏰ en retard · 💤 sans
+    point »."""
     out = []
     if overdue:
-        out.append("⏰ en retard")
+        out.append(ALERTS["overdue"])
     if isinstance(mismatch, str):
-        out.append("⚠️ statut et % en désaccord")
+        out.append(ALERTS["mismatch"])
     if stale and last_review:
-        out.append(f"💤 pas de point depuis le {french.date(last_review)}")
+        out.append(ALERTS["stale"])
     return " · ".join(out)
 
 
@@ -94,13 +105,15 @@ def column_config() -> dict:
     a link without https:// nothing). What is typed is kept as typed; the server reads it with
     labo_dash.parsing and refuses it in French, naming row and column.
 
-    Widths (px) let a 1920 px screen show every column up to « Échéance » with whole headers and
-    statuses (« Abandonnée »); a phone scrolls the grid sideways.
+    Widths (px) let a 1920 px screen show every column up to « Échéance » with whole headers, statuses
+    (« Abandonnée ») and alerts (all three: « ⏰ en retard · ⚠️ statut ≠ % · 💤 sans point »); a long
+    title is cut (the action's card, « Fiche et historique », shows it whole). A phone scrolls the grid
+    sideways: only « N° » is pinned (a pinned title, 300 px, left no room to scroll on 390 px).
     """
     cc = st.column_config
     return {
         "_index": cc.NumberColumn("N°", width="small", pinned=True),
-        "title": cc.TextColumn("Intitulé", required=True, width=300, pinned=True),
+        "title": cc.TextColumn("Intitulé", required=True, width=210),
         "status": cc.SelectboxColumn(
             "Statut", options=STATUS_CODES, format_func=lambda code: french.status(str(code)), required=True,
             width=110,
@@ -122,7 +135,7 @@ def column_config() -> dict:
             width=125,
             help="Adresse web complète (https://…) d'un compte rendu, d'un livrable…",
         ),
-        "flags": cc.TextColumn("Alertes", width=180),
+        "flags": cc.TextColumn("Alertes", width=270, help=ALERTS_HELP),  # all three alerts: 250 px of text
         "last_update": cc.DateColumn("Dernier point", format=french.GRID_DATE, width=105),
         "start_date": cc.DateColumn("Début", format=french.GRID_DATE, width=95),
         "due_date": cc.DateColumn("Échéance", format=french.GRID_DATE, width=105),

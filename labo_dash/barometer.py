@@ -16,7 +16,7 @@ import pandas as pd
 
 from labo_dash import db, french, seminar
 from labo_dash.access import Actor, Permission, require
-from labo_dash.errors import NotFound, ValidationError
+from labo_dash.errors import ValidationError
 from labo_dash.french import PARTICIPANT_KINDS
 
 SCORES = {
@@ -52,13 +52,12 @@ def rate(
     elif any(score is not None and score not in SCORES for score in ratings.values()):
         errors["ratings"] = "Chaque note va de 1 à 5 (ou « je ne sais pas »)."
     if participant_id is not None:
-        rows = db.query(
+        person = db.query_one(
             con, "SELECT kind, territory FROM participants WHERE id = ? AND seminar_id = ?",
             [participant_id, seminar_id],
+            "Participant·e inconnu·e : votre lien personnel n'est plus valable.",
         )
-        if not rows:
-            raise NotFound("Participant·e inconnu·e : votre lien personnel n'est plus valable.")
-        participant_kind, territory = rows[0]["kind"], rows[0]["territory"]
+        participant_kind, territory = person["kind"], person["territory"]
     else:
         territory = (territory or "").strip() or None
         if participant_kind and participant_kind not in PARTICIPANT_KINDS:

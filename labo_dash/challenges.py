@@ -225,18 +225,17 @@ class Challenge:
 
 def get_challenge(con: db.Connection, challenge_id: int) -> Challenge:
     """Return an active défi with its weights and finding ids, or raise NotFound."""
-    rows = db.query(
+    row = db.query_one(
         con, "SELECT id, seminar_id, workshop_id, title, description, selected, created_at FROM challenges "
-        "WHERE id = ? AND deleted_at IS NULL", [challenge_id]
+        "WHERE id = ? AND deleted_at IS NULL", [challenge_id],
+        f"Le défi n° {challenge_id} n'existe pas ou a été supprimé.",
     )
-    if not rows:
-        raise NotFound(f"Le défi n° {challenge_id} n'existe pas ou a été supprimé.")
     weights = db.query(con, "SELECT objective_id, weight FROM challenge_objectives WHERE challenge_id = ? "
                        "ORDER BY objective_id", [challenge_id])
     findings = db.query(con, "SELECT finding_id FROM challenge_findings WHERE challenge_id = ? "
                         "ORDER BY finding_id", [challenge_id])
     return Challenge(
-        **rows[0], weights={r["objective_id"]: round(r["weight"] * 100, 2) for r in weights},
+        **row, weights={r["objective_id"]: round(r["weight"] * 100, 2) for r in weights},
         finding_ids=[r["finding_id"] for r in findings],
     )
 

@@ -232,10 +232,9 @@ def post_solution(
 
 def get_contribution(con: db.Connection, contribution_id: int) -> Contribution:
     """Return one post with its author's name and kind, workshop and défi titles; raise NotFound."""
-    rows = db.query(con, f"SELECT {_COLUMNS} WHERE c.id = ?", [contribution_id])
-    if not rows:
-        raise NotFound(f"La proposition n° {contribution_id} n'existe pas.")
-    return Contribution.from_row(rows[0])
+    row = db.query_one(con, f"SELECT {_COLUMNS} WHERE c.id = ?", [contribution_id],
+                       f"La proposition n° {contribution_id} n'existe pas.")
+    return Contribution.from_row(row)
 
 
 def list_contributions(

@@ -30,6 +30,7 @@ from labo_dash import backup, config, dbfile, instant, postgres
 from labo_dash.dbfile import applied_migrations as applied_migrations
 from labo_dash.dbfile import open_file
 from labo_dash.dbfile import write_lock as write_lock
+from labo_dash.errors import NotFound
 from labo_dash.postgres import Connection as Connection
 from labo_dash.postgres import Cursor as Cursor
 
@@ -227,6 +228,17 @@ def query(
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     finally:
         cur.close()
+
+
+def query_one(
+    con: Connection, sql: str, params: list[Any] | tuple[Any, ...], missing: str
+) -> dict[str, Any]:
+    """Run a read query for one record and return its first row as a dictionary; raise NotFound with the
+    French message ``missing`` when there is none."""
+    rows = query(con, sql, params)
+    if not rows:
+        raise NotFound(missing)
+    return rows[0]
 
 
 def query_df(con: Connection, sql: str, params: list[Any] | tuple[Any, ...] = ()):

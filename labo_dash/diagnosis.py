@@ -144,18 +144,16 @@ class Finding:
 
 def get_finding(con: db.Connection, finding_id: int) -> Finding:
     """Return one finding with its objective ids, or raise NotFound."""
-    rows = db.query(
+    row = db.query_one(
         con,
         "SELECT f.id, f.seminar_id, f.workshop_id, f.kind, f.text, f.group_label, f.participant_kind, "
         "f.merged_into, f.deleted_at, f.created_at, "
         "coalesce(list(fo.objective_id ORDER BY fo.objective_id) FILTER (fo.objective_id IS NOT NULL), []) "
         "AS objective_ids FROM findings f LEFT JOIN finding_objectives fo ON fo.finding_id = f.id "
         "WHERE f.id = ? GROUP BY ALL",
-        [finding_id],
+        [finding_id], f"Le constat n° {finding_id} n'existe pas.",
     )
-    if not rows:
-        raise NotFound(f"Le constat n° {finding_id} n'existe pas.")
-    return Finding(**rows[0])
+    return Finding(**row)
 
 
 def _active(con: db.Connection, finding_id: int) -> Finding:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from labo_dash import access, clock, db, french, progress, seminar
 from labo_dash.access import Actor, Permission
-from labo_dash.errors import NotFound, ValidationError
+from labo_dash.errors import ValidationError
 from labo_dash.seminar import Objective, Seminar
 
 # code -> (French label, what it means). The order is the order of the review page.
@@ -373,10 +373,10 @@ def add_decision(
 def delete_decision(con: db.Connection, actor: Actor, decision_id: int) -> None:
     """Remove a decision recorded by mistake (its content stays in the audit log)."""
     access.require(actor, Permission.REVIEWS_WRITE)
-    rows = db.query(con, "SELECT review_id, action_id, text, owner, due_date FROM decisions WHERE id = ?",
-                    [decision_id])
-    if not rows:
-        raise NotFound(f"La décision n° {decision_id} n'existe pas.")
+    before = db.query_one(
+        con, "SELECT review_id, action_id, text, owner, due_date FROM decisions WHERE id = ?", [decision_id],
+        f"La décision n° {decision_id} n'existe pas.",
+    )
     with db.transaction(con, db.Topic.FOLLOW_UP) as cur:
         cur.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
-        db.audit(cur, actor, "decision", decision_id, "delete", rows[0], None)
+        db.audit(cur, actor, "decision", decision_id, "delete", before, None)

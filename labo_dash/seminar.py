@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from labo_dash import db
-from labo_dash.errors import NotFound
 from labo_dash.french import STATUSES
 from labo_dash.progress import ActionStatus, action_states, rollup
 
@@ -68,10 +67,8 @@ class Slot:
 
 def get_seminar(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> Seminar:
     """Return the seminar, or raise NotFound."""
-    rows = db.query(con, "SELECT * FROM seminars WHERE id = ?", [seminar_id])
-    if not rows:
-        raise NotFound("Aucun séminaire n'est enregistré dans cette base.")
-    return Seminar(**rows[0])
+    return Seminar(**db.query_one(con, "SELECT * FROM seminars WHERE id = ?", [seminar_id],
+                                  "Aucun séminaire n'est enregistré dans cette base."))
 
 
 def objectives(con: db.Connection, seminar_id: int = DEFAULT_SEMINAR) -> list[Objective]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from labo_dash import access, db, french
 from labo_dash.access import Actor, Permission
-from labo_dash.errors import NotFound, ValidationError
+from labo_dash.errors import ValidationError
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -112,17 +112,15 @@ class Solution:
 
 def get_solution(con: db.Connection, solution_id: int) -> Solution:
     """Return a live solution with its défi and the défi's objectives (provenance), or raise NotFound."""
-    rows = db.query(
+    row = db.query_one(
         con,
         "SELECT s.id, s.seminar_id, s.title, s.description, s.challenge_id, c.title AS challenge "
         "FROM solutions s JOIN challenges c ON c.id = s.challenge_id "
         "WHERE s.id = ? AND s.deleted_at IS NULL",
-        [solution_id],
+        [solution_id], f"La solution n° {solution_id} n'existe pas (ou a été supprimée).",
     )
-    if not rows:
-        raise NotFound(f"La solution n° {solution_id} n'existe pas (ou a été supprimée).")
-    objectives = challenge_objectives(con, [rows[0]["challenge_id"]])
-    return Solution(**rows[0], objectives=objectives.get(rows[0]["challenge_id"], []))
+    objectives = challenge_objectives(con, [row["challenge_id"]])
+    return Solution(**row, objectives=objectives.get(row["challenge_id"], []))
 
 
 def challenge_objectives(con: db.Connection, challenge_ids: list[int]) -> dict[int, list[WeightedObjective]]:

@@ -255,13 +255,11 @@ def current_ballot(
 
 def ballot_rules(con: db.Connection, round_id: int) -> BallotRules:
     """Return what reading a posted ballot needs: the round's method, limits and ordered item ids."""
-    rows = db.query(
+    row = db.query_one(
         con,
         "SELECT r.id, r.target, r.method, r.dots_per_voter, r.max_per_item, r.grade_scale, r.status, "
         "(SELECT list(i.item_id ORDER BY i.position) FROM round_items i WHERE i.round_id = r.id) AS item_ids "
         "FROM rounds r WHERE r.id = ?",
-        [round_id],
+        [round_id], "Ce vote n'existe pas (ou plus) : rechargez la page.",
     )
-    if not rows:
-        raise NotFound("Ce vote n'existe pas (ou plus) : rechargez la page.")
-    return BallotRules.from_row(rows[0])
+    return BallotRules.from_row(row)

@@ -119,6 +119,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def copy_outside(source: Path, copy: Path) -> None:
+    """Copy the file ``source`` to ``copy`` in a child process (``cp``), never opening it in this one.
+
+    DuckDB's lock on its file is a POSIX record lock: it belongs to the process and is released when the
+    process closes ANY descriptor of that file. A copy made here (``shutil.copy2``) would silently drop the
+    lock of the open connection, and another process (the CLI, a second app) could then open the base while
+    this one writes to it. Raises OSError (French) when the copy fails.
+    """
+    done = subprocess.run(["cp", "--preserve=mode,timestamps", "--", str(source), str(copy)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise OSError(f"copie de « {source} » impossible ({done.stderr.strip()})")
+
+
 def _real_now() -> dt.datetime:
     """Return the real current instant in UTC (backups ignore the app's frozen clock)."""
     return dt.datetime.now(dt.UTC)
@@ -188,7 +202,7 @@ def _copy_file(con: duckdb.DuckDBPyConnection, source: Path, copy: Path, common:
     with dbfile.write_lock():
         cur = con.cursor()
         cur.execute("CHECKPOINT")
-        shutil.copy2(source, copy)
+        copy_outside(source, copy)
         return Manifest(
             **common, source=str(source), migrations=dbfile.applied_migrations(con),
             tables=table_fingerprints(con), duckdb_version=duckdb.__version__, sha256=file_sha256(copy),

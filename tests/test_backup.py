@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,38 @@ def test_a_new_migration_is_preceded_by_a_backup(fresh_db, monkeypatch, tmp_path
     saved = backup.list_backups(tmp_path / "auto")
     assert len(saved) == 1 and saved[0].name.endswith("avant-migration")
     assert "9999_test" not in backup.verify(saved[0]).migrations
+
+
+OPENS = """
+import sys
+from labo_dash import dbfile
+from labo_dash.errors import DatabaseLocked
+try:
+    dbfile.open_file(sys.argv[1]).close()
+except DatabaseLocked as exc:
+    print(exc.pid)
+else:
+    print("ouverte")
+"""  # another process opening the file as the app and the command line do
+
+
+@pytest.mark.duckdb_only
+def test_the_app_keeps_its_lock_on_the_file_after_its_own_backups(fresh_db, monkeypatch, tmp_path):
+    """A backup copies the file without opening it in the app's process: closing any descriptor of the file
+    there would release DuckDB's POSIX lock, and another process could open the base while the app writes."""
+    monkeypatch.setenv("LABO_BACKUP_DIR", str(tmp_path / "auto"))
+    files = db.migration_files()
+    monkeypatch.setattr(db, "migration_files", lambda: [*files, ("9999_test", "CREATE TABLE extra (x INT);")])
+    con = db.open_database(fresh_db)  # the new migration is preceded by a backup
+    try:
+        backup.snapshot(con, "quotidienne")
+        backup.before_import(con)
+        assert len(backup.list_backups(tmp_path / "auto")) == 3
+        other = subprocess.run([sys.executable, "-c", OPENS, str(fresh_db)], capture_output=True, text=True,
+                               cwd=ROOT, check=True)
+        assert other.stdout.strip() == str(os.getpid())  # refused: this process holds the file
+    finally:
+        con.close()
 
 
 @pytest.mark.duckdb_only

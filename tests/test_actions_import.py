@@ -148,6 +148,17 @@ def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(con):
         actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
     assert dict(again.value.rows)[line_second] == (
         f"action n° {second} : Avancement (%) : « 150 » lu, un nombre entier de 0 à 100 attendu.")
+    assert "Corrigez-les dans le fichier" in str(refused.value)
+
+
+def test_one_refused_line_is_named_in_the_singular(con):
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, open_actions(con)[0]), column(sheet, "Statut")).value = "Presque fini"
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert str(refused.value).startswith(
+        "1 ligne refusée : rien n'a été importé. Corrigez-la dans le fichier puis importez-le à nouveau")
 
 
 @pytest.mark.parametrize("content, name, reason", [

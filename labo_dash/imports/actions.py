@@ -301,7 +301,7 @@ def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
         note = next((table.note for table in tables.values() if table.note), "")
         raise ImportRejected(
             f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} : rien n'a été importé. "
-            "Corrigez-les dans le fichier puis "
+            f"{french.agree(len(bad), 'Corrigez-la', 'Corrigez-les')} dans le fichier puis "
             f"importez-le à nouveau (lu : {source}).{note}", rows=sorted(bad))
     return ImportPlan(changes, updates, list(tables), exported_at, source)
 

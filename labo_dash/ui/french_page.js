@@ -12,9 +12,9 @@
    « 28,4 Ko »). A key starting with « [attribute] » applies to that attribute only (« [aria-valuetext]
    Empty » -> « Vide », a date field's empty part, while the « Empty » of a column's statistics is
    « Vides »). Only whole values are replaced: an aria-label, aria-valuetext, title or placeholder
-   attribute, or the whole text of a text node (trimmed), outside the app's own markdown. Whatever the front end draws later (a menu
-   opened, a page changed) is translated as it appears, by a MutationObserver; the French written back
-   is no key of the dictionary, so nothing loops. tests/test_browser_french.py fails on any Streamlit
+   attribute, or the whole text of a text node (trimmed), outside the app's own markdown. Whatever the
+   front end draws later (a menu opened, a page changed) is translated as it appears, by a
+   MutationObserver; the French written back is no key of the dictionary, so nothing loops. tests/test_browser_french.py fails on any Streamlit
    English left. */
 (() => {
   "use strict";

@@ -139,8 +139,8 @@ def save_changes(
         if errors:
             raise ValidationError(
                 f"{french.plural(len(errors), 'ligne refusée', 'lignes refusées')} : "
-                "rien n'a été enregistré. Corrigez-les puis enregistrez "
-                "à nouveau (vos modifications sont conservées).",
+                f"rien n'a été enregistré. {french.agree(len(errors), 'Corrigez-la', 'Corrigez-les')} "
+                "puis enregistrez à nouveau (vos modifications sont conservées).",
                 errors,
             )
         if field_rows:

@@ -95,7 +95,13 @@ def plural(n: int, singular: str, plural: str) -> str:
 
     Words written out, never « constat(s) »; ``n`` is formatted by :func:`number` (« 1 234 »).
     """
-    return f"{number(n)} {singular if abs(n) < 2 else plural}"
+    return f"{number(n)} {agree(n, singular, plural)}"
+
+
+def agree(n: int, singular: str, plural: str) -> str:
+    """Return the words that agree with a count ``n``, without it: ``agree(1, "Corrigez-la",
+    "Corrigez-les")`` gives ``Corrigez-la``; 0 and 1 take the singular, as in :func:`plural`."""
+    return singular if abs(n) < 2 else plural
 
 
 def out_of(count: int, words: tuple[str, str], total: int, total_words: tuple[str, str]) -> str:

@@ -424,6 +424,8 @@ def test_status_and_percent_that_disagree_are_refused_in_the_table(table):
     assert error.value.fields == {str(ids[0]): f"N° {ids[0]} « Étude » — {A_LANCER_10}"}
     assert (count(con, "progress_updates"), count(con, "audit_log")) == before
     assert actions.get_action(con, ids[0]).status == "en_cours"
+    assert str(error.value).startswith("1 ligne refusée : rien n'a été enregistré. Corrigez-la puis "), \
+        "the message agrees with one line"
 
 
 def test_status_and_percent_that_disagree_are_refused_by_the_excel_import(table):
@@ -454,6 +456,7 @@ def test_one_bad_row_refuses_the_whole_save(table):
             reported_on=TODAY, reported_by="Hélène", today=TODAY,
         )
     assert "2 lignes refusées" in str(error.value) and "rien n'a été enregistré" in str(error.value)
+    assert "Corrigez-les puis enregistrez" in str(error.value)
     assert set(error.value.fields) == {str(ids[1]), str(ids[2])}
     assert "Avancement" in error.value.fields[str(ids[1])] and "Échéance" in error.value.fields[str(ids[1])]
     assert "Intitulé" in error.value.fields[str(ids[2])]

@@ -12,8 +12,11 @@ import pytest
 
 from labo_dash import clock, db
 from labo_dash.access import ORGANISER, PARTNER, STEERING, Actor
+from labo_dash.actions import FIELDS, get_action
 from labo_dash.errors import ImportRejected, PermissionDenied
 from labo_dash.imports import actions as actions_import
+from labo_dash.imports.actions_sheet import COMMENT_HEADER, READ_ONLY
+from labo_dash.parsing import shown
 from labo_dash.progress import ActionStatus
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import ACTION_COLUMNS, report_xlsx
@@ -72,7 +75,6 @@ def test_round_trip_updates_rows_by_id_with_a_preview(con):
     sheet.cell(row_of(sheet, first), column(sheet, "Échéance")).value = dt.datetime(2027, 6, 30)
     sheet.cell(row_of(sheet, second), column(sheet, "Statut")).value = "terminée"
     sheet.cell(row_of(sheet, second), column(sheet, "Avancement (%)")).value = 100
-    sheet.cell(row_of(sheet, second), column(sheet, "Défi")).value = "colonne non modifiable : ignorée"
     updates = book["Points d'avancement"]
     updates.append([None, third, "", dt.datetime.combine(TODAY, dt.time()), "En cours", 80,
                     "Point du comité", "https://exemple.org/compte-rendu", None])
@@ -86,6 +88,7 @@ def test_round_trip_updates_rows_by_id_with_a_preview(con):
     assert by_id[first].fields["due_date"][1] == dt.date(2027, 6, 30) and by_id[first].update is None
     assert by_id[second].fields == {} and by_id[second].update.status == "terminee"
     assert [u.action_id for u in plan.updates] == [third]
+    assert (plan.points[0].line, plan.points[0].title) == (updates.max_row, get_action(con, third).title)
 
     actions_import.apply_import(con, PAUL, data, "rapport.xlsx", TODAY)
     row = db.query(con, "SELECT title, due_date FROM actions WHERE id = ?", [first])[0]
@@ -148,6 +151,17 @@ def test_bad_rows_are_listed_with_line_and_reason_and_nothing_is_written(con):
         actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
     assert dict(again.value.rows)[line_second] == (
         f"action n° {second} : Avancement (%) : « 150 » lu, un nombre entier de 0 à 100 attendu.")
+    assert "Corrigez-les dans le fichier" in str(refused.value)
+
+
+def test_one_refused_line_is_named_in_the_singular(con):
+    book = export(con)
+    sheet = book["Actions"]
+    sheet.cell(row_of(sheet, open_actions(con)[0]), column(sheet, "Statut")).value = "Presque fini"
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert str(refused.value).startswith(
+        "1 ligne refusée : rien n'a été importé. Corrigez-la dans le fichier puis importez-le à nouveau")
 
 
 @pytest.mark.parametrize("content, name, reason", [
@@ -353,3 +367,73 @@ def test_a_csv_with_a_sep_line_is_read_and_its_refusals_count_lines_as_excel(con
     excel_row = int(frame.index[frame["N°"] == second][0]) + 2  # header is Excel's row 1
     assert [line for line, _ in refused.value.rows] == [excel_row]
     assert "ajoutez 1" in str(refused.value)
+
+
+def test_a_comment_edited_with_its_percent_goes_into_the_new_point(con):
+    first, second = open_actions(con)[:2]
+    book = export(con)
+    sheet = book["Actions"]
+    before = get_action(con, first)
+    sheet.cell(row_of(sheet, first), column(sheet, "Avancement (%)")).value = (before.progress or 0) + 5
+    comment = column(sheet, "Dernier commentaire")
+    sheet.cell(row_of(sheet, first), comment).value = "Revu en comité de pilotage"
+    sheet.cell(row_of(sheet, second), comment).value = "Seul le commentaire change"
+    data = to_bytes(book)
+    plan = actions_import.plan_import(con, data, "rapport.xlsx", TODAY, PAUL.name)
+    by_id = {c.action_id: c.update for c in plan.changes}
+    assert (by_id[first].progress, by_id[first].comment) == ((before.progress or 0) + 5,
+                                                             "Revu en comité de pilotage")
+    unchanged = get_action(con, second)
+    assert (by_id[second].status, by_id[second].progress, by_id[second].comment) == (
+        unchanged.status, unchanged.progress, "Seul le commentaire change"), "a comment alone is a new point"
+    actions_import.apply_import(con, PAUL, data, "rapport.xlsx", TODAY)
+    saved = db.query(con, "SELECT action_id, comment FROM progress_updates ORDER BY id DESC LIMIT 2")
+    assert {(r["action_id"], r["comment"]) for r in saved} == {
+        (first, "Revu en comité de pilotage"), (second, "Seul le commentaire change")}
+    assert actions_import.plan_import(con, to_bytes(export(con)), "rapport.xlsx", TODAY, "Paul").empty
+
+
+def test_every_column_of_the_actions_sheet_is_read_or_guarded():
+    read = {"N°", "Statut", "Avancement (%)", COMMENT_HEADER} | {
+        header for header, (source, _, _) in ACTION_COLUMNS.items() if source in FIELDS}
+    assert set(ACTION_COLUMNS) == read | set(READ_ONLY)
+    assert not read & set(READ_ONLY)
+
+
+@pytest.mark.parametrize("header", list(READ_ONLY))
+def test_a_changed_read_only_cell_refuses_its_row_saying_why(con, header):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    line = row_of(sheet, first)
+    exported = sheet.cell(line, column(sheet, header)).value
+    sheet.cell(line, column(sheet, header)).value = "Modifié en comité"
+    sheet.cell(line, column(sheet, "Prochaine étape")).value = "Une vraie modification"
+    before = snapshot(con)
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.apply_import(con, PAUL, to_bytes(book), "rapport.xlsx", TODAY)
+    assert snapshot(con) == before
+    before_edit = f"{exported:%d/%m/%Y}" if isinstance(exported, dt.datetime) else shown(exported or "")
+    assert refused.value.rows == [(line, (
+        f"action n° {first} : {header} : « Modifié en comité » au lieu de « {before_edit} » : cette colonne "
+        f"n'est pas lue à l'import ({READ_ONLY[header]}). Remettez la valeur exportée."))]
+
+
+def test_a_read_only_cell_typed_back_as_exported_is_accepted(con):
+    first = open_actions(con)[0]
+    book = export(con)
+    sheet = book["Actions"]
+    cell = sheet.cell(row_of(sheet, first), column(sheet, "Dernier point"))
+    cell.value = f"{cell.value:%d/%m/%Y}"  # the same date, typed as text
+    assert actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul").empty
+
+
+def test_an_emptied_comment_is_refused(con):
+    book = export(con)
+    sheet = book["Actions"]
+    first = next(i for i in open_actions(con)
+                 if sheet.cell(row_of(sheet, i), column(sheet, "Dernier commentaire")).value)
+    sheet.cell(row_of(sheet, first), column(sheet, "Dernier commentaire")).value = None
+    with pytest.raises(ImportRejected) as refused:
+        actions_import.plan_import(con, to_bytes(book), "rapport.xlsx", TODAY, "Paul")
+    assert "Dernier commentaire : effacé" in dict(refused.value.rows)[row_of(sheet, first)]

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from labo_dash import action_creation, actions, clock, db, french, review, updates
 from labo_dash.access import ORGANISER, Actor
+from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
+from labo_dash.reporting.workbook import situation_xlsx
 from labo_dash.ui import action_form
+from labo_dash.ui.actions_import import new_points
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
 TABLE_TAB, CARD_TAB, SOLUTIONS_TAB = (
@@ -410,3 +415,27 @@ def test_record_a_decision_tied_to_an_action(app, demo_db):
     assert rows["text"].iloc[-1] == "Avancer l'échéance de la cartographie au 15 décembre."
     assert rows["action_id"].iloc[-1] == 14
     assert "Avancer l'échéance de la cartographie au 15 décembre." in texts(at)
+
+
+def test_the_import_preview_names_the_line_action_and_comment_of_a_new_point(demo_db):
+    """A new row of « Points d'avancement » and a comment edited on « Actions » both show in the preview
+    with their line in the file, their action (N°, title) and their comment."""
+    con = db.connect(demo_db)
+    today = clock.today(con)
+    tracked = [a for a in actions.get_actions(con).values() if a.status == "en_cours"][:2]
+    book = openpyxl.load_workbook(io.BytesIO(situation_xlsx(con, today)))
+    sheet = book["Actions"]
+    headers = {cell.value: cell.column for cell in sheet[1]}
+    line = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == tracked[0].id)
+    sheet.cell(line, headers["Dernier commentaire"]).value = "Relancé en comité"
+    sheet.cell(line, headers["Avancement (%)"]).value = (tracked[0].progress or 0) + 5
+    book["Points d'avancement"].append([None, tracked[1].id, None, today.strftime("%d/%m/%Y"), "En cours",
+                                        tracked[1].progress, "Point ajouté dans Excel", None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = actions_import.plan_import(con, buffer.getvalue(), "situation.xlsx", today, "Paul")
+    frame = new_points(plan)
+    assert frame[["Ligne", "N° action", "Action", "Commentaire"]].values.tolist() == [
+        [line, tracked[0].id, tracked[0].title, "Relancé en comité"],
+        [book["Points d'avancement"].max_row, tracked[1].id, tracked[1].title, "Point ajouté dans Excel"],
+    ]

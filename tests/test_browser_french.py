@@ -113,8 +113,10 @@ def streamlit_strings() -> frozenset[str]:
 
 def translated_strings() -> frozenset[str]:
     """Return the English strings that the French dictionary translates, those starting with a capital
-    (« Sort ascending »; for « Help for {} », « Help for »): the bundle's extraction misses a few."""
-    fixed = {part.strip() for english in dictionary() for part in english.split("{}")}
+    (« Sort ascending »; for « Help for {} », « Help for »; for « [aria-valuetext] Empty », « Empty »): the
+    bundle's extraction misses a few."""
+    fixed = {part.strip() for english in dictionary()
+             for part in re.split(r"\{#?\}", re.sub(r"^\[[a-z-]+\] ", "", english))}
     return frozenset(part for part in fixed if part[:1].isupper())
 
 
@@ -150,8 +152,9 @@ PAGE_TEXTS = """() => {
   for (const e of document.querySelectorAll('[placeholder], [title]')) {
     if (shown(e)) texts.push(e.getAttribute('placeholder') || '', e.getAttribute('title') || '');
   }
-  for (const e of document.querySelectorAll('[aria-label], [aria-roledescription]')) {
-    texts.push(e.getAttribute('aria-label') || '', e.getAttribute('aria-roledescription') || '');
+  for (const e of document.querySelectorAll('[aria-label], [aria-roledescription], [aria-valuetext]')) {
+    texts.push(e.getAttribute('aria-label') || '', e.getAttribute('aria-roledescription') || '',
+               e.getAttribute('aria-valuetext') || '');
   }
   return texts.join('\\n');
 }"""
@@ -159,15 +162,20 @@ PAGE_TEXTS = """() => {
 # Vega's own English, which its screen-reader text is made of (« Y-axis titled 'Défi' for a discrete scale
 # with 6 values », « Title text '…' », the roles « axis », « legend », « rect mark container », « bar »,
 # the default description « Vega visualization »): not in Streamlit's strings as single words.
+# The months a date field's month part reads to screen readers (« 11 – November »), in the browser's English.
+ENGLISH_MONTHS = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|"
+                            r"November|December)\b")
 VEGA_ENGLISH = re.compile(r"(?i)\b(?:[XY]-axis|axis|legend|title|subtitle|titled|mark|container|scale|"
                           r"visualization|values|bar|rect|symbol|rule|group)\b")
 
 
 def english_in(tab) -> list[str]:
-    """Return the lines of the page (visible text, placeholders, titles, aria-labels and roles) holding
-    Streamlit English, and the screen-reader lines of its charts holding Vega's English."""
+    """Return the lines of the page (visible text, placeholders, titles, aria-labels, roles and value
+    texts) holding Streamlit English or an English month, and the screen-reader lines of its charts holding
+    Vega's English."""
     text = tab.evaluate(PAGE_TEXTS)
-    found = {line.strip() for line in text.splitlines() if english_pattern().search(line)}
+    found = {line.strip() for line in text.splitlines()
+             if english_pattern().search(line) or ENGLISH_MONTHS.search(line)}
     return sorted(found | {line for line in tab.evaluate(CHART_ARIA) if VEGA_ENGLISH.search(line)})
 
 
@@ -414,3 +422,51 @@ def test_a_phone_sees_every_tab_of_the_review(server, page):
     wait_ready(page)
     expect(tabs.filter(has_text="Signature")).to_have_attribute("aria-selected", "true")
     screenshot(page, "francais-onglets-390-suivi")
+
+
+# The content written after each button of a file uploader (labo_dash/ui/french.css).
+AFTER_BUTTONS = """uploader => [...uploader.querySelectorAll('button')].map(
+    b => getComputedStyle(b, '::after').content)"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_chosen_file_and_a_typed_date_are_french(server, page, width, tmp_path):
+    """Once a file is chosen, the uploader shows its size the French way (« 28,9 Ko »), its remove and « + »
+    buttons have French labels and no « Choisir un fichier » of their own (only the button that opens the
+    file dialog has one); a file of the wrong type is refused in French. A typed date's month reads
+    « 11 – novembre » to screen readers, an empty part « Vide »."""
+    page.set_default_timeout(120_000)
+    open_page(page, server, "organisateur", "Actions de suivi", width)
+    expander = page.locator("[data-testid='stExpander']").filter(has_text="Mettre à jour depuis Excel")
+    expander.get_by_text("Mettre à jour depuis Excel").click()
+    uploader = expander.get_by_test_id("stFileUploader")
+    choose = uploader.get_by_role("button", name="Choisir un fichier", exact=True)
+    expect(choose).to_be_visible()
+    assert uploader.evaluate(AFTER_BUTTONS) == ['"Choisir un fichier"']
+    chosen = tmp_path / "situation.xlsx"
+    chosen.write_bytes(b"x" * 28_874)  # refused by the import (no workbook): the uploader is what is read
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(chosen))
+    wait_ready(page)
+    chip = uploader.get_by_test_id("stFileChip")
+    size = chip.get_by_text(re.compile(r"^\d+(,\d)? (o|Ko|Mo)$"))
+    expect(size).to_have_text(re.compile(r"^28,[89] Ko$"))  # 1 000 or 1 024 bytes to a Ko, by platform
+    expect(chip).to_have_attribute("aria-label", f"situation.xlsx, {size.inner_text()}")
+    expect(uploader.get_by_role("button", name="Retirer situation.xlsx")).to_be_visible()
+    expect(uploader.get_by_role("button", name="Choisir un autre fichier")).to_be_visible()
+    assert uploader.evaluate(AFTER_BUTTONS) == ["none", "none"]
+    screenshot(page, f"francais-fichier-choisi-{width}")
+    assert not english_in(page)
+    wrong = tmp_path / "notes.pdf"
+    wrong.write_bytes(b"%PDF-1.4\n")
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(wrong))
+    expect(uploader).to_contain_text("Les fichiers application/pdf ne sont pas acceptés.")
+    screenshot(page, f"francais-fichier-refuse-{width}")
+    assert not english_in(page)
+    # A date field of the action table's filters: its day typed, then its month and year.
+    day = page.locator("[data-testid='stMain'] [role='spinbutton'][data-type='day']").first
+    month = page.locator("[data-testid='stMain'] [role='spinbutton'][data-type='month']").first
+    expect(month).to_have_attribute("aria-valuetext", "Vide")
+    day.click()
+    page.keyboard.type("15112026")
+    expect(month).to_have_attribute("aria-valuetext", "11 – novembre")
+    assert not english_in(page)

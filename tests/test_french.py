@@ -95,6 +95,8 @@ def test_plurals_written_out():
     assert french.plural(1, "nouvelle", "nouvelles") == "1 nouvelle"
     assert french.plural(2, "nouvelle", "nouvelles") == "2 nouvelles"
     assert french.plural(1234, "action", "actions") == f"1{NB}234 actions"
+    assert [french.agree(n, "Corrigez-la", "Corrigez-les") for n in (0, 1, 2)] == [
+        "Corrigez-la", "Corrigez-la", "Corrigez-les"]
 
 
 def test_a_count_out_of_a_total_agrees_on_both_sides():

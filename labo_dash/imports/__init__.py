@@ -5,7 +5,8 @@
 - :mod:`~labo_dash.imports.tables`: Row, Table, Preview, the header key, row checks, CSV template;
 - :mod:`~labo_dash.imports.spreadsheet`: cells safe to open in a spreadsheet (no formula injection);
 - :mod:`~labo_dash.imports.diagnosis`: findings and défis; :mod:`~labo_dash.imports.actions`: actions and
-  their progress points. The participants' import is :func:`labo_dash.participants.import_participants`.
+  their progress points, :mod:`~labo_dash.imports.actions_sheet` the exported « Actions » sheet it compares
+  a file with. The participants' import is :func:`labo_dash.participants.import_participants`.
 
 The generic reader's names are re-exported here (``imports.read_table``, ``imports.header_key``...).
 """

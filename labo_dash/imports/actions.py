@@ -1,14 +1,16 @@
 """Re-import of the Excel/CSV export of actions and progress updates: a round trip by N°.
 
-Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement", see reporting/workbook)
-of the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
-changed fields update the action (audited before/after) and a changed status or % becomes a new progress
-update dated today. On "Points d'avancement", a row without N° is a new update; a row with a N° must be
-unchanged (the history is never rewritten). The stored actions are read by actions.get_actions; a row of
-an action changed in the app after the export (:attr:`labo_dash.actions.Action.last_change`, compared in
-local time with the workbook's « Édité le ») is refused. Every row is checked with the action tracker's
-rules first (actions.check_fields; a new point is read by updates.read_point): one bad row refuses the
-file, with each bad line and its reason, and nothing is written. :func:`plan_import` previews;
+Accepted files: the monthly workbook (sheets "Actions" and "Points d'avancement", see reporting/workbook) of
+the current situation, or a CSV of either sheet. On the "Actions" sheet, a row is matched by its N°: its
+changed fields update the action (audited before/after) and a changed status, % or « Dernier commentaire »
+becomes a new progress update dated today (with that comment); a changed cell of a column the import does
+not read (Défi, En retard…: :data:`labo_dash.imports.actions_sheet.READ_ONLY`) refuses its row, saying why:
+a user's edit never vanishes. On "Points d'avancement", a row without N° is a new update; a row with a N°
+must be unchanged (the history is never rewritten). The stored actions are read by actions.get_actions; a
+row of an action changed in the app after the export (:attr:`labo_dash.actions.Action.last_change`, compared
+in local time with the workbook's « Édité le ») is refused. Every row is checked with the action tracker's
+rules first (actions.check_fields; a new point is read by updates.read_point): one bad row refuses the file,
+with each bad line and its reason, and nothing is written. :func:`plan_import` previews;
 :func:`apply_import` writes.
 
 Cells are read as Excel shows them (:mod:`labo_dash.imports.reading`): a progress cell shown « 100 % » (stored
@@ -32,11 +34,18 @@ from labo_dash.access import Actor, Permission
 from labo_dash.actions import BUDGET_MAX, FIELDS, Action, check_fields, clean, get_actions
 from labo_dash.errors import ImportRejected, ValidationError
 from labo_dash.imports import Table, header_key, read_table, workbook_sheets
+from labo_dash.imports.actions_sheet import (
+    ACTIONS_SHEET,
+    UPDATES_SHEET,
+    exported_rows,
+    read_date,
+    unread_edits,
+)
+from labo_dash.imports.tables import Row
 from labo_dash.parsing import NumberError, parse_amount, parse_decimal, parse_percent, shown
 from labo_dash.reporting.workbook import ABOUT_SHEET, ACTION_COLUMNS, READ_AT_LABEL, UPDATE_COLUMNS
 from labo_dash.updates import ProgressUpdate, append_updates, read_point
 
-ACTIONS_SHEET, UPDATES_SHEET = "Actions", "Points d'avancement"
 _EDITABLE = {header: source for header, (source, _, _) in ACTION_COLUMNS.items() if source in FIELDS}
 _STATUS_HEADERS = {"Statut": "status", "Avancement (%)": "progress"}
 _STATUSES = {header_key(label): code for code, label in french.STATUSES.items()} | {
@@ -64,19 +73,33 @@ class FieldChange:
 
 
 @dataclass(frozen=True, slots=True)
+class NewPoint:
+    """A new row of the « Points d'avancement » sheet: its line in the file, its action's title, the point."""
+
+    line: int
+    title: str
+    update: ProgressUpdate
+
+
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
-    """What an import would do: action changes, new progress updates, and where the file came from."""
+    """What an import would do: action changes, new progress points, and where the file came from."""
 
     changes: list[FieldChange]
-    updates: list[ProgressUpdate]
+    points: list[NewPoint]
     sheets: list[str]
     exported_at: dt.datetime | None = None
     source: str = ""  # French: the sheets read (and the hidden ones left unread), or the CSV read
 
     @property
+    def updates(self) -> list[ProgressUpdate]:
+        """The new points of the « Points d'avancement » sheet, in file order."""
+        return [point.update for point in self.points]
+
+    @property
     def empty(self) -> bool:
         """True when the file changes nothing."""
-        return not self.changes and not self.updates
+        return not self.changes and not self.points
 
 
 def _number_id(text: str, header: str) -> int | None:
@@ -87,17 +110,6 @@ def _number_id(text: str, header: str) -> int | None:
     if number <= 0 or number != number.to_integral_value():
         raise NumberError(f"{header} : « {shown(text)} » lu, un numéro entier attendu.")
     return int(number)
-
-
-def _date(text: str) -> dt.date | None:
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def _parse(header: str, source: str, text: str) -> Any:
@@ -115,7 +127,7 @@ def _parse(header: str, source: str, text: str) -> Any:
         return None if value is None else int(value)
     if source in ("start_date", "due_date", "reported_on"):
         try:
-            return _date(text)
+            return read_date(text)
         except ValueError:
             raise ValidationError(f"{header} : « {text} » n'est pas une date (JJ/MM/AAAA).") from None
     if source == "status":
@@ -191,24 +203,35 @@ def _changed_since(current: dict[int, Action], exported_at: dt.datetime | None,
             and _to_ms(clock.local(action.last_change, zone).replace(tzinfo=None)) > exported_at}
 
 
-def _action_rows(table: Table, current: dict[int, Action], changed: set[int], today: dt.date,
-                 reported_by: str, bad: list[tuple[int, str]]) -> list[FieldChange]:
-    changes, seen = [], set()
-    for row in table.rows:
-        try:
-            action_id = _number_id(row["N°"], "N°")
-        except NumberError:
-            action_id = None
-        if not action_id:
-            bad.append((row.line, f"N° manquant ou invalide (« {shown(row['N°'])} ») : une nouvelle action "
-                                  "se crée depuis sa solution (page Actions de suivi)."))
-            continue
-        if action_id in seen:
-            bad.append((row.line, f"l'action n° {action_id} apparaît deux fois dans le fichier."))
-            continue
+def _row_id(row: Row, current: dict[int, Action], seen: set[int], bad: list[tuple[int, str]]) -> int | None:
+    """Return the N° of an « Actions » row, an action of the base seen once in the file; else note why in
+    ``bad`` and return None."""
+    try:
+        action_id = _number_id(row["N°"], "N°")
+    except NumberError:
+        action_id = None
+    if not action_id:
+        bad.append((row.line, f"N° manquant ou invalide (« {shown(row['N°'])} ») : une nouvelle action "
+                              "se crée depuis sa solution (page Actions de suivi)."))
+    elif action_id in seen:
+        bad.append((row.line, f"l'action n° {action_id} apparaît deux fois dans le fichier."))
+    elif action_id not in current:
+        bad.append((row.line, f"l'action n° {action_id} n'existe pas dans la base."))
+    else:
         seen.add(action_id)
-        if action_id not in current:
-            bad.append((row.line, f"l'action n° {action_id} n'existe pas dans la base."))
+        return action_id
+    return None
+
+
+def _action_rows(table: Table, current: dict[int, Action], exported: dict[int, Row], changed: set[int],
+                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[FieldChange]:
+    """Read the « Actions » sheet: each row's changed fields, and a new point when its status, % or comment
+    changed (compared with ``exported``, the rows of the current export by N°)."""
+    changes: list[FieldChange] = []
+    seen: set[int] = set()
+    for row in table.rows:
+        action_id = _row_id(row, current, seen, bad)
+        if action_id is None:
             continue
         action = current[action_id]
         before = action.fields()
@@ -223,31 +246,34 @@ def _action_rows(table: Table, current: dict[int, Action], changed: set[int], to
         if reasons:
             bad.append((row.line, f"action n° {action_id} : " + " ".join(reasons)))
             continue
+        unread, comment, differs = unread_edits(row, exported.get(action_id))
         fields = {name: values.get(name, clean(before[name])) for name in FIELDS}
         moved = {n: (clean(before[n]), fields[n]) for n in FIELDS if fields[n] != clean(before[n])}
         status = values.get("status") or action.status
         value = values.get("progress", action.progress)
         errors = check_fields(fields) if moved else {}
-        update, restated = None, status != action.status or value != action.progress
+        update, restated = None, status != action.status or value != action.progress or comment is not None
         if restated:
             update, point_errors = read_point(action_id, today, reported_by, {
-                "status": status, "progress_value": value, "today": today}, last=action.last_update)
+                "status": status, "progress_value": value, "comment": comment, "today": today},
+                last=action.last_update)
             errors |= point_errors
-        if (moved or restated) and action_id in changed:
-            errors["stale"] = ("modifiée dans l'application après l'export du classeur : exportez à nouveau "
-                               "la situation actuelle et reportez-y vos changements.")
-        if errors:
-            bad.append((row.line, f"action n° {action_id} : " + " ".join(errors.values())))
+        messages = [*unread, *errors.values()]
+        if (moved or restated or differs) and action_id in changed:  # the app's change, not the user's
+            messages = [*errors.values(), "modifiée dans l'application après l'export du classeur : exportez "
+                        "à nouveau la situation actuelle et reportez-y vos changements."]
+        if messages:
+            bad.append((row.line, f"action n° {action_id} : " + " ".join(messages)))
         elif moved or update:
             changes.append(FieldChange(row.line, action_id, fields["title"], moved, update, fields))
     return changes
 
 
 def _update_rows(con: db.Connection, table: Table, current: dict[int, Action], planned: dict[int, dt.date],
-                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[ProgressUpdate]:
+                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[NewPoint]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
-    updates: list[ProgressUpdate] = []
+    points: list[NewPoint] = []
     last: dict[int, dt.date | None] = dict(planned)
     for row in table.rows:
         try:
@@ -277,8 +303,8 @@ def _update_rows(con: db.Connection, table: Table, current: dict[int, Action], p
             bad.append((row.line, f"action n° {action} : " + " ".join(errors.values())))
             continue
         last[action] = update.reported_on
-        updates.append(update)
-    return updates
+        points.append(NewPoint(row.line, current[action].title, update))
+    return points
 
 
 def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
@@ -292,18 +318,20 @@ def plan_import(con: db.Connection, data: bytes, filename: str, today: dt.date,
             rows=[])
     current, bad = get_actions(con), list[tuple[int, str]]()
     changed = _changed_since(current, exported_at, clock.zone(con))
-    changes = (_action_rows(tables[ACTIONS_SHEET], current, changed, today, reported_by, bad)
-               if ACTIONS_SHEET in tables else [])
+    changes = []
+    if ACTIONS_SHEET in tables:
+        exported = exported_rows(con, read_at or today)
+        changes = _action_rows(tables[ACTIONS_SHEET], current, exported, changed, today, reported_by, bad)
     planned = {c.action_id: c.update.reported_on for c in changes if c.update}
-    updates = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)
-               if UPDATES_SHEET in tables else [])
+    points = (_update_rows(con, tables[UPDATES_SHEET], current, planned, today, reported_by, bad)
+              if UPDATES_SHEET in tables else [])
     if bad:
         note = next((table.note for table in tables.values() if table.note), "")
         raise ImportRejected(
             f"{french.plural(len(bad), 'ligne refusée', 'lignes refusées')} : rien n'a été importé. "
-            "Corrigez-les dans le fichier puis "
+            f"{french.agree(len(bad), 'Corrigez-la', 'Corrigez-les')} dans le fichier puis "
             f"importez-le à nouveau (lu : {source}).{note}", rows=sorted(bad))
-    return ImportPlan(changes, updates, list(tables), exported_at, source)
+    return ImportPlan(changes, points, list(tables), exported_at, source)
 
 
 def apply_import(con: db.Connection, actor: Actor, data: bytes, filename: str,

@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from labo_dash import french, review
+from labo_dash import db, french, review
 from labo_dash.imports import spreadsheet
 from labo_dash.progress import ROLLUP_EXPLANATION
-from labo_dash.reporting.monthly import MonthlyReport
+from labo_dash.reporting.monthly import MonthlyReport, build_report
 
 DATE, EUROS, PERCENT, INTEGER = "DD/MM/YYYY", '#,##0.00 "€"', "0%", "0"
 ABOUT_SHEET = "À propos"
@@ -176,3 +176,9 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def situation_xlsx(con: db.Connection, today: dt.date) -> bytes:
+    """Return the workbook of the current situation (the report of ``today``'s month read on ``today``, a
+    local date): what /actions offers to edit and re-import, and what the import compares the file with."""
+    return report_xlsx(build_report(con, today.replace(day=1), today))

@@ -13,16 +13,25 @@ from labo_dash.access import Actor
 from labo_dash.actions import FIELDS
 from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.imports import actions as actions_import
-from labo_dash.reporting import monthly
-from labo_dash.reporting.workbook import report_xlsx
+from labo_dash.imports.actions_sheet import READ_ONLY
+from labo_dash.reporting.workbook import situation_xlsx
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import show_errors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _current_workbook(con: db.Connection, today: dt.date) -> bytes:
-    return report_xlsx(monthly.build_report(con, today.replace(day=1), today))
+def new_points(plan: actions_import.ImportPlan) -> pd.DataFrame:
+    """Return the new points of an import, as its preview shows them: one row per point, columns Ligne (of
+    the file), N° action, Action (its title), Date, Statut (French), Avancement (%), Commentaire; the
+    points of the « Actions » sheet first, then the new rows of « Points d'avancement »."""
+    points = [(c.line, c.title, c.update) for c in plan.changes if c.update]
+    points += [(p.line, p.title, p.update) for p in plan.points]
+    return pd.DataFrame(
+        [{"Ligne": line, "N° action": update.action_id, "Action": title, "Date": update.reported_on,
+          "Statut": french.status(update.status), "Avancement (%)": update.progress,
+          "Commentaire": update.comment or ""} for line, title, update in points],
+        columns=["Ligne", "N° action", "Action", "Date", "Statut", "Avancement (%)", "Commentaire"])
 
 
 def _preview(plan: actions_import.ImportPlan) -> None:
@@ -31,34 +40,29 @@ def _preview(plan: actions_import.ImportPlan) -> None:
          "Avant": "–" if before is None else str(before), "Après": "–" if after is None else str(after)}
         for c in plan.changes for name, (before, after) in c.fields.items()
     ]
-    updates = [
-        {"Ligne": c.line, "N° action": c.action_id, "Action": c.title, "Date": c.update.reported_on,
-         "Statut": french.status(c.update.status), "Avancement (%)": c.update.progress}
-        for c in plan.changes if c.update
-    ] + [
-        {"Ligne": None, "N° action": u.action_id, "Action": "", "Date": u.reported_on,
-         "Statut": french.status(u.status), "Avancement (%)": u.progress}
-        for u in plan.updates
-    ]
+    updates = new_points(plan)
     if rows:
         st.markdown(f"**{french.plural(len(rows), 'champ modifié', 'champs modifiés')}**")
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    if updates:
+    if len(updates):
         st.markdown(f"**{french.plural(len(updates), 'nouveau point', 'nouveaux points')} d'avancement** "
                     "(l'historique existant est conservé)")
-        st.dataframe(pd.DataFrame(updates), hide_index=True, width="stretch",
+        st.dataframe(updates, hide_index=True, width="stretch",
                      column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
 
 def import_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Offer the round trip: the current workbook, an upload, its preview, then the import on confirmation."""
     st.markdown(
-        "1. Téléchargez la situation actuelle ; 2. modifiez dans Excel les feuilles « Actions » (fiches, "
-        "statut, avancement) et « Points d'avancement » (une ligne **sans N°** par nouveau point) ; "
-        "3. déposez le fichier ci-dessous : un aperçu montre chaque changement avant l'import."
+        "1. Téléchargez la situation actuelle ; 2. modifiez dans Excel les feuilles « Actions » (fiches ; "
+        "statut, avancement et dernier commentaire, qui font un nouveau point daté du jour) et « Points "
+        "d'avancement » (une ligne **sans N°** par nouveau point) ; 3. déposez le fichier ci-dessous : un "
+        "aperçu montre chaque changement avant l'import. Les colonnes "
+        + ", ".join(f"« {header} »" for header in READ_ONLY)
+        + " ne sont pas lues : un changement y refuse sa ligne, en disant pourquoi."
     )
     st.download_button("Télécharger la situation actuelle (Excel)",
-                       functools.partial(_current_workbook, con, today),
+                       functools.partial(situation_xlsx, con, today),
                        file_name=f"actions-{today:%Y-%m-%d}.xlsx", mime=XLSX, icon="📥", on_click="ignore")
     upload = st.file_uploader("Fichier modifié (.xlsx, ou CSV d'une des deux feuilles)",
                               type=["xlsx", "csv"], key="actions_import_file")

@@ -122,10 +122,9 @@ def file_sha256(path: Path) -> str:
 def copy_outside(source: Path, copy: Path) -> None:
     """Copy the file ``source`` to ``copy`` in a child process (``cp``), never opening it in this one.
 
-    DuckDB's lock on its file is a POSIX record lock: it belongs to the process and is released when the
-    process closes ANY descriptor of that file. A copy made here (``shutil.copy2``) would silently drop the
-    lock of the open connection, and another process (the CLI, a second app) could then open the base while
-    this one writes to it. Raises OSError (French) when the copy fails.
+    DuckDB's lock on its file is a POSIX record lock, released when its process closes ANY descriptor of
+    the file: a copy made here would drop it, and another process could open the base while this one
+    writes. Raises OSError (French) when the copy fails.
     """
     done = subprocess.run(["cp", "--preserve=mode,timestamps", "--", str(source), str(copy)],
                           capture_output=True, text=True, check=False)

@@ -73,7 +73,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True, slots=True)
-class NewPoint:
+class ImportedPoint:
     """A new row of the « Points d'avancement » sheet: its line in the file, its action's title, the point."""
 
     line: int
@@ -86,7 +86,7 @@ class ImportPlan:
     """What an import would do: action changes, new progress points, and where the file came from."""
 
     changes: list[FieldChange]
-    points: list[NewPoint]
+    points: list[ImportedPoint]
     sheets: list[str]
     exported_at: dt.datetime | None = None
     source: str = ""  # French: the sheets read (and the hidden ones left unread), or the CSV read
@@ -270,10 +270,10 @@ def _action_rows(table: Table, current: dict[int, Action], exported: dict[int, R
 
 
 def _update_rows(con: db.Connection, table: Table, current: dict[int, Action], planned: dict[int, dt.date],
-                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[NewPoint]:
+                 today: dt.date, reported_by: str, bad: list[tuple[int, str]]) -> list[ImportedPoint]:
     history = {r["id"]: r for r in db.query(
         con, "SELECT id, action_id, reported_on, status, progress, comment FROM progress_updates")}
-    points: list[NewPoint] = []
+    points: list[ImportedPoint] = []
     last: dict[int, dt.date | None] = dict(planned)
     for row in table.rows:
         try:
@@ -303,7 +303,7 @@ def _update_rows(con: db.Connection, table: Table, current: dict[int, Action], p
             bad.append((row.line, f"action n° {action} : " + " ".join(errors.values())))
             continue
         last[action] = update.reported_on
-        points.append(NewPoint(row.line, current[action].title, update))
+        points.append(ImportedPoint(row.line, current[action].title, update))
     return points
 
 

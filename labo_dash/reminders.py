@@ -21,6 +21,7 @@ import icalendar
 import pandas as pd
 
 from labo_dash import actions, clock, db, french, imports, progress, review
+from labo_dash.errors import ValidationError
 
 COLUMNS = ["pilot", "pilot_person", "pilot_structure", "id", "title", "challenge", "due_date", "status",
            "progress", "last_update", "due", "silent", "reason"]
@@ -69,7 +70,16 @@ def reminders(
     Columns: ``pilot`` (label, :func:`pilot_label`), ``pilot_person``, ``pilot_structure``, ``id``,
     ``title``, ``challenge`` (défi title), ``due_date`` / ``last_update`` (``datetime.date`` or None),
     ``status`` (code), ``progress`` (% 0-100 or None), ``due`` / ``silent`` (bool), ``reason`` (French).
+
+    Raises ValidationError (field ``next_review``, French) when ``next_review`` is before ``today``: the
+    next review is today or later.
     """
+    if next_review < today:
+        raise ValidationError(
+            "Les relances n'ont pas été préparées : la date du prochain comité est passée.",
+            {"next_review": f"Date du prochain comité : {french.date(next_review)} est passé ; choisissez "
+                            f"aujourd'hui ({french.date(today)}) ou une date à venir."},
+        )
     table = actions.tracker(con, today, seminar_id)
     since = review.last_review_date(con, today, seminar_id)
     open_ = ~table["status"].isin(progress.CLOSED)

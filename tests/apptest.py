@@ -16,3 +16,12 @@ def open_page(script: str, query: dict[str, str] | None = None) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def form_key(at: AppTest, start: str) -> str:
+    """Return the key of the one form shown whose key starts with ``start`` (« update_2_ »), read from its
+    submit button (``FormSubmitter:<key>-<label>``): the card's forms carry a data mark in their keys."""
+    keys = {b.key.removeprefix("FormSubmitter:").rsplit("-", 1)[0] for b in at.button
+            if b.key and b.key.startswith(f"FormSubmitter:{start}")}
+    assert len(keys) == 1, keys
+    return keys.pop()

@@ -12,13 +12,14 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from labo_dash import action_creation, actions, clock, db, french, review, updates
+from labo_dash import action_creation, action_table, actions, clock, db, french, review, updates
 from labo_dash.access import ORGANISER, Actor
 from labo_dash.imports import actions as actions_import
 from labo_dash.reporting import monthly
 from labo_dash.reporting.workbook import situation_xlsx
 from labo_dash.ui import action_form
 from labo_dash.ui.actions_import import new_points
+from tests.apptest import form_key
 
 ACTIONS_PAGE, REVIEW_PAGE = "pages/actions.py", "pages/suivi.py"
 TABLE_TAB, CARD_TAB, SOLUTIONS_TAB = (
@@ -241,7 +242,7 @@ def test_record_an_update_from_the_action_card(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
     assert at.selectbox(key="action_choice").value == 2
     points = count(demo_db, "SELECT count(*) FROM progress_updates WHERE action_id = 2")
-    key = "update_2_0"
+    key = form_key(at, "update_2_")
     at.text_input(key=f"{key}_progress").input("80")
     at.text_area(key=f"{key}_comment").input("Deux fondations ont confirmé leur participation.")
     at.text_input(key=f"{key}_url").input("https://exemple.org/compte-rendu.pdf")
@@ -259,7 +260,7 @@ def test_record_an_update_from_the_action_card(app, demo_db):
 def test_refused_update_says_why_next_to_the_field(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
     updates = count(demo_db, "SELECT count(*) FROM progress_updates")
-    key = "update_2_0"
+    key = form_key(at, "update_2_")
     at.text_area(key=f"{key}_comment").input("Preuve jointe")
     at.text_input(key=f"{key}_url").input("exemple.org/preuve")
     at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
@@ -279,7 +280,7 @@ def test_refused_update_says_why_next_to_the_field(app, demo_db):
 def test_update_with_a_wrong_percentage_is_refused_and_kept(app, demo_db, status, typed, message):
     at = app(ACTIONS_PAGE, action="2")
     updates = count(demo_db, "SELECT count(*) FROM progress_updates")
-    key = "update_2_0"
+    key = form_key(at, "update_2_")
     at.selectbox(key=f"{key}_status").set_value(status)
     at.text_input(key=f"{key}_progress").input(typed)
     at.button(key=f"FormSubmitter:{key}-Enregistrer le point").click()
@@ -293,7 +294,7 @@ def test_update_with_a_wrong_percentage_is_refused_and_kept(app, demo_db, status
 
 def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
-    key = "edit_2_0"
+    key = form_key(at, "edit_2_")
     assert at.text_input(key=f"{key}_bp").value == f"8{NBSP}000,00{NBSP}€"  # stored 8000.00
     audits = count(demo_db, "SELECT count(*) FROM audit_log")
     at.button(key=f"FormSubmitter:{key}-Enregistrer la fiche").click()
@@ -313,6 +314,21 @@ def test_edit_form_reads_typed_amounts_exactly_and_refuses_a_negative_one(app, d
     assert any("Fiche de l'action enregistrée." in s for s in successes(at))
     row = db.connect(demo_db).execute("SELECT budget_planned, weight FROM actions WHERE id = 2").fetchone()
     assert row == (Decimal("12500.50"), 1.5)
+
+
+def test_edit_form_follows_fields_saved_elsewhere(app, demo_db):
+    """A field saved elsewhere (the table, an import, another session) shows in the card's edit form:
+    saving the form afterwards never undoes it with the value it showed before."""
+    at = app(ACTIONS_PAGE, action="2")
+    suffix = action_form.KEYS["funders"]
+    assert at.text_input(key=f"{form_key(at, 'edit_2_')}_{suffix}").value != "Fondation de l'Aude"
+    con = db.connect(demo_db)
+    today = clock.today(con)
+    action_table.save_changes(con, ORGANISER_ACTOR, {2: {"funders": "Fondation de l'Aude"}},
+                              reported_on=today, reported_by=None, today=today)
+    at.run()
+    assert not at.exception
+    assert at.text_input(key=f"{form_key(at, 'edit_2_')}_{suffix}").value == "Fondation de l'Aude"
 
 
 def test_card_alerts_are_the_trackers_flags(app, demo_db):
@@ -340,7 +356,8 @@ def _form_widgets(at: AppTest, prefix: str) -> dict[str, str]:
 def test_one_form_lays_out_the_action_fields_for_creating_and_editing(app):
     """Issue 16: the creation form and the card's edit form are one builder over actions.FIELDS."""
     assert set(action_form.KEYS) == set(actions.FIELDS)
-    edit = _form_widgets(app(ACTIONS_PAGE, action="2"), "edit_2_0_")
+    card = app(ACTIONS_PAGE, action="2")
+    edit = _form_widgets(card, form_key(card, "edit_2_") + "_")
     create = _form_widgets(app(ACTIONS_PAGE, tab=SOLUTIONS_TAB), "create_1_0_")
     assert set(edit) == set(action_form.KEYS.values())
     assert set(create) >= set(action_form.KEYS.values()) - {"title"}  # plus the titles and the first point
@@ -352,7 +369,7 @@ def test_one_form_lays_out_the_action_fields_for_creating_and_editing(app):
 
 def test_edit_form_refused_keeps_every_typed_field_with_its_message(app, demo_db):
     at = app(ACTIONS_PAGE, action="2")
-    key = "edit_2_0"
+    key = form_key(at, "edit_2_")
     audits = count(demo_db, "SELECT count(*) FROM audit_log")
     at.text_input(key=f"{key}_title").input(" ")
     at.text_input(key=f"{key}_fu").input("Région")

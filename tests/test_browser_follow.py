@@ -50,6 +50,25 @@ def test_reminders_section(page, server):
     page.screenshot(path=str(SCREENSHOTS / "follow-reminders.png"))  # the viewport: one pilot's reminder
 
 
+def test_a_past_next_review_typed_is_refused_in_french_and_kept(page, server):
+    """The next review's date typed in the past (the clock says 29 November 2026): no bound in the widget,
+    which would drop the date with an English tooltip; the domain refuses it in French, the date stays."""
+    open_page(page, server, "suivi?onglet=Relances")
+    field = page.get_by_test_id("stDateInput").filter(has_text="Date du prochain comité")
+    day = field.get_by_role("spinbutton", name="jour, Date du prochain comité")
+    expect(day).to_be_visible()
+    day.click()  # the field's segments (day, month, year) take the digits in turn
+    page.keyboard.type("20112026")
+    # A date field outside a form sends its value when it is left.
+    page.get_by_role("heading", name="Relances avant le prochain comité").click()
+    expect(page.get_by_text("Date du prochain comité : 20 novembre 2026 est passé ; choisissez aujourd'hui "
+                            "(29 novembre 2026) ou une date à venir.")).to_be_visible()
+    wait_ready(page)
+    expect(field.locator("input[type='date']")).to_have_value("2026-11-20")
+    expect(page.get_by_role("link", name="Écrire le courriel")).to_have_count(0)  # no reminder prepared
+    screenshot(page, "follow-reminders-past-date")
+
+
 def test_tick_findings_for_a_defi(page, server):
     open_page(page, server, "diagnostic?vue=defis")
     boxes = page.get_by_test_id("stCheckbox")

@@ -43,6 +43,8 @@ WIDTHS = [1920, 390]
 FRENCH_TOO = {"Distance", "Euro", "Maximum", "Minimum", "Page"}
 
 
+# Where a literal of the bundle is cut into sentences: markdown bold marks, and after a sentence's end.
+SENTENCES = re.compile(r"\*\*|(?<=[.!?:])\s+")
 # What precedes a label in the bundle: `label:`, `"aria-label":`, `children:[`...
 LABEL_KEY = re.compile(
     r"""(?:label|placeholder|title|children|content|tooltip|message|text)["']?\s*:\s*\[?$"""
@@ -94,20 +96,23 @@ def streamlit_strings() -> frozenset[str]:
 
     A string is kept when it reads as words: letters, spaces, apostrophes, hyphens, slashes, at most 8
     words with one of 3 letters or more. A single word must be an interface label (`Upload`, `Search`),
-    capitalised, and not a French word too (FRENCH_TOO).
+    capitalised, and not a French word too (FRENCH_TOO). A literal is read sentence by sentence (see
+    SENTENCES): « **Error**: Date set outside allowed range. Please select a date on or before ${r}. » gives
+    « Error », « Date set outside allowed range » and « Please select a date on or before ».
     """
     wordy = re.compile(r"[A-Za-z][A-Za-z'’ /-]*[A-Za-z]")
     found: set[str] = set()
     for path in sorted(BUNDLE.glob("*.js")):
-        for piece, label in _literal_pieces(path.read_text(encoding="utf-8", errors="replace")):
-            piece = piece.strip(" .:•…,!?()+")
-            if len(piece) > 80 or not wordy.fullmatch(piece) or len(piece.split()) > 8 \
-                    or not re.search(r"[A-Za-z]{3}", piece):
-                continue
-            if " " not in piece and not (label and piece[0].isupper()
-                                         and not re.search(r"[a-z][A-Z]|[-/]", piece)):
-                continue
-            found.add(piece)
+        for literal, label in _literal_pieces(path.read_text(encoding="utf-8", errors="replace")):
+            for piece in SENTENCES.split(literal):
+                piece = piece.strip(" .:•…,!?()+")
+                if len(piece) > 80 or not wordy.fullmatch(piece) or len(piece.split()) > 8 \
+                        or not re.search(r"[A-Za-z]{3}", piece):
+                    continue
+                if " " not in piece and not (label and piece[0].isupper()
+                                             and not re.search(r"[a-z][A-Z]|[-/]", piece)):
+                    continue
+                found.add(piece)
     return frozenset(found - FRENCH_TOO)
 
 
@@ -132,7 +137,8 @@ def test_the_bundle_yields_streamlit_s_own_strings():
     strings = streamlit_strings()
     assert len(strings) > 1000
     for known in ["Upload", "per file", "Press Enter to", "Select", "Search", "Show data",
-                  "Download as PNG", "Copy Vega-Lite spec", "Show/hide columns", "Fullscreen", "Clear all"]:
+                  "Download as PNG", "Copy Vega-Lite spec", "Show/hide columns", "Fullscreen", "Clear all",
+                  "Date set outside allowed range", "Please select a date on or before"]:
         assert known in strings, known
     assert english_pattern().search("Appuyez sur Entrée. Select 5 matches").group() == "Select"
     assert english_pattern().search("200MB per file • CSV").group() == "per file"

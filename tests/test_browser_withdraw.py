@@ -3,6 +3,7 @@ a second point is withdrawn from the card's form and joins it, struck through, a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -53,3 +54,33 @@ def test_withdrawn_points_on_the_action_card(server, page, demo_template):
     expect(heads).to_have_count(2, timeout=WAIT)  # the demo's withdrawn point and this one
     shot = screenshot(page, "withdrawn-points-on-the-action-card")
     assert shot.stat().st_size > 0
+
+
+def test_a_typed_future_date_is_refused_in_french_and_kept(server, page):
+    """The point's date typed as a user does, in the future: the domain refuses it in French (no bound in
+    the widget, which would drop the date and store today's), the date stays as typed, nothing is stored."""
+    future = seminar_today() + dt.timedelta(days=20)
+    typed = f"{future:%d/%m/%Y}"
+    page.set_default_timeout(90_000)
+    page.goto(f"{server.url}/actions?action=6")
+    wait_ready(page)
+    main = page.locator("[data-testid='stMain']")
+    field = main.get_by_test_id("stDateInput").filter(has_text="Date du point")
+    day = field.get_by_role("spinbutton", name="jour, Date du point")
+    expect(day).to_be_visible(timeout=WAIT)
+    day.click()  # the field's segments (day, month, year) take the digits in turn
+    page.keyboard.type(typed.replace("/", ""))
+    date = field.locator("input[type='date']")  # the field's value
+    expect(date).to_have_value(future.isoformat())
+    main.get_by_label("Avancement (%)", exact=True).fill("73")
+    main.get_by_label("Commentaire", exact=True).fill("Point daté par erreur dans le futur")
+    main.get_by_role("button", name="Enregistrer le point").click()
+    refusal = main.get_by_text(f"Date du point : {french.date(future)} est dans le futur.")
+    expect(refusal).to_be_visible(timeout=WAIT)
+    wait_ready(page)
+    expect(date).to_have_value(future.isoformat())
+    expect(main.get_by_label("Commentaire", exact=True)).to_have_value("Point daté par erreur dans le futur")
+    expect(main.get_by_text(re.compile(r"^Point d'avancement du .* enregistré\.$"))).to_have_count(0)
+    timeline = main.get_by_test_id("stMarkdownContainer").filter(has_text="Point daté par erreur")
+    expect(timeline).to_have_count(0)  # only in the text area, where it was typed
+    screenshot(page, "future-date-refused-and-kept")

@@ -21,6 +21,7 @@ from labo_dash import action_creation, actions, clock, db, french, progress, sem
 from labo_dash.access import ORGANISER, STEERING, Actor
 from labo_dash.errors import PermissionDenied, ValidationError
 from tests.actions_data import ORGANISER_ACTOR, add_action, add_challenge, add_solution, migrated_copy
+from tests.apptest import form_key
 
 PARIS = ZoneInfo("Europe/Paris")
 MIDNIGHT_PAST = "2026-09-30T22:30:00Z"  # 00:30 on 1 October in Paris (CEST, UTC+2)
@@ -279,7 +280,7 @@ def test_the_forms_default_date_is_the_local_date(demo_db, monkeypatch, host_zon
             at.switch_page("pages/actions.py")
             at.run()
             assert not at.exception, [e.value for e in at.exception]
-            assert at.date_input(key="update_2_0_date").value == dt.date(2026, 10, 1)
+            assert at.date_input(key=f"{form_key(at, 'update_2_')}_date").value == dt.date(2026, 10, 1)
             at.session_state["actions_tab"] = "📋 Tableau de suivi"  # only the open tab runs
             at.run()
             assert at.date_input(key="table_reported_on").value == dt.date(2026, 10, 1)

@@ -122,6 +122,23 @@ def test_review_page_prepares_the_reminders_per_pilot(app, demo_db):
     assert not at.exception and any("25 janvier 2027" in c for c in [c.value for c in at.code])
 
 
+def test_a_past_next_review_is_refused_and_kept(app, demo_db):
+    at = app(REVIEW_PAGE, onglet="Relances")
+    today = clock.today(db.connect(demo_db))
+    past = today - dt.timedelta(days=3)
+    at.date_input(key="reminders_next_review").set_value(past)
+    at.run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [  # markdown escapes taken off
+        "Les relances n'ont pas été préparées : la date du prochain comité est passée.",
+        f"Date du prochain comité : {french.date(past)} est passé ; choisissez aujourd'hui "
+        f"({french.date(today)}) ou une date à venir.",
+    ]
+    assert at.date_input(key="reminders_next_review").value == past
+    labels = [e.proto.label for e in at.get("download_button")]
+    assert "Télécharger les relances (CSV)" not in labels and not at.code  # no reminder prepared
+
+
 def test_partners_get_no_reminders(app, monkeypatch):
     monkeypatch.setattr(ui_auth, "current_actor", lambda: Actor(PARTNER, "Fondation"))
     at = app(REVIEW_PAGE, onglet="Relances")

@@ -80,3 +80,17 @@ def test_no_module_over_400_lines_and_no_function_over_60_outside_tests() -> Non
             if lines > FUNCTION_LINES:
                 too_long.append(f"{name}:{node.lineno} {node.name}(): {lines} lines")
     assert len(sources) > 100 and not too_long, too_long
+
+
+def test_no_date_input_is_bounded():
+    """A date outside a widget's bounds is dropped by Streamlit's browser code (it keeps its previous value,
+    with an English tooltip): date inputs have no ``min_value``/``max_value``, the domain refuses a wrong
+    date in French and the typed date stays (the point in the future, the past next review)."""
+    bounded = []
+    for path in sorted([*(ROOT / "labo_dash" / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "date_input"
+                    and {k.arg for k in node.keywords} & {"min_value", "max_value"}):
+                bounded.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not bounded

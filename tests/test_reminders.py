@@ -11,6 +11,7 @@ import icalendar
 import pytest
 
 from labo_dash import actions, clock, db, progress, reminders
+from labo_dash.errors import ValidationError
 from tests.actions_data import add_action, add_challenge, add_solution
 
 TODAY = dt.date(2026, 11, 26)
@@ -164,3 +165,15 @@ def test_demo_reminders_match_the_rule_four_days_after_the_review(con):
     labels = [reminders.pilot_label(p, s) for p, s in zip(table["pilot_person"], table["pilot_structure"],
                                                           strict=True)]
     assert set(rows["pilot"]) <= set(labels)
+
+
+def test_a_next_review_in_the_past_is_refused_in_french(follow):
+    con, ids = follow
+    with pytest.raises(ValidationError) as refused:
+        reminders.reminders(con, TODAY, dt.date(2026, 11, 20))
+    assert refused.value.fields == {"next_review": (
+        "Date du prochain comité : 20 novembre 2026 est passé ; choisissez aujourd'hui (26 novembre 2026) "
+        "ou une date à venir.")}
+    assert str(refused.value) == ("Les relances n'ont pas été préparées : la date du prochain comité est "
+                                  "passée.")
+    assert ids["late"] in set(reminders.reminders(con, TODAY, TODAY)["id"])  # a review today is fine

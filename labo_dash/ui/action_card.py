@@ -4,6 +4,7 @@ and the form withdrawing or correcting a wrong point."""
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from urllib.parse import quote
 
 import pandas as pd
@@ -89,16 +90,37 @@ def action_card(con: db.Connection, action_id: int, table: pd.DataFrame) -> acti
     return action
 
 
+def points_mark(con: db.Connection, action_id: int) -> int:
+    """Return the id of the action's latest point in force (0 without any).
+
+    The forms built on the action's points (the new point's status and %, the point preselected for
+    withdrawal) carry it in their widget keys: whenever the points change (a point recorded or withdrawn
+    here, in the table, by an import or in another session), they start again from the new state.
+    """
+    points, _ = history(con, action_id)
+    in_force = points.loc[~points["withdrawn"], "id"]
+    return int(in_force.iloc[-1]) if len(in_force) else 0
+
+
+def fields_mark(action: actions.Action) -> int:
+    """Return a checksum of the action's fields (:meth:`actions.Action.fields`): the edit form carries it in
+    its widget keys, so that a change of the fields saved elsewhere (table, import, another session) shows
+    in it instead of being undone by its stale values."""
+    return zlib.crc32(repr(sorted(action.fields().items())).encode())
+
+
 def update_form(con: db.Connection, actor: Actor, action: actions.Action, today: dt.date) -> None:
-    """Show the form recording a new progress update (errors next to the fields, input kept)."""
-    key = f"update_{action.id}_{version('update_form')}"
+    """Show the form recording a new progress update (errors next to the fields, input kept).
+
+    The date has no upper bound in the widget: a date in the future is refused by the domain
+    (:func:`labo_dash.updates.check_update`), in French, and stays as typed.
+    """
+    key = f"update_{action.id}_{version('update_form')}_{points_mark(con, action.id)}"
     with st.form(key):
         st.markdown("**Nouveau point d'avancement**")
         left, middle, right = st.columns([4, 3, 3])  # room for the whole date
         slots = {}
-        reported_on = left.date_input(
-            "Date du point", value=today, max_value=today, format="DD/MM/YYYY", key=f"{key}_date"
-        )
+        reported_on = left.date_input("Date du point", value=today, format="DD/MM/YYYY", key=f"{key}_date")
         status = middle.selectbox(
             "Statut",
             STATUS_CODES,
@@ -226,13 +248,14 @@ def withdraw_form(
     """Show the form « Retirer ou corriger un point »: a point, a reason, optionally the corrected values.
 
     Without « Remplacer par un point corrigé », the point is withdrawn; with it, it is replaced by a
-    point of the same date (one transaction). A refused form keeps what was typed.
+    point of the same date (one transaction). A refused form keeps what was typed; the newest point is
+    preselected whenever the points change (:func:`points_mark`).
     """
     points, _ = history(con, action.id)
     points = points[~points["withdrawn"]]
     if points.empty:
         return
-    key = f"withdraw_{action.id}_{version('withdraw_form')}"
+    key = f"withdraw_{action.id}_{version('withdraw_form')}_{points_mark(con, action.id)}"
     labels = {int(r["id"]): point_label(r) for _, r in points.iterrows()}
     ids = list(reversed(labels))  # newest first
     with st.form(key):  # shown in the card's expander « Retirer ou corriger un point »
@@ -269,18 +292,18 @@ def withdraw_form(
     except LaboError as exc:
         show_errors(exc, slots)
         return
-    # The update form's defaults are the action's state, which the withdrawal changed: it is renewed too.
     saved(f"Point n° {update_id} retiré" + (", remplacé par le point corrigé." if replace else "."),
-          "withdraw_form", "update_form")
+          "withdraw_form")
 
 
 def edit_form(con: db.Connection, actor: Actor, action: actions.Action, today: dt.date) -> None:
     """Show the form editing an action's fields (audited before/after; status and % go through updates).
 
     The fields are checked as a whole (:func:`labo_dash.actions.check_fields`) before saving: a refused
-    form keeps what was typed, each message under its field.
+    form keeps what was typed, each message under its field. Its keys follow the fields
+    (:func:`fields_mark`).
     """
-    key = f"edit_{action.id}_{version('edit_form')}"
+    key = f"edit_{action.id}_{version('edit_form')}_{fields_mark(action)}"
     with st.form(key):
         title = st.text_input("Intitulé", value=action.title, key=f"{key}_{action_form.KEYS['title']}")
         slots = {"title": st.empty()}

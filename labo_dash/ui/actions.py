@@ -218,8 +218,7 @@ def action_table_section(con: db.Connection, actor: Actor, today: dt.date) -> No
     left, right, _ = st.columns([1, 1, 2])
     reported_on = left.date_input(
         "Date des points d'avancement",
-        value=today,
-        max_value=today,
+        value=today,  # no upper bound: a date in the future is refused by the domain, and stays as typed
         format="DD/MM/YYYY",
         key="table_reported_on",
     )

@@ -9,8 +9,10 @@ import streamlit as st
 
 from labo_dash import db, french, reminders, review
 from labo_dash.access import Actor, Permission
+from labo_dash.errors import LaboError
 from labo_dash.ui.actions import tracker
 from labo_dash.ui.common import md_escape
+from labo_dash.ui.feedback import show_errors
 
 
 def reminders_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
@@ -22,11 +24,15 @@ def reminders_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     left, right = st.columns([1, 2], vertical_alignment="bottom")
     next_review = left.date_input(
         "Date du prochain comité",
-        value=reminders.suggested_next_review(con, today),
-        min_value=today,
-        format="DD/MM/YYYY",
+        value=reminders.suggested_next_review(con, today),  # no lower bound: the domain refuses a past
+        format="DD/MM/YYYY",                                # date in French, and it stays as typed
         key="reminders_next_review",
     )
+    try:
+        rows = reminders.reminders(con, today, next_review)
+    except LaboError as exc:
+        show_errors(exc)
+        return
     last = review.last_review_date(con, today)
     since = f"depuis la revue du {french.date(last)}" if last else "(aucune revue enregistrée)"
     right.caption(
@@ -35,7 +41,6 @@ def reminders_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
         "Aucun courriel n'est envoyé par l'application : ouvrez le message préparé dans votre "
         "messagerie, ou copiez son texte."
     )
-    rows = reminders.reminders(con, today, next_review)
     table = tracker(con, today)  # cached per data version
     stamp = f"{next_review:%Y-%m-%d}"
     csv_col, ics_col = st.columns(2)

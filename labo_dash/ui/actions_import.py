@@ -15,6 +15,7 @@ from labo_dash.errors import ImportRejected, LaboError
 from labo_dash.imports import actions as actions_import
 from labo_dash.imports.actions_sheet import READ_ONLY
 from labo_dash.reporting.workbook import situation_xlsx
+from labo_dash.ui.cache import by_version
 from labo_dash.ui.common import md_escape
 from labo_dash.ui.feedback import show_errors
 
@@ -51,6 +52,15 @@ def _preview(plan: actions_import.ImportPlan) -> None:
                      column_config={"Date": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
 
+@by_version(max_entries=8)  # every topic: the preview compares the file with the export rebuilt from them all
+def _plan(con: db.Connection, data: bytes, filename: str, today: dt.date, reporter: str,
+          ) -> actions_import.ImportPlan:
+    """Return the preview of an uploaded file (:func:`labo_dash.imports.actions.plan_import`), computed once
+    per file and data version: it rebuilds the export to compare with (~300 ms), and the page reruns on
+    every click while the file stays in the uploader. A refused file raises, and is not cached."""
+    return actions_import.plan_import(con, data, filename, today, reporter)
+
+
 def import_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
     """Offer the round trip: the current workbook, an upload, its preview, then the import on confirmation."""
     st.markdown(
@@ -70,7 +80,7 @@ def import_section(con: db.Connection, actor: Actor, today: dt.date) -> None:
         return
     data = upload.getvalue()
     try:
-        plan = actions_import.plan_import(con, data, upload.name, today, actor.name)
+        plan = _plan(con, data, upload.name, today, actor.name)
     except ImportRejected as exc:
         show_errors(exc)
         return
